@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libpto — run task graphs on a pto device and profile them.
+ *
+ * A program opens a device, registers its kernels (C functions run by the
+ * AICore cores), allocates tensors in device memory, and calls pto_run()
+ * with an orchestration function. That function runs on the device's
+ * orchestrator thread and submits tasks; dependencies between tasks come
+ * from the tensor regions each task reads and writes. Scheduler threads
+ * dispatch ready tasks to the cores. With profiling on, every layer
+ * records timing into a shared region that streams to the host and is
+ * exported as JSON under the run's output prefix.
+ *
+ * Conventions: functions return 0 or a negative errno (pto_strerror()
+ * explains it); handles are opaque; option structs start with their own
+ * size (set it with the matching *_init function). A device is used by
+ * one thread at a time; kernels and orchestration functions run on device
+ * threads.
+ */
+#ifndef PTO_H
+#define PTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PTO_API __attribute__((visibility("default")))
+#else
+#define PTO_API
+#endif
+
+typedef struct pto_device pto_device;
+typedef struct pto_tensor pto_tensor;
+typedef struct pto_orch pto_orch;
+
+/* ---- errors ----------------------------------------------------------- */
+
+/* A message for a negative errno returned by libpto (also for -EDEADLK &c). */
+PTO_API const char *pto_strerror(int err);
+
+/* ---- device ----------------------------------------------------------- */
+
+enum pto_backend {
+	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE, else drm if pto.ko, else sim */
+	PTO_BACKEND_SIM = 1,	/* in-process simulated device */
+	PTO_BACKEND_DRM = 2,	/* pto.ko render node + simulated cores */
+};
+
+struct pto_device_opts {
+	size_t size;		/* sizeof(struct pto_device_opts) */
+	enum pto_backend backend;
+	unsigned int blocks;	/* sim: device blocks (1 AIC + 2 AIV each),
+				 * 0 = 24; drm: taken from the driver
+				 */
+	unsigned int aicpu_threads; /* AICPU threads of the device, 0 = 4 */
+};
+
+PTO_API void pto_device_opts_init(struct pto_device_opts *opts);
+
+/* opts may be NULL (defaults). */
+PTO_API int pto_device_open(const struct pto_device_opts *opts,
+			    pto_device **out);
+PTO_API void pto_device_close(pto_device *dev);
+
+struct pto_device_info {
+	size_t size;		/* sizeof(struct pto_device_info) */
+	enum pto_backend backend;
+	unsigned int blocks;
+	unsigned int cores;	/* blocks * 3 */
+	unsigned int aicpu_threads;
+	uint64_t counter_freq_hz;
+};
+
+PTO_API int pto_device_info(pto_device *dev, struct pto_device_info *info);
+
+/* ---- kernels ---------------------------------------------------------- */
+
+enum pto_core_type {
+	PTO_AIC = 0,		/* cube / matrix core */
+	PTO_AIV = 1,		/* vector core */
+};
+
+#define PTO_MAX_ARGS 16		/* parameters per task */
+#define PTO_MAX_FUNCS 1024	/* func_id < PTO_MAX_FUNCS */
+
+/* What a kernel sees: one entry per submitted parameter, in order. */
+struct pto_kernel_ctx {
+	unsigned int num_args;
+	uint64_t args[PTO_MAX_ARGS]; /* tensor params: address of the
+				      * sub-region; scalars: the value
+				      */
+	uint64_t task_id;
+	unsigned int core_id;	/* logical core index */
+	unsigned int block_idx;
+	unsigned int block_num;
+	unsigned int sub_block_id; /* 0 for AIV0 (and AIC), 1 for AIV1 */
+};
+
+typedef void (*pto_kernel_fn)(const struct pto_kernel_ctx *ctx);
+
+/* Registers fn under func_id for cores of type. -EEXIST if taken. */
+PTO_API int pto_kernel_register(pto_device *dev, uint32_t func_id,
+				enum pto_core_type type, const char *name,
+				pto_kernel_fn fn);
+
+/* ---- tensors ---------------------------------------------------------- */
+
+/* Device memory of bytes (> 0) bytes, zeroed. */
+PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes,
+			     pto_tensor **out);
+PTO_API void pto_tensor_free(pto_tensor *t);
+PTO_API size_t pto_tensor_size(const pto_tensor *t);
+/* Host -> device and device -> host copies; -ERANGE outside the tensor. */
+PTO_API int pto_tensor_write(pto_tensor *t, size_t off, const void *src,
+			     size_t n);
+PTO_API int pto_tensor_read(const pto_tensor *t, size_t off, void *dst,
+			    size_t n);
+
+/* ---- orchestration ---------------------------------------------------- */
+
+enum pto_param_kind {
+	PTO_PARAM_IN = 0,	/* reads the region */
+	PTO_PARAM_OUT = 1,	/* writes the region */
+	PTO_PARAM_INOUT = 2,	/* reads and writes the region */
+	PTO_PARAM_SCALAR = 3,	/* a value, no dependency */
+};
+
+struct pto_param {
+	enum pto_param_kind kind;
+	pto_tensor *tensor;	/* tensor params */
+	uint64_t offset;	/* byte offset of the sub-region */
+	uint64_t bytes;		/* bytes of the sub-region, > 0 */
+	uint64_t scalar;	/* PTO_PARAM_SCALAR */
+};
+
+/* Convenience constructors. */
+static inline struct pto_param pto_in(pto_tensor *t, uint64_t off,
+				      uint64_t bytes)
+{
+	struct pto_param p = { PTO_PARAM_IN, t, off, bytes, 0 };
+	return p;
+}
+
+static inline struct pto_param pto_out(pto_tensor *t, uint64_t off,
+				       uint64_t bytes)
+{
+	struct pto_param p = { PTO_PARAM_OUT, t, off, bytes, 0 };
+	return p;
+}
+
+static inline struct pto_param pto_inout(pto_tensor *t, uint64_t off,
+					 uint64_t bytes)
+{
+	struct pto_param p = { PTO_PARAM_INOUT, t, off, bytes, 0 };
+	return p;
+}
+
+static inline struct pto_param pto_scalar(uint64_t v)
+{
+	struct pto_param p = { PTO_PARAM_SCALAR, 0, 0, 0, v };
+	return p;
+}
+
+/*
+ * Submits one task running func_id on a core of its registered type.
+ * On success *task_id (may be NULL) is its id: (ring << 32) | local.
+ * Errors: -ENOENT unknown func_id, -E2BIG more than PTO_MAX_ARGS params,
+ * -EINVAL bad param (NULL tensor, zero size, region outside the tensor),
+ * -EDEADLK the task window or heap can never fit (the run stops).
+ */
+PTO_API int pto_submit(pto_orch *o, uint32_t func_id,
+		       const struct pto_param *params, unsigned int n,
+		       uint64_t *task_id);
+
+#define PTO_FUNC_NONE UINT32_MAX
+
+/*
+ * A MIX task on one cluster (1 AIC + 2 AIV): the kernels of the active
+ * subslots run together and the task completes when all of them finish.
+ * aic must be registered PTO_AIC, aiv0/aiv1 PTO_AIV; PTO_FUNC_NONE leaves
+ * a subslot inactive. -EINVAL if a func has the wrong core type.
+ */
+struct pto_mixed_funcs {
+	uint32_t aic;
+	uint32_t aiv0;
+	uint32_t aiv1;
+};
+
+PTO_API int pto_submit_mixed(pto_orch *o, const struct pto_mixed_funcs *f,
+			     const struct pto_param *params, unsigned int n,
+			     uint64_t *task_id);
+
+/*
+ * Scopes bound the lifetime of intermediate tensors: tasks submitted in a
+ * scope hold their outputs until the scope ends. Nest up to 64 deep.
+ */
+PTO_API int pto_scope_begin(pto_orch *o);
+PTO_API int pto_scope_end(pto_orch *o);
+
+/*
+ * An intermediate tensor from the run's heap ring, valid until the
+ * enclosing scope ends and its consumers finish.
+ */
+PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out);
+
+/* ---- run -------------------------------------------------------------- */
+
+enum pto_wiring_mode {
+	PTO_WIRING_DEFERRED = 0, /* wiring queue drained by scheduler 0 */
+	PTO_WIRING_INLINE = 1,	 /* orchestrator wires at submit (A/B) */
+};
+
+struct pto_run_config {
+	size_t size;		  /* sizeof(struct pto_run_config) */
+	unsigned int schedulers;  /* scheduler threads, 0 = device threads-1 */
+	unsigned int blocks;	  /* blocks used, 0 = all of the device */
+	int orch_to_sched;	  /* orchestrator schedules when it is done */
+	enum pto_wiring_mode wiring;
+	/* Ring sizes (reference defaults in brackets). */
+	unsigned int task_window; /* tasks in flight per ring, power of two,
+				   * 0 = 4096 [16384]
+				   */
+	size_t heap_size;	  /* heap ring bytes per ring, 0 = 64 MiB
+				   * [256 MiB]
+				   */
+	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384 */
+	/* Profiling. */
+	int chip_swimlane_level;  /* 0..4; used when dfx_flags == 0 */
+	uint64_t dfx_flags;	  /* raw PTO_DFX_* bits, implied bits added */
+	const char *output_prefix; /* NULL: outputs/<name>_<YYYYmmdd_HHMMSS> */
+	const char *name;	  /* run name for the default prefix */
+	unsigned int records_per_buffer[8]; /* per buffer kind, 0 = default */
+	unsigned int buffers_per_pool[8];   /* per buffer kind, 0 = default */
+	int retain_region;	  /* drm: keep the region after exit */
+	int quiet;		  /* no reconcile/output lines on stdout */
+};
+
+PTO_API void pto_run_config_init(struct pto_run_config *cfg);
+
+typedef int (*pto_orch_fn)(pto_orch *o, void *user);
+
+/* What a finished run measured and wrote. */
+struct pto_run_result {
+	size_t size;		  /* sizeof(struct pto_run_result) */
+	uint64_t tasks;		  /* tasks completed */
+	uint64_t elapsed_ns;
+	char output_dir[512];	  /* where the JSON went; "" if none */
+	int reconcile_ok;	  /* every pool's books balanced */
+};
+
+/*
+ * Runs orch(o, user) on the orchestrator thread and every task it
+ * submits; returns when all tasks finished (or the run failed). result
+ * may be NULL. Returns orch's negative return, or -EDEADLK, -ETIMEDOUT,
+ * -EINVAL (bad configuration), -EIO (profiling books did not balance).
+ */
+PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
+		    pto_orch_fn orch, void *user,
+		    struct pto_run_result *result);
+
+/* "major.minor.patch" of the library. */
+PTO_API const char *pto_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTO_H */

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * pto profiling region: the shared-memory ABI between the device writers
+ * (AICore firmware, AICPU scheduler/orchestrator threads), the host
+ * collector, pto.ko and ptodump.
+ *
+ * A region is one contiguous allocation:
+ *
+ *   [ header | pools of kind 0 | ... | buffers of kind 0 | ... ]
+ *
+ * Every reference inside the region is a byte offset from the region base;
+ * 0 means "none" (offset 0 is the header, never a buffer). Section offsets
+ * are computed by pto_prof_layout_compute() (pto_layout.h) and stored in
+ * the header, so a reader never recomputes them. Every offset and count a
+ * reader takes from the region must be bounds-checked against the layout
+ * before use: the writer may live in another protection domain.
+ *
+ * Writers. Each index has exactly one writer:
+ *   free_queue.tail, ready_queue.head   host collector
+ *   free_queue.head, ready_queue.tail   the device thread that owns the pool
+ *   active_head                         the AICPU thread that owns the pool
+ *   counters, buffer count/records      the pool's record writer (for
+ *                                       AICore pools: the AICore itself)
+ * Counters (head, tail) run free and are masked by the queue capacity.
+ *
+ * Memory ordering (every acquire is paired with exactly one release):
+ *   free queue:  host writes slots[tail & mask], then store-release tail;
+ *                writer load-acquire tail, reads the slot, then
+ *                store-release head (frees the slot for the host, which
+ *                load-acquires head before overwriting it).
+ *   ready queue: writer fills entries[tail & mask], then store-release tail;
+ *                host load-acquires tail, copies the entry and the records
+ *                it names, then store-release head; writer load-acquires
+ *                head before reusing an entry.
+ *   buffers:     a record writer stores records, then store-release
+ *                buf.count; the buffer is handed over by the ready-queue
+ *                release above, so the host sees every counted record.
+ *   active head: the AICPU thread stores buf_off, then store-release
+ *                buf_seq; the AICore load-acquires buf_seq and then reads
+ *                buf_off (seq changes only after the offset is valid).
+ */
+#ifndef PTO_UAPI_PROF_H
+#define PTO_UAPI_PROF_H
+
+#include <linux/types.h>
+#ifdef __KERNEL__
+#include <linux/stddef.h>
+#else
+#include <stddef.h>
+#endif
+
+#ifdef __cplusplus
+#define PTO_STATIC_ASSERT(e, msg) static_assert(e, msg)
+#else
+#define PTO_STATIC_ASSERT(e, msg) _Static_assert(e, msg)
+#endif
+
+#define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
+#define PTO_ABI_VERSION_MAJOR	1
+#define PTO_ABI_VERSION_MINOR	0
+#define PTO_ABI_VERSION \
+	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
+
+#define PTO_CACHELINE		64
+#define PTO_MAX_BLOCKS		24
+#define PTO_CORES_PER_BLOCK	3	/* 1 AIC + 2 AIV */
+#define PTO_MAX_CORES		(PTO_MAX_BLOCKS * PTO_CORES_PER_BLOCK)
+#define PTO_MAX_AICPU_THREADS	8	/* schedulers + orchestrator */
+
+/* Core types (record core_type, handshake core_type). */
+#define PTO_CORE_TYPE_AIC	0
+#define PTO_CORE_TYPE_AIV	1
+
+/*
+ * dfx_flags: what a run records. A level (0..4) is a convenience for a set
+ * of bits; a bit implies the bits below it in the lifecycle chain
+ * (ORCH_PHASES => SCHED_PHASES => TASK_LIFECYCLE => AICORE_TIMING).
+ * Bits outside PTO_DFX_VALID_MASK are reserved and rejected.
+ */
+#define PTO_DFX_AICORE_TIMING	(1ull << 0) /* AICore start/end per task */
+#define PTO_DFX_TASK_LIFECYCLE	(1ull << 1) /* dispatch/finish, dep edges */
+#define PTO_DFX_SCHED_PHASES	(1ull << 2) /* scheduler loop phases */
+#define PTO_DFX_ORCH_PHASES	(1ull << 3) /* orchestrator submit/alloc */
+#define PTO_DFX_TENSOR_DUMP	(1ull << 4) /* reserved for tensor dumps */
+#define PTO_DFX_PMU		(1ull << 5) /* reserved for PMU counters */
+#define PTO_DFX_VALID_MASK	0x3full
+#define PTO_DFX_LIFECYCLE_CHAIN	0x0full
+
+#define PTO_LEVEL_MAX		4
+/* Flags of level l (0..4): the low l bits of the lifecycle chain. */
+#define PTO_DFX_FLAGS_OF_LEVEL(l) ((1ull << (l)) - 1)
+
+/*
+ * Buffer kinds: the ready-queue entry and each buffer carry their kind.
+ * Values are fixed; new kinds take the next free value below
+ * PTO_BUF_KIND_MAX.
+ */
+#define PTO_BUF_AICPU_TASK	0 /* per core, written by its AICPU thread */
+#define PTO_BUF_SCHED_PHASE	1 /* per AICPU thread */
+#define PTO_BUF_ORCH_PHASE	2 /* per orchestrator (pool 0) */
+#define PTO_BUF_AICORE_TASK	3 /* per core, written by the AICore */
+#define PTO_BUF_DEP_EDGE	4 /* per AICPU thread */
+#define PTO_BUF_KIND_COUNT	5
+#define PTO_BUF_KIND_MAX	8
+
+/* Scheduler phase kinds (pto_sched_phase_record.kind). */
+#define PTO_SCHED_PHASE_COMPLETE 0
+#define PTO_SCHED_PHASE_DISPATCH 1
+
+/* Orchestrator phase kinds (pto_orch_phase_record.kind). */
+#define PTO_ORCH_PHASE_SUBMIT	0
+#define PTO_ORCH_PHASE_ALLOC	1
+
+/* Dependency edge sources and overlap classes. */
+#define PTO_DEP_SRC_TENSORMAP	0
+#define PTO_DEP_SRC_EXPLICIT	1
+#define PTO_DEP_OVERLAP_UNKNOWN	0
+#define PTO_DEP_OVERLAP_COVERED	1 /* producer's write covers the read */
+#define PTO_DEP_OVERLAP_OTHER	2 /* partial overlap */
+
+/* ---- records ---------------------------------------------------------- */
+
+/*
+ * One per subtask per core, written by the AICPU thread that retires it.
+ * start/end/duration are filled by the host when joining with the AICore
+ * record (by reg_token); dispatch/finish are 0 below TASK_LIFECYCLE.
+ */
+struct pto_aicpu_task_record {
+	__u64 start_time;
+	__u64 end_time;
+	__u64 duration;
+	__u64 dispatch_time;
+	__u64 finish_time;
+	__u64 task_id;		/* (ring << 32) | local id */
+	__u32 func_id;
+	__u32 core_type;	/* PTO_CORE_TYPE_* */
+	__u32 reg_token;	/* join key with the AICore record */
+	__u32 _pad;
+} __attribute__((aligned(64)));
+
+/* One per task run, written by the AICore itself. */
+struct pto_aicore_task_record {
+	__u64 start_time;
+	__u64 end_time;
+	__u32 reg_token;	/* the dispatch token, not the task id */
+	__u32 _pad0;
+	__u64 _pad1;
+} __attribute__((aligned(32)));
+
+/* One per scheduler loop iteration that did work, per kind. */
+struct pto_sched_phase_record {
+	__u64 start_time;
+	__u64 end_time;
+	__u32 loop_iter;
+	__u32 kind;		/* PTO_SCHED_PHASE_* */
+	__u32 tasks_processed;
+	__u32 pop_hit;		/* delta since the previous dispatch record */
+	__u32 pop_miss;		/* delta since the previous dispatch record */
+	__u32 _pad;
+};
+
+/* One per submit and per tensor allocation of the orchestrator. */
+struct pto_orch_phase_record {
+	__u64 start_time;
+	__u64 end_time;
+	__u64 task_id;		/* 0 for allocations */
+	__u32 submit_idx;	/* 0-based, shared by submit and alloc */
+	__u32 kind;		/* PTO_ORCH_PHASE_* */
+};
+
+/* One per dependency edge, recorded where the edge becomes known. */
+struct pto_dep_edge_record {
+	__u64 pred;		/* producer task id */
+	__u64 succ;		/* consumer task id */
+	__u32 source;		/* PTO_DEP_SRC_* */
+	__u32 overlap;		/* PTO_DEP_OVERLAP_* */
+	__u32 arg;		/* consumer parameter index */
+	__u32 _pad;
+};
+
+/* ---- buffers and pools ------------------------------------------------ */
+
+/*
+ * Every buffer starts with this header; its records follow at +64.
+ * kind, pool_index, capacity and record_size are written once by the
+ * region's creator; count by the buffer's record writer; seq by the pool's
+ * owner when the buffer is published.
+ */
+struct pto_buf_header {
+	__u32 count;		/* records written */
+	__u32 seq;		/* publication sequence within the pool */
+	__u32 kind;		/* PTO_BUF_* */
+	__u32 pool_index;
+	__u32 capacity;		/* records that fit */
+	__u32 record_size;
+	__u32 _pad[10];
+};
+
+#define PTO_FREE_QUEUE_SLOTS	16	/* power of two */
+
+/* Empty buffers, host -> device. Slots hold buffer offsets. */
+struct pto_free_queue {
+	__u64 slots[PTO_FREE_QUEUE_SLOTS];
+	__u32 head;		/* consumer: the pool's device writer */
+	__u32 _pad0[15];
+	__u32 tail;		/* producer: the host */
+	__u32 _pad1[15];
+};
+
+/* The buffer currently written to; one cache line, AICPU-owned. */
+struct pto_active_head {
+	__u64 buf_off;		/* 0: no buffer */
+	__u32 buf_seq;
+	__u32 _pad0;
+	__u64 _pad1[6];
+};
+
+/* Per-pool counters, written only by the pool's record writer. */
+struct pto_pool_counters {
+	__u64 total;		/* records produced (attempted) */
+	__u64 dropped;		/* records lost: no free buffer */
+	__u64 mismatch;		/* records that broke an invariant */
+	__u64 _pad[5];
+};
+
+struct pto_pool {
+	struct pto_active_head head;		/* must stay at offset 0 */
+	struct pto_pool_counters counters;
+	struct pto_free_queue free_queue;
+};
+
+/* ---- ready queues ----------------------------------------------------- */
+
+/* A full buffer handed to the host. */
+struct pto_ready_entry {
+	__u32 pool_index;	/* core for per-core kinds, else thread */
+	__u32 kind;		/* PTO_BUF_* */
+	__u64 buf_off;
+	__u32 buf_seq;
+	__u32 _pad0;
+	__u64 _pad1;
+};
+
+#define PTO_READY_QUEUE_CAP	1024	/* power of two */
+
+/* Full buffers, one AICPU thread -> host. */
+struct pto_ready_queue {
+	struct pto_ready_entry entries[PTO_READY_QUEUE_CAP];
+	__u32 head;		/* consumer: the host */
+	__u32 _pad0[15];
+	__u32 tail;		/* producer: the owning AICPU thread */
+	__u32 _pad1[15];
+};
+
+/* ---- layout ----------------------------------------------------------- */
+
+/* Inputs of the region layout (also the PROF_CREATE shape). */
+struct pto_prof_params {
+	__u32 num_cores;		/* 1..PTO_MAX_CORES */
+	__u32 num_aicpu_threads;	/* 1..PTO_MAX_AICPU_THREADS */
+	__u64 dfx_flags;		/* PTO_DFX_*, implied bits added */
+	__u32 records_per_buffer[PTO_BUF_KIND_MAX]; /* per enabled kind */
+	__u32 buffers_per_pool[PTO_BUF_KIND_MAX];   /* per enabled kind */
+};
+
+/* Where one buffer kind lives. pool_off == 0: the kind is disabled. */
+struct pto_prof_kind_layout {
+	__u64 pool_off;		/* struct pto_pool[pool_count] */
+	__u64 buf_off;		/* first buffer of pool 0 */
+	__u64 buf_size;		/* bytes per buffer incl. header, 64 B multiple */
+	__u32 pool_count;	/* cores, or PTO_MAX_AICPU_THREADS (stride) */
+	__u32 buf_pools;	/* pools 0..buf_pools-1 own buffers */
+	__u32 buffers_per_pool;	/* buffer j of pool i is at buf_off +
+				 * (i * buffers_per_pool + j) * buf_size
+				 */
+	__u32 records_per_buffer;
+	__u32 record_size;
+	__u32 _pad;
+};
+
+struct pto_prof_layout {
+	__u64 region_size;
+	__u32 header_size;
+	__u32 pool_size;		/* sizeof(struct pto_pool) */
+	__u32 ready_queue_count;	/* PTO_MAX_AICPU_THREADS */
+	__u32 ready_queue_cap;		/* PTO_READY_QUEUE_CAP */
+	__u64 _pad;
+	struct pto_prof_kind_layout kind[PTO_BUF_KIND_MAX];
+};
+
+/* ---- header ----------------------------------------------------------- */
+
+#define PTO_CORE_THREAD_NONE	0xffffffffu
+#define PTO_RUN_CREATED		0
+#define PTO_RUN_RUNNING		1
+#define PTO_RUN_STOPPED		2
+
+struct pto_prof_header {
+	/* Written once by the region's creator (pto.ko or the sim backend). */
+	__u32 magic;			/* PTO_PROF_MAGIC */
+	__u32 abi_version;		/* PTO_ABI_VERSION */
+	__u64 dfx_flags;		/* normalized */
+	__u32 level;			/* highest level contained in dfx_flags */
+	__u32 num_cores;
+	__u32 num_aicpu_threads;
+	__u32 _pad0;
+	__u64 creator_freq_hz;		/* counter frequency the creator knows */
+	__u64 _pad1[3];
+
+	struct pto_prof_layout layout;
+
+	/* Written by the AICPU side at run start. */
+	__u64 counter_freq_hz;		/* frequency of every *_time */
+	__u32 num_sched_phase_threads;
+	__u32 num_orch_phase_threads;
+	__u32 num_phase_cores;
+	__u32 _pad2;
+	__u64 _pad3[5];
+	__u32 core_to_thread[PTO_MAX_CORES]; /* PTO_CORE_THREAD_NONE: unowned */
+
+	/* Written by the host collector. */
+	__u32 run_state;		/* PTO_RUN_* */
+	__u32 _pad4;
+	__u64 sync_start_host_ns;	/* CLOCK_MONOTONIC at start ... */
+	__u64 sync_start_counter;	/* ... and the device counter with it */
+	__u64 sync_stop_host_ns;
+	__u64 sync_stop_counter;
+	__u64 _pad5[3];
+
+	struct pto_ready_queue ready[PTO_MAX_AICPU_THREADS];
+};
+
+/* ---- fixed sizes and offsets ------------------------------------------ */
+
+#define PTO_PROF_ASSERT_SIZE(t, n) \
+	PTO_STATIC_ASSERT(sizeof(struct t) == (n), #t " size is ABI")
+#define PTO_PROF_ASSERT_OFF(t, m, n) \
+	PTO_STATIC_ASSERT(offsetof(struct t, m) == (n), #t "." #m " is ABI")
+
+PTO_PROF_ASSERT_SIZE(pto_aicpu_task_record, 64);
+PTO_PROF_ASSERT_OFF(pto_aicpu_task_record, dispatch_time, 24);
+PTO_PROF_ASSERT_OFF(pto_aicpu_task_record, task_id, 40);
+PTO_PROF_ASSERT_OFF(pto_aicpu_task_record, func_id, 48);
+PTO_PROF_ASSERT_OFF(pto_aicpu_task_record, reg_token, 56);
+PTO_PROF_ASSERT_SIZE(pto_aicore_task_record, 32);
+PTO_PROF_ASSERT_OFF(pto_aicore_task_record, reg_token, 16);
+PTO_PROF_ASSERT_SIZE(pto_sched_phase_record, 40);
+PTO_PROF_ASSERT_OFF(pto_sched_phase_record, loop_iter, 16);
+PTO_PROF_ASSERT_OFF(pto_sched_phase_record, pop_miss, 32);
+PTO_PROF_ASSERT_SIZE(pto_orch_phase_record, 32);
+PTO_PROF_ASSERT_OFF(pto_orch_phase_record, submit_idx, 24);
+PTO_PROF_ASSERT_SIZE(pto_dep_edge_record, 32);
+PTO_PROF_ASSERT_OFF(pto_dep_edge_record, source, 16);
+PTO_PROF_ASSERT_SIZE(pto_buf_header, 64);
+PTO_PROF_ASSERT_SIZE(pto_free_queue, 256);
+PTO_PROF_ASSERT_OFF(pto_free_queue, head, 128);
+PTO_PROF_ASSERT_OFF(pto_free_queue, tail, 192);
+PTO_PROF_ASSERT_SIZE(pto_active_head, 64);
+PTO_PROF_ASSERT_SIZE(pto_pool_counters, 64);
+PTO_PROF_ASSERT_SIZE(pto_pool, 384);
+PTO_PROF_ASSERT_OFF(pto_pool, head, 0);
+PTO_PROF_ASSERT_OFF(pto_pool, counters, 64);
+PTO_PROF_ASSERT_OFF(pto_pool, free_queue, 128);
+PTO_PROF_ASSERT_SIZE(pto_ready_entry, 32);
+PTO_PROF_ASSERT_SIZE(pto_ready_queue, 32768 + 128);
+PTO_PROF_ASSERT_OFF(pto_ready_queue, head, 32768);
+PTO_PROF_ASSERT_OFF(pto_ready_queue, tail, 32832);
+PTO_PROF_ASSERT_SIZE(pto_prof_params, 80);
+PTO_PROF_ASSERT_SIZE(pto_prof_kind_layout, 48);
+PTO_PROF_ASSERT_SIZE(pto_prof_layout, 416);
+PTO_PROF_ASSERT_OFF(pto_prof_header, layout, 64);
+PTO_PROF_ASSERT_OFF(pto_prof_header, counter_freq_hz, 480);
+PTO_PROF_ASSERT_OFF(pto_prof_header, core_to_thread, 544);
+PTO_PROF_ASSERT_OFF(pto_prof_header, run_state, 832);
+PTO_PROF_ASSERT_OFF(pto_prof_header, ready, 896);
+PTO_PROF_ASSERT_SIZE(pto_prof_header, 896 + 8 * (32768 + 128));
+
+#endif /* PTO_UAPI_PROF_H */
