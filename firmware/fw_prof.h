@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AICore profiling writer. The AICore alone writes its task records, its
+ * buffer's count and its pool counters; it finds its buffer through the
+ * active head published once in the handshake (prof_head_off) before
+ * aicpu_ready, re-reading the head's sequence per task.
+ */
+#ifndef PTO_FW_PROF_H
+#define PTO_FW_PROF_H
+
+#include <stdint.h>
+
+struct fw_prof_core {
+	char *region;		/* profiling region base, NULL: off */
+	uint64_t head_off;	/* this core's AICore active head */
+	uint32_t cached_seq;
+	uint32_t slot;
+	void *buf;		/* current struct pto_buf_header */
+};
+
+/* Binds a core to its head; region NULL or head_off 0 turns it off. */
+void fw_prof_bind(struct fw_prof_core *st, void *region, uint64_t head_off);
+
+/* After the kernel of token ran from start to end, before FIN. */
+void fw_prof_record(struct fw_prof_core *st, uint32_t token,
+		    uint64_t start, uint64_t end);
+
+#endif /* PTO_FW_PROF_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device-side profiling writers: the calls the AICPU threads (schedulers
+ * and orchestrator) make into the profiling region. The AICore writer is
+ * firmware/fw_prof.h. Every call is a no-op when p is NULL (profiling
+ * off), so a disabled path costs one predictable branch at the caller:
+ *
+ *	if (rt->prof) prof_dev_task_done(rt->prof, ...);
+ *
+ * Threading: calls naming thread thr are made only by AICPU thread thr;
+ * calls naming a core only by the thread that currently owns the core.
+ */
+#ifndef PTO_PROF_DEV_H
+#define PTO_PROF_DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pto_prof_dev;
+
+/*
+ * Binds to an initialised region (pto_prof_region_init) at base for a
+ * run with num_cores cores and num_threads AICPU threads; the
+ * orchestrator is thread orch_thread. Writes counter_freq_hz into the
+ * header. -EINVAL if the header does not describe such a region.
+ */
+int prof_dev_open(void *base, size_t size, unsigned int num_cores,
+		  unsigned int num_threads, unsigned int orch_thread,
+		  uint64_t counter_freq_hz, struct pto_prof_dev **out);
+void prof_dev_close(struct pto_prof_dev *p);
+uint64_t prof_dev_flags(const struct pto_prof_dev *p);
+
+/* Scheduler/orchestrator thread counts of the run (header fields). */
+void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int nsched,
+			  unsigned int norch);
+
+/*
+ * Thread thr takes ownership of core (at start, and again when cores are
+ * reassigned): primes the core's AICPU and AICore pools on first use and
+ * records core_to_thread[core] = thr.
+ */
+void prof_dev_core_assign(struct pto_prof_dev *p, unsigned int core,
+			  unsigned int thr);
+
+/* Before writing DATA = token on core (AICore rotation bookkeeping). */
+void prof_dev_task_dispatched(struct pto_prof_dev *p, unsigned int core,
+			      uint32_t token);
+
+/*
+ * On FIN of token on core: writes the AICPU task record and, when due,
+ * rotates the core's AICPU and AICore buffers. dispatch_ts/finish_ts are
+ * 0 below PTO_DFX_TASK_LIFECYCLE.
+ */
+void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
+			unsigned int core, uint32_t token, uint64_t task_id,
+			uint32_t func_id, uint32_t core_type,
+			uint64_t dispatch_ts, uint64_t finish_ts);
+
+/* One scheduler-loop phase record (PTO_DFX_SCHED_PHASES). */
+void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
+			  uint32_t kind, uint64_t start, uint64_t end,
+			  uint32_t loop_iter, uint32_t tasks_processed,
+			  uint32_t pop_hit, uint32_t pop_miss);
+
+/* One orchestrator record (PTO_DFX_ORCH_PHASES); submit_idx is kept
+ * by the caller.
+ */
+void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
+			 uint32_t kind, uint64_t start, uint64_t end,
+			 uint64_t task_id, uint32_t submit_idx);
+
+/* One dependency edge (PTO_DFX_TASK_LIFECYCLE). */
+void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
+		       uint64_t pred, uint64_t succ, uint32_t source,
+		       uint32_t overlap, uint32_t arg);
+
+/*
+ * Thread thr exits: hands every partial buffer it owns (its cores' AICPU
+ * and AICore buffers, its phase and edge buffers) to the host. Called
+ * after the thread's cores have all reported FIN for their last task.
+ */
+void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr);
+
+#endif /* PTO_PROF_DEV_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host-side profiling collector: streams full buffers out of a live
+ * region (a mgmt thread recycling buffers, a poll thread copying
+ * records), reconciles every pool kind at stop, and exports the records.
+ */
+#ifndef PTO_PROF_HOST_H
+#define PTO_PROF_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pto_prof_host;
+
+/* Looks up a kernel's registered name (NULL: unknown). */
+typedef const char *(*prof_func_name_fn)(void *ctx, uint32_t func_id);
+
+/*
+ * Starts collecting from the region at base (already initialised and
+ * opened by the device side). Records the start clock pair.
+ */
+int prof_host_start(void *base, size_t size, struct pto_prof_host **out);
+
+/*
+ * After every device thread has flushed and exited: stops the threads,
+ * drains what is left, reconciles every pool kind. Prints one line per
+ * kind unless quiet. Returns 0, or -EIO when a pool's books do not
+ * balance or a buffer was left un-flushed (the error names the pool).
+ */
+int prof_host_stop(struct pto_prof_host *h, int quiet);
+
+/*
+ * Writes dir/l2_swimlane_records.json, dir/deps.json and
+ * dir/name_map.json (creating dir). Returns 0 or a negative errno.
+ */
+int prof_host_export(struct pto_prof_host *h, const char *dir,
+		     prof_func_name_fn func_name, void *ctx);
+
+void prof_host_free(struct pto_prof_host *h);
+
+#endif /* PTO_PROF_HOST_H */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device counter: the cheapest monotonic counter of the machine. On
+ * x86-64 with an invariant TSC it is the TSC, its frequency calibrated
+ * against CLOCK_MONOTONIC once per process; otherwise CLOCK_MONOTONIC in
+ * nanoseconds (frequency 1 GHz). Every *_time in a profiling record is in
+ * this counter's ticks.
+ */
+#ifndef PTO_CLOCK_H
+#define PTO_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+/* 1 when pto_clock_now() reads the TSC; set by pto_clock_freq_hz(). */
+extern int pto_clock_use_tsc;
+
+static inline uint64_t pto_clock_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t pto_clock_now(void)
+{
+#if defined(__x86_64__)
+	if (__builtin_expect(pto_clock_use_tsc, 1))
+		return __rdtsc();
+#endif
+	return pto_clock_mono_ns();
+}
+
+/*
+ * Frequency of pto_clock_now() in Hz. The first call calibrates (about
+ * 20 ms) and must happen before any pto_clock_now() whose value is kept;
+ * pto_device_open() makes it. Thread-safe.
+ */
+uint64_t pto_clock_freq_hz(void);
+
+#endif /* PTO_CLOCK_H */
