@@ -13,7 +13,7 @@
 struct pto_prof_host;
 
 /* Looks up a kernel's registered name (NULL: unknown). */
-typedef const char *(*prof_func_name_fn)(void *ctx, uint32_t func_id);
+#include "prof_records.h"
 
 /*
  * Starts collecting from the region at base (already initialised and
@@ -34,7 +34,7 @@ int prof_host_stop(struct pto_prof_host *h, int quiet);
  * dir/name_map.json (creating dir). Returns 0 or a negative errno.
  */
 int prof_host_export(struct pto_prof_host *h, const char *dir,
-		     prof_func_name_fn func_name, void *ctx);
+		     prof_name_fn func_name, void *ctx);
 
 void prof_host_free(struct pto_prof_host *h);
 

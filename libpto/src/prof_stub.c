@@ -69,6 +69,6 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 int prof_host_stop(struct pto_prof_host *h, int quiet)
 { (void)h; (void)quiet; return 0; }
 int prof_host_export(struct pto_prof_host *h, const char *dir,
-		     prof_func_name_fn func_name, void *ctx)
+		     prof_name_fn func_name, void *ctx)
 { (void)h; (void)dir; (void)func_name; (void)ctx; return -EOPNOTSUPP; }
 void prof_host_free(struct pto_prof_host *h) { (void)h; }
