@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ex.h"
+#include "common/ex.h"
 
 enum { FUNC_MATMUL = 0, FUNC_ADD = 1 };
 
