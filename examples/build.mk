@@ -31,7 +31,8 @@ $(O)/examples/%: $(O)/obj/examples/%.o $(EX_COMMON) $(LIBPTO_A)
 # The workload test runs the example binaries.
 $(O)/tests/test_workloads: | $(EXAMPLES)
 $(O)/obj/tests/unit/test_workloads.o: CFLAGS_EXTRA = \
-	-DPTO_EXAMPLES_DIR='"$(O)/examples"'
+	-DPTO_EXAMPLES_DIR='"$(O)/examples"' \
+	-DPTO_EXAMPLES='"$(notdir $(EXAMPLES))"'
 
 .PHONY: run
 # The main job: paged attention on the sim device at full profiling.
