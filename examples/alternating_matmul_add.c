@@ -123,51 +123,45 @@ static int amm_reset(struct ex_env *env)
 	return ret ? ret : ex_tensor_zero(st->z);
 }
 
-static int amm_orch(pto_orch *o, struct ex_env *env)
+static unsigned int amm_num_scopes(const struct ex_env *env)
+{
+	return ((const struct amm *)env->priv)->s.batch;
+}
+
+/* Batch b: its matmul and add tasks, alternating. */
+static int amm_scope(pto_orch *o, struct ex_env *env, unsigned int b)
 {
 	const struct amm *st = env->priv;
 	const struct amm_shape *s = &st->s;
 	uint64_t tb = st->tile_elems * sizeof(float);
 	uint64_t mm_bytes = tb * s->mm_batch, add_bytes = tb * s->add_batch;
-	unsigned int b, mi, ni;
-	int ret;
+	unsigned int mi = 0, ni = 0;
+	int ret = 0;
 
-	for (b = 0; b < s->batch; b++) {
-		ret = pto_scope_begin(o);
-		if (ret)
-			return ret;
-		mi = 0;
-		ni = 0;
-		while (!ret && (mi < s->m || ni < s->n)) {
-			if (mi < s->m) {
-				uint64_t off = ((uint64_t)b * s->m + mi) * tb;
+	while (!ret && (mi < s->m || ni < s->n)) {
+		if (mi < s->m) {
+			uint64_t off = ((uint64_t)b * s->m + mi) * tb;
 
-				ret = ex_submit(env, o, FUNC_MATMUL, EX_PARAMS(
-					pto_in(st->a, off, mm_bytes),
-					pto_in(st->b, off, mm_bytes),
-					pto_out(st->c, off, mm_bytes),
-					pto_scalar(s->mm_batch),
-					pto_scalar(s->tile)));
-				mi += s->mm_batch;
-			}
-			if (!ret && ni < s->n) {
-				uint64_t off = ((uint64_t)b * s->n + ni) * tb;
-
-				ret = ex_submit(env, o, FUNC_ADD, EX_PARAMS(
-					pto_in(st->x, off, add_bytes),
-					pto_in(st->y, off, add_bytes),
-					pto_out(st->z, off, add_bytes),
-					pto_scalar(add_bytes / sizeof(float))));
-				ni += s->add_batch;
-			}
+			ret = ex_submit(env, o, FUNC_MATMUL, EX_PARAMS(
+				pto_in(st->a, off, mm_bytes),
+				pto_in(st->b, off, mm_bytes),
+				pto_out(st->c, off, mm_bytes),
+				pto_scalar(s->mm_batch),
+				pto_scalar(s->tile)));
+			mi += s->mm_batch;
 		}
-		if (ret)
-			return ret;
-		ret = pto_scope_end(o);
-		if (ret)
-			return ret;
+		if (!ret && ni < s->n) {
+			uint64_t off = ((uint64_t)b * s->n + ni) * tb;
+
+			ret = ex_submit(env, o, FUNC_ADD, EX_PARAMS(
+				pto_in(st->x, off, add_bytes),
+				pto_in(st->y, off, add_bytes),
+				pto_out(st->z, off, add_bytes),
+				pto_scalar(add_bytes / sizeof(float))));
+			ni += s->add_batch;
+		}
 	}
-	return 0;
+	return ret;
 }
 
 static int amm_check(struct ex_env *env, char *why, size_t len)
@@ -203,10 +197,11 @@ static const struct ex_workload amm_workload = {
 	.what = "Independent AIC matmuls and AIV adds, alternating, one "
 		"scope per batch.",
 	.kernels = amm_kernels,
-	.num_kernels = sizeof(amm_kernels) / sizeof(amm_kernels[0]),
+	.num_kernels = EX_ARRAY_SIZE(amm_kernels),
 	.setup = amm_setup,
 	.reset = amm_reset,
-	.orch = amm_orch,
+	.num_scopes = amm_num_scopes,
+	.scope = amm_scope,
 	.check = amm_check,
 	.teardown = amm_teardown,
 };

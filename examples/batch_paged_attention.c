@@ -265,11 +265,15 @@ static int bpa_group(pto_orch *o, struct ex_env *env,
 	return ex_submit(env, o, FUNC_UP, up, has_out ? 11 : 10);
 }
 
-static int bpa_chunk_submit(pto_orch *o, struct ex_env *env, unsigned int b0,
-			    unsigned int n)
+/* Chunk i: sequences [b0, b0 + n), all their groups. */
+static int bpa_scope(pto_orch *o, struct ex_env *env, unsigned int i)
 {
-	const struct attn_problem *pb = &((const struct bpa *)env->priv)->pb;
+	const struct bpa *st = env->priv;
+	const struct attn_problem *pb = &st->pb;
 	const struct attn_dims *d = &pb->d;
+	unsigned int b0 = i * st->chunk;
+	unsigned int n = pb->s.batch - b0 < st->chunk ? pb->s.batch - b0 :
+						      st->chunk;
 	uint64_t items = (uint64_t)n * d->kv_heads;
 	const uint64_t fb = sizeof(float), ib = sizeof(int32_t);
 	struct bpa_chunk c = { n, 0, pb->s.max_blocks };
@@ -300,25 +304,11 @@ static int bpa_chunk_submit(pto_orch *o, struct ex_env *env, unsigned int b0,
 	return ret;
 }
 
-static int bpa_orch(pto_orch *o, struct ex_env *env)
+static unsigned int bpa_num_scopes(const struct ex_env *env)
 {
 	const struct bpa *st = env->priv;
-	unsigned int b0, n, batch = st->pb.s.batch;
-	int ret;
 
-	for (b0 = 0; b0 < batch; b0 += n) {
-		n = batch - b0 < st->chunk ? batch - b0 : st->chunk;
-		ret = pto_scope_begin(o);
-		if (ret)
-			return ret;
-		ret = bpa_chunk_submit(o, env, b0, n);
-		if (ret)
-			return ret;
-		ret = pto_scope_end(o);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return (st->pb.s.batch + st->chunk - 1) / st->chunk;
 }
 
 static int bpa_check(struct ex_env *env, char *why, size_t len)
@@ -341,10 +331,11 @@ static const struct ex_workload bpa_workload = {
 	.what = "Paged decode attention with batched online softmax: QK, "
 		"softmax, PV and update tasks over chunks of sequences.",
 	.kernels = bpa_kernels,
-	.num_kernels = sizeof(bpa_kernels) / sizeof(bpa_kernels[0]),
+	.num_kernels = EX_ARRAY_SIZE(bpa_kernels),
 	.setup = bpa_setup,
 	.reset = bpa_reset,
-	.orch = bpa_orch,
+	.num_scopes = bpa_num_scopes,
+	.scope = bpa_scope,
 	.check = bpa_check,
 	.teardown = bpa_teardown,
 };

@@ -132,7 +132,8 @@ static int bg_reset(struct ex_env *env)
 	return ex_tensor_zero(st->c);
 }
 
-static int bg_group(pto_orch *o, struct ex_env *env, unsigned int g)
+/* Group g: per k a gemm into the heap, then its accumulating add. */
+static int bg_scope(pto_orch *o, struct ex_env *env, unsigned int g)
 {
 	const struct bg *st = env->priv;
 	const struct bg_shape *s = &st->s;
@@ -163,24 +164,9 @@ static int bg_group(pto_orch *o, struct ex_env *env, unsigned int g)
 	return ret;
 }
 
-static int bg_orch(pto_orch *o, struct ex_env *env)
+static unsigned int bg_num_scopes(const struct ex_env *env)
 {
-	const struct bg *st = env->priv;
-	unsigned int g;
-	int ret;
-
-	for (g = 0; g < st->s.groups; g++) {
-		ret = pto_scope_begin(o);
-		if (ret)
-			return ret;
-		ret = bg_group(o, env, g);
-		if (ret)
-			return ret;
-		ret = pto_scope_end(o);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return ((const struct bg *)env->priv)->s.groups;
 }
 
 static int bg_check(struct ex_env *env, char *why, size_t len)
@@ -207,10 +193,11 @@ static const struct ex_workload bg_workload = {
 	.what = "Tiled batched GEMM: AIC tile matmuls, split-K accumulated "
 		"by AIV adds (INOUT).",
 	.kernels = bg_kernels,
-	.num_kernels = sizeof(bg_kernels) / sizeof(bg_kernels[0]),
+	.num_kernels = EX_ARRAY_SIZE(bg_kernels),
 	.setup = bg_setup,
 	.reset = bg_reset,
-	.orch = bg_orch,
+	.num_scopes = bg_num_scopes,
+	.scope = bg_scope,
 	.check = bg_check,
 	.teardown = bg_teardown,
 };

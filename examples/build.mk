@@ -10,13 +10,15 @@ EX_SKIPPED := $(O)/examples/SKIPPED
 EX_HAS_RUNTIME = nm -g --defined-only $(LIBPTO_A) 2>/dev/null | \
 	grep -q ' T pto_run$$'
 
+# libpto.a brings the drm backend along, hence libdrm and libkmod.
+EX_LINK = $(CC) $(CFLAGS_PTO) -o $@ $< $(EX_COMMON) $(LIBPTO_A) \
+	  $(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO)
+
 $(O)/examples/%: $(O)/obj/examples/%.o $(EX_COMMON) $(LIBPTO_A)
 	@mkdir -p $(dir $@)
 	@if $(EX_HAS_RUNTIME); then \
-		echo "$(CC) -o $@ ..."; \
-		$(CC) $(CFLAGS_PTO) -o $@ $< $(EX_COMMON) $(LIBPTO_A) \
-			$(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO) && \
-		rm -f $(EX_SKIPPED); \
+		echo '$(EX_LINK)'; \
+		$(EX_LINK) && rm -f $(EX_SKIPPED); \
 	else \
 		echo "examples: $(LIBPTO_A) does not define pto_run yet;" \
 			"not linking $(notdir $@)"; \
@@ -36,9 +38,11 @@ $(O)/obj/tests/unit/test_workloads.o: CFLAGS_EXTRA = \
 
 .PHONY: run
 # The main job: paged attention on the sim device at full profiling.
+# Extra flags through RUN_ARGS, e.g. make run RUN_ARGS=--size=bench.
+RUN_ARGS ?=
 run: $(O)/examples/paged_attention_unroll
 	@if [ ! -x $< ]; then \
 		echo "run: $< was not linked: $$(cat $(EX_SKIPPED))"; \
 		exit 1; \
 	fi
-	$< --device=sim --chip-swimlane=4
+	$< --device=sim --chip-swimlane=4 $(RUN_ARGS)

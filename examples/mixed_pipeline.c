@@ -177,26 +177,21 @@ static int mp_step(pto_orch *o, struct ex_env *env, unsigned int c,
 	return ex_submit_mixed(env, o, &f, p, n);
 }
 
-static int mp_orch(pto_orch *o, struct ex_env *env)
+static unsigned int mp_num_scopes(const struct ex_env *env)
+{
+	return ((const struct mp *)env->priv)->s.chains;
+}
+
+/* Chain c: steps + 1 MIX tasks. */
+static int mp_scope(pto_orch *o, struct ex_env *env, unsigned int c)
 {
 	const struct mp *st = env->priv;
-	unsigned int c, k;
-	int ret;
+	unsigned int k;
+	int ret = 0;
 
-	for (c = 0; c < st->s.chains; c++) {
-		ret = pto_scope_begin(o);
-		if (ret)
-			return ret;
-		for (k = 0; k <= st->s.steps; k++) {
-			ret = mp_step(o, env, c, k);
-			if (ret)
-				return ret;
-		}
-		ret = pto_scope_end(o);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	for (k = 0; !ret && k <= st->s.steps; k++)
+		ret = mp_step(o, env, c, k);
+	return ret;
 }
 
 static int mp_check(struct ex_env *env, char *why, size_t len)
@@ -231,10 +226,11 @@ static const struct ex_workload mp_workload = {
 	.what = "MIX tasks on whole clusters: the AIC multiplies step k while "
 		"both AIVs activate step k-1.",
 	.kernels = mp_kernels,
-	.num_kernels = sizeof(mp_kernels) / sizeof(mp_kernels[0]),
+	.num_kernels = EX_ARRAY_SIZE(mp_kernels),
 	.setup = mp_setup,
 	.reset = mp_reset,
-	.orch = mp_orch,
+	.num_scopes = mp_num_scopes,
+	.scope = mp_scope,
 	.check = mp_check,
 	.teardown = mp_teardown,
 };

@@ -181,12 +181,12 @@ static int pau_group(pto_orch *o, struct ex_env *env, struct pau_bufs *bf,
 	return ex_submit(env, o, FUNC_UP, up, last ? 9 : 8);
 }
 
-/* One (batch, q-tile) scope: the hub, then the groups. */
-static int pau_item(pto_orch *o, struct ex_env *env, unsigned int b,
-		    unsigned int kvh)
+/* Item i = (batch b, q-tile kvh): the hub, then the groups. */
+static int pau_scope(pto_orch *o, struct ex_env *env, unsigned int i)
 {
 	const struct attn_problem *pb = env->priv;
 	const struct attn_dims *d = &pb->d;
+	unsigned int b = i / d->kv_heads, kvh = i % d->kv_heads;
 	uint64_t rb = d->q_rows * sizeof(float);
 	uint64_t ob = attn_o_elems(d) * sizeof(float);
 	struct pau_bufs bf;
@@ -207,25 +207,11 @@ static int pau_item(pto_orch *o, struct ex_env *env, unsigned int b,
 	return ret;
 }
 
-static int pau_orch(pto_orch *o, struct ex_env *env)
+static unsigned int pau_num_scopes(const struct ex_env *env)
 {
 	const struct attn_problem *pb = env->priv;
-	unsigned int b, kvh;
-	int ret;
 
-	for (b = 0; b < pb->s.batch; b++)
-		for (kvh = 0; kvh < pb->s.kv_heads; kvh++) {
-			ret = pto_scope_begin(o);
-			if (ret)
-				return ret;
-			ret = pau_item(o, env, b, kvh);
-			if (ret)
-				return ret;
-			ret = pto_scope_end(o);
-			if (ret)
-				return ret;
-		}
-	return 0;
+	return pb->s.batch * pb->s.kv_heads;
 }
 
 static int pau_check(struct ex_env *env, char *why, size_t len)
@@ -244,10 +230,11 @@ static const struct ex_workload pau_workload = {
 	.what = "Paged decode attention: per (batch, q-tile) scope a hub "
 		"task, then QK -> softmax -> PV -> update per KV-block group.",
 	.kernels = pau_kernels,
-	.num_kernels = sizeof(pau_kernels) / sizeof(pau_kernels[0]),
+	.num_kernels = EX_ARRAY_SIZE(pau_kernels),
 	.setup = pau_setup,
 	.reset = pau_reset,
-	.orch = pau_orch,
+	.num_scopes = pau_num_scopes,
+	.scope = pau_scope,
 	.check = pau_check,
 	.teardown = pau_teardown,
 };

@@ -69,8 +69,12 @@ struct ex_workload {
 	int (*setup)(struct ex_env *env);
 	/* Before every round: puts outputs back to their initial state. */
 	int (*reset)(struct ex_env *env);
-	/* The orchestration function (user is the struct ex_env). */
-	int (*orch)(pto_orch *o, struct ex_env *env);
+	/*
+	 * The orchestration: num_scopes top-level scopes, scope(o, env, i)
+	 * submits the tasks of the i-th inside its scope.
+	 */
+	unsigned int (*num_scopes)(const struct ex_env *env);
+	int (*scope)(pto_orch *o, struct ex_env *env, unsigned int i);
 	/* 0 when the outputs match; else 1 with a reason in why. */
 	int (*check)(struct ex_env *env, char *why, size_t why_len);
 	/* Frees what setup made (also after a failed setup). */
@@ -87,6 +91,8 @@ int ex_submit(struct ex_env *env, pto_orch *o, uint32_t func_id,
 int ex_submit_mixed(struct ex_env *env, pto_orch *o,
 		    const struct pto_mixed_funcs *f,
 		    const struct pto_param *params, unsigned int n);
+
+#define EX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* EX_PARAMS(a, b, ...) expands to "array, count" for ex_submit(). */
 #define EX_PARAMS(...)                                                     \

@@ -34,8 +34,21 @@ struct ex_call {
 static int ex_orch(pto_orch *o, void *user)
 {
 	struct ex_call *call = user;
+	unsigned int i, n = call->w->num_scopes(call->env);
+	int ret;
 
-	return call->w->orch(o, call->env);
+	for (i = 0; i < n; i++) {
+		ret = pto_scope_begin(o);
+		if (ret)
+			return ret;
+		ret = call->w->scope(o, call->env, i);
+		if (ret)
+			return ret;
+		ret = pto_scope_end(o);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int ex_open(const struct ex_args *a, pto_device **dev)
