@@ -201,19 +201,14 @@ static int bpa_group(pto_orch *o, struct ex_env *env,
 	unsigned int span = pb->d.unroll * pb->d.block_size, bi;
 	enum pto_param_kind run_kind;
 	pto_tensor *s, *p, *ot, *m, *l;
+	pto_tensor **bufs[] = { &s, &p, &ot, &m, &l };
+	const uint64_t bytes[] = { rg->s_bytes, rg->s_bytes, rg->o_bytes,
+				   rg->r_bytes, rg->r_bytes };
 	struct pto_param up[11];
 	uint64_t has_out = 0;
 	int ret;
 
-	ret = pto_orch_alloc(o, rg->s_bytes, &s);
-	if (!ret)
-		ret = pto_orch_alloc(o, rg->s_bytes, &p);
-	if (!ret)
-		ret = pto_orch_alloc(o, rg->o_bytes, &ot);
-	if (!ret)
-		ret = pto_orch_alloc(o, rg->r_bytes, &m);
-	if (!ret)
-		ret = pto_orch_alloc(o, rg->r_bytes, &l);
+	ret = ex_heap(o, bufs, bytes, EX_ARRAY_SIZE(bufs));
 	if (!ret)
 		ret = ex_submit(env, o, FUNC_QK, EX_PARAMS(
 			pto_in(pb->q, rg->q_off, rg->q_bytes),
@@ -288,17 +283,15 @@ static int bpa_scope(pto_orch *o, struct ex_env *env, unsigned int i)
 		.o_bytes = items * attn_o_elems(d) * fb,
 		.r_bytes = items * d->q_rows * fb,
 	};
+	pto_tensor **bufs[] = { &rg.oi, &rg.li, &rg.mi };
+	const uint64_t bytes[] = { rg.o_bytes, rg.r_bytes, rg.r_bytes };
 	unsigned int bi, groups = 0;
 	int ret;
 
 	for (bi = 0; bi < n; bi++)
 		if (attn_groups(pb, b0 + bi) > groups)
 			groups = attn_groups(pb, b0 + bi);
-	ret = pto_orch_alloc(o, rg.o_bytes, &rg.oi);
-	if (!ret)
-		ret = pto_orch_alloc(o, rg.r_bytes, &rg.li);
-	if (!ret)
-		ret = pto_orch_alloc(o, rg.r_bytes, &rg.mi);
+	ret = ex_heap(o, bufs, bytes, EX_ARRAY_SIZE(bufs));
 	for (c.g = 0; !ret && c.g < groups; c.g++)
 		ret = bpa_group(o, env, &rg, &c, b0);
 	return ret;

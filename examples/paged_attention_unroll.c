@@ -109,18 +109,6 @@ struct pau_bufs {
 	pto_tensor *oi, *li, *mi, *s, *p, *o, *m, *l;
 };
 
-/* Heap tensors *t[i] of elems[i] floats. */
-static int pau_alloc(pto_orch *o, pto_tensor **const *t, const size_t *elems,
-		     unsigned int n)
-{
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < n; i++)
-		ret = pto_orch_alloc(o, elems[i] * sizeof(float), t[i]);
-	return ret;
-}
-
 static int pau_group(pto_orch *o, struct ex_env *env, struct pau_bufs *bf,
 		     unsigned int b, unsigned int kvh, unsigned int g)
 {
@@ -137,12 +125,11 @@ static int pau_group(pto_orch *o, struct ex_env *env, struct pau_bufs *bf,
 			 d->head_dim * sizeof(float);
 	uint64_t tb = pb->s.max_blocks * sizeof(int32_t), t_off = b * tb;
 	pto_tensor **bufs[] = { &bf->s, &bf->p, &bf->o, &bf->m, &bf->l };
-	size_t elems[] = { attn_s_elems(d), attn_s_elems(d), attn_o_elems(d),
-			   d->q_rows, d->q_rows };
+	const uint64_t bytes[] = { sb, sb, ob, rb, rb };
 	struct pto_param up[9];
 	int ret;
 
-	ret = pau_alloc(o, bufs, elems, 5);
+	ret = ex_heap(o, bufs, bytes, EX_ARRAY_SIZE(bufs));
 	if (!ret)
 		ret = ex_submit(env, o, FUNC_QK, EX_PARAMS(
 			pto_in(pb->q, q_off, ob),
@@ -191,11 +178,11 @@ static int pau_scope(pto_orch *o, struct ex_env *env, unsigned int i)
 	uint64_t ob = attn_o_elems(d) * sizeof(float);
 	struct pau_bufs bf;
 	pto_tensor **bufs[] = { &bf.oi, &bf.li, &bf.mi };
-	size_t elems[] = { attn_o_elems(d), d->q_rows, d->q_rows };
+	const uint64_t bytes[] = { ob, rb, rb };
 	unsigned int g, groups = attn_groups(pb, b);
 	int ret;
 
-	ret = pau_alloc(o, bufs, elems, 3);
+	ret = ex_heap(o, bufs, bytes, EX_ARRAY_SIZE(bufs));
 	if (!ret)
 		ret = ex_submit(env, o, FUNC_HUB, EX_PARAMS(
 			pto_out(bf.oi, 0, ob),

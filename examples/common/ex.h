@@ -137,6 +137,10 @@ static inline void ex_tensor_free(pto_tensor *t)
 		pto_tensor_free(t);
 }
 
+/* Heap tensors of the current scope: *t[i] of bytes[i] bytes. */
+int ex_heap(pto_orch *o, pto_tensor **const *t, const uint64_t *bytes,
+	    unsigned int n);
+
 /* Zeroes the whole tensor. */
 int ex_tensor_zero(pto_tensor *t);
 

@@ -140,9 +140,8 @@ int ex_main(int argc, char **argv, const struct ex_workload *w)
 	       args.level, args.rounds);
 	ret = ex_open(&args, &env.dev);
 	if (ret) {
-		fprintf(stderr, "%s: opening the device: %s\n", w->name,
-			pto_strerror(ret));
-		snprintf(why, sizeof(why), "no device");
+		snprintf(why, sizeof(why), "opening the device: %s",
+			 pto_strerror(ret));
 		goto out;
 	}
 	ret = ex_register(env.dev, w);

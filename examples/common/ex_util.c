@@ -22,6 +22,17 @@ int ex_tensor_f32(pto_device *dev, const float *src, size_t n,
 	return ret;
 }
 
+int ex_heap(pto_orch *o, pto_tensor **const *t, const uint64_t *bytes,
+	    unsigned int n)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < n; i++)
+		ret = pto_orch_alloc(o, bytes[i], t[i]);
+	return ret;
+}
+
 int ex_tensor_zero(pto_tensor *t)
 {
 	size_t n = pto_tensor_size(t);
