@@ -30,8 +30,10 @@ $(O)/examples/%: $(O)/obj/examples/%.o $(EX_COMMON) $(LIBPTO_A)
 # intermediates of the link rule and recompile them on every run.
 .SECONDARY: $(EX_COMMON) $(EXAMPLES:$(O)/examples/%=$(O)/obj/examples/%.o)
 
-# The workload test runs the example binaries.
+# The workload test runs the example binaries; it is compiled with
+# their names, so a new example recompiles it.
 $(O)/tests/test_workloads: | $(EXAMPLES)
+$(O)/obj/tests/unit/test_workloads.o: $(wildcard examples/*.c)
 $(O)/obj/tests/unit/test_workloads.o: CFLAGS_EXTRA = \
 	-DPTO_EXAMPLES_DIR='"$(O)/examples"' \
 	-DPTO_EXAMPLES='"$(notdir $(EXAMPLES))"'
