@@ -164,7 +164,46 @@ static const struct drm_ioctl_desc pto_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(PTO_HS_CREATE, pto_hs_create_ioctl, DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_GEM_FOPS(pto_fops);
+/*
+ * The size encoded in a driver ioctl number must be the size of its
+ * struct: the DRM core would otherwise zero-extend or truncate it, and
+ * pto structs grow only through new ioctls (pto_drm.h). -EINVAL if not.
+ */
+static bool pto_ioctl_size_ok(unsigned int cmd)
+{
+	unsigned int nr = DRM_IOCTL_NR(cmd);
+
+	if (nr < DRM_COMMAND_BASE || nr >= DRM_COMMAND_BASE + ARRAY_SIZE(pto_ioctls))
+		return true;
+	return _IOC_SIZE(cmd) == _IOC_SIZE(pto_ioctls[nr - DRM_COMMAND_BASE].cmd);
+}
+
+static long pto_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	if (!pto_ioctl_size_ok(cmd))
+		return -EINVAL;
+	return drm_ioctl(filp, cmd, arg);
+}
+
+static long pto_compat_ioctl(struct file *filp, unsigned int cmd,
+			     unsigned long arg)
+{
+	if (!pto_ioctl_size_ok(cmd))
+		return -EINVAL;
+	return drm_compat_ioctl(filp, cmd, arg);
+}
+
+static const struct file_operations pto_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = pto_ioctl,
+	.compat_ioctl = pto_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = drm_gem_mmap,
+};
 
 static const struct drm_driver pto_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,
