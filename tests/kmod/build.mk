@@ -14,4 +14,6 @@ $(O)/kmod/tests/%: $(O)/obj/tests/kmod/%.o $(KT_SUPPORT)
 		$(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO)
 $(O)/obj/tests/kmod/%.o: CFLAGS_EXTRA = -Itests/kmod/support
 $(O)/obj/tests/kmod/support/%.o: CFLAGS_EXTRA = -Itests/kmod/support
-.PRECIOUS: $(O)/obj/tests/kmod/%.o
+# Keep the objects (intermediate in the pattern chain) between builds.
+.SECONDARY: $(patsubst tests/kmod/%.c,$(O)/obj/tests/kmod/%.o,\
+	    $(wildcard tests/kmod/test_*.c))
