@@ -212,16 +212,16 @@ static void test_limit_regions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_get_param),
-		cmocka_unit_test(test_bo_create_info_mmap),
-		cmocka_unit_test(test_bo_close),
-		cmocka_unit_test(test_mmap_longer_than_object),
-		cmocka_unit_test(test_mmap_offset_beyond_object),
-		cmocka_unit_test(test_mmap_other_files_object),
-		cmocka_unit_test(test_limit_single_bo_too_big),
-		cmocka_unit_test(test_limit_cumulative),
-		cmocka_unit_test(test_limit_per_file),
-		cmocka_unit_test(test_limit_regions),
+		KT_TEST(test_get_param),
+		KT_TEST(test_bo_create_info_mmap),
+		KT_TEST(test_bo_close),
+		KT_TEST(test_mmap_longer_than_object),
+		KT_TEST(test_mmap_offset_beyond_object),
+		KT_TEST(test_mmap_other_files_object),
+		KT_TEST(test_limit_single_bo_too_big),
+		KT_TEST(test_limit_cumulative),
+		KT_TEST(test_limit_per_file),
+		KT_TEST(test_limit_regions),
 	};
 
 	kt_group_options = "file_byte_limit=1048576";

@@ -191,13 +191,13 @@ static void test_attach_sys_admin_allowed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_attach_other_uid_refused),
-		cmocka_unit_test(test_release_other_uid_refused),
-		cmocka_unit_test(test_attach_same_uid_allowed),
-		cmocka_unit_test(test_attach_unrelated_uid_refused),
-		cmocka_unit_test(test_attach_perfmon_allowed),
-		cmocka_unit_test(test_release_same_uid_allowed),
-		cmocka_unit_test(test_attach_sys_admin_allowed),
+		KT_TEST(test_attach_other_uid_refused),
+		KT_TEST(test_release_other_uid_refused),
+		KT_TEST(test_attach_same_uid_allowed),
+		KT_TEST(test_attach_unrelated_uid_refused),
+		KT_TEST(test_attach_perfmon_allowed),
+		KT_TEST(test_release_same_uid_allowed),
+		KT_TEST(test_attach_sys_admin_allowed),
 	};
 
 	return kt_run("kmod_perm", tests, sizeof(tests) / sizeof(tests[0]));

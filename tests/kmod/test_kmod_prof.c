@@ -452,21 +452,21 @@ static void test_debugfs_lists_regions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_create_layout),
-		cmocka_unit_test(test_fresh_region_content),
-		cmocka_unit_test(test_owner_mapping_writable),
-		cmocka_unit_test(test_list),
-		cmocka_unit_test(test_list_capacity),
-		cmocka_unit_test(test_attach_reads_owner_writes),
-		cmocka_unit_test(test_observer_map_write_refused),
-		cmocka_unit_test(test_observer_mprotect_write_refused),
-		cmocka_unit_test(test_observer_write_faults),
-		cmocka_unit_test(test_release),
-		cmocka_unit_test(test_handle_close_keeps_region),
-		cmocka_unit_test(test_close_drops_live_region),
-		cmocka_unit_test(test_hs_create),
-		cmocka_unit_test(test_hs_create_publishes_heads),
-		cmocka_unit_test(test_debugfs_lists_regions),
+		KT_TEST(test_create_layout),
+		KT_TEST(test_fresh_region_content),
+		KT_TEST(test_owner_mapping_writable),
+		KT_TEST(test_list),
+		KT_TEST(test_list_capacity),
+		KT_TEST(test_attach_reads_owner_writes),
+		KT_TEST(test_observer_map_write_refused),
+		KT_TEST(test_observer_mprotect_write_refused),
+		KT_TEST(test_observer_write_faults),
+		KT_TEST(test_release),
+		KT_TEST(test_handle_close_keeps_region),
+		KT_TEST(test_close_drops_live_region),
+		KT_TEST(test_hs_create),
+		KT_TEST(test_hs_create_publishes_heads),
+		KT_TEST(test_debugfs_lists_regions),
 	};
 
 	return kt_run("kmod_prof", tests, sizeof(tests) / sizeof(tests[0]));

@@ -259,13 +259,13 @@ static void test_mapping_outlives_eviction(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_retained_after_close),
-		cmocka_unit_test(test_retained_after_sigkill),
-		cmocka_unit_test(test_exit_with_regions_mapped),
-		cmocka_unit_test(test_live_while_owner_mapping_exists),
-		cmocka_unit_test(test_eviction_oldest_first),
-		cmocka_unit_test(test_eviction_spares_live),
-		cmocka_unit_test(test_mapping_outlives_eviction),
+		KT_TEST(test_retained_after_close),
+		KT_TEST(test_retained_after_sigkill),
+		KT_TEST(test_exit_with_regions_mapped),
+		KT_TEST(test_live_while_owner_mapping_exists),
+		KT_TEST(test_eviction_oldest_first),
+		KT_TEST(test_eviction_spares_live),
+		KT_TEST(test_mapping_outlives_eviction),
 	};
 
 	kt_group_options = "max_retained=3";

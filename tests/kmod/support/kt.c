@@ -197,6 +197,21 @@ int kt_group_teardown(void **state)
 	return kt_unload() ? -1 : 0;
 }
 
+int kt_test_teardown(void **state)
+{
+	struct drm_pto_prof_info info[64];
+	struct drm_pto_prof_release r = { 0 };
+	int i, n;
+
+	(void)state;
+	n = kt_list(kt_fd, info, 64);
+	for (i = 0; i < n && i < 64; i++) {
+		r.region_id = info[i].region_id;
+		kt_ioctl(kt_fd, DRM_IOCTL_PTO_PROF_RELEASE, &r);
+	}
+	return 0;
+}
+
 int kt_run(const char *name, const struct CMUnitTest *tests, size_t n)
 {
 	if (geteuid() != 0) {

@@ -63,6 +63,13 @@ extern int kt_fd;
 int kt_group_setup(void **state);
 int kt_group_teardown(void **state);
 
+/*
+ * Per-test teardown: releases every listed region, so a failed test does
+ * not leave regions behind for the next. KT_TEST(f) registers f with it.
+ */
+int kt_test_teardown(void **state);
+#define KT_TEST(f) cmocka_unit_test_teardown(f, kt_test_teardown)
+
 /* main() of a test program that needs root: SKIP (77) otherwise. */
 int kt_run(const char *name, const struct CMUnitTest *tests, size_t n);
 
