@@ -21,6 +21,8 @@
  * exit runs only with no file open and no mapping left; it then frees the
  * regions still listed (retained ones) before the DRM device goes.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -281,34 +283,34 @@ static void pto_device_destroy(struct pto_device *pdev)
 static int pto_check_params(void)
 {
 	if (!pto_num_devices || pto_num_devices > PTO_MAX_DEVICES) {
-		pr_err("pto: num_devices=%u: must be 1..%u\n", pto_num_devices,
+		pr_err("num_devices=%u: must be 1..%u\n", pto_num_devices,
 		       PTO_MAX_DEVICES);
 		return -EINVAL;
 	}
 	if (!pto_num_blocks || pto_num_blocks > PTO_MAX_BLOCKS) {
-		pr_err("pto: blocks=%u: must be 1..%u\n", pto_num_blocks,
+		pr_err("blocks=%u: must be 1..%u\n", pto_num_blocks,
 		       PTO_MAX_BLOCKS);
 		return -EINVAL;
 	}
 	if (!pto_num_aicpu_threads ||
 	    pto_num_aicpu_threads > PTO_MAX_AICPU_THREADS) {
-		pr_err("pto: aicpu_threads=%u: must be 1..%u\n",
+		pr_err("aicpu_threads=%u: must be 1..%u\n",
 		       pto_num_aicpu_threads, PTO_MAX_AICPU_THREADS);
 		return -EINVAL;
 	}
 	if (!pto_counter_freq_hz || pto_counter_freq_hz > PTO_MAX_FREQ_HZ) {
-		pr_err("pto: counter_freq_hz=%llu: must be 1..%llu\n",
+		pr_err("counter_freq_hz=%llu: must be 1..%llu\n",
 		       pto_counter_freq_hz, PTO_MAX_FREQ_HZ);
 		return -EINVAL;
 	}
 	if (pto_file_byte_limit < PAGE_SIZE ||
 	    pto_file_byte_limit > PTO_MAX_FILE_BYTES) {
-		pr_err("pto: file_byte_limit=%llu: must be %lu..%llu\n",
+		pr_err("file_byte_limit=%llu: must be %lu..%llu\n",
 		       pto_file_byte_limit, PAGE_SIZE, PTO_MAX_FILE_BYTES);
 		return -EINVAL;
 	}
 	if (pto_max_retained > PTO_MAX_RETAINED_LIMIT) {
-		pr_err("pto: max_retained=%u: must be 0..%u\n",
+		pr_err("max_retained=%u: must be 0..%u\n",
 		       pto_max_retained, PTO_MAX_RETAINED_LIMIT);
 		return -EINVAL;
 	}
@@ -338,7 +340,7 @@ static int __init pto_init(void)
 	for (i = 0; i < pto_num_devices; i++) {
 		pdev = pto_device_create(i);
 		if (IS_ERR(pdev)) {
-			pr_err("pto: device %u: %ld\n", i, PTR_ERR(pdev));
+			pr_err("device %u: %ld\n", i, PTR_ERR(pdev));
 			pto_destroy_devices();
 			return PTR_ERR(pdev);
 		}

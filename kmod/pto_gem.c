@@ -94,13 +94,9 @@ struct drm_gem_object *pto_gem_create_object(struct drm_device *drm,
 	return &bo->base.base;
 }
 
-/* Charges size bytes to pfile: -E2BIG if it can never fit, -ENOMEM if
- * the file's other objects leave no room.
- */
+/* Charges size bytes to pfile: -ENOMEM if its other objects leave no room. */
 static int pto_file_charge(struct pto_file *pfile, u64 size)
 {
-	if (size > pto_file_byte_limit)
-		return -E2BIG;
 	if (atomic64_add_return(size, &pfile->bytes) > pto_file_byte_limit) {
 		atomic64_sub(size, &pfile->bytes);
 		return -ENOMEM;
@@ -130,6 +126,7 @@ struct pto_bo *pto_bo_create(struct pto_device *pdev, struct pto_file *pfile,
 
 	if (!size)
 		return ERR_PTR(-EINVAL);
+	/* Can never fit; also keeps PAGE_ALIGN() from overflowing. */
 	if (size > pto_file_byte_limit)
 		return ERR_PTR(-E2BIG);
 	size = PAGE_ALIGN(size);

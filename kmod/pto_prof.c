@@ -59,6 +59,20 @@ struct pto_region *pto_region_find_locked(struct pto_device *pdev, u32 id)
 	return NULL;
 }
 
+/* A new id: never 0, never one in use (after the 32-bit counter wraps). */
+static u32 pto_region_next_id_locked(struct pto_device *pdev)
+{
+	u32 id;
+
+	lockdep_assert_held(&pdev->regions_lock);
+	do {
+		id = pdev->next_region_id++;
+		if (!pdev->next_region_id)
+			pdev->next_region_id = 1;
+	} while (pto_region_find_locked(pdev, id));
+	return id;
+}
+
 /* Moves region from the device list to dead; free it with pto_region_free. */
 static void pto_region_unlist_locked(struct pto_device *pdev,
 				     struct pto_region *region,
@@ -211,9 +225,7 @@ int pto_prof_create_ioctl(struct drm_device *drm, void *data,
 		goto err_vunmap;
 
 	mutex_lock(&pdev->regions_lock);
-	region->id = pdev->next_region_id++;
-	if (!pdev->next_region_id)
-		pdev->next_region_id = 1;
+	region->id = pto_region_next_id_locked(pdev);
 	list_add_tail(&region->node, &pdev->regions);
 	pdev->num_regions++;
 	args->region_id = region->id;
