@@ -234,7 +234,7 @@ void pto_hs_region_init(void *base, __u32 num_cores,
 {
 	struct pto_hs_header *h = (struct pto_hs_header *)base;
 	struct pto_hs_core *cores = (struct pto_hs_core *)(h + 1);
-	const struct pto_prof_kind_layout *ak = 0;
+	const struct pto_prof_kind_layout *ak = NULL;
 	__u32 c;
 
 	if (l && l->kind[PTO_BUF_AICORE_TASK].pool_off)

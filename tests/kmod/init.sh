@@ -1,0 +1,33 @@
+#!/bin/busybox sh
+# /init of the pto.ko test VM: mount, load the DRM core modules, run every
+# test program, print the result marker and the kernel log, power off.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmp /tmp
+for m in drm drm_shmem_helper; do
+	insmod /lib/modules/extra/$m.ko || echo "PTO-KMOD: insmod $m failed"
+done
+
+export PTO_KO=/lib/modules/pto.ko
+programs=0; failed=0; failed_names=""
+echo "PTO-KMOD-BEGIN"
+for t in /tests/test_*; do
+	name=${t##*/}
+	echo "PTO-KMOD-PROGRAM: $name"
+	"$t"
+	rc=$?
+	programs=$((programs + 1))
+	if [ "$rc" -ne 0 ]; then
+		failed=$((failed + 1)); failed_names="$failed_names $name"
+		echo "PTO-KMOD-PROGRAM-FAILED: $name rc=$rc"
+	fi
+done
+echo "PTO-KMOD-RESULT: programs=$programs failed=$failed$failed_names"
+echo "PTO-DMESG-BEGIN"
+dmesg
+echo "PTO-DMESG-END"
+poweroff -f

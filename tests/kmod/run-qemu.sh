@@ -1,0 +1,87 @@
+#!/bin/sh
+# Runs the pto.ko test programs inside QEMU on the installed Debian kernel.
+#   run-qemu.sh <work dir> <kernel version> <pto.ko> <test program>...
+# Builds <work dir>/initramfs.cpio.gz (busybox, drm.ko, drm_shmem_helper.ko,
+# pto.ko, the programs and every shared library they need), boots
+# /boot/vmlinuz-<version> under software emulation, keeps the serial log in
+# <work dir>/serial.log and exits 0 only if every program passed and the
+# kernel log has no WARNING, BUG, Oops, refcount or list-corruption line.
+set -eu
+work=$1 kver=$2 ko=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+kernel=/boot/vmlinuz-$kver
+moddir=/lib/modules/$kver/kernel/drivers/gpu/drm
+root=$work/initramfs
+log=$work/serial.log
+timeout_s=${PTO_QEMU_TIMEOUT:-900}
+
+[ -r "$kernel" ] || { echo "test-kmod: $kernel not readable" >&2; exit 1; }
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" \
+	 "$root/tests" "$root/lib/modules/extra" "$root/lib/modules/$kver"
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/init.sh" "$root/init"
+cp "$ko" "$root/lib/modules/pto.ko"
+
+# The DRM core modules, decompressed when the kernel ships them compressed.
+for m in drm drm_shmem_helper; do
+	src=$(ls "$moddir/$m.ko"* 2>/dev/null | head -n 1)
+	[ -n "$src" ] || { echo "test-kmod: no $m.ko in $moddir" >&2; exit 1; }
+	case $src in
+	*.xz) xz -dc "$src" >"$root/lib/modules/extra/$m.ko" ;;
+	*.zst) zstd -qdc "$src" >"$root/lib/modules/extra/$m.ko" ;;
+	*.gz) gzip -dc "$src" >"$root/lib/modules/extra/$m.ko" ;;
+	*) cp "$src" "$root/lib/modules/extra/$m.ko" ;;
+	esac
+done
+deps=$(grep "^kernel/drivers/gpu/drm/drm_shmem_helper.ko[^:]*:" "/lib/modules/$kver/modules.dep" |
+       cut -d: -f2)
+for d in $deps; do
+	case $d in */drm.ko*) ;; *) echo "test-kmod: unexpected dependency $d" >&2
+		exit 1 ;; esac
+done
+
+# Programs and their shared libraries (ldd lists the loader too).
+for t in "$@"; do
+	cp "$t" "$root/tests/"
+	ldd "$t" | awk '/=> \//{print $3} /^\t\//{print $1}' | while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
+# Merged-/usr layouts resolve the loader through /lib64 or /lib.
+[ -e /lib64 ] && [ ! -e "$root/lib64" ] && ln -s lib "$root/lib64"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initramfs.cpio.gz"
+
+echo "test-kmod: booting $kernel (log: $log)"
+set +e
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -m 1024 -smp 2 \
+	-nographic -no-reboot -monitor none -serial stdio \
+	-kernel "$kernel" -initrd "$work/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 quiet" </dev/null >"$log" 2>&1
+qrc=$?
+set -e
+tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+sed -n '/PTO-KMOD-BEGIN/,/PTO-KMOD-RESULT/p' "$log" | grep -v '^\[ *\(RUN\|OK\) *\]'
+
+result=$(grep -o 'PTO-KMOD-RESULT:.*' "$log" || true)
+if [ -z "$result" ]; then
+	echo "test-kmod: FAIL: no result (qemu exit $qrc; timeout is 124)"
+	tail -n 40 "$log"
+	exit 1
+fi
+passed=$(grep -o '\[  PASSED  \] [0-9]* test' "$log" | awk '{s += $4} END {print s + 0}')
+failed=$(grep -o '\[  FAILED  \] [0-9]* test' "$log" | awk '{s += $4} END {print s + 0}')
+bad=$(sed -n '/PTO-DMESG-BEGIN/,/PTO-DMESG-END/p' "$log" |
+      grep -E 'WARNING:|BUG:|Oops|refcount|list_add corruption|list_del corruption|general protection|UBSAN|KASAN|cut here' || true)
+echo "test-kmod: $passed tests passed, $failed failed; $result"
+status=0
+case $result in *" failed=0"*) ;; *) status=1 ;; esac
+if [ -n "$bad" ]; then
+	echo "test-kmod: FAIL: kernel log:"
+	echo "$bad"
+	status=1
+fi
+[ "$status" -eq 0 ] && echo "test-kmod: PASS" || echo "test-kmod: FAIL"
+exit $status

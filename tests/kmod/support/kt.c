@@ -1,0 +1,224 @@
+/* Helpers of the pto.ko test programs (see kt.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <libkmod.h>
+#include <xf86drm.h>
+
+#include "kt.h"
+
+static const char *kt_ko_path(void)
+{
+	const char *p = getenv("PTO_KO");
+
+	return p ? p : "/lib/modules/pto.ko";
+}
+
+int kt_load(const char *options)
+{
+	struct kmod_ctx *ctx;
+	struct kmod_module *mod = NULL;
+	int ret;
+
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return -ENOMEM;
+	ret = kmod_module_new_from_path(ctx, kt_ko_path(), &mod);
+	if (!ret)
+		ret = kmod_module_insert_module(mod, 0, options);
+	if (mod)
+		kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return ret;
+}
+
+int kt_unload(void)
+{
+	struct kmod_ctx *ctx;
+	struct kmod_module *mod = NULL;
+	int ret;
+
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return -ENOMEM;
+	/* A refused removal is an expected result here, not an error. */
+	kmod_set_log_priority(ctx, LOG_CRIT);
+	ret = kmod_module_new_from_name(ctx, "pto", &mod);
+	if (!ret)
+		ret = kmod_module_remove_module(mod, 0);
+	if (mod)
+		kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return ret;
+}
+
+int kt_loaded(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/pto", &st) == 0;
+}
+
+int kt_ioctl(int fd, unsigned long req, void *arg)
+{
+	return drmIoctl(fd, req, arg) ? -errno : 0;
+}
+
+uint64_t kt_param(int fd, uint32_t param)
+{
+	struct drm_pto_get_param gp = { .param = param };
+
+	if (kt_ioctl(fd, DRM_IOCTL_PTO_GET_PARAM, &gp))
+		return UINT64_MAX;
+	return gp.value;
+}
+
+int kt_open(unsigned int index)
+{
+	char path[64];
+	int minor, fd;
+
+	for (minor = 128; minor < 192; minor++) {
+		drmVersionPtr v;
+		int match;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		match = v && !strcmp(v->name, PTO_DRIVER_NAME);
+		drmFreeVersion(v);
+		if (match && kt_param(fd, PTO_PARAM_DEVICE_INDEX) == index)
+			return fd;
+		close(fd);
+	}
+	return -ENODEV;
+}
+
+void kt_params(struct pto_prof_params *p)
+{
+	unsigned int k;
+
+	memset(p, 0, sizeof(*p));
+	p->num_cores = 6;
+	p->num_aicpu_threads = 2;
+	p->dfx_flags = PTO_DFX_FLAGS_OF_LEVEL(PTO_LEVEL_MAX);
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		p->records_per_buffer[k] = 16;
+		p->buffers_per_pool[k] = 3;
+	}
+}
+
+int kt_prof_create(int fd, uint32_t flags, struct drm_pto_prof_create *c)
+{
+	memset(c, 0, sizeof(*c));
+	kt_params(&c->params);
+	c->flags = flags;
+	return kt_ioctl(fd, DRM_IOCTL_PTO_PROF_CREATE, c);
+}
+
+void *kt_map(int fd, uint64_t offset, size_t length, int prot)
+{
+	return mmap(NULL, length, prot, MAP_SHARED, fd, (off_t)offset);
+}
+
+int kt_list(int fd, struct drm_pto_prof_info *info, uint32_t cap)
+{
+	struct drm_pto_prof_list l = {
+		.entries = (uintptr_t)info,
+		.count = cap,
+	};
+	int ret = kt_ioctl(fd, DRM_IOCTL_PTO_PROF_LIST, &l);
+
+	return ret ? ret : (int)l.count;
+}
+
+const struct drm_pto_prof_info *kt_find(const struct drm_pto_prof_info *info,
+					int n, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (info[i].region_id == id)
+			return &info[i];
+	return NULL;
+}
+
+int kt_in_child(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* cmocka catches SIGSEGV; a child must die of it instead. */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+const char *kt_group_options = "";
+int kt_fd = -1;
+
+int kt_group_setup(void **state)
+{
+	(void)state;
+	if (kt_loaded() && kt_unload())
+		return -1;
+	if (kt_load(kt_group_options))
+		return -1;
+	kt_fd = kt_open(0);
+	return kt_fd < 0 ? -1 : 0;
+}
+
+int kt_group_teardown(void **state)
+{
+	(void)state;
+	if (kt_fd >= 0)
+		close(kt_fd);
+	kt_fd = -1;
+	return kt_unload() ? -1 : 0;
+}
+
+int kt_test_teardown(void **state)
+{
+	struct drm_pto_prof_info info[64];
+	struct drm_pto_prof_release r = { 0 };
+	int i, n;
+
+	(void)state;
+	n = kt_list(kt_fd, info, 64);
+	for (i = 0; i < n && i < 64; i++) {
+		r.region_id = info[i].region_id;
+		kt_ioctl(kt_fd, DRM_IOCTL_PTO_PROF_RELEASE, &r);
+	}
+	return 0;
+}
+
+int kt_run(const char *name, const struct CMUnitTest *tests, size_t n)
+{
+	if (geteuid() != 0) {
+		printf("SKIP: %s loads pto.ko and needs root (make test-kmod runs it in QEMU)\n",
+		       name);
+		return 77;
+	}
+	return _cmocka_run_group_tests(name, tests, n, kt_group_setup,
+				       kt_group_teardown);
+}
