@@ -473,6 +473,8 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 			strerror(-h->poll_err));
 		err = 1;
 	}
+	for (k = 0; k < h->nqueues; k++)
+		err |= h->queue_broken[k];
 	if (h->rejected) {
 		fprintf(stderr, "pto prof: %" PRIu64 " ready entr%s rejected\n",
 			h->rejected, h->rejected == 1 ? "y" : "ies");
