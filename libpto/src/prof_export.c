@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "json_out.h"
+#include "pto_layout.h"
 #include "prof_kind.h"
 #include "prof_records.h"
 
@@ -249,7 +250,7 @@ static void write_extras(FILE *f, const struct prof_records *r)
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		const struct prof_books *b = &r->books[k];
 
-		if (!b->total && !b->collected && !b->dropped && !b->mismatch)
+		if (!pto_prof_kind_enabled(r->dfx_flags, k))
 			continue;
 		fprintf(f, "%s\n    \"%s\": {\"total\": %" PRIu64
 			", \"collected\": %" PRIu64 ", \"dropped\": %" PRIu64
