@@ -59,21 +59,25 @@ void fw_prof_record(struct fw_prof_core *st, uint32_t token,
 	struct pto_pool *pool;
 	struct pto_buf_header *b;
 	struct pto_aicore_task_record *rec;
-	uint32_t seq;
+	uint32_t seq, slot;
 
 	if (!st->region)
 		return;
 	pool = (struct pto_pool *)(st->region + st->head_off);
 	fw_ctr_inc(&pool->counters.total);
-	/* Pairs with the AICPU's release of buf_seq: buf_off is valid. */
+	/* Pairs with the AICPU's release of buf_seq. */
 	seq = atomic_load_explicit(FW_ATOMIC(&pool->head.buf_seq),
 				   memory_order_acquire);
 	if (seq != st->cached_seq) {
+		/*
+		 * Pairs with the AICPU's release of buf_off: the offset may
+		 * be newer than seq, and the host's reset of its count is
+		 * visible either way.
+		 */
 		uint64_t off = atomic_load_explicit(
-			FW_ATOMIC(&pool->head.buf_off), memory_order_relaxed);
+			FW_ATOMIC(&pool->head.buf_off), memory_order_acquire);
 
 		st->cached_seq = seq;
-		st->slot = 0;
 		st->buf = fw_buf_valid(st, off) ? st->region + off : 0;
 		st->bad_head = off && !st->buf;
 	}
@@ -82,17 +86,23 @@ void fw_prof_record(struct fw_prof_core *st, uint32_t token,
 		fw_ctr_inc(&pool->counters.mismatch);
 		return;
 	}
-	if (!st->buf || st->slot >= st->capacity) {
+	b = st->buf;
+	/*
+	 * The next slot is the buffer's own count (this core is its only
+	 * writer while it is published), never a private index: seeing
+	 * the same buffer again under a later sequence must not rewind.
+	 */
+	slot = b ? atomic_load_explicit(FW_ATOMIC(&b->count),
+					memory_order_relaxed) : 0;
+	if (!b || slot >= st->capacity) {
 		fw_ctr_inc(&pool->counters.dropped);
 		return;
 	}
-	b = st->buf;
-	rec = (struct pto_aicore_task_record *)(b + 1) + st->slot;
+	rec = (struct pto_aicore_task_record *)(b + 1) + slot;
 	rec->start_time = start;
 	rec->end_time = end;
 	rec->reg_token = token;
-	st->slot++;
 	/* Publishes the record: the host copies count records. */
-	atomic_store_explicit(FW_ATOMIC(&b->count), st->slot,
+	atomic_store_explicit(FW_ATOMIC(&b->count), slot + 1,
 			      memory_order_release);
 }

@@ -14,7 +14,6 @@ struct fw_prof_core {
 	char *region;		/* profiling region base, NULL: off */
 	uint64_t head_off;	/* this core's AICore active head */
 	uint32_t cached_seq;
-	uint32_t slot;
 	void *buf;		/* current struct pto_buf_header */
 	/* This core's buffers, from the header's layout. */
 	uint64_t buf_lo, buf_hi, buf_size;
@@ -32,8 +31,8 @@ void fw_prof_bind(struct fw_prof_core *st, void *region, uint64_t head_off);
 
 /*
  * After the kernel of token ran from start to end, before FIN: writes the
- * record into the buffer the head names (re-read when its sequence
- * changed) and store-releases the buffer's count. No buffer, or a full
+ * record at the count of the buffer the head names (re-read when its
+ * sequence changed) and store-releases count + 1. No buffer, or a full
  * one: counted dropped; a head naming no buffer of this core: counted
  * mismatch. Every call adds one to the pool's total.
  */

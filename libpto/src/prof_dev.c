@@ -39,11 +39,15 @@ struct prof_wpool {
 	__u32 kind, index;
 	__u32 count, cap, rsize;
 	__u32 seq;			/* last published sequence */
-	unsigned int thr;		/* last writing thread */
 };
 
 struct prof_core {
-	unsigned int owner;
+	/*
+	 * Owning thread (PTO_CORE_THREAD_NONE: none). Atomic because every
+	 * flushing thread reads it to find its own cores; everything else
+	 * in this struct is touched only by the owner.
+	 */
+	_Atomic unsigned int owner;
 	int primed;
 	struct prof_wpool aicpu;
 	/* AICore pool: records by the AICore, rotation by the owner. */
@@ -119,7 +123,11 @@ static __u64 free_pop(struct pto_prof_dev *p, struct pto_pool *pool,
 /* Publishes buffer off with sequence seq in pool's active head. */
 static void head_publish(struct pto_pool *pool, __u64 off, __u32 seq)
 {
-	PROF_STORE(&pool->head.buf_off, off);
+	/*
+	 * Release: an AICore that reads this offset (even under an older
+	 * sequence) sees the buffer's reset count and header.
+	 */
+	PROF_STORE_REL(&pool->head.buf_off, off);
 	/* Readers that see seq see the offset stored before it. */
 	PROF_STORE_REL(&pool->head.buf_seq, seq);
 }
@@ -177,10 +185,8 @@ static void wpool_handover(struct pto_prof_dev *p, struct prof_wpool *w,
 }
 
 /* The slot for one record, or NULL (counted dropped). */
-static void *wpool_slot(struct pto_prof_dev *p, struct prof_wpool *w,
-			unsigned int thr)
+static void *wpool_slot(struct pto_prof_dev *p, struct prof_wpool *w)
 {
-	w->thr = thr;
 	prof_ctr_add(&w->pool->counters.total, 1);
 	if (!w->buf && wpool_acquire(p, w)) {
 		prof_ctr_add(&w->pool->counters.dropped, 1);
@@ -333,6 +339,7 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 		const struct pto_prof_kind_layout *k =
 			&l.kind[PTO_BUF_AICORE_TASK];
 
+		atomic_init(&c->owner, PTO_CORE_THREAD_NONE);
 		wpool_init(p, &c->aicpu, PTO_BUF_AICPU_TASK, i);
 		if (k->pool_off) {
 			c->cpool = prof_pool(p->base, &l,
@@ -386,7 +393,7 @@ void prof_dev_core_assign(struct pto_prof_dev *p, unsigned int core,
 	if (!p || core >= p->num_cores || thr >= p->num_threads)
 		return;
 	c = &p->core[core];
-	c->owner = thr;
+	atomic_store_explicit(&c->owner, thr, memory_order_relaxed);
 	PROF_STORE(&p->h->core_to_thread[core], thr);
 	if (c->primed)
 		return;
@@ -415,7 +422,7 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 		return;
 	c = &p->core[core];
 	if (c->aicpu.pool) {
-		r = wpool_slot(p, &c->aicpu, thr);
+		r = wpool_slot(p, &c->aicpu);
 		if (r) {
 			*r = (struct pto_aicpu_task_record){
 				.dispatch_time = dispatch_ts,
@@ -442,7 +449,7 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 
 	if (!p || thr >= p->num_threads || !p->sched[thr].pool)
 		return;
-	r = wpool_slot(p, &p->sched[thr], thr);
+	r = wpool_slot(p, &p->sched[thr]);
 	if (!r)
 		return;
 	*r = (struct pto_sched_phase_record){
@@ -461,7 +468,7 @@ void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
 
 	if (!p || thr >= p->num_threads || !p->orch.pool)
 		return;
-	r = wpool_slot(p, &p->orch, thr);
+	r = wpool_slot(p, &p->orch);
 	if (!r)
 		return;
 	*r = (struct pto_orch_phase_record){
@@ -479,7 +486,7 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 
 	if (!p || thr >= p->num_threads || !p->edge[thr].pool)
 		return;
-	r = wpool_slot(p, &p->edge[thr], thr);
+	r = wpool_slot(p, &p->edge[thr]);
 	if (!r)
 		return;
 	*r = (struct pto_dep_edge_record){
@@ -498,7 +505,8 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 	for (i = 0; i < p->num_cores; i++) {
 		struct prof_core *c = &p->core[i];
 
-		if (!c->primed || c->owner != thr)
+		if (atomic_load_explicit(&c->owner, memory_order_relaxed) !=
+		    thr || !c->primed)
 			continue;
 		wpool_flush(p, &c->aicpu, thr);
 		if (c->cpool)
@@ -506,6 +514,6 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 	}
 	wpool_flush(p, &p->sched[thr], thr);
 	wpool_flush(p, &p->edge[thr], thr);
-	if (p->orch.thr == thr)
+	if (thr == p->orch_thread)
 		wpool_flush(p, &p->orch, thr);
 }

@@ -132,6 +132,30 @@ static void test_fw_foreign_buffer_counts_mismatch(void **state)
 	assert_int_equal(prof_buf(s->region, k->buf_off)->count, 0);
 }
 
+/*
+ * The AICore may read a sequence and then the offset of a later publish;
+ * meeting that buffer again under its own sequence must not rewind.
+ */
+static void test_fw_same_buffer_new_seq_appends(void **state)
+{
+	struct prof_sim *s = *state;
+	struct pto_pool *p = pool_of(s, PTO_BUF_AICORE_TASK, 1);
+	const struct pto_aicore_task_record *rec;
+	struct fw_prof_core st;
+
+	prof_dev_core_assign(s->dev, 1, 0);
+	fw_prof_bind(&st, s->region, aicore_head(s, 1));
+	fw_prof_record(&st, 1, 10, 11);
+	/* As if the offset had been read under the previous sequence. */
+	st.cached_seq = p->head.buf_seq - 1;
+	fw_prof_record(&st, 2, 20, 21);
+	assert_int_equal(prof_buf(s->region, p->head.buf_off)->count, 2);
+	rec = (const void *)(prof_buf(s->region, p->head.buf_off) + 1);
+	assert_int_equal(rec[0].reg_token, 1);
+	assert_int_equal(rec[1].reg_token, 2);
+	assert_int_equal(p->counters.dropped, 0);
+}
+
 static void test_aicore_rotation_sequential(void **state)
 {
 	struct prof_sim *s = *state;
@@ -242,6 +266,7 @@ int main(void)
 		T(test_fw_no_buffer_counts_dropped),
 		T(test_fw_full_buffer_counts_dropped),
 		T(test_fw_foreign_buffer_counts_mismatch),
+		T(test_fw_same_buffer_new_seq_appends),
 		T(test_aicore_rotation_sequential),
 		T(test_aicore_rotation_waits_for_pending),
 		T(test_aicpu_no_free_buffer_drops),
