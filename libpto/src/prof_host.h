@@ -43,4 +43,11 @@ const struct prof_records *prof_host_records(const struct pto_prof_host *h);
 
 void prof_host_free(struct pto_prof_host *h);
 
+/*
+ * The export directory of a run: prefix when it is not NULL, else
+ * outputs/<name>_<YYYYMMDD_HHMMSS> (local time). 0 or -ENAMETOOLONG.
+ */
+int prof_output_dir(char *buf, size_t len, const char *prefix,
+		    const char *name);
+
 #endif /* PTO_PROF_HOST_H */

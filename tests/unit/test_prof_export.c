@@ -5,6 +5,7 @@
  * and checked for key presence and order per level, counts, the µs
  * conversion and the reconcile block.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -324,6 +325,39 @@ static void test_level_4_orch_phases(void **state)
 	cleanup(&e);
 }
 
+static void test_output_dir_prefix(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(prof_output_dir(buf, sizeof(buf), "out/x", "pa"), 0);
+	assert_string_equal(buf, "out/x");
+}
+
+static void test_output_dir_default(void **state)
+{
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(prof_output_dir(buf, sizeof(buf), NULL, "pa"), 0);
+	assert_int_equal(strncmp(buf, "outputs/pa_", 11), 0);
+	/* YYYYMMDD_HHMMSS */
+	assert_int_equal(strlen(buf + 11), 15);
+	for (i = 11; buf[i]; i++)
+		assert_true(i == 19 ? buf[i] == '_' :
+			    (buf[i] >= '0' && buf[i] <= '9'));
+}
+
+static void test_output_dir_too_long(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(prof_output_dir(buf, sizeof(buf), NULL, "pa"),
+			 -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +365,9 @@ int main(void)
 		cmocka_unit_test(test_level_2_deps_and_names),
 		cmocka_unit_test(test_level_3_sched_phases),
 		cmocka_unit_test(test_level_4_orch_phases),
+		cmocka_unit_test(test_output_dir_prefix),
+		cmocka_unit_test(test_output_dir_default),
+		cmocka_unit_test(test_output_dir_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
