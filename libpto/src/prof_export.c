@@ -89,15 +89,23 @@ static struct prof_clock prof_clock_of(const struct prof_records *r)
 	return c;
 }
 
-static int write_tasks(FILE *f, const struct prof_records *r,
-		       const struct prof_clock *clk)
+static size_t aicpu_records(const struct prof_records *r)
 {
-	struct prof_row *rows;
-	size_t n = 0, j;
+	size_t n = 0;
 	uint32_t i;
 
 	for (i = 0; i < r->num_cores; i++)
 		n += r->aicpu[i].len;
+	return n;
+}
+
+static int write_tasks(FILE *f, const struct prof_records *r,
+		       const struct prof_clock *clk)
+{
+	struct prof_row *rows;
+	size_t n = aicpu_records(r), j;
+	uint32_t i;
+
 	rows = malloc((n ? n : 1) * sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
@@ -326,11 +334,9 @@ static int export_names(const struct prof_records *r, const char *dir,
 {
 	const char *name;
 	uint32_t *ids, c, first = 1;
-	size_t n = 0, j;
+	size_t n = aicpu_records(r), j;
 	FILE *f;
 
-	for (c = 0; c < r->num_cores; c++)
-		n += r->aicpu[c].len;
 	ids = malloc((n ? n : 1) * sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;

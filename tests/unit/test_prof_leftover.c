@@ -22,6 +22,15 @@ static const struct prof_sim_cfg cfg = {
 	.records = 8, .buffers = 2,
 };
 
+/* Core 2, owned by thread 0, with its AICore writer bound. */
+static void aicore_of_core_2(struct prof_sim *s, struct fw_prof_core *st)
+{
+	prof_dev_core_assign(s->dev, 2, 0);
+	fw_prof_bind(st, s->region,
+		     s->layout.kind[PTO_BUF_AICORE_TASK].pool_off +
+		     2 * (uint64_t)s->layout.pool_size);
+}
+
 /* Stops the host, capturing its error output into msg. */
 static int stop_captured(struct pto_prof_host *h, char *msg, size_t len)
 {
@@ -57,15 +66,11 @@ static void test_unflushed_aicore_buffer(void **state)
 	struct prof_sim s;
 	struct fw_prof_core st;
 	char msg[4096];
-	uint64_t head;
 
 	(void)state;
 	assert_int_equal(prof_sim_init(&s, &cfg), 0);
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
-	prof_dev_core_assign(s.dev, 2, 0);
-	head = s.layout.kind[PTO_BUF_AICORE_TASK].pool_off +
-	       2 * (uint64_t)s.layout.pool_size;
-	fw_prof_bind(&st, s.region, head);
+	aicore_of_core_2(&s, &st);
 	fw_prof_record(&st, 1, 10, 20);
 	assert_int_equal(stop_captured(h, msg, sizeof(msg)), -EIO);
 	assert_non_null(strstr(msg, "aicore_task pool 2: active buffer"));
@@ -79,15 +84,11 @@ static void test_flushed_writers_leave_nothing(void **state)
 	struct pto_prof_host *h;
 	struct prof_sim s;
 	struct fw_prof_core st;
-	uint64_t head;
 
 	(void)state;
 	assert_int_equal(prof_sim_init(&s, &cfg), 0);
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
-	prof_dev_core_assign(s.dev, 2, 0);
-	head = s.layout.kind[PTO_BUF_AICORE_TASK].pool_off +
-	       2 * (uint64_t)s.layout.pool_size;
-	fw_prof_bind(&st, s.region, head);
+	aicore_of_core_2(&s, &st);
 	prof_dev_task_dispatched(s.dev, 2, 1);
 	fw_prof_record(&st, 1, 10, 20);
 	prof_dev_task_done(s.dev, 0, 2, 1, 77, 3, PTO_CORE_TYPE_AIV, 5, 25);

@@ -58,6 +58,14 @@ static __u32 ready_len(struct prof_sim *s)
 	return h->ready[0].tail - h->ready[0].head;
 }
 
+/* core owned by thread 0, with its AICore writer bound. */
+static void own_core(struct prof_sim *s, unsigned int core,
+		     struct fw_prof_core *st)
+{
+	prof_dev_core_assign(s->dev, core, 0);
+	fw_prof_bind(st, s->region, aicore_head(s, core));
+}
+
 /* One task on core 0 by thread 0: dispatch, AICore record, FIN. */
 static void task(struct prof_sim *s, struct fw_prof_core *st, uint32_t tok)
 {
@@ -104,8 +112,7 @@ static void test_fw_full_buffer_counts_dropped(void **state)
 	struct fw_prof_core st;
 	uint32_t t;
 
-	prof_dev_core_assign(s->dev, 1, 0);
-	fw_prof_bind(&st, s->region, aicore_head(s, 1));
+	own_core(s, 1, &st);
 	for (t = 1; t <= 10; t++)	/* no FIN: nobody rotates */
 		fw_prof_record(&st, t, t, t + 1);
 	assert_int_equal(prof_buf(s->region, p->head.buf_off)->count, 8);
@@ -143,8 +150,7 @@ static void test_fw_same_buffer_new_seq_appends(void **state)
 	const struct pto_aicore_task_record *rec;
 	struct fw_prof_core st;
 
-	prof_dev_core_assign(s->dev, 1, 0);
-	fw_prof_bind(&st, s->region, aicore_head(s, 1));
+	own_core(s, 1, &st);
 	fw_prof_record(&st, 1, 10, 11);
 	/* As if the offset had been read under the previous sequence. */
 	st.cached_seq = p->head.buf_seq - 1;
@@ -164,8 +170,7 @@ static void test_aicore_rotation_sequential(void **state)
 	__u64 first;
 	uint32_t t;
 
-	prof_dev_core_assign(s->dev, 0, 0);
-	fw_prof_bind(&st, s->region, aicore_head(s, 0));
+	own_core(s, 0, &st);
 	first = p->head.buf_off;
 	for (t = 1; t <= 3; t++)
 		task(s, &st, t);
@@ -191,8 +196,7 @@ static void test_aicore_rotation_waits_for_pending(void **state)
 	__u64 first;
 	uint32_t t;
 
-	prof_dev_core_assign(s->dev, 0, 0);
-	fw_prof_bind(&st, s->region, aicore_head(s, 0));
+	own_core(s, 0, &st);
 	first = p->head.buf_off;
 	for (t = 1; t <= 3; t++)
 		task(s, &st, t);
