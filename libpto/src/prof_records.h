@@ -69,7 +69,7 @@ int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
  * Fills start/end/duration of every AICPU task record from the AICore
  * record with the same token on the same core; a record on either side
  * without a partner is counted in books[kind].mismatch (and moved out of
- * collected).
+ * collected). Call once per record set, after every record was added.
  */
 void prof_records_join(struct prof_records *r);
 
