@@ -218,6 +218,36 @@ static void test_aicore_rotation_waits_for_pending(void **state)
 	assert_int_equal(prof_buf(s->region, first)->count, 5);
 }
 
+/* A core moving to another thread: its buffers follow the new owner. */
+static void test_core_reassigned_flushes_with_new_owner(void **state)
+{
+	struct prof_sim *s = *state;
+	struct pto_prof_header *h = s->region;
+	struct fw_prof_core st;
+	struct pto_ready_entry *e;
+	uint32_t t;
+
+	own_core(s, 0, &st);
+	task(s, &st, 1);
+	prof_dev_core_assign(s->dev, 0, 1);
+	assert_int_equal(h->core_to_thread[0], 1);
+	prof_dev_task_dispatched(s->dev, 0, 2);
+	fw_prof_record(&st, 2, 20, 25);
+	prof_dev_task_done(s->dev, 1, 0, 2, 2, 0, 0, 0, 0);
+	prof_dev_thread_flush(s->dev, 0);	/* no longer its core */
+	assert_int_equal(h->ready[0].tail, 0);
+	prof_dev_thread_flush(s->dev, 1);
+	/* The AICPU and the AICore buffer, both through queue 1. */
+	assert_int_equal(h->ready[1].tail, 2);
+	for (t = 0; t < 2; t++) {
+		e = &h->ready[1].entries[t];
+		assert_int_equal(e->pool_index, 0);
+		assert_int_equal(prof_buf(s->region, e->buf_off)->count, 2);
+	}
+	assert_int_equal(pool_of(s, PTO_BUF_AICORE_TASK, 0)->head.buf_off, 0);
+	assert_int_equal(pool_of(s, PTO_BUF_AICPU_TASK, 0)->head.buf_off, 0);
+}
+
 static void test_aicpu_no_free_buffer_drops(void **state)
 {
 	struct prof_sim *s = *state;
@@ -273,6 +303,7 @@ int main(void)
 		T(test_fw_same_buffer_new_seq_appends),
 		T(test_aicore_rotation_sequential),
 		T(test_aicore_rotation_waits_for_pending),
+		T(test_core_reassigned_flushes_with_new_owner),
 		T(test_aicpu_no_free_buffer_drops),
 		cmocka_unit_test(test_dev_open_ready_queue_bound),
 	};
