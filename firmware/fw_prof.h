@@ -14,14 +14,28 @@ struct fw_prof_core {
 	char *region;		/* profiling region base, NULL: off */
 	uint64_t head_off;	/* this core's AICore active head */
 	uint32_t cached_seq;
-	uint32_t slot;
 	void *buf;		/* current struct pto_buf_header */
+	/* This core's buffers, from the header's layout. */
+	uint64_t buf_lo, buf_hi, buf_size;
+	uint32_t capacity;	/* records per buffer */
+	uint32_t bad_head;	/* the head at cached_seq named no buffer
+				 * of this core
+				 */
 };
 
-/* Binds a core to its head; region NULL or head_off 0 turns it off. */
+/*
+ * Binds a core to its head; region NULL, head_off 0, or a head_off that is
+ * not one of the region's AICore active heads turns it off.
+ */
 void fw_prof_bind(struct fw_prof_core *st, void *region, uint64_t head_off);
 
-/* After the kernel of token ran from start to end, before FIN. */
+/*
+ * After the kernel of token ran from start to end, before FIN: writes the
+ * record at the count of the buffer the head names (re-read when its
+ * sequence changed) and store-releases count + 1. No buffer, or a full
+ * one: counted dropped; a head naming no buffer of this core: counted
+ * mismatch. Every call adds one to the pool's total.
+ */
 void fw_prof_record(struct fw_prof_core *st, uint32_t token,
 		    uint64_t start, uint64_t end);
 

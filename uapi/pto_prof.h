@@ -38,6 +38,10 @@
  *   active head: the AICPU thread stores buf_off, then store-release
  *                buf_seq; the AICore load-acquires buf_seq and then reads
  *                buf_off (seq changes only after the offset is valid).
+ *                buf_off is itself stored with release and loaded with
+ *                acquire: the offset read may be newer than the sequence,
+ *                so the AICore writes at its buffer's count (host reset
+ *                to 0 before reuse), never at a private index.
  */
 #ifndef PTO_UAPI_PROF_H
 #define PTO_UAPI_PROF_H

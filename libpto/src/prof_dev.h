@@ -9,6 +9,22 @@
  *
  * Threading: calls naming thread thr are made only by AICPU thread thr;
  * calls naming a core only by the thread that currently owns the core.
+ *
+ * Call order the writers rely on:
+ *   1. prof_dev_open (after pto_prof_region_init; before or after
+ *      prof_host_start), prof_dev_set_threads.
+ *   2. prof_dev_core_assign(core, thr) before the first dispatch to a
+ *      core (it publishes the core's first AICore buffer); again when
+ *      the core changes owner, with the old owner's calls for the core
+ *      ordered before the new owner's (e.g. by the reassignment lock).
+ *   3. Per task on a core: prof_dev_task_dispatched before writing DATA,
+ *      and exactly one prof_dev_task_done per dispatched token, in FIN
+ *      order, made as soon as the FIN is seen and before the slot it
+ *      frees is reused (so at most 2 tasks are in flight per core).
+ *   4. prof_dev_thread_flush(thr) once thr's cores are idle; then
+ *      prof_host_stop after every thread flushed; prof_dev_close last.
+ * Orchestrator records are written by the orchestrator thread
+ * (orch_thread of prof_dev_open) into orchestrator pool 0.
  */
 #ifndef PTO_PROF_DEV_H
 #define PTO_PROF_DEV_H
@@ -22,7 +38,9 @@ struct pto_prof_dev;
  * Binds to an initialised region (pto_prof_region_init) at base for a
  * run with num_cores cores and num_threads AICPU threads; the
  * orchestrator is thread orch_thread. Writes counter_freq_hz into the
- * header. -EINVAL if the header does not describe such a region.
+ * header. -EINVAL if the header does not describe such a region; -E2BIG
+ * if one thread owning every core could hold more buffers than a ready
+ * queue has entries (so a hand-over never finds its queue full).
  */
 int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 		  unsigned int num_threads, unsigned int orch_thread,

@@ -16,8 +16,10 @@ struct pto_prof_host;
 #include "prof_records.h"
 
 /*
- * Starts collecting from the region at base (already initialised and
- * opened by the device side). Records the start clock pair.
+ * Starts collecting from the region at base (initialised by
+ * pto_prof_region_init; the device side may open it before or after).
+ * Records the start clock pair. -EINVAL when the header's layout is not
+ * the one pto_prof_layout_compute() gives for its shape or exceeds size.
  */
 int prof_host_start(void *base, size_t size, struct pto_prof_host **out);
 
@@ -36,6 +38,16 @@ int prof_host_stop(struct pto_prof_host *h, int quiet);
 int prof_host_export(struct pto_prof_host *h, const char *dir,
 		     prof_name_fn func_name, void *ctx);
 
+/* The collected records and books once stopped (NULL while running). */
+const struct prof_records *prof_host_records(const struct pto_prof_host *h);
+
 void prof_host_free(struct pto_prof_host *h);
+
+/*
+ * The export directory of a run: prefix when it is not NULL, else
+ * outputs/<name>_<YYYYMMDD_HHMMSS> (local time). 0 or -ENAMETOOLONG.
+ */
+int prof_output_dir(char *buf, size_t len, const char *prefix,
+		    const char *name);
 
 #endif /* PTO_PROF_HOST_H */

@@ -51,6 +51,14 @@ void prof_records_init(struct prof_records *r,
 void prof_records_free(struct prof_records *r);
 
 /*
+ * (Re)reads the header's run metadata into r: flags, level, counter
+ * frequency, thread counts and core_to_thread (out-of-range values become
+ * PTO_CORE_THREAD_NONE). The AICPU side writes some of it at run start.
+ */
+void prof_records_read_header(struct prof_records *r,
+			      const struct pto_prof_header *h);
+
+/*
  * Appends the count records of a buffer of kind for pool (validated by
  * the caller against the layout; count <= capacity). -ENOMEM.
  */
@@ -61,7 +69,7 @@ int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
  * Fills start/end/duration of every AICPU task record from the AICore
  * record with the same token on the same core; a record on either side
  * without a partner is counted in books[kind].mismatch (and moved out of
- * collected).
+ * collected). Call once per record set, after every record was added.
  */
 void prof_records_join(struct prof_records *r);
 
@@ -71,6 +79,8 @@ void prof_records_join(struct prof_records *r);
  * in memory.
  */
 typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
+/* func_name(ctx, PROF_NAME_ORCHESTRATOR): the orchestrator's name. */
+#define PROF_NAME_ORCHESTRATOR	UINT32_MAX
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx);
 

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host collector. One engine for every buffer kind, driven by the kind
+ * table (prof_kind.c) and the region's layout:
+ *
+ *   mgmt thread  pops ready entries from every AICPU thread's ready
+ *                queue, validates each against the layout (the region is
+ *                never trusted), hands the buffer to the poll thread, and
+ *                returns drained buffers to their pool's free queue with
+ *                count reset to 0. Work per tick is proportional to the
+ *                entries and buffers it moved; an idle tick sleeps on a
+ *                condition variable with a short timeout.
+ *   poll thread  copies a buffer's records into struct prof_records and
+ *                gives the buffer back to mgmt.
+ *
+ * At stop: final drain, leftover check, per-pool books, join, then one
+ * reconcile line per enabled kind.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "prof_host.h"
+#include "prof_kind.h"
+#include "prof_region.h"
+#include "pto_clock.h"
+
+#define PROF_MGMT_IDLE_NS	1000000	/* idle tick: 1 ms */
+
+/* A buffer held by the host. */
+struct prof_item {
+	__u32 kind;
+	__u32 pool;
+	__u64 off;
+};
+
+/* Bounded FIFO of items; capacity = every buffer of the region. */
+struct prof_fifo {
+	struct prof_item *items;
+	size_t cap, head, len;
+};
+
+struct pto_prof_host {
+	char *base;
+	struct pto_prof_header *h;
+	struct pto_prof_layout l;	/* checked copy */
+	__u32 nqueues;
+	__u32 ready_head[PTO_MAX_AICPU_THREADS];	/* mgmt only */
+	int queue_broken[PTO_MAX_AICPU_THREADS];	/* mgmt only */
+	unsigned char *held[PTO_BUF_KIND_COUNT];	/* mgmt only */
+	uint64_t rejected;				/* mgmt only */
+
+	pthread_t mgmt, poll;
+	int running;
+	/* lock protects copyq, doneq, stop, no_more and poll_err. */
+	pthread_mutex_t lock;
+	pthread_cond_t mgmt_cv;		/* doneq grew, or stop */
+	pthread_cond_t poll_cv;		/* copyq grew, or no_more */
+	struct prof_fifo copyq;		/* mgmt -> poll */
+	struct prof_fifo doneq;		/* poll -> mgmt */
+	int stop;
+	int no_more;
+	int poll_err;
+
+	struct prof_records rec;	/* poll thread only until joined */
+};
+
+static int fifo_init(struct prof_fifo *f, size_t cap)
+{
+	f->items = calloc(cap ? cap : 1, sizeof(*f->items));
+	f->cap = cap;
+	f->head = f->len = 0;
+	return f->items ? 0 : -ENOMEM;
+}
+
+static void fifo_push(struct prof_fifo *f, const struct prof_item *it)
+{
+	f->items[(f->head + f->len++) % f->cap] = *it;
+}
+
+static struct prof_item fifo_pop(struct prof_fifo *f)
+{
+	struct prof_item it = f->items[f->head];
+
+	f->head = (f->head + 1) % f->cap;
+	f->len--;
+	return it;
+}
+
+static __u64 buf_index(const struct pto_prof_layout *l, __u32 kind,
+		       __u64 off)
+{
+	return (off - l->kind[kind].buf_off) / l->kind[kind].buf_size;
+}
+
+/* ---- mgmt ------------------------------------------------------------- */
+
+static const char *entry_problem(struct pto_prof_host *h,
+				 const struct pto_ready_entry *e)
+{
+	const struct pto_prof_kind_layout *k;
+	const struct pto_buf_header *b;
+
+	if (e->kind >= PTO_BUF_KIND_COUNT || !h->l.kind[e->kind].pool_off)
+		return "bad kind";
+	k = &h->l.kind[e->kind];
+	if (e->pool_index >= k->buf_pools)
+		return "bad pool";
+	if (prof_buf_pool(&h->l, e->kind, e->buf_off) != (long)e->pool_index)
+		return "offset is not a buffer of that pool";
+	if (h->held[e->kind][buf_index(&h->l, e->kind, e->buf_off)])
+		return "buffer already handed over";
+	b = prof_buf(h->base, e->buf_off);
+	if (b->kind != e->kind || b->pool_index != e->pool_index ||
+	    b->capacity != k->records_per_buffer ||
+	    b->record_size != k->record_size)
+		return "buffer header altered";
+	if (b->seq != e->buf_seq)
+		return "sequence differs from the buffer's";
+	return NULL;
+}
+
+/* Pops queue t; returns the entries moved. */
+static size_t mgmt_drain_queue(struct pto_prof_host *h, __u32 t)
+{
+	struct pto_ready_queue *q = &h->h->ready[t];
+	__u32 head = h->ready_head[t], tail;
+	size_t n = 0;
+
+	if (h->queue_broken[t])
+		return 0;
+	/* Pairs with the writer's release of tail: entries are filled. */
+	tail = PROF_LOAD_ACQ(&q->tail);
+	if (tail - head > PTO_READY_QUEUE_CAP) {
+		fprintf(stderr, "pto prof: ready queue %u: tail %u is %u "
+			"entries past head; queue ignored\n", t, tail,
+			tail - head);
+		h->queue_broken[t] = 1;
+		return 0;
+	}
+	for (; head != tail; head++, n++) {
+		struct pto_ready_entry e =
+			q->entries[head & (PTO_READY_QUEUE_CAP - 1)];
+		const char *why = entry_problem(h, &e);
+		struct prof_item it = { e.kind, e.pool_index, e.buf_off };
+
+		if (why) {
+			fprintf(stderr, "pto prof: ready queue %u: rejected "
+				"entry kind=%u pool=%u off=0x%llx seq=%u: "
+				"%s\n", t, e.kind, e.pool_index,
+				(unsigned long long)e.buf_off, e.buf_seq, why);
+			h->rejected++;
+			continue;
+		}
+		h->held[it.kind][buf_index(&h->l, it.kind, it.off)] = 1;
+		pthread_mutex_lock(&h->lock);
+		fifo_push(&h->copyq, &it);
+		pthread_cond_signal(&h->poll_cv);
+		pthread_mutex_unlock(&h->lock);
+	}
+	h->ready_head[t] = head;
+	/* Frees the entries for the writer (pairs with its acquire). */
+	PROF_STORE_REL(&q->head, head);
+	return n;
+}
+
+/* Gives a drained buffer back to its pool's free queue. */
+static void mgmt_return(struct pto_prof_host *h, const struct prof_item *it)
+{
+	struct pto_pool *pool = prof_pool(h->base, &h->l, it->kind, it->pool);
+	struct pto_free_queue *fq = &pool->free_queue;
+	__u32 tail = PROF_LOAD(&fq->tail);
+
+	/* Pairs with the writer's release of head: the slot is free. */
+	if (tail - PROF_LOAD_ACQ(&fq->head) >= PTO_FREE_QUEUE_SLOTS) {
+		fprintf(stderr, "pto prof: %s pool %u: free queue full; "
+			"buffer 0x%llx kept by the host\n",
+			prof_kind_name(it->kind), it->pool,
+			(unsigned long long)it->off);
+		return;
+	}
+	h->held[it->kind][buf_index(&h->l, it->kind, it->off)] = 0;
+	PROF_STORE(&prof_buf(h->base, it->off)->count, 0);
+	fq->slots[tail & (PTO_FREE_QUEUE_SLOTS - 1)] = it->off;
+	/* Publishes the slot and the reset count to the writer. */
+	PROF_STORE_REL(&fq->tail, tail + 1);
+}
+
+/* Returns every drained buffer; returns how many. */
+static size_t mgmt_return_done(struct pto_prof_host *h)
+{
+	struct prof_item it;
+	size_t n = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&h->lock);
+		if (!h->doneq.len) {
+			pthread_mutex_unlock(&h->lock);
+			return n;
+		}
+		it = fifo_pop(&h->doneq);
+		pthread_mutex_unlock(&h->lock);
+		mgmt_return(h, &it);
+		n++;
+	}
+}
+
+static void *mgmt_main(void *arg)
+{
+	struct pto_prof_host *h = arg;
+	struct timespec ts;
+	size_t n;
+	__u32 t;
+	int stop;
+
+	for (;;) {
+		pthread_mutex_lock(&h->lock);
+		stop = h->stop;
+		pthread_mutex_unlock(&h->lock);
+		/* After stop is seen, one last pass catches every entry. */
+		n = 0;
+		for (t = 0; t < h->nqueues; t++)
+			n += mgmt_drain_queue(h, t);
+		n += mgmt_return_done(h);
+		if (stop)
+			break;
+		if (n)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += PROF_MGMT_IDLE_NS;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_mutex_lock(&h->lock);
+		if (!h->stop && !h->doneq.len)
+			pthread_cond_timedwait(&h->mgmt_cv, &h->lock, &ts);
+		pthread_mutex_unlock(&h->lock);
+	}
+	pthread_mutex_lock(&h->lock);
+	h->no_more = 1;
+	pthread_cond_signal(&h->poll_cv);
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* ---- poll ------------------------------------------------------------- */
+
+static void *poll_main(void *arg)
+{
+	struct pto_prof_host *h = arg;
+	struct prof_item it;
+	struct pto_buf_header *b;
+	__u32 count, cap;
+	int err;
+
+	for (;;) {
+		pthread_mutex_lock(&h->lock);
+		while (!h->copyq.len && !h->no_more)
+			pthread_cond_wait(&h->poll_cv, &h->lock);
+		if (!h->copyq.len) {
+			pthread_mutex_unlock(&h->lock);
+			return NULL;
+		}
+		it = fifo_pop(&h->copyq);
+		pthread_mutex_unlock(&h->lock);
+
+		b = prof_buf(h->base, it.off);
+		cap = h->l.kind[it.kind].records_per_buffer;
+		/* Ordered by the ready-queue acquire in mgmt + the lock. */
+		count = PROF_LOAD(&b->count);
+		if (count > cap) {
+			fprintf(stderr, "pto prof: %s pool %u: buffer count "
+				"%u > capacity %u; records discarded\n",
+				prof_kind_name(it.kind), it.pool, count, cap);
+			count = 0;
+		}
+		err = prof_records_add(&h->rec, it.kind, it.pool,
+				       prof_buf_records(b), count);
+
+		pthread_mutex_lock(&h->lock);
+		if (err)
+			h->poll_err = err;
+		fifo_push(&h->doneq, &it);
+		pthread_cond_signal(&h->mgmt_cv);
+		pthread_mutex_unlock(&h->lock);
+	}
+}
+
+/* ---- API --------------------------------------------------------------- */
+
+static void host_free_mem(struct pto_prof_host *h)
+{
+	__u32 k;
+
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		free(h->held[k]);
+	free(h->copyq.items);
+	free(h->doneq.items);
+	prof_records_free(&h->rec);
+	free(h);
+}
+
+int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
+{
+	struct pto_prof_host *h;
+	pthread_condattr_t ca;
+	size_t total = 0;
+	__u32 k;
+	int ret;
+
+	*out = NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	ret = prof_region_check(base, size, &h->l);
+	if (ret) {
+		free(h);
+		return ret;
+	}
+	h->base = base;
+	h->h = base;
+	h->nqueues = h->h->num_aicpu_threads;
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		const struct pto_prof_kind_layout *kl = &h->l.kind[k];
+		size_t n = (size_t)kl->buf_pools * kl->buffers_per_pool;
+
+		if (!kl->pool_off)
+			continue;
+		total += n;
+		h->held[k] = calloc(n, 1);
+		if (!h->held[k])
+			goto nomem;
+	}
+	if (fifo_init(&h->copyq, total) || fifo_init(&h->doneq, total))
+		goto nomem;
+	prof_records_init(&h->rec, h->h);
+	for (k = 0; k < h->nqueues; k++)
+		h->ready_head[k] = PROF_LOAD(&h->h->ready[k].head);
+
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->mgmt_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&h->poll_cv, NULL);
+
+	h->h->sync_start_host_ns = pto_clock_mono_ns();
+	h->h->sync_start_counter = pto_clock_now();
+	PROF_STORE(&h->h->run_state, PTO_RUN_RUNNING);
+
+	ret = -pthread_create(&h->mgmt, NULL, mgmt_main, h);
+	if (ret)
+		goto nothreads;
+	ret = -pthread_create(&h->poll, NULL, poll_main, h);
+	if (ret) {
+		pthread_mutex_lock(&h->lock);
+		h->stop = 1;
+		pthread_cond_signal(&h->mgmt_cv);
+		pthread_mutex_unlock(&h->lock);
+		pthread_join(h->mgmt, NULL);
+		goto nothreads;
+	}
+	h->running = 1;
+	*out = h;
+	return 0;
+
+nothreads:
+	pthread_cond_destroy(&h->poll_cv);
+	pthread_cond_destroy(&h->mgmt_cv);
+	pthread_mutex_destroy(&h->lock);
+	host_free_mem(h);
+	return ret;
+nomem:
+	host_free_mem(h);
+	return -ENOMEM;
+}
+
+/* A non-empty active buffer left at stop is a device flush bug. */
+static int host_check_leftovers(struct pto_prof_host *h, __u32 kind)
+{
+	const struct pto_prof_kind_layout *kl = &h->l.kind[kind];
+	int bad = 0;
+	__u32 i;
+
+	for (i = 0; i < kl->buf_pools; i++) {
+		struct pto_pool *pool = prof_pool(h->base, &h->l, kind, i);
+		__u64 off = PROF_LOAD(&pool->head.buf_off);
+		__u32 count;
+
+		if (!off)
+			continue;
+		if (prof_buf_pool(&h->l, kind, off) != (long)i) {
+			fprintf(stderr, "pto prof: %s pool %u: active head "
+				"names 0x%llx, not one of its buffers\n",
+				prof_kind_name(kind), i,
+				(unsigned long long)off);
+			bad = 1;
+			continue;
+		}
+		count = PROF_LOAD(&prof_buf(h->base, off)->count);
+		if (count) {
+			fprintf(stderr, "pto prof: %s pool %u: active buffer "
+				"left with %u record(s) after the run "
+				"(not flushed)\n", prof_kind_name(kind), i,
+				count);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/* Sums the pools' device counters; checks each pool's own books. */
+static int host_books(struct pto_prof_host *h, __u32 kind)
+{
+	const struct pto_prof_kind_layout *kl = &h->l.kind[kind];
+	struct prof_books *b = &h->rec.books[kind];
+	int bad = 0;
+	__u32 i;
+
+	for (i = 0; i < kl->buf_pools; i++) {
+		struct pto_pool_counters *c =
+			&prof_pool(h->base, &h->l, kind, i)->counters;
+		struct prof_vec *v = prof_kind_vec(&h->rec, kind, i);
+		__u64 total = PROF_LOAD(&c->total);
+		__u64 dropped = PROF_LOAD(&c->dropped);
+		__u64 mismatch = PROF_LOAD(&c->mismatch);
+
+		b->total += total;
+		b->dropped += dropped;
+		b->mismatch += mismatch;
+		if (v && v->len + dropped + mismatch != total) {
+			fprintf(stderr, "pto prof: %s pool %u: books do not "
+				"balance: collected=%zu dropped=%llu "
+				"mismatch=%llu total=%llu\n",
+				prof_kind_name(kind), i, v->len,
+				(unsigned long long)dropped,
+				(unsigned long long)mismatch,
+				(unsigned long long)total);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+int prof_host_stop(struct pto_prof_host *h, int quiet)
+{
+	__u32 k;
+	int err = 0;
+
+	if (!h || !h->running)
+		return 0;
+	pthread_mutex_lock(&h->lock);
+	h->stop = 1;
+	pthread_cond_signal(&h->mgmt_cv);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->mgmt, NULL);
+	pthread_join(h->poll, NULL);
+	h->running = 0;
+	/* Both threads are gone: the rest runs single-threaded. */
+	mgmt_return_done(h);
+	h->h->sync_stop_host_ns = pto_clock_mono_ns();
+	h->h->sync_stop_counter = pto_clock_now();
+	PROF_STORE(&h->h->run_state, PTO_RUN_STOPPED);
+	prof_records_read_header(&h->rec, h->h);
+
+	if (h->poll_err) {
+		fprintf(stderr, "pto prof: collecting records failed: %s\n",
+			strerror(-h->poll_err));
+		err = 1;
+	}
+	for (k = 0; k < h->nqueues; k++)
+		err |= h->queue_broken[k];
+	if (h->rejected) {
+		fprintf(stderr, "pto prof: %" PRIu64 " ready entr%s rejected\n",
+			h->rejected, h->rejected == 1 ? "y" : "ies");
+		err = 1;
+	}
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		if (!h->l.kind[k].pool_off)
+			continue;
+		err |= host_check_leftovers(h, k);
+		err |= host_books(h, k);
+	}
+	prof_records_join(&h->rec);
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		const struct prof_books *b = &h->rec.books[k];
+		int ok = b->collected + b->dropped + b->mismatch == b->total;
+
+		if (!h->l.kind[k].pool_off)
+			continue;
+		if (!quiet || !ok)
+			fprintf(ok ? stdout : stderr,
+				"reconcile %s: total=%" PRIu64 " collected=%"
+				PRIu64 " dropped=%" PRIu64 " mismatch=%" PRIu64
+				" %s\n", prof_kind_name(k), b->total,
+				b->collected, b->dropped, b->mismatch,
+				ok ? "ok" : "FAILED");
+		err |= !ok;
+	}
+	return err ? -EIO : 0;
+}
+
+const struct prof_records *prof_host_records(const struct pto_prof_host *h)
+{
+	return h && !h->running ? &h->rec : NULL;
+}
+
+int prof_host_export(struct pto_prof_host *h, const char *dir,
+		     prof_name_fn func_name, void *ctx)
+{
+	if (!h || h->running)
+		return -EINVAL;
+	return prof_records_export(&h->rec, dir, func_name, ctx);
+}
+
+int prof_output_dir(char *buf, size_t len, const char *prefix,
+		    const char *name)
+{
+	char stamp[32];
+	struct tm tm;
+	time_t now;
+	int n;
+
+	if (prefix) {
+		n = snprintf(buf, len, "%s", prefix);
+	} else {
+		now = time(NULL);
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", &tm);
+		n = snprintf(buf, len, "outputs/%s_%s", name ? name : "run",
+			     stamp);
+	}
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+void prof_host_free(struct pto_prof_host *h)
+{
+	if (!h)
+		return;
+	if (h->running)
+		prof_host_stop(h, 1);
+	pthread_cond_destroy(&h->poll_cv);
+	pthread_cond_destroy(&h->mgmt_cv);
+	pthread_mutex_destroy(&h->lock);
+	host_free_mem(h);
+}
