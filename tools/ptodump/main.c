@@ -4,7 +4,6 @@
  * snapshot them to records JSON, convert records to Perfetto traces and
  * print analyses. See ptodump(1).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,34 +20,6 @@ static const char main_usage[] =
 "  report     per-function table, scheduler overhead, critical path\n"
 "'ptodump COMMAND --help' describes a command.\n"
 "Exit status: 0 success, 1 error, 2 usage error.\n";
-
-void pd_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ptodump: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void pd_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ptodump: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int pd_usage_error(const char *cmd)
-{
-	fprintf(stderr, "Try 'ptodump %s --help'.\n", cmd);
-	return PD_EXIT_USAGE;
-}
 
 static const struct {
 	const char *name;

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +22,10 @@ enum {
 
 int pj_open(struct pj *p, const char *path)
 {
-	memset(p, 0, offsetof(struct pj, buf));
-	p->pos = p->len = 0;
+	memset(p, 0, sizeof(*p));
 	p->line = 1;
 	p->col = 1;
-	p->depth = 0;
 	p->state = ST_VALUE;
-	p->failed = 0;
-	p->err[0] = 0;
 	p->name = path;
 	p->f = fopen(path, "rb");
 	if (!p->f) {
