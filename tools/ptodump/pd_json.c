@@ -358,6 +358,10 @@ enum pj_tok pj_next(struct pj *p)
 		return PJ_ERR;
 	skip_ws(p);
 	c = getc_(p);
+	if (c < 0 && p->state != ST_DONE) {
+		pj_fail(p, "unexpected end of file");
+		return PJ_ERR;
+	}
 	switch (p->state) {
 	case ST_DONE:
 		if (c < 0)
@@ -383,7 +387,8 @@ enum pj_tok pj_next(struct pj *p)
 		/* fall through */
 	case ST_KEY:
 		if (c != '"') {
-			pj_fail(p, "expected a key");
+			pj_fail(p, c < 0 ? "unexpected end of file" :
+				"expected a key");
 			return PJ_ERR;
 		}
 		return read_key(p);
