@@ -142,7 +142,7 @@ static int stat_threads(struct pd_region *r)
 			if (phase_counts(r, t, &cpl, &dsp))
 				return -EINVAL;
 		}
-		printf("  %-6u %11u %14" PRIu64 " %9" PRIu64 "/%-9" PRIu64 "\n",
+		printf("  %-6u %11u %14" PRIu64 " %9" PRIu64 "/%" PRIu64 "\n",
 		       t, d, total, cpl, dsp);
 	}
 	return 0;
