@@ -31,46 +31,51 @@ static const char snapshot_usage[] =
 "      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
 "  -h, --help            this text\n";
 
+/* The enumerated field of record x of kind, and its largest valid value. */
+static const char *enum_field(uint32_t k, const void *recs, uint32_t x,
+			      uint32_t *v, uint32_t *max)
+{
+	switch (k) {
+	case PTO_BUF_AICPU_TASK:
+		*v = ((const struct pto_aicpu_task_record *)recs)[x].core_type;
+		*max = PTO_CORE_TYPE_AIV;
+		return "core_type";
+	case PTO_BUF_SCHED_PHASE:
+		*v = ((const struct pto_sched_phase_record *)recs)[x].kind;
+		*max = PTO_SCHED_PHASE_DISPATCH;
+		return "kind";
+	case PTO_BUF_ORCH_PHASE:
+		*v = ((const struct pto_orch_phase_record *)recs)[x].kind;
+		*max = PTO_ORCH_PHASE_ALLOC;
+		return "kind";
+	case PTO_BUF_DEP_EDGE:
+		*v = ((const struct pto_dep_edge_record *)recs)[x].source;
+		*max = PTO_DEP_SRC_EXPLICIT;
+		return "source";
+	default:
+		return NULL;
+	}
+}
+
 /* Checks the enumerated fields of n records of kind. */
 static int check_records(struct pd_region *r, uint32_t k, uint32_t pool,
 			 const void *recs, uint32_t n)
 {
-	uint32_t x, v = 0, max = 0;
-	const char *field = NULL;
+	uint32_t x, v, max;
+	const char *field;
 
-	for (x = 0; x < n && !field; x++) {
-		switch (k) {
-		case PTO_BUF_AICPU_TASK:
-			v = ((const struct pto_aicpu_task_record *)recs)[x].core_type;
-			max = PTO_CORE_TYPE_AIV;
-			field = "core_type";
-			break;
-		case PTO_BUF_SCHED_PHASE:
-			v = ((const struct pto_sched_phase_record *)recs)[x].kind;
-			max = PTO_SCHED_PHASE_DISPATCH;
-			field = "kind";
-			break;
-		case PTO_BUF_ORCH_PHASE:
-			v = ((const struct pto_orch_phase_record *)recs)[x].kind;
-			max = PTO_ORCH_PHASE_ALLOC;
-			field = "kind";
-			break;
-		case PTO_BUF_DEP_EDGE:
-			v = ((const struct pto_dep_edge_record *)recs)[x].source;
-			max = PTO_DEP_SRC_EXPLICIT;
-			field = "source";
-			break;
-		default:
+	for (x = 0; x < n; x++) {
+		field = enum_field(k, recs, x, &v, &max);
+		if (!field)
 			return 0;
+		if (v > max) {
+			snprintf(r->err, sizeof(r->err), "%s pool %u record %u: "
+				 "%s %u out of range", pd_kind_name(k), pool, x,
+				 field, v);
+			return -EINVAL;
 		}
-		if (v <= max)
-			field = NULL;
 	}
-	if (!field)
-		return 0;
-	snprintf(r->err, sizeof(r->err), "%s pool %u record %u: %s %u out of "
-		 "range", pd_kind_name(k), pool, x - 1, field, v);
-	return -EINVAL;
+	return 0;
 }
 
 /* Marks in *free_mask the buffers of pool i sitting in its free queue. */
@@ -103,46 +108,71 @@ static int free_buffers(struct pd_region *r, uint32_t k, uint32_t i,
 	return 0;
 }
 
-static int gather(struct pd_region *r, struct prof_records *rec)
+/*
+ * Copies each counted buffer out of the (possibly live) region first and
+ * checks the copy, so what is checked is what gets exported.
+ */
+static int gather_kind(struct pd_region *r, struct prof_records *rec,
+		       uint32_t k, void *copy)
 {
-	uint32_t k, i, j, n, free_mask;
+	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
+	struct prof_books *b = &rec->books[k];
+	uint32_t i, j, n, free_mask;
 	const void *recs;
 	uint64_t before;
 
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < kl->buf_pools; i++) {
+		const struct pto_pool *p = pd_pool(r, k, i);
+
+		b->total += pd_load64(&p->counters.total);
+		b->dropped += pd_load64(&p->counters.dropped);
+		b->mismatch += pd_load64(&p->counters.mismatch);
+		if (free_buffers(r, k, i, &free_mask))
+			return -EINVAL;
+		for (j = 0; j < kl->buffers_per_pool; j++) {
+			if (free_mask & (1u << j))
+				continue;
+			if (pd_buffer(r, k, i, j, &recs, &n))
+				return -EINVAL;
+			if (!n)
+				continue;
+			memcpy(copy, recs, (size_t)n * kl->record_size);
+			if (check_records(r, k, i, copy, n))
+				return -EINVAL;
+			before = b->collected;
+			if (prof_records_add(rec, k, i, copy, n)) {
+				snprintf(r->err, sizeof(r->err), "out of memory");
+				return -ENOMEM;
+			}
+			/* Unless the record set keeps its own books. */
+			if (b->collected == before)
+				b->collected += n;
+		}
+	}
+	return 0;
+}
+
+static int gather(struct pd_region *r, struct prof_records *rec)
+{
+	uint32_t k;
+	void *copy;
+	int ret;
+
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
-		struct prof_books *b = &rec->books[k];
 
 		if (!kl->pool_off)
 			continue;
-		memset(b, 0, sizeof(*b));
-		for (i = 0; i < kl->buf_pools; i++) {
-			const struct pto_pool *p = pd_pool(r, k, i);
-
-			b->total += pd_load64(&p->counters.total);
-			b->dropped += pd_load64(&p->counters.dropped);
-			b->mismatch += pd_load64(&p->counters.mismatch);
-			if (free_buffers(r, k, i, &free_mask))
-				return -EINVAL;
-			for (j = 0; j < kl->buffers_per_pool; j++) {
-				if (free_mask & (1u << j))
-					continue;
-				if (pd_buffer(r, k, i, j, &recs, &n) ||
-				    check_records(r, k, i, recs, n))
-					return -EINVAL;
-				if (!n)
-					continue;
-				before = b->collected;
-				if (prof_records_add(rec, k, i, recs, n)) {
-					snprintf(r->err, sizeof(r->err),
-						 "out of memory");
-					return -ENOMEM;
-				}
-				/* Unless the record set keeps its own books. */
-				if (b->collected == before)
-					b->collected += n;
-			}
+		copy = malloc((size_t)kl->records_per_buffer * kl->record_size);
+		if (!copy) {
+			snprintf(r->err, sizeof(r->err), "out of memory");
+			return -ENOMEM;
 		}
+		ret = gather_kind(r, rec, k, copy);
+		free(copy);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

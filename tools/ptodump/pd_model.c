@@ -141,6 +141,42 @@ static int read_tasks(struct pj *p, struct pd_model *m,
 	return 0;
 }
 
+/*
+ * The keys both phase kinds share: start_time_us, end_time_us and phase
+ * (a string, left in p->str). Returns 1 when key was one of them, with
+ * *r the result and the key's bit set in *seen; 0 otherwise.
+ */
+static int span_field(struct pj *p, const char *key, enum pj_tok v,
+		      const char *where, double *start, double *end,
+		      unsigned int *seen, int *r)
+{
+	if (!strcmp(key, "start_time_us")) {
+		*r = pj_dbl(p, v, key, start);
+		*seen |= 1;
+	} else if (!strcmp(key, "end_time_us")) {
+		*r = pj_dbl(p, v, key, end);
+		*seen |= 2;
+	} else if (!strcmp(key, "phase")) {
+		*r = v == PJ_STR ? 0 :
+		     pj_fail(p, "%s: phase must be a string", where);
+		*seen |= 4;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static int span_done(struct pj *p, enum pj_tok k, unsigned int seen,
+		     const char *where)
+{
+	if (k != PJ_OBJ_END)
+		return -EINVAL;
+	if (seen != 7)
+		return pj_fail(p, "%s: needs start_time_us, end_time_us and "
+			       "phase", where);
+	return 0;
+}
+
 static int read_sched_rec(struct pj *p, struct pd_sched *s, const char *where)
 {
 	unsigned int seen = 0;
@@ -154,21 +190,13 @@ static int read_sched_rec(struct pj *p, struct pd_sched *s, const char *where)
 
 		pj_copy(p, key, sizeof(key));
 		v = pj_next(p);
-		if (!strcmp(key, "start_time_us")) {
-			r = pj_dbl(p, v, key, &s->start);
-			seen |= 1;
-		} else if (!strcmp(key, "end_time_us")) {
-			r = pj_dbl(p, v, key, &s->end);
-			seen |= 2;
-		} else if (!strcmp(key, "phase")) {
-			if (v != PJ_STR)
-				r = pj_fail(p, "%s: phase must be a string",
-					    where);
-			s->phase = !strcmp(p->str, "complete") ?
-				   PD_PHASE_COMPLETE :
-				   !strcmp(p->str, "dispatch") ?
-				   PD_PHASE_DISPATCH : PD_PHASE_OTHER;
-			seen |= 4;
+		if (span_field(p, key, v, where, &s->start, &s->end, &seen,
+			       &r)) {
+			if (!r && !strcmp(key, "phase"))
+				s->phase = !strcmp(p->str, "complete") ?
+					   PD_PHASE_COMPLETE :
+					   !strcmp(p->str, "dispatch") ?
+					   PD_PHASE_DISPATCH : PD_PHASE_OTHER;
 		} else if (!strcmp(key, "loop_iter") ||
 			   !strcmp(key, "tasks_processed") ||
 			   !strcmp(key, "pop_hit") || !strcmp(key, "pop_miss")) {
@@ -189,12 +217,7 @@ static int read_sched_rec(struct pj *p, struct pd_sched *s, const char *where)
 		if (r)
 			return -EINVAL;
 	}
-	if (k != PJ_OBJ_END)
-		return -EINVAL;
-	if (seen != 7)
-		return pj_fail(p, "%s: needs start_time_us, end_time_us and "
-			       "phase", where);
-	return 0;
+	return span_done(p, k, seen, where);
 }
 
 static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
@@ -209,18 +232,10 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 
 		pj_copy(p, key, sizeof(key));
 		v = pj_next(p);
-		if (!strcmp(key, "start_time_us")) {
-			r = pj_dbl(p, v, key, &o->start);
-			seen |= 1;
-		} else if (!strcmp(key, "end_time_us")) {
-			r = pj_dbl(p, v, key, &o->end);
-			seen |= 2;
-		} else if (!strcmp(key, "phase")) {
-			if (v != PJ_STR)
-				r = pj_fail(p, "%s: phase must be a string",
-					    where);
-			o->is_submit = !strcmp(p->str, "orch_submit");
-			seen |= 4;
+		if (span_field(p, key, v, where, &o->start, &o->end, &seen,
+			       &r)) {
+			if (!r && !strcmp(key, "phase"))
+				o->is_submit = !strcmp(p->str, "orch_submit");
 		} else if (!strcmp(key, "submit_idx")) {
 			r = pj_i64(p, v, key, &o->submit_idx);
 		} else if (!strcmp(key, "task_id")) {
@@ -236,12 +251,7 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 		if (r)
 			return -EINVAL;
 	}
-	if (k != PJ_OBJ_END)
-		return -EINVAL;
-	if (seen != 7)
-		return pj_fail(p, "%s: needs start_time_us, end_time_us and "
-			       "phase", where);
-	return 0;
+	return span_done(p, k, seen, where);
 }
 
 /* aicpu_scheduler_phases (orch = 0) or aicpu_orchestrator_phases. */

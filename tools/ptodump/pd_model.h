@@ -98,6 +98,11 @@ struct pd_deps {
 	uint32_t *by_succ;	/* indices into e, sorted by succ, pred */
 };
 
+/* Orders edges by (pred, succ) (qsort comparator). */
+int pd_edge_cmp(const void *a, const void *b);
+/* First index of e[0, n), sorted by pred, whose pred >= id. */
+size_t pd_edge_lower(const struct pd_edge *e, size_t n, uint64_t id);
+
 /* 0, -ENOENT (no such file; msg set), or another -errno with msg set. */
 int pd_deps_load(struct pd_deps *d, const char *path, char *msg,
 		 size_t msglen);

@@ -114,7 +114,7 @@ bad:
 	return load_fail(p, msg, msglen, r == -ENOMEM ? r : -EINVAL);
 }
 
-static int cmp_edge(const void *a, const void *b)
+int pd_edge_cmp(const void *a, const void *b)
 {
 	const struct pd_edge *x = a, *y = b;
 
@@ -141,9 +141,9 @@ int pd_deps_finish(struct pd_deps *d)
 
 	if (d->n > UINT32_MAX)
 		return -E2BIG;
-	qsort(d->e, d->n, sizeof(*d->e), cmp_edge);
+	qsort(d->e, d->n, sizeof(*d->e), pd_edge_cmp);
 	for (i = 0; i < d->n; i++)
-		if (!n || cmp_edge(&d->e[n - 1], &d->e[i]))
+		if (!n || pd_edge_cmp(&d->e[n - 1], &d->e[i]))
 			d->e[n++] = d->e[i];
 	d->n = n;
 	free(d->by_succ);
@@ -164,19 +164,26 @@ void pd_deps_free(struct pd_deps *d)
 	memset(d, 0, sizeof(*d));
 }
 
-void pd_deps_succs(const struct pd_deps *d, uint64_t id, size_t *lo,
-		   size_t *hi)
+size_t pd_edge_lower(const struct pd_edge *e, size_t n, uint64_t id)
 {
-	size_t a = 0, b = d->n;
+	size_t a = 0, b = n;
 
 	while (a < b) {
 		size_t mid = a + (b - a) / 2;
 
-		if (d->e[mid].pred < id)
+		if (e[mid].pred < id)
 			a = mid + 1;
 		else
 			b = mid;
 	}
+	return a;
+}
+
+void pd_deps_succs(const struct pd_deps *d, uint64_t id, size_t *lo,
+		   size_t *hi)
+{
+	size_t a = pd_edge_lower(d->e, d->n, id);
+
 	*lo = a;
 	while (a < d->n && d->e[a].pred == id)
 		a++;

@@ -100,12 +100,15 @@ static int j_thread(struct pd_sink *s, int pid, int tid, const char *name)
 static void flow_ev(struct json_sink *j, const struct pd_slice *sl,
 		    const struct pd_flow *fl, int start, uint64_t bind)
 {
+	/* A flow leaves just before the end, still inside its slice. */
+	double back = sl->dur > 0.02 ? 0.01 : sl->dur / 2;
+
 	begin(j);
 	fprintf(j->f, "\"name\": \"%s\", \"cat\": \"flow\", \"ph\": \"%c\", "
 		"\"id\": %" PRIu64 ", \"pid\": %d, \"tid\": %d, "
 		"\"ts\": %.3f, ", fl->violation ? "hb_violation" : "dependency",
 		start ? 's' : 'f', fl->id, sl->pid, sl->tid,
-		start ? sl->ts + sl->dur - 0.01 : sl->ts);
+		start ? sl->ts + sl->dur - back : sl->ts);
 	if (!start)
 		fputs("\"bp\": \"e\", ", j->f);
 	fprintf(j->f, "\"bind_id\": %" PRIu64 "}", bind);

@@ -69,8 +69,12 @@ static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
 		if (!aicpu)
 			continue;
 		for (l = 0; l < lanes_used[c]; l++) {
-			snprintf(buf, sizeof(buf), "%s_%u%s%.0u", tname[type[c] & 1],
-				 c, l ? "_lane" : "", l);
+			if (l)
+				snprintf(buf, sizeof(buf), "%s_%u.%u",
+					 tname[type[c] & 1], c, l);
+			else
+				snprintf(buf, sizeof(buf), "%s_%u",
+					 tname[type[c] & 1], c);
 			r |= s->thread(s, PD_PID_AICPU, PD_TID_CORE(c) + l, buf);
 		}
 	}
@@ -205,9 +209,12 @@ static int cmp_core_dispatch(const void *a, const void *b)
 	return (x->dispatch > y->dispatch) - (x->dispatch < y->dispatch);
 }
 
-/* Greedy lanes per core: a lane is free when its last finish <= dispatch. */
-static int aicpu_lanes(struct gen *q, uint32_t **order, uint8_t **lane,
-		       uint8_t *used)
+/*
+ * Greedy lanes per core: a lane is free when its last finish <= dispatch.
+ * *order: the rows with lifecycle times, by (core, dispatch); *n of them.
+ */
+static int aicpu_lanes(struct gen *q, uint32_t **order, size_t *n_out,
+		       uint8_t **lane, uint8_t *used)
 {
 	const struct pd_model *m = q->m;
 	double last[PD_AICPU_LANES];
@@ -239,7 +246,8 @@ static int aicpu_lanes(struct gen *q, uint32_t **order, uint8_t **lane,
 		if (l + 1 > used[core])
 			used[core] = (uint8_t)(l + 1);
 	}
-	return (int)n;
+	*n_out = n;
+	return 0;
 }
 
 static int emit_aicpu(struct gen *q, const uint32_t *order, size_t n,
@@ -403,28 +411,11 @@ static int emit_steps(struct gen *q, struct step *v, size_t n,
 	return 0;
 }
 
-/* (task id, submit end in ns) pairs by task id; the earliest wins. */
-static int cmp_sub(const void *a, const void *b)
-{
-	const struct pd_edge *x = a, *y = b;
-
-	if (x->pred != y->pred)
-		return x->pred < y->pred ? -1 : 1;
-	return (x->succ > y->succ) - (x->succ < y->succ);
-}
-
+/* End of the earliest submit of id in v, (task id, end ns) by task id. */
 static double submit_end(const struct pd_edge *v, size_t n, uint64_t id)
 {
-	size_t a = 0, b = n;
+	size_t a = pd_edge_lower(v, n, id);
 
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-
-		if (v[mid].pred < id)
-			a = mid + 1;
-		else
-			b = mid;
-	}
 	return a < n && v[a].pred == id ? (double)v[a].succ / 1000.0 : -1;
 }
 
@@ -457,7 +448,7 @@ static int emit_counters(struct gen *q)
 				m->orch[k].task_id,
 				m->orch[k].end > 0 ?
 				(uint64_t)(m->orch[k].end * 1000.0) : 0 };
-	qsort(subs, nsubs, sizeof(*subs), cmp_sub);
+	qsort(subs, nsubs, sizeof(*subs), pd_edge_cmp);
 	for (i = 0; i < q->ng; i++) {
 		const struct pd_group *g = &q->g[i];
 
@@ -561,23 +552,22 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 	uint8_t used[PTO_MAX_CORES] = { 0 };
 	uint32_t *order = NULL;
 	uint8_t *lane = NULL;
-	int aicpu = has_aicpu(m), n_aicpu = 0, r;
+	size_t n_aicpu = 0;
+	int aicpu = has_aicpu(m), r;
 
 	memset(st, 0, sizeof(*st));
 	q.total = 2 * m->ntasks + m->nsched + m->norch + 1;
 	r = pd_groups_build(m, &q.g, &q.ng);
 	if (!r)
 		r = map_edges(&q);
-	if (!r && aicpu) {
-		n_aicpu = aicpu_lanes(&q, &order, &lane, used);
-		r = n_aicpu < 0 ? n_aicpu : 0;
-	}
+	if (!r && aicpu)
+		r = aicpu_lanes(&q, &order, &n_aicpu, &lane, used);
 	if (!r)
 		r = emit_meta(&q, aicpu, used);
 	if (!r)
 		r = emit_aicore(&q);
 	if (!r && aicpu)
-		r = emit_aicpu(&q, order, (size_t)n_aicpu, lane);
+		r = emit_aicpu(&q, order, n_aicpu, lane);
 	if (!r)
 		r = emit_sched(&q);
 	if (!r)
