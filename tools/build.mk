@@ -15,3 +15,18 @@ $(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
 # Keep the test objects between builds (they are intermediate here).
 .SECONDARY: $(patsubst tests/unit/%.c,$(O)/obj/tests/unit/%.o,\
 	$(wildcard tests/unit/test_ptodump_*.c)) $(UT_SUPPORT)
+
+# Post-processing of a profiled run (for `make run` and users):
+#   make ptodump-trace PTO_OUT=outputs/<run>
+# prints the report, then writes merged_swimlane.json and
+# merged_swimlane.pftrace next to the records and prints their paths.
+.PHONY: ptodump-trace
+ptodump-trace: $(O)/ptodump
+	@test -n "$(PTO_OUT)" || \
+		{ echo "usage: make ptodump-trace PTO_OUT=<run dir>"; exit 2; }
+	@$(O)/ptodump report $(PTO_OUT)/l2_swimlane_records.json
+	@$(O)/ptodump convert -q $(PTO_OUT)/l2_swimlane_records.json
+	@$(O)/ptodump convert -q --format=proto \
+		$(PTO_OUT)/l2_swimlane_records.json
+	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.json"
+	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.pftrace"

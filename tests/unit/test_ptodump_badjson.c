@@ -103,6 +103,10 @@ static const struct bad cases[] = {
 	{ "records", "{\"l2_swimlane_level\": 2, \"tasks\": [], "
 	  "\"reconcile\": {\"aicpu_task\": {\"dropped\": -1}}}",
 	  "not an unsigned integer" },
+	{ "records", "{\"l2_swimlane_level\": 2, \"tasks\": [], "
+	  "\"reconcile\": 5}", "reconcile: expected an object or array" },
+	{ "records", "{\"l2_swimlane_level\": 2, \"tasks\": [], "
+	  "\"reconcile\": [1]}", "reconcile: expected an object per kind" },
 	{ "deps", "{\"edges\": [{\"pred\": \"1\"}]}", "needs pred and succ" },
 	{ "deps", "{\"edges\": [{\"pred\": \"1\", \"succ\": \"z\"}]}",
 	  "not an unsigned integer" },

@@ -328,16 +328,13 @@ static size_t count_loss(const char *path)
 	return n;
 }
 
-static void test_loss_marker(void **state)
+/* Rewrites the records with a reconcile section appended. */
+static void add_reconcile(struct ctx *c, const char *section)
 {
-	struct ctx *c = *state;
 	char *text, *end;
 	size_t len;
 	FILE *f;
 
-	assert_int_equal(convert(c, NULL, NULL), 0);
-	assert_int_equal(count_loss(c->out), 0);
-	/* Append a reconcile section with one dropped record. */
 	text = ptodump_read_file(c->records, &len);
 	assert_non_null(text);
 	end = strrchr(text, '}');
@@ -345,10 +342,38 @@ static void test_loss_marker(void **state)
 	*end = 0;
 	f = fopen(c->records, "w");
 	assert_non_null(f);
-	fprintf(f, "%s, \"reconcile\": {\"aicpu_task\": {\"total\": 9, "
-		"\"collected\": 8, \"dropped\": 1, \"mismatch\": 0}}}\n", text);
+	fprintf(f, "%s, \"reconcile\": %s}\n", text, section);
 	fclose(f);
 	free(text);
+}
+
+static void test_no_loss_no_marker(void **state)
+{
+	struct ctx *c = *state;
+
+	add_reconcile(c, "{\"aicpu_task\": {\"total\": 9, \"collected\": 9, "
+		      "\"dropped\": 0, \"mismatch\": 0}}");
+	assert_int_equal(convert(c, NULL, NULL), 0);
+	assert_int_equal(count_loss(c->out), 0);
+}
+
+static void test_loss_marker(void **state)
+{
+	struct ctx *c = *state;
+
+	add_reconcile(c, "{\"aicpu_task\": {\"total\": 9, \"collected\": 8, "
+		      "\"dropped\": 1, \"mismatch\": 0}}");
+	assert_int_equal(convert(c, NULL, NULL), 0);
+	assert_int_equal(count_loss(c->out), 1);
+}
+
+/* The list form of the section, each entry naming its kind. */
+static void test_loss_marker_list_form(void **state)
+{
+	struct ctx *c = *state;
+
+	add_reconcile(c, "[{\"kind\": \"aicore_task\", \"total\": 9, "
+		      "\"collected\": 7, \"dropped\": 0, \"mismatch\": 2}]");
 	assert_int_equal(convert(c, NULL, NULL), 0);
 	assert_int_equal(count_loss(c->out), 1);
 }
@@ -409,8 +434,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_func_names, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_no_loss_no_marker, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_loss_marker, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_loss_marker_list_form,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_deps_warns, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_silent_when_piped, setup,

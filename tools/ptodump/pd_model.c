@@ -330,45 +330,66 @@ static int read_core_to_thread(struct pj *p, struct pd_model *m)
 	return 0;
 }
 
-/* "reconcile": {"<kind>": {"total":N,"collected":N,"dropped":N,...}} */
+/* The members of one kind's books, its '{' already read. */
+static int read_books(struct pj *p, struct pd_books *b)
+{
+	enum pj_tok k, v;
+
+	while ((k = pj_next(p)) == PJ_KEY) {
+		char key[32];
+		uint64_t *dst = NULL;
+
+		pj_copy(p, key, sizeof(key));
+		v = pj_next(p);
+		if (!strcmp(key, "kind") && v == PJ_STR) {
+			pj_copy(p, b->kind, sizeof(b->kind));
+			continue;
+		}
+		if (!strcmp(key, "total"))
+			dst = &b->total;
+		else if (!strcmp(key, "collected"))
+			dst = &b->collected;
+		else if (!strcmp(key, "dropped"))
+			dst = &b->dropped;
+		else if (!strcmp(key, "mismatch"))
+			dst = &b->mismatch;
+		if (dst ? pj_u64(p, v, key, dst) : pj_skip(p, v))
+			return -EINVAL;
+	}
+	return k == PJ_OBJ_END ? 0 : -EINVAL;
+}
+
+/*
+ * "reconcile": per kind {"total", "collected", "dropped", "mismatch"},
+ * either keyed by kind ({"<kind>": {...}}) or as a list of objects that
+ * name their "kind".
+ */
 static int read_reconcile(struct pj *p, struct pd_model *m)
 {
-	enum pj_tok t, k, v;
+	enum pj_tok t = pj_next(p), end = t == PJ_OBJ ? PJ_OBJ_END : PJ_ARR_END;
+	struct pd_books *b;
 
-	if (pj_expect(p, PJ_OBJ, "reconcile"))
-		return -EINVAL;
-	while ((t = pj_next(p)) == PJ_KEY) {
-		struct pd_books *b;
-
+	if (t != PJ_OBJ && t != PJ_ARR)
+		return t == PJ_ERR ? -EINVAL :
+		       pj_fail(p, "reconcile: expected an object or array");
+	while ((t = pj_next(p)) == (end == PJ_OBJ_END ? PJ_KEY : PJ_OBJ)) {
 		if (m->nbooks >= PD_MAX_BOOKS)
 			return pj_fail(p, "reconcile: too many kinds");
 		b = &m->books[m->nbooks++];
-		pj_copy(p, b->kind, sizeof(b->kind));
-		if (pj_expect(p, PJ_OBJ, "reconcile entry"))
-			return -EINVAL;
-		while ((k = pj_next(p)) == PJ_KEY) {
-			char key[32];
-			uint64_t *dst = NULL;
-
-			pj_copy(p, key, sizeof(key));
-			v = pj_next(p);
-			if (!strcmp(key, "total"))
-				dst = &b->total;
-			else if (!strcmp(key, "collected"))
-				dst = &b->collected;
-			else if (!strcmp(key, "dropped"))
-				dst = &b->dropped;
-			else if (!strcmp(key, "mismatch"))
-				dst = &b->mismatch;
-			if (dst ? pj_u64(p, v, key, dst) : pj_skip(p, v))
+		if (t == PJ_KEY) {
+			pj_copy(p, b->kind, sizeof(b->kind));
+			if (pj_expect(p, PJ_OBJ, "reconcile entry"))
 				return -EINVAL;
 		}
-		if (k != PJ_OBJ_END)
+		if (read_books(p, b))
 			return -EINVAL;
 		m->lost_dropped += b->dropped;
 		m->lost_mismatch += b->mismatch;
 	}
-	return t == PJ_OBJ_END ? 0 : -EINVAL;
+	if (t != end)
+		return t == PJ_ERR ? -EINVAL :
+		       pj_fail(p, "reconcile: expected an object per kind");
+	return 0;
 }
 
 static int cmp_sched(const void *a, const void *b)
