@@ -146,6 +146,22 @@ static void test_latency_weight(void **state)
 	done(&x);
 }
 
+/* A dispatch at the time base reads 0.000 and still counts. */
+static void test_dispatch_at_time_base(void **state)
+{
+	static const uint64_t want[] = { 1, 2 };
+	struct dag x = { 0 };
+
+	(void)state;
+	row(&x, 1, 1, 2, 0, 3);		/* latency 3, exec 1 */
+	row(&x, 2, 4, 5, 3.5, 6);	/* latency 2.5 */
+	edge(&x, 1, 2);
+	assert_int_equal(solve(&x), 0);
+	assert_float_equal(x.cp.length, 5.5, 1e-9);
+	path_is(&x, want, 2);
+	done(&x);
+}
+
 /* A MIX task's rows form one node spanning all of them. */
 static void test_mix_task_is_one_node(void **state)
 {
@@ -240,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_diamond_takes_heavier_branch),
 		cmocka_unit_test(test_disconnected_parts),
 		cmocka_unit_test(test_latency_weight),
+		cmocka_unit_test(test_dispatch_at_time_base),
 		cmocka_unit_test(test_mix_task_is_one_node),
 		cmocka_unit_test(test_duplicate_and_dangling_edges),
 		cmocka_unit_test(test_cycle_rejected),

@@ -25,7 +25,7 @@ int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n)
 	struct pd_group *g = NULL;
 	size_t i, ng = 0;
 
-	qsort(m->tasks, m->ntasks, sizeof(*m->tasks), cmp_task);
+	pd_sort(m->tasks, m->ntasks, sizeof(*m->tasks), cmp_task);
 	g = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*g));
 	if (!g)
 		return -ENOMEM;
@@ -46,8 +46,10 @@ int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n)
 			c->src = c->n;
 		}
 		/* Rows are sorted by start: the first row starts earliest. */
-		if (t->dispatch > 0 && (!c->dispatch || t->dispatch < c->dispatch))
+		if (t->finish > 0 && (!c->life || t->dispatch < c->dispatch)) {
 			c->dispatch = t->dispatch;
+			c->life = 1;
+		}
 		if (t->finish > c->finish)
 			c->finish = t->finish;
 		c->n++;
@@ -76,9 +78,17 @@ long pd_group_find(const struct pd_group *g, size_t n, uint64_t id)
 
 double pd_group_weight(const struct pd_group *g)
 {
-	if (g->dispatch > 0 && g->finish >= g->dispatch)
-		return g->finish - g->dispatch;
-	return g->end - g->start;
+	return pd_group_last(g) - pd_group_first(g);
+}
+
+double pd_group_first(const struct pd_group *g)
+{
+	return g->life ? g->dispatch : g->start;
+}
+
+double pd_group_last(const struct pd_group *g)
+{
+	return g->life ? g->finish : g->end;
 }
 
 int pd_critpath(const struct pd_group *g, size_t ng, const struct pd_deps *d,

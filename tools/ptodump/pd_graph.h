@@ -18,11 +18,17 @@ struct pd_group {
 	uint32_t n;
 	uint32_t src;		/* row (offset from first) with the latest end */
 	uint32_t dst;		/* row with the earliest start */
-	uint32_t _pad;
+	uint32_t life;		/* some row has lifecycle times (finish > 0;
+				 * a dispatch at the time base reads 0)
+				 */
 	double start, end;	/* earliest start, latest end */
-	double dispatch;	/* earliest non-zero dispatch, 0: none */
+	double dispatch;	/* earliest dispatch of those rows */
 	double finish;		/* latest finish, 0: none */
 };
+
+/* First dispatch (or start) and last finish (or end) of a task. */
+double pd_group_first(const struct pd_group *g);
+double pd_group_last(const struct pd_group *g);
 
 /*
  * Sorts m->tasks by (task_id, start) and builds one group per task id.
@@ -33,8 +39,8 @@ int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n);
 /* Index of the group of id, or -1. */
 long pd_group_find(const struct pd_group *g, size_t n, uint64_t id);
 
-/* A task's weight on the critical path: latency when both dispatch and
- * finish were recorded, else its execution span (end - start). */
+/* A task's weight on the critical path: latency when lifecycle times
+ * were recorded, else its execution span (end - start). */
 double pd_group_weight(const struct pd_group *g);
 
 struct pd_critpath {

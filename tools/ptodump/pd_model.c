@@ -10,6 +10,13 @@
 #include "pd_json.h"
 #include "pd_model.h"
 
+void pd_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 int pd_grow(void **v, size_t *cap, size_t n, size_t elem)
 {
 	size_t ncap;
@@ -498,8 +505,8 @@ int pd_model_load(struct pd_model *m, const char *path, char *msg,
 		progress(ctx, p->consumed);
 	pj_close(p);
 	free(p);
-	qsort(m->sched, m->nsched, sizeof(*m->sched), cmp_sched);
-	qsort(m->orch, m->norch, sizeof(*m->orch), cmp_orch);
+	pd_sort(m->sched, m->nsched, sizeof(*m->sched), cmp_sched);
+	pd_sort(m->orch, m->norch, sizeof(*m->orch), cmp_orch);
 	return 0;
 }
 

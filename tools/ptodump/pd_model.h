@@ -138,6 +138,10 @@ void pd_task_label(uint64_t task_id, char *buf, size_t len);
 void pd_task_name(const struct pd_names *nm, uint32_t func_id,
 		  uint64_t task_id, char *buf, size_t len);
 
+/* qsort() that accepts an empty (possibly NULL) array. */
+void pd_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *));
+
 /* Grows *v (elements of size elem) to hold one more; -ENOMEM. */
 int pd_grow(void **v, size_t *cap, size_t n, size_t elem);
 

@@ -34,8 +34,8 @@ int pd_report_critpath(FILE *f, const struct pd_model *m,
 		return r;
 	}
 	for (i = 0; i < ng; i++) {
-		double a = g[i].dispatch > 0 ? g[i].dispatch : g[i].start;
-		double b = g[i].finish > 0 ? g[i].finish : g[i].end;
+		double a = pd_group_first(&g[i]);
+		double b = pd_group_last(&g[i]);
 
 		if (a < t0)
 			t0 = a;

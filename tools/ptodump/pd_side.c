@@ -141,7 +141,7 @@ int pd_deps_finish(struct pd_deps *d)
 
 	if (d->n > UINT32_MAX)
 		return -E2BIG;
-	qsort(d->e, d->n, sizeof(*d->e), pd_edge_cmp);
+	pd_sort(d->e, d->n, sizeof(*d->e), pd_edge_cmp);
 	for (i = 0; i < d->n; i++)
 		if (!n || pd_edge_cmp(&d->e[n - 1], &d->e[i]))
 			d->e[n++] = d->e[i];
@@ -297,7 +297,7 @@ int pd_names_load(struct pd_names *nm, const char *path, char *msg,
 		goto bad;
 	pj_close(p);
 	free(p);
-	qsort(nm->v, nm->n, sizeof(*nm->v), cmp_name);
+	pd_sort(nm->v, nm->n, sizeof(*nm->v), cmp_name);
 	return 0;
 bad:
 	pd_names_free(nm);

@@ -452,9 +452,8 @@ static int emit_counters(struct gen *q)
 	for (i = 0; i < q->ng; i++) {
 		const struct pd_group *g = &q->g[i];
 
-		v[n++] = (struct step){ g->dispatch > 0 ? g->dispatch : g->start,
-					1 };
-		v[n++] = (struct step){ g->finish > 0 ? g->finish : g->end, -1 };
+		v[n++] = (struct step){ pd_group_first(g), 1 };
+		v[n++] = (struct step){ pd_group_last(g), -1 };
 	}
 	r = emit_steps(q, v, n, "tasks_in_flight");
 	n = 0;
@@ -463,7 +462,7 @@ static int emit_counters(struct gen *q)
 		double ready = -1;
 		size_t lo = 0, hi = 0;
 
-		if (!(g->dispatch > 0))
+		if (!g->life)
 			continue;
 		if (q->d)
 			pd_deps_preds(q->d, g->id, &lo, &hi);
@@ -473,7 +472,7 @@ static int emit_counters(struct gen *q)
 
 			if (p < 0)
 				continue;
-			t = q->g[p].finish > 0 ? q->g[p].finish : q->g[p].end;
+			t = pd_group_last(&q->g[p]);
 			if (t > ready)
 				ready = t;
 		}

@@ -111,11 +111,14 @@ void prof_records_join(struct prof_records *r)
 		struct pto_aicpu_task_record *tk = r->aicpu[c].data;
 		size_t used = 0;
 
-		qsort(ac, r->aicore[c].len, sizeof(*ac), cmp_token);
+		if (!r->aicpu[c].len && !r->aicore[c].len)
+			continue;
+		if (r->aicore[c].len)
+			qsort(ac, r->aicore[c].len, sizeof(*ac), cmp_token);
 		for (i = 0; i < r->aicpu[c].len; i++) {
 			struct pto_aicore_task_record key = {
 				.reg_token = tk[i].reg_token };
-			struct pto_aicore_task_record *m =
+			struct pto_aicore_task_record *m = !ac ? NULL :
 				bsearch(&key, ac, r->aicore[c].len, sizeof(*ac),
 					cmp_token);
 
