@@ -74,6 +74,15 @@ static const struct bad cases[] = {
 	{ "records", RECORDS("{\"task_id\": 1, \"func_id\": 2, \"core_id\": 3,"
 	  " \"core_type\": \"aiv\", \"start_time_us\": 1e999, "
 	  "\"end_time_us\": 2, \"duration_us\": 1}"), "out of range" },
+	{ "records", RECORDS("{\"task_id\": 1, \"func_id\": 2, \"core_id\": 3,"
+	  " \"core_type\": \"aiv\", \"start_time_us\": 5, \"end_time_us\": 2,"
+	  " \"duration_us\": 1}"), "tasks[0]: ends before it starts" },
+	{ "records", RECORDS(TASK(", \"dispatch_time_us\": 3, "
+	  "\"finish_time_us\": 2")), "ends before it starts" },
+	{ "records", "{\"l2_swimlane_level\": 3, \"tasks\": [], "
+	  "\"aicpu_scheduler_phases\": [[{\"start_time_us\": 4, "
+	  "\"end_time_us\": 3, \"phase\": \"complete\"}]]}",
+	  "aicpu_scheduler_phases[0][0]: ends before it starts" },
 	{ "records", RECORDS(TASK("")) "x", "trailing data" },
 	{ "records", RECORDS(TASK(", \"x\": \"a\\qb\"")), "bad escape" },
 	{ "records", RECORDS(TASK(", \"x\": \"\\ud800\"")),

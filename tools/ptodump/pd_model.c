@@ -122,7 +122,11 @@ static int read_task(struct pj *p, struct pd_task *t, size_t idx)
 	}
 	if (k != PJ_OBJ_END)
 		return k == PJ_ERR ? -EINVAL : pj_fail(p, "%s: bad object", where);
-	return missing_field(p, where, seen, TF_REQUIRED, task_required);
+	if (missing_field(p, where, seen, TF_REQUIRED, task_required))
+		return -EINVAL;
+	if (t->end < t->start || t->finish < t->dispatch)
+		return pj_fail(p, "%s: ends before it starts", where);
+	return 0;
 }
 
 static int read_tasks(struct pj *p, struct pd_model *m,
@@ -174,13 +178,15 @@ static int span_field(struct pj *p, const char *key, enum pj_tok v,
 }
 
 static int span_done(struct pj *p, enum pj_tok k, unsigned int seen,
-		     const char *where)
+		     const char *where, const double *start, const double *end)
 {
 	if (k != PJ_OBJ_END)
 		return -EINVAL;
 	if (seen != 7)
 		return pj_fail(p, "%s: needs start_time_us, end_time_us and "
 			       "phase", where);
+	if (*end < *start)
+		return pj_fail(p, "%s: ends before it starts", where);
 	return 0;
 }
 
@@ -224,7 +230,7 @@ static int read_sched_rec(struct pj *p, struct pd_sched *s, const char *where)
 		if (r)
 			return -EINVAL;
 	}
-	return span_done(p, k, seen, where);
+	return span_done(p, k, seen, where, &s->start, &s->end);
 }
 
 static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
@@ -258,7 +264,7 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 		if (r)
 			return -EINVAL;
 	}
-	return span_done(p, k, seen, where);
+	return span_done(p, k, seen, where, &o->start, &o->end);
 }
 
 /* aicpu_scheduler_phases (orch = 0) or aicpu_orchestrator_phases. */
