@@ -345,7 +345,7 @@ static const struct bad cases[] = {
 	{ "buffer kind", SNAP, m_buf_kind, "does not match the layout" },
 	{ "buffer pool index", STAT, m_buf_pool, "does not match the layout" },
 	{ "buffer capacity", SNAP, m_buf_cap, "does not match the layout" },
-	{ "free queue depth", SNAP, m_fq_depth, "free queue: head" },
+	{ "free queue depth", SNAP, m_fq_depth, "free queue: depth 18 (head 1, tail 19)" },
 	{ "free queue depth (stat)", STAT, m_fq_depth, "exceeds capacity 16" },
 	{ "free slot offset", SNAP, m_fq_slot, "is not a buffer of" },
 	{ "free slot of another pool", SNAP, m_fq_other_pool,

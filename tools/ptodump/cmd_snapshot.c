@@ -85,15 +85,14 @@ static int free_buffers(struct pd_region *r, uint32_t k, uint32_t i,
 	const struct pto_pool *p = pd_pool(r, k, i);
 	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
 	uint32_t head = pd_load32(&p->free_queue.head);
-	uint32_t tail = pd_load32(&p->free_queue.tail);
+	uint32_t tail = pd_load32(&p->free_queue.tail), n;
 	char where[64];
 
 	*free_mask = 0;
-	if (tail - head > PTO_FREE_QUEUE_SLOTS) {
-		snprintf(r->err, sizeof(r->err), "%s pool %u free queue: head "
-			 "%u, tail %u", pd_kind_name(k), i, head, tail);
+	snprintf(where, sizeof(where), "%s pool %u free queue",
+		 pd_kind_name(k), i);
+	if (pd_queue_depth(r, head, tail, PTO_FREE_QUEUE_SLOTS, where, &n))
 		return -EINVAL;
-	}
 	for (; head != tail; head++) {
 		uint64_t off = pd_load64(&p->free_queue.slots[head &
 					 (PTO_FREE_QUEUE_SLOTS - 1)]);

@@ -25,19 +25,6 @@ static const char stat_usage[] =
 "  -w, --watch SEC     print again every SEC seconds until interrupted\n"
 "  -h, --help          this text\n";
 
-/* Queue depth tail - head, checked against the capacity. */
-static int depth(struct pd_region *r, uint32_t head, uint32_t tail,
-		 uint32_t cap, const char *what, uint32_t *out)
-{
-	*out = tail - head;
-	if (*out > cap) {
-		snprintf(r->err, sizeof(r->err), "%s: depth %u (head %u, tail "
-			 "%u) exceeds capacity %u", what, *out, head, tail, cap);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int stat_pools(struct pd_region *r, uint32_t k)
 {
 	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
@@ -58,7 +45,7 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 
 		snprintf(where, sizeof(where), "%s pool %u free queue",
 			 pd_kind_name(k), i);
-		if (depth(r, pd_load32(&p->free_queue.head),
+		if (pd_queue_depth(r, pd_load32(&p->free_queue.head),
 			  pd_load32(&p->free_queue.tail), PTO_FREE_QUEUE_SLOTS,
 			  where, &free_n))
 			return -EINVAL;
@@ -133,7 +120,7 @@ static int stat_threads(struct pd_region *r)
 		uint64_t total = 0, cpl = 0, dsp = 0;
 
 		snprintf(where, sizeof(where), "ready queue %u", t);
-		if (depth(r, pd_load32(&rq->head), pd_load32(&rq->tail),
+		if (pd_queue_depth(r, pd_load32(&rq->head), pd_load32(&rq->tail),
 			  PTO_READY_QUEUE_CAP, where, &d))
 			return -EINVAL;
 		if (h->layout.kind[PTO_BUF_SCHED_PHASE].pool_off) {

@@ -313,3 +313,13 @@ int pd_buffer(struct pd_region *r, uint32_t kind, uint32_t i, uint32_t j,
 	*count = n;
 	return 0;
 }
+
+int pd_queue_depth(struct pd_region *r, uint32_t head, uint32_t tail,
+		   uint32_t cap, const char *what, uint32_t *out)
+{
+	*out = tail - head;
+	if (*out > cap)
+		return verr(r, "%s: depth %u (head %u, tail %u) exceeds "
+			    "capacity %u", what, *out, head, tail, cap);
+	return 0;
+}

@@ -64,6 +64,13 @@ int pd_buffer(struct pd_region *r, uint32_t kind, uint32_t i, uint32_t j,
 int pd_check_buf_off(struct pd_region *r, uint32_t kind, uint32_t i,
 		     uint64_t off, int zero_ok, const char *where);
 
+/*
+ * Depth tail - head of a queue with free-running indices, checked
+ * against its capacity. 0, or -EINVAL + err naming what.
+ */
+int pd_queue_depth(struct pd_region *r, uint32_t head, uint32_t tail,
+		   uint32_t cap, const char *what, uint32_t *out);
+
 /* Reads a 32/64-bit word of the live region once (relaxed). */
 uint32_t pd_load32(const void *p);
 uint64_t pd_load64(const void *p);
