@@ -51,7 +51,7 @@ static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
 	static const char *const tname[] = { "AIC", "AIV" };
 	struct pd_sink *s = q->s;
 	uint8_t seen[PTO_MAX_CORES] = { 0 }, type[PTO_MAX_CORES] = { 0 };
-	char buf[64];
+	char buf[64], owner[24];
 	unsigned int c, t, l;
 	size_t i;
 	int r = 0;
@@ -68,13 +68,18 @@ static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
 		r |= s->thread(s, PD_PID_AICORE, PD_TID_CORE(c), buf);
 		if (!aicpu)
 			continue;
+		/* AICPU lanes say which scheduler thread owns the core. */
+		if (c < q->m->n_core_to_thread && q->m->core_to_thread[c] >= 0)
+			snprintf(owner, sizeof(owner), "Sched_%d/",
+				 q->m->core_to_thread[c]);
+		else
+			owner[0] = 0;
 		for (l = 0; l < lanes_used[c]; l++) {
+			snprintf(buf, sizeof(buf), "%s%s_%u", owner,
+				 tname[type[c] & 1], c);
 			if (l)
-				snprintf(buf, sizeof(buf), "%s_%u.%u",
-					 tname[type[c] & 1], c, l);
-			else
-				snprintf(buf, sizeof(buf), "%s_%u",
-					 tname[type[c] & 1], c);
+				snprintf(buf + strlen(buf), sizeof(buf) -
+					 strlen(buf), ".%u", l);
 			r |= s->thread(s, PD_PID_AICPU, PD_TID_CORE(c) + l, buf);
 		}
 	}

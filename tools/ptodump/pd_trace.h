@@ -8,6 +8,7 @@
  * Lanes (pid / tid as the reference converter numbers them):
  *   1 "AICore View"        tid 10000 + 10 * core  one slice per task row
  *   2 "AICPU View"         tid 10000 + 10 * core + lane  dispatch..finish
+ *                          (lanes named "Sched_<owner thread>/<core>")
  *   3 "AICPU Scheduler"    tid 3000 + thread      phase slices, idle gaps
  *   4 "AICPU Orchestrator" tid 4000 + thread      orch_submit slices
  *   5 "Counters"           ready-queue depth, tasks in flight
