@@ -163,12 +163,46 @@ static void test_stat_valid(void **state)
 {
 	struct ctx *c = *state;
 	char *out = NULL;
+	unsigned long long total, dropped, mismatch;
+	const char *p;
 
 	save(c, c->size);
 	assert_int_equal(run(c, "stat", &out, NULL), 0);
-	assert_non_null(strstr(out, "aicore_task: 6 pools x 2 buffers x 8"));
+	p = strstr(out, "aicore_task: 6 pools x 2 buffers x 8");
+	assert_non_null(p);
 	assert_non_null(strstr(out, "state stopped"));
+	/* Per pool: the counters written, one free buffer, ROWS active. */
+	p = strstr(p, "\n  0 ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, " 0 %llu %llu %llu 1 5", &total, &dropped,
+				&mismatch), 3);
+	assert_int_equal(total, ROWS);
+	p = strstr(p, "sum");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "sum %llu", &total), 1);
+	assert_int_equal(total, CORES * ROWS);
 	free(out);
+}
+
+/* A buffer back in its free queue is empty by protocol: not exported. */
+static void test_snapshot_skips_free_buffers(void **state)
+{
+	struct ctx *c = *state;
+	struct pto_pool *p = pool(c->base, PTO_BUF_AICPU_TASK, 0);
+	struct pto_buf_header *b = (void *)((char *)c->base +
+		p->free_queue.slots[p->free_queue.head &
+				    (PTO_FREE_QUEUE_SLOTS - 1)]);
+	char rec[600], msg[600];
+	struct pd_model m;
+
+	b->count = 3;		/* stale count of a recycled buffer */
+	save(c, c->size);
+	assert_int_equal(run(c, "snapshot", NULL, NULL), 0);
+	snprintf(rec, sizeof(rec), "%s/l2_swimlane_records.json", c->dir);
+	assert_int_equal(pd_model_load(&m, rec, msg, sizeof(msg), NULL, NULL),
+			 0);
+	assert_int_equal(m.ntasks, CORES * ROWS);
+	pd_model_free(&m);
 }
 
 static void test_snapshot_valid(void **state)
@@ -436,7 +470,7 @@ static void test_missing_file(void **state)
 
 int main(void)
 {
-	enum { N = sizeof(cases) / sizeof(cases[0]), FIXED = 7 };
+	enum { N = sizeof(cases) / sizeof(cases[0]), FIXED = 8 };
 	static struct slot slots[N];
 	static char names[N][80];
 	struct CMUnitTest tests[N + FIXED] = {
@@ -444,6 +478,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_valid, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_skips_free_buffers,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_header, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_region, setup,
