@@ -283,10 +283,48 @@ static void test_critical_path(void **state)
 	free(dist);
 }
 
+/* Level 2 records: the table and critical path, no scheduler part. */
+static void test_without_phases(void **state)
+{
+	struct ctx *c = *state;
+	char rec[600], *out = NULL;
+	const char *args[] = { "report", rec, NULL };
+
+	snprintf(rec, sizeof(rec), "%s/l2.json", c->dir);
+	assert_int_equal(ptodump_write_file(rec, "{\"l2_swimlane_level\": 2, "
+		"\"tasks\": [{\"task_id\": 0, \"func_id\": 1, \"core_id\": 0, "
+		"\"core_type\": \"aic\", \"start_time_us\": 1, "
+		"\"end_time_us\": 4, \"duration_us\": 3, "
+		"\"dispatch_time_us\": 0.5, \"finish_time_us\": 5}]}"), 0);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, &out, NULL), 0);
+	assert_non_null(strstr(out, "(no aicpu_scheduler_phases"));
+	assert_non_null(strstr(out, "Critical path: 1 tasks, 4.500 us"));
+	free(out);
+}
+
+/* Edges forming a cycle cannot be a DAG: an error, said so. */
+static void test_cyclic_deps(void **state)
+{
+	struct ctx *c = *state;
+	char rec[600], deps[600], *out = NULL;
+	const char *args[] = { "report", "--deps-json", deps, rec, NULL };
+
+	snprintf(rec, sizeof(rec), "%s/l2_swimlane_records.json", c->dir);
+	snprintf(deps, sizeof(deps), "%s/cycle.json", c->dir);
+	assert_int_equal(ptodump_write_file(deps, "{\"edges\": ["
+		"{\"pred\": \"3\", \"succ\": \"4\"}, "
+		"{\"pred\": \"4\", \"succ\": \"3\"}]}"), 0);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, &out, NULL), 1);
+	assert_non_null(strstr(out, "form a cycle"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_function_table),
+		cmocka_unit_test(test_without_phases),
+		cmocka_unit_test(test_cyclic_deps),
 		cmocka_unit_test(test_scheduler_figures),
 		cmocka_unit_test(test_edge_totals),
 		cmocka_unit_test(test_critical_path),
