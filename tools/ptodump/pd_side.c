@@ -104,8 +104,11 @@ int pd_deps_load(struct pd_deps *d, const char *path, char *msg,
 	pj_close(p);
 	free(p);
 	r = pd_deps_finish(d);
-	if (r)
-		snprintf(msg, msglen, "out of memory");
+	if (r) {
+		snprintf(msg, msglen, "%s: %s", path, r == -E2BIG ?
+			 "too many edges" : "out of memory");
+		pd_deps_free(d);
+	}
 	return r;
 bad:
 	if (r == -ENOMEM)
