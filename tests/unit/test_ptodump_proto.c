@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptodump convert --format=proto: the native Perfetto trace decoded back
+ * with an independent wire-format reader. Field numbers and wire types
+ * are checked against Perfetto's public protos (trace.proto,
+ * trace_packet.proto, track_descriptor.proto, track_event.proto,
+ * debug_annotation.proto); every track an event uses is declared first;
+ * slices balance per track; AICore slices sit on their core's thread;
+ * flow ids pair up one-to-one with the deps edges.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "support/ptodump_support.h"
+
+/* Perfetto field numbers (the oracle; independent of the tool's). */
+enum {
+	TRACE_PACKET = 1,
+	PKT_TIMESTAMP = 8, PKT_SEQ_ID = 10, PKT_TRACK_EVENT = 11,
+	PKT_SEQ_FLAGS = 13, PKT_TRACK_DESCRIPTOR = 60,
+	TD_UUID = 1, TD_NAME = 2, TD_PROCESS = 3, TD_THREAD = 4,
+	TD_PARENT = 5, TD_COUNTER = 8,
+	PD_PID = 1, PD_NAME = 6,
+	THD_PID = 1, THD_TID = 2, THD_NAME = 5,
+	TE_DEBUG = 4, TE_TYPE = 9, TE_TRACK = 11, TE_CATEGORIES = 22,
+	TE_NAME = 23, TE_COUNTER = 30, TE_FLOW = 47, TE_FLOW_END = 48,
+	DA_UINT = 3, DA_INT = 4, DA_DOUBLE = 5, DA_STRING = 6, DA_NAME = 10,
+};
+
+enum { VARINT = 0, I64 = 1, LEN = 2 };
+
+struct rd {
+	const uint8_t *p, *end;
+};
+
+static uint64_t varint(struct rd *r)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	for (;;) {
+		assert_true(r->p < r->end);
+		assert_true(shift < 64);
+		v |= (uint64_t)(*r->p & 0x7f) << shift;
+		if (!(*r->p++ & 0x80))
+			return v;
+		shift += 7;
+	}
+}
+
+/* Next field: number, wire type; value or sub-reader. */
+struct field {
+	uint32_t num, wt;
+	uint64_t v;
+	struct rd sub;
+};
+
+static int next(struct rd *r, struct field *f)
+{
+	uint64_t tag, len;
+
+	if (r->p == r->end)
+		return 0;
+	tag = varint(r);
+	f->num = (uint32_t)(tag >> 3);
+	f->wt = (uint32_t)(tag & 7);
+	switch (f->wt) {
+	case VARINT:
+		f->v = varint(r);
+		break;
+	case I64:
+		assert_true(r->end - r->p >= 8);
+		memcpy(&f->v, r->p, 8);
+		r->p += 8;
+		break;
+	case LEN:
+		len = varint(r);
+		assert_true(len <= (uint64_t)(r->end - r->p));
+		f->sub.p = r->p;
+		f->sub.end = r->p + len;
+		r->p += len;
+		break;
+	default:
+		fail_msg("unexpected wire type %u", f->wt);
+	}
+	return 1;
+}
+
+/* Asserts the wire type of a field from a {num, wt} table. */
+static void expect_wt(const struct field *f, const uint32_t (*tab)[2],
+		      size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (tab[i][0] == f->num) {
+			assert_int_equal(f->wt, tab[i][1]);
+			return;
+		}
+	fail_msg("unexpected field %u", f->num);
+}
+
+#define EXPECT(f, tab) expect_wt(f, tab, sizeof(tab) / sizeof(tab[0]))
+
+static const uint32_t packet_fields[][2] = {
+	{ PKT_TIMESTAMP, VARINT }, { PKT_SEQ_ID, VARINT },
+	{ PKT_TRACK_EVENT, LEN }, { PKT_SEQ_FLAGS, VARINT },
+	{ PKT_TRACK_DESCRIPTOR, LEN },
+};
+static const uint32_t desc_fields[][2] = {
+	{ TD_UUID, VARINT }, { TD_NAME, LEN }, { TD_PROCESS, LEN },
+	{ TD_THREAD, LEN }, { TD_PARENT, VARINT }, { TD_COUNTER, LEN },
+};
+static const uint32_t thread_fields[][2] = {
+	{ THD_PID, VARINT }, { THD_TID, VARINT }, { THD_NAME, LEN },
+};
+static const uint32_t process_fields[][2] = {
+	{ PD_PID, VARINT }, { PD_NAME, LEN },
+};
+static const uint32_t event_fields[][2] = {
+	{ TE_DEBUG, LEN }, { TE_TYPE, VARINT }, { TE_TRACK, VARINT },
+	{ TE_CATEGORIES, LEN }, { TE_NAME, LEN }, { TE_COUNTER, VARINT },
+	{ TE_FLOW, I64 }, { TE_FLOW_END, I64 },
+};
+static const uint32_t annot_fields[][2] = {
+	{ DA_UINT, VARINT }, { DA_INT, VARINT }, { DA_DOUBLE, I64 },
+	{ DA_STRING, LEN }, { DA_NAME, LEN },
+};
+
+#define MAX_TRACKS 512
+
+struct track {
+	uint64_t uuid;
+	int64_t pid, tid;	/* tid -1: not a thread track */
+	int counter;
+	long depth;
+};
+
+struct summary {
+	struct track t[MAX_TRACKS];
+	size_t nt;
+	size_t core_slices, begins, ends, counters;
+	unsigned char *flow_out, *flow_in;	/* per flow id */
+	size_t nflows;
+};
+
+static struct track *find(struct summary *s, uint64_t uuid)
+{
+	size_t i;
+
+	for (i = 0; i < s->nt; i++)
+		if (s->t[i].uuid == uuid)
+			return &s->t[i];
+	return NULL;
+}
+
+static void descriptor(struct summary *s, struct rd r)
+{
+	struct track tr = { .tid = -1 };
+	struct field f, g;
+	int have_uuid = 0;
+
+	while (next(&r, &f)) {
+		EXPECT(&f, desc_fields);
+		if (f.num == TD_UUID) {
+			tr.uuid = f.v;
+			have_uuid = 1;
+		} else if (f.num == TD_THREAD) {
+			while (next(&f.sub, &g)) {
+				EXPECT(&g, thread_fields);
+				if (g.num == THD_PID)
+					tr.pid = (int64_t)g.v;
+				if (g.num == THD_TID)
+					tr.tid = (int64_t)g.v;
+			}
+		} else if (f.num == TD_PROCESS) {
+			while (next(&f.sub, &g))
+				EXPECT(&g, process_fields);
+		} else if (f.num == TD_COUNTER) {
+			tr.counter = 1;
+		}
+	}
+	assert_true(have_uuid);
+	assert_null(find(s, tr.uuid));
+	assert_true(s->nt < MAX_TRACKS);
+	s->t[s->nt++] = tr;
+}
+
+/* The uint value of annotation "coreId", or -1. */
+static int64_t annotation_core(struct rd r)
+{
+	struct field f;
+	int is_core = 0;
+	int64_t v = -1;
+
+	while (next(&r, &f)) {
+		EXPECT(&f, annot_fields);
+		if (f.num == DA_NAME)
+			is_core = f.sub.end - f.sub.p == 6 &&
+				  !memcmp(f.sub.p, "coreId", 6);
+		if (f.num == DA_UINT)
+			v = (int64_t)f.v;
+	}
+	return is_core ? v : -1;
+}
+
+static void event(struct summary *s, struct rd r, int have_ts)
+{
+	uint64_t type = 0, uuid = 0;
+	int64_t core = -1;
+	int is_core_cat = 0;
+	struct track *tr;
+	struct field f;
+
+	while (next(&r, &f)) {
+		EXPECT(&f, event_fields);
+		switch (f.num) {
+		case TE_TYPE: type = f.v; break;
+		case TE_TRACK: uuid = f.v; break;
+		case TE_DEBUG:
+			if (core < 0)
+				core = annotation_core(f.sub);
+			break;
+		case TE_CATEGORIES:
+			is_core_cat = f.sub.end - f.sub.p == 5 &&
+				      !memcmp(f.sub.p, "event", 5);
+			break;
+		case TE_FLOW:
+		case TE_FLOW_END:
+			assert_true(f.v >= 1 && f.v <= s->nflows);
+			(f.num == TE_FLOW ? s->flow_out : s->flow_in)[f.v]++;
+			break;
+		}
+	}
+	assert_true(have_ts);
+	tr = find(s, uuid);
+	assert_non_null(tr);		/* declared before use */
+	switch (type) {
+	case 1:
+		tr->depth++;
+		s->begins++;
+		if (is_core_cat) {
+			assert_int_equal(tr->pid, 1);
+			assert_true(core >= 0);
+			assert_int_equal(tr->tid, 10000 + 10 * core);
+			s->core_slices++;
+		}
+		break;
+	case 2:
+		tr->depth--;
+		assert_true(tr->depth >= 0);
+		s->ends++;
+		break;
+	case 3:
+		break;
+	case 4:
+		assert_true(tr->counter);
+		s->counters++;
+		break;
+	default:
+		fail_msg("unknown TrackEvent type %llu",
+			 (unsigned long long)type);
+	}
+}
+
+static void decode(const uint8_t *buf, size_t len, struct summary *s)
+{
+	struct rd top = { buf, buf + len };
+	struct field f, g;
+
+	while (next(&top, &f)) {
+		int have_ts = 0, seq = 0;
+
+		assert_int_equal(f.num, TRACE_PACKET);
+		assert_int_equal(f.wt, LEN);
+		while (next(&f.sub, &g)) {
+			EXPECT(&g, packet_fields);
+			if (g.num == PKT_TIMESTAMP)
+				have_ts = 1;
+			else if (g.num == PKT_SEQ_ID)
+				seq = g.v != 0;
+			else if (g.num == PKT_TRACK_DESCRIPTOR)
+				descriptor(s, g.sub);
+			else if (g.num == PKT_TRACK_EVENT)
+				event(s, g.sub, have_ts);
+		}
+		assert_true(seq);
+	}
+}
+
+static void test_proto_decodes(void **state)
+{
+	struct ptodump_set set;
+	struct summary *s = calloc(1, sizeof(*s));
+	char dir[256], rec[512], out[512];
+	const char *args[] = { "convert", "-q", "--format=proto", "-o", out,
+			       rec, NULL };
+	uint8_t *buf;
+	size_t len, i;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(ptodump_tmpdir(dir, sizeof(dir)), 0);
+	ptodump_gen(&set, 300, 12, 2, 3, 1);
+	assert_int_equal(ptodump_write_set(&set, dir), 0);
+	snprintf(rec, sizeof(rec), "%s/l2_swimlane_records.json", dir);
+	snprintf(out, sizeof(out), "%s/t.pftrace", dir);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, NULL, NULL), 0);
+	buf = (uint8_t *)ptodump_read_file(out, &len);
+	assert_non_null(buf);
+	s->nflows = set.nedges;
+	s->flow_out = calloc(set.nedges + 1, 1);
+	s->flow_in = calloc(set.nedges + 1, 1);
+	decode(buf, len, s);
+	assert_int_equal(s->core_slices, set.ntasks);
+	assert_int_equal(s->begins, s->ends);
+	for (i = 0; i < s->nt; i++)
+		assert_int_equal(s->t[i].depth, 0);
+	for (i = 1; i <= set.nedges; i++) {
+		assert_int_equal(s->flow_out[i], 1);
+		assert_int_equal(s->flow_in[i], 1);
+	}
+	assert_true(s->counters > 0);
+	free(s->flow_out);
+	free(s->flow_in);
+	free(s);
+	free(buf);
+	ptodump_set_free(&set);
+	ptodump_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proto_decodes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

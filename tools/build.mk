@@ -1,0 +1,32 @@
+# ptodump tests: tests/unit/test_ptodump_*.c link the tool's modules
+# (everything but main.o) and run the built binary, whose path they get
+# as PTODUMP_BIN.
+PTODUMP_MOD_OBJS := $(filter-out $(O)/obj/tools/ptodump/main.o,$(PTODUMP_OBJS))
+
+$(O)/obj/tests/unit/test_ptodump_%.o: CFLAGS_EXTRA = \
+	-Itools/ptodump -DPTODUMP_BIN='"$(O)/ptodump"'
+
+$(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
+		$(UT_SUPPORT) $(PTODUMP_MOD_OBJS) $(LIBPTO_A) $(O)/ptodump
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_PTO) -o $@ $< $(UT_SUPPORT) $(PTODUMP_MOD_OBJS) \
+		$(LIBPTO_A) $(CMOCKA_LIBS) $(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO)
+
+# Keep the test objects between builds (they are intermediate here).
+.SECONDARY: $(patsubst tests/unit/%.c,$(O)/obj/tests/unit/%.o,\
+	$(wildcard tests/unit/test_ptodump_*.c)) $(UT_SUPPORT)
+
+# Post-processing of a profiled run (for `make run` and users):
+#   make ptodump-trace PTO_OUT=outputs/<run>
+# prints the report, then writes merged_swimlane.json and
+# merged_swimlane.pftrace next to the records and prints their paths.
+.PHONY: ptodump-trace
+ptodump-trace: $(O)/ptodump
+	@test -n "$(PTO_OUT)" || \
+		{ echo "usage: make ptodump-trace PTO_OUT=<run dir>"; exit 2; }
+	@$(O)/ptodump report $(PTO_OUT)/l2_swimlane_records.json
+	@$(O)/ptodump convert -q $(PTO_OUT)/l2_swimlane_records.json
+	@$(O)/ptodump convert -q --format=proto \
+		$(PTO_OUT)/l2_swimlane_records.json
+	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.json"
+	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.pftrace"

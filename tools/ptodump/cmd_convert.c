@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptodump convert: records JSON -> Perfetto trace (Chrome JSON or native
+ * protobuf).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pd_inputs.h"
+#include "pd_trace.h"
+#include "ptodump.h"
+
+static const char convert_usage[] =
+"usage: ptodump convert [options] RECORDS_JSON\n"
+"Converts l2_swimlane_records.json to a Perfetto trace.\n"
+"  -o, --output FILE     output path (default: merged_swimlane.json, or\n"
+"                        merged_swimlane.pftrace with --format=proto, next\n"
+"                        to the input)\n"
+"  -f, --format FMT      json (Chrome trace JSON, default) or proto\n"
+"                        (native Perfetto protobuf)\n"
+"      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
+"                        (default: name_map.json next to the input, if any)\n"
+"      --deps-json FILE  dependency edges (default: deps.json next to the\n"
+"                        input)\n"
+"  -q, --quiet           no summary on stdout\n"
+"  -h, --help            this text\n";
+
+static void frac_cb(void *ctx, double f)
+{
+	pd_progress_set(ctx, 0.5 + 0.5 * f);
+}
+
+int pd_cmd_convert(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "func-names", required_argument, NULL, 'n' },
+		{ "deps-json", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *names = NULL, *deps = NULL;
+	struct pd_trace_stats st;
+	struct pd_progress prog;
+	struct pd_inputs in;
+	struct pd_sink *sink;
+	char defout[4096];
+	int c, proto = 0, quiet = 0, r;
+	FILE *f;
+
+	while ((c = getopt_long(argc, argv, "o:f:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'n': names = optarg; break;
+		case 'd': deps = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'f':
+			if (!strcmp(optarg, "proto"))
+				proto = 1;
+			else if (strcmp(optarg, "json")) {
+				pd_err("convert: unknown format '%s' (json or "
+				       "proto)", optarg);
+				return PD_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(convert_usage, stdout);
+			return PD_EXIT_OK;
+		default:
+			return pd_usage_error("convert");
+		}
+	}
+	if (optind != argc - 1) {
+		pd_err("convert: expected one records file");
+		return pd_usage_error("convert");
+	}
+	pd_progress_init(&prog, "converting");
+	if (pd_inputs_load(&in, argv[optind], deps, names, &prog)) {
+		pd_progress_done(&prog);
+		return PD_EXIT_ERR;
+	}
+	if (!out) {
+		pd_sibling(argv[optind], proto ? "merged_swimlane.pftrace" :
+			   "merged_swimlane.json", defout, sizeof(defout));
+		out = defout;
+	}
+	f = fopen(out, proto ? "wb" : "w");
+	if (!f) {
+		pd_progress_done(&prog);
+		pd_err("%s: %s", out, strerror(errno));
+		pd_inputs_free(&in);
+		return PD_EXIT_ERR;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	sink = proto ? pd_sink_proto_open(f) : pd_sink_json_open(f);
+	r = sink ? pd_trace_emit(&in.m, in.have_deps ? &in.deps : NULL,
+				 in.have_names ? &in.names : NULL, sink, &st,
+				 frac_cb, &prog) : -ENOMEM;
+	if (sink && sink->close(sink) && !r)
+		r = -EIO;
+	if (fclose(f) && !r)
+		r = -EIO;
+	pd_progress_done(&prog);
+	if (r) {
+		pd_err("%s: %s", out, strerror(-r));
+		remove(out);
+		pd_inputs_free(&in);
+		return PD_EXIT_ERR;
+	}
+	if (!quiet) {
+		printf("Conversion complete\n  Input:  %s\n  Output: %s\n",
+		       argv[optind], out);
+		printf("  slices: %zu aicore, %zu aicpu, %zu sched (+%zu idle), "
+		       "%zu orch; %zu dependency arrows", st.slices_aicore,
+		       st.slices_aicpu, st.slices_sched, st.slices_idle,
+		       st.slices_orch, st.flows);
+		if (st.skipped_edges)
+			printf(" (%zu edges name tasks not in the records)",
+			       st.skipped_edges);
+		printf("; %zu counter samples", st.counters);
+		if (st.markers)
+			printf("; records were LOST (dropped=%llu mismatch=%llu)",
+			       (unsigned long long)in.m.lost_dropped,
+			       (unsigned long long)in.m.lost_mismatch);
+		printf("\n  Open it at https://ui.perfetto.dev\n");
+	}
+	pd_inputs_free(&in);
+	return PD_EXIT_OK;
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptodump snapshot: every record still in a region's buffers ->
+ * l2_swimlane_records.json (+ deps.json, name_map.json), written by
+ * prof_records_export(), the host collector's own writer.
+ *
+ * Buffers sitting in a free queue are empty by protocol and skipped; every
+ * other buffer (active, handed over in a ready queue, or with the host)
+ * contributes its count records, each checked before use.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pd_model.h"
+#include "pd_region.h"
+#include "pd_source.h"
+#include "prof_records.h"
+#include "ptodump.h"
+
+static const char snapshot_usage[] =
+"usage: ptodump snapshot (--region FILE | --id N [--device NODE]) [options]\n"
+"Writes the records of a profiling region as l2_swimlane_records.json,\n"
+"deps.json and name_map.json, the files a profiled run exports.\n"
+"  -r, --region FILE     a raw region dump\n"
+"  -i, --id N            a live or retained region of the pto driver\n"
+"  -d, --device NODE     the render node (default: the first pto node)\n"
+"  -o, --output DIR      output directory (default: .)\n"
+"      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
+"  -h, --help            this text\n";
+
+/* The enumerated field of record x of kind, and its largest valid value. */
+static const char *enum_field(uint32_t k, const void *recs, uint32_t x,
+			      uint32_t *v, uint32_t *max)
+{
+	switch (k) {
+	case PTO_BUF_AICPU_TASK:
+		*v = ((const struct pto_aicpu_task_record *)recs)[x].core_type;
+		*max = PTO_CORE_TYPE_AIV;
+		return "core_type";
+	case PTO_BUF_SCHED_PHASE:
+		*v = ((const struct pto_sched_phase_record *)recs)[x].kind;
+		*max = PTO_SCHED_PHASE_DISPATCH;
+		return "kind";
+	case PTO_BUF_ORCH_PHASE:
+		*v = ((const struct pto_orch_phase_record *)recs)[x].kind;
+		*max = PTO_ORCH_PHASE_ALLOC;
+		return "kind";
+	case PTO_BUF_DEP_EDGE:
+		*v = ((const struct pto_dep_edge_record *)recs)[x].source;
+		*max = PTO_DEP_SRC_EXPLICIT;
+		return "source";
+	default:
+		return NULL;
+	}
+}
+
+/* Checks the enumerated fields of n records of kind. */
+static int check_records(struct pd_region *r, uint32_t k, uint32_t pool,
+			 const void *recs, uint32_t n)
+{
+	uint32_t x, v, max;
+	const char *field;
+
+	for (x = 0; x < n; x++) {
+		field = enum_field(k, recs, x, &v, &max);
+		if (!field)
+			return 0;
+		if (v > max) {
+			snprintf(r->err, sizeof(r->err), "%s pool %u record %u: "
+				 "%s %u out of range", pd_kind_name(k), pool, x,
+				 field, v);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Marks in *free_mask the buffers of pool i sitting in its free queue. */
+static int free_buffers(struct pd_region *r, uint32_t k, uint32_t i,
+			uint32_t *free_mask)
+{
+	const struct pto_pool *p = pd_pool(r, k, i);
+	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
+	uint32_t head = pd_load32(&p->free_queue.head);
+	uint32_t tail = pd_load32(&p->free_queue.tail), n;
+	char where[64];
+
+	*free_mask = 0;
+	snprintf(where, sizeof(where), "%s pool %u free queue",
+		 pd_kind_name(k), i);
+	if (pd_queue_depth(r, head, tail, PTO_FREE_QUEUE_SLOTS, where, &n))
+		return -EINVAL;
+	for (; head != tail; head++) {
+		uint64_t off = pd_load64(&p->free_queue.slots[head &
+					 (PTO_FREE_QUEUE_SLOTS - 1)]);
+
+		snprintf(where, sizeof(where), "%s pool %u free slot %u",
+			 pd_kind_name(k), i, head);
+		if (pd_check_buf_off(r, k, i, off, 0, where))
+			return -EINVAL;
+		*free_mask |= 1u << ((off - pd_buf_off(r, k, i, 0)) /
+				     kl->buf_size);
+	}
+	return 0;
+}
+
+/*
+ * Copies each counted buffer out of the (possibly live) region first and
+ * checks the copy, so what is checked is what gets exported.
+ */
+static int gather_kind(struct pd_region *r, struct prof_records *rec,
+		       uint32_t k, void *copy)
+{
+	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
+	struct prof_books *b = &rec->books[k];
+	uint32_t i, j, n, free_mask;
+	const void *recs;
+	uint64_t before;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < kl->buf_pools; i++) {
+		const struct pto_pool *p = pd_pool(r, k, i);
+
+		b->total += pd_load64(&p->counters.total);
+		b->dropped += pd_load64(&p->counters.dropped);
+		b->mismatch += pd_load64(&p->counters.mismatch);
+		if (free_buffers(r, k, i, &free_mask))
+			return -EINVAL;
+		for (j = 0; j < kl->buffers_per_pool; j++) {
+			if (free_mask & (1u << j))
+				continue;
+			if (pd_buffer(r, k, i, j, &recs, &n))
+				return -EINVAL;
+			if (!n)
+				continue;
+			memcpy(copy, recs, (size_t)n * kl->record_size);
+			if (check_records(r, k, i, copy, n))
+				return -EINVAL;
+			before = b->collected;
+			if (prof_records_add(rec, k, i, copy, n)) {
+				snprintf(r->err, sizeof(r->err), "out of memory");
+				return -ENOMEM;
+			}
+			/* Unless the record set keeps its own books. */
+			if (b->collected == before)
+				b->collected += n;
+		}
+	}
+	return 0;
+}
+
+static int gather(struct pd_region *r, struct prof_records *rec)
+{
+	uint32_t k;
+	void *copy;
+	int ret;
+
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
+
+		if (!kl->pool_off)
+			continue;
+		copy = malloc((size_t)kl->records_per_buffer * kl->record_size);
+		if (!copy) {
+			snprintf(r->err, sizeof(r->err), "out of memory");
+			return -ENOMEM;
+		}
+		ret = gather_kind(r, rec, k, copy);
+		free(copy);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static const char *name_of(void *ctx, uint32_t func_id)
+{
+	return pd_names_get(ctx, func_id);
+}
+
+int pd_cmd_snapshot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		PD_SOURCE_LONG,
+		{ "output", required_argument, NULL, 'o' },
+		{ "func-names", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ".", *names_path = NULL;
+	struct pd_source src = { 0 };
+	struct prof_records *rec;
+	struct pd_names names = { 0 };
+	struct pd_region r;
+	char msg[600];
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, PD_SOURCE_SHORT "o:h", opts,
+				NULL)) != -1) {
+		int s = pd_source_opt(&src, c, optarg);
+
+		if (s < 0)
+			return PD_EXIT_USAGE;
+		if (s)
+			continue;
+		switch (c) {
+		case 'o': dir = optarg; break;
+		case 'n': names_path = optarg; break;
+		case 'h':
+			fputs(snapshot_usage, stdout);
+			return PD_EXIT_OK;
+		default:
+			return pd_usage_error("snapshot");
+		}
+	}
+	if (pd_source_check(&src, argc - optind, "snapshot"))
+		return pd_usage_error("snapshot");
+	if (names_path && pd_names_load(&names, names_path, msg, sizeof(msg))) {
+		pd_err("%s", msg);
+		return PD_EXIT_ERR;
+	}
+	if (pd_source_open(&src, &r)) {
+		pd_names_free(&names);
+		return PD_EXIT_ERR;
+	}
+	rec = calloc(1, sizeof(*rec));
+	ret = rec ? 0 : -ENOMEM;
+	if (rec) {
+		prof_records_init(rec, r.h);
+		ret = gather(&r, rec);
+		if (ret)
+			pd_err("%s", r.err);
+	} else {
+		pd_err("out of memory");
+	}
+	if (!ret) {
+		prof_records_join(rec);
+		ret = prof_records_export(rec, dir, name_of, &names);
+		if (ret)
+			pd_err("export to %s: %s", dir, ret == -ENODATA ?
+			       "the region holds no task records" :
+			       strerror(-ret));
+		else
+			printf("%s/l2_swimlane_records.json\n", dir);
+	}
+	if (rec)
+		prof_records_free(rec);
+	free(rec);
+	pd_region_close(&r);
+	pd_names_free(&names);
+	return ret ? PD_EXIT_ERR : PD_EXIT_OK;
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pto render nodes (see pd_drm.h) and the read-only attach of a region.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include "pd_drm.h"
+#include "pd_region.h"
+#include "pto_layout.h"
+
+int pd_drm_open(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int pd_drm_find(struct pd_node *nodes, int max)
+{
+	glob_t g;
+	size_t i;
+	int n = 0;
+
+	if (glob("/dev/dri/renderD*", 0, NULL, &g))
+		return 0;
+	for (i = 0; i < g.gl_pathc && n < max; i++) {
+		int fd = pd_drm_open(g.gl_pathv[i]);
+		drmVersionPtr v;
+
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (v && v->name && !strcmp(v->name, PTO_DRIVER_NAME))
+			snprintf(nodes[n++].path, sizeof(nodes[0].path), "%s",
+				 g.gl_pathv[i]);
+		drmFreeVersion(v);
+		close(fd);
+	}
+	globfree(&g);
+	return n;
+}
+
+int pd_drm_param(int fd, uint32_t param, uint64_t *value)
+{
+	struct drm_pto_get_param gp = { .param = param };
+
+	if (drmIoctl(fd, DRM_IOCTL_PTO_GET_PARAM, &gp))
+		return -errno;
+	*value = gp.value;
+	return 0;
+}
+
+int pd_drm_regions(int fd, struct drm_pto_prof_info **out, uint32_t *n)
+{
+	struct drm_pto_prof_list l = { 0 };
+	struct drm_pto_prof_info *v = NULL;
+	uint32_t want = 0;
+	int tries;
+
+	/* The count can grow between the two calls: retry a few times. */
+	for (tries = 0; tries < 4; tries++) {
+		l.entries = (uintptr_t)v;
+		if (drmIoctl(fd, DRM_IOCTL_PTO_PROF_LIST, &l)) {
+			free(v);
+			return -errno;
+		}
+		if (v && l.count <= want) {
+			*out = v;
+			*n = l.count;
+			return 0;
+		}
+		want = l.count;
+		free(v);
+		v = calloc(want ? want : 1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l.count = want;
+		if (!want) {
+			*out = v;
+			*n = 0;
+			return 0;
+		}
+	}
+	free(v);
+	return -EAGAIN;
+}
+
+int pd_region_attach(struct pd_region *r, uint32_t id, const char *node)
+{
+	struct drm_pto_prof_attach at = { .region_id = id };
+	struct pd_node nodes[PD_MAX_NODES];
+	int fd, e;
+	void *map;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	if (!node) {
+		if (pd_drm_find(nodes, PD_MAX_NODES) < 1) {
+			snprintf(r->err, sizeof(r->err), "no pto device (is "
+				 "pto.ko loaded?)");
+			return -ENODEV;
+		}
+		node = nodes[0].path;
+	}
+	fd = pd_drm_open(node);
+	if (fd < 0) {
+		snprintf(r->err, sizeof(r->err), "%s: %s", node, strerror(-fd));
+		return fd;
+	}
+	if (drmIoctl(fd, DRM_IOCTL_PTO_PROF_ATTACH, &at)) {
+		e = errno;
+		snprintf(r->err, sizeof(r->err), "attach region %u: %s", id,
+			 strerror(e));
+		close(fd);
+		return -e;
+	}
+	if (!at.size || at.size > PTO_PROF_MAX_REGION_SIZE) {
+		snprintf(r->err, sizeof(r->err), "region %u: size %llu out of "
+			 "range", id, (unsigned long long)at.size);
+		close(fd);
+		return -EINVAL;
+	}
+	map = mmap(NULL, at.size, PROT_READ, MAP_SHARED, fd,
+		   (off_t)at.mmap_offset);
+	if (map == MAP_FAILED) {
+		e = errno;
+		snprintf(r->err, sizeof(r->err), "mmap region %u: %s", id,
+			 strerror(e));
+		close(fd);
+		return -e;
+	}
+	r->fd = fd;
+	r->map = map;
+	r->map_len = at.size;
+	return pd_region_open_mem(r, map, at.size);
+}

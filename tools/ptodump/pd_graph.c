@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Task groups and the critical path (Kahn's topological order, then a
+ * longest-path relaxation).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pd_graph.h"
+
+static int cmp_task(const void *a, const void *b)
+{
+	const struct pd_task *x = a, *y = b;
+
+	if (x->task_id != y->task_id)
+		return x->task_id < y->task_id ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->core_id > y->core_id) - (x->core_id < y->core_id);
+}
+
+int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n)
+{
+	struct pd_group *g = NULL;
+	size_t i, ng = 0;
+
+	pd_sort(m->tasks, m->ntasks, sizeof(*m->tasks), cmp_task);
+	g = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	for (i = 0; i < m->ntasks; i++) {
+		const struct pd_task *t = &m->tasks[i];
+		struct pd_group *c = ng ? &g[ng - 1] : NULL;
+
+		if (!c || c->id != t->task_id) {
+			c = &g[ng++];
+			memset(c, 0, sizeof(*c));
+			c->id = t->task_id;
+			c->first = i;
+			c->start = t->start;
+			c->end = t->end;
+		}
+		if (t->end > c->end || !c->n) {
+			c->end = t->end;
+			c->src = c->n;
+		}
+		/* Rows are sorted by start: the first row starts earliest. */
+		if (t->finish > 0 && (!c->life || t->dispatch < c->dispatch)) {
+			c->dispatch = t->dispatch;
+			c->life = 1;
+		}
+		if (t->finish > c->finish)
+			c->finish = t->finish;
+		c->n++;
+	}
+	*out = g;
+	*n = ng;
+	return 0;
+}
+
+long pd_group_find(const struct pd_group *g, size_t n, uint64_t id)
+{
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (g[mid].id == id)
+			return (long)mid;
+		if (g[mid].id < id)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return -1;
+}
+
+double pd_group_weight(const struct pd_group *g)
+{
+	return pd_group_last(g) - pd_group_first(g);
+}
+
+double pd_group_first(const struct pd_group *g)
+{
+	return g->life ? g->dispatch : g->start;
+}
+
+double pd_group_last(const struct pd_group *g)
+{
+	return g->life ? g->finish : g->end;
+}
+
+int pd_critpath(const struct pd_group *g, size_t ng, const struct pd_deps *d,
+		struct pd_critpath *out)
+{
+	uint32_t *indeg = NULL, *order = NULL, *prev = NULL;
+	long *succ_of = NULL;	/* edge -> succ group, -1: not present */
+	double *dist = NULL;
+	size_t i, head = 0, tail = 0, best = 0;
+	int r = -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	if (!ng)
+		return 0;
+	indeg = calloc(ng, sizeof(*indeg));
+	order = malloc(ng * sizeof(*order));
+	prev = malloc(ng * sizeof(*prev));
+	dist = malloc(ng * sizeof(*dist));
+	succ_of = malloc((d->n ? d->n : 1) * sizeof(*succ_of));
+	if (!indeg || !order || !prev || !dist || !succ_of)
+		goto out;
+	for (i = 0; i < d->n; i++) {
+		long p = pd_group_find(g, ng, d->e[i].pred);
+
+		succ_of[i] = pd_group_find(g, ng, d->e[i].succ);
+		if (p < 0 || succ_of[i] < 0) {
+			succ_of[i] = -1;
+			out->skipped_edges++;
+			continue;
+		}
+		indeg[succ_of[i]]++;
+	}
+	for (i = 0; i < ng; i++) {
+		dist[i] = pd_group_weight(&g[i]);
+		prev[i] = UINT32_MAX;
+		if (!indeg[i])
+			order[tail++] = (uint32_t)i;
+	}
+	while (head < tail) {
+		uint32_t u = order[head++];
+		size_t lo, hi, e;
+
+		/* Edges are sorted by pred: u's out-edges are one range. */
+		pd_deps_succs(d, g[u].id, &lo, &hi);
+		for (e = lo; e < hi; e++) {
+			long v = succ_of[e];
+			double w;
+
+			if (v < 0)
+				continue;
+			w = dist[u] + pd_group_weight(&g[v]);
+			if (prev[v] == UINT32_MAX || w > dist[v]) {
+				dist[v] = w;
+				prev[v] = u;
+			}
+			if (!--indeg[v])
+				order[tail++] = (uint32_t)v;
+		}
+	}
+	if (tail != ng) {
+		r = -ELOOP;
+		goto out;
+	}
+	for (i = 1; i < ng; i++)
+		if (dist[i] > dist[best])
+			best = i;
+	out->length = dist[best];
+	for (i = best; ; i = prev[i]) {
+		out->n++;
+		if (prev[i] == UINT32_MAX)
+			break;
+	}
+	out->path = malloc(out->n * sizeof(*out->path));
+	if (!out->path)
+		goto out;
+	i = best;
+	for (size_t k = out->n; k-- > 0; i = prev[i])
+		out->path[k] = (uint32_t)i;
+	r = 0;
+out:
+	free(indeg);
+	free(order);
+	free(prev);
+	free(dist);
+	free(succ_of);
+	return r;
+}
+
+void pd_critpath_free(struct pd_critpath *cp)
+{
+	free(cp->path);
+	memset(cp, 0, sizeof(*cp));
+}

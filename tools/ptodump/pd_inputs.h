@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The inputs convert and report share: a records file, its deps.json
+ * (explicit, or the sibling file when it exists) and a name map
+ * (explicit, or the sibling name_map.json when it exists).
+ */
+#ifndef PD_INPUTS_H
+#define PD_INPUTS_H
+
+#include "pd_model.h"
+#include "pd_progress.h"
+
+struct pd_inputs {
+	struct pd_model m;
+	struct pd_deps deps;
+	struct pd_names names;
+	int have_deps, have_names;
+	char deps_path[4096];
+};
+
+/*
+ * Loads everything; deps_path / names_path may be NULL (siblings). A
+ * missing sibling deps.json is a warning; any unreadable or malformed
+ * file is an error (message printed). Returns 0 or PD_EXIT_ERR.
+ */
+int pd_inputs_load(struct pd_inputs *in, const char *records,
+		   const char *deps_path, const char *names_path,
+		   struct pd_progress *prog);
+void pd_inputs_free(struct pd_inputs *in);
+
+/* dir/name next to path into out. */
+void pd_sibling(const char *path, const char *name, char *out, size_t len);
+
+#endif /* PD_INPUTS_H */

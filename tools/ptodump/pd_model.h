@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The records JSON (l2_swimlane_records.json, REFERENCE §C.7 plus pto's
+ * extra keys) read into compact arrays, and the side files (deps.json,
+ * name maps). The tasks array is streamed token by token: memory is the
+ * compact records (56 bytes a task row), never a document tree.
+ */
+#ifndef PD_MODEL_H
+#define PD_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pto_prof.h"
+
+struct pd_task {
+	uint64_t task_id;
+	double start, end, dur;		/* us */
+	double dispatch, finish;	/* us; 0 when not recorded */
+	uint32_t func_id;
+	uint16_t core_id;
+	uint8_t core_type;		/* PTO_CORE_TYPE_* */
+	uint8_t _pad;
+};
+
+#define PD_PHASE_COMPLETE	0
+#define PD_PHASE_DISPATCH	1
+#define PD_PHASE_OTHER		2	/* legacy names; kept, not analysed */
+
+struct pd_sched {
+	double start, end;
+	uint32_t loop_iter, tasks;
+	uint32_t pop_hit, pop_miss;
+	uint16_t thread;
+	uint8_t phase;			/* PD_PHASE_* */
+	uint8_t has_pop;
+};
+
+struct pd_orch {
+	double start, end;
+	uint64_t task_id;
+	int64_t submit_idx;
+	uint16_t thread;
+	uint8_t is_submit;		/* phase "orch_submit" */
+	uint8_t has_task;		/* task_id >= 0 */
+};
+
+/* One kind of the reconcile section. */
+struct pd_books {
+	char kind[32];
+	uint64_t total, collected, dropped, mismatch;
+};
+
+#define PD_MAX_THREADS	64	/* phase arrays accepted per section */
+#define PD_MAX_BOOKS	16
+
+struct pd_model {
+	int level;
+	int64_t schema_version;		/* -1: absent */
+	uint64_t dfx_flags;
+	double counter_freq_hz;
+	struct pd_task *tasks;
+	size_t ntasks, cap_tasks;
+	struct pd_sched *sched;		/* sorted by (thread, start) */
+	size_t nsched, cap_sched;
+	struct pd_orch *orch;		/* sorted by (thread, start) */
+	size_t norch, cap_orch;
+	unsigned int sched_threads;	/* arrays in aicpu_scheduler_phases */
+	unsigned int orch_threads;
+	int has_sched, has_orch;	/* the keys were present */
+	int32_t core_to_thread[PTO_MAX_CORES];
+	unsigned int n_core_to_thread;
+	struct pd_books books[PD_MAX_BOOKS];
+	unsigned int nbooks;
+	uint64_t lost_dropped, lost_mismatch;	/* summed over books */
+};
+
+/* Progress hook: called now and then with bytes consumed so far. */
+typedef void (*pd_progress_fn)(void *ctx, uint64_t done);
+
+/*
+ * Reads a records file. Returns 0, or a negative errno with msg filled
+ * (file, line and what is wrong).
+ */
+int pd_model_load(struct pd_model *m, const char *path, char *msg,
+		  size_t msglen, pd_progress_fn progress, void *ctx);
+void pd_model_free(struct pd_model *m);
+
+/* ---- deps.json ---------------------------------------------------------- */
+
+struct pd_edge {
+	uint64_t pred, succ;
+};
+
+struct pd_deps {
+	struct pd_edge *e;	/* unique (pred, succ), sorted by pred, succ */
+	size_t n;
+	uint32_t *by_succ;	/* indices into e, sorted by succ, pred */
+};
+
+/* Orders edges by (pred, succ) (qsort comparator). */
+int pd_edge_cmp(const void *a, const void *b);
+/* First index of e[0, n), sorted by pred, whose pred >= id. */
+size_t pd_edge_lower(const struct pd_edge *e, size_t n, uint64_t id);
+
+/* 0, -ENOENT (no such file; msg set), or another -errno with msg set. */
+int pd_deps_load(struct pd_deps *d, const char *path, char *msg,
+		 size_t msglen);
+/* Sorts, removes duplicate pairs and builds by_succ. -ENOMEM. */
+int pd_deps_finish(struct pd_deps *d);
+void pd_deps_free(struct pd_deps *d);
+/* Range [*lo, *hi) of e with pred == id (or, by_succ, succ == id). */
+void pd_deps_succs(const struct pd_deps *d, uint64_t id, size_t *lo,
+		   size_t *hi);
+void pd_deps_preds(const struct pd_deps *d, uint64_t id, size_t *lo,
+		   size_t *hi);
+
+/* ---- name map ----------------------------------------------------------- */
+
+struct pd_names {
+	struct pd_name { uint32_t id; char *name; } *v;
+	size_t n;
+	char *orch_name;
+};
+
+/*
+ * {"callable_id_to_name": {"<id>": "<name>", ...}, "orchestrator_name":
+ * "..."}; a flat {"<id>": "<name>"} object is accepted too.
+ */
+int pd_names_load(struct pd_names *nm, const char *path, char *msg,
+		  size_t msglen);
+const char *pd_names_get(const struct pd_names *nm, uint32_t func_id);
+void pd_names_free(struct pd_names *nm);
+
+/* "t<local>" for ring 0, else "r<ring>t<local>". */
+void pd_task_label(uint64_t task_id, char *buf, size_t len);
+/* "<name>(<label>)", or "func_<id>_<letters>(<label>)" without a name. */
+void pd_task_name(const struct pd_names *nm, uint32_t func_id,
+		  uint64_t task_id, char *buf, size_t len);
+
+/* qsort() that accepts an empty (possibly NULL) array. */
+void pd_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *));
+
+/* Grows *v (elements of size elem) to hold one more; -ENOMEM. */
+int pd_grow(void **v, size_t *cap, size_t n, size_t elem);
+
+#endif /* PD_MODEL_H */

@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What a records file becomes on the timeline (see pd_trace.h). Flows:
+ * one arrow per unique deps.json edge whose two tasks are present, from
+ * the producer's row that ends last to the consumer's row that starts
+ * first, so arrows == usable edges even for MIX tasks.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pd_graph.h"
+#include "pd_trace.h"
+
+struct gen {
+	struct pd_model *m;
+	const struct pd_deps *d;
+	const struct pd_names *nm;
+	struct pd_sink *s;
+	struct pd_trace_stats *st;
+	struct pd_group *g;
+	size_t ng;
+	long *edge_pred, *edge_succ;	/* per edge: group index or -1 */
+	struct pd_flow *flows;		/* scratch */
+	size_t cap_flows;
+	pd_frac_fn frac;
+	void *ctx;
+	size_t done, total;		/* units of work for progress */
+};
+
+static void tick(struct gen *q)
+{
+	if (q->frac && !(++q->done & 0x3fff))
+		q->frac(q->ctx, (double)q->done / (double)q->total);
+}
+
+static int has_aicpu(const struct pd_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->ntasks; i++)
+		if (m->tasks[i].finish > 0)
+			return 1;
+	return 0;
+}
+
+static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
+{
+	static const char *const tname[] = { "AIC", "AIV" };
+	struct pd_sink *s = q->s;
+	uint8_t seen[PTO_MAX_CORES] = { 0 }, type[PTO_MAX_CORES] = { 0 };
+	char buf[64], owner[24];
+	unsigned int c, t, l;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < q->m->ntasks; i++) {
+		seen[q->m->tasks[i].core_id] = 1;
+		type[q->m->tasks[i].core_id] = q->m->tasks[i].core_type;
+	}
+	r |= s->process(s, PD_PID_AICORE, "AICore View", 4);
+	for (c = 0; c < PTO_MAX_CORES; c++) {
+		if (!seen[c])
+			continue;
+		snprintf(buf, sizeof(buf), "%s_%u", tname[type[c] & 1], c);
+		r |= s->thread(s, PD_PID_AICORE, PD_TID_CORE(c), buf);
+		if (!aicpu)
+			continue;
+		/* AICPU lanes say which scheduler thread owns the core. */
+		if (c < q->m->n_core_to_thread && q->m->core_to_thread[c] >= 0)
+			snprintf(owner, sizeof(owner), "Sched_%d/",
+				 q->m->core_to_thread[c]);
+		else
+			owner[0] = 0;
+		for (l = 0; l < lanes_used[c]; l++) {
+			snprintf(buf, sizeof(buf), "%s%s_%u", owner,
+				 tname[type[c] & 1], c);
+			if (l)
+				snprintf(buf + strlen(buf), sizeof(buf) -
+					 strlen(buf), ".%u", l);
+			r |= s->thread(s, PD_PID_AICPU, PD_TID_CORE(c) + l, buf);
+		}
+	}
+	if (aicpu)
+		r |= s->process(s, PD_PID_AICPU, "AICPU View", 3);
+	if (q->m->nsched) {
+		r |= s->process(s, PD_PID_SCHED, "AICPU Scheduler", 2);
+		for (t = 0; t < q->m->sched_threads; t++) {
+			snprintf(buf, sizeof(buf), "Sched_%u", t);
+			r |= s->thread(s, PD_PID_SCHED, PD_TID_SCHED(t), buf);
+		}
+	}
+	if (q->m->norch) {
+		if (q->nm && q->nm->orch_name)
+			snprintf(buf, sizeof(buf), "AICPU %s", q->nm->orch_name);
+		else
+			snprintf(buf, sizeof(buf), "AICPU Orchestrator");
+		r |= s->process(s, PD_PID_ORCH, buf, 1);
+		for (t = 0; t < q->m->orch_threads; t++) {
+			snprintf(buf, sizeof(buf), "Orch_%u", t);
+			r |= s->thread(s, PD_PID_ORCH, PD_TID_ORCH(t), buf);
+		}
+	}
+	if (q->m->ntasks)
+		r |= s->process(s, PD_PID_COUNTERS, "Counters", 5);
+	return r ? -EIO : 0;
+}
+
+static int push_flow(struct gen *q, unsigned int *n, size_t edge)
+{
+	const struct pd_group *p = &q->g[q->edge_pred[edge]];
+	const struct pd_group *c = &q->g[q->edge_succ[edge]];
+	const struct pd_task *src = &q->m->tasks[p->first + p->src];
+	const struct pd_task *dst = &q->m->tasks[c->first + c->dst];
+
+	if (pd_grow((void **)&q->flows, &q->cap_flows, *n, sizeof(*q->flows)))
+		return -ENOMEM;
+	q->flows[*n].id = edge + 1;
+	q->flows[*n].violation = src->end > dst->start;
+	(*n)++;
+	return 0;
+}
+
+/* Flows leaving (out) or entering a group, appended to q->flows. */
+static int group_flows(struct gen *q, size_t gi, int out, unsigned int *n)
+{
+	size_t lo, hi, k;
+
+	if (!q->d)
+		return 0;
+	if (out)
+		pd_deps_succs(q->d, q->g[gi].id, &lo, &hi);
+	else
+		pd_deps_preds(q->d, q->g[gi].id, &lo, &hi);
+	for (k = lo; k < hi; k++) {
+		size_t e = out ? k : q->d->by_succ[k];
+
+		if (q->edge_pred[e] >= 0 && q->edge_succ[e] >= 0 &&
+		    push_flow(q, n, e))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int emit_aicore(struct gen *q)
+{
+	char name[160], hint[128];
+	size_t gi, i;
+
+	for (gi = 0; gi < q->ng; gi++) {
+		const struct pd_group *g = &q->g[gi];
+
+		for (i = 0; i < g->n; i++) {
+			const struct pd_task *t = &q->m->tasks[g->first + i];
+			struct pd_slice sl = { 0 };
+			unsigned int nout = 0, nall;
+			char label[32];
+			struct pd_arg a[8] = {
+				{ "event-hint", PD_ARG_STR, { .s = hint } },
+				{ "taskId", PD_ARG_U64, { .u = t->task_id } },
+				{ "funcId", PD_ARG_U64, { .u = t->func_id } },
+				{ "coreId", PD_ARG_U64, { .u = t->core_id } },
+				{ "start-us", PD_ARG_DBL, { .d = t->start } },
+				{ "duration-us", PD_ARG_DBL, { .d = t->dur } },
+				{ "dispatch-us", PD_ARG_DBL, { .d = t->dispatch } },
+				{ "finish-us", PD_ARG_DBL, { .d = t->finish } },
+			};
+
+			pd_task_label(t->task_id, label, sizeof(label));
+			snprintf(hint, sizeof(hint),
+				 "Task:%s, FuncId:%" PRIu32 ", CoreId:%u", label,
+				 t->func_id, t->core_id);
+			pd_task_name(q->nm, t->func_id, t->task_id, name,
+				     sizeof(name));
+			if (i == g->src && group_flows(q, gi, 1, &nout))
+				return -ENOMEM;
+			nall = nout;
+			if (i == g->dst && group_flows(q, gi, 0, &nall))
+				return -ENOMEM;
+			sl.pid = PD_PID_AICORE;
+			sl.tid = PD_TID_CORE(t->core_id);
+			sl.ts = t->start;
+			sl.dur = t->end - t->start;
+			sl.name = name;
+			sl.cat = "event";
+			sl.args = a;
+			sl.nargs = 8;
+			sl.out = q->flows;
+			sl.nout = nout;
+			sl.in = q->flows + nout;
+			sl.nin = nall - nout;
+			if (q->s->slice(q->s, &sl))
+				return -EIO;
+			q->st->slices_aicore++;
+			q->st->flows += nout;
+			tick(q);
+		}
+	}
+	return 0;
+}
+
+/* Row indices sorted by (core, dispatch) for the AICPU view. */
+static const struct pd_task *sort_tasks;
+
+static int cmp_core_dispatch(const void *a, const void *b)
+{
+	const struct pd_task *x = &sort_tasks[*(const uint32_t *)a];
+	const struct pd_task *y = &sort_tasks[*(const uint32_t *)b];
+
+	if (x->core_id != y->core_id)
+		return x->core_id < y->core_id ? -1 : 1;
+	return (x->dispatch > y->dispatch) - (x->dispatch < y->dispatch);
+}
+
+/*
+ * Greedy lanes per core: a lane is free when its last finish <= dispatch.
+ * *order: the rows with lifecycle times, by (core, dispatch); *n of them.
+ */
+static int aicpu_lanes(struct gen *q, uint32_t **order, size_t *n_out,
+		       uint8_t **lane, uint8_t *used)
+{
+	const struct pd_model *m = q->m;
+	double last[PD_AICPU_LANES];
+	size_t i, n = 0;
+	unsigned int l, core = UINT32_MAX;
+
+	*order = malloc((m->ntasks ? m->ntasks : 1) * sizeof(**order));
+	*lane = malloc(m->ntasks ? m->ntasks : 1);
+	if (!*order || !*lane)
+		return -ENOMEM;
+	for (i = 0; i < m->ntasks; i++)
+		if (m->tasks[i].finish > 0 && m->tasks[i].dispatch >= 0)
+			(*order)[n++] = (uint32_t)i;
+	sort_tasks = m->tasks;
+	qsort(*order, n, sizeof(**order), cmp_core_dispatch);
+	for (i = 0; i < n; i++) {
+		const struct pd_task *t = &m->tasks[(*order)[i]];
+
+		if (t->core_id != core) {
+			core = t->core_id;
+			for (l = 0; l < PD_AICPU_LANES; l++)
+				last[l] = -1e300;
+		}
+		for (l = 0; l < PD_AICPU_LANES - 1; l++)
+			if (last[l] <= t->dispatch)
+				break;
+		last[l] = t->finish;
+		(*lane)[(*order)[i]] = (uint8_t)l;
+		if (l + 1 > used[core])
+			used[core] = (uint8_t)(l + 1);
+	}
+	*n_out = n;
+	return 0;
+}
+
+static int emit_aicpu(struct gen *q, const uint32_t *order, size_t n,
+		      const uint8_t *lane)
+{
+	char name[160];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct pd_task *t = &q->m->tasks[order[i]];
+		struct pd_slice sl = { 0 };
+		struct pd_arg a[4] = {
+			{ "taskId", PD_ARG_U64, { .u = t->task_id } },
+			{ "dispatch-time-us", PD_ARG_DBL, { .d = t->dispatch } },
+			{ "finish-time-us", PD_ARG_DBL, { .d = t->finish } },
+			{ "aicpu-duration-us", PD_ARG_DBL,
+			  { .d = t->finish - t->dispatch } },
+		};
+
+		pd_task_name(q->nm, t->func_id, t->task_id, name, sizeof(name));
+		sl.pid = PD_PID_AICPU;
+		sl.tid = PD_TID_CORE(t->core_id) + lane[order[i]];
+		sl.ts = t->dispatch;
+		sl.dur = t->finish - t->dispatch;
+		sl.name = name;
+		sl.cat = "aicpu";
+		sl.args = a;
+		sl.nargs = 4;
+		if (q->s->slice(q->s, &sl))
+			return -EIO;
+		q->st->slices_aicpu++;
+		tick(q);
+	}
+	return 0;
+}
+
+static int emit_sched(struct gen *q)
+{
+	static const char *const pname[] = { "complete", "dispatch" };
+	const struct pd_model *m = q->m;
+	double prev_end = 0;
+	int prev_thread = -1;
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < m->nsched; i++) {
+		const struct pd_sched *r = &m->sched[i];
+		struct pd_slice sl = { 0 };
+		struct pd_arg a[5] = {
+			{ "phase", PD_ARG_STR, { .s = NULL } },
+			{ "loop_iter", PD_ARG_U64, { .u = r->loop_iter } },
+			{ "tasks_processed", PD_ARG_U64, { .u = r->tasks } },
+			{ "pop_hit", PD_ARG_U64, { .u = r->pop_hit } },
+			{ "pop_miss", PD_ARG_U64, { .u = r->pop_miss } },
+		};
+
+		if (r->phase == PD_PHASE_OTHER)
+			continue;
+		sl.pid = PD_PID_SCHED;
+		sl.tid = PD_TID_SCHED(r->thread);
+		if (r->thread == prev_thread && r->start > prev_end) {
+			/* A gap between work records: the loop idled. */
+			sl.ts = prev_end;
+			sl.dur = r->start - prev_end;
+			sl.name = "idle";
+			sl.cat = "idle";
+			sl.cname = "grey";
+			if (q->s->slice(q->s, &sl))
+				return -EIO;
+			q->st->slices_idle++;
+		}
+		if (r->thread != prev_thread || r->end > prev_end)
+			prev_end = r->end;
+		prev_thread = r->thread;
+		a[0].v.s = pname[r->phase];
+		snprintf(name, sizeof(name), "%s(%" PRIu32 ")", pname[r->phase],
+			 r->tasks);
+		sl.ts = r->start;
+		sl.dur = r->end - r->start;
+		sl.name = name;
+		sl.cat = "scheduler";
+		sl.cname = r->phase == PD_PHASE_COMPLETE ? "good" : "terrible";
+		sl.args = a;
+		sl.nargs = r->has_pop ? 5 : 3;
+		if (q->s->slice(q->s, &sl))
+			return -EIO;
+		q->st->slices_sched++;
+		tick(q);
+	}
+	return 0;
+}
+
+static int emit_orch(struct gen *q)
+{
+	char name[64], label[32];
+	size_t i;
+
+	for (i = 0; i < q->m->norch; i++) {
+		const struct pd_orch *o = &q->m->orch[i];
+		struct pd_slice sl = { 0 };
+		struct pd_arg a[3] = {
+			{ "phase", PD_ARG_STR,
+			  { .s = o->is_submit ? "orch_submit" : "orch_alloc" } },
+			{ "submit_idx", PD_ARG_I64, { .i = o->submit_idx } },
+			{ "task_id", PD_ARG_I64,
+			  { .i = o->has_task ? (int64_t)o->task_id : -1 } },
+		};
+
+		if (o->has_task)
+			pd_task_label(o->task_id, label, sizeof(label));
+		else
+			snprintf(label, sizeof(label), "%" PRId64, o->submit_idx);
+		snprintf(name, sizeof(name), "%s(%s)",
+			 o->is_submit ? "submit" : "alloc", label);
+		sl.pid = PD_PID_ORCH;
+		sl.tid = PD_TID_ORCH(o->thread);
+		sl.ts = o->start;
+		sl.dur = o->end - o->start;
+		sl.name = name;
+		sl.cat = "orchestrator";
+		sl.cname = o->is_submit ? "rail_animation" : NULL;
+		sl.args = a;
+		sl.nargs = 3;
+		if (q->s->slice(q->s, &sl))
+			return -EIO;
+		q->st->slices_orch++;
+		tick(q);
+	}
+	return 0;
+}
+
+struct step {
+	double ts;
+	int delta;
+};
+
+static int cmp_step(const void *a, const void *b)
+{
+	const struct step *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->delta - y->delta;	/* decrements first: no false peaks */
+}
+
+static int emit_steps(struct gen *q, struct step *v, size_t n,
+		      const char *name)
+{
+	int64_t level = 0;
+	size_t i;
+
+	qsort(v, n, sizeof(*v), cmp_step);
+	for (i = 0; i < n; i++) {
+		level += v[i].delta;
+		if (i + 1 < n && v[i + 1].ts == v[i].ts)
+			continue;
+		if (q->s->counter(q->s, PD_PID_COUNTERS, name, v[i].ts, level))
+			return -EIO;
+		q->st->counters++;
+	}
+	return 0;
+}
+
+/* End of the earliest submit of id in v, (task id, end ns) by task id. */
+static double submit_end(const struct pd_edge *v, size_t n, uint64_t id)
+{
+	size_t a = pd_edge_lower(v, n, id);
+
+	return a < n && v[a].pred == id ? (double)v[a].succ / 1000.0 : -1;
+}
+
+/*
+ * Counters, per task id. In flight: from its first dispatch (its start
+ * without lifecycle data) to its last finish (or end). Ready-queue depth:
+ * from the moment the task became ready -- its last producer's finish
+ * (or end), or for a task without producers the end of its orch_submit
+ * record -- to its dispatch; tasks whose ready moment is unknown are left
+ * out.
+ */
+static int emit_counters(struct gen *q)
+{
+	const struct pd_model *m = q->m;
+	struct pd_edge *subs;
+	size_t i, n = 0, k, nsubs = 0;
+	struct step *v;
+	int r;
+
+	v = malloc((q->ng ? q->ng : 1) * 2 * sizeof(*v));
+	subs = malloc((m->norch ? m->norch : 1) * sizeof(*subs));
+	if (!v || !subs) {
+		free(v);
+		free(subs);
+		return -ENOMEM;
+	}
+	for (k = 0; k < m->norch; k++)
+		if (m->orch[k].is_submit && m->orch[k].has_task)
+			subs[nsubs++] = (struct pd_edge){
+				m->orch[k].task_id,
+				m->orch[k].end > 0 ?
+				(uint64_t)(m->orch[k].end * 1000.0) : 0 };
+	qsort(subs, nsubs, sizeof(*subs), pd_edge_cmp);
+	for (i = 0; i < q->ng; i++) {
+		const struct pd_group *g = &q->g[i];
+
+		v[n++] = (struct step){ pd_group_first(g), 1 };
+		v[n++] = (struct step){ pd_group_last(g), -1 };
+	}
+	r = emit_steps(q, v, n, "tasks_in_flight");
+	n = 0;
+	for (i = 0; r == 0 && i < q->ng; i++) {
+		const struct pd_group *g = &q->g[i];
+		double ready = -1;
+		size_t lo = 0, hi = 0;
+
+		if (!g->life)
+			continue;
+		if (q->d)
+			pd_deps_preds(q->d, g->id, &lo, &hi);
+		for (k = lo; k < hi; k++) {
+			long p = q->edge_pred[q->d->by_succ[k]];
+			double t;
+
+			if (p < 0)
+				continue;
+			t = pd_group_last(&q->g[p]);
+			if (t > ready)
+				ready = t;
+		}
+		if (ready < 0)
+			ready = submit_end(subs, nsubs, g->id);
+		if (ready < 0 || ready > g->dispatch)
+			continue;
+		v[n++] = (struct step){ ready, 1 };
+		v[n++] = (struct step){ g->dispatch, -1 };
+	}
+	if (!r && n)
+		r = emit_steps(q, v, n, "ready_queue_depth");
+	free(v);
+	free(subs);
+	return r;
+}
+
+static int emit_loss(struct gen *q)
+{
+	const struct pd_model *m = q->m;
+	struct pd_arg a[2 + 2 * PD_MAX_BOOKS];
+	char keys[2 * PD_MAX_BOOKS][48];
+	unsigned int n = 0, i;
+	double ts = 0;
+
+	if (!m->lost_dropped && !m->lost_mismatch)
+		return 0;
+	a[n++] = (struct pd_arg){ "dropped", PD_ARG_U64,
+				  { .u = m->lost_dropped } };
+	a[n++] = (struct pd_arg){ "mismatch", PD_ARG_U64,
+				  { .u = m->lost_mismatch } };
+	for (i = 0; i < m->nbooks; i++) {
+		snprintf(keys[2 * i], sizeof(keys[0]), "%s.dropped",
+			 m->books[i].kind);
+		snprintf(keys[2 * i + 1], sizeof(keys[0]), "%s.mismatch",
+			 m->books[i].kind);
+		a[n++] = (struct pd_arg){ keys[2 * i], PD_ARG_U64,
+					  { .u = m->books[i].dropped } };
+		a[n++] = (struct pd_arg){ keys[2 * i + 1], PD_ARG_U64,
+					  { .u = m->books[i].mismatch } };
+	}
+	if (q->ng)
+		ts = q->g[0].start;
+	for (i = 0; i < q->ng; i++)
+		if (q->g[i].start < ts)
+			ts = q->g[i].start;
+	if (q->s->instant(q->s, PD_PID_AICORE, ts, "records lost", a, n))
+		return -EIO;
+	q->st->markers++;
+	return 0;
+}
+
+static int map_edges(struct gen *q)
+{
+	size_t i, n = q->d ? q->d->n : 0;
+
+	q->edge_pred = malloc((n ? n : 1) * sizeof(long));
+	q->edge_succ = malloc((n ? n : 1) * sizeof(long));
+	if (!q->edge_pred || !q->edge_succ)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		q->edge_pred[i] = pd_group_find(q->g, q->ng, q->d->e[i].pred);
+		q->edge_succ[i] = pd_group_find(q->g, q->ng, q->d->e[i].succ);
+		if (q->edge_pred[i] < 0 || q->edge_succ[i] < 0)
+			q->st->skipped_edges++;
+	}
+	return 0;
+}
+
+int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
+		  const struct pd_names *names, struct pd_sink *sink,
+		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx)
+{
+	struct gen q = { .m = m, .d = deps, .nm = names, .s = sink, .st = st,
+			 .frac = frac, .ctx = ctx };
+	uint8_t used[PTO_MAX_CORES] = { 0 };
+	uint32_t *order = NULL;
+	uint8_t *lane = NULL;
+	size_t n_aicpu = 0;
+	int aicpu = has_aicpu(m), r;
+
+	memset(st, 0, sizeof(*st));
+	q.total = 2 * m->ntasks + m->nsched + m->norch + 1;
+	r = pd_groups_build(m, &q.g, &q.ng);
+	if (!r)
+		r = map_edges(&q);
+	if (!r && aicpu)
+		r = aicpu_lanes(&q, &order, &n_aicpu, &lane, used);
+	if (!r)
+		r = emit_meta(&q, aicpu, used);
+	if (!r)
+		r = emit_aicore(&q);
+	if (!r && aicpu)
+		r = emit_aicpu(&q, order, n_aicpu, lane);
+	if (!r)
+		r = emit_sched(&q);
+	if (!r)
+		r = emit_orch(&q);
+	if (!r)
+		r = emit_counters(&q);
+	if (!r)
+		r = emit_loss(&q);
+	free(order);
+	free(lane);
+	free(q.flows);
+	free(q.edge_pred);
+	free(q.edge_succ);
+	free(q.g);
+	return r;
+}

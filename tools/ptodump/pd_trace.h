@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Perfetto trace of a records file: what lanes, slices, flows,
+ * counters and markers it holds (pd_trace.c) is decided once and handed
+ * to a sink that writes one format (Chrome JSON: pd_sink_json.c, native
+ * protobuf: pd_sink_proto.c).
+ *
+ * Lanes (pid / tid as the reference converter numbers them):
+ *   1 "AICore View"        tid 10000 + 10 * core  one slice per task row
+ *   2 "AICPU View"         tid 10000 + 10 * core + lane  dispatch..finish
+ *                          (lanes named "Sched_<owner thread>/<core>")
+ *   3 "AICPU Scheduler"    tid 3000 + thread      phase slices, idle gaps
+ *   4 "AICPU Orchestrator" tid 4000 + thread      orch_submit slices
+ *   5 "Counters"           ready-queue depth, tasks in flight
+ */
+#ifndef PD_TRACE_H
+#define PD_TRACE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pd_model.h"
+
+#define PD_PID_AICORE	1
+#define PD_PID_AICPU	2
+#define PD_PID_SCHED	3
+#define PD_PID_ORCH	4
+#define PD_PID_COUNTERS	5
+#define PD_TID_CORE(c)	(10000 + 10 * (c))
+#define PD_TID_SCHED(t)	(3000 + (t))
+#define PD_TID_ORCH(t)	(4000 + (t))
+#define PD_AICPU_LANES	10
+
+enum pd_arg_type { PD_ARG_U64, PD_ARG_I64, PD_ARG_DBL, PD_ARG_STR };
+
+struct pd_arg {
+	const char *key;
+	enum pd_arg_type type;
+	union {
+		uint64_t u;
+		int64_t i;
+		double d;
+		const char *s;
+	} v;
+};
+
+struct pd_flow {
+	uint64_t id;
+	int violation;		/* producer ends after the consumer starts */
+};
+
+struct pd_slice {
+	int pid, tid;
+	double ts, dur;			/* us */
+	const char *name, *cat, *cname;	/* cname may be NULL */
+	const struct pd_arg *args;
+	unsigned int nargs;
+	const struct pd_flow *out;	/* flows leaving this slice */
+	unsigned int nout;
+	const struct pd_flow *in;	/* flows arriving at this slice */
+	unsigned int nin;
+};
+
+struct pd_sink {
+	int (*process)(struct pd_sink *s, int pid, const char *name,
+		       int sort_index);
+	int (*thread)(struct pd_sink *s, int pid, int tid, const char *name);
+	int (*slice)(struct pd_sink *s, const struct pd_slice *sl);
+	int (*counter)(struct pd_sink *s, int pid, const char *name, double ts,
+		       int64_t value);
+	int (*instant)(struct pd_sink *s, int pid, double ts, const char *name,
+		       const struct pd_arg *args, unsigned int nargs);
+	/* Flushes and frees; returns 0 or -errno of the first write error. */
+	int (*close)(struct pd_sink *s);
+};
+
+struct pd_sink *pd_sink_json_open(FILE *f);
+struct pd_sink *pd_sink_proto_open(FILE *f);
+
+struct pd_trace_stats {
+	size_t slices_aicore, slices_aicpu, slices_sched, slices_orch;
+	size_t slices_idle, flows, skipped_edges, counters, markers;
+};
+
+/* Called now and then with the fraction of the work done (0..1). */
+typedef void (*pd_frac_fn)(void *ctx, double frac);
+
+/*
+ * Emits the whole trace of m into sink. m->tasks is re-sorted. deps and
+ * names may be NULL. 0 or a negative errno.
+ */
+int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
+		  const struct pd_names *names, struct pd_sink *sink,
+		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx);
+
+#endif /* PD_TRACE_H */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ptodump: shared definitions of the subcommands (exit codes, messages).
+ */
+#ifndef PTODUMP_H
+#define PTODUMP_H
+
+#define PTODUMP_VERSION	"0.1.0"
+
+/* Exit codes of every subcommand. */
+#define PD_EXIT_OK	0
+#define PD_EXIT_ERR	1
+#define PD_EXIT_USAGE	2
+
+/* Prints "ptodump: <msg>" to stderr. */
+void pd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Subcommands: argv[0] is the subcommand name. */
+int pd_cmd_list(int argc, char **argv);
+int pd_cmd_stat(int argc, char **argv);
+int pd_cmd_snapshot(int argc, char **argv);
+int pd_cmd_convert(int argc, char **argv);
+int pd_cmd_report(int argc, char **argv);
+
+/*
+ * Reports an unknown option / missing argument the getopt_long way and
+ * points at --help. Returns PD_EXIT_USAGE.
+ */
+int pd_usage_error(const char *cmd);
+
+#endif /* PTODUMP_H */
