@@ -24,7 +24,7 @@
 #define DEF_HEAP_SIZE	(64ull << 20)
 #define DEF_DEP_POOL	16384
 #define MAX_TASK_WINDOW	(1u << 20)
-#define CORE_SPIN	2000
+#define CORE_SPIN	200
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg)
 {

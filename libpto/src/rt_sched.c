@@ -18,7 +18,7 @@
 #include "prof_dev.h"
 #include "rt.h"
 
-#define SCHED_SPIN 256
+#define SCHED_SPIN 128
 
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
