@@ -360,12 +360,14 @@ struct sleep_ctx {
 	struct rt_thread *th;
 };
 
+/* Mirrors dispatch(): is there anything this thread could do now? */
 static int has_work(void *arg)
 {
 	struct sleep_ctx *sc = arg;
 	struct rt_run *run = sc->run;
 	struct rt_thread *th = sc->th;
-	unsigned int ci, shape;
+	bool mix = rt_mpmc_nonempty(&run->ready[RT_SHAPE_MIX]);
+	unsigned int ci;
 
 	if (atomic_load(&run->finished) || atomic_load(&run->reassign))
 		return 1;
@@ -374,16 +376,16 @@ static int has_work(void *arg)
 		return 1;
 	for (ci = 0; ci < run->ncores; ci++) {
 		const struct rt_core *c = &run->cores[ci];
+		unsigned int b = ci / PTO_CORES_PER_BLOCK;
 
-		if (!th->owned[ci / PTO_CORES_PER_BLOCK])
+		if (!th->owned[b])
 			continue;
 		if (c->has_running &&
 		    atomic_load(reg(&c->hs->cond)) != c->last_cond)
 			return 1;
-		shape = c->type;
-		if (core_free(c, false) &&
-		    (rt_mpmc_nonempty(&run->ready[shape]) ||
-		     rt_mpmc_nonempty(&run->ready[RT_SHAPE_MIX])))
+		if (mix ? cluster_idle(run, b) :
+		    core_free(c, false) &&
+		    rt_mpmc_nonempty(&run->ready[c->type]))
 			return 1;
 	}
 	return 0;
