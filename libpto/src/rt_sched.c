@@ -321,6 +321,27 @@ static bool owns_busy_core(const struct rt_run *run,
 	return false;
 }
 
+/* AICPU side of the G.6 handshake, once per core and run. */
+static void core_handshake(struct rt_run *run, unsigned int ci)
+{
+	struct pto_hs_core *hs = run->cores[ci].hs;
+
+	if (atomic_load_explicit(reg(&hs->aicpu_regs_ready),
+				 memory_order_relaxed))
+		return;
+	/* acquire: the core's id is written before its regs ready */
+	while (!atomic_load_explicit(reg(&hs->aicore_regs_ready),
+				     memory_order_acquire))
+		sched_yield();
+	if (hs->physical_core_id != ci)
+		rt_fail(run, -EIO);
+	atomic_store_explicit(reg(&hs->data), PTO_TOKEN_AICPU_IDLE,
+			      memory_order_relaxed);
+	/* release: DATA is initialised before the core leaves the wait */
+	atomic_store_explicit(reg(&hs->aicpu_regs_ready), 1,
+			      memory_order_release);
+}
+
 /* Takes clusters handed to this thread; hands off idle ones it must give
  * away (orch_to_sched). Returns true when ownership changed.
  */
@@ -346,9 +367,13 @@ static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
 			   atomic_load_explicit(&cl->owner,
 						memory_order_acquire) == me) {
 			th->owned[b] = true;
-			for (k = 0; run->prof && k < PTO_CORES_PER_BLOCK; k++)
-				prof_dev_core_assign(run->prof,
-					b * PTO_CORES_PER_BLOCK + k, th->idx);
+			for (k = 0; k < PTO_CORES_PER_BLOCK; k++) {
+				core_handshake(run, b * PTO_CORES_PER_BLOCK + k);
+				if (run->prof)
+					prof_dev_core_assign(run->prof,
+						b * PTO_CORES_PER_BLOCK + k,
+						th->idx);
+			}
 			changed = true;
 		}
 	}
