@@ -187,6 +187,22 @@ struct rt_run {
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
 };
 
+/*
+ * The next dispatch token of a core from its dispatch counter: 1, 2, ...
+ * skipping the reserved range by an even step, so token & 1 (the payload
+ * slot) keeps alternating.
+ */
+static inline uint32_t rt_token_next(uint32_t *seq)
+{
+	uint32_t tok = ++*seq & PTO_TOKEN_MASK;
+
+	if (tok >= PTO_TOKEN_EXIT_SIGNAL) {
+		*seq += PTO_TOKEN_WRAP_SKIP;
+		tok = *seq & PTO_TOKEN_MASK;
+	}
+	return tok;
+}
+
 /* rt_ring.c */
 int rt_rings_init(struct rt_run *run);
 void rt_rings_fini(struct rt_run *run);

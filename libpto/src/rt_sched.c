@@ -156,22 +156,11 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 	return n;
 }
 
-static uint32_t token_next(struct rt_core *c)
-{
-	uint32_t tok = ++c->seq & PTO_TOKEN_MASK;
-
-	if (tok >= PTO_TOKEN_EXIT_SIGNAL) {
-		c->seq += PTO_TOKEN_WRAP_SKIP;	/* even: parity kept */
-		tok = c->seq & PTO_TOKEN_MASK;
-	}
-	return tok;
-}
-
 static void dispatch_sub(struct rt_run *run, unsigned int ci,
 			 struct rt_task *t, unsigned int sub)
 {
 	struct rt_core *c = &run->cores[ci];
-	uint32_t tok = token_next(c);
+	uint32_t tok = rt_token_next(&c->seq);
 	struct pto_hs_payload *p = &c->hs->payload[tok & 1];
 	struct rt_slot_run *s = c->has_running ? &c->pending : &c->running;
 
