@@ -60,7 +60,6 @@ struct rt_task {
 	uint32_t func[3];	/* per subslot, PTO_FUNC_NONE: inactive */
 	uint8_t mask;		/* active subslots */
 	uint8_t shape;		/* enum rt_shape */
-	bool is_alloc;		/* heap allocation, never dispatched */
 	uint32_t num_args;
 	uint64_t args[PTO_MAX_ARGS];
 	uint32_t nfanin;	/* producers this task holds a ref on */

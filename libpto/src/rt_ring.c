@@ -260,7 +260,6 @@ int rt_ring_alloc_slot(struct rt_run *run, struct rt_ring *r,
 	}
 	t->heap_end = 0;
 	t->has_dep_mark = false;
-	t->is_alloc = false;
 	t->num_args = 0;
 	*out = t;
 	return 0;
