@@ -331,6 +331,27 @@ static void core_handshake(struct rt_run *run, unsigned int ci)
 			      memory_order_release);
 }
 
+/* orch_to_sched: cluster b is ours, idle, and goes to another thread. */
+static bool must_hand_off(struct rt_run *run, const struct rt_thread *th,
+			  unsigned int b)
+{
+	return th->owned[b] && atomic_load(&run->reassign) &&
+	       run->clusters[b].next_owner != (int)th->idx &&
+	       cluster_idle(run, b);
+}
+
+static bool ownership_pending(struct rt_run *run, const struct rt_thread *th)
+{
+	unsigned int b;
+
+	for (b = 0; b < run->nblocks; b++)
+		if (must_hand_off(run, th, b) ||
+		    (!th->owned[b] &&
+		     atomic_load(&run->clusters[b].owner) == (int)th->idx))
+			return true;
+	return false;
+}
+
 /* Takes clusters handed to this thread; hands off idle ones it must give
  * away (orch_to_sched). Returns true when ownership changed.
  */
@@ -338,13 +359,11 @@ static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
 {
 	bool changed = false;
 	unsigned int b, k;
-	int me = (int)th->idx;
 
 	for (b = 0; b < run->nblocks; b++) {
 		struct rt_cluster *cl = &run->clusters[b];
 
-		if (th->owned[b] && atomic_load(&run->reassign) &&
-		    cl->next_owner != me && cluster_idle(run, b)) {
+		if (must_hand_off(run, th, b)) {
 			th->owned[b] = false;
 			/* release: the cores' state is handed over */
 			atomic_store_explicit(&cl->owner, cl->next_owner,
@@ -354,7 +373,8 @@ static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
 		} else if (!th->owned[b] &&
 			   /* acquire: pairs with the hand-off */
 			   atomic_load_explicit(&cl->owner,
-						memory_order_acquire) == me) {
+						memory_order_acquire) ==
+			   (int)th->idx) {
 			th->owned[b] = true;
 			for (k = 0; k < PTO_CORES_PER_BLOCK; k++) {
 				core_handshake(run, b * PTO_CORES_PER_BLOCK + k);
@@ -383,7 +403,7 @@ static int has_work(void *arg)
 	bool mix = rt_mpmc_nonempty(&run->ready[RT_SHAPE_MIX]);
 	unsigned int ci;
 
-	if (atomic_load(&run->finished) || atomic_load(&run->reassign))
+	if (atomic_load(&run->finished) || ownership_pending(run, th))
 		return 1;
 	if (th->idx == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED &&
 	    rt_spsc_size(&run->wiring) && !atomic_load(&run->dep_starved))
