@@ -84,7 +84,7 @@ void aicore_main(const struct aicore_env *env)
 	for (;;) {
 		t = wait_data(env, last);
 		if (t == PTO_TOKEN_EXIT_SIGNAL) {
-			/* release: everything this core wrote precedes EXITED */
+			/* release: all our writes precede EXITED */
 			atomic_store_explicit(reg(&hs->cond),
 					      PTO_COND_AICORE_EXITED,
 					      memory_order_release);

@@ -30,7 +30,7 @@ struct pto_tensor {
 	char *base;
 	uint64_t dev_addr;	/* what kernels receive for base */
 	size_t size;
-	bool heap;		/* from a run's heap ring: freed with the run */
+	bool heap;		/* from a run's heap ring, freed with it */
 };
 
 /* Non-zero when an options struct of size bytes at p is acceptable for

@@ -67,7 +67,7 @@ struct rt_task {
 	struct rt_task **fanin;
 	struct rt_task *fanin_inline[RT_FANIN_INLINE];
 	int32_t fanin_count;	/* nfanin + 1 guard */
-	uint64_t heap_end;	/* heap position freed with the slot, 0: none */
+	uint64_t heap_end;	/* heap position freed with it, 0: none */
 	/* Written by the wiring owner before the task becomes visible. */
 	uint64_t dep_mark;	/* dep-pool head after its entries */
 	bool has_dep_mark;

@@ -82,7 +82,7 @@ static inline void rt_spsc_pop(struct rt_spsc *q)
 {
 	uint64_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
 
-	/* release: our read of the slot is done before the producer reuses it */
+	/* release: the slot is read before the producer reuses it */
 	atomic_store_explicit(&q->head, h + 1, memory_order_release);
 }
 

@@ -177,7 +177,8 @@ static void diag_slot(struct rt_ring *r, uint64_t unused)
 	(void)unused;
 	fprintf(stderr, "pto: deadlock: the task window of ring %u is full "
 		"and cannot drain: task_window %u, %u tasks active (held by "
-		"open scopes); a task_window of at least %llu is needed\n", r->index,
+		"open scopes); a task_window of at least %llu is needed\n",
+		r->index,
 		r->window, active, (unsigned long long)pow2_above(active));
 }
 

@@ -202,10 +202,12 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		if (!pto_prof_kind_enabled(run->flags, k))
 			continue;
-		pp.records_per_buffer[k] = c->records_per_buffer[k] ?
-					   c->records_per_buffer[k] : def_rec[k];
-		pp.buffers_per_pool[k] = c->buffers_per_pool[k] ?
-					 c->buffers_per_pool[k] : def_buf[k];
+		pp.records_per_buffer[k] = c->records_per_buffer[k];
+		if (!pp.records_per_buffer[k])
+			pp.records_per_buffer[k] = def_rec[k];
+		pp.buffers_per_pool[k] = c->buffers_per_pool[k];
+		if (!pp.buffers_per_pool[k])
+			pp.buffers_per_pool[k] = def_buf[k];
 	}
 	err = run->dev->ops->prof_create(run->dev->priv, &pp, layout, pr);
 	if (err)
@@ -297,8 +299,9 @@ static int run_threads(struct rt_run *run, struct thread_arg *ta,
 		a->env.sleeping = &run->cores[i].sleeping;
 		a->env.spin = CORE_SPIN;
 		/* release: prof_head_off is published before aicpu_ready */
-		atomic_store_explicit((_Atomic uint32_t *)&a->env.hs->aicpu_ready,
-				      1, memory_order_release);
+		atomic_store_explicit(
+			(_Atomic uint32_t *)&a->env.hs->aicpu_ready, 1,
+			memory_order_release);
 	}
 	for (i = 0; i < run->nthreads + run->ncores && !err; i++, n++) {
 		ta[i].run = run;

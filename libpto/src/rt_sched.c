@@ -376,12 +376,12 @@ static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
 						memory_order_acquire) ==
 			   (int)th->idx) {
 			th->owned[b] = true;
-			for (k = 0; k < PTO_CORES_PER_BLOCK; k++) {
-				core_handshake(run, b * PTO_CORES_PER_BLOCK + k);
+			for (k = b * PTO_CORES_PER_BLOCK;
+			     k < (b + 1) * PTO_CORES_PER_BLOCK; k++) {
+				core_handshake(run, k);
 				if (run->prof)
-					prof_dev_core_assign(run->prof,
-						b * PTO_CORES_PER_BLOCK + k,
-						th->idx);
+					prof_dev_core_assign(run->prof, k,
+							     th->idx);
 			}
 			changed = true;
 		}
@@ -503,9 +503,14 @@ void rt_sched_exit_cores(struct rt_run *run, unsigned int thr)
 			aicore_kick(c->hs, &c->sleeping);
 		}
 		for (ci = b * PTO_CORES_PER_BLOCK;
-		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++)
-			while (atomic_load_explicit(reg(&run->cores[ci].hs->cond),
-				memory_order_acquire) != PTO_COND_AICORE_EXITED)
+		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++) {
+			__u32 *cond = &run->cores[ci].hs->cond;
+
+			/* acquire: the core's last writes precede EXITED */
+			while (atomic_load_explicit(reg(cond),
+						    memory_order_acquire) !=
+			       PTO_COND_AICORE_EXITED)
 				sched_yield();
+		}
 	}
 }

@@ -171,7 +171,7 @@ static int run_cfg(pto_device *dev, void (*tweak)(struct pto_run_config *))
 
 static void window_not_pow2(struct pto_run_config *c) { c->task_window = 100; }
 static void level_5(struct pto_run_config *c) { c->chip_swimlane_level = 5; }
-static void reserved_flag(struct pto_run_config *c) { c->dfx_flags = 1ull << 40; }
+static void reserved_flag(struct pto_run_config *c) { c->dfx_flags = 1u << 9; }
 static void too_many_scheds(struct pto_run_config *c) { c->schedulers = 8; }
 static void too_many_blocks(struct pto_run_config *c) { c->blocks = 2; }
 static void bad_wiring(struct pto_run_config *c) { c->wiring = 7; }
@@ -296,17 +296,50 @@ static void bad(pto_device *dev, enum bad kind, int expect)
 	pto_device_close(other);
 }
 
-static void test_submit_null_orch(void **s) { bad(*s, NULL_ORCH, -EINVAL); }
-static void test_submit_unknown_func(void **s) { bad(*s, UNKNOWN_FUNC, -ENOENT); }
-static void test_submit_too_many_params(void **s) { bad(*s, TOO_MANY, -E2BIG); }
-static void test_submit_null_tensor(void **s) { bad(*s, NULL_TENSOR, -EINVAL); }
-static void test_submit_zero_region(void **s) { bad(*s, ZERO_REGION, -EINVAL); }
-static void test_submit_region_outside(void **s) { bad(*s, OUTSIDE, -EINVAL); }
-static void test_mixed_wrong_core_type(void **s) { bad(*s, MIXED_WRONG_TYPE, -EINVAL); }
-static void test_mixed_no_subslot(void **s) { bad(*s, MIXED_NONE, -EINVAL); }
-static void test_scope_end_without_begin(void **s) { bad(*s, SCOPE_UNDERFLOW, -EINVAL); }
-static void test_alloc_zero(void **s) { bad(*s, ALLOC_ZERO, -EINVAL); }
-static void test_submit_foreign_tensor(void **s) { bad(*s, FOREIGN_TENSOR, -EINVAL); }
+static void test_submit_null_orch(void **s)
+{
+	bad(*s, NULL_ORCH, -EINVAL);
+}
+static void test_submit_unknown_func(void **s)
+{
+	bad(*s, UNKNOWN_FUNC, -ENOENT);
+}
+static void test_submit_too_many_params(void **s)
+{
+	bad(*s, TOO_MANY, -E2BIG);
+}
+static void test_submit_null_tensor(void **s)
+{
+	bad(*s, NULL_TENSOR, -EINVAL);
+}
+static void test_submit_zero_region(void **s)
+{
+	bad(*s, ZERO_REGION, -EINVAL);
+}
+static void test_submit_region_outside(void **s)
+{
+	bad(*s, OUTSIDE, -EINVAL);
+}
+static void test_mixed_wrong_core_type(void **s)
+{
+	bad(*s, MIXED_WRONG_TYPE, -EINVAL);
+}
+static void test_mixed_no_subslot(void **s)
+{
+	bad(*s, MIXED_NONE, -EINVAL);
+}
+static void test_scope_end_without_begin(void **s)
+{
+	bad(*s, SCOPE_UNDERFLOW, -EINVAL);
+}
+static void test_alloc_zero(void **s)
+{
+	bad(*s, ALLOC_ZERO, -EINVAL);
+}
+static void test_submit_foreign_tensor(void **s)
+{
+	bad(*s, FOREIGN_TENSOR, -EINVAL);
+}
 
 static void test_strerror_and_version(void **state)
 {

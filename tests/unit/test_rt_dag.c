@@ -72,8 +72,9 @@ static int orch(pto_orch *o, void *user)
 			np = 0;
 			p[np++] = pto_out(g->t, (uint64_t)i * REG, REG);
 			for (k = 0; k < g->nreads[i]; k++)
-				p[np++] = pto_in(g->t, (uint64_t)g->read[i][k] *
-						 REG, (uint64_t)g->span[i][k] * REG);
+				p[np++] = pto_in(g->t,
+						 (uint64_t)g->read[i][k] * REG,
+						 (uint64_t)g->span[i][k] * REG);
 			rt_rec_params(&p[np], &g->rec, i);
 			np += 2;
 			err = pto_submit(o, i % 3 ? RT_TEST_AIV : RT_TEST_AIC,
@@ -92,14 +93,16 @@ static int orch(pto_orch *o, void *user)
 
 static void check(struct graph *g)
 {
-	unsigned int i, k, j;
+	unsigned int i, k, j, pred;
 
 	for (i = 0; i < g->n; i++) {
 		assert_int_equal(atomic_load(&g->rec.runs[i]), 1);
 		for (k = 0; k < g->nreads[i]; k++)
-			for (j = 0; j < g->span[i][k]; j++)
+			for (j = 0; j < g->span[i][k]; j++) {
+				pred = g->read[i][k] + j;
 				assert_true(atomic_load(&g->rec.start[i]) >
-					    atomic_load(&g->rec.end[g->read[i][k] + j]));
+					    atomic_load(&g->rec.end[pred]));
+			}
 	}
 }
 
@@ -116,7 +119,8 @@ static void run_graphs(enum pto_wiring_mode mode)
 		n = gi == 0 ? 10000 : 20 + rnd(&seed) % 600;
 		gen(g, n, seed + gi);
 		assert_int_equal(rt_rec_init(&g->rec, n), 0);
-		assert_int_equal(pto_tensor_alloc(dev, (size_t)n * REG, &g->t), 0);
+		assert_int_equal(pto_tensor_alloc(dev, (size_t)n * REG, &g->t),
+				 0);
 		pto_run_config_init(&cfg);
 		cfg.wiring = mode;
 		cfg.task_window = gi % 2 ? 64 : 0;

@@ -33,7 +33,7 @@ static void test_token_sequence(void **state)
 	for (int i = 0; i < 6; i++) {
 		t = rt_token_next(&seq);
 		assert_true(t < PTO_TOKEN_EXIT_SIGNAL);
-		assert_int_not_equal(t & 1, prev & 1);	/* parity alternates */
+		assert_int_not_equal(t & 1, prev & 1); /* parity flips */
 		prev = t;
 	}
 }
@@ -112,8 +112,8 @@ static void test_ack_fin_pending_exit(void **state)
 	assert_int_equal(s->hs.cond, PTO_COND_AICORE_IDLE);
 
 	dispatch(s, 1, 100);
-	wait_cond(s, PTO_COND_ACK(1));		/* running, kernel gated */
-	dispatch(s, 2, 200);			/* pending in the other slot */
+	wait_cond(s, PTO_COND_ACK(1));	/* running, kernel gated */
+	dispatch(s, 2, 200);		/* pending, other slot */
 	atomic_store(&s->gate, 1);
 	wait_cond(s, PTO_COND_FIN(2));		/* ran both, in order */
 	assert_int_equal(atomic_load(&s->nran), 2);

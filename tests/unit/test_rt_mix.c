@@ -120,7 +120,8 @@ static void run_mix(enum pto_wiring_mode mode)
 			assert_int_equal((atomic_load(&r->core) - 1) % 3, s);
 			if (block == ~0u)
 				block = (atomic_load(&r->core) - 1) / 3;
-			assert_int_equal((atomic_load(&r->core) - 1) / 3, block);
+			assert_int_equal((atomic_load(&r->core) - 1) / 3,
+					 block);
 		}
 		if (i <= N_INDEP)
 			continue;

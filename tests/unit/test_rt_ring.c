@@ -49,7 +49,7 @@ struct win {
 	pto_tensor *t;
 	struct rt_rec rec;
 	uint64_t last_id;
-	unsigned int not_reclaimed;	/* task k-16 unfinished at submit k */
+	unsigned int not_reclaimed;	/* k-16 unfinished at submit k */
 };
 
 static int win_orch(pto_orch *o, void *user)
@@ -89,7 +89,7 @@ static void test_window_16_wraps(void **state)
 	pto_run_config_init(&cfg);
 	cfg.task_window = 16;
 	assert_int_equal(pto_run(dev, &cfg, win_orch, &w, NULL), 0);
-	assert_int_equal(w.last_id >> 32, 1);	/* first user scope: ring 1 */
+	assert_int_equal(w.last_id >> 32, 1);	/* user scope: ring 1 */
 	assert_int_equal((uint32_t)w.last_id, WIN_TASKS - 1);
 	assert_int_equal(w.not_reclaimed, 0);
 	for (i = 1; i < WIN_TASKS; i++)

@@ -6,8 +6,9 @@
 
 static void rec_kernel(const struct pto_kernel_ctx *ctx)
 {
-	struct rt_rec *r = (struct rt_rec *)(uintptr_t)ctx->args[ctx->num_args - 1];
-	uint64_t i = ctx->args[ctx->num_args - 2];
+	unsigned int n = ctx->num_args;
+	struct rt_rec *r = (struct rt_rec *)(uintptr_t)ctx->args[n - 1];
+	uint64_t i = ctx->args[n - 2];
 
 	if (i >= r->n)
 		return;
