@@ -341,6 +341,53 @@ static void test_submit_foreign_tensor(void **s)
 	bad(*s, FOREIGN_TENSOR, -EINVAL);
 }
 
+struct scope_ctx {
+	pto_tensor *t;
+	struct rt_rec rec;
+	int depth_rc;
+	int ret;
+};
+
+/* Submits in a scope left open, nests too deep, returns ctx->ret. */
+static int scope_orch(pto_orch *o, void *user)
+{
+	struct scope_ctx *c = user;
+	struct pto_param p[3];
+	int i, err = 0;
+
+	p[0] = pto_out(c->t, 0, 64);
+	rt_rec_params(&p[1], &c->rec, 0);
+	for (i = 0; i < 70 && !err; i++)
+		err = pto_scope_begin(o);
+	c->depth_rc = err;
+	if ((err = pto_submit(o, RT_TEST_AIV, p, 3, NULL)))
+		return err;
+	return c->ret;
+}
+
+static void scope_run(pto_device *dev, int ret, int expect)
+{
+	struct scope_ctx c = { .ret = ret };
+
+	assert_int_equal(rt_rec_init(&c.rec, 1), 0);
+	assert_int_equal(pto_tensor_alloc(dev, 64, &c.t), 0);
+	assert_int_equal(pto_run(dev, NULL, scope_orch, &c, NULL), expect);
+	assert_int_equal(c.depth_rc, -E2BIG);
+	assert_int_equal(atomic_load(&c.rec.runs[0]), 1);
+	pto_tensor_free(c.t);
+	rt_rec_free(&c.rec);
+}
+
+static void test_scope_too_deep_left_open(void **state)
+{
+	scope_run(*state, 0, 0);
+}
+
+static void test_orch_error_returned(void **state)
+{
+	scope_run(*state, -ENOSPC, -ENOSPC);
+}
+
 static void test_strerror_and_version(void **state)
 {
 	(void)state;
@@ -385,6 +432,8 @@ int main(void)
 		T(test_scope_end_without_begin),
 		T(test_alloc_zero),
 		T(test_submit_foreign_tensor),
+		T(test_scope_too_deep_left_open),
+		T(test_orch_error_returned),
 		T(test_strerror_and_version),
 	};
 
