@@ -109,7 +109,7 @@ struct rt_ring {
 	_Atomic uint32_t progress; /* bumped after reclaiming; futex word */
 };
 
-/* Scheduler-side state of one core; touched only by its owner thread. */
+/* A task on a core: running, or pending behind the running one. */
 struct rt_slot_run {
 	struct rt_task *task;
 	uint32_t token;
@@ -118,6 +118,10 @@ struct rt_slot_run {
 	uint64_t dispatch_ts;
 };
 
+/*
+ * Scheduler-side state of one core, touched only by the thread owning its
+ * cluster (handed over only while the cluster is idle).
+ */
 struct rt_core {
 	struct pto_hs_core *hs;
 	uint32_t type;		/* PTO_CORE_TYPE_* */
@@ -133,7 +137,9 @@ struct rt_cluster {
 	int next_owner;		/* after orchestration, orch_to_sched */
 };
 
-/* Per AICPU thread statistics kept for profiling. */
+/* Private state of one AICPU thread: loop and pop counters (profiling),
+ * wiring state (thread 0), the clusters it owns.
+ */
 struct rt_thread {
 	unsigned int idx;
 	uint32_t loop;
