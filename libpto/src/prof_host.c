@@ -518,26 +518,6 @@ int prof_host_export(struct pto_prof_host *h, const char *dir,
 	return prof_records_export(&h->rec, dir, func_name, ctx);
 }
 
-int prof_output_dir(char *buf, size_t len, const char *prefix,
-		    const char *name)
-{
-	char stamp[32];
-	struct tm tm;
-	time_t now;
-	int n;
-
-	if (prefix) {
-		n = snprintf(buf, len, "%s", prefix);
-	} else {
-		now = time(NULL);
-		localtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", &tm);
-		n = snprintf(buf, len, "outputs/%s_%s", name ? name : "run",
-			     stamp);
-	}
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
 void prof_host_free(struct pto_prof_host *h)
 {
 	if (!h)

@@ -221,20 +221,15 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 	return 0;
 }
 
-static void default_dir(const struct pto_run_config *c, char *buf, size_t n)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	char ts[32];
-
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%d_%H%M%S", &tm);
-	snprintf(buf, n, "outputs/%s_%s", c->name ? c->name : "run", ts);
-}
-
+/* Kernel names for the export; the orchestrator is named after the run. */
 static const char *func_name(void *ctx, uint32_t func_id)
 {
-	const struct rt_kernel *k = rt_kernel_get(ctx, func_id);
+	struct rt_run *run = ctx;
+	const struct rt_kernel *k;
+
+	if (func_id == PROF_NAME_ORCHESTRATOR)
+		return run->cfg.name;
+	k = rt_kernel_get(run->dev, func_id);
 
 	return k && k->name[0] ? k->name : NULL;
 }
@@ -346,7 +341,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	pthread_t *tid = NULL;
 	unsigned int i, n = run->nthreads + run->ncores;
 	uint64_t t0;
-	int err, perr = 0;
+	int err, perr = 0, xerr;
 
 	err = run_alloc(run);
 	if (!err && run->flags)
@@ -389,16 +384,17 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	if (host) {
 		perr = prof_host_stop(host, run->cfg.quiet);
 		res->reconcile_ok = !perr;
-		if (run->cfg.output_prefix)
-			snprintf(dir, dirlen, "%s", run->cfg.output_prefix);
-		else
-			default_dir(&run->cfg, dir, dirlen);
-		if (!perr)
-			perr = prof_host_export(host, dir, func_name, run->dev);
-		if (perr)
+		/* Export even when the books failed: keep what was collected. */
+		xerr = prof_output_dir(dir, dirlen, run->cfg.output_prefix,
+				       run->cfg.name);
+		if (!xerr)
+			xerr = prof_host_export(host, dir, func_name, run);
+		if (xerr)
 			dir[0] = 0;
 		else if (!run->cfg.quiet)
 			printf("pto: profile written to %s\n", dir);
+		if (!perr)
+			perr = xerr;
 	}
 out:
 	if (!err)
