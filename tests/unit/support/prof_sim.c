@@ -285,7 +285,7 @@ void prof_sim_run(struct prof_sim *s)
 }
 
 void prof_sim_check_tokens(const struct prof_sim *s,
-			   const struct prof_records *r, int exact)
+			   const struct prof_loaded *r, int exact)
 {
 	unsigned int n = s->cfg.tasks_per_core, c;
 	unsigned char *seen = calloc(n + 1, 1);
@@ -327,12 +327,12 @@ void prof_sim_check_tokens(const struct prof_sim *s,
 	free(seen);
 }
 
-void prof_sim_check_books(const struct prof_records *r)
+void prof_sim_check_books(const struct prof_books *books)
 {
 	unsigned int k;
 
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		const struct prof_books *b = &r->books[k];
+		const struct prof_books *b = &books[k];
 
 		assert_int_equal(b->collected + b->dropped + b->mismatch,
 				 b->total);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "prof_dev.h"
-#include "prof_records.h"
+#include "prof_load.h"
 #include "pto_layout.h"
 
 struct prof_sim_cfg {
@@ -61,9 +61,9 @@ void prof_sim_destroy(struct prof_sim *s);
  * every token present once on both sides.
  */
 void prof_sim_check_tokens(const struct prof_sim *s,
-			   const struct prof_records *r, int exact);
+			   const struct prof_loaded *r, int exact);
 
 /* cmocka check: collected + dropped + mismatch == total for every kind. */
-void prof_sim_check_books(const struct prof_records *r);
+void prof_sim_check_books(const struct prof_books *books);
 
 #endif /* PTO_TEST_PROF_SIM_H */
