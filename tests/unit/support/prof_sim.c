@@ -26,6 +26,22 @@ struct sim_core {
 	uint32_t done;			/* tokens retired (scheduler) */
 };
 
+static const unsigned int sim_default_records[PTO_BUF_KIND_COUNT] = {
+	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
+	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
+	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
+	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
+	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
+};
+
+static const unsigned int sim_default_buffers[PTO_BUF_KIND_COUNT] = {
+	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK,
+	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
+	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
+	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK,
+	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE,
+};
+
 struct sim_thread {
 	struct prof_sim *s;
 	struct sim_core *cores;
@@ -45,8 +61,10 @@ int prof_sim_init(struct prof_sim *s, const struct prof_sim_cfg *cfg)
 	if (ret)
 		return ret;
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		s->params.records_per_buffer[k] = cfg->records;
-		s->params.buffers_per_pool[k] = cfg->buffers;
+		s->params.records_per_buffer[k] = cfg->default_pools ?
+			sim_default_records[k] : cfg->records;
+		s->params.buffers_per_pool[k] = cfg->default_pools ?
+			sim_default_buffers[k] : cfg->buffers;
 	}
 	ret = pto_prof_layout_compute(&s->params, &s->layout);
 	if (ret)
@@ -97,7 +115,7 @@ static int sim_pool_ready(struct prof_sim *s, __u32 kind, __u32 index)
 		return 0;
 	off = PROF_LOAD(&pool->head.buf_off);
 	return off && PROF_LOAD(&prof_buf(s->region, off)->count) + 1 <
-		      s->cfg.records;
+		      s->layout.kind[kind].records_per_buffer;
 }
 
 static void sim_wait_pool(struct prof_sim *s, __u32 kind, __u32 index)

@@ -24,6 +24,7 @@ struct prof_sim_cfg {
 	unsigned int level;		/* 1..4 */
 	unsigned int records;		/* per buffer, every kind */
 	unsigned int buffers;		/* per pool, every kind */
+	int default_pools;		/* libpto's defaults instead of those */
 	unsigned int orch_records;	/* written by the orchestrator */
 	unsigned int orch_edges;	/* written by the orchestrator */
 	int backpressure;		/* wait for buffers instead of dropping */
