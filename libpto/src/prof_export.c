@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,9 @@ static int base_task(void *ctx, const void *rec)
 }
 
 /* Sched and orch phase records both start with start_time. */
+_Static_assert(offsetof(struct pto_sched_phase_record, start_time) == 0 &&
+	       offsetof(struct pto_orch_phase_record, start_time) == 0,
+	       "phase records start with start_time");
 static int base_phase(void *ctx, const void *rec)
 {
 	base_min(ctx, *(const uint64_t *)rec);
