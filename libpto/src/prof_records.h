@@ -11,10 +11,18 @@
  * by (core, reg_token) until its partner arrives; the pair becomes one
  * task row in the tasks spill at once. So the table holds only records
  * whose partner is still in a device buffer (bounded by the pools'
- * in-flight capacity) or was lost (each of those ends as a counted
- * mismatch). prof_records_join ends the run: what still waits is a
- * mismatch; unpartnered AICPU records become task rows without times
- * (start_time 0), unpartnered AICore records go to the lone_core spill.
+ * capacity, not by the number of tasks) or was lost: in a lossy run each
+ * record whose partner was dropped waits (one small entry) until the end,
+ * where it is a counted mismatch. prof_records_join ends the run: what
+ * still waits is a mismatch; unpartnered AICPU records become task rows
+ * without times (start_time 0), unpartnered AICore records go to the
+ * lone_core spill.
+ *
+ * The export reads the spills back: tasks sorted by task id in bounded
+ * memory (prof_sort.h), so its files are what they were when everything
+ * was kept in memory. Spill files live in $TMPDIR (else /tmp) and vanish
+ * with the process. A struct prof_records points into itself: initialise
+ * it in place and never copy it.
  */
 #ifndef PTO_PROF_RECORDS_H
 #define PTO_PROF_RECORDS_H
