@@ -76,7 +76,7 @@ static size_t run_scale(unsigned int tasks_per_core)
 		.cores = SCALE_CORES, .threads = SCALE_THREADS,
 		.tasks_per_core = tasks_per_core, .level = 4,
 		.default_pools = 1, .orch_records = 1000, .orch_edges = 1000,
-		.backpressure = 1,
+		.backpressure = 1, .even_kernels = 1,
 	};
 	uint64_t tasks = (uint64_t)SCALE_CORES * tasks_per_core, sched = 0;
 	const struct prof_records *r;

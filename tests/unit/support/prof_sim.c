@@ -145,7 +145,7 @@ static void *sim_aicore_main(void *arg)
 		}
 		token++;
 		/* A kernel of varying length: lets FINs interleave. */
-		for (k = 0; k < token % 3; k++)
+		for (k = 0; !s->cfg.even_kernels && k < token % 3; k++)
 			sched_yield();
 		start = PROF_SIM_START(c->index, token);
 		fw_prof_record(&st, token, start, start + 5);

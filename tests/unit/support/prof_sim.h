@@ -28,6 +28,7 @@ struct prof_sim_cfg {
 	unsigned int orch_records;	/* written by the orchestrator */
 	unsigned int orch_edges;	/* written by the orchestrator */
 	int backpressure;		/* wait for buffers instead of dropping */
+	int even_kernels;		/* no varying kernel lengths: cheaper */
 };
 
 struct prof_sim {
