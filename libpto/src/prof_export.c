@@ -8,15 +8,20 @@
  *   level), dfx_flags, counter_freq_hz and reconcile. Times are µs with 3
  *   decimals relative to the earliest non-zero start/dispatch time (and
  *   phase start at level >= 3). Tasks are the AICPU records joined with
- *   an AICore record, sorted by task id (then core). Scheduler phases are
+ *   an AICore record, sorted by task id (then core, then arrival) with
+ *   the bounded-memory external sort of prof_sort.c. Scheduler phases are
  *   one list per scheduler thread: max(header num_sched_phase_threads,
  *   highest thread with records + 1) lists; orchestrator phases likewise
  *   from num_orch_phase_threads (at least one list at level >= 4).
  * deps.json       {"edges": [...]} with pred/succ as decimal strings.
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
+ *
+ * Everything is read back from the record spills (prof_records.h), so the
+ * export takes the same bounded memory whatever the number of records.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +29,10 @@
 #include "pto_layout.h"
 #include "prof_kind.h"
 #include "prof_records.h"
+#include "prof_sort.h"
 
-struct prof_row {
-	uint64_t task_id;
-	uint32_t core;
-	uint32_t idx;
-};
+/* Recently seen func ids, so repeats are rarely spilled (export_names). */
+#define FUNC_CACHE	64
 
 struct prof_clock {
 	uint64_t base;
@@ -45,13 +48,19 @@ static double prof_us(const struct prof_clock *c, uint64_t t)
 
 static int prof_row_cmp(const void *a, const void *b)
 {
-	const struct prof_row *x = a, *y = b;
+	const struct prof_task_row *x = a, *y = b;
 
 	if (x->task_id != y->task_id)
 		return x->task_id < y->task_id ? -1 : 1;
 	if (x->core != y->core)
 		return x->core < y->core ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Joined with an AICore record. */
+static int prof_row_joined(const void *row)
+{
+	return ((const struct prof_task_row *)row)->start_time != 0;
 }
 
 static void base_min(uint64_t *base, uint64_t t)
@@ -60,175 +69,164 @@ static void base_min(uint64_t *base, uint64_t t)
 		*base = t;
 }
 
-/* Base time per the reference: earliest non-zero start or dispatch. */
-static struct prof_clock prof_clock_of(const struct prof_records *r)
+static int base_task(void *ctx, const void *rec)
 {
-	struct prof_clock c = { 0, 0 };
-	uint32_t i;
-	size_t j;
+	const struct prof_task_row *t = rec;
 
-	for (i = 0; i < r->num_cores; i++) {
-		const struct pto_aicpu_task_record *t = r->aicpu[i].data;
-
-		for (j = 0; j < r->aicpu[i].len; j++) {
-			base_min(&c.base, t[j].start_time);
-			base_min(&c.base, t[j].dispatch_time);
-		}
-	}
-	for (i = 0; r->level >= 3 && i < PTO_MAX_AICPU_THREADS; i++) {
-		const struct pto_sched_phase_record *s = r->sched[i].data;
-		const struct pto_orch_phase_record *o = r->orch[i].data;
-
-		for (j = 0; j < r->sched[i].len; j++)
-			base_min(&c.base, s[j].start_time);
-		for (j = 0; j < r->orch[i].len; j++)
-			base_min(&c.base, o[j].start_time);
-	}
-	c.us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
-				       r->counter_freq_hz : 1000000000ull);
-	return c;
+	base_min(ctx, t->start_time);
+	base_min(ctx, t->dispatch_time);
+	return 0;
 }
 
-static size_t aicpu_records(const struct prof_records *r)
+/* Sched and orch phase records both start with start_time. */
+_Static_assert(offsetof(struct pto_sched_phase_record, start_time) == 0 &&
+	       offsetof(struct pto_orch_phase_record, start_time) == 0,
+	       "phase records start with start_time");
+static int base_phase(void *ctx, const void *rec)
 {
-	size_t n = 0;
-	uint32_t i;
+	base_min(ctx, *(const uint64_t *)rec);
+	return 0;
+}
 
-	for (i = 0; i < r->num_cores; i++)
-		n += r->aicpu[i].len;
-	return n;
+/* Base time per the reference: earliest non-zero start or dispatch. */
+static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
+{
+	uint32_t i;
+	int ret;
+
+	c->base = 0;
+	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
+					r->counter_freq_hz : 1000000000ull);
+	ret = prof_spill_each(&r->tasks, base_task, &c->base);
+	for (i = 0; !ret && r->level >= 3 && i < PTO_MAX_AICPU_THREADS; i++) {
+		ret = prof_spill_each(&r->sched[i], base_phase, &c->base);
+		if (!ret)
+			ret = prof_spill_each(&r->orch[i], base_phase,
+					      &c->base);
+	}
+	return ret;
+}
+
+/* A list being written: the file, the clock, records written so far. */
+struct prof_list {
+	FILE *f;
+	const struct prof_clock *clk;
+	size_t n;
+};
+
+static int write_task(void *ctx, const void *rec)
+{
+	struct prof_list *l = ctx;
+	const struct prof_task_row *t = rec;
+	double st = prof_us(l->clk, t->start_time);
+	double e = prof_us(l->clk, t->end_time);
+	FILE *f = l->f;
+
+	fprintf(f, "%s\n    {\n      \"task_id\": %" PRIu64 ",\n"
+		"      \"func_id\": %" PRIu32 ",\n"
+		"      \"core_id\": %" PRIu32 ",\n"
+		"      \"core_type\": \"%s\",\n"
+		"      \"ring_id\": %d,\n      \"start_time_us\": ",
+		l->n++ ? "," : "", t->task_id, t->func_id, t->core,
+		t->core_type == PTO_CORE_TYPE_AIC ? "aic" : "aiv",
+		(int)(t->task_id >> 32));
+	json_us(f, st);
+	fputs(",\n      \"end_time_us\": ", f);
+	json_us(f, e);
+	fputs(",\n      \"duration_us\": ", f);
+	json_us(f, e - st);
+	fputs(",\n      \"dispatch_time_us\": ", f);
+	json_us(f, prof_us(l->clk, t->dispatch_time));
+	fputs(",\n      \"finish_time_us\": ", f);
+	json_us(f, prof_us(l->clk, t->finish_time));
+	fputs("\n    }", f);
+	return 0;
 }
 
 static int write_tasks(FILE *f, const struct prof_records *r,
 		       const struct prof_clock *clk)
 {
-	struct prof_row *rows;
-	size_t n = aicpu_records(r), j;
-	uint32_t i;
+	struct prof_list l = { f, clk, 0 };
+	int ret;
 
-	rows = malloc((n ? n : 1) * sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	n = 0;
-	for (i = 0; i < r->num_cores; i++) {
-		const struct pto_aicpu_task_record *t = r->aicpu[i].data;
-
-		for (j = 0; j < r->aicpu[i].len; j++)
-			if (t[j].start_time)	/* joined with AICore */
-				rows[n++] = (struct prof_row){
-					t[j].task_id, i, (uint32_t)j };
-	}
-	qsort(rows, n, sizeof(*rows), prof_row_cmp);
 	fputs("  \"tasks\": [", f);
-	for (j = 0; j < n; j++) {
-		const struct pto_aicpu_task_record *t =
-			(const struct pto_aicpu_task_record *)
-			r->aicpu[rows[j].core].data + rows[j].idx;
-		double s = prof_us(clk, t->start_time);
-		double e = prof_us(clk, t->end_time);
-
-		fprintf(f, "%s\n    {\n      \"task_id\": %" PRIu64 ",\n"
-			"      \"func_id\": %" PRIu32 ",\n"
-			"      \"core_id\": %" PRIu32 ",\n"
-			"      \"core_type\": \"%s\",\n"
-			"      \"ring_id\": %d,\n      \"start_time_us\": ",
-			j ? "," : "", (uint64_t)t->task_id, t->func_id,
-			rows[j].core,
-			t->core_type == PTO_CORE_TYPE_AIC ? "aic" : "aiv",
-			(int)(t->task_id >> 32));
-		json_us(f, s);
-		fputs(",\n      \"end_time_us\": ", f);
-		json_us(f, e);
-		fputs(",\n      \"duration_us\": ", f);
-		json_us(f, e - s);
-		fputs(",\n      \"dispatch_time_us\": ", f);
-		json_us(f, prof_us(clk, t->dispatch_time));
-		fputs(",\n      \"finish_time_us\": ", f);
-		json_us(f, prof_us(clk, t->finish_time));
-		fputs("\n    }", f);
-	}
-	fputs(n ? "\n  ]" : "]", f);
-	free(rows);
-	return 0;
+	ret = prof_sort_stream(&r->tasks, prof_row_joined, prof_row_cmp,
+			       write_task, &l);
+	fputs(l.n ? "\n  ]" : "]", f);
+	return ret;
 }
 
 /* Lists to write for a per-thread kind: see the file comment. */
-static uint32_t thread_lists(const struct prof_vec *v, uint32_t declared)
+static uint32_t thread_lists(const struct prof_spill *v, uint32_t declared)
 {
 	uint32_t n = declared, t;
 
 	for (t = 0; t < PTO_MAX_AICPU_THREADS; t++)
-		if (v[t].len && t + 1 > n)
+		if (prof_spill_count(&v[t]) && t + 1 > n)
 			n = t + 1;
 	return n;
 }
 
-static void write_sched(FILE *f, const struct prof_records *r,
-			const struct prof_clock *clk)
+static int write_sched_rec(void *ctx, const void *rec)
 {
-	uint32_t n = thread_lists(r->sched, r->num_sched_threads), t;
-	size_t j;
+	struct prof_list *l = ctx;
+	const struct pto_sched_phase_record *s = rec;
+	int disp = s->kind == PTO_SCHED_PHASE_DISPATCH;
 
-	fputs(",\n  \"aicpu_scheduler_phases\": [", f);
-	for (t = 0; t < n; t++) {
-		const struct pto_sched_phase_record *s = r->sched[t].data;
-
-		fprintf(f, "%s\n    [", t ? "," : "");
-		for (j = 0; j < r->sched[t].len; j++) {
-			int disp = s[j].kind == PTO_SCHED_PHASE_DISPATCH;
-
-			fprintf(f, "%s\n      {\"start_time_us\": ",
-				j ? "," : "");
-			json_us(f, prof_us(clk, s[j].start_time));
-			fputs(", \"end_time_us\": ", f);
-			json_us(f, prof_us(clk, s[j].end_time));
-			fprintf(f, ", \"phase\": \"%s\", \"loop_iter\": %"
-				PRIu32 ", \"tasks_processed\": %" PRIu32,
-				disp ? "dispatch" : "complete", s[j].loop_iter,
-				s[j].tasks_processed);
-			if (disp)
-				fprintf(f, ", \"pop_hit\": %" PRIu32
-					", \"pop_miss\": %" PRIu32,
-					s[j].pop_hit, s[j].pop_miss);
-			fputc('}', f);
-		}
-		fputs(r->sched[t].len ? "\n    ]" : "]", f);
-	}
-	fputs(n ? "\n  ]" : "]", f);
+	fprintf(l->f, "%s\n      {\"start_time_us\": ", l->n++ ? "," : "");
+	json_us(l->f, prof_us(l->clk, s->start_time));
+	fputs(", \"end_time_us\": ", l->f);
+	json_us(l->f, prof_us(l->clk, s->end_time));
+	fprintf(l->f, ", \"phase\": \"%s\", \"loop_iter\": %" PRIu32
+		", \"tasks_processed\": %" PRIu32,
+		disp ? "dispatch" : "complete", s->loop_iter,
+		s->tasks_processed);
+	if (disp)
+		fprintf(l->f, ", \"pop_hit\": %" PRIu32 ", \"pop_miss\": %"
+			PRIu32, s->pop_hit, s->pop_miss);
+	fputc('}', l->f);
+	return 0;
 }
 
-static void write_orch(FILE *f, const struct prof_records *r,
-		       const struct prof_clock *clk)
+static int write_orch_rec(void *ctx, const void *rec)
 {
-	uint32_t n = thread_lists(r->orch, r->num_orch_threads ?
-					   r->num_orch_threads : 1), t;
-	size_t j;
+	struct prof_list *l = ctx;
+	const struct pto_orch_phase_record *o = rec;
+	int alloc = o->kind == PTO_ORCH_PHASE_ALLOC;
 
-	fputs(",\n  \"aicpu_orchestrator_phases\": [", f);
-	for (t = 0; t < n; t++) {
-		const struct pto_orch_phase_record *o = r->orch[t].data;
+	fprintf(l->f, "%s\n      {\"phase\": \"%s\", \"start_time_us\": ",
+		l->n++ ? "," : "", alloc ? "orch_alloc" : "orch_submit");
+	json_us(l->f, prof_us(l->clk, o->start_time));
+	fputs(", \"end_time_us\": ", l->f);
+	json_us(l->f, prof_us(l->clk, o->end_time));
+	fprintf(l->f, ", \"submit_idx\": %" PRIu32, o->submit_idx);
+	/* An allocation has no task: -1, as the tools expect. */
+	if (alloc)
+		fputs(", \"task_id\": -1}", l->f);
+	else
+		fprintf(l->f, ", \"task_id\": %" PRIu64 "}",
+			(uint64_t)o->task_id);
+	return 0;
+}
+
+/* ,\n  "key": [ one list of records per thread ] */
+static int write_thread_lists(FILE *f, const char *key,
+			      const struct prof_spill *v, uint32_t n,
+			      const struct prof_clock *clk, prof_rec_fn rec)
+{
+	uint32_t t;
+	int ret = 0;
+
+	fprintf(f, ",\n  \"%s\": [", key);
+	for (t = 0; !ret && t < n; t++) {
+		struct prof_list l = { f, clk, 0 };
 
 		fprintf(f, "%s\n    [", t ? "," : "");
-		for (j = 0; j < r->orch[t].len; j++) {
-			int alloc = o[j].kind == PTO_ORCH_PHASE_ALLOC;
-
-			fprintf(f, "%s\n      {\"phase\": \"%s\", "
-				"\"start_time_us\": ", j ? "," : "",
-				alloc ? "orch_alloc" : "orch_submit");
-			json_us(f, prof_us(clk, o[j].start_time));
-			fputs(", \"end_time_us\": ", f);
-			json_us(f, prof_us(clk, o[j].end_time));
-			fprintf(f, ", \"submit_idx\": %" PRIu32, o[j].submit_idx);
-			/* An allocation has no task: -1, as the tools expect. */
-			if (alloc)
-				fputs(", \"task_id\": -1}", f);
-			else
-				fprintf(f, ", \"task_id\": %" PRIu64 "}",
-					(uint64_t)o[j].task_id);
-		}
-		fputs(r->orch[t].len ? "\n    ]" : "]", f);
+		ret = prof_spill_each(&v[t], rec, &l);
+		fputs(l.n ? "\n    ]" : "]", f);
 	}
-	fputs("\n  ]", f);
+	fputs(n ? "\n  ]" : "]", f);
+	return ret;
 }
 
 static void write_core_to_thread(FILE *f, const struct prof_records *r)
@@ -272,54 +270,63 @@ static void write_extras(FILE *f, const struct prof_records *r)
 
 static int export_records(const struct prof_records *r, const char *dir)
 {
-	struct prof_clock clk = prof_clock_of(r);
-	FILE *f = json_open(dir, "l2_swimlane_records.json");
-	int ret;
+	struct prof_clock clk;
+	FILE *f;
+	int ret = prof_clock_of(r, &clk);
 
+	if (ret)
+		return ret;
+	f = json_open(dir, "l2_swimlane_records.json");
 	if (!f)
 		return -errno;
 	fprintf(f, "{\n  \"l2_swimlane_level\": %" PRIu32 ",\n", r->level);
 	ret = write_tasks(f, r, &clk);
-	if (r->level >= 3)
-		write_sched(f, r, &clk);
-	if (r->level >= 4)
-		write_orch(f, r, &clk);
+	if (!ret && r->level >= 3)
+		ret = write_thread_lists(f, "aicpu_scheduler_phases", r->sched,
+				thread_lists(r->sched, r->num_sched_threads),
+				&clk, write_sched_rec);
+	if (!ret && r->level >= 4)
+		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
+				r->orch, thread_lists(r->orch,
+				r->num_orch_threads ? r->num_orch_threads : 1),
+				&clk, write_orch_rec);
 	write_core_to_thread(f, r);
 	write_extras(f, r);
 	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }
 
-static int export_deps(const struct prof_records *r, const char *dir)
+static int write_edge(void *ctx, const void *rec)
 {
 	static const char *const overlap[] = { NULL, "covered", "other" };
+	struct prof_list *l = ctx;
+	const struct pto_dep_edge_record *e = rec;
+	int expl = e->source == PTO_DEP_SRC_EXPLICIT;
+
+	fprintf(l->f, "%s\n    {\"pred\": \"%" PRIu64 "\", \"succ\": \"%"
+		PRIu64 "\", \"source\": \"%s\", \"arg\": %d",
+		l->n++ ? "," : "", (uint64_t)e->pred, (uint64_t)e->succ,
+		expl ? "explicit" : "tensormap", expl ? -1 : (int)e->arg);
+	if (e->overlap < 3 && overlap[e->overlap])
+		fprintf(l->f, ", \"overlap\": \"%s\"", overlap[e->overlap]);
+	fputc('}', l->f);
+	return 0;
+}
+
+static int export_deps(const struct prof_records *r, const char *dir)
+{
 	FILE *f = json_open(dir, "deps.json");
-	uint32_t t, first = 1;
-	size_t j;
+	struct prof_list l = { f, NULL, 0 };
+	uint32_t t;
+	int ret = 0;
 
 	if (!f)
 		return -errno;
 	fputs("{\n  \"edges\": [", f);
-	for (t = 0; t < PTO_MAX_AICPU_THREADS; t++) {
-		const struct pto_dep_edge_record *e = r->edges[t].data;
-
-		for (j = 0; j < r->edges[t].len; j++, first = 0) {
-			fprintf(f, "%s\n    {\"pred\": \"%" PRIu64
-				"\", \"succ\": \"%" PRIu64 "\", \"source\": "
-				"\"%s\", \"arg\": %d", first ? "" : ",",
-				(uint64_t)e[j].pred, (uint64_t)e[j].succ,
-				e[j].source == PTO_DEP_SRC_EXPLICIT ?
-				"explicit" : "tensormap",
-				e[j].source == PTO_DEP_SRC_EXPLICIT ? -1 :
-				(int)e[j].arg);
-			if (e[j].overlap < 3 && overlap[e[j].overlap])
-				fprintf(f, ", \"overlap\": \"%s\"",
-					overlap[e[j].overlap]);
-			fputc('}', f);
-		}
-	}
-	fputs(first ? "]\n}\n" : "\n  ]\n}\n", f);
-	return json_close(f);
+	for (t = 0; !ret && t < PTO_MAX_AICPU_THREADS; t++)
+		ret = prof_spill_each(&r->edges[t], write_edge, &l);
+	fputs(l.n ? "\n  ]\n}\n" : "]\n}\n", f);
+	return json_close(f) ? -EIO : ret;
 }
 
 static int u32_cmp(const void *a, const void *b)
@@ -329,57 +336,88 @@ static int u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Func ids of the task rows, a repeat of a recent one left out. */
+struct prof_funcs {
+	struct prof_spill ids;
+	uint32_t recent[FUNC_CACHE];	/* id + 1; 0: empty */
+};
+
+static int collect_func(void *ctx, const void *rec)
+{
+	struct prof_funcs *fs = ctx;
+	uint32_t id = ((const struct prof_task_row *)rec)->func_id;
+	uint32_t *slot = &fs->recent[id % FUNC_CACHE];
+
+	if (*slot == id + 1 && id != UINT32_MAX)
+		return 0;
+	*slot = id + 1;
+	return prof_spill_append(&fs->ids, &id, 1);
+}
+
+struct prof_names {
+	FILE *f;
+	prof_name_fn func_name;
+	void *ctx;
+	uint32_t last;
+	int any;		/* last is valid */
+	int written;
+};
+
+/* Called with the func ids in order: one entry per distinct named id. */
+static int write_name(void *ctx, const void *rec)
+{
+	struct prof_names *nm = ctx;
+	uint32_t id = *(const uint32_t *)rec;
+	const char *name;
+
+	if (nm->any && id == nm->last)
+		return 0;
+	nm->any = 1;
+	nm->last = id;
+	name = nm->func_name ? nm->func_name(nm->ctx, id) : NULL;
+	if (!name)
+		return 0;
+	fprintf(nm->f, "%s\n    \"%" PRIu32 "\": ", nm->written++ ? "," : "",
+		id);
+	json_string(nm->f, name);
+	return 0;
+}
+
 static int export_names(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx)
 {
+	struct prof_names nm = { NULL, func_name, ctx, 0, 0, 0 };
+	struct prof_funcs fs;
 	const char *name;
-	uint32_t *ids, c, first = 1;
-	size_t n = aicpu_records(r), j;
-	FILE *f;
+	int ret;
 
-	ids = malloc((n ? n : 1) * sizeof(*ids));
-	if (!ids)
-		return -ENOMEM;
-	n = 0;
-	for (c = 0; c < r->num_cores; c++) {
-		const struct pto_aicpu_task_record *t = r->aicpu[c].data;
-
-		for (j = 0; j < r->aicpu[c].len; j++)
-			ids[n++] = t[j].func_id;
+	memset(fs.recent, 0, sizeof(fs.recent));
+	prof_spill_init(&fs.ids, r->tasks.mem, sizeof(uint32_t));
+	ret = prof_spill_each(&r->tasks, collect_func, &fs);
+	nm.f = ret ? NULL : json_open(dir, "name_map.json");
+	if (!ret && !nm.f)
+		ret = -errno;
+	if (ret) {
+		prof_spill_free(&fs.ids);
+		return ret;
 	}
-	qsort(ids, n, sizeof(*ids), u32_cmp);
-	f = json_open(dir, "name_map.json");
-	if (!f) {
-		free(ids);
-		return -errno;
-	}
-	fputs("{\n  \"callable_id_to_name\": {", f);
-	for (j = 0; j < n; j++) {
-		if (j && ids[j] == ids[j - 1])
-			continue;
-		name = func_name ? func_name(ctx, ids[j]) : NULL;
-		if (!name)
-			continue;
-		fprintf(f, "%s\n    \"%" PRIu32 "\": ", first ? "" : ",",
-			ids[j]);
-		json_string(f, name);
-		first = 0;
-	}
-	fputs(first ? "}" : "\n  }", f);
+	fputs("{\n  \"callable_id_to_name\": {", nm.f);
+	ret = prof_sort_stream(&fs.ids, NULL, u32_cmp, write_name, &nm);
+	prof_spill_free(&fs.ids);
+	fputs(nm.written ? "\n  }" : "}", nm.f);
 	name = func_name ? func_name(ctx, PROF_NAME_ORCHESTRATOR) : NULL;
 	if (name) {
-		fputs(",\n  \"orchestrator_name\": ", f);
-		json_string(f, name);
+		fputs(",\n  \"orchestrator_name\": ", nm.f);
+		json_string(nm.f, name);
 	}
-	fputs("\n}\n", f);
-	free(ids);
-	return json_close(f);
+	fputs("\n}\n", nm.f);
+	return json_close(nm.f) ? -EIO : ret;
 }
 
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx)
 {
-	int ret = json_mkdirs(dir);
+	int ret = r->err ? r->err : json_mkdirs(dir);
 
 	if (!ret)
 		ret = export_records(r, dir);

@@ -10,8 +10,9 @@
  *                count reset to 0. Work per tick is proportional to the
  *                entries and buffers it moved; an idle tick sleeps on a
  *                condition variable with a short timeout.
- *   poll thread  copies a buffer's records into struct prof_records and
- *                gives the buffer back to mgmt.
+ *   poll thread  appends a buffer's records to struct prof_records (spill
+ *                storage and the streaming join: bounded memory whatever
+ *                the number of tasks) and gives the buffer back to mgmt.
  *
  * At stop: final drain, leftover check, per-pool books, join, then one
  * reconcile line per enabled kind.
@@ -66,7 +67,8 @@ struct pto_prof_host {
 	int no_more;
 	int poll_err;
 
-	struct prof_records rec;	/* poll thread only until joined */
+	/* Poll thread only while running (its mem books included). */
+	struct prof_records rec;
 };
 
 static int fifo_init(struct prof_fifo *f, size_t cap)
@@ -324,6 +326,7 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 	}
 	h->base = base;
 	h->h = base;
+	prof_records_init(&h->rec, h->h);
 	h->nqueues = h->h->num_aicpu_threads;
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		const struct pto_prof_kind_layout *kl = &h->l.kind[k];
@@ -338,7 +341,8 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 	}
 	if (fifo_init(&h->copyq, total) || fifo_init(&h->doneq, total))
 		goto nomem;
-	prof_records_init(&h->rec, h->h);
+	/* The collector's own books: held flags and both queues. */
+	prof_mem_charge(&h->rec.mem, total * (1 + 2 * sizeof(struct prof_item)));
 	for (k = 0; k < h->nqueues; k++)
 		h->ready_head[k] = PROF_LOAD(&h->h->ready[k].head);
 
@@ -425,7 +429,7 @@ static int host_books(struct pto_prof_host *h, __u32 kind)
 	for (i = 0; i < kl->buf_pools; i++) {
 		struct pto_pool_counters *c =
 			&prof_pool(h->base, &h->l, kind, i)->counters;
-		struct prof_vec *v = prof_kind_vec(&h->rec, kind, i);
+		__u64 added = h->rec.pool_added[kind][i];
 		__u64 total = PROF_LOAD(&c->total);
 		__u64 dropped = PROF_LOAD(&c->dropped);
 		__u64 mismatch = PROF_LOAD(&c->mismatch);
@@ -433,11 +437,12 @@ static int host_books(struct pto_prof_host *h, __u32 kind)
 		b->total += total;
 		b->dropped += dropped;
 		b->mismatch += mismatch;
-		if (v && v->len + dropped + mismatch != total) {
+		if (added + dropped + mismatch != total) {
 			fprintf(stderr, "pto prof: %s pool %u: books do not "
-				"balance: collected=%zu dropped=%llu "
+				"balance: collected=%llu dropped=%llu "
 				"mismatch=%llu total=%llu\n",
-				prof_kind_name(kind), i, v->len,
+				prof_kind_name(kind), i,
+				(unsigned long long)added,
 				(unsigned long long)dropped,
 				(unsigned long long)mismatch,
 				(unsigned long long)total);

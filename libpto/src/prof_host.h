@@ -38,7 +38,11 @@ int prof_host_stop(struct pto_prof_host *h, int quiet);
 int prof_host_export(struct pto_prof_host *h, const char *dir,
 		     prof_name_fn func_name, void *ctx);
 
-/* The collected records and books once stopped (NULL while running). */
+/*
+ * The collected records and books once stopped (NULL while running).
+ * Its mem.peak is the most memory the collector held for records, its
+ * queues included, export buffers too once exported.
+ */
 const struct prof_records *prof_host_records(const struct pto_prof_host *h);
 
 void prof_host_free(struct pto_prof_host *h);

@@ -1,11 +1,41 @@
 // SPDX-License-Identifier: MIT
-/* Collected record sets and the AICPU/AICore join. */
+/*
+ * Collected record sets and the streaming AICPU/AICore join (see
+ * prof_records.h for the scheme).
+ *
+ * The join table chains entries from a bucket array; entries of equal
+ * (core, token) stay in arrival order, so duplicated tokens pair first
+ * come, first served. It grows (entries and buckets doubling) only while
+ * more records wait at once than ever before; it never shrinks.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "prof_kind.h"
 #include "prof_records.h"
+
+#define JOIN_MIN	64	/* first entries / buckets allocated */
+
+enum { WAIT_FREE, WAIT_CPU, WAIT_CORE };
+
+/* A task record waiting for its partner. */
+struct prof_wait {
+	uint32_t next;		/* chain or free list: index + 1, 0 ends */
+	uint32_t side;		/* WAIT_* */
+	struct prof_task_row row;
+};
+
+struct prof_join {
+	struct prof_wait *w;
+	uint32_t cap;		/* entries allocated */
+	uint32_t used;		/* entries ever handed out (high water) */
+	uint32_t free;		/* free list head: index + 1 */
+	uint32_t *bucket;	/* chain heads: index + 1 */
+	uint32_t nbuckets;	/* power of two */
+	uint32_t live;
+	uint64_t cpu_seq[PTO_MAX_CORES];
+};
 
 void prof_records_read_header(struct prof_records *r,
 			      const struct pto_prof_header *h)
@@ -33,152 +63,270 @@ void prof_records_read_header(struct prof_records *r,
 	}
 }
 
+static struct prof_spill *kind_spill(struct prof_records *r, uint32_t kind,
+				     uint32_t pool)
+{
+	const struct prof_kind_desc *d = prof_kind_desc(kind);
+
+	if (!d || d->joined || pool >= d->pools)
+		return NULL;
+	return (struct prof_spill *)((char *)r + d->spill_off) + pool;
+}
+
+const struct prof_spill *prof_records_spill(const struct prof_records *r,
+					    uint32_t kind, uint32_t pool)
+{
+	return kind_spill((struct prof_records *)r, kind, pool);
+}
+
 void prof_records_init(struct prof_records *r,
 		       const struct pto_prof_header *h)
 {
 	__u32 k, i;
 
 	memset(r, 0, sizeof(*r));
-	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		const struct prof_kind_desc *d = prof_kind_desc(k);
-
-		for (i = 0; i < d->vec_count; i++)
-			prof_kind_vec(r, k, i)->elem = d->record_size;
-	}
+	prof_spill_init(&r->tasks, &r->mem, sizeof(struct prof_task_row));
+	prof_spill_init(&r->lone_core, &r->mem, sizeof(struct prof_task_row));
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		for (i = 0; kind_spill(r, k, i); i++)
+			prof_spill_init(kind_spill(r, k, i), &r->mem,
+					prof_kind_desc(k)->record_size);
 	prof_records_read_header(r, h);
+}
+
+static void join_free(struct prof_records *r)
+{
+	struct prof_join *j = r->join;
+
+	if (!j)
+		return;
+	prof_mem_free(&r->mem, j->w, j->cap * sizeof(*j->w));
+	prof_mem_free(&r->mem, j->bucket, j->nbuckets * sizeof(*j->bucket));
+	prof_mem_free(&r->mem, j, sizeof(*j));
+	r->join = NULL;
 }
 
 void prof_records_free(struct prof_records *r)
 {
 	__u32 k, i;
 
+	join_free(r);
+	prof_spill_free(&r->tasks);
+	prof_spill_free(&r->lone_core);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
-		for (i = 0; i < prof_kind_desc(k)->vec_count; i++) {
-			struct prof_vec *v = prof_kind_vec(r, k, i);
-
-			free(v->data);
-			v->data = NULL;
-			v->len = v->cap = 0;
-		}
+		for (i = 0; kind_spill(r, k, i); i++)
+			prof_spill_free(kind_spill(r, k, i));
 }
+
+/* ---- join table ------------------------------------------------------- */
+
+static uint32_t join_hash(const struct prof_join *j, uint32_t core,
+			  uint32_t token)
+{
+	uint32_t x = token * 0x9e3779b1u ^ core * 0x85ebca6bu;
+
+	return (x ^ x >> 15) & (j->nbuckets - 1);
+}
+
+/* Appends entry i at the tail of its chain (keeps arrival order). */
+static void join_link(struct prof_join *j, uint32_t i)
+{
+	uint32_t *link = &j->bucket[join_hash(j, j->w[i].row.core,
+					      j->w[i].row.reg_token)];
+
+	while (*link)
+		link = &j->w[*link - 1].next;
+	j->w[i].next = 0;
+	*link = i + 1;
+}
+
+/* Doubles the buckets, relinking each chain in order. */
+static int join_grow_buckets(struct prof_records *r)
+{
+	struct prof_join *j = r->join;
+	uint32_t *old = j->bucket, oldn = j->nbuckets, k, i, next;
+	uint32_t *b = prof_mem_alloc(&r->mem, 2 * oldn * sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	memset(b, 0, 2 * oldn * sizeof(*b));
+	j->bucket = b;
+	j->nbuckets = 2 * oldn;
+	for (k = 0; k < oldn; k++)
+		for (i = old[k]; i; i = next) {
+			next = j->w[i - 1].next;
+			join_link(j, i - 1);
+		}
+	prof_mem_free(&r->mem, old, oldn * sizeof(*old));
+	return 0;
+}
+
+static int join_alloc(struct prof_records *r)
+{
+	struct prof_join *j = prof_mem_alloc(&r->mem, sizeof(*j));
+
+	if (!j)
+		return -ENOMEM;
+	memset(j, 0, sizeof(*j));
+	j->w = prof_mem_alloc(&r->mem, JOIN_MIN * sizeof(*j->w));
+	j->bucket = prof_mem_alloc(&r->mem, JOIN_MIN * sizeof(*j->bucket));
+	r->join = j;
+	if (!j->w || !j->bucket) {
+		join_free(r);
+		return -ENOMEM;
+	}
+	j->cap = j->nbuckets = JOIN_MIN;
+	memset(j->bucket, 0, JOIN_MIN * sizeof(*j->bucket));
+	return 0;
+}
+
+/* Makes row wait as side; 0 or -ENOMEM. */
+static int join_wait(struct prof_records *r, uint32_t side,
+		     const struct prof_task_row *row)
+{
+	struct prof_join *j = r->join;
+	uint32_t i;
+
+	if (j->live >= j->nbuckets && join_grow_buckets(r))
+		return -ENOMEM;
+	if (j->free) {
+		i = j->free - 1;
+		j->free = j->w[i].next;
+	} else {
+		if (j->used == j->cap) {
+			struct prof_wait *w = prof_mem_realloc(&r->mem, j->w,
+				j->cap * sizeof(*w), 2 * j->cap * sizeof(*w));
+
+			if (!w)
+				return -ENOMEM;
+			j->w = w;
+			j->cap *= 2;
+		}
+		i = j->used++;
+	}
+	j->w[i].side = side;
+	j->w[i].row = *row;
+	join_link(j, i);
+	j->live++;
+	return 0;
+}
+
+/*
+ * Takes the oldest record of side waiting with row's core and token
+ * into *out; 1 when there was one, else 0.
+ */
+static int join_take(struct prof_join *j, uint32_t side,
+		     const struct prof_task_row *row,
+		     struct prof_task_row *out)
+{
+	uint32_t *link = &j->bucket[join_hash(j, row->core, row->reg_token)];
+	struct prof_wait *w;
+	uint32_t i;
+
+	for (; *link; link = &w->next) {
+		i = *link;
+		w = &j->w[i - 1];
+		if (w->side != side || w->row.core != row->core ||
+		    w->row.reg_token != row->reg_token)
+			continue;
+		*out = w->row;
+		*link = w->next;
+		w->side = WAIT_FREE;
+		w->next = j->free;
+		j->free = i;
+		j->live--;
+		return 1;
+	}
+	return 0;
+}
+
+/* One task record of either side on core: pair it or make it wait. */
+static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
+		    const void *rec)
+{
+	struct prof_task_row row = { .core = core }, other, *cpu, *aic;
+	int is_cpu = kind == PTO_BUF_AICPU_TASK;
+
+	if (is_cpu) {
+		const struct pto_aicpu_task_record *a = rec;
+
+		row.dispatch_time = a->dispatch_time;
+		row.finish_time = a->finish_time;
+		row.task_id = a->task_id;
+		row.seq = r->join->cpu_seq[core]++;
+		row.func_id = a->func_id;
+		row.core_type = a->core_type;
+		row.reg_token = a->reg_token;
+	} else {
+		const struct pto_aicore_task_record *c = rec;
+
+		row.start_time = c->start_time;
+		row.end_time = c->end_time;
+		row.reg_token = c->reg_token;
+	}
+	if (!join_take(r->join, is_cpu ? WAIT_CORE : WAIT_CPU, &row, &other))
+		return join_wait(r, is_cpu ? WAIT_CPU : WAIT_CORE, &row);
+	cpu = is_cpu ? &row : &other;
+	aic = is_cpu ? &other : &row;
+	cpu->start_time = aic->start_time;
+	cpu->end_time = aic->end_time;
+	return prof_spill_append(&r->tasks, cpu, 1);
+}
+
+/* ---- API --------------------------------------------------------------- */
 
 int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 		     const void *records, uint32_t count)
 {
-	struct prof_vec *v = prof_kind_vec(r, kind, pool);
+	const struct prof_kind_desc *d = prof_kind_desc(kind);
+	const char *p = records;
+	uint32_t i;
+	int err;
 
-	if (!v)
+	if (!d || pool >= d->pools || r->joined)
 		return -EINVAL;
-	if (v->len + count > v->cap) {
-		size_t cap = v->cap ? v->cap : 256;
-		void *d;
-
-		while (cap < v->len + count)
-			cap *= 2;
-		d = realloc(v->data, cap * v->elem);
-		if (!d)
-			return -ENOMEM;
-		v->data = d;
-		v->cap = cap;
+	if (!d->joined) {
+		err = prof_spill_append(kind_spill(r, kind, pool), records,
+					count);
+		if (err)
+			return err;
+		r->pool_added[kind][pool] += count;
+		r->books[kind].collected += count;
+		return 0;
 	}
-	memcpy((char *)v->data + v->len * v->elem, records,
-	       (size_t)count * v->elem);
-	v->len += count;
-	r->books[kind].collected += count;
-	return 0;
-}
-
-/* AICore record index by token, for bsearch. */
-struct prof_tok {
-	uint32_t token;
-	uint32_t idx;
-};
-
-static int prof_tok_cmp(const void *a, const void *b)
-{
-	const struct prof_tok *x = a, *y = b;
-
-	if (x->token != y->token)
-		return x->token < y->token ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Joins one core; returns -ENOMEM or the unpartnered counts. */
-static int prof_join_core(struct prof_records *r, uint32_t core,
-			  uint64_t *lone_cpu, uint64_t *lone_core)
-{
-	struct prof_vec *cv = &r->aicpu[core], *av = &r->aicore[core];
-	struct pto_aicpu_task_record *cr = cv->data;
-	const struct pto_aicore_task_record *ar = av->data;
-	struct prof_tok *toks, key, *hit;
-	unsigned char *used;
-	size_t i;
-
-	toks = malloc((av->len + 1) * sizeof(*toks));
-	used = calloc(av->len + 1, 1);
-	if (!toks || !used) {
-		free(toks);
-		free(used);
+	if (!r->join && count && join_alloc(r))
 		return -ENOMEM;
+	for (i = 0; i < count; i++, p += d->record_size) {
+		err = join_add(r, kind, pool, p);
+		if (err)
+			return err;
+		r->pool_added[kind][pool]++;
+		r->books[kind].collected++;
 	}
-	for (i = 0; i < av->len; i++)
-		toks[i] = (struct prof_tok){ ar[i].reg_token, (uint32_t)i };
-	qsort(toks, av->len, sizeof(*toks), prof_tok_cmp);
-	for (i = 0; i < cv->len; i++) {
-		size_t lo = 0, hi = av->len;
-
-		key.token = cr[i].reg_token;
-		/* First AICore record with this token not yet joined. */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (toks[mid].token < key.token)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		while (lo < av->len && toks[lo].token == key.token &&
-		       used[toks[lo].idx])
-			lo++;
-		hit = lo < av->len && toks[lo].token == key.token ?
-		      &toks[lo] : NULL;
-		if (!hit) {
-			cr[i].start_time = cr[i].end_time = 0;
-			cr[i].duration = 0;
-			(*lone_cpu)++;
-			continue;
-		}
-		used[hit->idx] = 1;
-		cr[i].start_time = ar[hit->idx].start_time;
-		cr[i].end_time = ar[hit->idx].end_time;
-		cr[i].duration = cr[i].end_time > cr[i].start_time ?
-				 cr[i].end_time - cr[i].start_time : 0;
-	}
-	for (i = 0; i < av->len; i++)
-		*lone_core += !used[i];
-	free(toks);
-	free(used);
 	return 0;
 }
 
 void prof_records_join(struct prof_records *r)
 {
-	uint64_t lone_cpu = 0, lone_core = 0;
-	uint32_t c;
+	struct prof_join *j = r->join;
+	uint64_t lone[2] = { 0, 0 };
+	uint32_t i;
 
-	for (c = 0; c < r->num_cores && c < PTO_MAX_CORES; c++) {
-		uint64_t a = 0, b = 0;
+	r->joined = 1;
+	for (i = 0; j && i < j->used; i++) {
+		struct prof_wait *w = &j->w[i];
+		int cpu = w->side == WAIT_CPU;
 
-		if (prof_join_core(r, c, &a, &b)) {
-			/* Unjoined: every record of the core is unusable. */
-			a = r->aicpu[c].len;
-			b = r->aicore[c].len;
-		}
-		lone_cpu += a;
-		lone_core += b;
+		if (w->side == WAIT_FREE)
+			continue;
+		if (!r->err)
+			r->err = prof_spill_append(cpu ? &r->tasks :
+						   &r->lone_core, &w->row, 1);
+		lone[!cpu]++;
 	}
-	r->books[PTO_BUF_AICPU_TASK].collected -= lone_cpu;
-	r->books[PTO_BUF_AICPU_TASK].mismatch += lone_cpu;
-	r->books[PTO_BUF_AICORE_TASK].collected -= lone_core;
-	r->books[PTO_BUF_AICORE_TASK].mismatch += lone_core;
+	join_free(r);
+	r->books[PTO_BUF_AICPU_TASK].collected -= lone[0];
+	r->books[PTO_BUF_AICPU_TASK].mismatch += lone[0];
+	r->books[PTO_BUF_AICORE_TASK].collected -= lone[1];
+	r->books[PTO_BUF_AICORE_TASK].mismatch += lone[1];
 }

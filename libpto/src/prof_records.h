@@ -3,6 +3,26 @@
  * Collected profiling records on the host, their AICPU/AICore join, and
  * the JSON export. Used by the live host collector (prof_host) and by
  * ptodump snapshot, so both write the same files.
+ *
+ * Memory stays bounded whatever the number of records: every kind is
+ * appended to spill storage (prof_spill.h: one in-memory chunk each,
+ * the rest in unlinked temporary files), and the join runs as records
+ * arrive. Per core, a record of either side waits in a hash table keyed
+ * by (core, reg_token) until its partner arrives; the pair becomes one
+ * task row in the tasks spill at once. So the table holds only records
+ * whose partner is still in a device buffer (bounded by the pools'
+ * capacity, not by the number of tasks) or was lost: in a lossy run each
+ * record whose partner was dropped waits (one small entry) until the end,
+ * where it is a counted mismatch. prof_records_join ends the run: what
+ * still waits is a mismatch; unpartnered AICPU records become task rows
+ * without times (start_time 0), unpartnered AICore records go to the
+ * lone_core spill.
+ *
+ * The export reads the spills back: tasks sorted by task id in bounded
+ * memory (prof_sort.h), so its files are what they were when everything
+ * was kept in memory. Spill files live in $TMPDIR (else /tmp) and vanish
+ * with the process. A struct prof_records points into itself: initialise
+ * it in place and never copy it.
  */
 #ifndef PTO_PROF_RECORDS_H
 #define PTO_PROF_RECORDS_H
@@ -10,15 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prof_spill.h"
 #include "pto_prof.h"
-
-/* A growable array of fixed-size records. */
-struct prof_vec {
-	void *data;
-	size_t len;		/* records */
-	size_t cap;		/* records */
-	size_t elem;		/* bytes per record */
-};
 
 /* Per buffer kind: collected + dropped + mismatch == total. */
 struct prof_books {
@@ -27,6 +40,26 @@ struct prof_books {
 	uint64_t dropped;
 	uint64_t mismatch;
 };
+
+/*
+ * An AICPU task record with its AICore times (start/end 0 when it has
+ * no partner), or, in lone_core, an AICore record without a partner
+ * (start, end and reg_token set, the rest 0).
+ */
+struct prof_task_row {
+	uint64_t start_time;
+	uint64_t end_time;
+	uint64_t dispatch_time;
+	uint64_t finish_time;
+	uint64_t task_id;
+	uint64_t seq;		/* arrival index among the core's AICPU records */
+	uint32_t func_id;
+	uint32_t core_type;
+	uint32_t reg_token;
+	uint32_t core;
+};
+
+struct prof_join;	/* the waiting records, prof_records.c */
 
 struct prof_records {
 	uint64_t dfx_flags;
@@ -37,15 +70,25 @@ struct prof_records {
 	uint32_t num_orch_threads;	/* header num_orch_phase_threads */
 	uint32_t num_phase_cores;
 	uint32_t core_to_thread[PTO_MAX_CORES];
-	struct prof_vec aicpu[PTO_MAX_CORES];	/* pto_aicpu_task_record */
-	struct prof_vec aicore[PTO_MAX_CORES];	/* pto_aicore_task_record */
-	struct prof_vec sched[PTO_MAX_AICPU_THREADS];
-	struct prof_vec orch[PTO_MAX_AICPU_THREADS];
-	struct prof_vec edges[PTO_MAX_AICPU_THREADS];
 	struct prof_books books[PTO_BUF_KIND_COUNT];
+	/* Records added per pool (before the join moves any to mismatch). */
+	uint64_t pool_added[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
+	/* Host memory taken for the records (and the collector's queues). */
+	struct prof_mem mem;
+	struct prof_spill tasks;	/* struct prof_task_row */
+	struct prof_spill lone_core;	/* struct prof_task_row */
+	struct prof_spill sched[PTO_MAX_AICPU_THREADS];
+	struct prof_spill orch[PTO_MAX_AICPU_THREADS];
+	struct prof_spill edges[PTO_MAX_AICPU_THREADS];
+	struct prof_join *join;		/* NULL until the first task record */
+	int joined;
+	int err;	/* keeping the join's leftovers failed: export fails */
 };
 
-/* Empty record sets sized for a region with header h (validated). */
+/*
+ * Empty record sets sized for a region with header h (validated).
+ * Allocates nothing; prof_records_free releases what adding took.
+ */
 void prof_records_init(struct prof_records *r,
 		       const struct pto_prof_header *h);
 void prof_records_free(struct prof_records *r);
@@ -60,28 +103,33 @@ void prof_records_read_header(struct prof_records *r,
 
 /*
  * Appends the count records of a buffer of kind for pool (validated by
- * the caller against the layout; count <= capacity). -ENOMEM.
+ * the caller against the layout; count <= capacity), joining task
+ * records on the way. -EINVAL (bad kind/pool, or already joined),
+ * -ENOMEM, or an I/O errno of the spill.
  */
 int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 		     const void *records, uint32_t count);
 
 /*
- * Fills start/end/duration of every AICPU task record from the AICore
- * record with the same token on the same core; a record on either side
- * without a partner is counted in books[kind].mismatch (and moved out of
- * collected). Call once per record set, after every record was added.
+ * Ends the join: every AICPU or AICore record still without a partner
+ * is counted in books[kind].mismatch (and moved out of collected). Call
+ * once per record set, after every record was added.
  */
 void prof_records_join(struct prof_records *r);
 
 /*
  * Writes dir/l2_swimlane_records.json, dir/deps.json, dir/name_map.json,
  * creating dir. func_name may be NULL. Streams; never builds a whole file
- * in memory.
+ * or record set in memory. Call after prof_records_join.
  */
 typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
 /* func_name(ctx, PROF_NAME_ORCHESTRATOR): the orchestrator's name. */
 #define PROF_NAME_ORCHESTRATOR	UINT32_MAX
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx);
+
+/* The spill of kind's pool (sched, orch, edges), NULL for other kinds. */
+const struct prof_spill *prof_records_spill(const struct prof_records *r,
+					    uint32_t kind, uint32_t pool);
 
 #endif /* PTO_PROF_RECORDS_H */

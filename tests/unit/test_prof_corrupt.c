@@ -90,7 +90,8 @@ static void expect_rejected(struct fixture *f, const char *why)
 	stderr_capture_end(&cap, msg, sizeof(msg));
 	assert_int_equal(ret, -EIO);
 	assert_non_null(strstr(msg, why));
-	assert_int_equal(prof_host_records(f->h)->edges[1].len, 1);
+	assert_int_equal(prof_spill_count(prof_records_spill(
+		prof_host_records(f->h), PTO_BUF_DEP_EDGE, 1)), 1);
 	prof_host_free(f->h);
 }
 

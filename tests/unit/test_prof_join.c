@@ -43,6 +43,7 @@ static void test_join_partners_and_orphans(void **state)
 {
 	const struct pto_aicpu_task_record *c0, *c1;
 	struct prof_records r;
+	struct prof_loaded m;
 	struct prof_sim s;
 
 	(void)state;
@@ -60,8 +61,9 @@ static void test_join_partners_and_orphans(void **state)
 	r.books[PTO_BUF_AICORE_TASK].total = 4;
 
 	prof_records_join(&r);
-	c0 = r.aicpu[0].data;
-	c1 = r.aicpu[1].data;
+	prof_load(&m, &r);
+	c0 = m.aicpu[0].data;
+	c1 = m.aicpu[1].data;
 	assert_int_equal(c0[0].start_time, 20);
 	assert_int_equal(c0[0].duration, 8);
 	assert_int_equal(c0[1].end_time, 15);
@@ -72,7 +74,8 @@ static void test_join_partners_and_orphans(void **state)
 	assert_int_equal(r.books[PTO_BUF_AICPU_TASK].mismatch, 1);
 	assert_int_equal(r.books[PTO_BUF_AICORE_TASK].collected, 3);
 	assert_int_equal(r.books[PTO_BUF_AICORE_TASK].mismatch, 1);
-	prof_sim_check_books(&r);
+	prof_sim_check_books(r.books);
+	prof_load_free(&m);
 	prof_records_free(&r);
 	prof_sim_destroy(&s);
 }

@@ -80,7 +80,8 @@ static void test_unflushed_aicore_buffer(void **state)
 
 static void test_flushed_writers_leave_nothing(void **state)
 {
-	const struct prof_records *r;
+	const struct prof_loaded *r;
+	struct prof_loaded m;
 	struct pto_prof_host *h;
 	struct prof_sim s;
 	struct fw_prof_core st;
@@ -100,7 +101,8 @@ static void test_flushed_writers_leave_nothing(void **state)
 	prof_dev_thread_flush(s.dev, 0);
 	prof_dev_thread_flush(s.dev, 1);
 	assert_int_equal(prof_host_stop(h, 1), 0);
-	r = prof_host_records(h);
+	prof_load(&m, prof_host_records(h));
+	r = &m;
 	assert_int_equal(r->aicpu[2].len, 1);
 	assert_int_equal(r->aicore[2].len, 1);
 	assert_int_equal(((struct pto_aicpu_task_record *)
@@ -108,6 +110,7 @@ static void test_flushed_writers_leave_nothing(void **state)
 	assert_int_equal(r->sched[1].len, 1);
 	assert_int_equal(r->orch[0].len, 1);
 	assert_int_equal(r->edges[1].len, 1);
+	prof_load_free(&m);
 	prof_host_free(h);
 	prof_sim_destroy(&s);
 }

@@ -32,13 +32,13 @@ static uint64_t held(const struct prof_vec *v, unsigned int n)
 }
 
 static void check_counted(const struct prof_sim *s,
-			  const struct prof_records *r)
+			  const struct prof_loaded *r)
 {
 	uint64_t tasks = (uint64_t)s->cfg.cores * s->cfg.tasks_per_core;
 	const struct prof_books *a = &r->books[PTO_BUF_AICPU_TASK];
 	const struct prof_books *c = &r->books[PTO_BUF_AICORE_TASK];
 
-	prof_sim_check_books(r);
+	prof_sim_check_books(r->books);
 	prof_sim_check_tokens(s, r, 0);
 	assert_int_equal(a->total, tasks);
 	assert_int_equal(c->total, tasks);
@@ -49,7 +49,8 @@ static void check_counted(const struct prof_sim *s,
 
 static void test_host_starts_after_run(void **state)
 {
-	const struct prof_records *r;
+	const struct prof_loaded *r;
+	struct prof_loaded m;
 	struct pto_prof_host *h;
 	struct prof_sim s;
 	unsigned int k;
@@ -59,7 +60,8 @@ static void test_host_starts_after_run(void **state)
 	prof_sim_run(&s);
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
 	assert_int_equal(prof_host_stop(h, 1), 0);
-	r = prof_host_records(h);
+	prof_load(&m, prof_host_records(h));
+	r = &m;
 	check_counted(&s, r);
 	/* 2 buffers of 8 cannot hold 200 tasks per core: drops happened. */
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
@@ -69,12 +71,14 @@ static void test_host_starts_after_run(void **state)
 		assert_true(r->aicpu[k].len <= 16);
 		assert_true(r->aicore[k].len <= 16);
 	}
+	prof_load_free(&m);
 	prof_host_free(h);
 	prof_sim_destroy(&s);
 }
 
 static void test_live_host_no_backpressure(void **state)
 {
+	struct prof_loaded m;
 	struct pto_prof_host *h;
 	struct prof_sim s;
 
@@ -83,7 +87,9 @@ static void test_live_host_no_backpressure(void **state)
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
 	prof_sim_run(&s);
 	assert_int_equal(prof_host_stop(h, 1), 0);
-	check_counted(&s, prof_host_records(h));
+	prof_load(&m, prof_host_records(h));
+	check_counted(&s, &m);
+	prof_load_free(&m);
 	prof_host_free(h);
 	prof_sim_destroy(&s);
 }

@@ -17,7 +17,8 @@
 
 static void run_exact(const struct prof_sim_cfg *cfg)
 {
-	const struct prof_records *r;
+	const struct prof_loaded *r;
+	struct prof_loaded m;
 	struct pto_prof_host *h;
 	struct prof_sim s;
 	unsigned int t;
@@ -27,8 +28,9 @@ static void run_exact(const struct prof_sim_cfg *cfg)
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
 	prof_sim_run(&s);
 	assert_int_equal(prof_host_stop(h, 1), 0);
-	r = prof_host_records(h);
-	assert_non_null(r);
+	assert_non_null(prof_host_records(h));
+	prof_load(&m, prof_host_records(h));
+	r = &m;
 
 	tasks = (uint64_t)cfg->cores * cfg->tasks_per_core;
 	for (t = 0; t < PTO_MAX_AICPU_THREADS; t++) {
@@ -53,6 +55,7 @@ static void run_exact(const struct prof_sim_cfg *cfg)
 	for (t = 0; t < cfg->cores; t++)
 		assert_int_equal(r->core_to_thread[t], t % (cfg->threads - 1));
 	assert_int_equal(r->num_sched_threads, cfg->threads - 1);
+	prof_load_free(&m);
 	prof_host_free(h);
 	prof_sim_destroy(&s);
 }

@@ -26,6 +26,22 @@ struct sim_core {
 	uint32_t done;			/* tokens retired (scheduler) */
 };
 
+static const unsigned int sim_default_records[PTO_BUF_KIND_COUNT] = {
+	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
+	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
+	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
+	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
+	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
+};
+
+static const unsigned int sim_default_buffers[PTO_BUF_KIND_COUNT] = {
+	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK,
+	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
+	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
+	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK,
+	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE,
+};
+
 struct sim_thread {
 	struct prof_sim *s;
 	struct sim_core *cores;
@@ -45,8 +61,10 @@ int prof_sim_init(struct prof_sim *s, const struct prof_sim_cfg *cfg)
 	if (ret)
 		return ret;
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		s->params.records_per_buffer[k] = cfg->records;
-		s->params.buffers_per_pool[k] = cfg->buffers;
+		s->params.records_per_buffer[k] = cfg->default_pools ?
+			sim_default_records[k] : cfg->records;
+		s->params.buffers_per_pool[k] = cfg->default_pools ?
+			sim_default_buffers[k] : cfg->buffers;
 	}
 	ret = pto_prof_layout_compute(&s->params, &s->layout);
 	if (ret)
@@ -97,7 +115,7 @@ static int sim_pool_ready(struct prof_sim *s, __u32 kind, __u32 index)
 		return 0;
 	off = PROF_LOAD(&pool->head.buf_off);
 	return off && PROF_LOAD(&prof_buf(s->region, off)->count) + 1 <
-		      s->cfg.records;
+		      s->layout.kind[kind].records_per_buffer;
 }
 
 static void sim_wait_pool(struct prof_sim *s, __u32 kind, __u32 index)
@@ -127,7 +145,7 @@ static void *sim_aicore_main(void *arg)
 		}
 		token++;
 		/* A kernel of varying length: lets FINs interleave. */
-		for (k = 0; k < token % 3; k++)
+		for (k = 0; !s->cfg.even_kernels && k < token % 3; k++)
 			sched_yield();
 		start = PROF_SIM_START(c->index, token);
 		fw_prof_record(&st, token, start, start + 5);
@@ -285,7 +303,7 @@ void prof_sim_run(struct prof_sim *s)
 }
 
 void prof_sim_check_tokens(const struct prof_sim *s,
-			   const struct prof_records *r, int exact)
+			   const struct prof_loaded *r, int exact)
 {
 	unsigned int n = s->cfg.tasks_per_core, c;
 	unsigned char *seen = calloc(n + 1, 1);
@@ -327,12 +345,12 @@ void prof_sim_check_tokens(const struct prof_sim *s,
 	free(seen);
 }
 
-void prof_sim_check_books(const struct prof_records *r)
+void prof_sim_check_books(const struct prof_books *books)
 {
 	unsigned int k;
 
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		const struct prof_books *b = &r->books[k];
+		const struct prof_books *b = &books[k];
 
 		assert_int_equal(b->collected + b->dropped + b->mismatch,
 				 b->total);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "prof_dev.h"
-#include "prof_records.h"
+#include "prof_load.h"
 #include "pto_layout.h"
 
 struct prof_sim_cfg {
@@ -24,9 +24,11 @@ struct prof_sim_cfg {
 	unsigned int level;		/* 1..4 */
 	unsigned int records;		/* per buffer, every kind */
 	unsigned int buffers;		/* per pool, every kind */
+	int default_pools;		/* libpto's defaults instead of those */
 	unsigned int orch_records;	/* written by the orchestrator */
 	unsigned int orch_edges;	/* written by the orchestrator */
 	int backpressure;		/* wait for buffers instead of dropping */
+	int even_kernels;		/* no varying kernel lengths: cheaper */
 };
 
 struct prof_sim {
@@ -61,9 +63,9 @@ void prof_sim_destroy(struct prof_sim *s);
  * every token present once on both sides.
  */
 void prof_sim_check_tokens(const struct prof_sim *s,
-			   const struct prof_records *r, int exact);
+			   const struct prof_loaded *r, int exact);
 
 /* cmocka check: collected + dropped + mismatch == total for every kind. */
-void prof_sim_check_books(const struct prof_records *r);
+void prof_sim_check_books(const struct prof_books *books);
 
 #endif /* PTO_TEST_PROF_SIM_H */
