@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device backends behind one small ops table. A backend owns device
+ * memory: buffer objects, the profiling region (laid out with the one
+ * layout function, pto_prof_layout_compute) and the handshake region.
+ * The sim backend uses shared anonymous mappings in this process; a drm
+ * backend does the same through pto.ko ioctls and mmap.
+ */
+#ifndef PTO_DEV_OPS_H
+#define PTO_DEV_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pto.h"
+#include "pto_layout.h"
+
+struct dev_bo {
+	void *map;		/* CPU mapping */
+	size_t size;
+	uint64_t dev_addr;	/* what kernels receive as an address */
+	uint32_t handle;	/* backend handle, 0 for sim */
+};
+
+/* A mapped region (profiling or handshake). */
+struct dev_region {
+	void *base;
+	size_t size;
+	uint32_t id;		/* backend region id, never 0 */
+};
+
+struct dev_info {
+	unsigned int blocks;
+	unsigned int aicpu_threads;
+};
+
+struct dev_ops {
+	const char *name;
+	int (*open)(const struct pto_device_opts *opts, void **priv,
+		    struct dev_info *info);
+	void (*close)(void *priv);
+	int (*bo_alloc)(void *priv, size_t size, struct dev_bo *bo);
+	void (*bo_free)(void *priv, struct dev_bo *bo);
+	/* Lays out and initialises a zeroed profiling region. */
+	int (*prof_create)(void *priv, const struct pto_prof_params *params,
+			   struct pto_prof_layout *layout,
+			   struct dev_region *r);
+	/* A handshake region for num_cores, heads published from layout. */
+	int (*hs_create)(void *priv, unsigned int num_cores,
+			 const struct pto_prof_layout *layout,
+			 uint32_t prof_region_id, struct dev_region *r);
+	void (*region_free)(void *priv, struct dev_region *r);
+};
+
+extern const struct dev_ops dev_sim_ops;
+
+#endif /* PTO_DEV_OPS_H */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/* pto_device_*: backend choice, device info and the kernel registry. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device.h"
+#include "pto_clock.h"
+
+bool rt_opts_ok(const void *p, size_t size, size_t known)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	if (size < sizeof(size_t))
+		return false;
+	for (i = known; i < size; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+PTO_API void pto_device_opts_init(struct pto_device_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->size = sizeof(*opts);
+}
+
+static int resolve_backend(enum pto_backend b, enum pto_backend *out)
+{
+	const char *env;
+
+	if (b == PTO_BACKEND_AUTO) {
+		env = getenv("PTO_DEVICE");
+		if (!env || !*env || !strcmp(env, "auto") ||
+		    !strcmp(env, "sim"))
+			b = PTO_BACKEND_SIM;
+		else if (!strcmp(env, "drm"))
+			b = PTO_BACKEND_DRM;
+		else {
+			fprintf(stderr, "pto: PTO_DEVICE=%s: expected sim, "
+				"drm or auto\n", env);
+			return -EINVAL;
+		}
+	}
+	if (b == PTO_BACKEND_DRM) {
+		fprintf(stderr, "pto: the drm backend is not available in "
+			"this build; use PTO_DEVICE=sim\n");
+		return -ENODEV;
+	}
+	if (b != PTO_BACKEND_SIM)
+		return -EINVAL;
+	*out = b;
+	return 0;
+}
+
+PTO_API int pto_device_open(const struct pto_device_opts *opts,
+			    pto_device **out)
+{
+	struct pto_device_opts o;
+	pto_device *dev;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	pto_device_opts_init(&o);
+	if (opts) {
+		if (!rt_opts_ok(opts, opts->size, sizeof(o)))
+			return -EINVAL;
+		memcpy(&o, opts, opts->size < sizeof(o) ? opts->size :
+		       sizeof(o));
+		o.size = sizeof(o);
+	}
+	if (o.blocks > PTO_MAX_BLOCKS || o.aicpu_threads == 1 ||
+	    o.aicpu_threads > PTO_MAX_AICPU_THREADS)
+		return -EINVAL;
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	err = resolve_backend(o.backend, &dev->backend);
+	if (err)
+		goto err_free;
+	dev->ops = &dev_sim_ops;
+	err = dev->ops->open(&o, &dev->priv, &dev->info);
+	if (err)
+		goto err_free;
+	dev->freq_hz = pto_clock_freq_hz();
+	*out = dev;
+	return 0;
+
+err_free:
+	free(dev);
+	return err;
+}
+
+PTO_API void pto_device_close(pto_device *dev)
+{
+	if (!dev)
+		return;
+	dev->ops->close(dev->priv);
+	free(dev);
+}
+
+PTO_API int pto_device_info(pto_device *dev, struct pto_device_info *info)
+{
+	struct pto_device_info i = { .size = sizeof(i) };
+	size_t n;
+
+	if (!dev || !info || info->size < sizeof(size_t))
+		return -EINVAL;
+	n = info->size < sizeof(i) ? info->size : sizeof(i);
+	i.backend = dev->backend;
+	i.blocks = dev->info.blocks;
+	i.cores = dev->info.blocks * PTO_CORES_PER_BLOCK;
+	i.aicpu_threads = dev->info.aicpu_threads;
+	i.counter_freq_hz = dev->freq_hz;
+	i.size = n;
+	memcpy(info, &i, n);
+	return 0;
+}
+
+PTO_API int pto_kernel_register(pto_device *dev, uint32_t func_id,
+				enum pto_core_type type, const char *name,
+				pto_kernel_fn fn)
+{
+	struct rt_kernel *k;
+
+	if (!dev || !fn || func_id >= PTO_MAX_FUNCS ||
+	    (type != PTO_AIC && type != PTO_AIV))
+		return -EINVAL;
+	k = &dev->kernels[func_id];
+	if (k->fn)
+		return -EEXIST;
+	k->fn = fn;
+	k->type = type;
+	snprintf(k->name, sizeof(k->name), "%s", name ? name : "");
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* The device and tensor objects behind the opaque public handles. */
+#ifndef PTO_DEVICE_H
+#define PTO_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dev_ops.h"
+#include "pto.h"
+
+struct rt_kernel {
+	pto_kernel_fn fn;
+	enum pto_core_type type;
+	char name[48];
+};
+
+struct pto_device {
+	const struct dev_ops *ops;
+	void *priv;
+	enum pto_backend backend;
+	struct dev_info info;
+	uint64_t freq_hz;
+	struct rt_kernel kernels[PTO_MAX_FUNCS];
+};
+
+struct pto_tensor {
+	pto_device *dev;
+	struct dev_bo bo;	/* owned unless heap */
+	char *base;
+	uint64_t dev_addr;	/* what kernels receive for base */
+	size_t size;
+	bool heap;		/* from a run's heap ring: freed with the run */
+};
+
+/* Non-zero when an options struct of size bytes at p is acceptable for
+ * a library that knows known bytes: any bytes past known must be zero.
+ */
+bool rt_opts_ok(const void *p, size_t size, size_t known);
+
+static inline const struct rt_kernel *rt_kernel_get(const pto_device *dev,
+						    uint32_t func_id)
+{
+	if (func_id >= PTO_MAX_FUNCS || !dev->kernels[func_id].fn)
+		return NULL;
+	return &dev->kernels[func_id];
+}
+
+#endif /* PTO_DEVICE_H */

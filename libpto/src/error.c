@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/* pto_strerror and pto_version. */
+#include <errno.h>
+#include <string.h>
+
+#include "pto.h"
+
+PTO_API const char *pto_strerror(int err)
+{
+	switch (err) {
+	case 0:
+		return "success";
+	case -EDEADLK:
+		return "task window, heap or dependency pool can never fit "
+		       "(run stopped; see stderr)";
+	case -ENOENT:
+		return "unknown func_id (no kernel registered)";
+	case -E2BIG:
+		return "too many parameters or a size beyond a limit";
+	case -EINVAL:
+		return "invalid argument or configuration";
+	case -ERANGE:
+		return "range outside the tensor";
+	case -ENODEV:
+		return "no such device backend";
+	case -EOPNOTSUPP:
+		return "operation not supported (profiling back end missing)";
+	case -EIO:
+		return "profiling books did not balance";
+	case -ETIMEDOUT:
+		return "the device stopped making progress";
+	case -EEXIST:
+		return "func_id already registered";
+	default:
+		return err < 0 ? strerror(-err) : "not an error code";
+	}
+}
+
+PTO_API const char *pto_version(void)
+{
+	return "0.1.0";
+}

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The orchestrator API: submit (dependencies from the TensorMap), scopes
+ * and heap allocation. Runs on the orchestrator thread only.
+ *
+ * Dependencies: every tensor parameter looks up the live writers of its
+ * region (read-after-write for IN/INOUT, write-after-write for OUT/INOUT;
+ * write-after-read is not tracked, as in the reference); OUT/INOUT then
+ * record the task as the region's writer. The task takes a reference on
+ * each producer still alive (refs > 0), so the producer's slot outlives
+ * the wiring; an edge to a producer that is already done is still
+ * recorded for profiling.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prof_dev.h"
+#include "pto_clock.h"
+#include "rt.h"
+
+#define EDGE_SEEN 32
+
+struct dep_ctx {
+	struct rt_run *run;
+	struct rt_task *t;
+	unsigned int arg;
+	int err;
+	uint64_t seen[EDGE_SEEN];	/* producers already handled */
+	unsigned int nseen;
+};
+
+static struct rt_ring *cur_ring(struct pto_orch *o)
+{
+	return &o->run->rings[o->depth < RT_RINGS ? o->depth : RT_RINGS - 1];
+}
+
+static bool tm_live(void *ctx, uint64_t task_id)
+{
+	return rt_task_live(ctx, task_id);
+}
+
+int rt_orch_init(struct rt_run *run)
+{
+	struct pto_orch *o = &run->orch;
+
+	o->run = run;
+	return rt_tm_init(&o->tm, 4096, tm_live, run);
+}
+
+void rt_orch_fini(struct rt_run *run)
+{
+	struct pto_orch *o = &run->orch;
+	uint64_t i;
+
+	rt_tm_fini(&o->tm);
+	for (i = 0; i < o->nheap; i++)
+		free(o->heap_tensors[i]);
+	free(o->heap_tensors);
+	free(o->tasks);
+}
+
+static int grow(void **arr, uint64_t *cap, uint64_t need, size_t elem)
+{
+	uint64_t n = *cap ? *cap : 64;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*arr, n * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+static int fanin_add(struct rt_task *t, struct rt_task *p)
+{
+	struct rt_task **n;
+
+	if (t->nfanin == t->fanin_cap) {
+		n = malloc(sizeof(*n) * t->fanin_cap * 2);
+		if (!n)
+			return -ENOMEM;
+		memcpy(n, t->fanin, sizeof(*n) * t->nfanin);
+		if (t->fanin != t->fanin_inline)
+			free(t->fanin);
+		t->fanin = n;
+		t->fanin_cap *= 2;
+	}
+	t->fanin[t->nfanin++] = p;
+	return 0;
+}
+
+static void on_producer(void *ctx, const struct rt_tm_entry *e, bool covered)
+{
+	struct dep_ctx *dc = ctx;
+	struct rt_run *run = dc->run;
+	struct rt_task *p = e->task;
+	unsigned int i;
+	int32_t refs;
+
+	for (i = 0; i < dc->nseen; i++)
+		if (dc->seen[i] == e->task_id)
+			return;
+	for (i = 0; i < dc->t->nfanin; i++)
+		if (dc->t->fanin[i] == p)
+			return;
+	if (dc->nseen < EDGE_SEEN)
+		dc->seen[dc->nseen++] = e->task_id;
+	if (run->prof && (run->flags & PTO_DFX_TASK_LIFECYCLE))
+		prof_dev_dep_edge(run->prof, run->orch_thr, e->task_id,
+				  dc->t->id, PTO_DEP_SRC_TENSORMAP,
+				  covered ? PTO_DEP_OVERLAP_COVERED :
+					    PTO_DEP_OVERLAP_OTHER, dc->arg);
+	refs = atomic_load(&p->refs);
+	while (refs > 0 &&
+	       !atomic_compare_exchange_weak(&p->refs, &refs, refs + 1))
+		;
+	if (refs <= 0)
+		return;		/* consumed: nothing to wait for */
+	if (fanin_add(dc->t, p)) {
+		rt_task_release(run, p);
+		dc->err = -ENOMEM;
+	}
+}
+
+static int check_params(struct rt_run *run, const struct pto_param *params,
+			unsigned int n)
+{
+	const struct pto_param *p;
+	unsigned int i;
+
+	if (n > PTO_MAX_ARGS)
+		return -E2BIG;
+	if (n && !params)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		p = &params[i];
+		if (p->kind == PTO_PARAM_SCALAR)
+			continue;
+		if ((unsigned int)p->kind > PTO_PARAM_INOUT || !p->tensor ||
+		    p->tensor->dev != run->dev || !p->bytes ||
+		    p->offset > p->tensor->size ||
+		    p->bytes > p->tensor->size - p->offset)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int scope_hold(struct pto_orch *o, struct rt_task *t)
+{
+	int err = grow((void **)&o->tasks, &o->cap, o->ntasks + 1,
+		       sizeof(*o->tasks));
+
+	if (err)
+		return err;
+	o->tasks[o->ntasks++] = t;
+	return 0;
+}
+
+static void orch_record(struct rt_run *run, uint32_t kind, uint64_t t0,
+			uint64_t id)
+{
+	if (run->prof && (run->flags & PTO_DFX_ORCH_PHASES))
+		prof_dev_orch_phase(run->prof, run->orch_thr, kind, t0,
+				    pto_clock_now(), id,
+				    run->orch.submit_idx);
+	run->orch.submit_idx++;
+}
+
+/* Finds producers and records the task as writer of its outputs. */
+static int find_deps(struct pto_orch *o, struct rt_task *t,
+		     const struct pto_param *params, unsigned int n)
+{
+	struct dep_ctx dc = { .run = o->run, .t = t };
+	const struct pto_param *p;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n && !dc.err; i++) {
+		p = &params[i];
+		if (p->kind == PTO_PARAM_SCALAR)
+			continue;
+		dc.arg = i;
+		rt_tm_lookup(&o->tm, p->tensor, p->offset,
+			     p->offset + p->bytes, on_producer, &dc);
+	}
+	if (dc.err)
+		return dc.err;
+	for (i = 0; i < n; i++) {
+		p = &params[i];
+		if (p->kind != PTO_PARAM_OUT && p->kind != PTO_PARAM_INOUT)
+			continue;
+		err = rt_tm_insert(&o->tm, p->tensor, p->offset,
+				   p->offset + p->bytes, t->id, t);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int submit_common(struct pto_orch *o, const uint32_t func[3],
+			 uint8_t mask, uint8_t shape,
+			 const struct pto_param *params, unsigned int n,
+			 uint64_t *task_id)
+{
+	struct rt_run *run = o->run;
+	struct rt_ring *r = cur_ring(o);
+	uint64_t t0 = 0;
+	struct rt_task *t;
+	unsigned int i;
+	int err;
+
+	err = atomic_load(&run->error);
+	if (err)
+		return err;
+	if (run->prof && (run->flags & PTO_DFX_ORCH_PHASES))
+		t0 = pto_clock_now();
+	err = rt_ring_alloc_slot(run, r, &t);
+	if (err)
+		return err;
+	memcpy(t->func, func, sizeof(t->func));
+	t->mask = mask;
+	t->shape = shape;
+	atomic_store_explicit(&t->subtasks_left,
+			      (uint32_t)__builtin_popcount(mask),
+			      memory_order_relaxed);
+	t->num_args = n;
+	for (i = 0; i < n; i++)
+		t->args[i] = params[i].kind == PTO_PARAM_SCALAR ?
+			     params[i].scalar :
+			     params[i].tensor->dev_addr + params[i].offset;
+	err = find_deps(o, t, params, n);
+	if (!err)
+		err = scope_hold(o, t);
+	if (err) {
+		rt_fail(run, err);	/* slot half-built: stop the run */
+		return err;
+	}
+	t->fanin_count = (int32_t)t->nfanin + 1;
+	rt_ring_publish(r);
+	atomic_fetch_add(&run->submitted, 1);
+	if (run->cfg.wiring == PTO_WIRING_INLINE) {
+		err = rt_wire_inline(run, t);
+		if (err)
+			return err;
+	} else {
+		while (!rt_spsc_push(&run->wiring, (uint64_t)(uintptr_t)t)) {
+			rt_doorbell_ring(&run->db[0]);
+			err = atomic_load(&run->error);
+			if (err)
+				return err;
+			sched_yield();
+		}
+		rt_doorbell_ring(&run->db[0]);
+	}
+	orch_record(run, PTO_ORCH_PHASE_SUBMIT, t0, t->id);
+	if (task_id)
+		*task_id = t->id;
+	return 0;
+}
+
+PTO_API int pto_submit(pto_orch *o, uint32_t func_id,
+		       const struct pto_param *params, unsigned int n,
+		       uint64_t *task_id)
+{
+	uint32_t func[3] = { PTO_FUNC_NONE, PTO_FUNC_NONE, PTO_FUNC_NONE };
+	const struct rt_kernel *k;
+	int err;
+
+	if (!o)
+		return -EINVAL;
+	if (n > PTO_MAX_ARGS)
+		return -E2BIG;
+	k = rt_kernel_get(o->run->dev, func_id);
+	if (!k)
+		return -ENOENT;
+	err = check_params(o->run, params, n);
+	if (err)
+		return err;
+	if (k->type == PTO_AIC) {
+		func[PTO_SUBSLOT_AIC] = func_id;
+		return submit_common(o, func, 1u << PTO_SUBSLOT_AIC,
+				     RT_SHAPE_AIC, params, n, task_id);
+	}
+	func[PTO_SUBSLOT_AIV0] = func_id;
+	return submit_common(o, func, 1u << PTO_SUBSLOT_AIV0, RT_SHAPE_AIV,
+			     params, n, task_id);
+}
+
+PTO_API int pto_submit_mixed(pto_orch *o, const struct pto_mixed_funcs *f,
+			     const struct pto_param *params, unsigned int n,
+			     uint64_t *task_id)
+{
+	static const enum pto_core_type want[3] = { PTO_AIC, PTO_AIV,
+						    PTO_AIV };
+	const struct rt_kernel *k;
+	uint32_t func[3];
+	uint8_t mask = 0;
+	unsigned int s;
+	int err;
+
+	if (!o || !f)
+		return -EINVAL;
+	if (n > PTO_MAX_ARGS)
+		return -E2BIG;
+	func[PTO_SUBSLOT_AIC] = f->aic;
+	func[PTO_SUBSLOT_AIV0] = f->aiv0;
+	func[PTO_SUBSLOT_AIV1] = f->aiv1;
+	for (s = 0; s < 3; s++) {
+		if (func[s] == PTO_FUNC_NONE)
+			continue;
+		k = rt_kernel_get(o->run->dev, func[s]);
+		if (!k)
+			return -ENOENT;
+		if (k->type != want[s])
+			return -EINVAL;
+		mask |= 1u << s;
+	}
+	if (!mask)
+		return -EINVAL;
+	err = check_params(o->run, params, n);
+	if (err)
+		return err;
+	return submit_common(o, func, mask, RT_SHAPE_MIX, params, n, task_id);
+}
+
+PTO_API int pto_scope_begin(pto_orch *o)
+{
+	if (!o)
+		return -EINVAL;
+	if (o->depth >= RT_MAX_SCOPES)
+		return -E2BIG;
+	o->depth++;
+	o->scopes[o->depth].first = o->ntasks;
+	o->scopes[o->depth].heap_top = cur_ring(o)->heap_top;
+	return 0;
+}
+
+/* Ends scope depth (0: the implicit outer scope). */
+static void scope_end(struct pto_orch *o)
+{
+	struct rt_scope *s = &o->scopes[o->depth];
+	struct rt_ring *r = cur_ring(o);
+	uint64_t i;
+
+	/*
+	 * The outermost scope on a ring frees what it allocated there once
+	 * the ring's newest slot (one of its own: allocations take a slot)
+	 * is reclaimed; written before the releases below make it so.
+	 */
+	if (o->depth == r->index && r->heap_top != s->heap_top)
+		r->slots[(r->next_local - 1) & (r->window - 1)].heap_end =
+			r->heap_top;
+	for (i = s->first; i < o->ntasks; i++)
+		rt_task_release(o->run, o->tasks[i]);
+	o->ntasks = s->first;
+}
+
+PTO_API int pto_scope_end(pto_orch *o)
+{
+	if (!o || !o->depth)
+		return -EINVAL;
+	scope_end(o);
+	o->depth--;
+	return 0;
+}
+
+PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out)
+{
+	struct rt_run *run;
+	struct rt_ring *r;
+	struct rt_task *t;
+	pto_tensor *ten;
+	uint64_t t0 = 0, off;
+	int err;
+
+	if (!o || !out || !bytes)
+		return -EINVAL;
+	*out = NULL;
+	run = o->run;
+	r = cur_ring(o);
+	err = atomic_load(&run->error);
+	if (err)
+		return err;
+	if (run->prof && (run->flags & PTO_DFX_ORCH_PHASES))
+		t0 = pto_clock_now();
+	err = grow((void **)&o->heap_tensors, &o->heap_cap, o->nheap + 1,
+		   sizeof(*o->heap_tensors));
+	ten = err ? NULL : calloc(1, sizeof(*ten));
+	if (!ten)
+		return -ENOMEM;
+	err = rt_ring_alloc_slot(run, r, &t);
+	if (!err)
+		err = rt_ring_alloc_heap(run, r, bytes, &off);
+	if (!err) {
+		t->is_alloc = true;
+		atomic_store_explicit(&t->state, RT_COMPLETED,
+				      memory_order_relaxed);
+		atomic_store_explicit(&t->refs, 1, memory_order_relaxed);
+		err = scope_hold(o, t);
+	}
+	if (err) {
+		free(ten);
+		if (err != -EDEADLK)
+			rt_fail(run, err);
+		return err;
+	}
+	rt_ring_publish(r);
+	ten->dev = run->dev;
+	ten->heap = true;
+	ten->base = (char *)r->heap_bo.map + off;
+	ten->dev_addr = r->heap_bo.dev_addr + off;
+	ten->size = bytes;
+	o->heap_tensors[o->nheap++] = ten;
+	orch_record(run, PTO_ORCH_PHASE_ALLOC, t0, 0);
+	*out = ten;
+	return 0;
+}
+
+/* After the orchestration function returned: closes every scope. */
+void rt_orch_finish(struct rt_run *run)
+{
+	struct pto_orch *o = &run->orch;
+
+	for (;;) {
+		scope_end(o);
+		if (!o->depth)
+			break;
+		o->depth--;
+	}
+}

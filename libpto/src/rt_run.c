@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pto_run: one run of an orchestration function on the device. Creates
+ * the run's rings, queues, handshake region (and, with profiling, the
+ * profiling region, published in the handshake before aicpu_ready),
+ * starts one firmware thread per core and the AICPU threads (schedulers
+ * 0..n-1, orchestrator n), waits for them, and with profiling stops,
+ * reconciles and exports the host collector.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aicore.h"
+#include "prof_dev.h"
+#include "prof_host.h"
+#include "pto_clock.h"
+#include "rt.h"
+
+#define DEF_TASK_WINDOW	4096
+#define DEF_HEAP_SIZE	(64ull << 20)
+#define DEF_DEP_POOL	16384
+#define MAX_TASK_WINDOW	(1u << 20)
+#define CORE_SPIN	2000
+
+PTO_API void pto_run_config_init(struct pto_run_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
+}
+
+void rt_fail(struct rt_run *run, int err)
+{
+	int zero = 0;
+
+	atomic_compare_exchange_strong(&run->error, &zero, err);
+	atomic_store(&run->finished, 1);
+	rt_wake_schedulers(run);
+}
+
+void rt_check_finished(struct rt_run *run)
+{
+	if (atomic_load(&run->orch_done) &&
+	    atomic_load(&run->completed) == atomic_load(&run->submitted) &&
+	    !atomic_exchange(&run->finished, 1))
+		rt_wake_schedulers(run);
+}
+
+/* Fills defaults and validates; -EINVAL on a bad configuration. */
+static int config_resolve(pto_device *dev, const struct pto_run_config *in,
+			  struct rt_run *run)
+{
+	struct pto_run_config *c = &run->cfg;
+	unsigned int i;
+	__u64 flags = 0;
+	int err;
+
+	pto_run_config_init(c);
+	if (in) {
+		if (!rt_opts_ok(in, in->size, sizeof(*c)))
+			return -EINVAL;
+		memcpy(c, in, in->size < sizeof(*c) ? in->size : sizeof(*c));
+		c->size = sizeof(*c);
+	}
+	run->nsched = c->schedulers ? c->schedulers :
+		      dev->info.aicpu_threads - 1;
+	run->nthreads = run->nsched + 1;
+	run->orch_thr = run->nsched;
+	run->nblocks = c->blocks ? c->blocks : dev->info.blocks;
+	run->ncores = run->nblocks * PTO_CORES_PER_BLOCK;
+	if (run->nsched < 1 || run->nthreads > dev->info.aicpu_threads ||
+	    run->nblocks > dev->info.blocks)
+		return -EINVAL;
+	if (!c->task_window)
+		c->task_window = DEF_TASK_WINDOW;
+	if (!c->heap_size)
+		c->heap_size = DEF_HEAP_SIZE;
+	if (!c->dep_pool)
+		c->dep_pool = DEF_DEP_POOL;
+	if (c->task_window < 2 || c->task_window > MAX_TASK_WINDOW ||
+	    (c->task_window & (c->task_window - 1)) ||
+	    c->heap_size < RT_HEAP_ALIGN ||
+	    (c->wiring != PTO_WIRING_DEFERRED &&
+	     c->wiring != PTO_WIRING_INLINE))
+		return -EINVAL;
+	if (c->dfx_flags)
+		err = pto_dfx_normalize(c->dfx_flags, &flags);
+	else if (c->chip_swimlane_level < 0)
+		err = -EINVAL;
+	else
+		err = pto_dfx_from_level((uint32_t)c->chip_swimlane_level,
+					 &flags);
+	if (err)
+		return err;
+	for (i = PTO_BUF_KIND_COUNT; i < PTO_BUF_KIND_MAX; i++)
+		if (c->records_per_buffer[i] || c->buffers_per_pool[i])
+			return -EINVAL;
+	run->flags = flags;
+	return 0;
+}
+
+static void kernel_run(void *ctx, unsigned int core,
+		       const struct pto_hs_payload *p)
+{
+	struct rt_run *run = ctx;
+	const struct rt_kernel *k = rt_kernel_get(run->dev, p->func_id);
+	struct pto_kernel_ctx kc;
+
+	kc.num_args = p->num_args;
+	memcpy(kc.args, p->args, sizeof(uint64_t) * p->num_args);
+	kc.task_id = p->task_id;
+	kc.core_id = core;
+	kc.block_idx = p->block_idx;
+	kc.block_num = p->block_num;
+	kc.sub_block_id = p->sub_block_id;
+	if (k)
+		k->fn(&kc);
+}
+
+struct thread_arg {
+	struct rt_run *run;
+	unsigned int idx;
+	pto_orch_fn fn;
+	void *user;
+	int rc;
+	struct aicore_env env;
+};
+
+static void *core_main(void *arg)
+{
+	aicore_main(&((struct thread_arg *)arg)->env);
+	return NULL;
+}
+
+static void thread_exit(struct rt_run *run, unsigned int thr)
+{
+	rt_sched_exit_cores(run, thr);
+	if (run->prof)
+		prof_dev_thread_flush(run->prof, thr);
+}
+
+static void *sched_main(void *arg)
+{
+	struct thread_arg *a = arg;
+
+	rt_sched_loop(a->run, a->idx);
+	thread_exit(a->run, a->idx);
+	return NULL;
+}
+
+static void *orch_main(void *arg)
+{
+	struct thread_arg *a = arg;
+	struct rt_run *run = a->run;
+	unsigned int b;
+
+	a->rc = a->fn(&run->orch, a->user);
+	rt_orch_finish(run);
+	atomic_store(&run->orch_done, 1);
+	rt_check_finished(run);
+	rt_wake_schedulers(run);	/* thread 0's final wiring flush */
+	if (run->cfg.orch_to_sched) {
+		for (b = 0; b < run->nblocks; b++)
+			run->clusters[b].next_owner = (int)(b % run->nthreads);
+		atomic_store(&run->reassign, 1);
+		rt_wake_schedulers(run);
+		rt_sched_loop(run, a->idx);
+	}
+	thread_exit(run, a->idx);
+	return NULL;
+}
+
+/* Profiling region and collector; 0 with run->prof NULL when off. */
+static int prof_setup(struct rt_run *run, struct dev_region *pr,
+		      struct pto_prof_layout *layout)
+{
+	const struct pto_run_config *c = &run->cfg;
+	struct pto_prof_params pp = { 0 };
+	static const uint32_t def_rec[PTO_BUF_KIND_COUNT] = {
+		PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
+		PTO_PROF_DEFAULT_RECORDS_PHASE,
+		PTO_PROF_DEFAULT_RECORDS_PHASE,
+		PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
+		PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
+	};
+	static const uint32_t def_buf[PTO_BUF_KIND_COUNT] = {
+		PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK,
+		PTO_PROF_DEFAULT_BUFFERS_PHASE,
+		PTO_PROF_DEFAULT_BUFFERS_PHASE,
+		PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK,
+		PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE,
+	};
+	unsigned int k;
+	int err;
+
+	pp.num_cores = run->ncores;
+	pp.num_aicpu_threads = run->nthreads;
+	pp.dfx_flags = run->flags;
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		if (!pto_prof_kind_enabled(run->flags, k))
+			continue;
+		pp.records_per_buffer[k] = c->records_per_buffer[k] ?
+					   c->records_per_buffer[k] : def_rec[k];
+		pp.buffers_per_pool[k] = c->buffers_per_pool[k] ?
+					 c->buffers_per_pool[k] : def_buf[k];
+	}
+	err = run->dev->ops->prof_create(run->dev->priv, &pp, layout, pr);
+	if (err)
+		return err;
+	err = prof_dev_open(pr->base, pr->size, run->ncores, run->nthreads,
+			    run->orch_thr, run->dev->freq_hz, &run->prof);
+	if (err)
+		return err;
+	prof_dev_set_threads(run->prof, run->nsched +
+			     (run->cfg.orch_to_sched ? 1 : 0), 1);
+	return 0;
+}
+
+static void default_dir(const struct pto_run_config *c, char *buf, size_t n)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char ts[32];
+
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%d_%H%M%S", &tm);
+	snprintf(buf, n, "outputs/%s_%s", c->name ? c->name : "run", ts);
+}
+
+static const char *func_name(void *ctx, uint32_t func_id)
+{
+	const struct rt_kernel *k = rt_kernel_get(ctx, func_id);
+
+	return k && k->name[0] ? k->name : NULL;
+}
+
+static int run_alloc(struct rt_run *run)
+{
+	uint64_t qcap = (uint64_t)RT_RINGS * run->cfg.task_window;
+	unsigned int i;
+	int err;
+
+	err = rt_rings_init(run);
+	for (i = 0; !err && i < RT_SHAPES; i++)
+		err = rt_mpmc_init(&run->ready[i], qcap);
+	if (!err)
+		err = rt_spsc_init(&run->wiring, RT_WIRING_CAP);
+	if (!err)
+		err = rt_orch_init(run);
+	run->cores = calloc(run->ncores, sizeof(*run->cores));
+	if (!err && !run->cores)
+		err = -ENOMEM;
+	return err;
+}
+
+static void run_free(struct rt_run *run)
+{
+	unsigned int i;
+
+	rt_orch_fini(run);
+	rt_spsc_fini(&run->wiring);
+	for (i = 0; i < RT_SHAPES; i++)
+		rt_mpmc_fini(&run->ready[i]);
+	rt_rings_fini(run);
+	free(run->cores);
+	free(run);
+}
+
+/* Starts the firmware threads and the AICPU threads, waits for all. */
+static int run_threads(struct rt_run *run, struct thread_arg *ta,
+		       pthread_t *tid, void *prof_base)
+{
+	unsigned int i, n = 0;
+	int err = 0;
+
+	for (i = 0; i < run->ncores; i++) {
+		struct thread_arg *a = &ta[run->nthreads + i];
+
+		a->env.hs = run->cores[i].hs;
+		a->env.prof_region = prof_base;
+		a->env.run = kernel_run;
+		a->env.notify = rt_core_notify;
+		a->env.ctx = run;
+		a->env.sleeping = &run->cores[i].sleeping;
+		a->env.spin = CORE_SPIN;
+		/* release: prof_head_off is published before aicpu_ready */
+		atomic_store_explicit((_Atomic uint32_t *)&a->env.hs->aicpu_ready,
+				      1, memory_order_release);
+	}
+	for (i = 0; i < run->nthreads + run->ncores && !err; i++, n++) {
+		ta[i].run = run;
+		ta[i].idx = i;
+		err = -pthread_create(&tid[i], NULL,
+				      i >= run->nthreads ? core_main :
+				      i == run->orch_thr ? orch_main :
+				      sched_main, &ta[i]);
+	}
+	if (err) {
+		n--;
+		rt_fail(run, err);
+		if (n <= run->orch_thr) {	/* orchestrator never ran */
+			atomic_store(&run->orch_done, 1);
+		}
+	}
+	for (i = 0; i < n && i < run->nthreads; i++)
+		pthread_join(tid[i], NULL);
+	/* Cores no scheduler exited (never claimed, or never started). */
+	for (i = 0; i < run->ncores; i++) {
+		struct rt_core *c = &run->cores[i];
+
+		if (atomic_load((_Atomic uint32_t *)&c->hs->cond) !=
+		    PTO_COND_AICORE_EXITED) {
+			atomic_store((_Atomic uint32_t *)&c->hs->data,
+				     PTO_TOKEN_EXIT_SIGNAL);
+			aicore_kick(c->hs, &c->sleeping);
+		}
+	}
+	for (i = run->nthreads; i < n; i++)
+		pthread_join(tid[i], NULL);
+	return err;
+}
+
+static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
+		      struct pto_run_result *res, char *dir, size_t dirlen)
+{
+	struct pto_prof_layout layout;
+	struct dev_region pr = { 0 }, hr = { 0 };
+	struct pto_prof_host *host = NULL;
+	struct thread_arg *ta = NULL;
+	pthread_t *tid = NULL;
+	unsigned int i, n = run->nthreads + run->ncores;
+	uint64_t t0;
+	int err, perr = 0;
+
+	err = run_alloc(run);
+	if (!err && run->flags)
+		err = prof_setup(run, &pr, &layout);
+	if (!err)
+		err = run->dev->ops->hs_create(run->dev->priv, run->ncores,
+					       run->flags ? &layout : NULL,
+					       pr.id, &hr);
+	ta = calloc(n, sizeof(*ta));
+	tid = calloc(n, sizeof(*tid));
+	if (!err && (!ta || !tid))
+		err = -ENOMEM;
+	if (err)
+		goto out;
+	for (i = 0; i < run->ncores; i++) {
+		run->cores[i].hs = (struct pto_hs_core *)
+			((char *)hr.base + sizeof(struct pto_hs_header)) + i;
+		run->cores[i].type = run->cores[i].hs->core_type;
+		run->cores[i].last_cond = PTO_COND_AICORE_IDLE;
+	}
+	for (i = 0; i < run->nthreads; i++)
+		run->thr[i].idx = i;
+	for (i = 0; i < run->nblocks; i++)
+		atomic_init(&run->clusters[i].owner, (int)(i % run->nsched));
+	ta[run->orch_thr].fn = fn;
+	ta[run->orch_thr].user = user;
+	if (run->prof) {
+		err = prof_host_start(pr.base, pr.size, &host);
+		if (err)
+			goto out;
+	}
+	t0 = pto_clock_mono_ns();
+	err = run_threads(run, ta, tid, run->prof ? pr.base : NULL);
+	res->elapsed_ns = pto_clock_mono_ns() - t0;
+	res->tasks = atomic_load(&run->completed);
+	if (!err)
+		err = atomic_load(&run->error);
+	if (!err && ta[run->orch_thr].rc < 0)
+		err = ta[run->orch_thr].rc;
+	if (host) {
+		perr = prof_host_stop(host, run->cfg.quiet);
+		res->reconcile_ok = !perr;
+		if (run->cfg.output_prefix)
+			snprintf(dir, dirlen, "%s", run->cfg.output_prefix);
+		else
+			default_dir(&run->cfg, dir, dirlen);
+		if (!perr)
+			perr = prof_host_export(host, dir, func_name, run->dev);
+		if (perr)
+			dir[0] = 0;
+		else if (!run->cfg.quiet)
+			printf("pto: profile written to %s\n", dir);
+	}
+out:
+	if (!err)
+		err = perr;
+	prof_host_free(host);
+	prof_dev_close(run->prof);
+	if (hr.base)
+		run->dev->ops->region_free(run->dev->priv, &hr);
+	if (pr.base)
+		run->dev->ops->region_free(run->dev->priv, &pr);
+	free(ta);
+	free(tid);
+	return err;
+}
+
+PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
+		    pto_orch_fn orch, void *user,
+		    struct pto_run_result *result)
+{
+	struct pto_run_result res = { .size = sizeof(res) };
+	struct rt_run *run;
+	int err;
+
+	if (!dev || !orch || (result && result->size < sizeof(size_t)))
+		return -EINVAL;
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		return -ENOMEM;
+	run->dev = dev;
+	err = config_resolve(dev, cfg, run);
+	if (!err)
+		err = run_device(run, orch, user, &res, res.output_dir,
+				 sizeof(res.output_dir));
+	run_free(run);
+	if (result) {
+		size_t n = result->size < sizeof(res) ? result->size :
+			   sizeof(res);
+
+		res.size = n;
+		memcpy(result, &res, n);
+	}
+	return err;
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/* Tensors: device buffer objects and host <-> device copies. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device.h"
+
+PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes, pto_tensor **out)
+{
+	pto_tensor *t;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!dev || !bytes)
+		return -EINVAL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	err = dev->ops->bo_alloc(dev->priv, bytes, &t->bo);
+	if (err) {
+		free(t);
+		return err;
+	}
+	t->dev = dev;
+	t->base = t->bo.map;
+	t->dev_addr = t->bo.dev_addr;
+	t->size = bytes;
+	*out = t;
+	return 0;
+}
+
+/* Tensors from pto_orch_alloc belong to their run; freeing one is a no-op. */
+PTO_API void pto_tensor_free(pto_tensor *t)
+{
+	if (!t || t->heap)
+		return;
+	t->dev->ops->bo_free(t->dev->priv, &t->bo);
+	free(t);
+}
+
+PTO_API size_t pto_tensor_size(const pto_tensor *t)
+{
+	return t ? t->size : 0;
+}
+
+static int range_ok(const pto_tensor *t, size_t off, size_t n)
+{
+	if (!t)
+		return -EINVAL;
+	if (off > t->size || n > t->size - off)
+		return -ERANGE;
+	return 0;
+}
+
+PTO_API int pto_tensor_write(pto_tensor *t, size_t off, const void *src,
+			     size_t n)
+{
+	int err = range_ok(t, off, n);
+
+	if (err)
+		return err;
+	if (n && !src)
+		return -EINVAL;
+	memcpy(t->base + off, src, n);
+	return 0;
+}
+
+PTO_API int pto_tensor_read(const pto_tensor *t, size_t off, void *dst,
+			    size_t n)
+{
+	int err = range_ok(t, off, n);
+
+	if (err)
+		return err;
+	if (n && !dst)
+		return -EINVAL;
+	memcpy(dst, t->base + off, n);
+	return 0;
+}
