@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The AICore loop (REFERENCE G.6, B.3): wait for a token in DATA, read
+ * The AICore loop (REFERENCE G.6, B.3). Handshake: wait for aicpu_ready,
+ * publish the core id and aicore_regs_ready, wait for aicpu_regs_ready,
+ * set COND idle and aicore_done. Then: wait for a token in DATA, read
  * payload[token & 1], COND = ACK(token), run the kernel, write the task
  * record, COND = FIN(token). EXIT_SIGNAL ends the loop with COND =
  * EXITED. An idle core polls DATA a bounded number of times and then
@@ -67,7 +69,17 @@ void aicore_main(const struct aicore_env *env)
 	/* release: our id is written before the AICPU sees regs ready */
 	atomic_store_explicit(reg(&hs->aicore_regs_ready), 1,
 			      memory_order_release);
-	hs->aicore_done = core / PTO_CORES_PER_BLOCK + 1;
+	/* acquire: the AICPU initialised DATA before regs ready */
+	while (!atomic_load_explicit(reg(&hs->aicpu_regs_ready),
+				     memory_order_acquire) &&
+	       atomic_load(reg(&hs->data)) != PTO_TOKEN_EXIT_SIGNAL)
+		sched_yield();
+	atomic_store_explicit(reg(&hs->cond), PTO_COND_AICORE_IDLE,
+			      memory_order_relaxed);
+	/* release: COND is idle before the AICPU sees the core done */
+	atomic_store_explicit(reg(&hs->aicore_done),
+			      core / PTO_CORES_PER_BLOCK + 1,
+			      memory_order_release);
 
 	for (;;) {
 		t = wait_data(env, last);

@@ -60,7 +60,6 @@ struct rt_task {
 	uint32_t func[3];	/* per subslot, PTO_FUNC_NONE: inactive */
 	uint8_t mask;		/* active subslots */
 	uint8_t shape;		/* enum rt_shape */
-	bool is_alloc;		/* heap allocation, never dispatched */
 	uint32_t num_args;
 	uint64_t args[PTO_MAX_ARGS];
 	uint32_t nfanin;	/* producers this task holds a ref on */
@@ -186,6 +185,22 @@ struct rt_run {
 	_Atomic uint32_t dep_starved; /* wiring waits for dep entries */
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
 };
+
+/*
+ * The next dispatch token of a core from its dispatch counter: 1, 2, ...
+ * skipping the reserved range by an even step, so token & 1 (the payload
+ * slot) keeps alternating.
+ */
+static inline uint32_t rt_token_next(uint32_t *seq)
+{
+	uint32_t tok = ++*seq & PTO_TOKEN_MASK;
+
+	if (tok >= PTO_TOKEN_EXIT_SIGNAL) {
+		*seq += PTO_TOKEN_WRAP_SKIP;
+		tok = *seq & PTO_TOKEN_MASK;
+	}
+	return tok;
+}
 
 /* rt_ring.c */
 int rt_rings_init(struct rt_run *run);

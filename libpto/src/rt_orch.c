@@ -399,7 +399,6 @@ PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out)
 	if (!err)
 		err = rt_ring_alloc_heap(run, r, bytes, &off);
 	if (!err) {
-		t->is_alloc = true;
 		atomic_store_explicit(&t->state, RT_COMPLETED,
 				      memory_order_relaxed);
 		atomic_store_explicit(&t->refs, 1, memory_order_relaxed);

@@ -177,7 +177,7 @@ static void diag_slot(struct rt_ring *r, uint64_t unused)
 	(void)unused;
 	fprintf(stderr, "pto: deadlock: the task window of ring %u is full "
 		"and cannot drain: task_window %u, %u tasks active (held by "
-		"open scopes); a task_window of %llu would fit\n", r->index,
+		"open scopes); a task_window of at least %llu is needed\n", r->index,
 		r->window, active, (unsigned long long)pow2_above(active));
 }
 
@@ -187,10 +187,10 @@ static void diag_heap(struct rt_ring *r, uint64_t bytes)
 
 	fprintf(stderr, "pto: deadlock: the heap of ring %u is exhausted: "
 		"heap_size %llu, %llu bytes active, %llu requested; a "
-		"heap_size of %llu would fit\n", r->index,
+		"heap_size of at least %llu is needed\n", r->index,
 		(unsigned long long)r->heap_size, (unsigned long long)active,
 		(unsigned long long)bytes,
-		(unsigned long long)pow2_above(active + 2 * bytes - 1));
+		(unsigned long long)pow2_above(active + bytes - 1));
 }
 
 static bool quiescent(struct rt_run *run)
@@ -260,7 +260,6 @@ int rt_ring_alloc_slot(struct rt_run *run, struct rt_ring *r,
 	}
 	t->heap_end = 0;
 	t->has_dep_mark = false;
-	t->is_alloc = false;
 	t->num_args = 0;
 	*out = t;
 	return 0;

@@ -24,7 +24,7 @@
 #define DEF_HEAP_SIZE	(64ull << 20)
 #define DEF_DEP_POOL	16384
 #define MAX_TASK_WINDOW	(1u << 20)
-#define CORE_SPIN	2000
+#define CORE_SPIN	200
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg)
 {
@@ -237,6 +237,16 @@ static const char *func_name(void *ctx, uint32_t func_id)
 	return k && k->name[0] ? k->name : NULL;
 }
 
+/* Zeroed memory for types with 64-byte aligned (cache-line) members. */
+static void *rt_zalloc64(size_t n)
+{
+	void *p = aligned_alloc(64, (n + 63) & ~(size_t)63);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
 static int run_alloc(struct rt_run *run)
 {
 	uint64_t qcap = (uint64_t)RT_RINGS * run->cfg.task_window;
@@ -250,7 +260,7 @@ static int run_alloc(struct rt_run *run)
 		err = rt_spsc_init(&run->wiring, RT_WIRING_CAP);
 	if (!err)
 		err = rt_orch_init(run);
-	run->cores = calloc(run->ncores, sizeof(*run->cores));
+	run->cores = rt_zalloc64(run->ncores * sizeof(*run->cores));
 	if (!err && !run->cores)
 		err = -ENOMEM;
 	return err;
@@ -411,7 +421,7 @@ PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 
 	if (!dev || !orch || (result && result->size < sizeof(size_t)))
 		return -EINVAL;
-	run = calloc(1, sizeof(*run));
+	run = rt_zalloc64(sizeof(*run));
 	if (!run)
 		return -ENOMEM;
 	run->dev = dev;

@@ -18,7 +18,7 @@
 #include "prof_dev.h"
 #include "rt.h"
 
-#define SCHED_SPIN 256
+#define SCHED_SPIN 128
 
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
@@ -156,22 +156,11 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 	return n;
 }
 
-static uint32_t token_next(struct rt_core *c)
-{
-	uint32_t tok = ++c->seq & PTO_TOKEN_MASK;
-
-	if (tok >= PTO_TOKEN_EXIT_SIGNAL) {
-		c->seq += PTO_TOKEN_WRAP_SKIP;	/* even: parity kept */
-		tok = c->seq & PTO_TOKEN_MASK;
-	}
-	return tok;
-}
-
 static void dispatch_sub(struct rt_run *run, unsigned int ci,
 			 struct rt_task *t, unsigned int sub)
 {
 	struct rt_core *c = &run->cores[ci];
-	uint32_t tok = token_next(c);
+	uint32_t tok = rt_token_next(&c->seq);
 	struct pto_hs_payload *p = &c->hs->payload[tok & 1];
 	struct rt_slot_run *s = c->has_running ? &c->pending : &c->running;
 
@@ -321,6 +310,48 @@ static bool owns_busy_core(const struct rt_run *run,
 	return false;
 }
 
+/* AICPU side of the G.6 handshake, once per core and run. */
+static void core_handshake(struct rt_run *run, unsigned int ci)
+{
+	struct pto_hs_core *hs = run->cores[ci].hs;
+
+	if (atomic_load_explicit(reg(&hs->aicpu_regs_ready),
+				 memory_order_relaxed))
+		return;
+	/* acquire: the core's id is written before its regs ready */
+	while (!atomic_load_explicit(reg(&hs->aicore_regs_ready),
+				     memory_order_acquire))
+		sched_yield();
+	if (hs->physical_core_id != ci)
+		rt_fail(run, -EIO);
+	atomic_store_explicit(reg(&hs->data), PTO_TOKEN_AICPU_IDLE,
+			      memory_order_relaxed);
+	/* release: DATA is initialised before the core leaves the wait */
+	atomic_store_explicit(reg(&hs->aicpu_regs_ready), 1,
+			      memory_order_release);
+}
+
+/* orch_to_sched: cluster b is ours, idle, and goes to another thread. */
+static bool must_hand_off(struct rt_run *run, const struct rt_thread *th,
+			  unsigned int b)
+{
+	return th->owned[b] && atomic_load(&run->reassign) &&
+	       run->clusters[b].next_owner != (int)th->idx &&
+	       cluster_idle(run, b);
+}
+
+static bool ownership_pending(struct rt_run *run, const struct rt_thread *th)
+{
+	unsigned int b;
+
+	for (b = 0; b < run->nblocks; b++)
+		if (must_hand_off(run, th, b) ||
+		    (!th->owned[b] &&
+		     atomic_load(&run->clusters[b].owner) == (int)th->idx))
+			return true;
+	return false;
+}
+
 /* Takes clusters handed to this thread; hands off idle ones it must give
  * away (orch_to_sched). Returns true when ownership changed.
  */
@@ -328,13 +359,11 @@ static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
 {
 	bool changed = false;
 	unsigned int b, k;
-	int me = (int)th->idx;
 
 	for (b = 0; b < run->nblocks; b++) {
 		struct rt_cluster *cl = &run->clusters[b];
 
-		if (th->owned[b] && atomic_load(&run->reassign) &&
-		    cl->next_owner != me && cluster_idle(run, b)) {
+		if (must_hand_off(run, th, b)) {
 			th->owned[b] = false;
 			/* release: the cores' state is handed over */
 			atomic_store_explicit(&cl->owner, cl->next_owner,
@@ -344,11 +373,16 @@ static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
 		} else if (!th->owned[b] &&
 			   /* acquire: pairs with the hand-off */
 			   atomic_load_explicit(&cl->owner,
-						memory_order_acquire) == me) {
+						memory_order_acquire) ==
+			   (int)th->idx) {
 			th->owned[b] = true;
-			for (k = 0; run->prof && k < PTO_CORES_PER_BLOCK; k++)
-				prof_dev_core_assign(run->prof,
-					b * PTO_CORES_PER_BLOCK + k, th->idx);
+			for (k = 0; k < PTO_CORES_PER_BLOCK; k++) {
+				core_handshake(run, b * PTO_CORES_PER_BLOCK + k);
+				if (run->prof)
+					prof_dev_core_assign(run->prof,
+						b * PTO_CORES_PER_BLOCK + k,
+						th->idx);
+			}
 			changed = true;
 		}
 	}
@@ -360,30 +394,32 @@ struct sleep_ctx {
 	struct rt_thread *th;
 };
 
+/* Mirrors dispatch(): is there anything this thread could do now? */
 static int has_work(void *arg)
 {
 	struct sleep_ctx *sc = arg;
 	struct rt_run *run = sc->run;
 	struct rt_thread *th = sc->th;
-	unsigned int ci, shape;
+	bool mix = rt_mpmc_nonempty(&run->ready[RT_SHAPE_MIX]);
+	unsigned int ci;
 
-	if (atomic_load(&run->finished) || atomic_load(&run->reassign))
+	if (atomic_load(&run->finished) || ownership_pending(run, th))
 		return 1;
 	if (th->idx == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED &&
 	    rt_spsc_size(&run->wiring) && !atomic_load(&run->dep_starved))
 		return 1;
 	for (ci = 0; ci < run->ncores; ci++) {
 		const struct rt_core *c = &run->cores[ci];
+		unsigned int b = ci / PTO_CORES_PER_BLOCK;
 
-		if (!th->owned[ci / PTO_CORES_PER_BLOCK])
+		if (!th->owned[b])
 			continue;
 		if (c->has_running &&
 		    atomic_load(reg(&c->hs->cond)) != c->last_cond)
 			return 1;
-		shape = c->type;
-		if (core_free(c, false) &&
-		    (rt_mpmc_nonempty(&run->ready[shape]) ||
-		     rt_mpmc_nonempty(&run->ready[RT_SHAPE_MIX])))
+		if (mix ? cluster_idle(run, b) :
+		    core_free(c, false) &&
+		    rt_mpmc_nonempty(&run->ready[c->type]))
 			return 1;
 	}
 	return 0;

@@ -77,7 +77,7 @@ static void diag_dep(struct rt_ring *r, uint32_t need)
 		fit <<= 1;
 	fprintf(stderr, "pto: deadlock: the dep pool of ring %u is exhausted: "
 		"dep_pool %u, %u entries in use, a task needs %u; a dep_pool "
-		"of %llu would fit\n", r->index, r->dep_cap, used, need, fit);
+		"of at least %llu is needed\n", r->index, r->dep_cap, used, need, fit);
 }
 
 /*

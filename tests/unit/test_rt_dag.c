@@ -5,7 +5,8 @@
  * overlap; two adjacent regions: partial overlap with two producers),
  * inside random (sometimes nested) scopes. The observed execution must
  * respect every edge: a consumer starts after each producer finished.
- * Run at both wiring modes, with small and default task windows.
+ * Run at both wiring modes, with small and default task windows, small
+ * dep pools, few blocks, and the orchestrator turning scheduler.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,6 +122,7 @@ static void run_graphs(enum pto_wiring_mode mode)
 		cfg.task_window = gi % 2 ? 64 : 0;
 		cfg.dep_pool = gi % 4 == 1 ? 256 : 0;
 		cfg.blocks = gi % 3 == 2 ? 2 : 0;
+		cfg.orch_to_sched = gi % 5 == 3;
 		res.size = sizeof(res);
 		assert_int_equal(pto_run(dev, &cfg, orch, g, &res), 0);
 		assert_int_equal(g->submit_err, 0);

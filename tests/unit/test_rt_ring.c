@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Task and heap rings: a 16-slot task window drives 256 tasks (slots
+ * wrap, the orchestrator blocks until old tasks are reclaimed); the heap
+ * ring wraps many times without handing out memory still in use; a
+ * window, heap or dep pool that can never fit stops the run with
+ * -EDEADLK instead of hanging.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "support/rt_test.h"
+
+#define FILL 10
+#define COPY 11
+
+static void fill_kernel(const struct pto_kernel_ctx *c)
+{
+	memset((void *)(uintptr_t)c->args[0], (int)c->args[2],
+	       (size_t)c->args[1]);
+}
+
+static void copy_kernel(const struct pto_kernel_ctx *c)
+{
+	memcpy((void *)(uintptr_t)c->args[1], (void *)(uintptr_t)c->args[0],
+	       (size_t)c->args[2]);
+}
+
+static pto_device *device(void)
+{
+	pto_device *dev = rt_test_device(2);
+
+	assert_int_equal(pto_kernel_register(dev, FILL, PTO_AIV, "fill",
+					     fill_kernel), 0);
+	assert_int_equal(pto_kernel_register(dev, COPY, PTO_AIV, "copy",
+					     copy_kernel), 0);
+	return dev;
+}
+
+#define WIN_TASKS 256
+
+struct win {
+	pto_tensor *t;
+	struct rt_rec rec;
+	uint64_t last_id;
+	unsigned int not_reclaimed;	/* task k-16 unfinished at submit k */
+};
+
+static int win_orch(pto_orch *o, void *user)
+{
+	struct win *w = user;
+	struct pto_param p[4];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < WIN_TASKS; i++) {
+		if (i % 4 == 0 && (err = pto_scope_begin(o)))
+			return err;
+		p[0] = pto_inout(w->t, 0, 64);	/* a chain */
+		rt_rec_params(&p[1], &w->rec, i);
+		err = pto_submit(o, RT_TEST_AIV, p, 3, &w->last_id);
+		if (err)
+			return err;
+		/* The slot of task i was free: task i - 16 was reclaimed. */
+		if (i >= 16 && !atomic_load(&w->rec.end[i - 16]))
+			w->not_reclaimed++;
+		if (i % 4 == 3 && (err = pto_scope_end(o)))
+			return err;
+	}
+	return 0;
+}
+
+static void test_window_16_wraps(void **state)
+{
+	pto_device *dev = device();
+	struct pto_run_config cfg;
+	struct win w = { 0 };
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(rt_rec_init(&w.rec, WIN_TASKS), 0);
+	assert_int_equal(pto_tensor_alloc(dev, 64, &w.t), 0);
+	pto_run_config_init(&cfg);
+	cfg.task_window = 16;
+	assert_int_equal(pto_run(dev, &cfg, win_orch, &w, NULL), 0);
+	assert_int_equal(w.last_id >> 32, 1);	/* first user scope: ring 1 */
+	assert_int_equal((uint32_t)w.last_id, WIN_TASKS - 1);
+	assert_int_equal(w.not_reclaimed, 0);
+	for (i = 1; i < WIN_TASKS; i++)
+		assert_true(atomic_load(&w.rec.start[i]) >
+			    atomic_load(&w.rec.end[i - 1]));
+	pto_tensor_free(w.t);
+	rt_rec_free(&w.rec);
+	pto_device_close(dev);
+}
+
+#define HEAP_ROUNDS 64
+#define HEAP_CHUNK 1000
+
+struct heap {
+	pto_tensor *out;
+};
+
+static int heap_orch(pto_orch *o, void *user)
+{
+	struct heap *h = user;
+	struct pto_param p[3];
+	pto_tensor *tmp;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < HEAP_ROUNDS; i++) {
+		if ((err = pto_scope_begin(o)) ||
+		    (err = pto_orch_alloc(o, HEAP_CHUNK, &tmp)))
+			return err;
+		p[0] = pto_out(tmp, 0, HEAP_CHUNK);
+		p[1] = pto_scalar(HEAP_CHUNK);
+		p[2] = pto_scalar(i + 1);
+		if ((err = pto_submit(o, FILL, p, 3, NULL)))
+			return err;
+		p[0] = pto_in(tmp, 0, HEAP_CHUNK);
+		p[1] = pto_out(h->out, (uint64_t)i * HEAP_CHUNK, HEAP_CHUNK);
+		p[2] = pto_scalar(HEAP_CHUNK);
+		if ((err = pto_submit(o, COPY, p, 3, NULL)) ||
+		    (err = pto_scope_end(o)))
+			return err;
+	}
+	return 0;
+}
+
+static void test_heap_wraps(void **state)
+{
+	pto_device *dev = device();
+	struct pto_run_config cfg;
+	struct heap h;
+	unsigned char buf[HEAP_CHUNK];
+	unsigned int i, j;
+
+	(void)state;
+	assert_int_equal(pto_tensor_alloc(dev, HEAP_ROUNDS * HEAP_CHUNK,
+					  &h.out), 0);
+	pto_run_config_init(&cfg);
+	cfg.heap_size = 4096;
+	assert_int_equal(pto_run(dev, &cfg, heap_orch, &h, NULL), 0);
+	for (i = 0; i < HEAP_ROUNDS; i++) {
+		assert_int_equal(pto_tensor_read(h.out, i * HEAP_CHUNK, buf,
+						 HEAP_CHUNK), 0);
+		for (j = 0; j < HEAP_CHUNK; j++)
+			assert_int_equal(buf[j], i + 1);
+	}
+	pto_tensor_free(h.out);
+	pto_device_close(dev);
+}
+
+struct dl {
+	pto_tensor *t;
+	struct rt_rec rec;
+	int err;
+	unsigned int kind;	/* 0 window, 1 heap, 2 heap too big, 3 deps */
+};
+
+static int dl_orch(pto_orch *o, void *user)
+{
+	struct dl *d = user;
+	struct pto_param p[12];
+	pto_tensor *tmp;
+	unsigned int i;
+
+	pto_scope_begin(o);
+	for (i = 0; i < 40 && !d->err; i++) {
+		switch (d->kind) {
+		case 0:
+			p[0] = pto_out(d->t, i * 64, 64);
+			rt_rec_params(&p[1], &d->rec, i);
+			d->err = pto_submit(o, RT_TEST_AIV, p, 3, NULL);
+			break;
+		case 1:
+			d->err = pto_orch_alloc(o, 2048, &tmp);
+			break;
+		case 2:
+			d->err = pto_orch_alloc(o, 8192, &tmp);
+			break;
+		default:
+			p[0] = pto_out(d->t, i * 64, 64);
+			if (i >= 8) {
+				p[0] = pto_in(d->t, 0, 8 * 64);
+				rt_rec_params(&p[1], &d->rec, i);
+				d->err = pto_submit(o, RT_TEST_AIV, p, 3, NULL);
+				i = 40;
+				break;
+			}
+			rt_rec_params(&p[1], &d->rec, i);
+			d->err = pto_submit(o, RT_TEST_AIV, p, 3, NULL);
+		}
+	}
+	pto_scope_end(o);
+	return d->err;
+}
+
+static void deadlock(unsigned int kind, int expect_submit)
+{
+	pto_device *dev = device();
+	struct pto_run_config cfg;
+	struct dl d = { .kind = kind };
+
+	assert_int_equal(rt_rec_init(&d.rec, 64), 0);
+	assert_int_equal(pto_tensor_alloc(dev, 64 * 64, &d.t), 0);
+	pto_run_config_init(&cfg);
+	cfg.task_window = 16;
+	cfg.heap_size = 4096;
+	cfg.dep_pool = 4;
+	assert_int_equal(pto_run(dev, &cfg, dl_orch, &d, NULL), -EDEADLK);
+	assert_int_equal(d.err, expect_submit);
+	pto_tensor_free(d.t);
+	rt_rec_free(&d.rec);
+	pto_device_close(dev);
+}
+
+static void test_deadlock_window(void **state)
+{
+	(void)state;
+	deadlock(0, -EDEADLK);
+}
+
+static void test_deadlock_heap(void **state)
+{
+	(void)state;
+	deadlock(1, -EDEADLK);
+}
+
+static void test_deadlock_heap_too_big(void **state)
+{
+	(void)state;
+	deadlock(2, -EDEADLK);
+}
+
+static void test_deadlock_dep_pool(void **state)
+{
+	(void)state;
+	deadlock(3, 0);	/* deferred wiring: the submit itself succeeds */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_window_16_wraps),
+		cmocka_unit_test(test_heap_wraps),
+		cmocka_unit_test(test_deadlock_window),
+		cmocka_unit_test(test_deadlock_heap),
+		cmocka_unit_test(test_deadlock_heap_too_big),
+		cmocka_unit_test(test_deadlock_dep_pool),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
