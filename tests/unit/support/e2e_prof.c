@@ -52,7 +52,8 @@ void e2e_dir_make(struct e2e_dir *d)
 	snprintf(d->out, sizeof(d->out), "%s/out", d->root);
 }
 
-static void remove_files(const char *dir)
+/* Removes dir's files and, one level down, its directories' files. */
+static void remove_tree(const char *dir, int depth)
 {
 	char path[512];
 	struct dirent *e;
@@ -64,17 +65,16 @@ static void remove_files(const char *dir)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
+		if (unlink(path) && depth)
+			remove_tree(path, depth - 1);
 	}
 	closedir(dp);
+	rmdir(dir);
 }
 
 void e2e_dir_remove(struct e2e_dir *d)
 {
-	remove_files(d->out);
-	rmdir(d->out);
-	remove_files(d->root);
-	rmdir(d->root);
+	remove_tree(d->root, 1);
 }
 
 int e2e_exists(const char *path)
