@@ -138,6 +138,66 @@ static void run_tiny(unsigned int buffers, int quiet)
 	pto_device_close(dev);
 }
 
+/*
+ * Only the AICore pool tiny, the AICPU pool large enough never to
+ * rotate: no AICPU record is lost, so each AICore loss shows up exactly
+ * once more as an AICPU record without a partner, and no AICore record
+ * is ever without its AICPU record (Our decisions 6 and 7: every AICore
+ * record lands in exactly one buffer, rotation under dual issue).
+ */
+static void run_aicore_tiny(unsigned int buffers)
+{
+	pto_device *dev = e2e_device(BLOCKS, 0);
+	struct pto_run_result res = { .size = sizeof(res) };
+	struct pto_run_config cfg;
+	struct jc_value *rec;
+	struct e2e_work w;
+	struct e2e_dir d;
+	struct e2e_row *rows;
+	size_t nrows, i;
+
+	e2e_dir_make(&d);
+	e2e_config(&cfg, &d);
+	cfg.chip_swimlane_level = 2;
+	cfg.records_per_buffer[3] = RECORDS;
+	cfg.buffers_per_pool[3] = buffers;
+	e2e_work_init(&w, dev, TASKS);
+	assert_int_equal(pto_run(dev, &cfg, e2e_work_orch, &w, &res), 0);
+	assert_true(res.reconcile_ok);
+	rec = e2e_load(d.out, "l2_swimlane_records.json");
+	assert_non_null(rec);
+	e2e_check_books(rec, NULL, NULL);
+	assert_int_equal(books(rec, 0, "total"), e2e_work_subtasks(&w));
+	assert_int_equal(books(rec, 3, "total"), e2e_work_subtasks(&w));
+	assert_int_equal(books(rec, 0, "dropped"), 0);
+	assert_int_equal(books(rec, 3, "mismatch"), 0);
+	assert_int_equal(books(rec, 0, "mismatch"), books(rec, 3, "dropped"));
+	if (buffers == 1)
+		assert_true(books(rec, 3, "dropped") > 0);
+	rows = e2e_rows(rec, &nrows);
+	assert_int_equal(nrows, books(rec, 3, "collected"));
+	/* Every collected row carries a whole AICore record. */
+	for (i = 0; i < nrows; i++)
+		assert_true(rows[i].start <= rows[i].end);
+	free(rows);
+	jc_free(rec);
+	e2e_work_fini(&w);
+	e2e_dir_remove(&d);
+	pto_device_close(dev);
+}
+
+static void test_aicore_one_buffer(void **state)
+{
+	(void)state;
+	run_aicore_tiny(1);
+}
+
+static void test_aicore_rotating(void **state)
+{
+	(void)state;
+	run_aicore_tiny(4);
+}
+
 static void test_one_buffer_quiet(void **state)
 {
 	(void)state;
@@ -162,6 +222,8 @@ int main(void)
 		cmocka_unit_test(test_one_buffer_quiet),
 		cmocka_unit_test(test_one_buffer_printed),
 		cmocka_unit_test(test_two_buffers),
+		cmocka_unit_test(test_aicore_one_buffer),
+		cmocka_unit_test(test_aicore_rotating),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
