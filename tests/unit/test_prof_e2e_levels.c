@@ -188,8 +188,10 @@ static void test_level0_writes_nothing(void **state)
 	e2e_dir_remove(&d);
 }
 
-static void level_test(unsigned int level)
+/* state: the level (unsigned int *). */
+static void test_level(void **state)
 {
+	unsigned int level = *(unsigned int *)*state;
 	struct pto_run_config cfg;
 	struct e2e_dir d;
 
@@ -200,91 +202,44 @@ static void level_test(unsigned int level)
 	e2e_dir_remove(&d);
 }
 
-static void test_level1(void **state)
-{
-	(void)state;
-	level_test(1);
-}
-
-static void test_level2(void **state)
-{
-	(void)state;
-	level_test(2);
-}
-
-static void test_level3(void **state)
-{
-	(void)state;
-	level_test(3);
-}
-
-static void test_level4(void **state)
-{
-	(void)state;
-	level_test(4);
-}
-
 /* A raw flag brings the bits it implies: ORCH_PHASES alone is level 4. */
 static void test_raw_flags_implied(void **state)
 {
-	static const unsigned int top[] = { 0, 1, 2, 3 };
 	struct pto_run_config cfg;
 	struct e2e_dir d;
-	unsigned int i;
+	unsigned int bit;
 
 	(void)state;
-	for (i = 0; i < 4; i++) {
+	for (bit = 0; bit < 4; bit++) {
 		e2e_dir_make(&d);
 		e2e_config(&cfg, &d);
-		cfg.dfx_flags = 1ull << top[i];
-		run_level(&cfg, top[i] + 1, &d);
+		cfg.dfx_flags = 1ull << bit;
+		run_level(&cfg, bit + 1, &d);
 		e2e_dir_remove(&d);
 	}
 }
 
-static void expect_einval(uint64_t flags)
+struct bad_cfg {
+	int level;
+	uint64_t flags;
+};
+
+/* state: a struct bad_cfg pto_run must refuse before running anything. */
+static void test_invalid(void **state)
 {
+	const struct bad_cfg *b = *state;
 	struct pto_run_config cfg;
 	struct e2e_work w;
 	struct e2e_dir d;
 
 	e2e_dir_make(&d);
 	e2e_config(&cfg, &d);
-	cfg.dfx_flags = flags;
+	cfg.chip_swimlane_level = b->level;
+	cfg.dfx_flags = b->flags;
 	e2e_work_init(&w, dev, TASKS);
 	assert_int_equal(pto_run(dev, &cfg, e2e_work_orch, &w, NULL),
 			 -EINVAL);
 	assert_int_equal(w.ids[0], 0);	/* orch never ran */
-	assert_false(e2e_exists(d.out));
-	e2e_work_fini(&w);
-	e2e_dir_remove(&d);
-}
-
-static void test_reserved_bit6(void **state)
-{
-	(void)state;
-	expect_einval((1ull << 6) | 1);
-}
-
-static void test_reserved_bit63(void **state)
-{
-	(void)state;
-	expect_einval(1ull << 63);
-}
-
-static void test_level_out_of_range(void **state)
-{
-	struct pto_run_config cfg;
-	struct e2e_work w;
-	struct e2e_dir d;
-
-	(void)state;
-	e2e_dir_make(&d);
-	e2e_config(&cfg, &d);
-	cfg.chip_swimlane_level = 5;
-	e2e_work_init(&w, dev, TASKS);
-	assert_int_equal(pto_run(dev, &cfg, e2e_work_orch, &w, NULL),
-			 -EINVAL);
 	assert_false(e2e_exists(d.out));
 	e2e_work_fini(&w);
 	e2e_dir_remove(&d);
@@ -304,18 +259,29 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A cmocka test of f with initial state st, reported under name. */
+#define NAMED_TEST(name, f, st) { name, f, NULL, NULL, (void *)(st) }
+
 int main(void)
 {
+	static unsigned int levels[] = { 1, 2, 3, 4 };
+	static const struct bad_cfg reserved_bit6 = { 0, (1ull << 6) | 1 };
+	static const struct bad_cfg reserved_bit63 = { 0, 1ull << 63 };
+	static const struct bad_cfg level5 = { 5, 0 };
+	static const struct bad_cfg level_negative = { -1, 0 };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_level0_writes_nothing),
-		cmocka_unit_test(test_level1),
-		cmocka_unit_test(test_level2),
-		cmocka_unit_test(test_level3),
-		cmocka_unit_test(test_level4),
+		NAMED_TEST("test_level1", test_level, &levels[0]),
+		NAMED_TEST("test_level2", test_level, &levels[1]),
+		NAMED_TEST("test_level3", test_level, &levels[2]),
+		NAMED_TEST("test_level4", test_level, &levels[3]),
 		cmocka_unit_test(test_raw_flags_implied),
-		cmocka_unit_test(test_reserved_bit6),
-		cmocka_unit_test(test_reserved_bit63),
-		cmocka_unit_test(test_level_out_of_range),
+		NAMED_TEST("test_reserved_bit6", test_invalid, &reserved_bit6),
+		NAMED_TEST("test_reserved_bit63", test_invalid,
+			   &reserved_bit63),
+		NAMED_TEST("test_level5", test_invalid, &level5),
+		NAMED_TEST("test_level_negative", test_invalid,
+			   &level_negative),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
