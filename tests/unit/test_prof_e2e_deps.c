@@ -202,6 +202,8 @@ static size_t read_edges(const struct jc_value *deps, struct edge *out,
 		e = edges->items[i];
 		out[i].pred = e2e_u64(jc_get(e, "pred"));
 		out[i].succ = e2e_u64(jc_get(e, "succ"));
+		assert_non_null(jc_get(e, "arg"));
+		assert_non_null(jc_get(e, "source"));
 		out[i].arg = (int)jc_get(e, "arg")->num;
 		assert_string_equal(jc_get(e, "source")->text, "tensormap");
 		ov = jc_get(e, "overlap");
