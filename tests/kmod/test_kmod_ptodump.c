@@ -274,6 +274,22 @@ static void test_list_live_then_retained(void **state)
 	assert_true(lists_region(out, id, "retained", pid));
 }
 
+/*
+ * Closes kt_fd and unloads pto; with options, loads it again and reopens
+ * kt_fd on device 0. 0 or -1.
+ */
+static int reload(const char *options)
+{
+	if (kt_fd >= 0)
+		close(kt_fd);
+	kt_fd = -1;
+	if ((kt_loaded() && kt_unload()) || (options && kt_load(options)))
+		return -1;
+	if (options)
+		kt_fd = kt_open(0);
+	return options && kt_fd < 0 ? -1 : 0;
+}
+
 static void test_list_driver_not_loaded(void **state)
 {
 	static const char *const args[] = { "list", NULL };
@@ -281,14 +297,10 @@ static void test_list_driver_not_loaded(void **state)
 	int rc;
 
 	(void)state;
-	close(kt_fd);
-	kt_fd = -1;
-	assert_int_equal(kt_unload(), 0);
+	assert_int_equal(reload(NULL), 0);
 	rc = run_pd(0, out, args);
 	/* Back to the group's state before checking. */
-	assert_int_equal(kt_load(OPTIONS), 0);
-	kt_fd = kt_open(0);
-	assert_true(kt_fd >= 0);
+	assert_int_equal(reload(OPTIONS), 0);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "module pto: not loaded"));
 	assert_non_null(strstr(out, "the pto driver is not loaded"));
@@ -413,8 +425,8 @@ static void test_id_missing(void **state)
 	assert_non_null(strstr(out, "no such region"));
 }
 
-/* The first pto render node, made accessible to everyone (or not). */
-static void node_mode(char *path, size_t cap, mode_t mode)
+/* The render node of pto device index. */
+static void node_path(unsigned int index, char *path, size_t cap)
 {
 	int minor;
 
@@ -425,14 +437,13 @@ static void node_mode(char *path, size_t cap, mode_t mode)
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (kt_param(fd, PTO_PARAM_DEVICE_INDEX) == 0) {
+		if (kt_param(fd, PTO_PARAM_DEVICE_INDEX) == index) {
 			close(fd);
-			assert_int_equal(chmod(path, mode), 0);
 			return;
 		}
 		close(fd);
 	}
-	fail_msg("no pto render node");
+	fail_msg("no render node of pto device %u", index);
 }
 
 static void test_attach_other_uid(void **state)
@@ -445,9 +456,10 @@ static void test_attach_other_uid(void **state)
 	(void)state;
 	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
 	snprintf(id, sizeof(id), "%u", c.region_id);
-	node_mode(node, sizeof(node), 0666);
+	node_path(0, node, sizeof(node));
+	assert_int_equal(chmod(node, 0666), 0);
 	rc = run_pd(OTHER_UID, out, args);
-	node_mode(node, sizeof(node), 0600);
+	assert_int_equal(chmod(node, 0600), 0);
 	assert_int_equal(rc, 1);
 	assert_non_null(strcasestr(out, "permission"));
 	assert_non_null(strstr(out, id));
@@ -462,10 +474,71 @@ static void test_node_not_accessible(void **state)
 	(void)state;
 	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
 	snprintf(id, sizeof(id), "%u", c.region_id);
-	node_mode(node, sizeof(node), 0600);
+	node_path(0, node, sizeof(node));
+	assert_int_equal(chmod(node, 0600), 0);
 	assert_int_equal(run_pd(OTHER_UID, out, args), 1);
 	assert_non_null(strstr(out, node));
 	assert_non_null(strcasestr(out, "permission denied"));
+}
+
+static int fd_dev1 = -1;
+
+/* pto with two devices; fd_dev1 on the second. */
+static int setup_two_devices(void **state)
+{
+	(void)state;
+	if (reload("num_devices=2 " OPTIONS))
+		return -1;
+	fd_dev1 = kt_open(1);
+	return fd_dev1 < 0 ? -1 : 0;
+}
+
+/* Back to the group's single device, whatever the test left open. */
+static int teardown_two_devices(void **state)
+{
+	(void)state;
+	if (fd_dev1 >= 0)
+		close(fd_dev1);
+	fd_dev1 = -1;
+	return reload(OPTIONS);
+}
+
+/* --id finds a region on the second device (its own shape shows). */
+static void test_id_on_second_device(void **state)
+{
+	struct drm_pto_prof_create c;
+	char out[OUT_CAP], id[16];
+	const char *args[] = { "stat", "--id", id, NULL };
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	kt_params(&c.params);
+	c.params.num_cores = 3;
+	assert_int_equal(kt_ioctl(fd_dev1, DRM_IOCTL_PTO_PROF_CREATE, &c), 0);
+	snprintf(id, sizeof(id), "%u", c.region_id);
+	assert_int_equal(run_pd(0, out, args), 0);
+	assert_non_null(strstr(out, ", 3 cores,"));
+}
+
+/* An id both devices have needs --device, which picks one. */
+static void test_id_on_two_devices(void **state)
+{
+	struct drm_pto_prof_create c0, c1;
+	char out[OUT_CAP], id[16], node[64];
+	const char *args[] = { "stat", "--id", id, NULL };
+	const char *dev[] = { "stat", "--id", id, "--device", node, NULL };
+
+	(void)state;
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c0), 0);
+	assert_int_equal(kt_prof_create(fd_dev1, 0, &c1), 0);
+	assert_int_equal(c0.region_id, c1.region_id);
+	snprintf(id, sizeof(id), "%u", c0.region_id);
+	assert_int_equal(run_pd(0, out, args), 1);
+	assert_non_null(strstr(out, "exists on"));
+	assert_non_null(strstr(out, "--device"));
+	node_path(1, node, sizeof(node));
+	assert_int_equal(run_pd(0, out, dev), 0);
+	assert_non_null(strstr(out, "region: "));
 }
 
 static uint64_t checksum(const uint8_t *p, size_t n)
@@ -511,6 +584,12 @@ int main(void)
 		KT_TEST(test_id_missing),
 		KT_TEST(test_attach_other_uid),
 		KT_TEST(test_node_not_accessible),
+		cmocka_unit_test_setup_teardown(test_id_on_second_device,
+						setup_two_devices,
+						teardown_two_devices),
+		cmocka_unit_test_setup_teardown(test_id_on_two_devices,
+						setup_two_devices,
+						teardown_two_devices),
 		KT_TEST(test_never_writes),
 	};
 

@@ -134,6 +134,53 @@ static void attach_error(struct pd_region *r, uint32_t id, const char *node,
 			 id, node, strerror(e));
 }
 
+/* Non-zero when the region list of node has id. */
+static int node_has(const char *node, uint32_t id)
+{
+	struct drm_pto_prof_info *v = NULL;
+	uint32_t n = 0, i;
+	int fd = pd_drm_open(node), has = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!pd_drm_regions(fd, &v, &n))
+		for (i = 0; i < n; i++)
+			has |= v[i].region_id == id;
+	free(v);
+	close(fd);
+	return has;
+}
+
+/*
+ * Region ids are per device: without --device, the pto node whose list
+ * has id (the first node when none has it, so attaching says why).
+ * -ENODEV without a pto node, -EEXIST when several have id.
+ */
+static int pick_node(struct pd_region *r, uint32_t id, struct pd_node *nodes,
+		     const char **node)
+{
+	int n = pd_drm_find(nodes, PD_MAX_NODES), i, found = -1;
+
+	if (n < 1) {
+		snprintf(r->err, sizeof(r->err), "no pto device (is pto.ko "
+			 "loaded?)");
+		return -ENODEV;
+	}
+	for (i = 0; n > 1 && i < n; i++) {
+		if (!node_has(nodes[i].path, id))
+			continue;
+		if (found >= 0) {
+			snprintf(r->err, sizeof(r->err), "region %u exists on "
+				 "%.63s and %.63s: choose one with --device", id,
+				 nodes[found].path, nodes[i].path);
+			return -EEXIST;
+		}
+		found = i;
+	}
+	*node = nodes[found < 0 ? 0 : found].path;
+	return 0;
+}
+
 int pd_region_attach(struct pd_region *r, uint32_t id, const char *node)
 {
 	struct drm_pto_prof_attach at = { .region_id = id };
@@ -143,14 +190,8 @@ int pd_region_attach(struct pd_region *r, uint32_t id, const char *node)
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
-	if (!node) {
-		if (pd_drm_find(nodes, PD_MAX_NODES) < 1) {
-			snprintf(r->err, sizeof(r->err), "no pto device (is "
-				 "pto.ko loaded?)");
-			return -ENODEV;
-		}
-		node = nodes[0].path;
-	}
+	if (!node && (e = pick_node(r, id, nodes, &node)))
+		return e;
 	fd = pd_drm_open(node);
 	if (fd < 0) {
 		snprintf(r->err, sizeof(r->err), "%s: %s%s", node,
