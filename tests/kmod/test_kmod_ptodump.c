@@ -467,6 +467,21 @@ static void test_node_not_accessible(void **state)
 	assert_non_null(strcasestr(out, "permission denied"));
 }
 
+/* list names a pto node the user may not open, with the reason. */
+static void test_list_node_not_accessible(void **state)
+{
+	static const char *const args[] = { "list", NULL };
+	char out[OUT_CAP], node[64], want[96];
+
+	(void)state;
+	node_path(0, node, sizeof(node));
+	assert_int_equal(chmod(node, 0600), 0);
+	assert_int_equal(run_pd(OTHER_UID, out, args), 0);
+	snprintf(want, sizeof(want), "device %s\n  cannot open: ", node);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strcasestr(out, "permission denied"));
+}
+
 static int fd_dev1 = -1;
 
 /* pto with two devices; fd_dev1 on the second. */
@@ -570,6 +585,7 @@ int main(void)
 		KT_TEST(test_id_missing),
 		KT_TEST(test_attach_other_uid),
 		KT_TEST(test_node_not_accessible),
+		KT_TEST(test_list_node_not_accessible),
 		cmocka_unit_test_setup_teardown(test_id_on_second_device,
 						setup_two_devices,
 						teardown_two_devices),
