@@ -119,6 +119,7 @@ int pd_drm_regions(int fd, struct drm_pto_prof_info **out, uint32_t *n)
 	return -EAGAIN;
 }
 
+/* r->err for a refused PROF_ATTACH (errno e). */
 static void attach_error(struct pd_region *r, uint32_t id, const char *node,
 			 int e)
 {
