@@ -17,3 +17,9 @@ $(O)/obj/tests/kmod/support/%.o: CFLAGS_EXTRA = -Itests/kmod/support
 # Keep the objects (intermediate in the pattern chain) between builds.
 .SECONDARY: $(patsubst tests/kmod/%.c,$(O)/obj/tests/kmod/%.o,\
 	    $(wildcard tests/kmod/test_*.c))
+
+# Binaries the test programs run, shipped into the VM's /bin by
+# run-qemu.sh (which reads the list from the environment).
+KMOD_EXTRA_BINS := $(O)/ptodump
+export KMOD_EXTRA_BINS
+kmod-tests: $(KMOD_EXTRA_BINS)

@@ -13,6 +13,7 @@ for m in drm drm_shmem_helper; do
 done
 
 export PTO_KO=/lib/modules/pto.ko
+export PTO_PTODUMP=/bin/ptodump
 programs=0; failed=0; failed_names=""
 echo "PTO-KMOD-BEGIN"
 for t in /tests/test_*; do

@@ -2,7 +2,8 @@
 # Runs the pto.ko test programs inside QEMU on the installed Debian kernel.
 #   run-qemu.sh <work dir> <kernel version> <pto.ko> <test program>...
 # Builds <work dir>/initramfs.cpio.gz (busybox, drm.ko, drm_shmem_helper.ko,
-# pto.ko, the programs and every shared library they need), boots
+# pto.ko, the programs, the binaries listed in $KMOD_EXTRA_BINS (into /bin)
+# and every shared library they need), boots
 # /boot/vmlinuz-<version> under software emulation, keeps the serial log in
 # <work dir>/serial.log and exits 0 only if every program passed and the
 # kernel log has no WARNING, BUG, Oops, refcount or list-corruption line.
@@ -42,13 +43,21 @@ for d in $deps; do
 		exit 1 ;; esac
 done
 
-# Programs and their shared libraries (ldd lists the loader too).
-for t in "$@"; do
-	cp "$t" "$root/tests/"
-	ldd "$t" | awk '/=> \//{print $3} /^\t\//{print $1}' | while read -r lib; do
+# A program into <dir> of the image, with its shared libraries (ldd lists
+# the loader too).
+ship() {
+	cp "$1" "$root/$2/"
+	ldd "$1" | awk '/=> \//{print $3} /^\t\//{print $1}' | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
+}
+for t in "$@"; do
+	ship "$t" tests
+done
+# Binaries the programs run: $KMOD_EXTRA_BINS (tests/kmod/build.mk) -> /bin.
+for b in ${KMOD_EXTRA_BINS:-}; do
+	ship "$b" bin
 done
 # Merged-/usr layouts resolve the loader through /lib64 or /lib.
 [ -e /lib64 ] && [ ! -e "$root/lib64" ] && ln -s lib "$root/lib64"

@@ -26,7 +26,8 @@ static const char snapshot_usage[] =
 "deps.json and name_map.json, the files a profiled run exports.\n"
 "  -r, --region FILE     a raw region dump\n"
 "  -i, --id N            a live or retained region of the pto driver\n"
-"  -d, --device NODE     the render node (default: the first pto node)\n"
+"  -d, --device NODE     the render node (default: the pto node with\n"
+"                        region N; ids are per device)\n"
 "  -o, --output DIR      output directory (default: .)\n"
 "      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
 "  -h, --help            this text\n";

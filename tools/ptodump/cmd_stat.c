@@ -21,7 +21,8 @@ static const char stat_usage[] =
 "Shows the counters of a profiling region, read-only.\n"
 "  -r, --region FILE   a raw region dump\n"
 "  -i, --id N          a live or retained region of the pto driver\n"
-"  -d, --device NODE   the render node (default: the first pto node)\n"
+"  -d, --device NODE   the render node (default: the pto node with\n"
+"                      region N; ids are per device)\n"
 "  -w, --watch SEC     print again every SEC seconds until interrupted\n"
 "  -h, --help          this text\n";
 

@@ -23,6 +23,28 @@ int pd_drm_open(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * A node this user may not open is asked about through sysfs instead: pto
+ * devices are platform devices named after the driver.
+ */
+static int pto_by_sysfs(const char *path)
+{
+	const char *name = strrchr(path, '/');
+	char sys[128], alias[64] = "";
+	FILE *f;
+
+	snprintf(sys, sizeof(sys), "/sys/class/drm/%s/device/modalias",
+		 name ? name + 1 : path);
+	f = fopen(sys, "r");
+	if (!f)
+		return 0;
+	if (!fgets(alias, sizeof(alias), f))
+		alias[0] = 0;
+	fclose(f);
+	alias[strcspn(alias, "\n")] = 0;
+	return !strcmp(alias, "platform:" PTO_DRIVER_NAME);
+}
+
 int pd_drm_find(struct pd_node *nodes, int max)
 {
 	glob_t g;
@@ -32,17 +54,21 @@ int pd_drm_find(struct pd_node *nodes, int max)
 	if (glob("/dev/dri/renderD*", 0, NULL, &g))
 		return 0;
 	for (i = 0; i < g.gl_pathc && n < max; i++) {
-		int fd = pd_drm_open(g.gl_pathv[i]);
+		int fd = pd_drm_open(g.gl_pathv[i]), pto;
 		drmVersionPtr v;
 
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		if (v && v->name && !strcmp(v->name, PTO_DRIVER_NAME))
+		if (fd < 0) {
+			pto = (fd == -EACCES || fd == -EPERM) &&
+			      pto_by_sysfs(g.gl_pathv[i]);
+		} else {
+			v = drmGetVersion(fd);
+			pto = v && v->name && !strcmp(v->name, PTO_DRIVER_NAME);
+			drmFreeVersion(v);
+			close(fd);
+		}
+		if (pto)
 			snprintf(nodes[n++].path, sizeof(nodes[0].path), "%s",
 				 g.gl_pathv[i]);
-		drmFreeVersion(v);
-		close(fd);
 	}
 	globfree(&g);
 	return n;
@@ -93,6 +119,69 @@ int pd_drm_regions(int fd, struct drm_pto_prof_info **out, uint32_t *n)
 	return -EAGAIN;
 }
 
+/* r->err for a refused PROF_ATTACH (errno e). */
+static void attach_error(struct pd_region *r, uint32_t id, const char *node,
+			 int e)
+{
+	if (e == ENOENT)
+		snprintf(r->err, sizeof(r->err), "no such region %u on %s "
+			 "('ptodump list' shows the regions)", id, node);
+	else if (e == EPERM || e == EACCES)
+		snprintf(r->err, sizeof(r->err), "attach region %u: permission "
+			 "denied (only its owner's uid, CAP_PERFMON or "
+			 "CAP_SYS_ADMIN may read it)", id);
+	else
+		snprintf(r->err, sizeof(r->err), "attach region %u on %s: %s",
+			 id, node, strerror(e));
+}
+
+/* Non-zero when the region list of node has id. */
+static int node_has(const char *node, uint32_t id)
+{
+	struct drm_pto_prof_info *v = NULL;
+	uint32_t n = 0, i;
+	int fd = pd_drm_open(node), has = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!pd_drm_regions(fd, &v, &n))
+		for (i = 0; i < n; i++)
+			has |= v[i].region_id == id;
+	free(v);
+	close(fd);
+	return has;
+}
+
+/*
+ * Region ids are per device: without --device, the pto node whose list
+ * has id (the first node when none has it, so attaching says why).
+ * -ENODEV without a pto node, -EEXIST when several have id.
+ */
+static int pick_node(struct pd_region *r, uint32_t id, struct pd_node *nodes,
+		     const char **node)
+{
+	int n = pd_drm_find(nodes, PD_MAX_NODES), i, found = -1;
+
+	if (n < 1) {
+		snprintf(r->err, sizeof(r->err), "no pto device (is pto.ko "
+			 "loaded?)");
+		return -ENODEV;
+	}
+	for (i = 0; n > 1 && i < n; i++) {
+		if (!node_has(nodes[i].path, id))
+			continue;
+		if (found >= 0) {
+			snprintf(r->err, sizeof(r->err), "region %u exists on "
+				 "%.63s and %.63s: choose one with --device", id,
+				 nodes[found].path, nodes[i].path);
+			return -EEXIST;
+		}
+		found = i;
+	}
+	*node = nodes[found < 0 ? 0 : found].path;
+	return 0;
+}
+
 int pd_region_attach(struct pd_region *r, uint32_t id, const char *node)
 {
 	struct drm_pto_prof_attach at = { .region_id = id };
@@ -102,23 +191,18 @@ int pd_region_attach(struct pd_region *r, uint32_t id, const char *node)
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
-	if (!node) {
-		if (pd_drm_find(nodes, PD_MAX_NODES) < 1) {
-			snprintf(r->err, sizeof(r->err), "no pto device (is "
-				 "pto.ko loaded?)");
-			return -ENODEV;
-		}
-		node = nodes[0].path;
-	}
+	if (!node && (e = pick_node(r, id, nodes, &node)))
+		return e;
 	fd = pd_drm_open(node);
 	if (fd < 0) {
-		snprintf(r->err, sizeof(r->err), "%s: %s", node, strerror(-fd));
+		snprintf(r->err, sizeof(r->err), "%s: %s%s", node,
+			 strerror(-fd), fd == -EACCES || fd == -EPERM ?
+			 " (a pto render node needs read-write access)" : "");
 		return fd;
 	}
 	if (drmIoctl(fd, DRM_IOCTL_PTO_PROF_ATTACH, &at)) {
 		e = errno;
-		snprintf(r->err, sizeof(r->err), "attach region %u: %s", id,
-			 strerror(e));
+		attach_error(r, id, node, e);
 		close(fd);
 		return -e;
 	}

@@ -17,7 +17,11 @@ struct pd_node {
 	char path[64];
 };
 
-/* Render nodes whose driver is "pto"; returns how many (<= max). */
+/*
+ * Render nodes whose driver is "pto" (those this user cannot open are
+ * recognised through sysfs, so opening them reports why); returns how
+ * many (<= max).
+ */
 int pd_drm_find(struct pd_node *nodes, int max);
 
 /* Opens a render node read-write (ioctls need it); -errno. */

@@ -33,7 +33,8 @@ int pd_region_load_file(struct pd_region *r, const char *path);
 
 /*
  * Attaches read-only to region id of the pto render node (node NULL: the
- * first pto render node). 0, or -errno with r->err set.
+ * pto render node that has region id; several: -EEXIST). 0, or -errno
+ * with r->err set.
  */
 int pd_region_attach(struct pd_region *r, uint32_t id, const char *node);
 

@@ -85,13 +85,19 @@ uint64_t kt_param(int fd, uint32_t param)
 int kt_open(unsigned int index)
 {
 	char path[64];
+
+	return kt_open_path(index, path, sizeof(path));
+}
+
+int kt_open_path(unsigned int index, char *path, size_t cap)
+{
 	int minor, fd;
 
 	for (minor = 128; minor < 192; minor++) {
 		drmVersionPtr v;
 		int match;
 
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		snprintf(path, cap, "/dev/dri/renderD%d", minor);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
