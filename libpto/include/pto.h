@@ -230,7 +230,9 @@ struct pto_run_config {
 	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384 */
 	/* Profiling. */
 	int chip_swimlane_level;  /* 0..4; used when dfx_flags == 0 */
-	uint64_t dfx_flags;	  /* raw PTO_DFX_* bits, implied bits added */
+	uint64_t dfx_flags;	  /* raw PTO_DFX_* bits (pto_prof.h), implied
+				   * bits added
+				   */
 	const char *output_prefix; /* NULL: outputs/<name>_<YYYYmmdd_HHMMSS> */
 	const char *name;	  /* run name for the default prefix */
 	unsigned int records_per_buffer[8]; /* per buffer kind, 0 = default */
@@ -250,13 +252,20 @@ struct pto_run_result {
 	uint64_t elapsed_ns;
 	char output_dir[512];	  /* where the JSON went; "" if none */
 	int reconcile_ok;	  /* every pool's books balanced */
+	uint64_t records_dropped; /* profiling records lost for want of a
+				   * free buffer (counted, never silent)
+				   */
+	uint64_t records_mismatched; /* records without a usable partner */
 };
 
 /*
  * Runs orch(o, user) on the orchestrator thread and every task it
  * submits; returns when all tasks finished (or the run failed). result
  * may be NULL. Returns orch's negative return, or -EDEADLK, -ETIMEDOUT,
- * -EINVAL (bad configuration), -EIO (profiling books did not balance).
+ * -EINVAL (bad configuration), -EOPNOTSUPP (a dfx bit whose recording is
+ * not implemented: tensor dump, PMU), -EIO (profiling books did not
+ * balance). Dropped profiling records are reported in result and on
+ * stderr; they do not fail the run.
  */
 PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 		    pto_orch_fn orch, void *user,

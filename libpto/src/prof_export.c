@@ -233,6 +233,9 @@ static void write_core_to_thread(FILE *f, const struct prof_records *r)
 {
 	uint32_t c, any = 0;
 
+	/* The core->thread map goes with the scheduler phases it explains. */
+	if (!(r->dfx_flags & PTO_DFX_SCHED_PHASES))
+		return;
 	for (c = 0; c < r->num_cores; c++)
 		any |= r->core_to_thread[c] != PTO_CORE_THREAD_NONE;
 	if (!any)

@@ -30,8 +30,14 @@ static inline uint64_t pto_clock_mono_ns(void)
 static inline uint64_t pto_clock_now(void)
 {
 #if defined(__x86_64__)
-	if (__builtin_expect(pto_clock_use_tsc, 1))
+	/*
+	 * lfence: the TSC read must not pass earlier loads, or a finish
+	 * stamp taken after seeing FIN could predate the AICore's end stamp.
+	 */
+	if (__builtin_expect(pto_clock_use_tsc, 1)) {
+		_mm_lfence();
 		return __rdtsc();
+	}
 #endif
 	return pto_clock_mono_ns();
 }

@@ -95,6 +95,12 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 					 &flags);
 	if (err)
 		return err;
+	if (flags & (PTO_DFX_TENSOR_DUMP | PTO_DFX_PMU)) {
+		fprintf(stderr, "pto: dfx_flags 0x%llx: tensor dump and PMU "
+			"recording are not implemented\n",
+			(unsigned long long)flags);
+		return -EOPNOTSUPP;
+	}
 	for (i = PTO_BUF_KIND_COUNT; i < PTO_BUF_KIND_MAX; i++)
 		if (c->records_per_buffer[i] || c->buffers_per_pool[i])
 			return -EINVAL;
@@ -219,6 +225,23 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 	prof_dev_set_threads(run->prof, run->nsched +
 			     (run->cfg.orch_to_sched ? 1 : 0), 1);
 	return 0;
+}
+
+/* Counts lost profiling records into res and says so on stderr. */
+static void note_losses(const struct prof_records *r,
+			struct pto_run_result *res)
+{
+	unsigned int k;
+
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		res->records_dropped += r->books[k].dropped;
+		res->records_mismatched += r->books[k].mismatch;
+	}
+	if (res->records_dropped || res->records_mismatched)
+		fprintf(stderr, "pto: profiling lost records: %llu dropped "
+			"(no free buffer), %llu mismatched\n",
+			(unsigned long long)res->records_dropped,
+			(unsigned long long)res->records_mismatched);
 }
 
 /* Kernel names for the export; the orchestrator is named after the run. */
@@ -384,6 +407,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	if (host) {
 		perr = prof_host_stop(host, run->cfg.quiet);
 		res->reconcile_ok = !perr;
+		note_losses(prof_host_records(host), res);
 		/* Export even when the books failed: keep what was collected. */
 		xerr = prof_output_dir(dir, dirlen, run->cfg.output_prefix,
 				       run->cfg.name);

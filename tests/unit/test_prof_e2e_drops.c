@@ -110,6 +110,9 @@ static void run_tiny(unsigned int buffers, int quiet)
 	e2e_check_books(rec, &dropped, &mismatch);
 	if (buffers == 1)
 		assert_true(books(rec, 3, "dropped") > 0);
+	/* The caller hears of every loss, not only the JSON. */
+	assert_int_equal(res.records_dropped, dropped);
+	assert_int_equal(res.records_mismatched, mismatch);
 
 	/* Nothing the device produced goes uncounted. */
 	assert_int_equal(books(rec, 0, "total"), e2e_work_subtasks(&w));

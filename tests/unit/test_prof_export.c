@@ -165,7 +165,7 @@ static void check_reconcile(const struct exported *e, size_t kinds)
 static void test_level_1(void **state)
 {
 	static const char *const top[] = {
-		"l2_swimlane_level", "tasks", "core_to_thread",
+		"l2_swimlane_level", "tasks",
 		"schema_version", "dfx_flags", "counter_freq_hz", "reconcile",
 	};
 	const struct jc_value *t0;
@@ -173,7 +173,7 @@ static void test_level_1(void **state)
 
 	(void)state;
 	export_level(&e, 1);
-	assert_keys(e.rec, top, 7);
+	assert_keys(e.rec, top, 6);
 	assert_int_equal(jc_get(e.rec, "l2_swimlane_level")->num, 1);
 	assert_int_equal(jc_get(e.rec, "dfx_flags")->num, 1);
 	check_tasks(&e);
@@ -190,7 +190,7 @@ static void test_level_1(void **state)
 static void test_level_2_deps_and_names(void **state)
 {
 	static const char *const top[] = {
-		"l2_swimlane_level", "tasks", "core_to_thread",
+		"l2_swimlane_level", "tasks",
 		"schema_version", "dfx_flags", "counter_freq_hz", "reconcile",
 	};
 	static const char *const edge_keys[] = {
@@ -203,7 +203,7 @@ static void test_level_2_deps_and_names(void **state)
 
 	(void)state;
 	export_level(&e, 2);
-	assert_keys(e.rec, top, 7);
+	assert_keys(e.rec, top, 6);
 	check_tasks(&e);
 	check_reconcile(&e, 3);
 	edges = jc_get(e.deps, "edges");
