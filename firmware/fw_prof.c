@@ -25,24 +25,28 @@ static void fw_ctr_inc(__u64 *c)
 void fw_prof_bind(struct fw_prof_core *st, void *region, uint64_t head_off)
 {
 	const struct pto_prof_header *h = region;
-	const struct pto_prof_kind_layout *k;
+	struct pto_prof_kind_layout k;
+	uint64_t pool_size;
 
 	*st = (struct fw_prof_core){ 0 };
 	if (!region || !head_off || h->magic != PTO_PROF_MAGIC)
 		return;
-	k = &h->layout.kind[PTO_BUF_AICORE_TASK];
-	if (!k->pool_off || head_off < k->pool_off ||
-	    (head_off - k->pool_off) % h->layout.pool_size ||
-	    (head_off - k->pool_off) / h->layout.pool_size >= k->buf_pools)
+	/* One copy: the checks and the use must see the same values. */
+	k = h->layout.kind[PTO_BUF_AICORE_TASK];
+	pool_size = h->layout.pool_size;
+	/* Zero strides would trap in the divisions below. */
+	if (!k.pool_off || !pool_size || !k.buf_size ||
+	    head_off < k.pool_off || (head_off - k.pool_off) % pool_size ||
+	    (head_off - k.pool_off) / pool_size >= k.buf_pools)
 		return;
 	st->region = region;
 	st->head_off = head_off;
 	/* Only this core's own buffers are acceptable. */
-	st->buf_lo = k->buf_off + (head_off - k->pool_off) /
-		     h->layout.pool_size * k->buffers_per_pool * k->buf_size;
-	st->buf_hi = st->buf_lo + (uint64_t)k->buffers_per_pool * k->buf_size;
-	st->buf_size = k->buf_size;
-	st->capacity = k->records_per_buffer;
+	st->buf_lo = k.buf_off + (head_off - k.pool_off) / pool_size *
+		     k.buffers_per_pool * k.buf_size;
+	st->buf_hi = st->buf_lo + (uint64_t)k.buffers_per_pool * k.buf_size;
+	st->buf_size = k.buf_size;
+	st->capacity = k.records_per_buffer;
 	/* 0 == the initial sequence of an unpublished head (no buffer). */
 	st->cached_seq = 0;
 }

@@ -92,6 +92,23 @@ static void test_fw_bind_rejects_foreign_head(void **state)
 			 0);
 }
 
+/* A header whose layout strides are 0 turns the writer off (no trap). */
+static void test_fw_bind_zero_stride(void **state)
+{
+	struct prof_sim *s = *state;
+	struct pto_prof_header *h = s->region;
+	uint64_t head = aicore_head(s, 1);
+	struct fw_prof_core st;
+
+	h->layout.pool_size = 0;
+	fw_prof_bind(&st, s->region, head);
+	assert_null(st.region);
+	h->layout.pool_size = s->layout.pool_size;
+	h->layout.kind[PTO_BUF_AICORE_TASK].buf_size = 0;
+	fw_prof_bind(&st, s->region, head);
+	assert_null(st.region);
+}
+
 static void test_fw_no_buffer_counts_dropped(void **state)
 {
 	struct prof_sim *s = *state;
@@ -297,6 +314,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_fw_bind_rejects_foreign_head),
+		T(test_fw_bind_zero_stride),
 		T(test_fw_no_buffer_counts_dropped),
 		T(test_fw_full_buffer_counts_dropped),
 		T(test_fw_foreign_buffer_counts_mismatch),
