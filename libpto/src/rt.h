@@ -194,8 +194,9 @@ struct rt_run {
 
 /*
  * The next dispatch token of a core from its dispatch counter: 1, 2, ...
- * skipping the reserved range by an even step, so token & 1 (the payload
- * slot) keeps alternating.
+ * skipping the reserved range and 0 (not a valid token; ACK(0) is a
+ * zeroed COND) by even steps, so token & 1 (the payload slot) keeps
+ * alternating.
  */
 static inline uint32_t rt_token_next(uint32_t *seq)
 {
@@ -203,6 +204,10 @@ static inline uint32_t rt_token_next(uint32_t *seq)
 
 	if (tok >= PTO_TOKEN_EXIT_SIGNAL) {
 		*seq += PTO_TOKEN_WRAP_SKIP;
+		tok = *seq & PTO_TOKEN_MASK;
+	}
+	if (!tok) {
+		*seq += 2;
 		tok = *seq & PTO_TOKEN_MASK;
 	}
 	return tok;

@@ -32,7 +32,7 @@ static void test_token_sequence(void **state)
 	assert_int_equal(prev, PTO_TOKEN_EXIT_SIGNAL - 2);
 	for (int i = 0; i < 6; i++) {
 		t = rt_token_next(&seq);
-		assert_true(t < PTO_TOKEN_EXIT_SIGNAL);
+		assert_true(t >= 1 && t < PTO_TOKEN_EXIT_SIGNAL);
 		assert_int_not_equal(t & 1, prev & 1); /* parity flips */
 		prev = t;
 	}
