@@ -108,27 +108,34 @@ void rt_ring_reclaim(struct rt_run *run, struct rt_ring *r)
 	 */
 	atomic_store(&r->reclaim_req, 1);
 	while (atomic_load(&r->reclaim_req)) {
-		/* acquire: see the previous reclaimer's stores */
-		if (atomic_flag_test_and_set_explicit(&r->reclaim_lock,
-						      memory_order_acquire))
+		/*
+		 * seq_cst (not just acquire): Dekker with the holder's clear
+		 * and re-check of reclaim_req below, so either we see the
+		 * lock free or the holder sees our request.
+		 */
+		if (atomic_flag_test_and_set(&r->reclaim_lock))
 			return;
 		atomic_store(&r->reclaim_req, 0);
 		reclaim_locked(run, r);
-		/* release: our stores precede the next reclaimer's */
-		atomic_flag_clear_explicit(&r->reclaim_lock,
-					   memory_order_release);
+		/* seq_cst (not just release): our stores precede the next
+		 * reclaimer's, and the clear precedes the re-check (Dekker)
+		 */
+		atomic_flag_clear(&r->reclaim_lock);
 	}
 }
 
 void rt_ring_reclaim_force(struct rt_run *run, struct rt_ring *r)
 {
-	/* acquire: as in rt_ring_reclaim */
-	while (atomic_flag_test_and_set_explicit(&r->reclaim_lock,
-						 memory_order_acquire))
+	/* seq_cst: as in rt_ring_reclaim */
+	while (atomic_flag_test_and_set(&r->reclaim_lock))
 		rt_cpu_relax();
+	atomic_store(&r->reclaim_req, 0);
 	reclaim_locked(run, r);
-	/* release: as in rt_ring_reclaim */
-	atomic_flag_clear_explicit(&r->reclaim_lock, memory_order_release);
+	/* seq_cst: as in rt_ring_reclaim */
+	atomic_flag_clear(&r->reclaim_lock);
+	/* Serve a request that found the lock held by us. */
+	if (atomic_load(&r->reclaim_req))
+		rt_ring_reclaim(run, r);
 }
 
 bool rt_task_live(struct rt_run *run, uint64_t task_id)
