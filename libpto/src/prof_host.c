@@ -327,7 +327,10 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 	h->base = base;
 	h->h = base;
 	prof_records_init(&h->rec, h->h);
-	h->nqueues = h->h->num_aicpu_threads;
+	/* Re-read after the check: the region may have changed since. */
+	h->nqueues = PROF_LOAD(&h->h->num_aicpu_threads);
+	if (h->nqueues > PTO_MAX_AICPU_THREADS)
+		h->nqueues = PTO_MAX_AICPU_THREADS;
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		const struct pto_prof_kind_layout *kl = &h->l.kind[k];
 		size_t n = (size_t)kl->buf_pools * kl->buffers_per_pool;
