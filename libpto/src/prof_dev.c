@@ -31,6 +31,9 @@
  */
 #define PROF_AICORE_SLACK	4
 
+/* prof_core.owner while a flush holds the core. */
+#define PROF_CORE_FLUSHING	(PTO_CORE_THREAD_NONE - 1)
+
 /* Writer side of one pool whose records an AICPU thread writes. */
 struct prof_wpool {
 	struct pto_pool *pool;		/* NULL: kind disabled */
@@ -43,9 +46,12 @@ struct prof_wpool {
 
 struct prof_core {
 	/*
-	 * Owning thread (PTO_CORE_THREAD_NONE: none). Atomic because every
-	 * flushing thread reads it to find its own cores; everything else
-	 * in this struct is touched only by the owner.
+	 * Owning thread (PTO_CORE_THREAD_NONE: none; PROF_CORE_FLUSHING
+	 * while its owner flushes it). Atomic because every flushing thread
+	 * reads it to find its own cores, and an exiting old owner may
+	 * flush a core while its new owner claims it: the flush holds the
+	 * core through PROF_CORE_FLUSHING, and the claim waits for it.
+	 * Everything else in this struct is touched only by the owner.
 	 */
 	_Atomic unsigned int owner;
 	int primed;
@@ -389,11 +395,21 @@ void prof_dev_core_assign(struct pto_prof_dev *p, unsigned int core,
 			  unsigned int thr)
 {
 	struct prof_core *c;
+	unsigned int cur;
 
 	if (!p || core >= p->num_cores || thr >= p->num_threads)
 		return;
 	c = &p->core[core];
-	atomic_store_explicit(&c->owner, thr, memory_order_relaxed);
+	cur = atomic_load_explicit(&c->owner, memory_order_relaxed);
+	/* Waits out an old owner's flush (a few buffer hand-overs).
+	 * acq_rel: the claim follows that flush (its release) and
+	 * precedes our own use of the core.
+	 */
+	while (cur == PROF_CORE_FLUSHING ||
+	       !atomic_compare_exchange_weak_explicit(&c->owner, &cur, thr,
+						      memory_order_acq_rel,
+						      memory_order_relaxed))
+		cur = atomic_load_explicit(&c->owner, memory_order_relaxed);
 	PROF_STORE(&p->h->core_to_thread[core], thr);
 	if (c->primed)
 		return;
@@ -504,13 +520,20 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 		return;
 	for (i = 0; i < p->num_cores; i++) {
 		struct prof_core *c = &p->core[i];
+		unsigned int own = thr;
 
-		if (atomic_load_explicit(&c->owner, memory_order_relaxed) !=
-		    thr || !c->primed)
+		/* acquire: take the core from a claim racing with us */
+		if (!atomic_compare_exchange_strong_explicit(&c->owner, &own,
+				PROF_CORE_FLUSHING, memory_order_acquire,
+				memory_order_relaxed))
 			continue;
-		wpool_flush(p, &c->aicpu, thr);
-		if (c->cpool)
-			core_flush(p, c, i, thr);
+		if (c->primed) {
+			wpool_flush(p, &c->aicpu, thr);
+			if (c->cpool)
+				core_flush(p, c, i, thr);
+		}
+		/* release: the flush precedes a later claim of the core */
+		atomic_store_explicit(&c->owner, thr, memory_order_release);
 	}
 	wpool_flush(p, &p->sched[thr], thr);
 	wpool_flush(p, &p->edge[thr], thr);
