@@ -42,6 +42,7 @@ struct prof_wpool {
 	__u32 kind, index;
 	__u32 count, cap, rsize;
 	__u32 seq;			/* last published sequence */
+	int fq_broken;			/* free queue overran: unused */
 };
 
 struct prof_core {
@@ -65,6 +66,7 @@ struct prof_core {
 	__u64 retired_off;		/* old buffer awaiting handover */
 	__u32 retired_seq;
 	__u64 retire_target;		/* handover once done >= this */
+	int fq_broken;			/* AICore free queue overran */
 };
 
 struct pto_prof_dev {
@@ -102,15 +104,29 @@ static int ready_push(struct pto_prof_dev *p, unsigned int thr, __u32 kind,
 	return 0;
 }
 
-/* Pops one of the pool's own buffers; skips slots naming anything else. */
+/*
+ * Pops one of the pool's own buffers; skips slots naming anything else.
+ * A tail more than the capacity past head is a broken host: the queue is
+ * not used again (*broken set), its records count as dropped.
+ */
 static __u64 free_pop(struct pto_prof_dev *p, struct pto_pool *pool,
-		      __u32 kind, __u32 index)
+		      __u32 kind, __u32 index, int *broken)
 {
 	struct pto_free_queue *fq = &pool->free_queue;
 	__u32 head = PROF_LOAD(&fq->head);
+	/* Pairs with the host's release of tail: the slots are written. */
+	__u32 tail = PROF_LOAD_ACQ(&fq->tail);
 
-	/* Pairs with the host's release of tail: the slot is written. */
-	while (head != PROF_LOAD_ACQ(&fq->tail)) {
+	if (*broken)
+		return 0;
+	if (tail - head > PTO_FREE_QUEUE_SLOTS) {
+		fprintf(stderr, "pto prof: %s pool %u: free queue tail %u is "
+			"%u slots past head; queue ignored\n",
+			prof_kind_name(kind), index, tail, tail - head);
+		*broken = 1;
+		return 0;
+	}
+	while (head != tail) {
 		__u64 off = PROF_LOAD(&fq->slots[head &
 					(PTO_FREE_QUEUE_SLOTS - 1)]);
 
@@ -155,7 +171,7 @@ static void wpool_init(struct pto_prof_dev *p, struct prof_wpool *w,
 
 static int wpool_acquire(struct pto_prof_dev *p, struct prof_wpool *w)
 {
-	__u64 off = free_pop(p, w->pool, w->kind, w->index);
+	__u64 off = free_pop(p, w->pool, w->kind, w->index, &w->fq_broken);
 
 	if (!off)
 		return -ENOENT;
@@ -223,7 +239,8 @@ static void wpool_flush(struct pto_prof_dev *p, struct prof_wpool *w,
 static int core_publish(struct pto_prof_dev *p, struct prof_core *c,
 			unsigned int core)
 {
-	__u64 off = free_pop(p, c->cpool, PTO_BUF_AICORE_TASK, core);
+	__u64 off = free_pop(p, c->cpool, PTO_BUF_AICORE_TASK, core,
+			     &c->fq_broken);
 
 	if (!off)
 		return -ENOENT;

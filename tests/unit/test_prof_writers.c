@@ -282,6 +282,26 @@ static void test_aicpu_no_free_buffer_drops(void **state)
 			 2);
 }
 
+/* A free queue whose tail runs past its capacity is not walked. */
+static void test_aicpu_free_queue_overrun_ignored(void **state)
+{
+	struct prof_sim *s = *state;
+	struct pto_pool *p = pool_of(s, PTO_BUF_SCHED_PHASE, 1);
+	__u32 head = p->free_queue.head;
+	unsigned int i;
+
+	for (i = 0; i < PTO_FREE_QUEUE_SLOTS; i++)
+		p->free_queue.slots[i] = 8;	/* not a buffer */
+	p->free_queue.tail = head + 1000;
+	prof_dev_sched_phase(s->dev, 1, PTO_SCHED_PHASE_COMPLETE, 1, 2, 1, 1,
+			     0, 0);
+	prof_dev_sched_phase(s->dev, 1, PTO_SCHED_PHASE_COMPLETE, 2, 3, 2, 1,
+			     0, 0);
+	assert_int_equal(p->free_queue.head, head);
+	assert_int_equal(p->counters.total, 2);
+	assert_int_equal(p->counters.dropped, 2);
+}
+
 static void test_dev_open_ready_queue_bound(void **state)
 {
 	struct pto_prof_params params = {
@@ -323,6 +343,7 @@ int main(void)
 		T(test_aicore_rotation_waits_for_pending),
 		T(test_core_reassigned_flushes_with_new_owner),
 		T(test_aicpu_no_free_buffer_drops),
+		T(test_aicpu_free_queue_overrun_ignored),
 		cmocka_unit_test(test_dev_open_ready_queue_bound),
 	};
 
