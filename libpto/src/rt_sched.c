@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "aicore.h"
@@ -19,6 +20,32 @@
 #include "rt.h"
 
 #define SCHED_SPIN 128
+#define SCHED_STUCK_NS 5000000000ull	/* a core wait that long is reported */
+
+/* A wait on a core that should be short: yields, and says once on stderr
+ * when it has lasted SCHED_STUCK_NS (the wait goes on).
+ */
+struct core_wait {
+	uint64_t t0;
+	bool told;
+};
+
+static void core_wait_tick(struct core_wait *w, unsigned int ci,
+			   const char *what)
+{
+	uint64_t now;
+
+	sched_yield();
+	now = pto_clock_mono_ns();
+	if (!w->t0) {
+		w->t0 = now;
+	} else if (!w->told && now - w->t0 > SCHED_STUCK_NS) {
+		fprintf(stderr, "pto: core %u: still waiting for %s after "
+			"%llu s\n", ci, what,
+			(unsigned long long)((now - w->t0) / 1000000000ull));
+		w->told = true;
+	}
+}
 
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
@@ -314,6 +341,7 @@ static bool owns_busy_core(const struct rt_run *run,
 static void core_handshake(struct rt_run *run, unsigned int ci)
 {
 	struct pto_hs_core *hs = run->cores[ci].hs;
+	struct core_wait w = { 0 };
 
 	if (atomic_load_explicit(reg(&hs->aicpu_regs_ready),
 				 memory_order_relaxed))
@@ -321,7 +349,7 @@ static void core_handshake(struct rt_run *run, unsigned int ci)
 	/* acquire: the core's id is written before its regs ready */
 	while (!atomic_load_explicit(reg(&hs->aicore_regs_ready),
 				     memory_order_acquire))
-		sched_yield();
+		core_wait_tick(&w, ci, "its handshake (aicore_regs_ready)");
 	if (hs->physical_core_id != ci)
 		rt_fail(run, -EIO);
 	atomic_store_explicit(reg(&hs->data), PTO_TOKEN_AICPU_IDLE,
@@ -505,12 +533,13 @@ void rt_sched_exit_cores(struct rt_run *run, unsigned int thr)
 		for (ci = b * PTO_CORES_PER_BLOCK;
 		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++) {
 			__u32 *cond = &run->cores[ci].hs->cond;
+			struct core_wait w = { 0 };
 
 			/* acquire: the core's last writes precede EXITED */
 			while (atomic_load_explicit(reg(cond),
 						    memory_order_acquire) !=
 			       PTO_COND_AICORE_EXITED)
-				sched_yield();
+				core_wait_tick(&w, ci, "COND = EXITED");
 		}
 	}
 }
