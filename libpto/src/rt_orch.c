@@ -342,24 +342,48 @@ PTO_API int pto_scope_begin(pto_orch *o)
 	return 0;
 }
 
+/*
+ * Frees r's heap up to heap_top once every slot so far is reclaimed,
+ * through a slot of its own: the ring's newest slot was already released
+ * by a deeper scope sharing the ring.
+ */
+static void heap_mark_slot(struct rt_run *run, struct rt_ring *r)
+{
+	struct rt_task *t;
+
+	if (rt_ring_alloc_slot(run, r, &t))
+		return;		/* the run is failing: the heap stays held */
+	atomic_store_explicit(&t->state, RT_COMPLETED, memory_order_relaxed);
+	atomic_store_explicit(&t->refs, 1, memory_order_relaxed);
+	t->heap_end = r->heap_top;
+	rt_ring_publish(r);
+	rt_task_release(run, t);
+}
+
 /* Ends scope depth (0: the implicit outer scope). */
 static void scope_end(struct pto_orch *o)
 {
 	struct rt_scope *s = &o->scopes[o->depth];
 	struct rt_ring *r = cur_ring(o);
-	uint64_t i;
+	uint64_t i, newest = ((uint64_t)r->index << 32) | (r->next_local - 1);
+	bool mark = o->depth == r->index && r->heap_top != s->heap_top;
+	bool held = mark && o->ntasks > s->first &&
+		    o->tasks[o->ntasks - 1]->id == newest;
 
 	/*
-	 * The outermost scope on a ring frees what it allocated there once
-	 * the ring's newest slot (one of its own: allocations take a slot)
-	 * is reclaimed; written before the releases below make it so.
+	 * The outermost scope on a ring frees what was allocated there once
+	 * the ring's newest slot is reclaimed. When this scope holds that
+	 * slot (its last task: allocations take a slot), the mark is written
+	 * before the releases below make it reclaimable.
 	 */
-	if (o->depth == r->index && r->heap_top != s->heap_top)
+	if (held)
 		r->slots[(r->next_local - 1) & (r->window - 1)].heap_end =
 			r->heap_top;
 	for (i = s->first; i < o->ntasks; i++)
 		rt_task_release(o->run, o->tasks[i]);
 	o->ntasks = s->first;
+	if (mark && !held)
+		heap_mark_slot(o->run, r);
 }
 
 PTO_API int pto_scope_end(pto_orch *o)
