@@ -44,7 +44,9 @@ void prof_records_read_header(struct prof_records *r,
 
 	r->dfx_flags = h->dfx_flags;
 	r->level = h->level;
-	r->num_cores = h->num_cores;
+	/* The region may have changed since it was validated: clamp. */
+	r->num_cores = h->num_cores <= PTO_MAX_CORES ? h->num_cores :
+		       PTO_MAX_CORES;
 	r->counter_freq_hz = h->counter_freq_hz ? h->counter_freq_hz :
 			     h->creator_freq_hz;
 	r->num_sched_threads = h->num_sched_phase_threads;

@@ -11,9 +11,13 @@
 
 static void *load_alloc(struct prof_vec *v, size_t len, size_t elem)
 {
+	size_t bytes = (len ? len : 1) * elem;
+
+	/* Record types are up to 64-byte aligned. */
 	v->len = len;
-	v->data = calloc(len ? len : 1, elem);
+	v->data = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
 	assert_non_null(v->data);
+	memset(v->data, 0, bytes);
 	return v->data;
 }
 
