@@ -39,7 +39,10 @@ typedef struct pto_orch pto_orch;
 
 /* ---- errors ----------------------------------------------------------- */
 
-/* A message for a negative errno returned by libpto (also for -EDEADLK &c). */
+/*
+ * A message for a negative errno returned by libpto; the calls that
+ * reject their input also say on stderr which field was wrong and why.
+ */
 PTO_API const char *pto_strerror(int err);
 
 /* ---- device ----------------------------------------------------------- */
@@ -47,7 +50,9 @@ PTO_API const char *pto_strerror(int err);
 enum pto_backend {
 	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE, else drm if pto.ko, else sim */
 	PTO_BACKEND_SIM = 1,	/* in-process simulated device */
-	PTO_BACKEND_DRM = 2,	/* pto.ko render node + simulated cores */
+	PTO_BACKEND_DRM = 2,	/* pto.ko render node + simulated cores;
+				 * not in this build: -ENODEV
+				 */
 };
 
 struct pto_device_opts {
@@ -61,7 +66,12 @@ struct pto_device_opts {
 
 PTO_API void pto_device_opts_init(struct pto_device_opts *opts);
 
-/* opts may be NULL (defaults). */
+/*
+ * opts may be NULL (defaults). -EINVAL: bad opts (size below the size
+ * field, non-zero bytes past the struct this libpto knows, blocks > 24,
+ * aicpu_threads 1 or > 8) or $PTO_DEVICE not sim/drm/auto; -ENODEV: the
+ * backend is not available; -ENOMEM.
+ */
 PTO_API int pto_device_open(const struct pto_device_opts *opts,
 			    pto_device **out);
 PTO_API void pto_device_close(pto_device *dev);
@@ -102,14 +112,18 @@ struct pto_kernel_ctx {
 
 typedef void (*pto_kernel_fn)(const struct pto_kernel_ctx *ctx);
 
-/* Registers fn under func_id for cores of type. -EEXIST if taken. */
+/*
+ * Registers fn under func_id for cores of type; name (may be NULL) is
+ * shown in profiles. -EEXIST if taken; -EINVAL for a NULL dev or fn,
+ * func_id >= PTO_MAX_FUNCS or an unknown type.
+ */
 PTO_API int pto_kernel_register(pto_device *dev, uint32_t func_id,
 				enum pto_core_type type, const char *name,
 				pto_kernel_fn fn);
 
 /* ---- tensors ---------------------------------------------------------- */
 
-/* Device memory of bytes (> 0) bytes, zeroed. */
+/* Device memory of bytes (> 0) bytes, zeroed. -EINVAL, -ENOMEM. */
 PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes,
 			     pto_tensor **out);
 PTO_API void pto_tensor_free(pto_tensor *t);
@@ -262,16 +276,25 @@ struct pto_run_result {
  * Runs orch(o, user) on the orchestrator thread and every task it
  * submits; returns when all tasks finished (or the run failed). result
  * may be NULL. Returns orch's negative return, or -EDEADLK, -ETIMEDOUT,
- * -EINVAL (bad configuration), -EOPNOTSUPP (a dfx bit whose recording is
- * not implemented: tensor dump, PMU), -EIO (profiling books did not
- * balance). Dropped profiling records are reported in result and on
- * stderr; they do not fail the run.
+ * -EINVAL (bad configuration, named on stderr), -EOPNOTSUPP (a dfx bit
+ * whose recording is not implemented: tensor dump, PMU), -EIO
+ * (profiling books did not balance), -ENOMEM, or the negative errno of
+ * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said on stderr, and
+ * result->output_dir is then ""). Dropped profiling records are reported
+ * in result and on stderr; they do not fail the run.
  */
 PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 		    pto_orch_fn orch, void *user,
 		    struct pto_run_result *result);
 
-/* "major.minor.patch" of the library. */
+/* The library version; pkg-config --modversion libpto says the same. */
+#define PTO_VERSION_MAJOR 0
+#define PTO_VERSION_MINOR 1
+#define PTO_VERSION_PATCH 0
+
+/* "major.minor.patch" of the library linked (may differ from the above,
+ * which are those of the header compiled against).
+ */
 PTO_API const char *pto_version(void);
 
 #ifdef __cplusplus
