@@ -72,7 +72,8 @@ $(O)/libpto.pc: libpto/include/pto.h Makefile
 		'Description: run and profile task graphs on a pto device' \
 		'Version: $(PTO_VERSION)' \
 		'Cflags: -I$(CURDIR)/libpto/include -I$(CURDIR)/uapi' \
-		'Libs: -L$(O) -lpto' 'Libs.private: -pthread -lm' > $@
+		'Libs: -L$(O) -Wl,-rpath,$(O) -lpto' \
+		'Libs.private: -pthread -lm' > $@
 
 libpto: $(LIBPTO_A) $(LIBPTO_SO) $(O)/libpto.pc
 

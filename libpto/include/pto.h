@@ -48,7 +48,7 @@ PTO_API const char *pto_strerror(int err);
 /* ---- device ----------------------------------------------------------- */
 
 enum pto_backend {
-	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE, else drm if pto.ko, else sim */
+	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE (sim, drm, auto), else sim */
 	PTO_BACKEND_SIM = 1,	/* in-process simulated device */
 	PTO_BACKEND_DRM = 2,	/* pto.ko render node + simulated cores;
 				 * not in this build: -ENODEV
