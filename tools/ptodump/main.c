@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pto.h"
 #include "pto_prof.h"
 #include "ptodump.h"
 
@@ -45,7 +46,7 @@ int main(int argc, char **argv)
 		return PD_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("ptodump %s (pto ABI %d.%d)\n", PTODUMP_VERSION,
+		printf("ptodump %s (pto ABI %d.%d)\n", pto_version(),
 		       PTO_ABI_VERSION_MAJOR, PTO_ABI_VERSION_MINOR);
 		return PD_EXIT_OK;
 	}

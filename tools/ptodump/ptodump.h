@@ -5,8 +5,6 @@
 #ifndef PTODUMP_H
 #define PTODUMP_H
 
-#define PTODUMP_VERSION	"0.1.0"
-
 /* Exit codes of every subcommand. */
 #define PD_EXIT_OK	0
 #define PD_EXIT_ERR	1
