@@ -196,7 +196,8 @@ PTO_API int pto_submit(pto_orch *o, uint32_t func_id,
  * A MIX task on one cluster (1 AIC + 2 AIV): the kernels of the active
  * subslots run together and the task completes when all of them finish.
  * aic must be registered PTO_AIC, aiv0/aiv1 PTO_AIV; PTO_FUNC_NONE leaves
- * a subslot inactive. -EINVAL if a func has the wrong core type.
+ * a subslot inactive. Errors as pto_submit, and -EINVAL if a func has
+ * the wrong core type or no subslot is active.
  */
 struct pto_mixed_funcs {
 	uint32_t aic;
@@ -210,14 +211,16 @@ PTO_API int pto_submit_mixed(pto_orch *o, const struct pto_mixed_funcs *f,
 
 /*
  * Scopes bound the lifetime of intermediate tensors: tasks submitted in a
- * scope hold their outputs until the scope ends. Nest up to 64 deep.
+ * scope hold their outputs until the scope ends. Nest up to 64 deep
+ * (-E2BIG beyond); pto_scope_end without a matching begin is -EINVAL.
  */
 PTO_API int pto_scope_begin(pto_orch *o);
 PTO_API int pto_scope_end(pto_orch *o);
 
 /*
  * An intermediate tensor from the run's heap ring, valid until the
- * enclosing scope ends and its consumers finish.
+ * enclosing scope ends and its consumers finish. -EINVAL for 0 bytes;
+ * -EDEADLK when the heap ring can never fit it (the run stops).
  */
 PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out);
 
@@ -275,8 +278,9 @@ struct pto_run_result {
 /*
  * Runs orch(o, user) on the orchestrator thread and every task it
  * submits; returns when all tasks finished (or the run failed). result
- * may be NULL. Returns orch's negative return, or -EDEADLK, -ETIMEDOUT,
- * -EINVAL (bad configuration, named on stderr), -EOPNOTSUPP (a dfx bit
+ * may be NULL. Returns orch's negative return, or -EDEADLK, -EINVAL (bad
+ * configuration, named on stderr), -E2BIG (the profiling region would
+ * exceed its 1 GiB limit), -EOPNOTSUPP (a dfx bit
  * whose recording is not implemented: tensor dump, PMU), -EIO
  * (profiling books did not balance), -ENOMEM, or the negative errno of
  * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said on stderr, and

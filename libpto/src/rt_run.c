@@ -132,11 +132,21 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 			(unsigned long long)flags);
 		return -EOPNOTSUPP;
 	}
-	for (i = PTO_BUF_KIND_COUNT; i < PTO_BUF_KIND_MAX; i++)
-		if (c->records_per_buffer[i] || c->buffers_per_pool[i])
+	for (i = 0; i < PTO_BUF_KIND_MAX; i++) {
+		if (i >= PTO_BUF_KIND_COUNT &&
+		    (c->records_per_buffer[i] || c->buffers_per_pool[i]))
 			return bad_config("records_per_buffer/buffers_per_pool"
 					  "[%u]: only kinds 0..%d exist", i,
 					  PTO_BUF_KIND_COUNT - 1);
+		if (c->records_per_buffer[i] > PTO_PROF_MAX_RECORDS_PER_BUFFER)
+			return bad_config("records_per_buffer[%u] %u: at most "
+					  "%u", i, c->records_per_buffer[i],
+					  PTO_PROF_MAX_RECORDS_PER_BUFFER);
+		if (c->buffers_per_pool[i] > PTO_PROF_MAX_BUFFERS_PER_POOL)
+			return bad_config("buffers_per_pool[%u] %u: at most %u",
+					  i, c->buffers_per_pool[i],
+					  (unsigned int)PTO_PROF_MAX_BUFFERS_PER_POOL);
+	}
 	run->flags = flags;
 	return 0;
 }
@@ -249,6 +259,13 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 			pp.buffers_per_pool[k] = def_buf[k];
 	}
 	err = run->dev->ops->prof_create(run->dev->priv, &pp, layout, pr);
+	if (err == -E2BIG)
+		fprintf(stderr, "pto: profiling region for %u cores exceeds "
+			"%llu MiB: lower run_config.records_per_buffer or "
+			"buffers_per_pool\n", run->ncores,
+			(unsigned long long)PTO_PROF_MAX_REGION_SIZE >> 20);
+	else if (err)
+		fprintf(stderr, "pto: profiling region: %s\n", strerror(-err));
 	if (err)
 		return err;
 	err = prof_dev_open(pr->base, pr->size, run->ncores, run->nthreads,

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "pto_layout.h"
 #include "support/rt_test.h"
 #include "support/stderr_capture.h"
 
@@ -186,6 +187,33 @@ static void test_run_config_blocks(void **state)
 	assert_non_null(strstr(msg, "run_config.blocks 2"));
 }
 
+static void test_run_config_records_per_buffer(void **state)
+{
+	struct pto_run_config c;
+
+	pto_run_config_init(&c);
+	c.chip_swimlane_level = 1;
+	c.records_per_buffer[PTO_BUF_AICORE_TASK] =
+		PTO_PROF_MAX_RECORDS_PER_BUFFER + 1;
+	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.records_per_buffer[3]"));
+}
+
+/* Every pool at its maximum: the region would pass its size limit. */
+static void test_run_config_region_too_big(void **state)
+{
+	struct pto_run_config c;
+
+	pto_run_config_init(&c);
+	c.chip_swimlane_level = 1;
+	c.records_per_buffer[PTO_BUF_AICORE_TASK] =
+		PTO_PROF_MAX_RECORDS_PER_BUFFER;
+	c.buffers_per_pool[PTO_BUF_AICORE_TASK] =
+		PTO_PROF_MAX_BUFFERS_PER_POOL;
+	assert_int_equal(run_with(*state, &c, NULL), -E2BIG);
+	assert_non_null(strstr(msg, "profiling region for 3 cores exceeds"));
+}
+
 static void test_run_result_size(void **state)
 {
 	struct pto_run_result r = { .size = 1 };
@@ -279,6 +307,8 @@ int main(void)
 		T(test_run_config_reserved_dfx),
 		T(test_run_config_schedulers),
 		T(test_run_config_blocks),
+		T(test_run_config_records_per_buffer),
+		T(test_run_config_region_too_big),
 		T(test_run_result_size),
 		T(test_register_twice_names_kernel),
 		T(test_tensor_range_named),
