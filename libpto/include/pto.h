@@ -126,6 +126,9 @@ PTO_API int pto_kernel_register(pto_device *dev, uint32_t func_id,
 /* Device memory of bytes (> 0) bytes, zeroed. -EINVAL, -ENOMEM. */
 PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes,
 			     pto_tensor **out);
+/* NULL is ignored, and so are tensors from pto_orch_alloc (freed with
+ * their run).
+ */
 PTO_API void pto_tensor_free(pto_tensor *t);
 PTO_API size_t pto_tensor_size(const pto_tensor *t);
 /* Host -> device and device -> host copies; -ERANGE outside the tensor. */
