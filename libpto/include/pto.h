@@ -13,7 +13,11 @@
  *
  * Conventions: functions return 0 or a negative errno (pto_strerror()
  * explains it); handles are opaque; option structs start with their own
- * size (set it with the matching *_init function). A device is used by
+ * size (set it with the matching *_init function, or to sizeof for the
+ * result structs). A size below that of the size field is -EINVAL; an
+ * options struct larger than this library knows must be zero past what
+ * it knows (-EINVAL otherwise); a result struct is filled up to its size,
+ * which says how much was written. A device is used by
  * one thread at a time; kernels and orchestration functions run on device
  * threads.
  */
@@ -85,6 +89,7 @@ struct pto_device_info {
 	uint64_t counter_freq_hz;
 };
 
+/* Set info->size first. -EINVAL for NULL or a bad size. */
 PTO_API int pto_device_info(pto_device *dev, struct pto_device_info *info);
 
 /* ---- kernels ---------------------------------------------------------- */
@@ -255,8 +260,11 @@ struct pto_run_config {
 				   */
 	const char *output_prefix; /* NULL: outputs/<name>_<YYYYmmdd_HHMMSS> */
 	const char *name;	  /* run name for the default prefix */
-	unsigned int records_per_buffer[8]; /* per buffer kind, 0 = default */
-	unsigned int buffers_per_pool[8];   /* per buffer kind, 0 = default */
+	/* Per buffer kind (PTO_BUF_*, pto_prof.h; entries past
+	 * PTO_BUF_KIND_COUNT must be 0), 0 = default.
+	 */
+	unsigned int records_per_buffer[8];
+	unsigned int buffers_per_pool[8];
 	int retain_region;	  /* drm: keep the region after exit */
 	int quiet;		  /* no reconcile/output lines on stdout */
 };
