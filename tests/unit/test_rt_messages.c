@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Rejected input is named on stderr: each case returns its documented
- * negative errno and the message names the field that was wrong. Also
+ * negative errno and the message names the field that was wrong (the
+ * cases test_rt_api covers check their messages there). Also
  * pto_version() against the header's version macros, and a profile that
  * cannot be written.
  */
@@ -54,11 +55,6 @@ static int empty_orch(pto_orch *o, void *user)
 	return 0;
 }
 
-static void nop_kernel(const struct pto_kernel_ctx *ctx)
-{
-	(void)ctx;
-}
-
 static int run_with(pto_device *dev, const struct pto_run_config *cfg,
 		    struct pto_run_result *res)
 {
@@ -69,17 +65,6 @@ static int run_with(pto_device *dev, const struct pto_run_config *cfg,
 	err = pto_run(dev, cfg, empty_orch, NULL, res);
 	stderr_capture_end(&cap, msg, sizeof(msg));
 	return err;
-}
-
-static void test_open_blocks(void **state)
-{
-	struct pto_device_opts o;
-
-	(void)state;
-	pto_device_opts_init(&o);
-	o.blocks = 25;
-	assert_int_equal(open_with(&o), -EINVAL);
-	assert_non_null(strstr(msg, "device_opts.blocks 25"));
 }
 
 static void test_open_one_aicpu_thread(void **state)
@@ -127,16 +112,6 @@ static void test_run_config_trailing_byte(void **state)
 	assert_non_null(strstr(msg, "run_config: byte"));
 }
 
-static void test_run_config_task_window(void **state)
-{
-	struct pto_run_config c;
-
-	pto_run_config_init(&c);
-	c.task_window = 100;
-	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
-	assert_non_null(strstr(msg, "run_config.task_window 100"));
-}
-
 static void test_run_config_heap_size(void **state)
 {
 	struct pto_run_config c;
@@ -145,46 +120,6 @@ static void test_run_config_heap_size(void **state)
 	c.heap_size = 1;
 	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
 	assert_non_null(strstr(msg, "run_config.heap_size 1"));
-}
-
-static void test_run_config_level(void **state)
-{
-	struct pto_run_config c;
-
-	pto_run_config_init(&c);
-	c.chip_swimlane_level = 5;
-	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
-	assert_non_null(strstr(msg, "run_config.chip_swimlane_level 5"));
-}
-
-static void test_run_config_reserved_dfx(void **state)
-{
-	struct pto_run_config c;
-
-	pto_run_config_init(&c);
-	c.dfx_flags = 1u << 9;
-	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
-	assert_non_null(strstr(msg, "run_config.dfx_flags 0x200"));
-}
-
-static void test_run_config_schedulers(void **state)
-{
-	struct pto_run_config c;
-
-	pto_run_config_init(&c);
-	c.schedulers = 8;
-	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
-	assert_non_null(strstr(msg, "run_config.schedulers 8"));
-}
-
-static void test_run_config_blocks(void **state)
-{
-	struct pto_run_config c;
-
-	pto_run_config_init(&c);
-	c.blocks = 2;
-	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
-	assert_non_null(strstr(msg, "run_config.blocks 2"));
 }
 
 static void test_run_config_records_per_buffer(void **state)
@@ -220,20 +155,6 @@ static void test_run_result_size(void **state)
 
 	assert_int_equal(run_with(*state, NULL, &r), -EINVAL);
 	assert_non_null(strstr(msg, "run_result.size 1"));
-}
-
-static void test_register_twice_names_kernel(void **state)
-{
-	struct stderr_capture cap;
-	int err;
-
-	assert_int_equal(stderr_capture_begin(&cap), 0);
-	err = pto_kernel_register(*state, RT_TEST_AIC, PTO_AIC, "again",
-				  nop_kernel);
-	stderr_capture_end(&cap, msg, sizeof(msg));
-	assert_int_equal(err, -EEXIST);
-	assert_non_null(strstr(msg, "'again'"));
-	assert_non_null(strstr(msg, "already registered"));
 }
 
 static void test_tensor_range_named(void **state)
@@ -296,21 +217,14 @@ static void test_strerror_eopnotsupp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_open_blocks),
 		T(test_open_one_aicpu_thread),
 		T(test_open_size_too_small),
 		T(test_open_unknown_backend),
 		T(test_run_config_trailing_byte),
-		T(test_run_config_task_window),
 		T(test_run_config_heap_size),
-		T(test_run_config_level),
-		T(test_run_config_reserved_dfx),
-		T(test_run_config_schedulers),
-		T(test_run_config_blocks),
 		T(test_run_config_records_per_buffer),
 		T(test_run_config_region_too_big),
 		T(test_run_result_size),
-		T(test_register_twice_names_kernel),
 		T(test_tensor_range_named),
 		T(test_profile_not_writable),
 		T(test_version_matches_header),
