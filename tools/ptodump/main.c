@@ -51,8 +51,14 @@ int main(int argc, char **argv)
 		return PD_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			char prog[32];
+
+			/* getopt names argv[0] in its messages. */
+			snprintf(prog, sizeof(prog), "ptodump %s", argv[1]);
+			argv[1] = prog;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "ptodump: unknown command '%s'\n", argv[1]);
 	fputs(main_usage, stderr);
 	return PD_EXIT_USAGE;
