@@ -62,7 +62,20 @@ $(LIBPTO_SO): $(LIBPTO_OBJS) libpto/libpto.map
 		$(LDLIBS_PTO)
 	ln -sf libpto.so.0 $(O)/libpto.so
 
-libpto: $(LIBPTO_A) $(LIBPTO_SO)
+# pkg-config file for building against this tree:
+# PKG_CONFIG_PATH=build pkg-config --cflags --libs libpto
+PTO_VERSION := $(shell sed -n 's/^\#define PTO_VERSION_[A-Z]* //p' \
+		 libpto/include/pto.h | paste -sd.)
+$(O)/libpto.pc: libpto/include/pto.h Makefile
+	@mkdir -p $(O)
+	printf '%s\n' 'Name: libpto' \
+		'Description: run and profile task graphs on a pto device' \
+		'Version: $(PTO_VERSION)' \
+		'Cflags: -I$(CURDIR)/libpto/include -I$(CURDIR)/uapi' \
+		'Libs: -L$(O) -Wl,-rpath,$(O) -lpto' \
+		'Libs.private: -pthread -lm' > $@
+
+libpto: $(LIBPTO_A) $(LIBPTO_SO) $(O)/libpto.pc
 
 # ---- tools: tools/ptodump/*.c -> build/ptodump -------------------------
 PTODUMP_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/ptodump/*.c))

@@ -181,12 +181,12 @@ static void amm_teardown(struct ex_env *env)
 {
 	struct amm *st = env->priv;
 
-	ex_tensor_free(st->a);
-	ex_tensor_free(st->b);
-	ex_tensor_free(st->c);
-	ex_tensor_free(st->x);
-	ex_tensor_free(st->y);
-	ex_tensor_free(st->z);
+	pto_tensor_free(st->a);
+	pto_tensor_free(st->b);
+	pto_tensor_free(st->c);
+	pto_tensor_free(st->x);
+	pto_tensor_free(st->y);
+	pto_tensor_free(st->z);
 	free(st->want_c);
 	free(st->want_z);
 	free(st);

@@ -181,9 +181,9 @@ static void bg_teardown(struct ex_env *env)
 {
 	struct bg *st = env->priv;
 
-	ex_tensor_free(st->a);
-	ex_tensor_free(st->b);
-	ex_tensor_free(st->c);
+	pto_tensor_free(st->a);
+	pto_tensor_free(st->b);
+	pto_tensor_free(st->c);
 	free(st->want);
 	free(st);
 }

@@ -211,11 +211,11 @@ static void mp_teardown(struct ex_env *env)
 {
 	struct mp *st = env->priv;
 
-	ex_tensor_free(st->x);
-	ex_tensor_free(st->w);
-	ex_tensor_free(st->bias);
-	ex_tensor_free(st->m);
-	ex_tensor_free(st->y);
+	pto_tensor_free(st->x);
+	pto_tensor_free(st->w);
+	pto_tensor_free(st->bias);
+	pto_tensor_free(st->m);
+	pto_tensor_free(st->y);
 	free(st->want_m);
 	free(st->want_y);
 	free(st);

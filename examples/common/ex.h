@@ -130,12 +130,6 @@ static inline float *ex_arg_f32(const struct pto_kernel_ctx *ctx,
 /* A device tensor of n floats holding src (zeroed when src is NULL). */
 int ex_tensor_f32(pto_device *dev, const float *src, size_t n,
 		  pto_tensor **out);
-/* pto_tensor_free() that accepts NULL (a setup that stopped half-way). */
-static inline void ex_tensor_free(pto_tensor *t)
-{
-	if (t)
-		pto_tensor_free(t);
-}
 
 /* Heap tensors of the current scope: *t[i] of bytes[i] bytes. */
 int ex_heap(pto_orch *o, pto_tensor **const *t, const uint64_t *bytes,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ex.h"
+#include "pto_prof.h"	/* PTO_MAX_BLOCKS, PTO_MAX_AICPU_THREADS */
 
 enum {
 	OPT_SIZE = 1000,
@@ -43,15 +44,15 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"                            absent: 0); first round only\n"
 		"  --rounds N                run the graph N times (default 1)\n"
 		"  --wiring=deferred|inline  fanout wiring mode (default deferred)\n"
-		"  --blocks N                device blocks to use\n"
-		"  --schedulers N            scheduler threads\n"
+		"  --blocks N                device blocks to use (1..%d)\n"
+		"  --schedulers N            scheduler threads (1..%d)\n"
 		"  --output PREFIX           profiling output directory\n"
 		"  --device=auto|sim|drm     backend (default auto)\n"
 		"  -h, --help                this text\n"
 		"\nPrints per-round timing, then \"golden: PASS\" or "
 		"\"golden: FAIL (...)\";\nexit status 0 on PASS, 1 on FAIL, "
 		"2 on a usage error.\n",
-		name, what);
+		name, what, PTO_MAX_BLOCKS, PTO_MAX_AICPU_THREADS - 1);
 }
 
 /* A decimal in [lo, hi], the whole string; else -EINVAL. */
@@ -123,11 +124,13 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 				return ex_bad(name, "wiring", optarg);
 			break;
 		case OPT_BLOCKS:
-			if (ex_parse_uint(optarg, 1, 1024, &a->blocks))
+			if (ex_parse_uint(optarg, 1, PTO_MAX_BLOCKS,
+					  &a->blocks))
 				return ex_bad(name, "blocks", optarg);
 			break;
 		case OPT_SCHEDULERS:
-			if (ex_parse_uint(optarg, 1, 64, &a->schedulers))
+			if (ex_parse_uint(optarg, 1, PTO_MAX_AICPU_THREADS - 1,
+					  &a->schedulers))
 				return ex_bad(name, "schedulers", optarg);
 			break;
 		case OPT_OUTPUT:

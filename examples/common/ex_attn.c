@@ -263,12 +263,12 @@ out:
 
 void attn_problem_fini(struct attn_problem *p)
 {
-	ex_tensor_free(p->q);
-	ex_tensor_free(p->key);
-	ex_tensor_free(p->value);
-	ex_tensor_free(p->out);
-	ex_tensor_free(p->t_ctx);
-	ex_tensor_free(p->t_table);
+	pto_tensor_free(p->q);
+	pto_tensor_free(p->key);
+	pto_tensor_free(p->value);
+	pto_tensor_free(p->out);
+	pto_tensor_free(p->t_ctx);
+	pto_tensor_free(p->t_table);
 	free(p->ctx_lens);
 	free(p->block_table);
 	free(p->want);

@@ -13,7 +13,11 @@
  *
  * Conventions: functions return 0 or a negative errno (pto_strerror()
  * explains it); handles are opaque; option structs start with their own
- * size (set it with the matching *_init function). A device is used by
+ * size (set it with the matching *_init function, or to sizeof for the
+ * result structs). A size below that of the size field is -EINVAL; an
+ * options struct larger than this library knows must be zero past what
+ * it knows (-EINVAL otherwise); a result struct is filled up to its size,
+ * which says how much was written. A device is used by
  * one thread at a time; kernels and orchestration functions run on device
  * threads.
  */
@@ -39,15 +43,20 @@ typedef struct pto_orch pto_orch;
 
 /* ---- errors ----------------------------------------------------------- */
 
-/* A message for a negative errno returned by libpto (also for -EDEADLK &c). */
+/*
+ * A message for a negative errno returned by libpto; the calls that
+ * reject their input also say on stderr which field was wrong and why.
+ */
 PTO_API const char *pto_strerror(int err);
 
 /* ---- device ----------------------------------------------------------- */
 
 enum pto_backend {
-	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE, else drm if pto.ko, else sim */
+	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE (sim, drm, auto), else sim */
 	PTO_BACKEND_SIM = 1,	/* in-process simulated device */
-	PTO_BACKEND_DRM = 2,	/* pto.ko render node + simulated cores */
+	PTO_BACKEND_DRM = 2,	/* pto.ko render node + simulated cores;
+				 * not in this build: -ENODEV
+				 */
 };
 
 struct pto_device_opts {
@@ -61,7 +70,12 @@ struct pto_device_opts {
 
 PTO_API void pto_device_opts_init(struct pto_device_opts *opts);
 
-/* opts may be NULL (defaults). */
+/*
+ * opts may be NULL (defaults). -EINVAL: bad opts (size below the size
+ * field, non-zero bytes past the struct this libpto knows, blocks > 24,
+ * aicpu_threads 1 or > 8) or $PTO_DEVICE not sim/drm/auto; -ENODEV: the
+ * backend is not available; -ENOMEM.
+ */
 PTO_API int pto_device_open(const struct pto_device_opts *opts,
 			    pto_device **out);
 PTO_API void pto_device_close(pto_device *dev);
@@ -75,6 +89,7 @@ struct pto_device_info {
 	uint64_t counter_freq_hz;
 };
 
+/* Set info->size first. -EINVAL for NULL or a bad size. */
 PTO_API int pto_device_info(pto_device *dev, struct pto_device_info *info);
 
 /* ---- kernels ---------------------------------------------------------- */
@@ -102,16 +117,23 @@ struct pto_kernel_ctx {
 
 typedef void (*pto_kernel_fn)(const struct pto_kernel_ctx *ctx);
 
-/* Registers fn under func_id for cores of type. -EEXIST if taken. */
+/*
+ * Registers fn under func_id for cores of type; name (may be NULL) is
+ * shown in profiles. -EEXIST if taken; -EINVAL for a NULL dev or fn,
+ * func_id >= PTO_MAX_FUNCS or an unknown type.
+ */
 PTO_API int pto_kernel_register(pto_device *dev, uint32_t func_id,
 				enum pto_core_type type, const char *name,
 				pto_kernel_fn fn);
 
 /* ---- tensors ---------------------------------------------------------- */
 
-/* Device memory of bytes (> 0) bytes, zeroed. */
+/* Device memory of bytes (> 0) bytes, zeroed. -EINVAL, -ENOMEM. */
 PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes,
 			     pto_tensor **out);
+/* NULL is ignored, and so are tensors from pto_orch_alloc (freed with
+ * their run).
+ */
 PTO_API void pto_tensor_free(pto_tensor *t);
 PTO_API size_t pto_tensor_size(const pto_tensor *t);
 /* Host -> device and device -> host copies; -ERANGE outside the tensor. */
@@ -182,7 +204,8 @@ PTO_API int pto_submit(pto_orch *o, uint32_t func_id,
  * A MIX task on one cluster (1 AIC + 2 AIV): the kernels of the active
  * subslots run together and the task completes when all of them finish.
  * aic must be registered PTO_AIC, aiv0/aiv1 PTO_AIV; PTO_FUNC_NONE leaves
- * a subslot inactive. -EINVAL if a func has the wrong core type.
+ * a subslot inactive. Errors as pto_submit, and -EINVAL if a func has
+ * the wrong core type or no subslot is active.
  */
 struct pto_mixed_funcs {
 	uint32_t aic;
@@ -196,14 +219,16 @@ PTO_API int pto_submit_mixed(pto_orch *o, const struct pto_mixed_funcs *f,
 
 /*
  * Scopes bound the lifetime of intermediate tensors: tasks submitted in a
- * scope hold their outputs until the scope ends. Nest up to 64 deep.
+ * scope hold their outputs until the scope ends. Nest up to 64 deep
+ * (-E2BIG beyond); pto_scope_end without a matching begin is -EINVAL.
  */
 PTO_API int pto_scope_begin(pto_orch *o);
 PTO_API int pto_scope_end(pto_orch *o);
 
 /*
  * An intermediate tensor from the run's heap ring, valid until the
- * enclosing scope ends and its consumers finish.
+ * enclosing scope ends and its consumers finish. -EINVAL for 0 bytes;
+ * -EDEADLK when the heap ring can never fit it (the run stops).
  */
 PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out);
 
@@ -235,8 +260,11 @@ struct pto_run_config {
 				   */
 	const char *output_prefix; /* NULL: outputs/<name>_<YYYYmmdd_HHMMSS> */
 	const char *name;	  /* run name for the default prefix */
-	unsigned int records_per_buffer[8]; /* per buffer kind, 0 = default */
-	unsigned int buffers_per_pool[8];   /* per buffer kind, 0 = default */
+	/* Per buffer kind (PTO_BUF_*, pto_prof.h; entries past
+	 * PTO_BUF_KIND_COUNT must be 0), 0 = default.
+	 */
+	unsigned int records_per_buffer[8];
+	unsigned int buffers_per_pool[8];
 	int retain_region;	  /* drm: keep the region after exit */
 	int quiet;		  /* no reconcile/output lines on stdout */
 };
@@ -261,17 +289,27 @@ struct pto_run_result {
 /*
  * Runs orch(o, user) on the orchestrator thread and every task it
  * submits; returns when all tasks finished (or the run failed). result
- * may be NULL. Returns orch's negative return, or -EDEADLK, -ETIMEDOUT,
- * -EINVAL (bad configuration), -EOPNOTSUPP (a dfx bit whose recording is
- * not implemented: tensor dump, PMU), -EIO (profiling books did not
- * balance). Dropped profiling records are reported in result and on
- * stderr; they do not fail the run.
+ * may be NULL. Returns orch's negative return, or -EDEADLK, -EINVAL (bad
+ * configuration, named on stderr), -E2BIG (the profiling region would
+ * exceed its 1 GiB limit), -EOPNOTSUPP (a dfx bit
+ * whose recording is not implemented: tensor dump, PMU), -EIO
+ * (profiling books did not balance), -ENOMEM, or the negative errno of
+ * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said on stderr, and
+ * result->output_dir is then ""). Dropped profiling records are reported
+ * in result and on stderr; they do not fail the run.
  */
 PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 		    pto_orch_fn orch, void *user,
 		    struct pto_run_result *result);
 
-/* "major.minor.patch" of the library. */
+/* The library version; pkg-config --modversion libpto says the same. */
+#define PTO_VERSION_MAJOR 0
+#define PTO_VERSION_MINOR 1
+#define PTO_VERSION_PATCH 0
+
+/* "major.minor.patch" of the library linked (may differ from the above,
+ * which are those of the header compiled against).
+ */
 PTO_API const char *pto_version(void);
 
 #ifdef __cplusplus

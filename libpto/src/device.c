@@ -8,16 +8,23 @@
 #include "device.h"
 #include "pto_clock.h"
 
-bool rt_opts_ok(const void *p, size_t size, size_t known)
+bool rt_opts_ok(const void *p, size_t size, size_t known,
+		const char *what)
 {
 	const unsigned char *b = p;
 	size_t i;
 
-	if (size < sizeof(size_t))
+	if (size < sizeof(size_t)) {
+		fprintf(stderr, "pto: %s.size %zu is too small (set it with "
+			"the *_init function)\n", what, size);
 		return false;
+	}
 	for (i = known; i < size; i++)
-		if (b[i])
+		if (b[i]) {
+			fprintf(stderr, "pto: %s: byte %zu beyond the %zu this "
+				"libpto knows is not zero\n", what, i, known);
 			return false;
+		}
 	return true;
 }
 
@@ -49,8 +56,11 @@ static int resolve_backend(enum pto_backend b, enum pto_backend *out)
 			"this build; use PTO_DEVICE=sim\n");
 		return -ENODEV;
 	}
-	if (b != PTO_BACKEND_SIM)
+	if (b != PTO_BACKEND_SIM) {
+		fprintf(stderr, "pto: backend %d: expected PTO_BACKEND_AUTO, "
+			"_SIM or _DRM\n", (int)b);
 		return -EINVAL;
+	}
 	*out = b;
 	return 0;
 }
@@ -67,15 +77,23 @@ PTO_API int pto_device_open(const struct pto_device_opts *opts,
 	*out = NULL;
 	pto_device_opts_init(&o);
 	if (opts) {
-		if (!rt_opts_ok(opts, opts->size, sizeof(o)))
+		if (!rt_opts_ok(opts, opts->size, sizeof(o), "device_opts"))
 			return -EINVAL;
 		memcpy(&o, opts, opts->size < sizeof(o) ? opts->size :
 		       sizeof(o));
 		o.size = sizeof(o);
 	}
-	if (o.blocks > PTO_MAX_BLOCKS || o.aicpu_threads == 1 ||
-	    o.aicpu_threads > PTO_MAX_AICPU_THREADS)
+	if (o.blocks > PTO_MAX_BLOCKS) {
+		fprintf(stderr, "pto: device_opts.blocks %u: at most %d\n",
+			o.blocks, PTO_MAX_BLOCKS);
 		return -EINVAL;
+	}
+	if (o.aicpu_threads == 1 || o.aicpu_threads > PTO_MAX_AICPU_THREADS) {
+		fprintf(stderr, "pto: device_opts.aicpu_threads %u: 2..%d "
+			"(a scheduler and the orchestrator), or 0\n",
+			o.aicpu_threads, PTO_MAX_AICPU_THREADS);
+		return -EINVAL;
+	}
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
@@ -108,8 +126,13 @@ PTO_API int pto_device_info(pto_device *dev, struct pto_device_info *info)
 	struct pto_device_info i = { .size = sizeof(i) };
 	size_t n;
 
-	if (!dev || !info || info->size < sizeof(size_t))
+	if (!dev || !info)
 		return -EINVAL;
+	if (info->size < sizeof(size_t)) {
+		fprintf(stderr, "pto: device_info.size %zu is too small (set "
+			"it to sizeof(struct pto_device_info))\n", info->size);
+		return -EINVAL;
+	}
 	n = info->size < sizeof(i) ? info->size : sizeof(i);
 	i.backend = dev->backend;
 	i.blocks = dev->info.blocks;
@@ -127,12 +150,21 @@ PTO_API int pto_kernel_register(pto_device *dev, uint32_t func_id,
 {
 	struct rt_kernel *k;
 
-	if (!dev || !fn || func_id >= PTO_MAX_FUNCS ||
-	    (type != PTO_AIC && type != PTO_AIV))
+	if (!dev || !fn)
 		return -EINVAL;
+	if (func_id >= PTO_MAX_FUNCS || (type != PTO_AIC && type != PTO_AIV)) {
+		fprintf(stderr, "pto: kernel '%s': func_id %u (< %d) or core "
+			"type %d (PTO_AIC/PTO_AIV) out of range\n",
+			name ? name : "", func_id, PTO_MAX_FUNCS, (int)type);
+		return -EINVAL;
+	}
 	k = &dev->kernels[func_id];
-	if (k->fn)
+	if (k->fn) {
+		fprintf(stderr, "pto: kernel '%s': func_id %u is already "
+			"registered as '%s'\n", name ? name : "", func_id,
+			k->name);
 		return -EEXIST;
+	}
 	k->fn = fn;
 	k->type = type;
 	snprintf(k->name, sizeof(k->name), "%s", name ? name : "");

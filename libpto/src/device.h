@@ -34,9 +34,12 @@ struct pto_tensor {
 };
 
 /* Non-zero when an options struct of size bytes at p is acceptable for
- * a library that knows known bytes: any bytes past known must be zero.
+ * a library that knows known bytes: size covers at least the size field
+ * and any bytes past known are zero. Otherwise says why on stderr, naming
+ * the struct what.
  */
-bool rt_opts_ok(const void *p, size_t size, size_t known);
+bool rt_opts_ok(const void *p, size_t size, size_t known,
+		const char *what);
 
 static inline const struct rt_kernel *rt_kernel_get(const pto_device *dev,
 						    uint32_t func_id)

@@ -24,9 +24,13 @@ PTO_API const char *pto_strerror(int err)
 	case -ENODEV:
 		return "no such device backend";
 	case -EOPNOTSUPP:
-		return "operation not supported (profiling back end missing)";
+		return "not supported (a dfx bit whose recording is not "
+		       "implemented: tensor dump, PMU)";
 	case -EIO:
-		return "profiling books did not balance";
+		return "profiling books did not balance (see the reconcile "
+		       "lines)";
+	case -EOVERFLOW:
+		return "internal queue overflow (a libpto bug)";
 	case -ETIMEDOUT:
 		return "the device stopped making progress";
 	case -EEXIST:
@@ -38,5 +42,8 @@ PTO_API const char *pto_strerror(int err)
 
 PTO_API const char *pto_version(void)
 {
-	return "0.1.0";
+#define STR_(x) #x
+#define STR(x) STR_(x)
+	return STR(PTO_VERSION_MAJOR) "." STR(PTO_VERSION_MINOR) "."
+	       STR(PTO_VERSION_PATCH);
 }

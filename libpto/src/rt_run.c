@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,22 @@ void rt_check_finished(struct rt_run *run)
 		rt_wake_schedulers(run);
 }
 
+/* A bad configuration: says which field and why, returns -EINVAL. */
+static int bad_config(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int bad_config(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pto: run_config.", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
 /* Fills defaults and validates; -EINVAL on a bad configuration. */
 static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 			  struct rt_run *run)
@@ -60,7 +77,7 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 
 	pto_run_config_init(c);
 	if (in) {
-		if (!rt_opts_ok(in, in->size, sizeof(*c)))
+		if (!rt_opts_ok(in, in->size, sizeof(*c), "run_config"))
 			return -EINVAL;
 		memcpy(c, in, in->size < sizeof(*c) ? in->size : sizeof(*c));
 		c->size = sizeof(*c);
@@ -71,9 +88,13 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 	run->orch_thr = run->nsched;
 	run->nblocks = c->blocks ? c->blocks : dev->info.blocks;
 	run->ncores = run->nblocks * PTO_CORES_PER_BLOCK;
-	if (run->nsched < 1 || run->nthreads > dev->info.aicpu_threads ||
-	    run->nblocks > dev->info.blocks)
-		return -EINVAL;
+	if (run->nsched < 1 || run->nthreads > dev->info.aicpu_threads)
+		return bad_config("schedulers %u: the device has %u AICPU "
+				  "threads, one of them the orchestrator",
+				  c->schedulers, dev->info.aicpu_threads);
+	if (run->nblocks > dev->info.blocks)
+		return bad_config("blocks %u: the device has %u", c->blocks,
+				  dev->info.blocks);
 	if (!c->task_window)
 		c->task_window = DEF_TASK_WINDOW;
 	if (!c->heap_size)
@@ -81,11 +102,15 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 	if (!c->dep_pool)
 		c->dep_pool = DEF_DEP_POOL;
 	if (c->task_window < 2 || c->task_window > MAX_TASK_WINDOW ||
-	    (c->task_window & (c->task_window - 1)) ||
-	    c->heap_size < RT_HEAP_ALIGN ||
-	    (c->wiring != PTO_WIRING_DEFERRED &&
-	     c->wiring != PTO_WIRING_INLINE))
-		return -EINVAL;
+	    (c->task_window & (c->task_window - 1)))
+		return bad_config("task_window %u: a power of two in 2..%u",
+				  c->task_window, MAX_TASK_WINDOW);
+	if (c->heap_size < RT_HEAP_ALIGN)
+		return bad_config("heap_size %zu: at least %u bytes",
+				  c->heap_size, (unsigned int)RT_HEAP_ALIGN);
+	if (c->wiring != PTO_WIRING_DEFERRED && c->wiring != PTO_WIRING_INLINE)
+		return bad_config("wiring %d: PTO_WIRING_DEFERRED or "
+				  "PTO_WIRING_INLINE", (int)c->wiring);
 	if (c->dfx_flags)
 		err = pto_dfx_normalize(c->dfx_flags, &flags);
 	else if (c->chip_swimlane_level < 0)
@@ -93,6 +118,12 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 	else
 		err = pto_dfx_from_level((uint32_t)c->chip_swimlane_level,
 					 &flags);
+	if (err == -EINVAL && c->dfx_flags)
+		return bad_config("dfx_flags 0x%llx: unknown or reserved bits",
+				  (unsigned long long)c->dfx_flags);
+	if (err == -EINVAL)
+		return bad_config("chip_swimlane_level %d: 0..4",
+				  c->chip_swimlane_level);
 	if (err)
 		return err;
 	if (flags & (PTO_DFX_TENSOR_DUMP | PTO_DFX_PMU)) {
@@ -101,9 +132,21 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 			(unsigned long long)flags);
 		return -EOPNOTSUPP;
 	}
-	for (i = PTO_BUF_KIND_COUNT; i < PTO_BUF_KIND_MAX; i++)
-		if (c->records_per_buffer[i] || c->buffers_per_pool[i])
-			return -EINVAL;
+	for (i = 0; i < PTO_BUF_KIND_MAX; i++) {
+		if (i >= PTO_BUF_KIND_COUNT &&
+		    (c->records_per_buffer[i] || c->buffers_per_pool[i]))
+			return bad_config("records_per_buffer/buffers_per_pool"
+					  "[%u]: only kinds 0..%d exist", i,
+					  PTO_BUF_KIND_COUNT - 1);
+		if (c->records_per_buffer[i] > PTO_PROF_MAX_RECORDS_PER_BUFFER)
+			return bad_config("records_per_buffer[%u] %u: at most "
+					  "%u", i, c->records_per_buffer[i],
+					  PTO_PROF_MAX_RECORDS_PER_BUFFER);
+		if (c->buffers_per_pool[i] > PTO_PROF_MAX_BUFFERS_PER_POOL)
+			return bad_config("buffers_per_pool[%u] %u: at most %u",
+					  i, c->buffers_per_pool[i],
+					  (unsigned int)PTO_PROF_MAX_BUFFERS_PER_POOL);
+	}
 	run->flags = flags;
 	return 0;
 }
@@ -216,6 +259,13 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 			pp.buffers_per_pool[k] = def_buf[k];
 	}
 	err = run->dev->ops->prof_create(run->dev->priv, &pp, layout, pr);
+	if (err == -E2BIG)
+		fprintf(stderr, "pto: profiling region for %u cores exceeds "
+			"%llu MiB: lower run_config.records_per_buffer or "
+			"buffers_per_pool\n", run->ncores,
+			(unsigned long long)PTO_PROF_MAX_REGION_SIZE >> 20);
+	else if (err)
+		fprintf(stderr, "pto: profiling region: %s\n", strerror(-err));
 	if (err)
 		return err;
 	err = prof_dev_open(pr->base, pr->size, run->ncores, run->nthreads,
@@ -413,9 +463,12 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 				       run->cfg.name);
 		if (!xerr)
 			xerr = prof_host_export(host, dir, func_name, run);
-		if (xerr)
+		if (xerr) {
+			fprintf(stderr, "pto: profile not written to %s: %s\n",
+				xerr == -ENAMETOOLONG ? "the output prefix" :
+				dir, strerror(-xerr));
 			dir[0] = 0;
-		else if (!run->cfg.quiet)
+		} else if (!run->cfg.quiet)
 			printf("pto: profile written to %s\n", dir);
 		if (!perr)
 			perr = xerr;
@@ -442,8 +495,13 @@ PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 	struct rt_run *run;
 	int err;
 
-	if (!dev || !orch || (result && result->size < sizeof(size_t)))
+	if (!dev || !orch)
 		return -EINVAL;
+	if (result && result->size < sizeof(size_t)) {
+		fprintf(stderr, "pto: run_result.size %zu is too small (set "
+			"it to sizeof(struct pto_run_result))\n", result->size);
+		return -EINVAL;
+	}
 	run = rt_zalloc64(sizeof(*run));
 	if (!run)
 		return -ENOMEM;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Tensors: device buffer objects and host <-> device copies. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +15,12 @@ PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes, pto_tensor **out)
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	if (!dev || !bytes)
+	if (!dev)
 		return -EINVAL;
+	if (!bytes) {
+		fprintf(stderr, "pto: tensor_alloc: size 0\n");
+		return -EINVAL;
+	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -50,8 +55,11 @@ static int range_ok(const pto_tensor *t, size_t off, size_t n)
 {
 	if (!t)
 		return -EINVAL;
-	if (off > t->size || n > t->size - off)
+	if (off > t->size || n > t->size - off) {
+		fprintf(stderr, "pto: tensor copy of %zu bytes at offset %zu: "
+			"the tensor has %zu\n", n, off, t->size);
 		return -ERANGE;
+	}
 	return 0;
 }
 

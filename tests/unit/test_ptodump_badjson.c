@@ -98,6 +98,10 @@ static const struct bad cases[] = {
 	  "nesting deeper" },
 	{ "records", "{\"l2_swimlane_level\": 2, \"tasks\": [], \"x\": ]}",
 	  "unexpected character ']'" },
+	/* The position named is that of the offending byte. */
+	{ "records", "{\"l2_swimlane_level\": x}",
+	  ":1:23: unexpected character 'x'" },
+	{ "records", "{\n  \"tasks\": ]}", ":2:12: unexpected character ']'" },
 	{ "records", "{\"l2_swimlane_level\": 3, \"tasks\": [], "
 	  "\"aicpu_scheduler_phases\": [[{\"start_time_us\": 1}]]}",
 	  "needs start_time_us, end_time_us and phase" },

@@ -92,6 +92,7 @@ static void test_unknown_option(void **state)
 	const char *args[] = { "convert", "--bogus", "x.json", NULL };
 
 	(void)state;
+	expect_usage(args, "ptodump convert: unrecognized option '--bogus'");
 	expect_usage(args, "Try 'ptodump convert --help'");
 }
 

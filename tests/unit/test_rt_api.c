@@ -14,6 +14,22 @@
 #include <cmocka.h>
 
 #include "support/rt_test.h"
+#include "support/stderr_capture.h"
+
+/* What the last quiet() call said on stderr. */
+static char msg[1024];
+static struct stderr_capture cap;
+
+static void quiet(void)
+{
+	assert_int_equal(stderr_capture_begin(&cap), 0);
+}
+
+static int said(int ret)
+{
+	stderr_capture_end(&cap, msg, sizeof(msg));
+	return ret;
+}
 
 static int setup(void **state)
 {
@@ -43,8 +59,10 @@ static void test_open_too_many_blocks(void **state)
 	(void)state;
 	pto_device_opts_init(&o);
 	o.blocks = 25;
-	assert_int_equal(pto_device_open(&o, &dev), -EINVAL);
+	quiet();
+	assert_int_equal(said(pto_device_open(&o, &dev)), -EINVAL);
 	assert_null(dev);
+	assert_non_null(strstr(msg, "device_opts.blocks 25: at most 24"));
 }
 
 static void test_open_nonzero_trailing_opts(void **state)
@@ -57,7 +75,9 @@ static void test_open_nonzero_trailing_opts(void **state)
 	pto_device_opts_init(o);
 	o->size = sizeof(buf);
 	buf[sizeof(buf) - 1] = 1;
-	assert_int_equal(pto_device_open(o, &dev), -EINVAL);
+	quiet();
+	assert_int_equal(said(pto_device_open(o, &dev)), -EINVAL);
+	assert_non_null(strstr(msg, "device_opts: byte"));
 }
 
 static void test_open_drm_unavailable(void **state)
@@ -100,9 +120,12 @@ static void test_register_func_out_of_range(void **state)
 
 static void test_register_twice(void **state)
 {
-	assert_int_equal(pto_kernel_register(*state, RT_TEST_AIC, PTO_AIC,
-					     "k", (pto_kernel_fn)abort),
+	quiet();
+	assert_int_equal(said(pto_kernel_register(*state, RT_TEST_AIC,
+						  PTO_AIC, "k",
+						  (pto_kernel_fn)abort)),
 			 -EEXIST);
+	assert_non_null(strstr(msg, "func_id 1 is already registered"));
 }
 
 static void test_register_null_fn(void **state)
@@ -166,7 +189,8 @@ static int run_cfg(pto_device *dev, void (*tweak)(struct pto_run_config *))
 
 	pto_run_config_init(&cfg);
 	tweak(&cfg);
-	return pto_run(dev, &cfg, empty_orch, NULL, NULL);
+	quiet();
+	return said(pto_run(dev, &cfg, empty_orch, NULL, NULL));
 }
 
 static void window_not_pow2(struct pto_run_config *c) { c->task_window = 100; }
@@ -179,31 +203,37 @@ static void bad_wiring(struct pto_run_config *c) { c->wiring = 7; }
 static void test_config_window_not_pow2(void **state)
 {
 	assert_int_equal(run_cfg(*state, window_not_pow2), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.task_window 100"));
 }
 
 static void test_config_level_5(void **state)
 {
 	assert_int_equal(run_cfg(*state, level_5), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.chip_swimlane_level 5"));
 }
 
 static void test_config_reserved_dfx_bit(void **state)
 {
 	assert_int_equal(run_cfg(*state, reserved_flag), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.dfx_flags 0x200"));
 }
 
 static void test_config_too_many_schedulers(void **state)
 {
 	assert_int_equal(run_cfg(*state, too_many_scheds), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.schedulers 8"));
 }
 
 static void test_config_blocks_beyond_device(void **state)
 {
 	assert_int_equal(run_cfg(*state, too_many_blocks), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.blocks 2"));
 }
 
 static void test_config_bad_wiring_mode(void **state)
 {
 	assert_int_equal(run_cfg(*state, bad_wiring), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.wiring 7"));
 }
 
 /* ---- orchestration ------------------------------------------------ */

@@ -71,7 +71,7 @@ static int check_records(struct pd_region *r, uint32_t k, uint32_t pool,
 			return 0;
 		if (v > max) {
 			snprintf(r->err, sizeof(r->err), "%s pool %u record %u: "
-				 "%s %u out of range", pd_kind_name(k), pool, x,
+				 "%s %u out of range", prof_kind_name(k), pool, x,
 				 field, v);
 			return -EINVAL;
 		}
@@ -85,21 +85,21 @@ static int free_buffers(struct pd_region *r, uint32_t k, uint32_t i,
 {
 	const struct pto_pool *p = pd_pool(r, k, i);
 	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
-	uint32_t head = pd_load32(&p->free_queue.head);
-	uint32_t tail = pd_load32(&p->free_queue.tail), n;
+	uint32_t head = PROF_LOAD(&p->free_queue.head);
+	uint32_t tail = PROF_LOAD(&p->free_queue.tail), n;
 	char where[64];
 
 	*free_mask = 0;
 	snprintf(where, sizeof(where), "%s pool %u free queue",
-		 pd_kind_name(k), i);
+		 prof_kind_name(k), i);
 	if (pd_queue_depth(r, head, tail, PTO_FREE_QUEUE_SLOTS, where, &n))
 		return -EINVAL;
 	for (; head != tail; head++) {
-		uint64_t off = pd_load64(&p->free_queue.slots[head &
+		uint64_t off = PROF_LOAD(&p->free_queue.slots[head &
 					 (PTO_FREE_QUEUE_SLOTS - 1)]);
 
 		snprintf(where, sizeof(where), "%s pool %u free slot %u",
-			 pd_kind_name(k), i, head);
+			 prof_kind_name(k), i, head);
 		if (pd_check_buf_off(r, k, i, off, 0, where))
 			return -EINVAL;
 		*free_mask |= 1u << ((off - pd_buf_off(r, k, i, 0)) /
@@ -125,9 +125,9 @@ static int gather_kind(struct pd_region *r, struct prof_records *rec,
 	for (i = 0; i < kl->buf_pools; i++) {
 		const struct pto_pool *p = pd_pool(r, k, i);
 
-		b->total += pd_load64(&p->counters.total);
-		b->dropped += pd_load64(&p->counters.dropped);
-		b->mismatch += pd_load64(&p->counters.mismatch);
+		b->total += PROF_LOAD(&p->counters.total);
+		b->dropped += PROF_LOAD(&p->counters.dropped);
+		b->mismatch += PROF_LOAD(&p->counters.mismatch);
 		if (free_buffers(r, k, i, &free_mask))
 			return -EINVAL;
 		for (j = 0; j < kl->buffers_per_pool; j++) {

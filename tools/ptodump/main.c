@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pto.h"
 #include "pto_prof.h"
 #include "ptodump.h"
 
@@ -45,13 +46,19 @@ int main(int argc, char **argv)
 		return PD_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("ptodump %s (pto ABI %d.%d)\n", PTODUMP_VERSION,
+		printf("ptodump %s (pto ABI %d.%d)\n", pto_version(),
 		       PTO_ABI_VERSION_MAJOR, PTO_ABI_VERSION_MINOR);
 		return PD_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			char prog[32];
+
+			/* getopt names argv[0] in its messages. */
+			snprintf(prog, sizeof(prog), "ptodump %s", argv[1]);
+			argv[1] = prog;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "ptodump: unknown command '%s'\n", argv[1]);
 	fputs(main_usage, stderr);
 	return PD_EXIT_USAGE;

@@ -55,8 +55,10 @@ int pj_fail(struct pj *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Errors are found on the byte just read: name its position. */
 	snprintf(p->err, sizeof(p->err), "%s:%" PRIu64 ":%" PRIu64 ": %s",
-		 p->name, p->line, p->col, msg);
+		 p->name, p->consumed ? p->last_line : p->line,
+		 p->consumed ? p->last_col : p->col, msg);
 	p->failed = 1;
 	return -EINVAL;
 }
@@ -87,6 +89,8 @@ static int getc_(struct pj *p)
 		return c;
 	p->pos++;
 	p->consumed++;
+	p->last_line = p->line;
+	p->last_col = p->col;
 	if (c == '\n') {
 		p->line++;
 		p->col = 1;

@@ -37,7 +37,8 @@ struct pj {
 	unsigned char buf[1 << 16];
 	size_t pos, len;
 	uint64_t consumed;	/* bytes read so far */
-	uint64_t line, col;
+	uint64_t line, col;	/* of the next byte */
+	uint64_t last_line, last_col; /* of the last byte read */
 	int eof;
 	int depth;
 	char stack[PJ_MAX_DEPTH];	/* '{' or '[' */

@@ -40,7 +40,7 @@ void pb_free(struct pb_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-void pb_varint(struct pb_buf *b, uint64_t v)
+static void pb_varint(struct pb_buf *b, uint64_t v)
 {
 	if (reserve(b, 10))
 		return;
@@ -52,7 +52,7 @@ void pb_varint(struct pb_buf *b, uint64_t v)
 	} while (v);
 }
 
-void pb_tag(struct pb_buf *b, uint32_t field, uint32_t wt)
+static void pb_tag(struct pb_buf *b, uint32_t field, uint32_t wt)
 {
 	pb_varint(b, ((uint64_t)field << 3) | wt);
 }
@@ -87,7 +87,8 @@ void pb_double(struct pb_buf *b, uint32_t field, double v)
 	pb_fixed64(b, field, u);
 }
 
-void pb_bytes(struct pb_buf *b, uint32_t field, const void *p, size_t n)
+static void pb_bytes(struct pb_buf *b, uint32_t field, const void *p,
+		     size_t n)
 {
 	pb_tag(b, field, PB_WT_LEN);
 	pb_varint(b, n);

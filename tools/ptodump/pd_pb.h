@@ -23,14 +23,11 @@ struct pb_buf {
 
 void pb_reset(struct pb_buf *b);
 void pb_free(struct pb_buf *b);
-void pb_varint(struct pb_buf *b, uint64_t v);
-void pb_tag(struct pb_buf *b, uint32_t field, uint32_t wt);
 void pb_u64(struct pb_buf *b, uint32_t field, uint64_t v);
 /* int32/int64 fields: negative values as 10-byte two's complement. */
 void pb_i64(struct pb_buf *b, uint32_t field, int64_t v);
 void pb_fixed64(struct pb_buf *b, uint32_t field, uint64_t v);
 void pb_double(struct pb_buf *b, uint32_t field, double v);
-void pb_bytes(struct pb_buf *b, uint32_t field, const void *p, size_t n);
 void pb_str(struct pb_buf *b, uint32_t field, const char *s);
 void pb_msg(struct pb_buf *b, uint32_t field, const struct pb_buf *m);
 

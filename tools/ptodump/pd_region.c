@@ -27,27 +27,6 @@ static int verr(struct pd_region *r, const char *fmt, ...)
 	return -EINVAL;
 }
 
-const char *pd_kind_name(uint32_t kind)
-{
-	static const char *const names[PTO_BUF_KIND_COUNT] = {
-		"aicpu_task", "sched_phase", "orch_phase", "aicore_task",
-		"dep_edge",
-	};
-
-	return kind < PTO_BUF_KIND_COUNT ? names[kind] : "unknown";
-}
-
-uint32_t pd_load32(const void *p)
-{
-	/* Shared with writers in other processes: one relaxed read. */
-	return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
-}
-
-uint64_t pd_load64(const void *p)
-{
-	return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
-}
-
 /* off + count * stride <= limit, without overflow. */
 static int span_ok(uint64_t off, uint64_t count, uint64_t stride,
 		   uint64_t limit)
@@ -62,7 +41,7 @@ static int check_kind(struct pd_region *r, uint32_t k)
 {
 	const struct pto_prof_header *h = r->h;
 	const struct pto_prof_kind_layout *kl = &h->layout.kind[k];
-	const char *n = pd_kind_name(k);
+	const char *n = prof_kind_name(k);
 	uint64_t limit = h->layout.region_size, need;
 
 	if (k >= PTO_BUF_KIND_COUNT || !pto_prof_kind_enabled(h->dfx_flags, k)) {
@@ -108,22 +87,11 @@ static int check_kind(struct pd_region *r, uint32_t k)
 }
 
 /* The stored layout must be the one the layout function computes. */
-static int check_recompute(struct pd_region *r)
+static int check_recompute(struct pd_region *r, size_t size)
 {
-	const struct pto_prof_header *h = r->h;
-	struct pto_prof_params p;
 	struct pto_prof_layout l;
-	uint32_t k;
 
-	memset(&p, 0, sizeof(p));
-	p.num_cores = h->num_cores;
-	p.num_aicpu_threads = h->num_aicpu_threads;
-	p.dfx_flags = h->dfx_flags;
-	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		p.records_per_buffer[k] = h->layout.kind[k].records_per_buffer;
-		p.buffers_per_pool[k] = h->layout.kind[k].buffers_per_pool;
-	}
-	if (pto_prof_layout_compute(&p, &l) || memcmp(&l, &h->layout, sizeof(l)))
+	if (prof_region_check(r->h, size, &l))
 		return verr(r, "layout: sections are not where the header's "
 			    "own parameters put them");
 	return 0;
@@ -184,7 +152,7 @@ static int check_header(struct pd_region *r, size_t size)
 				    h->core_to_thread[c]);
 	if (h->run_state > PTO_RUN_STOPPED)
 		return verr(r, "run_state %u unknown", h->run_state);
-	return check_recompute(r);
+	return check_recompute(r, size);
 }
 
 int pd_region_open_mem(struct pd_region *r, const void *base, size_t size)
@@ -281,7 +249,7 @@ int pd_check_buf_off(struct pd_region *r, uint32_t kind, uint32_t i,
 	if (off < first || off - first >= kl->buf_size * kl->buffers_per_pool ||
 	    (off - first) % kl->buf_size)
 		return verr(r, "%s: offset %llu is not a buffer of %s pool %u",
-			    where, (unsigned long long)off, pd_kind_name(kind),
+			    where, (unsigned long long)off, prof_kind_name(kind),
 			    i);
 	return 0;
 }
@@ -294,20 +262,20 @@ int pd_buffer(struct pd_region *r, uint32_t kind, uint32_t i, uint32_t j,
 	const struct pto_buf_header *bh = (const struct pto_buf_header *)b;
 	uint32_t n;
 
-	if (pd_load32(&bh->kind) != kind || pd_load32(&bh->pool_index) != i ||
-	    pd_load32(&bh->capacity) != kl->records_per_buffer ||
-	    pd_load32(&bh->record_size) != kl->record_size)
+	if (PROF_LOAD(&bh->kind) != kind || PROF_LOAD(&bh->pool_index) != i ||
+	    PROF_LOAD(&bh->capacity) != kl->records_per_buffer ||
+	    PROF_LOAD(&bh->record_size) != kl->record_size)
 		return verr(r, "%s pool %u buffer %u: header (kind %u, pool %u, "
 			    "capacity %u, record size %u) does not match the "
-			    "layout", pd_kind_name(kind), i, j,
-			    pd_load32(&bh->kind), pd_load32(&bh->pool_index),
-			    pd_load32(&bh->capacity),
-			    pd_load32(&bh->record_size));
+			    "layout", prof_kind_name(kind), i, j,
+			    PROF_LOAD(&bh->kind), PROF_LOAD(&bh->pool_index),
+			    PROF_LOAD(&bh->capacity),
+			    PROF_LOAD(&bh->record_size));
 	/* Pairs with the writer's store-release of count: records visible. */
 	n = __atomic_load_n(&bh->count, __ATOMIC_ACQUIRE);
 	if (n > kl->records_per_buffer)
 		return verr(r, "%s pool %u buffer %u: count %u exceeds capacity "
-			    "%u", pd_kind_name(kind), i, j, n,
+			    "%u", prof_kind_name(kind), i, j, n,
 			    kl->records_per_buffer);
 	*records = b + sizeof(struct pto_buf_header);
 	*count = n;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prof_region.h"	/* PROF_LOAD, prof_kind_name */
+#include "prof_region.h"	/* PROF_LOAD, prof_kind_name */
 #include "pto_prof.h"
 
 struct pd_region {
@@ -71,11 +73,5 @@ int pd_check_buf_off(struct pd_region *r, uint32_t kind, uint32_t i,
  */
 int pd_queue_depth(struct pd_region *r, uint32_t head, uint32_t tail,
 		   uint32_t cap, const char *what, uint32_t *out);
-
-/* Reads a 32/64-bit word of the live region once (relaxed). */
-uint32_t pd_load32(const void *p);
-uint64_t pd_load64(const void *p);
-
-const char *pd_kind_name(uint32_t kind);
 
 #endif /* PD_REGION_H */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "json_out.h"
 #include "pd_trace.h"
 
 struct json_sink {
@@ -19,22 +20,6 @@ struct json_sink {
 static struct json_sink *js(struct pd_sink *s)
 {
 	return (struct json_sink *)s;
-}
-
-static void put_str(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
 }
 
 static void begin(struct json_sink *j)
@@ -50,7 +35,7 @@ static void put_args(FILE *f, const struct pd_arg *a, unsigned int n)
 	fputs(", \"args\": {", f);
 	for (i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
-		put_str(f, a[i].key);
+		json_string(f, a[i].key);
 		fputs(": ", f);
 		switch (a[i].type) {
 		case PD_ARG_U64:
@@ -63,7 +48,7 @@ static void put_args(FILE *f, const struct pd_arg *a, unsigned int n)
 			fprintf(f, "%.3f", a[i].v.d);
 			break;
 		default:
-			put_str(f, a[i].v.s ? a[i].v.s : "");
+			json_string(f, a[i].v.s ? a[i].v.s : "");
 			break;
 		}
 	}
@@ -77,7 +62,7 @@ static int j_process(struct pd_sink *s, int pid, const char *name, int sort)
 	begin(j);
 	fprintf(j->f, "\"name\": \"process_name\", \"ph\": \"M\", \"pid\": %d, "
 		"\"args\": {\"name\": ", pid);
-	put_str(j->f, name);
+	json_string(j->f, name);
 	fputs("}}", j->f);
 	begin(j);
 	fprintf(j->f, "\"name\": \"process_sort_index\", \"ph\": \"M\", "
@@ -92,7 +77,7 @@ static int j_thread(struct pd_sink *s, int pid, int tid, const char *name)
 	begin(j);
 	fprintf(j->f, "\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %d, "
 		"\"tid\": %d, \"args\": {\"name\": ", pid, tid);
-	put_str(j->f, name);
+	json_string(j->f, name);
 	fputs("}}", j->f);
 	return 0;
 }
@@ -122,7 +107,7 @@ static int j_slice(struct pd_sink *s, const struct pd_slice *sl)
 
 	begin(j);
 	fputs("\"name\": ", j->f);
-	put_str(j->f, sl->name);
+	json_string(j->f, sl->name);
 	fprintf(j->f, ", \"cat\": \"%s\", \"ph\": \"X\", \"id\": %" PRIu64
 		", \"pid\": %d, \"tid\": %d, \"ts\": %.3f, \"dur\": %.3f",
 		sl->cat, id, sl->pid, sl->tid, sl->ts, sl->dur);
@@ -157,7 +142,7 @@ static int j_instant(struct pd_sink *s, int pid, double ts, const char *name,
 
 	begin(j);
 	fputs("\"name\": ", j->f);
-	put_str(j->f, name);
+	json_string(j->f, name);
 	fprintf(j->f, ", \"cat\": \"loss\", \"ph\": \"i\", \"s\": \"g\", "
 		"\"pid\": %d, \"tid\": 0, \"ts\": %.3f", pid, ts);
 	put_args(j->f, a, n);

@@ -5,8 +5,6 @@
 #ifndef PTODUMP_H
 #define PTODUMP_H
 
-#define PTODUMP_VERSION	"0.1.0"
-
 /* Exit codes of every subcommand. */
 #define PD_EXIT_OK	0
 #define PD_EXIT_ERR	1
@@ -16,7 +14,7 @@
 void pd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Subcommands: argv[0] is the subcommand name. */
+/* Subcommands: argv[0] is "ptodump <subcommand>" (for getopt's messages). */
 int pd_cmd_list(int argc, char **argv);
 int pd_cmd_stat(int argc, char **argv);
 int pd_cmd_snapshot(int argc, char **argv);
