@@ -38,6 +38,13 @@ struct pto_tensor {
  * and any bytes past known are zero. Otherwise says why on stderr, naming
  * the struct what.
  */
+/*
+ * Rejected input: prints "pto: <message>" on stderr and returns err, so
+ * every refusal names what was wrong.
+ */
+int rt_reject(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 bool rt_opts_ok(const void *p, size_t size, size_t known,
 		const char *what);
 

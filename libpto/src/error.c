@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* pto_strerror and pto_version. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pto.h"
+#include "device.h"
 
 PTO_API const char *pto_strerror(int err)
 {
@@ -46,4 +49,16 @@ PTO_API const char *pto_version(void)
 #define STR(x) STR_(x)
 	return STR(PTO_VERSION_MAJOR) "." STR(PTO_VERSION_MINOR) "."
 	       STR(PTO_VERSION_PATCH);
+}
+
+int rt_reject(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pto: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return err;
 }

@@ -387,11 +387,6 @@ void prof_dev_close(struct pto_prof_dev *p)
 	free(p);
 }
 
-uint64_t prof_dev_flags(const struct pto_prof_dev *p)
-{
-	return p ? p->flags : 0;
-}
-
 void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int nsched,
 			  unsigned int norch)
 {

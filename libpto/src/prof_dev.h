@@ -46,7 +46,6 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 		  unsigned int num_threads, unsigned int orch_thread,
 		  uint64_t counter_freq_hz, struct pto_prof_dev **out);
 void prof_dev_close(struct pto_prof_dev *p);
-uint64_t prof_dev_flags(const struct pto_prof_dev *p);
 
 /* Scheduler/orchestrator thread counts of the run (header fields). */
 void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int nsched,

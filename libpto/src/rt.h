@@ -236,7 +236,6 @@ uint32_t rt_dep_free(struct rt_ring *r);
 struct rt_dep *rt_dep_take(struct rt_ring *r);
 
 /* rt_wiring.c */
-int rt_wire_task(struct rt_run *run, struct rt_task *t);
 int rt_wiring_drain(struct rt_run *run, struct rt_thread *th, bool force);
 int rt_wire_inline(struct rt_run *run, struct rt_task *t);
 

@@ -136,18 +136,30 @@ static int check_params(struct rt_run *run, const struct pto_param *params,
 	unsigned int i;
 
 	if (n > PTO_MAX_ARGS)
-		return -E2BIG;
+		return rt_reject(-E2BIG, "submit: %u params, at most %u", n,
+				 PTO_MAX_ARGS);
 	if (n && !params)
-		return -EINVAL;
+		return rt_reject(-EINVAL, "submit: %u params but params is "
+				 "NULL", n);
 	for (i = 0; i < n; i++) {
 		p = &params[i];
 		if (p->kind == PTO_PARAM_SCALAR)
 			continue;
-		if ((unsigned int)p->kind > PTO_PARAM_INOUT || !p->tensor ||
-		    p->tensor->dev != run->dev || !p->bytes ||
-		    p->offset > p->tensor->size ||
+		if ((unsigned int)p->kind > PTO_PARAM_INOUT)
+			return rt_reject(-EINVAL, "submit: param %u: kind %d "
+					 "unknown", i, (int)p->kind);
+		if (!p->tensor || p->tensor->dev != run->dev)
+			return rt_reject(-EINVAL, "submit: param %u: %s", i,
+					 p->tensor ? "tensor of another device"
+					 : "NULL tensor");
+		if (!p->bytes || p->offset > p->tensor->size ||
 		    p->bytes > p->tensor->size - p->offset)
-			return -EINVAL;
+			return rt_reject(-EINVAL, "submit: param %u: bytes "
+					 "%llu at offset %llu outside the "
+					 "tensor's %zu bytes (and > 0)", i,
+					 (unsigned long long)p->bytes,
+					 (unsigned long long)p->offset,
+					 p->tensor->size);
 	}
 	return 0;
 }
@@ -274,12 +286,11 @@ PTO_API int pto_submit(pto_orch *o, uint32_t func_id,
 	int err;
 
 	if (!o)
-		return -EINVAL;
-	if (n > PTO_MAX_ARGS)
-		return -E2BIG;
+		return rt_reject(-EINVAL, "submit: NULL orchestration handle");
 	k = rt_kernel_get(o->run->dev, func_id);
 	if (!k)
-		return -ENOENT;
+		return rt_reject(-ENOENT, "submit: func_id %u is not "
+				 "registered", func_id);
 	err = check_params(o->run, params, n);
 	if (err)
 		return err;
@@ -306,9 +317,8 @@ PTO_API int pto_submit_mixed(pto_orch *o, const struct pto_mixed_funcs *f,
 	int err;
 
 	if (!o || !f)
-		return -EINVAL;
-	if (n > PTO_MAX_ARGS)
-		return -E2BIG;
+		return rt_reject(-EINVAL, "submit_mixed: NULL %s",
+				 o ? "funcs" : "orchestration handle");
 	func[PTO_SUBSLOT_AIC] = f->aic;
 	func[PTO_SUBSLOT_AIV0] = f->aiv0;
 	func[PTO_SUBSLOT_AIV1] = f->aiv1;
@@ -317,13 +327,17 @@ PTO_API int pto_submit_mixed(pto_orch *o, const struct pto_mixed_funcs *f,
 			continue;
 		k = rt_kernel_get(o->run->dev, func[s]);
 		if (!k)
-			return -ENOENT;
+			return rt_reject(-ENOENT, "submit_mixed: func_id %u is "
+					 "not registered", func[s]);
 		if (k->type != want[s])
-			return -EINVAL;
+			return rt_reject(-EINVAL, "submit_mixed: func_id %u "
+					 "(%s) is not an %s kernel", func[s],
+					 k->name, want[s] == PTO_AIC ? "AIC" :
+					 "AIV");
 		mask |= 1u << s;
 	}
 	if (!mask)
-		return -EINVAL;
+		return rt_reject(-EINVAL, "submit_mixed: no active subslot");
 	err = check_params(o->run, params, n);
 	if (err)
 		return err;
@@ -333,9 +347,11 @@ PTO_API int pto_submit_mixed(pto_orch *o, const struct pto_mixed_funcs *f,
 PTO_API int pto_scope_begin(pto_orch *o)
 {
 	if (!o)
-		return -EINVAL;
+		return rt_reject(-EINVAL, "scope_begin: NULL orchestration "
+				 "handle");
 	if (o->depth >= RT_MAX_SCOPES)
-		return -E2BIG;
+		return rt_reject(-E2BIG, "scope_begin: scopes nest at most %u "
+				 "deep", RT_MAX_SCOPES);
 	o->depth++;
 	o->scopes[o->depth].first = o->ntasks;
 	o->scopes[o->depth].heap_top = cur_ring(o)->heap_top;
@@ -389,7 +405,8 @@ static void scope_end(struct pto_orch *o)
 PTO_API int pto_scope_end(pto_orch *o)
 {
 	if (!o || !o->depth)
-		return -EINVAL;
+		return rt_reject(-EINVAL, "scope_end: %s", o ?
+				 "no open scope" : "NULL orchestration handle");
 	scope_end(o);
 	o->depth--;
 	return 0;
@@ -405,7 +422,9 @@ PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out)
 	int err;
 
 	if (!o || !out || !bytes)
-		return -EINVAL;
+		return rt_reject(-EINVAL, "orch_alloc: %s", !o ?
+				 "NULL orchestration handle" : !out ?
+				 "NULL out" : "zero bytes");
 	*out = NULL;
 	run = o->run;
 	r = cur_ring(o);

@@ -51,20 +51,8 @@ void rt_check_finished(struct rt_run *run)
 }
 
 /* A bad configuration: says which field and why, returns -EINVAL. */
-static int bad_config(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int bad_config(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pto: run_config.", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -EINVAL;
-}
+#define bad_config(fmt, ...) \
+	rt_reject(-EINVAL, "run_config." fmt, ##__VA_ARGS__)
 
 /* Fills defaults and validates; -EINVAL on a bad configuration. */
 static int config_resolve(pto_device *dev, const struct pto_run_config *in,

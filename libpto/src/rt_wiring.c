@@ -34,7 +34,7 @@ static void fanout_unlock(struct rt_task *p)
 	atomic_flag_clear_explicit(&p->fanout_lock, memory_order_release);
 }
 
-int rt_wire_task(struct rt_run *run, struct rt_task *t)
+static int rt_wire_task(struct rt_run *run, struct rt_task *t)
 {
 	struct rt_ring *r = rt_ring_of(run, t);
 	uint32_t i, early = 0;

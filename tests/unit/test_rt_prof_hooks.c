@@ -71,12 +71,6 @@ void prof_dev_close(struct pto_prof_dev *p)
 		LOCKED(m.closed++);
 }
 
-uint64_t prof_dev_flags(const struct pto_prof_dev *p)
-{
-	(void)p;
-	return 0;
-}
-
 void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int s,
 			  unsigned int o)
 {
