@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "support/e2e_prof.h"
+#include "support/stderr_capture.h"
 
 #define TASKS 480
 #define BLOCKS 2		/* 6 cores: some core runs far more than 8 */
@@ -73,7 +74,7 @@ static void run_tiny(unsigned int buffers, int quiet)
 	pto_device *dev = e2e_device(BLOCKS, 0);
 	struct pto_run_result res = { .size = sizeof(res) };
 	struct pto_run_config cfg;
-	struct e2e_capture cap;
+	struct stderr_capture cap;
 	struct jc_value *rec, *deps;
 	struct e2e_work w;
 	struct e2e_dir d;
@@ -93,10 +94,10 @@ static void run_tiny(unsigned int buffers, int quiet)
 	}
 	e2e_work_init(&w, dev, TASKS);
 	if (!quiet)
-		e2e_stdout_begin(&cap);
+		assert_int_equal(fd_capture_begin(&cap, 1), 0);
 	rc = pto_run(dev, &cfg, e2e_work_orch, &w, &res);
 	if (!quiet)
-		e2e_stdout_end(&cap, out, sizeof(out));
+		stderr_capture_end(&cap, out, sizeof(out));
 	/* The books balance, so the run succeeds and says so. */
 	assert_int_equal(rc, 0);
 	assert_int_equal(res.tasks, TASKS);

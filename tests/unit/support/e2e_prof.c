@@ -267,29 +267,3 @@ unsigned int e2e_work_subtasks(const struct e2e_work *w)
 		s += w->subtasks[i];
 	return s;
 }
-
-void e2e_stdout_begin(struct e2e_capture *c)
-{
-	FILE *f = tmpfile();
-
-	assert_non_null(f);
-	fflush(stdout);
-	c->saved_fd = dup(1);
-	assert_true(c->saved_fd >= 0);
-	assert_true(dup2(fileno(f), 1) >= 0);
-	c->tmp = f;
-}
-
-void e2e_stdout_end(struct e2e_capture *c, char *buf, size_t len)
-{
-	FILE *f = c->tmp;
-	size_t n;
-
-	fflush(stdout);
-	dup2(c->saved_fd, 1);
-	close(c->saved_fd);
-	rewind(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}

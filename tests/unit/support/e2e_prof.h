@@ -100,14 +100,4 @@ int e2e_work_orch(pto_orch *o, void *user);
 /* Sum of subtasks[]. */
 unsigned int e2e_work_subtasks(const struct e2e_work *w);
 
-/* What the code between begin and end writes to stdout (fd 1). */
-struct e2e_capture {
-	int saved_fd;
-	void *tmp;	/* FILE * */
-};
-
-void e2e_stdout_begin(struct e2e_capture *c);
-/* Restores fd 1; copies up to len - 1 captured bytes into buf. */
-void e2e_stdout_end(struct e2e_capture *c, char *buf, size_t len);
-
 #endif /* PTO_TEST_E2E_PROF_H */
