@@ -23,6 +23,7 @@
 
 struct drm_dev {
 	int fd;		/* the render node, open for the device's lifetime */
+	uint64_t byte_limit;	/* BO bytes this file may own (pto.ko) */
 };
 
 /* drmIoctl(); 0 or -errno. */
@@ -84,18 +85,24 @@ static int drm_param(int fd, uint32_t param, uint64_t *value)
 	return err;
 }
 
-/* Blocks from the driver; AICPU threads from opts, at most the driver's. */
-static int drm_info(int fd, const struct pto_device_opts *opts,
+/*
+ * Blocks from the driver; AICPU threads from opts, at most the driver's;
+ * the driver's per-file byte limit into d.
+ */
+static int drm_info(struct drm_dev *d, const struct pto_device_opts *opts,
 		    struct dev_info *info)
 {
 	uint64_t abi, blocks, threads;
 	int err;
 
-	err = drm_param(fd, PTO_PARAM_ABI_VERSION, &abi);
+	err = drm_param(d->fd, PTO_PARAM_ABI_VERSION, &abi);
 	if (!err)
-		err = drm_param(fd, PTO_PARAM_NUM_BLOCKS, &blocks);
+		err = drm_param(d->fd, PTO_PARAM_NUM_BLOCKS, &blocks);
 	if (!err)
-		err = drm_param(fd, PTO_PARAM_NUM_AICPU_THREADS, &threads);
+		err = drm_param(d->fd, PTO_PARAM_NUM_AICPU_THREADS, &threads);
+	if (!err)
+		err = drm_param(d->fd, PTO_PARAM_FILE_BYTE_LIMIT,
+				&d->byte_limit);
 	if (err) {
 		fprintf(stderr, "pto: drm: GET_PARAM: %s\n", strerror(-err));
 		return err;
@@ -125,6 +132,14 @@ static int drm_info(int fd, const struct pto_device_opts *opts,
 	return 0;
 }
 
+static void drm_close(void *priv)
+{
+	struct drm_dev *d = priv;
+
+	close(d->fd);
+	free(d);
+}
+
 static int drm_open(const struct pto_device_opts *opts, void **priv,
 		    struct dev_info *info)
 {
@@ -139,23 +154,18 @@ static int drm_open(const struct pto_device_opts *opts, void **priv,
 		return -ENODEV;
 	}
 	d = calloc(1, sizeof(*d));
-	err = d ? drm_info(fd, opts, info) : -ENOMEM;
-	if (err) {
-		free(d);
+	if (!d) {
 		close(fd);
-		return err;
+		return -ENOMEM;
 	}
 	d->fd = fd;
+	err = drm_info(d, opts, info);
+	if (err) {
+		drm_close(d);
+		return err;
+	}
 	*priv = d;
 	return 0;
-}
-
-static void drm_close(void *priv)
-{
-	struct drm_dev *d = priv;
-
-	close(d->fd);
-	free(d);
 }
 
 static void drm_gem_close(struct drm_dev *d, uint32_t handle)
@@ -183,6 +193,11 @@ static int drm_bo_alloc(void *priv, size_t size, struct dev_bo *bo)
 	struct drm_pto_bo_info i = { 0 };
 	int err = drm_call(d->fd, DRM_IOCTL_PTO_BO_CREATE, &c);
 
+	if (err == -ENOMEM || err == -E2BIG)
+		fprintf(stderr, "pto: drm: a %zu-byte buffer does not fit in "
+			"the %llu bytes pto.ko lets one file own (module "
+			"parameter file_byte_limit)\n", size,
+			(unsigned long long)d->byte_limit);
 	if (err)
 		return err;
 	i.handle = c.handle;
