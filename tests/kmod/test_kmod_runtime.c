@@ -5,8 +5,9 @@
  * and 4, at 4 with every kind reconciled without loss and the JSON
  * holding every completed task; no region is left behind unless --retain
  * asked for one, which ptodump then lists as retained; auto picks drm
- * while pto is loaded and sim when it is not; --device=drm without pto
- * fails with exit 1 and a message.
+ * while pto is loaded and sim when it is not; --device=drm without pto,
+ * or with a per-file byte limit below the run's memory, fails with exit
+ * 1 and a message.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,19 +286,19 @@ static void test_auto_is_drm(void **state)
 }
 
 /*
- * Closes kt_fd and unloads pto; with load, loads it again (group
- * options) and reopens kt_fd. 0 or -1.
+ * Closes kt_fd and unloads pto; with options, loads it again and reopens
+ * kt_fd. 0 or -1.
  */
-static int reload(int load)
+static int reload(const char *options)
 {
 	if (kt_fd >= 0)
 		close(kt_fd);
 	kt_fd = -1;
-	if ((kt_loaded() && kt_unload()) || (load && kt_load(kt_group_options)))
+	if ((kt_loaded() && kt_unload()) || (options && kt_load(options)))
 		return -1;
-	if (load)
+	if (options)
 		kt_fd = kt_open(0);
-	return load && kt_fd < 0 ? -1 : 0;
+	return options && kt_fd < 0 ? -1 : 0;
 }
 
 static void test_drm_without_pto(void **state)
@@ -308,9 +309,9 @@ static void test_drm_without_pto(void **state)
 	int rc;
 
 	(void)state;
-	assert_int_equal(reload(0), 0);
+	assert_int_equal(reload(NULL), 0);
 	rc = run_ex("paged_attention_unroll", args, out, &pid);
-	assert_int_equal(reload(1), 0);
+	assert_int_equal(reload(OPTIONS), 0);
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(out, "pto.ko"));
 	assert_non_null(strstr(out, "golden: FAIL (opening the device"));
@@ -324,11 +325,28 @@ static void test_auto_without_pto_is_sim(void **state)
 	int rc;
 
 	(void)state;
-	assert_int_equal(reload(0), 0);
+	assert_int_equal(reload(NULL), 0);
 	rc = run_ex("paged_attention_unroll", args, out, &pid);
-	assert_int_equal(reload(1), 0);
+	assert_int_equal(reload(OPTIONS), 0);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "golden: PASS"));
+}
+
+/* A heap ring beyond pto.ko's per-file limit: exit 1 naming the limit. */
+static void test_beyond_byte_limit(void **state)
+{
+	static const char *const args[] = { "--device=drm", NULL };
+	char out[OUT_CAP];
+	pid_t pid;
+	int rc;
+
+	(void)state;
+	assert_int_equal(reload("file_byte_limit=67108864"), 0);
+	rc = run_ex("paged_attention_unroll", args, out, &pid);
+	assert_int_equal(reload(OPTIONS), 0);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "file_byte_limit"));
+	assert_non_null(strstr(out, "golden: FAIL"));
 }
 
 int main(void)
@@ -342,6 +360,7 @@ int main(void)
 		KT_TEST(test_auto_is_drm),
 		KT_TEST(test_drm_without_pto),
 		KT_TEST(test_auto_without_pto_is_sim),
+		KT_TEST(test_beyond_byte_limit),
 	};
 	char probe[256];
 
