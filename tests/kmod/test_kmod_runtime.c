@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kt.h"
@@ -24,55 +23,14 @@
 
 static const char *ex_dir, *ptodump;
 
-/*
- * Runs path with args (NULL-terminated after argv[0]), stdout and stderr
- * into out; the child's pid in *pid. Returns its exit code, -1 if it did
- * not exit.
- */
-static int run(const char *path, const char *const *args, char *out,
-	       pid_t *pid)
-{
-	const char *argv[16] = { path };
-	int pipefd[2], status, i;
-	size_t len = 0;
-	ssize_t n;
-
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	if (pipe(pipefd))
-		return -1;
-	fflush(NULL);
-	*pid = fork();
-	if (*pid < 0)
-		return -1;
-	if (*pid == 0) {
-		dup2(pipefd[1], 1);
-		dup2(pipefd[1], 2);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execv(path, (char *const *)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while (len < OUT_CAP - 1 &&
-	       (n = read(pipefd[0], out + len, OUT_CAP - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = 0;
-	close(pipefd[0]);
-	if (waitpid(*pid, &status, 0) != *pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-/* Runs example name with args; exit code as run(). */
+/* Runs example name with args; exit code as kt_exec(). */
 static int run_ex(const char *name, const char *const *args, char *out,
 		  pid_t *pid)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", ex_dir, name);
-	return run(path, args, out, pid);
+	return kt_exec(0, path, args, out, OUT_CAP, pid);
 }
 
 /* run_ex() that passes golden; shows the output when it does not. */
@@ -251,7 +209,7 @@ static void retained_run(const char *device, char *list, pid_t *pid)
 	pid_t pd_pid;
 
 	run_pass("paged_attention_unroll", args, out, pid);
-	assert_int_equal(run(ptodump, pd, list, &pd_pid), 0);
+	assert_int_equal(kt_exec(0, ptodump, pd, list, OUT_CAP, &pd_pid), 0);
 }
 
 /* ptodump list's out has a region retained from pid. */
@@ -286,33 +244,28 @@ static void test_auto_is_drm(void **state)
 }
 
 /*
- * Closes kt_fd and unloads pto; with options, loads it again and reopens
- * kt_fd. 0 or -1.
+ * paged_attention_unroll with args while pto is loaded with options
+ * (NULL: not loaded), then back to the group's pto; its exit code.
  */
-static int reload(const char *options)
+static int run_with_pto(const char *options, const char *const *args,
+			char *out)
 {
-	if (kt_fd >= 0)
-		close(kt_fd);
-	kt_fd = -1;
-	if ((kt_loaded() && kt_unload()) || (options && kt_load(options)))
-		return -1;
-	if (options)
-		kt_fd = kt_open(0);
-	return options && kt_fd < 0 ? -1 : 0;
+	pid_t pid;
+	int rc;
+
+	assert_int_equal(kt_reload(options), 0);
+	rc = run_ex("paged_attention_unroll", args, out, &pid);
+	assert_int_equal(kt_reload(OPTIONS), 0);
+	return rc;
 }
 
 static void test_drm_without_pto(void **state)
 {
 	static const char *const args[] = { "--device=drm", NULL };
 	char out[OUT_CAP];
-	pid_t pid;
-	int rc;
 
 	(void)state;
-	assert_int_equal(reload(NULL), 0);
-	rc = run_ex("paged_attention_unroll", args, out, &pid);
-	assert_int_equal(reload(OPTIONS), 0);
-	assert_int_equal(rc, 1);
+	assert_int_equal(run_with_pto(NULL, args, out), 1);
 	assert_non_null(strstr(out, "pto.ko"));
 	assert_non_null(strstr(out, "golden: FAIL (opening the device"));
 }
@@ -321,14 +274,9 @@ static void test_auto_without_pto_is_sim(void **state)
 {
 	static const char *const args[] = { "--device=auto", NULL };
 	char out[OUT_CAP];
-	pid_t pid;
-	int rc;
 
 	(void)state;
-	assert_int_equal(reload(NULL), 0);
-	rc = run_ex("paged_attention_unroll", args, out, &pid);
-	assert_int_equal(reload(OPTIONS), 0);
-	assert_int_equal(rc, 0);
+	assert_int_equal(run_with_pto(NULL, args, out), 0);
 	assert_non_null(strstr(out, "golden: PASS"));
 }
 
@@ -337,14 +285,10 @@ static void test_beyond_byte_limit(void **state)
 {
 	static const char *const args[] = { "--device=drm", NULL };
 	char out[OUT_CAP];
-	pid_t pid;
-	int rc;
 
 	(void)state;
-	assert_int_equal(reload("file_byte_limit=67108864"), 0);
-	rc = run_ex("paged_attention_unroll", args, out, &pid);
-	assert_int_equal(reload(OPTIONS), 0);
-	assert_int_equal(rc, 1);
+	assert_int_equal(run_with_pto("file_byte_limit=67108864", args, out),
+			 1);
 	assert_non_null(strstr(out, "file_byte_limit"));
 	assert_non_null(strstr(out, "golden: FAIL"));
 }
