@@ -149,7 +149,8 @@ static int drm_open(const struct pto_device_opts *opts, void **priv,
 	if (fd < 0) {
 		fprintf(stderr, "pto: drm backend: %s; load pto.ko or use "
 			"PTO_DEVICE=sim\n", fd == -EACCES ?
-			"no pto render node this user may open" :
+			"no render node of driver \"pto\" among those this "
+			"user may open" :
 			"no /dev/dri/renderD* node of driver \"pto\"");
 		return -ENODEV;
 	}
