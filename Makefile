@@ -41,7 +41,7 @@ deps-user:
 deps-kernel:
 	@scripts/deps.sh kernel
 
-# ---- libpto (runtime, sim device, firmware, shared layout) -------------
+# ---- libpto (runtime, sim and drm devices, firmware, shared layout) ---
 LIBPTO_SRCS := $(wildcard libpto/src/*.c) $(wildcard firmware/*.c) \
 	       uapi/pto_layout.c
 LIBPTO_OBJS := $(LIBPTO_SRCS:%.c=$(O)/obj/%.o)
@@ -59,7 +59,7 @@ $(LIBPTO_A): $(LIBPTO_OBJS)
 $(LIBPTO_SO): $(LIBPTO_OBJS) libpto/libpto.map
 	$(CC) -shared -Wl,-soname,libpto.so.0 \
 		-Wl,--version-script,libpto/libpto.map -o $@ $(LIBPTO_OBJS) \
-		$(LDLIBS_PTO)
+		$(DRM_LIBS) $(LDLIBS_PTO)
 	ln -sf libpto.so.0 $(O)/libpto.so
 
 # pkg-config file for building against this tree:
@@ -73,6 +73,7 @@ $(O)/libpto.pc: libpto/include/pto.h Makefile
 		'Version: $(PTO_VERSION)' \
 		'Cflags: -I$(CURDIR)/libpto/include -I$(CURDIR)/uapi' \
 		'Libs: -L$(O) -Wl,-rpath,$(O) -lpto' \
+		'Requires.private: libdrm' \
 		'Libs.private: -pthread -lm' > $@
 
 libpto: $(LIBPTO_A) $(LIBPTO_SO) $(O)/libpto.pc
@@ -91,7 +92,8 @@ EXAMPLES  := $(patsubst examples/%.c,$(O)/examples/%,$(wildcard examples/*.c))
 examples: $(EXAMPLES)
 $(O)/examples/%: $(O)/obj/examples/%.o $(EX_COMMON) $(LIBPTO_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_PTO) -o $@ $< $(EX_COMMON) $(LIBPTO_A) $(LDLIBS_PTO)
+	$(CC) $(CFLAGS_PTO) -o $@ $< $(EX_COMMON) $(LIBPTO_A) $(DRM_LIBS) \
+		$(LDLIBS_PTO)
 
 # ---- unit tests: tests/unit/test_*.c (+ tests/unit/support/*.c) --------
 UT_SUPPORT := $(patsubst %.c,$(O)/obj/%.o,$(wildcard tests/unit/support/*.c))

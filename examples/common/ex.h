@@ -32,6 +32,7 @@ struct ex_args {
 	unsigned int schedulers; /* 0 = device default */
 	const char *output;	/* NULL = library default */
 	enum pto_backend backend;
+	int retain;		/* --retain: run_config.retain_region */
 };
 
 /* Exit status of a command-line error. */

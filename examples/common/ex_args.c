@@ -19,6 +19,7 @@ enum {
 	OPT_SCHEDULERS,
 	OPT_OUTPUT,
 	OPT_DEVICE,
+	OPT_RETAIN,
 };
 
 static const struct option ex_options[] = {
@@ -30,6 +31,7 @@ static const struct option ex_options[] = {
 	{ "schedulers", required_argument, NULL, OPT_SCHEDULERS },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "retain", no_argument, NULL, OPT_RETAIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -48,6 +50,8 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"  --schedulers N            scheduler threads (1..%d)\n"
 		"  --output PREFIX           profiling output directory\n"
 		"  --device=auto|sim|drm     backend (default auto)\n"
+		"  --retain                  drm: keep the profiling region\n"
+		"                            after exit (ptodump list)\n"
 		"  -h, --help                this text\n"
 		"\nPrints per-round timing, then \"golden: PASS\" or "
 		"\"golden: FAIL (...)\";\nexit status 0 on PASS, 1 on FAIL, "
@@ -147,6 +151,9 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 				a->backend = PTO_BACKEND_DRM;
 			else
 				return ex_bad(name, "device", optarg);
+			break;
+		case OPT_RETAIN:
+			a->retain = 1;
 			break;
 		case 'h':
 			ex_usage(stdout, name, what);

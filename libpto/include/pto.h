@@ -52,10 +52,12 @@ PTO_API const char *pto_strerror(int err);
 /* ---- device ----------------------------------------------------------- */
 
 enum pto_backend {
-	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE (sim, drm, auto), else sim */
+	PTO_BACKEND_AUTO = 0,	/* $PTO_DEVICE (sim, drm, auto); auto: drm
+				 * when a pto render node exists, else sim
+				 */
 	PTO_BACKEND_SIM = 1,	/* in-process simulated device */
 	PTO_BACKEND_DRM = 2,	/* pto.ko render node + simulated cores;
-				 * not in this build: -ENODEV
+				 * no pto device: -ENODEV
 				 */
 };
 
@@ -65,7 +67,9 @@ struct pto_device_opts {
 	unsigned int blocks;	/* sim: device blocks (1 AIC + 2 AIV each),
 				 * 0 = 24; drm: taken from the driver
 				 */
-	unsigned int aicpu_threads; /* AICPU threads of the device, 0 = 4 */
+	unsigned int aicpu_threads; /* AICPU threads of the device, 0 = 4;
+				     * drm: at most the driver's, 0 = all
+				     */
 };
 
 PTO_API void pto_device_opts_init(struct pto_device_opts *opts);
@@ -73,8 +77,8 @@ PTO_API void pto_device_opts_init(struct pto_device_opts *opts);
 /*
  * opts may be NULL (defaults). -EINVAL: bad opts (size below the size
  * field, non-zero bytes past the struct this libpto knows, blocks > 24,
- * aicpu_threads 1 or > 8) or $PTO_DEVICE not sim/drm/auto; -ENODEV: the
- * backend is not available; -ENOMEM.
+ * aicpu_threads 1, > 8 or, on drm, above the driver's) or $PTO_DEVICE not
+ * sim/drm/auto; -ENODEV: the backend is not available; -ENOMEM.
  */
 PTO_API int pto_device_open(const struct pto_device_opts *opts,
 			    pto_device **out);

@@ -3,12 +3,13 @@
  * Device backends behind one small ops table. A backend owns device
  * memory: buffer objects, the profiling region (laid out with the one
  * layout function, pto_prof_layout_compute) and the handshake region.
- * The sim backend uses shared anonymous mappings in this process; a drm
- * backend does the same through pto.ko ioctls and mmap.
+ * The sim backend uses shared anonymous mappings in this process; the drm
+ * backend gets them from pto.ko through its ioctls and mmap.
  */
 #ifndef PTO_DEV_OPS_H
 #define PTO_DEV_OPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,7 +27,11 @@ struct dev_bo {
 struct dev_region {
 	void *base;
 	size_t size;
-	uint32_t id;		/* backend region id, never 0 */
+	uint32_t id;		/* profiling region id, never 0; a handshake
+				 * region's is 0 on drm
+				 */
+	uint32_t handle;	/* backend handle, 0 for sim */
+	bool keep;		/* drm: retained, not released when freed */
 };
 
 struct dev_info {
@@ -41,9 +46,12 @@ struct dev_ops {
 	void (*close)(void *priv);
 	int (*bo_alloc)(void *priv, size_t size, struct dev_bo *bo);
 	void (*bo_free)(void *priv, struct dev_bo *bo);
-	/* Lays out and initialises a zeroed profiling region. */
+	/*
+	 * Lays out and initialises a zeroed profiling region; retain: it
+	 * outlives the process for observers (drm; sim ignores it).
+	 */
 	int (*prof_create)(void *priv, const struct pto_prof_params *params,
-			   struct pto_prof_layout *layout,
+			   bool retain, struct pto_prof_layout *layout,
 			   struct dev_region *r);
 	/* A handshake region for num_cores, heads published from layout. */
 	int (*hs_create)(void *priv, unsigned int num_cores,
@@ -53,5 +61,9 @@ struct dev_ops {
 };
 
 extern const struct dev_ops dev_sim_ops;
+extern const struct dev_ops dev_drm_ops;
+
+/* True when a render node of driver "pto" can be opened. */
+bool dev_drm_present(void);
 
 #endif /* PTO_DEV_OPS_H */

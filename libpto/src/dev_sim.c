@@ -70,15 +70,18 @@ static int sim_region(struct sim_dev *s, size_t size, struct dev_region *r)
 		return -ENOMEM;
 	r->size = size;
 	r->id = atomic_fetch_add(&s->next_region_id, 1);
+	r->handle = 0;
+	r->keep = false;
 	return 0;
 }
 
 static int sim_prof_create(void *priv, const struct pto_prof_params *params,
-			   struct pto_prof_layout *layout,
+			   bool retain, struct pto_prof_layout *layout,
 			   struct dev_region *r)
 {
 	int err = pto_prof_layout_compute(params, layout);
 
+	(void)retain;	/* nothing outlives this process */
 	if (err)
 		return err;
 	err = sim_region(priv, layout->region_size, r);

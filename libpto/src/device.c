@@ -34,29 +34,30 @@ PTO_API void pto_device_opts_init(struct pto_device_opts *opts)
 	opts->size = sizeof(*opts);
 }
 
+/*
+ * The backend asked for: b, else $PTO_DEVICE; auto is drm when a pto
+ * render node exists, else sim.
+ */
 static int resolve_backend(enum pto_backend b, enum pto_backend *out)
 {
 	const char *env;
 
 	if (b == PTO_BACKEND_AUTO) {
 		env = getenv("PTO_DEVICE");
-		if (!env || !*env || !strcmp(env, "auto") ||
-		    !strcmp(env, "sim"))
+		if (env && !strcmp(env, "sim"))
 			b = PTO_BACKEND_SIM;
-		else if (!strcmp(env, "drm"))
+		else if (env && !strcmp(env, "drm"))
 			b = PTO_BACKEND_DRM;
+		else if (!env || !*env || !strcmp(env, "auto"))
+			b = dev_drm_present() ? PTO_BACKEND_DRM :
+			    PTO_BACKEND_SIM;
 		else {
 			fprintf(stderr, "pto: PTO_DEVICE=%s: expected sim, "
 				"drm or auto\n", env);
 			return -EINVAL;
 		}
 	}
-	if (b == PTO_BACKEND_DRM) {
-		fprintf(stderr, "pto: the drm backend is not available in "
-			"this build; use PTO_DEVICE=sim\n");
-		return -ENODEV;
-	}
-	if (b != PTO_BACKEND_SIM) {
+	if (b != PTO_BACKEND_SIM && b != PTO_BACKEND_DRM) {
 		fprintf(stderr, "pto: backend %d: expected PTO_BACKEND_AUTO, "
 			"_SIM or _DRM\n", (int)b);
 		return -EINVAL;
@@ -100,10 +101,12 @@ PTO_API int pto_device_open(const struct pto_device_opts *opts,
 	err = resolve_backend(o.backend, &dev->backend);
 	if (err)
 		goto err_free;
-	dev->ops = &dev_sim_ops;
+	dev->ops = dev->backend == PTO_BACKEND_DRM ? &dev_drm_ops :
+		   &dev_sim_ops;
 	err = dev->ops->open(&o, &dev->priv, &dev->info);
 	if (err)
 		goto err_free;
+	/* Both backends simulate the cores on the TSC counter. */
 	dev->freq_hz = pto_clock_freq_hz();
 	*out = dev;
 	return 0;

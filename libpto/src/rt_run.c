@@ -246,7 +246,8 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 		if (!pp.buffers_per_pool[k])
 			pp.buffers_per_pool[k] = def_buf[k];
 	}
-	err = run->dev->ops->prof_create(run->dev->priv, &pp, layout, pr);
+	err = run->dev->ops->prof_create(run->dev->priv, &pp,
+					 c->retain_region != 0, layout, pr);
 	if (err == -E2BIG)
 		fprintf(stderr, "pto: profiling region for %u cores exceeds "
 			"%llu MiB: lower run_config.records_per_buffer or "

@@ -20,6 +20,7 @@ $(O)/obj/tests/kmod/support/%.o: CFLAGS_EXTRA = -Itests/kmod/support
 
 # Binaries the test programs run, shipped into the VM's /bin by
 # run-qemu.sh (which reads the list from the environment).
-KMOD_EXTRA_BINS := $(O)/ptodump
+KMOD_EXTRA_BINS := $(O)/ptodump $(O)/examples/paged_attention_unroll \
+		   $(O)/examples/mixed_pipeline
 export KMOD_EXTRA_BINS
 kmod-tests: $(KMOD_EXTRA_BINS)

@@ -14,6 +14,7 @@ done
 
 export PTO_KO=/lib/modules/pto.ko
 export PTO_PTODUMP=/bin/ptodump
+export PTO_EXAMPLES_DIR=/bin
 programs=0; failed=0; failed_names=""
 echo "PTO-KMOD-BEGIN"
 for t in /tests/test_*; do

@@ -8,7 +8,6 @@
  * inaccessible render node are errors with a reason; ptodump never
  * writes to a region.
  */
-#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,42 +34,9 @@ static const char *ptodump;
  */
 static int run_pd(uid_t uid, char *out, const char *const *args)
 {
-	const char *argv[16] = { "ptodump" };
-	int pipefd[2], status, i;
-	size_t len = 0;
-	ssize_t n;
 	pid_t pid;
 
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	if (pipe(pipefd))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(pipefd[1], 1);
-		dup2(pipefd[1], 2);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-			    setresuid(uid, uid, uid)))
-			_exit(126);
-		execv(ptodump, (char *const *)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while (len < OUT_CAP - 1 &&
-	       (n = read(pipefd[0], out + len, OUT_CAP - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = 0;
-	/* More output than expected: ptodump dies of SIGPIPE, a failure. */
-	close(pipefd[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return kt_exec(uid, ptodump, args, out, OUT_CAP, &pid);
 }
 
 /* The first line after the line starting with section that starts with
@@ -270,22 +236,6 @@ static void test_list_live_then_retained(void **state)
 	assert_true(lists_region(out, id, "retained", pid));
 }
 
-/*
- * Closes kt_fd and unloads pto; with options, loads it again and reopens
- * kt_fd on device 0. 0 or -1.
- */
-static int reload(const char *options)
-{
-	if (kt_fd >= 0)
-		close(kt_fd);
-	kt_fd = -1;
-	if ((kt_loaded() && kt_unload()) || (options && kt_load(options)))
-		return -1;
-	if (options)
-		kt_fd = kt_open(0);
-	return options && kt_fd < 0 ? -1 : 0;
-}
-
 static void test_list_driver_not_loaded(void **state)
 {
 	static const char *const args[] = { "list", NULL };
@@ -293,10 +243,10 @@ static void test_list_driver_not_loaded(void **state)
 	int rc;
 
 	(void)state;
-	assert_int_equal(reload(NULL), 0);
+	assert_int_equal(kt_reload(NULL), 0);
 	rc = run_pd(0, out, args);
 	/* Back to the group's state before checking. */
-	assert_int_equal(reload(OPTIONS), 0);
+	assert_int_equal(kt_reload(OPTIONS), 0);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "module pto: not loaded"));
 	assert_non_null(strstr(out, "the pto driver is not loaded"));
@@ -488,7 +438,7 @@ static int fd_dev1 = -1;
 static int setup_two_devices(void **state)
 {
 	(void)state;
-	if (reload("num_devices=2 " OPTIONS))
+	if (kt_reload("num_devices=2 " OPTIONS))
 		return -1;
 	fd_dev1 = kt_open(1);
 	return fd_dev1 < 0 ? -1 : 0;
@@ -501,7 +451,7 @@ static int teardown_two_devices(void **state)
 	if (fd_dev1 >= 0)
 		close(fd_dev1);
 	fd_dev1 = -1;
-	return reload(OPTIONS);
+	return kt_reload(OPTIONS);
 }
 
 /* --id finds a region on the second device (its own shape shows). */

@@ -1,6 +1,7 @@
 /* Helpers of the pto.ko test programs (see kt.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,58 @@ int kt_in_child(int (*fn)(void *arg), void *arg)
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return status;
+}
+
+int kt_exec(uid_t uid, const char *path, const char *const *args,
+	    char *out, size_t cap, pid_t *pid)
+{
+	const char *argv[16] = { path };
+	int pipefd[2], status, i;
+	size_t len = 0;
+	ssize_t n;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	if (pipe(pipefd))
+		return -1;
+	fflush(NULL);
+	*pid = fork();
+	if (*pid < 0)
+		return -1;
+	if (*pid == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+			    setresuid(uid, uid, uid)))
+			_exit(126);
+		execv(path, (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (len < cap - 1 &&
+	       (n = read(pipefd[0], out + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = 0;
+	/* More output than expected: the program dies of SIGPIPE, a failure. */
+	close(pipefd[0]);
+	if (waitpid(*pid, &status, 0) != *pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+int kt_reload(const char *options)
+{
+	if (kt_fd >= 0)
+		close(kt_fd);
+	kt_fd = -1;
+	if ((kt_loaded() && kt_unload()) || (options && kt_load(options)))
+		return -1;
+	if (options)
+		kt_fd = kt_open(0);
+	return options && kt_fd < 0 ? -1 : 0;
 }
 
 const char *kt_group_options = "";

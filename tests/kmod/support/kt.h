@@ -56,6 +56,20 @@ const struct drm_pto_prof_info *kt_find(const struct drm_pto_prof_info *info,
 int kt_in_child(int (*fn)(void *arg), void *arg);
 
 /*
+ * Runs program path with args (NULL-terminated, after argv[0]) as uid (0:
+ * as the caller), stdout and stderr into out[cap]; its pid in *pid.
+ * Returns its exit code, -1 if it did not exit.
+ */
+int kt_exec(uid_t uid, const char *path, const char *const *args,
+	    char *out, size_t cap, pid_t *pid);
+
+/*
+ * Closes kt_fd and unloads pto; with options, loads it again and reopens
+ * kt_fd on device 0. 0 or -1.
+ */
+int kt_reload(const char *options);
+
+/*
  * cmocka group setup/teardown: load pto with kt_group_options (set by the
  * program before running its group), open device 0 into kt_fd; close it
  * and unload (failing the group if the unload fails).
