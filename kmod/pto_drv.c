@@ -62,9 +62,9 @@ static unsigned long long pto_counter_freq_hz = 50000000;
 module_param_named(counter_freq_hz, pto_counter_freq_hz, ullong, 0444);
 MODULE_PARM_DESC(counter_freq_hz, "Device counter frequency in Hz (1-10^10, default 50 MHz)");
 
-u64 pto_file_byte_limit = 256ull << 20;
+u64 pto_file_byte_limit = 1ull << 30;
 module_param_named(file_byte_limit, pto_file_byte_limit, ullong, 0444);
-MODULE_PARM_DESC(file_byte_limit, "BO bytes one open file may own (one page to 1 TiB, default 256 MiB)");
+MODULE_PARM_DESC(file_byte_limit, "BO bytes one open file may own (one page to 1 TiB, default 1 GiB)");
 
 unsigned int pto_max_retained = 4;
 module_param_named(max_retained, pto_max_retained, uint, 0444);
