@@ -54,6 +54,12 @@ struct pto_prof_host {
 	int queue_broken[PTO_MAX_AICPU_THREADS];	/* mgmt only */
 	unsigned char *held[PTO_BUF_KIND_COUNT];	/* mgmt only */
 	uint64_t rejected;				/* mgmt only */
+	/*
+	 * $PTO_PROF_HOST_THROTTLE_US, a deliberately slow host for studying
+	 * drops: > 0 delays each buffer's return by that long; < 0 returns
+	 * none while the run is live.
+	 */
+	long throttle_us;
 
 	pthread_t mgmt, poll;
 	int running;
@@ -175,7 +181,16 @@ static void mgmt_return(struct pto_prof_host *h, const struct prof_item *it)
 {
 	struct pto_pool *pool = prof_pool(h->base, &h->l, it->kind, it->pool);
 	struct pto_free_queue *fq = &pool->free_queue;
-	__u32 tail = PROF_LOAD(&fq->tail);
+	__u32 tail;
+
+	if (h->throttle_us > 0) {
+		/* A deliberately slow host (not a synchronisation). */
+		struct timespec ts = { h->throttle_us / 1000000,
+				       h->throttle_us % 1000000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	tail = PROF_LOAD(&fq->tail);
 
 	/* Pairs with the writer's release of head: the slot is free. */
 	if (tail - PROF_LOAD_ACQ(&fq->head) >= PTO_FREE_QUEUE_SLOTS) {
@@ -198,6 +213,8 @@ static size_t mgmt_return_done(struct pto_prof_host *h)
 	struct prof_item it;
 	size_t n = 0;
 
+	if (h->throttle_us < 0)
+		return 0;
 	for (;;) {
 		pthread_mutex_lock(&h->lock);
 		if (!h->doneq.len) {
@@ -239,7 +256,7 @@ static void *mgmt_main(void *arg)
 			ts.tv_nsec -= 1000000000;
 		}
 		pthread_mutex_lock(&h->lock);
-		if (!h->stop && !h->doneq.len)
+		if (!h->stop && (!h->doneq.len || h->throttle_us < 0))
 			pthread_cond_timedwait(&h->mgmt_cv, &h->lock, &ts);
 		pthread_mutex_unlock(&h->lock);
 	}
@@ -326,6 +343,9 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 	}
 	h->base = base;
 	h->h = base;
+	if (getenv("PTO_PROF_HOST_THROTTLE_US"))
+		h->throttle_us = strtol(getenv("PTO_PROF_HOST_THROTTLE_US"),
+					NULL, 10);
 	prof_records_init(&h->rec, h->h);
 	/* Re-read after the check: the region may have changed since. */
 	h->nqueues = PROF_LOAD(&h->h->num_aicpu_threads);

@@ -10,10 +10,12 @@
  * collected records, and the printed reconcile lines carry the same
  * numbers.
  *
- * The host is not throttled by a hook (the collector has none); with one
- * buffer per pool the AICore pool cannot rotate at all (there is no other
- * buffer to publish), so every core's records beyond its first buffer are
- * dropped whatever the host does: losses are certain.
+ * With one buffer per pool the AICore pool cannot rotate at all (there is
+ * no other buffer to publish), so every core's records beyond its first
+ * buffer are dropped whatever the host does: losses are certain. The
+ * throttled case holds every drained buffer on the host while the run is
+ * live (PTO_PROF_HOST_THROTTLE_US=-1), so every kind whose records exceed
+ * its buffers drops, deterministically.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -69,7 +71,7 @@ static void check_line(const char *out, const struct jc_value *rec,
 	assert_int_equal(m, books(rec, k, "mismatch"));
 }
 
-static void run_tiny(unsigned int buffers, int quiet)
+static void run_tiny(unsigned int buffers, int quiet, int throttled)
 {
 	pto_device *dev = e2e_device(BLOCKS, 0);
 	struct pto_run_result res = { .size = sizeof(res) };
@@ -93,9 +95,13 @@ static void run_tiny(unsigned int buffers, int quiet)
 		cfg.buffers_per_pool[k] = buffers;
 	}
 	e2e_work_init(&w, dev, TASKS);
+	if (throttled)
+		assert_int_equal(setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1),
+				 0);
 	if (!quiet)
 		assert_int_equal(fd_capture_begin(&cap, 1), 0);
 	rc = pto_run(dev, &cfg, e2e_work_orch, &w, &res);
+	unsetenv("PTO_PROF_HOST_THROTTLE_US");
 	if (!quiet)
 		stderr_capture_end(&cap, out, sizeof(out));
 	/* The books balance, so the run succeeds and says so. */
@@ -111,6 +117,10 @@ static void run_tiny(unsigned int buffers, int quiet)
 	e2e_check_books(rec, &dropped, &mismatch);
 	if (buffers == 1)
 		assert_true(books(rec, 3, "dropped") > 0);
+	/* Orchestrator records: one pool, TASKS > buffers * RECORDS. */
+	if (throttled)
+		assert_int_equal(books(rec, 2, "dropped"),
+				 TASKS - buffers * RECORDS);
 	/* The caller hears of every loss, not only the JSON. */
 	assert_int_equal(res.records_dropped, dropped);
 	assert_int_equal(res.records_mismatched, mismatch);
@@ -205,19 +215,25 @@ static void test_aicore_rotating(void **state)
 static void test_one_buffer_quiet(void **state)
 {
 	(void)state;
-	run_tiny(1, 1);
+	run_tiny(1, 1, 0);
 }
 
 static void test_one_buffer_printed(void **state)
 {
 	(void)state;
-	run_tiny(1, 0);
+	run_tiny(1, 0, 0);
 }
 
 static void test_two_buffers(void **state)
 {
 	(void)state;
-	run_tiny(2, 1);
+	run_tiny(2, 1, 0);
+}
+
+static void test_throttled_host(void **state)
+{
+	(void)state;
+	run_tiny(2, 1, 1);
 }
 
 int main(void)
@@ -226,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_one_buffer_quiet),
 		cmocka_unit_test(test_one_buffer_printed),
 		cmocka_unit_test(test_two_buffers),
+		cmocka_unit_test(test_throttled_host),
 		cmocka_unit_test(test_aicore_one_buffer),
 		cmocka_unit_test(test_aicore_rotating),
 	};
