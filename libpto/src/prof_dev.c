@@ -283,8 +283,17 @@ static void core_tick(struct pto_prof_dev *p, struct prof_core *c,
 		return;
 	old = c->cur_off;
 	old_seq = c->cur_seq;
-	if (core_publish(p, c, core))
-		return;	/* no free buffer: the AICore drops when full */
+	if (core_publish(p, c, core)) {
+		/*
+		 * No free buffer: the AICore drops (counted) once this one is
+		 * full. A full one is handed over anyway with no successor,
+		 * so the host can return it; a later tick publishes it again.
+		 */
+		if (cnt < c->cap)
+			return;
+		c->cur_off = 0;
+		head_publish(c->cpool, 0, ++c->cur_seq);
+	}
 	c->retired_off = old;
 	c->retired_seq = old_seq;
 	c->retire_target = c->dispatched;

@@ -235,6 +235,72 @@ static void test_aicore_rotation_waits_for_pending(void **state)
 	assert_int_equal(prof_buf(s->region, first)->count, 5);
 }
 
+/* buffer off of kind is in thread 0's ready queue. */
+static int handed_over(struct prof_sim *s, __u32 kind, __u64 off)
+{
+	struct pto_ready_queue *q = &((struct pto_prof_header *)
+				      s->region)->ready[0];
+	__u32 i;
+
+	for (i = q->head; i != q->tail; i++) {
+		const struct pto_ready_entry *e =
+			&q->entries[i & (PTO_READY_QUEUE_CAP - 1)];
+
+		if (e->kind == kind && e->buf_off == off)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A single AICore buffer: once full it is handed over with no successor
+ * (the AICore drops, counted), and published again when the host
+ * returns it.
+ */
+static void test_aicore_single_buffer_comes_back(void **state)
+{
+	static const struct prof_sim_cfg one = {
+		.cores = 3, .threads = 2, .tasks_per_core = 1, .level = 4,
+		.records = 8, .buffers = 1,
+	};
+	struct prof_sim s1;
+	struct pto_pool *p;
+	struct pto_free_queue *fq;
+	struct fw_prof_core st;
+	__u64 first;
+	uint32_t t;
+
+	(void)state;
+	assert_int_equal(prof_sim_init(&s1, &one), 0);
+	p = pool_of(&s1, PTO_BUF_AICORE_TASK, 0);
+	fq = &p->free_queue;
+	own_core(&s1, 0, &st);
+	first = p->head.buf_off;
+	assert_int_not_equal(first, 0);
+	for (t = 1; t <= 7; t++)
+		task(&s1, &st, t);
+	/* No free buffer: kept while it has room. */
+	assert_int_equal(p->head.buf_off, first);
+	task(&s1, &st, 8);
+	/* Full: unpublished and handed over. */
+	assert_int_equal(p->head.buf_off, 0);
+	assert_true(handed_over(&s1, PTO_BUF_AICORE_TASK, first));
+	assert_int_equal(prof_buf(s1.region, first)->count, 8);
+	task(&s1, &st, 9);
+	assert_int_equal(p->counters.dropped, 1);
+	/* The host returns it (as prof_host does: count reset, tail + 1). */
+	prof_buf(s1.region, first)->count = 0;
+	fq->slots[fq->tail & (PTO_FREE_QUEUE_SLOTS - 1)] = first;
+	fq->tail++;
+	task(&s1, &st, 10);		/* dropped; its FIN republishes */
+	assert_int_equal(p->head.buf_off, first);
+	task(&s1, &st, 11);
+	assert_int_equal(prof_buf(s1.region, first)->count, 1);
+	assert_int_equal(p->counters.total, 11);
+	assert_int_equal(p->counters.dropped, 2);
+	prof_sim_destroy(&s1);
+}
+
 /* A core moving to another thread: its buffers follow the new owner. */
 static void test_core_reassigned_flushes_with_new_owner(void **state)
 {
@@ -341,6 +407,7 @@ int main(void)
 		T(test_fw_same_buffer_new_seq_appends),
 		T(test_aicore_rotation_sequential),
 		T(test_aicore_rotation_waits_for_pending),
+		cmocka_unit_test(test_aicore_single_buffer_comes_back),
 		T(test_core_reassigned_flushes_with_new_owner),
 		T(test_aicpu_no_free_buffer_drops),
 		T(test_aicpu_free_queue_overrun_ignored),
