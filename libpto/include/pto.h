@@ -271,6 +271,12 @@ struct pto_run_config {
 	unsigned int buffers_per_pool[8];
 	int retain_region;	  /* drm: keep the region after exit */
 	int quiet;		  /* no reconcile/output lines on stdout */
+	/* Stall diagnostic: while tasks are in flight and none finished for
+	 * this long, a "pto: STALL" block on stderr names each busy core's
+	 * task and kernel, once per such interval; the run goes on (it is
+	 * not aborted). 0 = 5000 ms.
+	 */
+	unsigned int stall_report_ms;
 };
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg);

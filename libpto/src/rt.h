@@ -129,6 +129,9 @@ struct rt_core {
 	bool has_running, has_pending;
 	struct rt_slot_run running, pending;
 	uint32_t last_cond;	/* COND value last acted on */
+	/* Stall monitor (scheduler 0) only, rt_stall.c. */
+	uint32_t stall_tok;	/* running token last sampled, 0: idle */
+	uint64_t stall_seen_ns;	/* when stall_tok was first sampled */
 	_Alignas(64) _Atomic uint32_t sleeping; /* AICore sleeps on DATA */
 };
 
@@ -165,6 +168,15 @@ struct pto_orch {
 	uint64_t nheap, heap_cap;
 };
 
+/* Stall monitor state, used by scheduler thread 0 only (rt_stall.c). */
+struct rt_stall {
+	uint64_t budget_ns;	/* report interval */
+	uint64_t check_ns;	/* last check */
+	uint64_t completed;	/* run->completed at the last progress */
+	uint64_t since_ns;	/* time of the last progress */
+	uint64_t reported;	/* reports since the last progress */
+};
+
 struct rt_run {
 	pto_device *dev;
 	struct pto_run_config cfg;
@@ -190,6 +202,7 @@ struct rt_run {
 	_Atomic int error;	/* first fatal error */
 	_Atomic uint32_t dep_starved; /* wiring waits for dep entries */
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
+	struct rt_stall stall;
 };
 
 /*
@@ -246,6 +259,10 @@ void rt_wake_schedulers(struct rt_run *run);
 void rt_sched_loop(struct rt_run *run, unsigned int thr);
 void rt_core_notify(void *ctx, unsigned int core);
 void rt_sched_exit_cores(struct rt_run *run, unsigned int thr);
+
+/* rt_stall.c */
+void rt_stall_init(struct rt_run *run);
+void rt_stall_check(struct rt_run *run);
 
 /* rt_run.c */
 void rt_fail(struct rt_run *run, int err);

@@ -26,6 +26,7 @@
 #define DEF_DEP_POOL	16384
 #define MAX_TASK_WINDOW	(1u << 20)
 #define CORE_SPIN	200
+#define DEF_STALL_MS	5000
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg)
 {
@@ -89,6 +90,8 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 		c->heap_size = DEF_HEAP_SIZE;
 	if (!c->dep_pool)
 		c->dep_pool = DEF_DEP_POOL;
+	if (!c->stall_report_ms)
+		c->stall_report_ms = DEF_STALL_MS;
 	if (c->task_window < 2 || c->task_window > MAX_TASK_WINDOW ||
 	    (c->task_window & (c->task_window - 1)))
 		return bad_config("task_window %u: a power of two in 2..%u",
@@ -436,6 +439,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 			goto out;
 	}
 	t0 = pto_clock_mono_ns();
+	rt_stall_init(run);
 	err = run_threads(run, ta, tid, run->prof ? pr.base : NULL);
 	res->elapsed_ns = pto_clock_mono_ns() - t0;
 	res->tasks = atomic_load(&run->completed);

@@ -505,6 +505,8 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 			rt_doorbell_sleep(&run->db[thr], has_work, &sc,
 					  RT_SLEEP_NS);
 			idle = 0;
+			if (thr == 0)	/* wakes at least every RT_SLEEP_NS */
+				rt_stall_check(run);
 		}
 	}
 	if (phases && (th->pop_hit != th->pop_hit_emitted ||

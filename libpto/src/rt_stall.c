@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Stall diagnostic: a kernel that never returns would otherwise make a
+ * run hang silently. Scheduler thread 0 is the only monitor: each time
+ * it wakes from its doorbell sleep (bounded by RT_SLEEP_NS, so at least
+ * that often while it is idle, and a stall leaves it idle) it reads the
+ * clock, and at most every STALL_SAMPLE_NS compares run->completed with
+ * the value of its last check. While tasks are in flight and the count
+ * stands still for run->cfg.stall_report_ms, it prints one "pto: STALL"
+ * block on stderr per such interval, naming the task and kernel running
+ * (and pending) on each busy core. It only reports; the run goes on.
+ * Nothing is added to the dispatch or completion path.
+ *
+ * The per-core state belongs to the core's owning scheduler; the monitor
+ * reads it without synchronisation (volatile reads, a benign race): a
+ * read may be stale or mix two dispatches of a busy core. That is good
+ * enough for a diagnostic, and safe: a task pointer always points into a
+ * ring's slot array, which lives as long as the run, and during a stall
+ * the state it reads does not change. How long a task has run is
+ * sampled: the time since the monitor first saw its token on the core,
+ * a lower bound.
+ */
+#include <stdio.h>
+
+#include "pto_clock.h"
+#include "rt.h"
+
+#define STALL_SAMPLE_NS	(RT_SLEEP_NS / 2)
+
+/* A racy snapshot of one slot of a core (see above). */
+struct stall_slot {
+	uint64_t task_id;
+	const char *kernel;
+	uint32_t token;
+};
+
+static void slot_read(const struct rt_run *run,
+		      const volatile struct rt_slot_run *s,
+		      struct stall_slot *out)
+{
+	const struct rt_task *t = s->task;
+	const struct rt_kernel *k = NULL;
+	uint8_t sub = s->sub;
+
+	out->token = s->token;
+	out->task_id = t ? t->id : 0;
+	if (t && sub < 3)
+		k = rt_kernel_get(run->dev, t->func[sub]);
+	out->kernel = k && k->name[0] ? k->name : "?";
+}
+
+/* The token running on c now, 0 if none. */
+static uint32_t running_token(const volatile struct rt_core *c)
+{
+	return c->has_running ? c->running.token : 0;
+}
+
+static void sample_cores(struct rt_run *run, uint64_t now)
+{
+	unsigned int ci;
+
+	for (ci = 0; ci < run->ncores; ci++) {
+		struct rt_core *c = &run->cores[ci];
+		uint32_t tok = running_token(c);
+
+		if (tok != c->stall_tok) {
+			c->stall_tok = tok;
+			c->stall_seen_ns = now;
+		}
+	}
+}
+
+static void report(struct rt_run *run, uint64_t now, uint64_t inflight)
+{
+	struct rt_stall *st = &run->stall;
+	struct stall_slot r, p;
+	unsigned int ci;
+
+	/* One block, not interleaved with other threads' stderr lines. */
+	flockfile(stderr);
+	fprintf(stderr, "pto: STALL: no task finished for %llu ms; %llu "
+		"tasks in flight\n",
+		(unsigned long long)((now - st->since_ns) / 1000000),
+		(unsigned long long)inflight);
+	for (ci = 0; ci < run->ncores; ci++) {
+		const volatile struct rt_core *c = &run->cores[ci];
+
+		if (!c->stall_tok)
+			continue;
+		slot_read(run, &c->running, &r);
+		fprintf(stderr, "pto: STALL:   core %u %s: task %llu kernel "
+			"%s running for >= %llu ms", ci,
+			c->type == PTO_CORE_TYPE_AIC ? "AIC" : "AIV",
+			(unsigned long long)r.task_id, r.kernel,
+			(unsigned long long)((now - c->stall_seen_ns) /
+					     1000000));
+		if (c->has_pending) {
+			slot_read(run, &c->pending, &p);
+			fprintf(stderr, "; pending task %llu kernel %s",
+				(unsigned long long)p.task_id, p.kernel);
+		}
+		fputc('\n', stderr);
+	}
+	funlockfile(stderr);
+}
+
+void rt_stall_init(struct rt_run *run)
+{
+	struct rt_stall *st = &run->stall;
+
+	st->budget_ns = (uint64_t)run->cfg.stall_report_ms * 1000000;
+	st->since_ns = st->check_ns = pto_clock_mono_ns();
+}
+
+void rt_stall_check(struct rt_run *run)
+{
+	struct rt_stall *st = &run->stall;
+	uint64_t now = pto_clock_mono_ns(), done, inflight;
+
+	if (now - st->check_ns < STALL_SAMPLE_NS)
+		return;
+	st->check_ns = now;
+	sample_cores(run, now);
+	done = atomic_load_explicit(&run->completed, memory_order_relaxed);
+	inflight = atomic_load_explicit(&run->submitted,
+					memory_order_relaxed) - done;
+	if (done != st->completed || !inflight) {
+		st->completed = done;
+		st->since_ns = now;
+		st->reported = 0;
+		return;
+	}
+	if (now - st->since_ns < (st->reported + 1) * st->budget_ns)
+		return;
+	st->reported++;
+	report(run, now, inflight);
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Stall diagnostic: while a kernel blocks (on a futex the test holds),
+ * a run with stall_report_ms = 100 prints a "pto: STALL" block on stderr
+ * naming the core, the task and the kernel; once released, the run
+ * completes normally. A run that never stalls (a long idle stretch with
+ * nothing in flight, then quick tasks) prints no STALL line.
+ */
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "support/rt_test.h"
+#include "support/stderr_capture.h"
+
+#define BLOCK_FUNC 7
+#define OUT_CAP 65536
+
+/* Shared by the test, the blocking kernel and the run thread. */
+struct gate {
+	_Atomic uint32_t open;		/* futex word: 1 releases the kernel */
+	_Atomic uint32_t core;		/* core_id + 1 of the blocked kernel */
+	_Atomic uint64_t task_id;
+	pto_device *dev;
+	struct pto_run_config cfg;
+	int rc;
+};
+
+static void block_kernel(const struct pto_kernel_ctx *ctx)
+{
+	struct gate *g = (struct gate *)(uintptr_t)ctx->args[0];
+
+	atomic_store(&g->task_id, ctx->task_id);
+	atomic_store(&g->core, ctx->core_id + 1);
+	while (!atomic_load(&g->open))
+		syscall(SYS_futex, &g->open, FUTEX_WAIT_PRIVATE, 0, NULL,
+			NULL, 0);
+}
+
+static int block_orch(pto_orch *o, void *user)
+{
+	struct pto_param p = pto_scalar((uint64_t)(uintptr_t)user);
+
+	return pto_submit(o, BLOCK_FUNC, &p, 1, NULL);
+}
+
+static void *run_thread(void *arg)
+{
+	struct gate *g = arg;
+
+	g->rc = pto_run(g->dev, &g->cfg, block_orch, g, NULL);
+	return NULL;
+}
+
+/* What was captured so far (the capture file shares fd 2's offset, so
+ * read it with pread).
+ */
+static void captured(struct stderr_capture *c, char *buf, size_t len)
+{
+	ssize_t n = pread(fileno((FILE *)c->tmp), buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+static void test_stall_reported(void **state)
+{
+	struct timespec poll = { 0, 10000000 };
+	struct stderr_capture cap;
+	struct gate g = { 0 };
+	static char out[OUT_CAP];
+	char line[160];
+	pthread_t tid;
+
+	(void)state;
+	g.dev = rt_test_device(1);
+	assert_int_equal(pto_kernel_register(g.dev, BLOCK_FUNC, PTO_AIC,
+					     "stall_block", block_kernel), 0);
+	pto_run_config_init(&g.cfg);
+	g.cfg.stall_report_ms = 100;
+	g.cfg.quiet = 1;
+	assert_int_equal(fd_capture_begin(&cap, 2), 0);
+	assert_int_equal(pthread_create(&tid, NULL, run_thread, &g), 0);
+	/* Wait (polling the capture) for the block naming the kernel. */
+	for (;;) {
+		captured(&cap, out, sizeof(out));
+		if (atomic_load(&g.core)) {
+			snprintf(line, sizeof(line), "pto: STALL:   core %u "
+				 "AIC: task %llu kernel stall_block running",
+				 atomic_load(&g.core) - 1,
+				 (unsigned long long)atomic_load(&g.task_id));
+			if (strstr(out, line))
+				break;
+		}
+		nanosleep(&poll, NULL);
+	}
+	atomic_store(&g.open, 1);
+	syscall(SYS_futex, &g.open, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
+		0);
+	assert_int_equal(pthread_join(tid, NULL), 0);
+	stderr_capture_end(&cap, out, sizeof(out));
+	assert_int_equal(g.rc, 0);
+	assert_non_null(strstr(out, "pto: STALL: no task finished for "));
+	assert_non_null(strstr(out, " ms; 1 tasks in flight\n"));
+	assert_non_null(strstr(out, line));
+	pto_device_close(g.dev);
+}
+
+static int quick_orch(pto_orch *o, void *user)
+{
+	struct rt_rec *rec = user;
+	struct timespec idle = { 0, 300000000 };
+	struct pto_param p[2];
+	unsigned int i;
+	int err;
+
+	/* Nothing in flight for longer than the budget: not a stall. */
+	while (nanosleep(&idle, &idle))
+		;
+	for (i = 0; i < rec->n; i++) {
+		rt_rec_params(p, rec, i);
+		err = pto_submit(o, i % 2 ? RT_TEST_AIV : RT_TEST_AIC, p, 2,
+				 NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void test_no_stall_silent(void **state)
+{
+	pto_device *dev = rt_test_device(1);
+	struct pto_run_config cfg;
+	struct stderr_capture cap;
+	static char out[OUT_CAP];
+	struct rt_rec rec;
+	unsigned int i;
+	int rc;
+
+	(void)state;
+	assert_int_equal(rt_rec_init(&rec, 16), 0);
+	pto_run_config_init(&cfg);
+	cfg.stall_report_ms = 200;
+	cfg.quiet = 1;
+	assert_int_equal(fd_capture_begin(&cap, 2), 0);
+	rc = pto_run(dev, &cfg, quick_orch, &rec, NULL);
+	stderr_capture_end(&cap, out, sizeof(out));
+	assert_int_equal(rc, 0);
+	for (i = 0; i < rec.n; i++)
+		assert_int_equal(atomic_load(&rec.runs[i]), 1);
+	assert_null(strstr(out, "STALL"));
+	rt_rec_free(&rec);
+	pto_device_close(dev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stall_reported),
+		cmocka_unit_test(test_no_stall_silent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
