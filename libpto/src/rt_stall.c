@@ -31,7 +31,6 @@
 struct stall_slot {
 	uint64_t task_id;
 	const char *kernel;
-	uint32_t token;
 };
 
 static void slot_read(const struct rt_run *run,
@@ -42,9 +41,8 @@ static void slot_read(const struct rt_run *run,
 	const struct rt_kernel *k = NULL;
 	uint8_t sub = s->sub;
 
-	out->token = s->token;
 	out->task_id = t ? t->id : 0;
-	if (t && sub < 3)
+	if (t && sub < sizeof(t->func) / sizeof(t->func[0]))
 		k = rt_kernel_get(run->dev, t->func[sub]);
 	out->kernel = k && k->name[0] ? k->name : "?";
 }

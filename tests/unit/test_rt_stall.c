@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Stall diagnostic: while a kernel blocks (on a futex the test holds),
- * a run with stall_report_ms = 100 prints a "pto: STALL" block on stderr
- * naming the core, the task and the kernel; once released, the run
- * completes normally. A run that never stalls (a long idle stretch with
- * nothing in flight, then quick tasks) prints no STALL line.
+ * Stall diagnostic: while a kernel blocks (on a futex the test holds)
+ * with a second task pending behind it on the only AIC core, a run with
+ * stall_report_ms = 100 prints a "pto: STALL" block on stderr naming the
+ * core, the running and the pending task and their kernel; once
+ * released, the run completes normally. A run that never stalls (an
+ * idle stretch longer than the budget with nothing in flight, then quick
+ * tasks) prints no STALL line.
  */
 #include <limits.h>
 #include <linux/futex.h>
@@ -31,7 +33,8 @@
 struct gate {
 	_Atomic uint32_t open;		/* futex word: 1 releases the kernel */
 	_Atomic uint32_t core;		/* core_id + 1 of the blocked kernel */
-	_Atomic uint64_t task_id;
+	_Atomic uint64_t task_id;	/* of the blocked kernel */
+	_Atomic uint64_t ids[2];	/* both tasks submitted */
 	pto_device *dev;
 	struct pto_run_config cfg;
 	int rc;
@@ -50,9 +53,18 @@ static void block_kernel(const struct pto_kernel_ctx *ctx)
 
 static int block_orch(pto_orch *o, void *user)
 {
-	struct pto_param p = pto_scalar((uint64_t)(uintptr_t)user);
+	struct gate *g = user;
+	struct pto_param p = pto_scalar((uint64_t)(uintptr_t)g);
+	uint64_t id;
+	int i, err;
 
-	return pto_submit(o, BLOCK_FUNC, &p, 1, NULL);
+	for (i = 0; i < 2; i++) {
+		err = pto_submit(o, BLOCK_FUNC, &p, 1, &id);
+		if (err)
+			return err;
+		atomic_store(&g->ids[i], id);
+	}
+	return 0;
 }
 
 static void *run_thread(void *arg)
@@ -79,7 +91,8 @@ static void test_stall_reported(void **state)
 	struct stderr_capture cap;
 	struct gate g = { 0 };
 	static char out[OUT_CAP];
-	char line[160];
+	char line[160], pend[96];
+	uint64_t run_id;
 	pthread_t tid;
 
 	(void)state;
@@ -91,15 +104,22 @@ static void test_stall_reported(void **state)
 	g.cfg.quiet = 1;
 	assert_int_equal(fd_capture_begin(&cap, 2), 0);
 	assert_int_equal(pthread_create(&tid, NULL, run_thread, &g), 0);
-	/* Wait (polling the capture) for the block naming the kernel. */
+	/* Wait (polling the capture) for a block naming both tasks; the
+	 * pending one is dispatched once the scheduler saw the first ACK,
+	 * so an earlier block may show the running one only.
+	 */
 	for (;;) {
 		captured(&cap, out, sizeof(out));
 		if (atomic_load(&g.core)) {
+			run_id = atomic_load(&g.task_id);
 			snprintf(line, sizeof(line), "pto: STALL:   core %u "
 				 "AIC: task %llu kernel stall_block running",
 				 atomic_load(&g.core) - 1,
-				 (unsigned long long)atomic_load(&g.task_id));
-			if (strstr(out, line))
+				 (unsigned long long)run_id);
+			snprintf(pend, sizeof(pend), "; pending task %llu "
+				 "kernel stall_block\n", (unsigned long long)
+				 atomic_load(&g.ids[run_id == g.ids[0]]));
+			if (strstr(out, line) && strstr(out, pend))
 				break;
 		}
 		nanosleep(&poll, NULL);
@@ -111,15 +131,16 @@ static void test_stall_reported(void **state)
 	stderr_capture_end(&cap, out, sizeof(out));
 	assert_int_equal(g.rc, 0);
 	assert_non_null(strstr(out, "pto: STALL: no task finished for "));
-	assert_non_null(strstr(out, " ms; 1 tasks in flight\n"));
+	assert_non_null(strstr(out, " ms; 2 tasks in flight\n"));
 	assert_non_null(strstr(out, line));
+	assert_non_null(strstr(out, pend));
 	pto_device_close(g.dev);
 }
 
 static int quick_orch(pto_orch *o, void *user)
 {
 	struct rt_rec *rec = user;
-	struct timespec idle = { 0, 300000000 };
+	struct timespec idle = { 0, 700000000 };
 	struct pto_param p[2];
 	unsigned int i;
 	int err;
@@ -150,7 +171,7 @@ static void test_no_stall_silent(void **state)
 	(void)state;
 	assert_int_equal(rt_rec_init(&rec, 16), 0);
 	pto_run_config_init(&cfg);
-	cfg.stall_report_ms = 200;
+	cfg.stall_report_ms = 500;
 	cfg.quiet = 1;
 	assert_int_equal(fd_capture_begin(&cap, 2), 0);
 	rc = pto_run(dev, &cfg, quick_orch, &rec, NULL);
