@@ -273,8 +273,8 @@ struct pto_run_config {
 	int quiet;		  /* no reconcile/output lines on stdout */
 	/* Stall diagnostic: while tasks are in flight and none finished for
 	 * this long, a "pto: STALL" block on stderr names each busy core's
-	 * task and kernel, once per such interval; the run goes on (it is
-	 * not aborted). 0 = 5000 ms.
+	 * task and kernel, once per such interval (checked about every
+	 * 50 ms); the run goes on (it is not aborted). 0 = 5000 ms.
 	 */
 	unsigned int stall_report_ms;
 };
