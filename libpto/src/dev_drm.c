@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <xf86drm.h>
 
 #include "dev_ops.h"
+#include "drm_node.h"
 #include "pto_drm.h"
 
 struct drm_dev {
@@ -32,37 +32,34 @@ static int drm_call(int fd, unsigned long req, void *arg)
 	return drmIoctl(fd, req, arg) ? -errno : 0;
 }
 
+struct drm_first {
+	int fd;		/* the first pto node opened */
+	int err;	/* -ENODEV, or why a pto node could not be opened */
+};
+
+static int first_node(void *ctx, const char *path, int fd)
+{
+	struct drm_first *f = ctx;
+
+	(void)path;
+	if (fd < 0) {
+		f->err = fd;
+		return 0;
+	}
+	f->fd = fd;
+	return 1;
+}
+
 /*
  * Opens the first render node of driver "pto": an fd, or -ENODEV (none;
- * -EACCES when a node could not be opened and none else was pto).
+ * -EACCES when the only pto nodes could not be opened).
  */
 static int drm_find(void)
 {
-	int err = -ENODEV, fd = -1;
-	drmVersionPtr v;
-	glob_t g;
-	size_t i;
+	struct drm_first f = { -1, -ENODEV };
 
-	if (glob("/dev/dri/renderD*", 0, NULL, &g))
-		return -ENODEV;
-	for (i = 0; i < g.gl_pathc; i++) {
-		fd = open(g.gl_pathv[i], O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == EACCES || errno == EPERM)
-				err = -EACCES;
-			continue;
-		}
-		v = drmGetVersion(fd);
-		if (v && v->name && !strcmp(v->name, PTO_DRIVER_NAME)) {
-			drmFreeVersion(v);
-			break;
-		}
-		drmFreeVersion(v);
-		close(fd);
-		fd = -1;
-	}
-	globfree(&g);
-	return fd >= 0 ? fd : err;
+	drm_node_scan(first_node, &f);
+	return f.fd >= 0 ? f.fd : f.err;
 }
 
 bool dev_drm_present(void)
@@ -75,16 +72,6 @@ bool dev_drm_present(void)
 	return true;
 }
 
-static int drm_param(int fd, uint32_t param, uint64_t *value)
-{
-	struct drm_pto_get_param gp = { .param = param };
-	int err = drm_call(fd, DRM_IOCTL_PTO_GET_PARAM, &gp);
-
-	if (!err)
-		*value = gp.value;
-	return err;
-}
-
 /*
  * Blocks from the driver; AICPU threads from opts, at most the driver's;
  * the driver's per-file byte limit into d.
@@ -95,13 +82,13 @@ static int drm_info(struct drm_dev *d, const struct pto_device_opts *opts,
 	uint64_t abi, blocks, threads;
 	int err;
 
-	err = drm_param(d->fd, PTO_PARAM_ABI_VERSION, &abi);
+	err = drm_node_param(d->fd, PTO_PARAM_ABI_VERSION, &abi);
 	if (!err)
-		err = drm_param(d->fd, PTO_PARAM_NUM_BLOCKS, &blocks);
+		err = drm_node_param(d->fd, PTO_PARAM_NUM_BLOCKS, &blocks);
 	if (!err)
-		err = drm_param(d->fd, PTO_PARAM_NUM_AICPU_THREADS, &threads);
+		err = drm_node_param(d->fd, PTO_PARAM_NUM_AICPU_THREADS, &threads);
 	if (!err)
-		err = drm_param(d->fd, PTO_PARAM_FILE_BYTE_LIMIT,
+		err = drm_node_param(d->fd, PTO_PARAM_FILE_BYTE_LIMIT,
 				&d->byte_limit);
 	if (err) {
 		fprintf(stderr, "pto: drm: GET_PARAM: %s\n", strerror(-err));

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 #include <xf86drm.h>
 
+#include "drm_node.h"
 #include "pd_drm.h"
 #include "pd_region.h"
 #include "pto_layout.h"
@@ -23,65 +23,28 @@ int pd_drm_open(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-/*
- * A node this user may not open is asked about through sysfs instead: pto
- * devices are platform devices named after the driver.
- */
-static int pto_by_sysfs(const char *path)
-{
-	const char *name = strrchr(path, '/');
-	char sys[128], alias[64] = "";
-	FILE *f;
+struct pd_collect {
+	struct pd_node *nodes;
+	int n, max;
+};
 
-	snprintf(sys, sizeof(sys), "/sys/class/drm/%s/device/modalias",
-		 name ? name + 1 : path);
-	f = fopen(sys, "r");
-	if (!f)
-		return 0;
-	if (!fgets(alias, sizeof(alias), f))
-		alias[0] = 0;
-	fclose(f);
-	alias[strcspn(alias, "\n")] = 0;
-	return !strcmp(alias, "platform:" PTO_DRIVER_NAME);
+static int collect_node(void *ctx, const char *path, int fd)
+{
+	struct pd_collect *c = ctx;
+
+	if (fd >= 0)
+		close(fd);
+	snprintf(c->nodes[c->n++].path, sizeof(c->nodes[0].path), "%s", path);
+	return c->n >= c->max;
 }
 
 int pd_drm_find(struct pd_node *nodes, int max)
 {
-	glob_t g;
-	size_t i;
-	int n = 0;
+	struct pd_collect c = { nodes, 0, max };
 
-	if (glob("/dev/dri/renderD*", 0, NULL, &g))
-		return 0;
-	for (i = 0; i < g.gl_pathc && n < max; i++) {
-		int fd = pd_drm_open(g.gl_pathv[i]), pto;
-		drmVersionPtr v;
-
-		if (fd < 0) {
-			pto = (fd == -EACCES || fd == -EPERM) &&
-			      pto_by_sysfs(g.gl_pathv[i]);
-		} else {
-			v = drmGetVersion(fd);
-			pto = v && v->name && !strcmp(v->name, PTO_DRIVER_NAME);
-			drmFreeVersion(v);
-			close(fd);
-		}
-		if (pto)
-			snprintf(nodes[n++].path, sizeof(nodes[0].path), "%s",
-				 g.gl_pathv[i]);
-	}
-	globfree(&g);
-	return n;
-}
-
-int pd_drm_param(int fd, uint32_t param, uint64_t *value)
-{
-	struct drm_pto_get_param gp = { .param = param };
-
-	if (drmIoctl(fd, DRM_IOCTL_PTO_GET_PARAM, &gp))
-		return -errno;
-	*value = gp.value;
-	return 0;
+	if (max > 0)
+		drm_node_scan(collect_node, &c);
+	return c.n;
 }
 
 int pd_drm_regions(int fd, struct drm_pto_prof_info **out, uint32_t *n)

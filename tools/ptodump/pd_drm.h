@@ -27,9 +27,6 @@ int pd_drm_find(struct pd_node *nodes, int max);
 /* Opens a render node read-write (ioctls need it); -errno. */
 int pd_drm_open(const char *path);
 
-/* GET_PARAM; 0 or -errno. */
-int pd_drm_param(int fd, uint32_t param, uint64_t *value);
-
 /*
  * PROF_LIST into a malloc'd array (*out, *n). 0 or -errno.
  */
