@@ -98,10 +98,15 @@ void aicore_main(const struct aicore_env *env)
 		 */
 		atomic_store_explicit(reg(&hs->cond), PTO_COND_ACK(t),
 				      memory_order_release);
-		start = pto_clock_now();
-		env->run(env->ctx, core, p);
-		end = pto_clock_now();
-		fw_prof_record(&prof, t, start, end);
+		/* Timing only when this core records (one branch when off). */
+		if (prof.region) {
+			start = pto_clock_now();
+			env->run(env->ctx, core, p);
+			end = pto_clock_now();
+			fw_prof_record(&prof, t, start, end);
+		} else {
+			env->run(env->ctx, core, p);
+		}
 		last = t;
 		/* release: kernel results and the record precede FIN */
 		atomic_store_explicit(reg(&hs->cond), PTO_COND_FIN(t),
