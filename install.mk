@@ -3,6 +3,7 @@
 # to all of them (staged installs):
 #   make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=] [MANDIR=] ...
 #   make uninstall                   the same variables, removes the same files
+#                                    (both run ldconfig when DESTDIR is empty)
 #   make kmod-install [KVER=] [DESTDIR=]
 #                                    pto.ko into /lib/modules/<KVER>/updates,
 #                                    then depmod
@@ -24,8 +25,10 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DKMSDIR      ?= /usr/src/pto-$(PTO_VERSION)
 
 INSTALL      ?= install
-# DEPMOD=true skips depmod (a package runs it when installed).
+# DEPMOD=true skips depmod (a package runs it when installed); ldconfig
+# runs only when installing into the live system (no DESTDIR).
 DEPMOD       ?= depmod
+LDCONFIG     ?= ldconfig
 LIBPTO_REAL  := libpto.so.$(PTO_VERSION)
 PTO_HEADERS  := $(wildcard libpto/include/*.h)
 # pto_layout.h declares a libpto-internal function: not part of the ABI.
@@ -70,6 +73,7 @@ install: libpto tools $(O)/install/libpto.pc
 	$(foreach p,$(MAN3_PAGES),$(foreach a,$(call man_aliases,$(p)),\
 		echo '.so man3/$(notdir $(p))' \
 			>$(DESTDIR)$(MANDIR)/man3/$(a).3 &&)) true
+	$(if $(DESTDIR),,$(LDCONFIG))
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIBPTO_REAL) $(DESTDIR)$(LIBDIR)/libpto.so.0 \
@@ -83,6 +87,7 @@ uninstall:
 		$(foreach p,$(MAN3_PAGES),$(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,\
 			$(call man_aliases,$(p))))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/pto
+	$(if $(DESTDIR),,$(LDCONFIG))
 
 # KVER comes from kmod/build.mk (the installed Debian headers); pass KDIR
 # and KVER together to build and install for another kernel.
