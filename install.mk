@@ -40,20 +40,13 @@ DKMS_FILES   := Kbuild dkms.conf kmod/Kbuild $(wildcard kmod/*.[ch]) \
 
 .PHONY: install uninstall kmod-install install-dkms
 
-$(O)/install/libpto.pc: $(O)/libpto.pc
-	@mkdir -p $(dir $@)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
-		'includedir=$(INCLUDEDIR)' $(PTO_PC_COMMON) \
-		'Cflags: -I$${includedir}/pto' \
-		'Libs: -L$${libdir} -lpto' > $@
-
 # A man page documents every name of its NAME section; each name but the
 # page's own gets a one-line page that sources it (`man pto_device_close`).
 man_names = $(shell sed -n '/^\.SH NAME/{n;s/ *\\-.*//;s/,/ /g;p;q}' $(1))
 man_aliases = $(filter-out $(basename $(notdir $(1))),$(call man_names,$(1)))
 MAN3_PAGES := $(filter %.3,$(MAN_PAGES))
 
-install: libpto tools $(O)/install/libpto.pc
+install: libpto tools
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/pto $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
@@ -62,7 +55,10 @@ install: libpto tools $(O)/install/libpto.pc
 	ln -sf $(LIBPTO_REAL) $(DESTDIR)$(LIBDIR)/libpto.so.0
 	ln -sf libpto.so.0 $(DESTDIR)$(LIBDIR)/libpto.so
 	$(INSTALL) -m 644 $(LIBPTO_A) $(DESTDIR)$(LIBDIR)/libpto.a
-	$(INSTALL) -m 644 $(O)/install/libpto.pc $(DESTDIR)$(PKGCONFIGDIR)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+		'includedir=$(INCLUDEDIR)' $(PTO_PC_COMMON) \
+		'Cflags: -I$${includedir}/pto' 'Libs: -L$${libdir} -lpto' \
+		>$(DESTDIR)$(PKGCONFIGDIR)/libpto.pc
 	$(INSTALL) -m 644 $(PTO_HEADERS) $(UAPI_HEADERS) \
 		$(DESTDIR)$(INCLUDEDIR)/pto
 	$(INSTALL) -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
