@@ -8,6 +8,8 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
+# A task stuck in D state is reported (and fails the suite) within 30 s.
+echo 30 >/proc/sys/kernel/hung_task_timeout_secs
 for m in drm drm_shmem_helper; do
 	insmod /lib/modules/extra/$m.ko || echo "PTO-KMOD: insmod $m failed"
 done
