@@ -171,6 +171,14 @@ struct pto_bo *pto_bo_create(struct pto_device *pdev, struct pto_file *pfile,
 		atomic64_sub(size, &pfile->account->bytes);
 		return ERR_CAST(shmem);
 	}
+	/*
+	 * Userspace (PFN mappings) and the kernel (vmap) write the pages
+	 * without dirtying them: mark them dirty when they are put, so
+	 * reclaim swaps a region nobody maps (a retained one) out rather
+	 * than dropping its contents.
+	 */
+	shmem->pages_mark_dirty_on_put = true;
+	shmem->pages_mark_accessed_on_put = true;
 	bo = to_pto_bo(&shmem->base);
 	kref_get(&pfile->account->ref);
 	bo->account = pfile->account;

@@ -686,6 +686,39 @@ static void test_no_kernel_mapping_kept(void **state)
 	assert_int_equal(release(kt_fd, c.region_id), 0);
 }
 
+/*
+ * Regions are left out of core dumps (retention is the post-mortem
+ * path): the mapping carries VM_DONTDUMP ("dd" in smaps).
+ */
+static void test_mapping_not_dumped(void **state)
+{
+	struct drm_pto_prof_create c;
+	char line[512], start[32];
+	int in_vma = 0, dd = -1;
+	FILE *f;
+	void *p;
+
+	(void)state;
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+	p = kt_map(kt_fd, c.mmap_offset, c.layout.region_size,
+		   PROT_READ | PROT_WRITE);
+	assert_true(p != MAP_FAILED);
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)p);
+	f = fopen("/proc/self/smaps", "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in_vma = !strncmp(line, start, strlen(start));
+		else if (in_vma && !strncmp(line, "VmFlags:", 8))
+			dd = strstr(line, " dd") != NULL;
+	}
+	fclose(f);
+	assert_int_equal(dd, 1);
+	munmap(p, c.layout.region_size);
+	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +742,7 @@ int main(void)
 		KT_TEST(test_observer_export_refused),
 		KT_TEST(test_owner_export_maps_read_only),
 		KT_TEST(test_owner_mmap_racing_release),
+		KT_TEST(test_mapping_not_dumped),
 	};
 
 	return kt_run("kmod_prof", tests, sizeof(tests) / sizeof(tests[0]));
