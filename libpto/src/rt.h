@@ -5,10 +5,12 @@
  * reclamation (rt_ring.c) and the run driver (rt_run.c).
  *
  * Task life: the orchestrator allocates a slot in its ring's window,
- * finds the producers through the TensorMap, takes a reference on each
- * live producer and publishes the task (deferred: into the wiring queue;
- * inline: wires it itself). Wiring links the task into its producers'
- * fanout lists, recording the dep-pool mark first. A task is ready when
+ * finds the tasks it must follow through the TensorMap (its producers:
+ * earlier writers and, for a writer, earlier readers), takes a reference
+ * on each live one and publishes the task (deferred: into the wiring
+ * queue; inline: wires it itself). Wiring links the task into the fanout
+ * lists of its unfinished producers (one dep-pool entry each) and records
+ * the dep-pool mark. A task is ready when
  * fanin_refcount reaches fanin_count (producers + 1 guard); a scheduler
  * dispatches it, and on the FIN of its last subtask completes it: marks
  * it COMPLETED, readies its consumers, drops its references on its
