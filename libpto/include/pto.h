@@ -155,6 +155,14 @@ enum pto_param_kind {
 	PTO_PARAM_SCALAR = 3,	/* a value, no dependency */
 };
 
+/*
+ * Dependencies: a task runs after every earlier task (in submit order)
+ * that touched an overlapping byte range of the same tensor where at
+ * least one of the two writes it (OUT or INOUT): read-after-write,
+ * write-after-read and write-after-write. Tasks that only read a range
+ * may run in any order; ranges overlap by bytes, not by equal offsets;
+ * scalars make no dependencies.
+ */
 struct pto_param {
 	enum pto_param_kind kind;
 	pto_tensor *tensor;	/* tensor params */
@@ -193,7 +201,10 @@ static inline struct pto_param pto_scalar(uint64_t v)
 
 /*
  * Submits one task running func_id on a core of its registered type.
- * On success *task_id (may be NULL) is its id: (ring << 32) | local.
+ * On success *task_id (may be NULL) is its id: (ring << 32) | local,
+ * local being the task's position in its ring modulo 2^32 (a label: it
+ * repeats after 2^32 tasks of a ring; the runtime itself never confuses
+ * two tasks).
  * Errors: -ENOENT unknown func_id, -E2BIG more than PTO_MAX_ARGS params,
  * -EINVAL bad param (NULL tensor, zero size, region outside the tensor),
  * -EDEADLK the task window or heap can never fit (the run stops).
@@ -256,7 +267,11 @@ struct pto_run_config {
 	size_t heap_size;	  /* heap ring bytes per ring, 0 = 64 MiB
 				   * [256 MiB]
 				   */
-	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384 */
+	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384: one
+				   * per (task, unfinished task it waits
+				   * for); a full pool delays wiring until
+				   * tasks finish, it is never a deadlock
+				   */
 	/* Profiling. */
 	int chip_swimlane_level;  /* 0..4; used when dfx_flags == 0 */
 	uint64_t dfx_flags;	  /* raw PTO_DFX_* bits (pto_prof.h), implied

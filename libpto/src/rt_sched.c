@@ -123,6 +123,7 @@ static void task_complete(struct rt_run *run, struct rt_task *t)
 		rt_task_release(run, t->fanin[i]);
 	rt_task_release(run, t);	/* its completion reference */
 	atomic_fetch_add(&run->completed, 1);
+	rt_wiring_progress(run);
 	rt_check_finished(run);
 }
 
@@ -434,7 +435,7 @@ static int has_work(void *arg)
 	if (atomic_load(&run->finished) || ownership_pending(run, th))
 		return 1;
 	if (th->idx == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED &&
-	    rt_spsc_size(&run->wiring) && !atomic_load(&run->dep_starved))
+	    rt_wiring_has_work(run))
 		return 1;
 	for (ci = 0; ci < run->ncores; ci++) {
 		const struct rt_core *c = &run->cores[ci];
