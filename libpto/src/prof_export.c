@@ -88,23 +88,33 @@ static int base_phase(void *ctx, const void *rec)
 	return 0;
 }
 
-/* Base time per the reference: earliest non-zero start or dispatch. */
-static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
+int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 {
 	uint32_t i;
 	int ret;
 
-	c->base = 0;
-	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
-					r->counter_freq_hz : 1000000000ull);
-	ret = prof_spill_each(&r->tasks, base_task, &c->base);
+	*base = 0;
+	ret = prof_spill_each(&r->tasks, base_task, base);
 	for (i = 0; !ret && r->level >= 3 && i < PTO_MAX_AICPU_THREADS; i++) {
-		ret = prof_spill_each(&r->sched[i], base_phase, &c->base);
+		ret = prof_spill_each(&r->sched[i], base_phase, base);
 		if (!ret)
-			ret = prof_spill_each(&r->orch[i], base_phase,
-					      &c->base);
+			ret = prof_spill_each(&r->orch[i], base_phase, base);
 	}
 	return ret;
+}
+
+static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
+{
+	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
+					r->counter_freq_hz : 1000000000ull);
+	return prof_records_time_base(r, &c->base);
+}
+
+int prof_records_each_task(const struct prof_records *r, prof_rec_fn fn,
+			   void *ctx)
+{
+	return prof_sort_stream(&r->tasks, prof_row_joined, prof_row_cmp, fn,
+				ctx);
 }
 
 /*
@@ -159,8 +169,7 @@ static int write_tasks(FILE *f, const struct prof_records *r,
 	int ret;
 
 	fputs("  \"tasks\": [", f);
-	ret = prof_sort_stream(&r->tasks, prof_row_joined, prof_row_cmp,
-			       write_task, &l);
+	ret = prof_records_each_task(r, write_task, &l);
 	fputs(l.n ? "\n  ]" : "]", f);
 	return ret;
 }
@@ -174,6 +183,17 @@ static uint32_t thread_lists(const struct prof_spill *v, uint32_t declared)
 		if (prof_spill_count(&v[t]) && t + 1 > n)
 			n = t + 1;
 	return n;
+}
+
+uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind)
+{
+	if (kind == PTO_BUF_SCHED_PHASE)
+		return r->level >= 3 ? thread_lists(r->sched,
+						    r->num_sched_threads) : 0;
+	if (kind == PTO_BUF_ORCH_PHASE)
+		return r->level >= 4 ? thread_lists(r->orch,
+			r->num_orch_threads ? r->num_orch_threads : 1) : 0;
+	return 0;
 }
 
 static int write_sched_rec(void *ctx, const void *rec)
@@ -309,13 +329,12 @@ static int export_records(const struct prof_records *r, const char *dir)
 	ret = write_tasks(f, r, &clk);
 	if (!ret && r->level >= 3)
 		ret = write_thread_lists(f, "aicpu_scheduler_phases", r->sched,
-				thread_lists(r->sched, r->num_sched_threads),
+				prof_records_lists(r, PTO_BUF_SCHED_PHASE),
 				&clk, write_sched_rec);
 	if (!ret && r->level >= 4)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
-				r->orch, thread_lists(r->orch,
-				r->num_orch_threads ? r->num_orch_threads : 1),
-				&clk, write_orch_rec);
+				r->orch, prof_records_lists(r,
+				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
 	write_core_to_thread(f, r);
 	write_extras(f, r);
 	fputs("\n}\n", f);

@@ -7,6 +7,9 @@
  * Buffers sitting in a free queue are empty by protocol and skipped; every
  * other buffer (active, handed over in a ready queue, or with the host)
  * contributes its count records, each checked before use.
+ *
+ * --region FILE may also be a capture file (capture.ptocap): its JSON set
+ * is written through libpto's public reader.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,17 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pd_inputs.h"
 #include "pd_model.h"
 #include "pd_region.h"
 #include "pd_source.h"
 #include "prof_records.h"
+#include "pto_capture.h"
+#include "pto_reader.h"
 #include "ptodump.h"
 
 static const char snapshot_usage[] =
 "usage: ptodump snapshot (--region FILE | --id N [--device NODE]) [options]\n"
 "Writes the records of a profiling region as l2_swimlane_records.json,\n"
 "deps.json and name_map.json, the files a profiled run exports.\n"
-"  -r, --region FILE     a raw region dump\n"
+"  -r, --region FILE     a raw region dump, or a capture file\n"
 "  -i, --id N            a live or retained region of the pto driver\n"
 "  -d, --device NODE     the render node (default: the pto node with\n"
 "                        region N; ids are per device)\n"
@@ -182,6 +188,32 @@ static const char *name_of(void *ctx, uint32_t func_id)
 	return pd_names_get(ctx, func_id);
 }
 
+/* A capture file's JSON set, as the run that wrote it would write it. */
+static int snapshot_capture(const char *path, const char *dir)
+{
+	struct pto_capture_info info = { .size = sizeof(info) };
+	pto_capture *c;
+	int ret = pto_capture_open(path, NULL, &c);
+
+	if (ret) {
+		pd_err("%s: %s", path, pto_strerror(ret));
+		return PD_EXIT_ERR;
+	}
+	pto_capture_info(c, &info);
+	if (!info.complete)
+		pd_warn("%s: %s; writing what precedes it", path,
+			info.problem);
+	ret = pto_capture_export_json(c, dir);
+	pto_capture_close(c);
+	if (ret) {
+		pd_err("export to %s: %s", dir, pto_strerror(ret));
+		return PD_EXIT_ERR;
+	}
+	printf("%s/l2_swimlane_records.json\n", dir);
+	return PD_EXIT_OK;
+}
+
+
 int pd_cmd_snapshot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -219,6 +251,8 @@ int pd_cmd_snapshot(int argc, char **argv)
 	}
 	if (pd_source_check(&src, argc - optind, "snapshot"))
 		return pd_usage_error("snapshot");
+	if (src.file && pd_file_magic(src.file) == PTO_CAP_MAGIC)
+		return snapshot_capture(src.file, dir);
 	if (names_path && pd_names_load(&names, names_path, msg, sizeof(msg))) {
 		pd_err("%s", msg);
 		return PD_EXIT_ERR;
