@@ -134,6 +134,14 @@ PTO_API const char *pto_capture_kind_name(uint32_t kind);
  * PTO_CAPTURE_ORCHESTRATOR: the run's name), NULL when none is known. */
 PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id);
 
+/*
+ * Names func_id (PTO_CAPTURE_ORCHESTRATOR: the run) in what c exports,
+ * replacing the capture's name (a region has none). -EINVAL for NULL
+ * or func_id >= PTO_MAX_FUNCS; -ENOMEM.
+ */
+PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
+				      const char *name);
+
 /* The core's AICPU thread, or -1 (unowned, unknown or out of range). */
 PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core);
 
@@ -143,6 +151,21 @@ PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core);
  * NULL arguments; I/O errors as a negative errno.
  */
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);
+
+/* ---- pto render nodes (regions of the pto driver) ----------------------- */
+
+/*
+ * Called for each render node driven by pto, in node order: fd is the
+ * node opened read-write (fn owns it and closes it), or -EACCES/-EPERM
+ * when this user cannot open it (recognised as pto through sysfs).
+ * A non-zero return stops the scan.
+ */
+typedef int (*pto_drm_node_fn)(void *ctx, const char *path, int fd);
+
+PTO_API void pto_drm_node_scan(pto_drm_node_fn fn, void *ctx);
+
+/* The node's PTO_PARAM_* value (uapi/pto_drm.h GET_PARAM); 0 or -errno. */
+PTO_API int pto_drm_node_param(int fd, uint32_t param, uint64_t *value);
 
 #ifdef __cplusplus
 }

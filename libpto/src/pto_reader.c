@@ -364,6 +364,24 @@ PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id)
 	return c ? prof_cap_name(&c->names, func_id) : NULL;
 }
 
+PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
+				      const char *name)
+{
+	char **slot, *s;
+
+	if (!c || !name || (func_id >= PTO_MAX_FUNCS &&
+			    func_id != PTO_CAPTURE_ORCHESTRATOR))
+		return -EINVAL;
+	slot = func_id == PTO_CAPTURE_ORCHESTRATOR ? &c->names.orchestrator :
+	       &c->names.name[func_id];
+	s = strdup(name);
+	if (!s)
+		return -ENOMEM;
+	free(*slot);
+	*slot = s;
+	return 0;
+}
+
 PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core)
 {
 	if (!c || core >= c->rec.num_cores ||

@@ -509,6 +509,19 @@ static void test_records_of_a_joined_kind(void **state)
 	pto_capture_close(c);
 }
 
+static void test_set_name_bad_func(void **state)
+{
+	pto_capture *c;
+
+	(void)state;
+	assert_int_equal(pto_capture_open(cap_path, NULL, &c), 0);
+	assert_int_equal(pto_capture_set_func_name(c, PTO_MAX_FUNCS, "x"),
+			 -EINVAL);
+	assert_int_equal(pto_capture_set_func_name(c, 1, "add"), 0);
+	assert_string_equal(pto_capture_func_name(c, 1), "add");
+	pto_capture_close(c);
+}
+
 static void test_export_null_dir(void **state)
 {
 	pto_capture *c;
@@ -547,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_info_bad_size),
 		cmocka_unit_test(test_reconcile_bad_kind),
 		cmocka_unit_test(test_records_of_a_joined_kind),
+		cmocka_unit_test(test_set_name_bad_func),
 		cmocka_unit_test(test_export_null_dir),
 	};
 
