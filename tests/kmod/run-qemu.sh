@@ -60,12 +60,15 @@ ${MAKE:-make} -s -C "$here/../.." kmod-install DESTDIR="$root" KVER="$kver" \
 	PTO_KO="$ko" >/dev/null
 
 # A program into <dir> of the image, with its shared libraries (ldd lists
-# the loader too).
+# the loader too); a library found next to the program ($ORIGIN) goes
+# next to it in the image too.
 ship() {
 	cp "$1" "$root/$2/"
 	ldd "$1" | awk '/=> \//{print $3} /^\t\//{print $1}' | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
+		[ "$(dirname "$lib")" != "$(dirname "$1")" ] ||
+			cp -L "$lib" "$root/$2/"
 	done
 }
 for t in "$@"; do
