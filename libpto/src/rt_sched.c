@@ -20,7 +20,7 @@
 #include "prof_dev.h"
 #include "rt.h"
 
-#define SCHED_SPIN_NS 50000ull	/* idle spin before sleeping */
+#define SCHED_SPIN_NS 5000ull	/* idle spin before sleeping */
 #define SCHED_STUCK_NS 5000000000ull	/* a core wait that long is reported */
 
 /* A wait on a core that should be short: yields, and says once on stderr
