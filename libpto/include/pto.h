@@ -185,6 +185,14 @@ enum pto_param_kind {
 	PTO_PARAM_SCALAR = 3,	/* a value, no dependency */
 };
 
+/*
+ * Dependencies: a task runs after every earlier task (in submit order)
+ * that touched an overlapping byte range of the same tensor where at
+ * least one of the two writes it (OUT or INOUT): read-after-write,
+ * write-after-read and write-after-write. Tasks that only read a range
+ * may run in any order; ranges overlap by bytes, not by equal offsets;
+ * scalars make no dependencies.
+ */
 struct pto_param {
 	enum pto_param_kind kind;
 	pto_tensor *tensor;	/* tensor params */
@@ -223,7 +231,10 @@ static inline struct pto_param pto_scalar(uint64_t v)
 
 /*
  * Submits one task running func_id on a core of its registered type.
- * On success *task_id (may be NULL) is its id: (ring << 32) | local.
+ * On success *task_id (may be NULL) is its id: (ring << 32) | local,
+ * local being the task's position in its ring modulo 2^32 (a label: it
+ * repeats after 2^32 tasks of a ring; the runtime itself never confuses
+ * two tasks).
  * Errors: -ENOENT unknown func_id, -E2BIG more than PTO_MAX_ARGS params,
  * -EINVAL bad param (NULL tensor, zero size, region outside the tensor),
  * -EDEADLK the task window or heap can never fit (the run stops).
@@ -286,7 +297,11 @@ struct pto_run_config {
 	size_t heap_size;	  /* heap ring bytes per ring, 0 = 64 MiB
 				   * [256 MiB]
 				   */
-	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384 */
+	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384: one
+				   * per (task, unfinished task it waits
+				   * for); a full pool delays wiring until
+				   * tasks finish, it is never a deadlock
+				   */
 	/* Profiling. */
 	int chip_swimlane_level;  /* 0..4; used when dfx_flags == 0 */
 	uint64_t dfx_flags;	  /* raw PTO_DFX_* bits (pto_prof.h), implied
@@ -307,6 +322,12 @@ struct pto_run_config {
 	 * 50 ms); the run goes on (it is not aborted). 0 = 5000 ms.
 	 */
 	unsigned int stall_report_ms;
+	/* Write the capture file only (<output dir>/capture.ptocap), not
+	 * its JSON conversion (l2_swimlane_records.json, deps.json,
+	 * name_map.json), which is written by default; convert a capture
+	 * later with ptodump or pto_capture_export_json().
+	 */
+	int capture_only;
 };
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg);
@@ -318,7 +339,10 @@ struct pto_run_result {
 	size_t size;		  /* sizeof(struct pto_run_result) */
 	uint64_t tasks;		  /* tasks completed */
 	uint64_t elapsed_ns;
-	char output_dir[512];	  /* where the JSON went; "" if none */
+	char output_dir[512];	  /* where the capture and the JSON went
+				   * ("" if none): capture.ptocap, and
+				   * unless capture_only the JSON set
+				   */
 	int reconcile_ok;	  /* every pool's books balanced */
 	uint64_t records_dropped; /* profiling records lost for want of a
 				   * free buffer (counted, never silent)
