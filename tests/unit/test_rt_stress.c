@@ -28,10 +28,10 @@
 
 #include "support/e2e_prof.h"
 
-#define K_AIC 30		/* compute kernels */
+#define K_AIC 30		/* compute kernels; MIX subslots that do not
+				 * compute run E2E_AIC / E2E_AIV (no-ops)
+				 */
 #define K_AIV 31
-#define K_NOP_AIC 32		/* MIX subslots that do not compute */
-#define K_NOP_AIV 33
 
 #define TENSORS 3
 #define TBYTES 512
@@ -112,11 +112,6 @@ static void compute_kernel(const struct pto_kernel_ctx *c)
 		desc[k] = (uint32_t)c->args[np + k];
 	}
 	exec_task(c->args[2 * np], np, ptr, desc);
-}
-
-static void nop_kernel(const struct pto_kernel_ctx *c)
-{
-	(void)c;
 }
 
 /* ---- graph generation ------------------------------------------------- */
@@ -216,7 +211,7 @@ static int submit(pto_orch *o, struct sgraph *g, unsigned int i,
 		if (t->mix_mask & (1u << k))
 			*f[k] = k == t->mix_compute ?
 				(k ? K_AIV : K_AIC) :
-				(k ? K_NOP_AIV : K_NOP_AIC);
+				(k ? E2E_AIV : E2E_AIC);
 	return pto_submit_mixed(o, &mf, p, 2 * t->np + 1, NULL);
 }
 
@@ -404,27 +399,17 @@ static unsigned int env_uint(const char *name, unsigned int def)
 
 static void test_stress(void **state)
 {
-	struct pto_device_opts o;
 	struct sgraph *g = calloc(1, sizeof(*g));
 	unsigned int seed = env_uint("PTO_STRESS_SEED", 20261201);
 	unsigned int runs = env_uint("PTO_STRESS_RUNS", DEF_RUNS), r, k;
-	pto_device *dev = NULL;
+	pto_device *dev = e2e_device(4, 8);	/* up to 7 schedulers */
 
 	(void)state;
 	assert_non_null(g);
-	pto_device_opts_init(&o);
-	o.backend = PTO_BACKEND_SIM;
-	o.blocks = 4;
-	o.aicpu_threads = 8;
-	assert_int_equal(pto_device_open(&o, &dev), 0);
 	assert_int_equal(pto_kernel_register(dev, K_AIC, PTO_AIC, "s_aic",
 					     compute_kernel), 0);
 	assert_int_equal(pto_kernel_register(dev, K_AIV, PTO_AIV, "s_aiv",
 					     compute_kernel), 0);
-	assert_int_equal(pto_kernel_register(dev, K_NOP_AIC, PTO_AIC,
-					     "s_nop_aic", nop_kernel), 0);
-	assert_int_equal(pto_kernel_register(dev, K_NOP_AIV, PTO_AIV,
-					     "s_nop_aiv", nop_kernel), 0);
 	for (k = 0; k < TENSORS; k++)
 		assert_int_equal(pto_tensor_alloc(dev, TBYTES, &g->tensor[k]),
 				 0);
