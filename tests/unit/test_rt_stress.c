@@ -14,9 +14,10 @@
  * hash into all it writes, so a task that runs before a task it must
  * follow (or after one that must follow it) changes the result.
  *
- * PTO_STRESS_SEED=<n> and PTO_STRESS_RUNS=<n> reproduce or extend a
- * sequence; a failure names its seed and configuration.
+ * PTO_STRESS_SEED=<n> and PTO_STRESS_RUNS=<n> (default 128) repeat or
+ * extend a sequence; a failure names its seed and configuration.
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +40,7 @@
 #define MAX_TP 4		/* tensor params per task */
 #define MAX_HEAP 2		/* heap tensors per scope */
 #define NBUF (TENSORS + MAX_HEAP)
-#define DEF_RUNS 64
+#define DEF_RUNS 128
 
 /* Tensor params first; then per param (kind << 16 | len); then the
  * task index.
@@ -78,8 +79,11 @@ static unsigned int rnd(unsigned int *s)
 
 /* ---- the kernel, shared with the host reference --------------------- */
 
+/* device: a kernel, which sometimes yields between its reads and its
+ * writes to widen the windows an ordering bug needs.
+ */
 static void exec_task(uint64_t idx, unsigned int np, uint8_t *const ptr[],
-		      const uint32_t desc[])
+		      const uint32_t desc[], int device)
 {
 	uint64_t h = (idx + 1) * 0x9e3779b97f4a7c15ull;
 	unsigned int k;
@@ -92,6 +96,8 @@ static void exec_task(uint64_t idx, unsigned int np, uint8_t *const ptr[],
 		for (j = 0; j < len; j++)
 			h = (h ^ ptr[k][j]) * 0x100000001b3ull;
 	}
+	if (device && idx % 4 == 0)
+		sched_yield();
 	for (k = 0; k < np; k++) {
 		if ((desc[k] >> 16) == PTO_PARAM_IN)
 			continue;
@@ -111,7 +117,7 @@ static void compute_kernel(const struct pto_kernel_ctx *c)
 		ptr[k] = (uint8_t *)(uintptr_t)c->args[k];
 		desc[k] = (uint32_t)c->args[np + k];
 	}
-	exec_task(c->args[2 * np], np, ptr, desc);
+	exec_task(c->args[2 * np], np, ptr, desc, 1);
 }
 
 /* ---- graph generation ------------------------------------------------- */
@@ -264,7 +270,7 @@ static void host_run(const struct sgraph *g, uint8_t mem[][TBYTES])
 				  heap[p->buf - TENSORS]) + p->off;
 			desc[k] = (uint32_t)p->kind << 16 | p->len;
 		}
-		exec_task(i, t->np, ptr, desc);
+		exec_task(i, t->np, ptr, desc, 0);
 	}
 }
 
