@@ -24,6 +24,7 @@
 #ifndef PTO_H
 #define PTO_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,9 +46,38 @@ typedef struct pto_orch pto_orch;
 
 /*
  * A message for a negative errno returned by libpto; the calls that
- * reject their input also say on stderr which field was wrong and why.
+ * reject their input also say which field was wrong and why, in a
+ * message of level PTO_LOG_ERROR (see pto_set_print()).
  */
 PTO_API const char *pto_strerror(int err);
+
+/* ---- messages --------------------------------------------------------- */
+
+enum pto_log_level {
+	PTO_LOG_ERROR = 0,	/* a call failed: rejected input, deadlock, a
+				 * profile not collected or not written
+				 */
+	PTO_LOG_WARN = 1,	/* the run goes on: dropped records, stalls */
+	PTO_LOG_INFO = 2,	/* what a run wrote: reconcile lines, output
+				 * path (none when run_config.quiet is set)
+				 */
+	PTO_LOG_DEBUG = 3,	/* what libpto chose: backend, run shape */
+};
+
+/* fmt is a printf format of whole lines (it ends with a newline). */
+typedef int (*pto_print_fn)(enum pto_log_level level, const char *fmt,
+			    va_list ap);
+
+/*
+ * Every message libpto writes goes through one print function; this
+ * makes fn that function and returns the previous one (NULL silences
+ * libpto). fn may be called from any libpto thread, concurrently, and
+ * must not call libpto; its return value is ignored. The default writes
+ * errors and warnings to stderr and info to stdout, up to the level
+ * $PTO_LOG_LEVEL names (error, warning, info or debug; default info),
+ * read at each message. A replacement receives every level.
+ */
+PTO_API pto_print_fn pto_set_print(pto_print_fn fn);
 
 /* ---- device ----------------------------------------------------------- */
 

@@ -136,10 +136,17 @@ struct rt_core {
 	bool has_running, has_pending;
 	struct rt_slot_run running, pending;
 	uint32_t last_cond;	/* COND value last acted on */
-	/* Stall monitor (scheduler 0) only, rt_stall.c. */
+	/*
+	 * What the stall monitor reads (rt_stall.c), published by the owner
+	 * after each change: the running and pending task (store-release,
+	 * NULL: none), their subslots, and the running token (0: idle).
+	 */
+	_Atomic(struct rt_task *) mon_task[2];
+	_Atomic uint8_t mon_sub[2];
+	_Atomic uint32_t mon_tok;
+	/* Stall monitor (scheduler 0) only. */
 	uint32_t stall_tok;	/* running token last sampled, 0: idle */
 	uint64_t stall_seen_ns;	/* when stall_tok was first sampled */
-	_Alignas(64) _Atomic uint32_t sleeping; /* AICore sleeps on DATA */
 };
 
 struct rt_cluster {
@@ -187,6 +194,9 @@ struct rt_stall {
 struct rt_run {
 	pto_device *dev;
 	struct pto_run_config cfg;
+	pto_orch_fn orch_fn;
+	void *orch_user;
+	int orch_rc;
 	unsigned int nsched, nthreads, orch_thr;
 	unsigned int nblocks, ncores;
 	struct rt_ring rings[RT_RINGS];
