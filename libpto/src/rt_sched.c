@@ -446,8 +446,13 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 			t0 = t1;
 		}
 		work += ncomp;
+		/*
+		 * Wiring batches only while this loop has other work: a
+		 * sparse submit is wired (and dispatched) at once.
+		 */
 		if (thr == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED)
 			work += rt_wiring_drain(run, th,
+						!work ||
 						atomic_load(&run->orch_done));
 		ndisp = dispatch(run, th);
 		if (phases && ndisp)
