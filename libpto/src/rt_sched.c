@@ -346,7 +346,7 @@ static int has_work(void *arg)
 	if (atomic_load(&run->finished) || rt_cluster_pending(run, th))
 		return 1;
 	if (th->idx == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED &&
-	    rt_spsc_size(&run->wiring) && !atomic_load(&run->dep_starved))
+	    rt_wiring_has_work(run))
 		return 1;
 	for (i = 0; i < th->nblk; i++)
 		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,

@@ -63,5 +63,6 @@ void rt_task_complete(struct rt_run *run, struct rt_task *t)
 		rt_task_release(run, t->fanin[i]);
 	rt_task_release(run, t);	/* its completion reference */
 	atomic_fetch_add(&run->completed, 1);
+	rt_wiring_progress(run);
 	rt_check_finished(run);
 }
