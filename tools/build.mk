@@ -30,3 +30,7 @@ ptodump-trace: $(O)/ptodump
 		$(PTO_OUT)/l2_swimlane_records.json
 	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.json"
 	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.pftrace"
+
+# The protoc test finds Perfetto's proto in the source tree.
+$(O)/obj/tests/unit/test_ptodump_protoc.o: CFLAGS_EXTRA = -Itools/ptodump \
+	-DPTODUMP_BIN='"$(O)/ptodump"' -DPTO_SRCDIR='"$(CURDIR)"'

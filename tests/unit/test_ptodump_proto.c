@@ -4,9 +4,13 @@
  * with an independent wire-format reader. Field numbers and wire types
  * are checked against Perfetto's public protos (trace.proto,
  * trace_packet.proto, track_descriptor.proto, track_event.proto,
- * debug_annotation.proto); every track an event uses is declared first;
- * slices balance per track; AICore slices sit on their core's thread;
- * flow ids pair up one-to-one with the deps edges.
+ * debug_annotation.proto, interned_data.proto, trace_packet_defaults.proto);
+ * every track an event uses is declared first; every event packet names
+ * its sequence's incremental state as needed, and the first packet of a
+ * sequence clears it and gives the default track; every interned name,
+ * category and annotation name an event uses was interned before on its
+ * sequence; slices balance per track; AICore slices sit on their core's
+ * thread, one per task row; flow ids pair up one-to-one with the edges.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,14 +27,21 @@
 enum {
 	TRACE_PACKET = 1,
 	PKT_TIMESTAMP = 8, PKT_SEQ_ID = 10, PKT_TRACK_EVENT = 11,
-	PKT_SEQ_FLAGS = 13, PKT_TRACK_DESCRIPTOR = 60,
+	PKT_INTERNED = 12, PKT_SEQ_FLAGS = 13, PKT_DEFAULTS = 59,
+	PKT_TRACK_DESCRIPTOR = 60,
+	DEF_TRACK_EVENT = 11, TED_TRACK = 11,
+	INT_CATEGORIES = 1, INT_NAMES = 2, INT_ANNOT_NAMES = 3,
+	INTERN_IID = 1, INTERN_NAME = 2,
 	TD_UUID = 1, TD_NAME = 2, TD_PROCESS = 3, TD_THREAD = 4,
 	TD_PARENT = 5, TD_COUNTER = 8,
 	PD_PID = 1, PD_NAME = 6,
 	THD_PID = 1, THD_TID = 2, THD_NAME = 5,
-	TE_DEBUG = 4, TE_TYPE = 9, TE_TRACK = 11, TE_CATEGORIES = 22,
-	TE_NAME = 23, TE_COUNTER = 30, TE_FLOW = 47, TE_FLOW_END = 48,
-	DA_UINT = 3, DA_INT = 4, DA_DOUBLE = 5, DA_STRING = 6, DA_NAME = 10,
+	TE_CATEGORY_IIDS = 3, TE_DEBUG = 4, TE_TYPE = 9, TE_NAME_IID = 10,
+	TE_TRACK = 11, TE_CATEGORIES = 22, TE_NAME = 23, TE_COUNTER = 30,
+	TE_FLOW = 47, TE_FLOW_END = 48,
+	DA_NAME_IID = 1, DA_UINT = 3, DA_INT = 4, DA_DOUBLE = 5,
+	DA_STRING = 6, DA_NAME = 10,
+	SEQ_CLEARED = 1, SEQ_NEEDS_STATE = 2,
 };
 
 enum { VARINT = 0, I64 = 1, LEN = 2 };
@@ -111,7 +122,14 @@ static void expect_wt(const struct field *f, const uint32_t (*tab)[2],
 static const uint32_t packet_fields[][2] = {
 	{ PKT_TIMESTAMP, VARINT }, { PKT_SEQ_ID, VARINT },
 	{ PKT_TRACK_EVENT, LEN }, { PKT_SEQ_FLAGS, VARINT },
-	{ PKT_TRACK_DESCRIPTOR, LEN },
+	{ PKT_TRACK_DESCRIPTOR, LEN }, { PKT_INTERNED, LEN },
+	{ PKT_DEFAULTS, LEN },
+};
+static const uint32_t interned_fields[][2] = {
+	{ INT_CATEGORIES, LEN }, { INT_NAMES, LEN }, { INT_ANNOT_NAMES, LEN },
+};
+static const uint32_t intern_entry_fields[][2] = {
+	{ INTERN_IID, VARINT }, { INTERN_NAME, LEN },
 };
 static const uint32_t desc_fields[][2] = {
 	{ TD_UUID, VARINT }, { TD_NAME, LEN }, { TD_PROCESS, LEN },
@@ -126,12 +144,85 @@ static const uint32_t process_fields[][2] = {
 static const uint32_t event_fields[][2] = {
 	{ TE_DEBUG, LEN }, { TE_TYPE, VARINT }, { TE_TRACK, VARINT },
 	{ TE_CATEGORIES, LEN }, { TE_NAME, LEN }, { TE_COUNTER, VARINT },
-	{ TE_FLOW, I64 }, { TE_FLOW_END, I64 },
+	{ TE_FLOW, I64 }, { TE_FLOW_END, I64 }, { TE_CATEGORY_IIDS, VARINT },
+	{ TE_NAME_IID, VARINT },
 };
 static const uint32_t annot_fields[][2] = {
 	{ DA_UINT, VARINT }, { DA_INT, VARINT }, { DA_DOUBLE, I64 },
-	{ DA_STRING, LEN }, { DA_NAME, LEN },
+	{ DA_STRING, LEN }, { DA_NAME, LEN }, { DA_NAME_IID, VARINT },
 };
+
+/* One sequence's state: its default track and interned strings. */
+#define MAX_SEQS 1024
+#define MAX_INTERNED 512
+
+struct interned {
+	uint64_t iid;
+	char s[64];
+};
+
+struct seqstate {
+	int cleared;
+	uint64_t track;
+	struct interned str[3][MAX_INTERNED];	/* category, name, annot */
+	size_t n[3];
+};
+
+static struct seqstate *seqs[MAX_SEQS];
+
+/* The string interned as iid of kind (1..3) on sequence q; asserts it. */
+static const char *lookup(struct seqstate *q, int kind, uint64_t iid)
+{
+	size_t i;
+
+	/* The latest definition of an iid wins. */
+	for (i = q->n[kind - 1]; i-- > 0;)
+		if (q->str[kind - 1][i].iid == iid)
+			return q->str[kind - 1][i].s;
+	fail_msg("iid %llu of kind %d used before it was interned",
+		 (unsigned long long)iid, kind);
+	return NULL;
+}
+
+static void interned_data(struct seqstate *q, struct rd r)
+{
+	struct field f, g;
+
+	while (next(&r, &f)) {
+		struct interned e = { 0 };
+		int kind = (int)f.num;
+
+		EXPECT(&f, interned_fields);
+		while (next(&f.sub, &g)) {
+			EXPECT(&g, intern_entry_fields);
+			if (g.num == INTERN_IID)
+				e.iid = g.v;
+			else
+				memcpy(e.s, g.sub.p, (size_t)(g.sub.end -
+				       g.sub.p) < sizeof(e.s) - 1 ?
+				       (size_t)(g.sub.end - g.sub.p) :
+				       sizeof(e.s) - 1);
+		}
+		assert_true(e.iid > 0);
+		assert_true(q->n[kind - 1] < MAX_INTERNED);
+		q->str[kind - 1][q->n[kind - 1]++] = e;
+	}
+}
+
+static uint64_t defaults_track(struct rd r)
+{
+	struct field f, g;
+	uint64_t track = 0;
+
+	while (next(&r, &f)) {
+		assert_int_equal(f.num, DEF_TRACK_EVENT);
+		while (next(&f.sub, &g))
+			if (g.num == TED_TRACK)
+				track = g.v;
+	}
+	assert_true(track != 0);
+	return track;
+}
 
 #define MAX_TRACKS 512
 
@@ -145,7 +236,7 @@ struct track {
 struct summary {
 	struct track t[MAX_TRACKS];
 	size_t nt;
-	size_t core_slices, begins, ends, counters;
+	size_t core_slices, begins, ends, counters, interned_names;
 	unsigned char *flow_out, *flow_in;	/* per flow id */
 	size_t nflows;
 };
@@ -193,7 +284,7 @@ static void descriptor(struct summary *s, struct rd r)
 }
 
 /* The uint value of annotation "coreId", or -1. */
-static int64_t annotation_core(struct rd r)
+static int64_t annotation_core(struct seqstate *q, struct rd r)
 {
 	struct field f;
 	int is_core = 0;
@@ -204,15 +295,18 @@ static int64_t annotation_core(struct rd r)
 		if (f.num == DA_NAME)
 			is_core = f.sub.end - f.sub.p == 6 &&
 				  !memcmp(f.sub.p, "coreId", 6);
+		if (f.num == DA_NAME_IID)
+			is_core = !strcmp(lookup(q, 3, f.v), "coreId");
 		if (f.num == DA_UINT)
 			v = (int64_t)f.v;
 	}
 	return is_core ? v : -1;
 }
 
-static void event(struct summary *s, struct rd r, int have_ts)
+static void event(struct summary *s, struct seqstate *q, struct rd r,
+		  int have_ts)
 {
-	uint64_t type = 0, uuid = 0;
+	uint64_t type = 0, uuid = q ? q->track : 0;
 	int64_t core = -1;
 	int is_core_cat = 0;
 	struct track *tr;
@@ -225,11 +319,18 @@ static void event(struct summary *s, struct rd r, int have_ts)
 		case TE_TRACK: uuid = f.v; break;
 		case TE_DEBUG:
 			if (core < 0)
-				core = annotation_core(f.sub);
+				core = annotation_core(q, f.sub);
 			break;
 		case TE_CATEGORIES:
 			is_core_cat = f.sub.end - f.sub.p == 5 &&
 				      !memcmp(f.sub.p, "event", 5);
+			break;
+		case TE_CATEGORY_IIDS:
+			is_core_cat = !strcmp(lookup(q, 1, f.v), "event");
+			break;
+		case TE_NAME_IID:
+			assert_non_null(lookup(q, 2, f.v));
+			s->interned_names++;
 			break;
 		case TE_FLOW:
 		case TE_FLOW_END:
@@ -275,22 +376,47 @@ static void decode(const uint8_t *buf, size_t len, struct summary *s)
 	struct field f, g;
 
 	while (next(&top, &f)) {
-		int have_ts = 0, seq = 0;
+		struct seqstate *q = NULL;
+		int have_ts = 0;
+		uint64_t seq = 0, flags = 0;
+		struct rd ev = { 0 };
 
 		assert_int_equal(f.num, TRACE_PACKET);
 		assert_int_equal(f.wt, LEN);
+		/* Sequence and flags first: they scope the rest. */
+		struct rd pk = f.sub;
+
+		while (next(&pk, &g))
+			if (g.num == PKT_SEQ_ID)
+				seq = g.v;
+			else if (g.num == PKT_SEQ_FLAGS)
+				flags = g.v;
+		assert_true(seq > 0 && seq < MAX_SEQS);
+		if (!seqs[seq])
+			seqs[seq] = calloc(1, sizeof(*seqs[seq]));
+		q = seqs[seq];
+		if (flags & SEQ_CLEARED) {
+			memset(q, 0, sizeof(*q));
+			q->cleared = 1;
+		}
 		while (next(&f.sub, &g)) {
 			EXPECT(&g, packet_fields);
 			if (g.num == PKT_TIMESTAMP)
 				have_ts = 1;
-			else if (g.num == PKT_SEQ_ID)
-				seq = g.v != 0;
 			else if (g.num == PKT_TRACK_DESCRIPTOR)
 				descriptor(s, g.sub);
+			else if (g.num == PKT_DEFAULTS)
+				q->track = defaults_track(g.sub);
+			else if (g.num == PKT_INTERNED)
+				interned_data(q, g.sub);
 			else if (g.num == PKT_TRACK_EVENT)
-				event(s, g.sub, have_ts);
+				ev = g.sub;
 		}
-		assert_true(seq);
+		if (ev.p) {
+			assert_true(flags & SEQ_NEEDS_STATE);
+			assert_true(q->cleared);
+			event(s, q, ev, have_ts);
+		}
 	}
 }
 
@@ -327,6 +453,11 @@ static void test_proto_decodes(void **state)
 		assert_int_equal(s->flow_in[i], 1);
 	}
 	assert_true(s->counters > 0);
+	assert_true(s->interned_names > 0);
+	for (i = 0; i < MAX_SEQS; i++) {
+		free(seqs[i]);
+		seqs[i] = NULL;
+	}
 	free(s->flow_out);
 	free(s->flow_in);
 	free(s);
