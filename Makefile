@@ -57,6 +57,9 @@ $(O)/obj/%.o: %.c | deps-user
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_PTO) $(CFLAGS_PTO) $(CFLAGS_EXTRA) -c $< -o $@
 
+# firmware/ sees only uapi/ and itself: the build enforces the layering.
+$(O)/obj/firmware/%.o: CPPFLAGS_PTO = -Iuapi -Ifirmware
+
 $(LIBPTO_A): $(LIBPTO_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
