@@ -4,7 +4,8 @@
  * protobuf) and snapshot of a synthetic run's capture give exactly what
  * they give from the JSON set exported from the same run's live records;
  * a cut capture is converted up to the cut with a warning naming the
- * offset; a corrupt file header is an error.
+ * offset; a corrupt file header is an error; --gzip writes the same trace
+ * gzip-compressed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -153,6 +154,23 @@ static void test_snapshot_same(void **state)
 	}
 }
 
+static void test_convert_gzip(void **state)
+{
+	char oz[256], op[256], cmd[600];
+	const char *a[] = { "convert", "-q", "-z", "--format=proto", "-o", oz,
+			    cap, NULL };
+	const char *b[] = { "convert", "-q", "--format=proto", "-o", op, cap,
+			    NULL };
+
+	(void)state;
+	snprintf(oz, sizeof(oz), "%s/t.pftrace.gz", dir);
+	snprintf(op, sizeof(op), "%s/t.pftrace", dir);
+	free(run_out(a));
+	free(run_out(b));
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' | cmp -s - '%s'", oz, op);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A capture cut after its first half converts with a warning. */
 static void test_cut_capture_warns(void **state)
 {
@@ -204,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_convert_json_same),
 		cmocka_unit_test(test_convert_proto_same),
 		cmocka_unit_test(test_snapshot_same),
+		cmocka_unit_test(test_convert_gzip),
 		cmocka_unit_test(test_cut_capture_warns),
 		cmocka_unit_test(test_corrupt_header_fails),
 	};
