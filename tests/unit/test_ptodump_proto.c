@@ -9,9 +9,13 @@
  * its sequence's incremental state as needed, and the first packet of a
  * sequence clears it and gives the default track; every interned name,
  * category and annotation name an event uses was interned before on its
- * sequence; slices balance per track; AICore slices sit on their core's
- * thread, one per task row; flow ids pair up one-to-one with the edges.
+ * sequence; timestamps are deltas on each sequence's incremental clock,
+ * started by a ClockSnapshot (BOOTTIME), and add up to the records'
+ * times; slices balance per track; AICore slices sit on their core's
+ * thread, one per task row, beginning at the rows' start times; flow ids
+ * pair up one-to-one with the edges.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,10 +30,12 @@
 /* Perfetto field numbers (the oracle; independent of the tool's). */
 enum {
 	TRACE_PACKET = 1,
-	PKT_TIMESTAMP = 8, PKT_SEQ_ID = 10, PKT_TRACK_EVENT = 11,
+	PKT_CLOCK_SNAPSHOT = 6, PKT_TIMESTAMP = 8, PKT_SEQ_ID = 10, PKT_TRACK_EVENT = 11,
 	PKT_INTERNED = 12, PKT_SEQ_FLAGS = 13, PKT_DEFAULTS = 59,
 	PKT_TRACK_DESCRIPTOR = 60,
-	DEF_TRACK_EVENT = 11, TED_TRACK = 11,
+	DEF_TRACK_EVENT = 11, DEF_CLOCK_ID = 58, TED_TRACK = 11,
+	CS_CLOCKS = 1, CLK_ID = 1, CLK_TIMESTAMP = 2, CLK_INCREMENTAL = 3,
+	CLOCK_BOOTTIME = 6,
 	INT_CATEGORIES = 1, INT_NAMES = 2, INT_ANNOT_NAMES = 3,
 	INTERN_IID = 1, INTERN_NAME = 2,
 	TD_UUID = 1, TD_NAME = 2, TD_PROCESS = 3, TD_THREAD = 4,
@@ -123,7 +129,7 @@ static const uint32_t packet_fields[][2] = {
 	{ PKT_TIMESTAMP, VARINT }, { PKT_SEQ_ID, VARINT },
 	{ PKT_TRACK_EVENT, LEN }, { PKT_SEQ_FLAGS, VARINT },
 	{ PKT_TRACK_DESCRIPTOR, LEN }, { PKT_INTERNED, LEN },
-	{ PKT_DEFAULTS, LEN },
+	{ PKT_DEFAULTS, LEN }, { PKT_CLOCK_SNAPSHOT, LEN },
 };
 static const uint32_t interned_fields[][2] = {
 	{ INT_CATEGORIES, LEN }, { INT_NAMES, LEN }, { INT_ANNOT_NAMES, LEN },
@@ -164,6 +170,9 @@ struct interned {
 struct seqstate {
 	int cleared;
 	uint64_t track;
+	uint32_t clock;			/* default timestamp clock */
+	int have_base;
+	uint64_t last;			/* last timestamp on the clock */
 	struct interned str[3][MAX_INTERNED];	/* category, name, annot */
 	size_t n[3];
 };
@@ -209,19 +218,58 @@ static void interned_data(struct seqstate *q, struct rd r)
 	}
 }
 
-static uint64_t defaults_track(struct rd r)
+static void defaults(struct seqstate *q, struct rd r)
 {
 	struct field f, g;
-	uint64_t track = 0;
 
 	while (next(&r, &f)) {
+		if (f.num == DEF_CLOCK_ID) {
+			q->clock = (uint32_t)f.v;
+			continue;
+		}
 		assert_int_equal(f.num, DEF_TRACK_EVENT);
 		while (next(&f.sub, &g))
 			if (g.num == TED_TRACK)
-				track = g.v;
+				q->track = g.v;
 	}
-	assert_true(track != 0);
-	return track;
+	assert_true(q->track != 0);
+}
+
+/* A ClockSnapshot: the sequence clock, incremental, at BOOTTIME's time. */
+static void clock_snapshot(struct seqstate *q, struct rd r)
+{
+	struct field f, g;
+	uint64_t boot = 0, mine = 0;
+	int have_boot = 0, incremental = 0;
+
+	while (next(&r, &f)) {
+		uint32_t id = 0;
+		uint64_t ts = 0;
+		int inc = 0;
+
+		assert_int_equal(f.num, CS_CLOCKS);
+		while (next(&f.sub, &g)) {
+			if (g.num == CLK_ID)
+				id = (uint32_t)g.v;
+			else if (g.num == CLK_TIMESTAMP)
+				ts = g.v;
+			else if (g.num == CLK_INCREMENTAL)
+				inc = g.v != 0;
+		}
+		if (id == CLOCK_BOOTTIME) {
+			boot = ts;
+			have_boot = 1;
+		} else {
+			assert_true(id >= 64 && id <= 127);
+			assert_int_equal(id, q->clock);
+			mine = ts;
+			incremental = inc;
+		}
+	}
+	assert_true(have_boot && incremental);
+	assert_true(boot == mine);	/* the clocks agree: no offset */
+	q->last = mine;
+	q->have_base = 1;
 }
 
 #define MAX_TRACKS 512
@@ -237,6 +285,8 @@ struct summary {
 	struct track t[MAX_TRACKS];
 	size_t nt;
 	size_t core_slices, begins, ends, counters, interned_names;
+	uint64_t *core_ts;		/* begin times of AICore slices, ns */
+	size_t max_core;
 	unsigned char *flow_out, *flow_in;	/* per flow id */
 	size_t nflows;
 };
@@ -304,7 +354,7 @@ static int64_t annotation_core(struct seqstate *q, struct rd r)
 }
 
 static void event(struct summary *s, struct seqstate *q, struct rd r,
-		  int have_ts)
+		  int have_ts, uint64_t ts)
 {
 	uint64_t type = 0, uuid = q ? q->track : 0;
 	int64_t core = -1;
@@ -347,6 +397,8 @@ static void event(struct summary *s, struct seqstate *q, struct rd r,
 		tr->depth++;
 		s->begins++;
 		if (is_core_cat) {
+			assert_true(s->core_slices < s->max_core);
+			s->core_ts[s->core_slices] = ts;
 			assert_int_equal(tr->pid, 1);
 			assert_true(core >= 0);
 			assert_int_equal(tr->tid, 10000 + 10 * core);
@@ -378,7 +430,7 @@ static void decode(const uint8_t *buf, size_t len, struct summary *s)
 	while (next(&top, &f)) {
 		struct seqstate *q = NULL;
 		int have_ts = 0;
-		uint64_t seq = 0, flags = 0;
+		uint64_t seq = 0, flags = 0, ts = 0;
 		struct rd ev = { 0 };
 
 		assert_int_equal(f.num, TRACE_PACKET);
@@ -401,12 +453,16 @@ static void decode(const uint8_t *buf, size_t len, struct summary *s)
 		}
 		while (next(&f.sub, &g)) {
 			EXPECT(&g, packet_fields);
-			if (g.num == PKT_TIMESTAMP)
+			if (g.num == PKT_TIMESTAMP) {
 				have_ts = 1;
-			else if (g.num == PKT_TRACK_DESCRIPTOR)
+				ts = g.v;
+			} else if (g.num == PKT_TRACK_DESCRIPTOR) {
 				descriptor(s, g.sub);
-			else if (g.num == PKT_DEFAULTS)
-				q->track = defaults_track(g.sub);
+			} else if (g.num == PKT_DEFAULTS) {
+				defaults(q, g.sub);
+			} else if (g.num == PKT_CLOCK_SNAPSHOT) {
+				clock_snapshot(q, g.sub);
+			}
 			else if (g.num == PKT_INTERNED)
 				interned_data(q, g.sub);
 			else if (g.num == PKT_TRACK_EVENT)
@@ -415,9 +471,35 @@ static void decode(const uint8_t *buf, size_t len, struct summary *s)
 		if (ev.p) {
 			assert_true(flags & SEQ_NEEDS_STATE);
 			assert_true(q->cleared);
-			event(s, q, ev, have_ts);
+			/* A delta on the sequence's incremental clock. */
+			assert_true(q->have_base && q->clock >= 64);
+			q->last += ts;
+			event(s, q, ev, have_ts, q->last);
 		}
 	}
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The AICore slices begin at the rows' start times, in ns. */
+static void check_core_times(struct summary *s, const struct ptodump_set *set)
+{
+	uint64_t *want = calloc(set->ntasks, sizeof(*want));
+	size_t i;
+
+	assert_non_null(want);
+	for (i = 0; i < set->ntasks; i++)
+		want[i] = (uint64_t)llround(set->tasks[i].start * 1000.0);
+	qsort(want, set->ntasks, sizeof(*want), u64_cmp);
+	qsort(s->core_ts, s->core_slices, sizeof(*s->core_ts), u64_cmp);
+	for (i = 0; i < set->ntasks; i++)
+		assert_int_equal(s->core_ts[i], want[i]);
+	free(want);
 }
 
 static void test_proto_decodes(void **state)
@@ -441,10 +523,13 @@ static void test_proto_decodes(void **state)
 	buf = (uint8_t *)ptodump_read_file(out, &len);
 	assert_non_null(buf);
 	s->nflows = set.nedges;
+	s->max_core = set.ntasks;
+	s->core_ts = calloc(set.ntasks, sizeof(*s->core_ts));
 	s->flow_out = calloc(set.nedges + 1, 1);
 	s->flow_in = calloc(set.nedges + 1, 1);
 	decode(buf, len, s);
 	assert_int_equal(s->core_slices, set.ntasks);
+	check_core_times(s, &set);
 	assert_int_equal(s->begins, s->ends);
 	for (i = 0; i < s->nt; i++)
 		assert_int_equal(s->t[i].depth, 0);
@@ -458,6 +543,7 @@ static void test_proto_decodes(void **state)
 		free(seqs[i]);
 		seqs[i] = NULL;
 	}
+	free(s->core_ts);
 	free(s->flow_out);
 	free(s->flow_in);
 	free(s);

@@ -4,7 +4,8 @@
  * perfetto_trace.proto (tests/perfetto/): every slice ptodump reports
  * writing begins and ends once, one flow leaves and one arrives per
  * dependency edge, and the interned strings the events use are there
- * (categories, names, debug-annotation names, per-sequence defaults).
+ * (categories, names, debug-annotation names, per-sequence defaults and
+ * incremental clocks).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,6 +85,8 @@ static void test_protoc_decodes(void **state)
 	assert_int_equal(count(dec, "terminating_flow_ids: "), set.nedges);
 	assert_int_equal(count(dec, "\n    flow_ids: "), set.nedges);
 	assert_true(count(dec, "trace_packet_defaults {") > 0);
+	assert_true(count(dec, "clock_snapshot {") > 0);
+	assert_true(count(dec, "is_incremental: true") > 0);
 	assert_true(count(dec, "name: \"event\"") > 0);
 	assert_true(count(dec, "name: \"coreId\"") > 0);
 	assert_true(count(dec, "name_iid: ") > 0);

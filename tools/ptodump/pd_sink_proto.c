@@ -7,8 +7,11 @@
  * Tracks are declared with TrackDescriptor packets (process, thread and
  * counter tracks) on sequence 1. Each track's events then go on a
  * sequence of their own (track-scoped sequences): its first packet
- * clears the incremental state and sets TracePacketDefaults with the
- * track's uuid, so no event repeats it. Event names, categories and
+ * clears the incremental state, sets TracePacketDefaults with the track's
+ * uuid (so no event repeats it) and the sequence's incremental clock, and
+ * is a ClockSnapshot tying that clock to BOOTTIME; each event's timestamp
+ * is then the delta from the previous one on the sequence (a new
+ * snapshot restarts the deltas should time go backwards). Event names, categories and
  * debug-annotation names are interned per sequence (InternedData in the
  * packet that first uses one, SEQ_NEEDS_INCREMENTAL_STATE on every event
  * packet) through a small fixed cache per sequence, so memory stays
@@ -30,6 +33,7 @@
 
 /* Trace / TracePacket */
 #define F_TRACE_PACKET		1
+#define F_PKT_CLOCK_SNAPSHOT	6
 #define F_PKT_TIMESTAMP		8
 #define F_PKT_SEQ_ID		10
 #define F_PKT_TRACK_EVENT	11
@@ -37,8 +41,15 @@
 #define F_PKT_SEQ_FLAGS		13
 #define F_PKT_DEFAULTS		59
 #define F_PKT_TRACK_DESC	60
-/* TracePacketDefaults, TrackEventDefaults */
+/* TracePacketDefaults, TrackEventDefaults; ClockSnapshot, its Clock */
+#define F_DEF_CLOCK_ID		58
 #define F_DEF_TRACK_EVENT	11
+#define F_CS_CLOCKS		1
+#define F_CLK_ID		1
+#define F_CLK_TIMESTAMP		2
+#define F_CLK_INCREMENTAL	3
+#define CLOCK_BOOTTIME		6
+#define CLOCK_SEQ_DELTA		64	/* sequence-scoped, incremental */
 #define F_TED_TRACK		11
 /* InternedData; EventCategory, EventName, DebugAnnotationName */
 #define F_INT_CATEGORIES	1
@@ -96,6 +107,7 @@ struct intern_slot {
 struct seq {
 	uint64_t track;			/* 0: slot unused */
 	uint32_t id;			/* trusted_packet_sequence_id */
+	uint64_t last_ts;		/* ns, base of the next delta */
 	uint32_t next_iid[IK_KINDS];
 	struct intern_slot slot[IK_KINDS][INTERN_SLOTS];
 };
@@ -224,24 +236,67 @@ static int begin_event(struct proto_sink *p, uint64_t track, struct seq **q,
 	return 0;
 }
 
-/* Writes the event p->ev at ts on sequence q. */
-static int put_event(struct proto_sink *p, struct seq *q, int fresh,
-		     double ts)
+/* One Clock of a ClockSnapshot into p->sub. */
+static void put_clock(struct proto_sink *p, uint32_t id, uint64_t t,
+		      int incremental)
 {
-	int k, any = 0;
+	pb_reset(&p->entry);
+	pb_u64(&p->entry, F_CLK_ID, id);
+	pb_u64(&p->entry, F_CLK_TIMESTAMP, t);
+	if (incremental)
+		pb_u64(&p->entry, F_CLK_INCREMENTAL, 1);
+	pb_msg(&p->sub, F_CS_CLOCKS, &p->entry);
+}
+
+/*
+ * The packet that (re)starts q's delta clock at t: a ClockSnapshot
+ * (BOOTTIME and the sequence clock both at t); on a fresh sequence it
+ * also clears the incremental state and sets the defaults.
+ */
+static int put_snapshot(struct proto_sink *p, struct seq *q, int fresh,
+			uint64_t t)
+{
+	struct pb_buf ted = { 0 };
+	int r;
 
 	pb_reset(&p->pkt);
-	pb_u64(&p->pkt, F_PKT_TIMESTAMP, ns(ts));
 	pb_u64(&p->pkt, F_PKT_SEQ_ID, q->id);
 	pb_u64(&p->pkt, F_PKT_SEQ_FLAGS,
 	       fresh ? SEQ_CLEARED | SEQ_NEEDS_STATE : SEQ_NEEDS_STATE);
 	if (fresh) {
+		pb_u64(&ted, F_TED_TRACK, q->track);
 		pb_reset(&p->sub);
-		pb_u64(&p->sub, F_TED_TRACK, q->track);
-		pb_reset(&p->entry);
-		pb_msg(&p->entry, F_DEF_TRACK_EVENT, &p->sub);
-		pb_msg(&p->pkt, F_PKT_DEFAULTS, &p->entry);
+		pb_u64(&p->sub, F_DEF_CLOCK_ID, CLOCK_SEQ_DELTA);
+		pb_msg(&p->sub, F_DEF_TRACK_EVENT, &ted);
+		pb_msg(&p->pkt, F_PKT_DEFAULTS, &p->sub);
 	}
+	pb_reset(&p->sub);
+	put_clock(p, CLOCK_BOOTTIME, t, 0);
+	put_clock(p, CLOCK_SEQ_DELTA, t, 1);
+	pb_msg(&p->pkt, F_PKT_CLOCK_SNAPSHOT, &p->sub);
+	r = ted.oom ? -ENOMEM : put_packet(p);
+	pb_free(&ted);
+	q->last_ts = t;
+	return r;
+}
+
+/* Writes the event p->ev at ts on sequence q. */
+static int put_event(struct proto_sink *p, struct seq *q, int fresh,
+		     double ts)
+{
+	uint64_t t = ns(ts);
+	int k, r, any = 0;
+
+	if (fresh || t < q->last_ts) {
+		r = put_snapshot(p, q, fresh, t);
+		if (r)
+			return r;
+	}
+	pb_reset(&p->pkt);
+	pb_u64(&p->pkt, F_PKT_TIMESTAMP, t - q->last_ts);
+	q->last_ts = t;
+	pb_u64(&p->pkt, F_PKT_SEQ_ID, q->id);
+	pb_u64(&p->pkt, F_PKT_SEQ_FLAGS, SEQ_NEEDS_STATE);
 	pb_reset(&p->sub);
 	for (k = 0; k < IK_KINDS; k++) {
 		if (!p->interned[k].len)

@@ -306,10 +306,10 @@ static int emit_sched(struct gen *q)
 		struct pd_slice sl = { 0 };
 		struct pd_arg a[5] = {
 			{ "phase", PD_ARG_STR, { .s = NULL }, 1 },
-			{ "loop_iter", PD_ARG_U64, { .u = r->loop_iter }, 0 },
+			{ "loop_iter", PD_ARG_U64, { .u = r->loop_iter }, 1 },
 			{ "tasks_processed", PD_ARG_U64, { .u = r->tasks }, 1 },
-			{ "pop_hit", PD_ARG_U64, { .u = r->pop_hit }, 0 },
-			{ "pop_miss", PD_ARG_U64, { .u = r->pop_miss }, 0 },
+			{ "pop_hit", PD_ARG_U64, { .u = r->pop_hit }, 1 },
+			{ "pop_miss", PD_ARG_U64, { .u = r->pop_miss }, 1 },
 		};
 
 		if (r->phase == PD_PHASE_OTHER)
