@@ -48,30 +48,14 @@ static void capture_run(struct captured *c, unsigned int level, int lossy)
 		.level = level, .records = 8, .buffers = lossy ? 2 : 4,
 		.orch_records = 30, .orch_edges = 25, .backpressure = !lossy,
 	};
-	struct pto_prof_host *h;
-	struct prof_cap *cap;
-	struct prof_sim s;
 	char live[96];
 
 	strcpy(c->dir, "/tmp/pto_prof_capture.XXXXXX");
 	assert_non_null(mkdtemp(c->dir));
 	snprintf(c->cap, sizeof(c->cap), "%s/%s", c->dir, PTO_CAP_FILE_NAME);
 	snprintf(live, sizeof(live), "%s/live", c->dir);
-	assert_int_equal(prof_sim_init(&s, &cfg), 0);
-	assert_int_equal(prof_cap_create(c->cap, &cap), 0);
 	/* Lossy: a host that returns no buffer while the run is live. */
-	if (lossy)
-		setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1);
-	assert_int_equal(prof_host_start_capture(s.region, s.size, cap, 1,
-						 &h), 0);
-	unsetenv("PTO_PROF_HOST_THROTTLE_US");
-	prof_sim_run(&s);
-	prof_host_stop(h, 1);
-	assert_int_equal(prof_host_export(h, live, name_of, NULL), 0);
-	assert_int_equal(prof_cap_names(cap, name_of, NULL, 4), 0);
-	assert_int_equal(prof_cap_close(cap, 0), 0);
-	prof_host_free(h);
-	prof_sim_destroy(&s);
+	prof_sim_capture(&cfg, c->cap, live, name_of, 4, lossy);
 }
 
 static void cleanup(struct captured *c)

@@ -39,26 +39,12 @@ static int setup(void **state)
 		.records = 8, .buffers = 4, .orch_records = 20,
 		.orch_edges = 18, .backpressure = 1,
 	};
-	struct pto_prof_host *h;
-	struct prof_cap *c;
-	struct prof_sim s;
-
 	(void)state;
 	assert_int_equal(ptodump_tmpdir(dir, sizeof(dir)), 0);
 	snprintf(cap, sizeof(cap), "%s/%s", dir, PTO_CAP_FILE_NAME);
 	snprintf(live, sizeof(live), "%s/live", dir);
 	snprintf(recs, sizeof(recs), "%s/l2_swimlane_records.json", live);
-	assert_int_equal(prof_sim_init(&s, &cfg), 0);
-	assert_int_equal(prof_cap_create(cap, &c), 0);
-	assert_int_equal(prof_host_start_capture(s.region, s.size, c, 1, &h),
-			 0);
-	prof_sim_run(&s);
-	assert_int_equal(prof_host_stop(h, 1), 0);
-	assert_int_equal(prof_host_export(h, live, name_of, NULL), 0);
-	assert_int_equal(prof_cap_names(c, name_of, NULL, 2), 0);
-	assert_int_equal(prof_cap_close(c, 0), 0);
-	prof_host_free(h);
-	prof_sim_destroy(&s);
+	prof_sim_capture(&cfg, cap, live, name_of, 2, 0);
 	return 0;
 }
 
