@@ -219,7 +219,7 @@ struct rt_run {
 	_Atomic int error;	/* first fatal error */
 	_Atomic uint32_t dep_starved; /* wiring waits for dep entries */
 	_Atomic uint32_t dep_wake; /* bumped on progress while starved */
-	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at its last try */
+	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at last try */
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
 	struct rt_stall stall;
 };
