@@ -52,6 +52,7 @@ struct dev_cores {
 	_Alignas(64) _Atomic uint32_t seq;	/* executor futex word */
 	_Atomic uint32_t sleepers;
 	_Atomic uint32_t spinning;
+	_Atomic unsigned int rr;	/* where take() starts scanning */
 	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
 	_Atomic unsigned int nexec;
 	uint64_t spin_ticks, stuck_ticks;
@@ -94,23 +95,34 @@ void dev_core_kick(struct dev_cores *dc, unsigned int core)
 	wake_one(dc);
 }
 
-/* Takes one pending core, -1: none. */
+/*
+ * Takes one pending core, -1: none. Round robin from the core after the
+ * last one taken, so a core kicked again and again cannot starve others.
+ */
 static int take(struct dev_cores *dc)
 {
-	unsigned int w;
-	uint64_t v, bit, old;
+	unsigned int start = atomic_load_explicit(&dc->rr, memory_order_relaxed);
+	unsigned int i, w, ci;
+	uint64_t v, bit, old, mask;
 
-	for (w = 0; w < PEND_WORDS; w++) {
-		v = atomic_load_explicit(&dc->pend[w], memory_order_relaxed);
+	for (i = 0; i <= PEND_WORDS; i++) {
+		w = (start / 64 + i) % PEND_WORDS;
+		mask = i == 0 ? ~0ull << (start % 64) :
+		       i == PEND_WORDS ? (1ull << (start % 64)) - 1 : ~0ull;
+		v = atomic_load_explicit(&dc->pend[w], memory_order_relaxed) &
+		    mask;
 		while (v) {
 			bit = v & -v;
 			old = atomic_fetch_and(&dc->pend[w], ~bit);
 			if (old & bit) {
+				ci = w * 64 + (unsigned int)__builtin_ctzll(bit);
+				atomic_store_explicit(&dc->rr, ci + 1,
+						      memory_order_relaxed);
 				if (old & ~bit || any_pend(dc))
 					wake_one(dc);
-				return (int)(w * 64 + __builtin_ctzll(bit));
+				return (int)ci;
 			}
-			v = old & ~bit;
+			v = old & ~bit & mask;
 		}
 	}
 	return -1;
