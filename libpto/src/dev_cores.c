@@ -44,6 +44,7 @@ struct exec {
 	struct dev_cores *dc;
 	pthread_t tid;
 	uint32_t seen;		/* run generation served last (lock) */
+	bool retire;		/* leave when parked (lock) */
 };
 
 struct dev_cores {
@@ -55,6 +56,7 @@ struct dev_cores {
 	_Atomic unsigned int rr;	/* where take() starts scanning */
 	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
 	_Atomic unsigned int nexec;
+	unsigned int base_exec;	/* executors started at open */
 	uint64_t spin_ticks, stuck_ticks;
 	pthread_mutex_t lock;	/* gen, in_run, closing, adding executors */
 	pthread_cond_t cv;
@@ -173,9 +175,9 @@ static void *exec_main(void *arg)
 
 	pthread_mutex_lock(&dc->lock);
 	for (;;) {
-		while (!dc->closing && x->seen == dc->gen)
+		while (!dc->closing && !x->retire && x->seen == dc->gen)
 			pthread_cond_wait(&dc->cv, &dc->lock);
-		if (dc->closing)
+		if (dc->closing || x->retire)
 			break;
 		x->seen = dc->gen;
 		dc->in_run++;
@@ -258,6 +260,7 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 	pthread_mutex_lock(&dc->lock);
 	for (i = 0; i < n && !err; i++)
 		err = add_exec(dc);
+	dc->base_exec = atomic_load(&dc->nexec);
 	pthread_mutex_unlock(&dc->lock);
 	if (err) {
 		dev_cores_close(dc);
@@ -315,7 +318,7 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 
 void dev_cores_stop(struct dev_cores *dc)
 {
-	unsigned int w;
+	unsigned int w, i, n;
 
 	atomic_store(&dc->active, 0);
 	atomic_fetch_add(&dc->seq, 1);
@@ -323,7 +326,20 @@ void dev_cores_stop(struct dev_cores *dc)
 	pthread_mutex_lock(&dc->lock);
 	while (dc->in_run)
 		pthread_cond_wait(&dc->cv, &dc->lock);
+	/* Executors the watch added leave: the next run starts with one
+	 * per online CPU again.
+	 */
+	n = atomic_load(&dc->nexec);
+	for (i = dc->base_exec; i < n; i++)
+		dc->exec[i]->retire = true;
+	pthread_cond_broadcast(&dc->cv);
+	atomic_store(&dc->nexec, dc->base_exec);
 	pthread_mutex_unlock(&dc->lock);
+	for (i = dc->base_exec; i < n; i++) {
+		pthread_join(dc->exec[i]->tid, NULL);
+		free(dc->exec[i]);
+		dc->exec[i] = NULL;
+	}
 	for (w = 0; w < PEND_WORDS; w++)
 		atomic_store_explicit(&dc->pend[w], 0, memory_order_relaxed);
 }
@@ -349,9 +365,4 @@ void dev_cores_watch(struct dev_cores *dc)
 	if (atomic_load(&dc->nexec) == n && atomic_load(&dc->active))
 		add_exec(dc);
 	pthread_mutex_unlock(&dc->lock);
-}
-
-unsigned int dev_cores_executors(const struct dev_cores *dc)
-{
-	return atomic_load(&((struct dev_cores *)dc)->nexec);
 }
