@@ -50,6 +50,8 @@ struct exec {
 struct dev_cores {
 	pto_device *dev;
 	_Alignas(64) _Atomic uint64_t pend[PEND_WORDS];
+	_Atomic int queued;	/* bits in pend */
+	int room;		/* queued below this: dev_cores_room() */
 	_Alignas(64) _Atomic uint32_t seq;	/* executor futex word */
 	_Atomic uint32_t sleepers;
 	_Atomic uint32_t spinning;
@@ -94,6 +96,7 @@ void dev_core_kick(struct dev_cores *dc, unsigned int core)
 
 	if (atomic_fetch_or(&dc->pend[core >> 6], bit) & bit)
 		return;		/* announced already, not yet taken */
+	atomic_fetch_add_explicit(&dc->queued, 1, memory_order_relaxed);
 	wake_one(dc);
 }
 
@@ -117,6 +120,8 @@ static int take(struct dev_cores *dc)
 			bit = v & -v;
 			old = atomic_fetch_and(&dc->pend[w], ~bit);
 			if (old & bit) {
+				atomic_fetch_sub_explicit(&dc->queued, 1,
+							  memory_order_relaxed);
 				ci = w * 64 + (unsigned int)__builtin_ctzll(bit);
 				atomic_store_explicit(&dc->rr, ci + 1,
 						      memory_order_relaxed);
@@ -261,6 +266,7 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 	for (i = 0; i < n && !err; i++)
 		err = add_exec(dc);
 	dc->base_exec = atomic_load(&dc->nexec);
+	dc->room = 2 * (int)dc->base_exec;
 	pthread_mutex_unlock(&dc->lock);
 	if (err) {
 		dev_cores_close(dc);
@@ -342,6 +348,13 @@ void dev_cores_stop(struct dev_cores *dc)
 	}
 	for (w = 0; w < PEND_WORDS; w++)
 		atomic_store_explicit(&dc->pend[w], 0, memory_order_relaxed);
+	atomic_store_explicit(&dc->queued, 0, memory_order_relaxed);
+}
+
+bool dev_cores_room(struct dev_cores *dc)
+{
+	return atomic_load_explicit(&dc->queued, memory_order_relaxed) <
+	       dc->room;
 }
 
 void dev_cores_watch(struct dev_cores *dc)

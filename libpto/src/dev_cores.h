@@ -12,6 +12,8 @@
 #ifndef PTO_DEV_CORES_H
 #define PTO_DEV_CORES_H
 
+#include <stdbool.h>
+
 #include "pto_hs.h"
 
 struct pto_device;
@@ -48,6 +50,15 @@ void dev_cores_stop(struct dev_cores *dc);
 
 /* After a store to DATA (or the AICPU's handshake words) of core. */
 void dev_core_kick(struct dev_cores *dc, unsigned int core);
+
+/*
+ * Do the executors have room for another dispatch: fewer kicked cores
+ * waiting for an executor than two per executor? A scheduler that
+ * dispatches only then keeps ready work in its ready queues instead of
+ * queueing it for the executors, so dispatch -> start stays short while
+ * more cores are busy than the CPUs can run.
+ */
+bool dev_cores_room(struct dev_cores *dc);
 
 /*
  * When every executor has been inside a kernel for more than 10 ms

@@ -173,7 +173,8 @@ static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 		b = th->blk[i];
 		if (!rt_cluster_idle(run, b))
 			continue;
-		if (!pop(run, th, RT_SHAPE_MIX, &t))
+		if (!dev_cores_room(run->dev->cores) ||
+		    !pop(run, th, RT_SHAPE_MIX, &t))
 			break;
 		for (s = 0; s < PTO_CORES_PER_BLOCK; s++)
 			if (t->mask & (1u << s)) {
@@ -206,7 +207,8 @@ static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 		for (shape_cores(th->blk[i], shape, &ci, &hi); ci < hi; ci++) {
 			if (!core_free(&run->cores[ci], pending_stage))
 				continue;
-			if (!pop(run, th, shape, &t))
+			if (!dev_cores_room(run->dev->cores) ||
+			    !pop(run, th, shape, &t))
 				return n;
 			dispatch_sub(run, ci, t, shape == RT_SHAPE_AIC ?
 				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
@@ -357,6 +359,9 @@ static int has_work(void *arg)
 			    atomic_load(reg(&c->hs->cond)) != c->last_cond)
 				return 1;
 		}
+	/* No room: the FIN of a dispatch in flight wakes its owner. */
+	if (!dev_cores_room(run->dev->cores))
+		return 0;
 	for (s = 0; s < RT_SHAPES; s++) {
 		if (!rt_mpmc_nonempty(&run->ready[s]))
 			continue;
