@@ -223,7 +223,7 @@ struct rt_run {
 	_Atomic int error;	/* first fatal error */
 	_Atomic uint32_t dep_starved; /* wiring waits for dep entries */
 	_Atomic uint32_t dep_wake; /* bumped on progress while starved */
-	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at its last try */
+	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at last try */
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
 	/* Counters written per task, each on a line of its own. */
 	_Alignas(64) _Atomic uint64_t submitted; /* dispatchable tasks
