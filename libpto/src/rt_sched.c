@@ -5,10 +5,14 @@
  * mode), and dispatch ready tasks through the DATA registers with at most
  * one running and one pending task per core (REFERENCE G.6). Ready
  * queues are lock-free MPMC, one per shape: AIC, AIV and MIX (a whole
- * idle cluster, only its active subslots dispatched). An idle scheduler
- * spins for a bounded time while the device's spinner budget allows,
- * then sleeps on its doorbell, rung by a FIN on one of its cores, a
- * ready push, a wiring push or the end of the run.
+ * idle cluster, only its active subslots dispatched). A scheduler
+ * dispatches only while the device's executors have room
+ * (dev_cores_room), so ready work waits in the ready queues, not in
+ * front of the executors. An idle scheduler spins for a bounded time
+ * while the device's spinner budget allows, then sleeps on its doorbell,
+ * rung by a FIN on one of its cores, a ready push of a shape it has an
+ * idle core for (or ready work passed on by a scheduler that has none),
+ * a wiring push (thread 0) or the end of the run.
  */
 #include <errno.h>
 #include <string.h>
@@ -19,6 +23,7 @@
 #include "rt.h"
 
 #define SCHED_SPIN_NS 5000ull	/* idle spin before sleeping */
+
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
 	return (_Atomic uint32_t *)r;
