@@ -71,7 +71,7 @@ struct pto_capture_info {
 	uint32_t level;
 	uint64_t dfx_flags;
 	uint64_t counter_freq_hz;
-	uint64_t time_base;	/* earliest start/dispatch (and phase) time */
+	uint64_t time_base;	/* earliest start, dispatch, phase time */
 	uint32_t num_cores;
 	uint32_t sched_threads;	/* scheduler phase lists of the JSON */
 	uint32_t orch_threads;	/* orchestrator phase lists of the JSON */
