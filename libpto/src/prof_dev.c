@@ -328,16 +328,36 @@ static void core_flush(struct pto_prof_dev *p, struct prof_core *c,
 
 /* ---- API --------------------------------------------------------------- */
 
-/* Buffers one thread can hold at once if it owned every core. */
-static __u64 thread_buffers(const struct pto_prof_layout *l, __u32 cores)
+/*
+ * Buffers one thread can hold at once if it owned every core. A ready
+ * queue must have room for all of them (a hand-over never finds its
+ * queue full), so a larger shape is refused with the fields named.
+ */
+static int check_thread_buffers(const struct pto_prof_layout *l,
+				__u32 cores)
 {
 	const struct pto_prof_kind_layout *k = l->kind;
+	__u64 n = (__u64)cores * (k[PTO_BUF_AICPU_TASK].buffers_per_pool +
+				  k[PTO_BUF_AICORE_TASK].buffers_per_pool) +
+		  k[PTO_BUF_SCHED_PHASE].buffers_per_pool +
+		  k[PTO_BUF_ORCH_PHASE].buffers_per_pool +
+		  k[PTO_BUF_DEP_EDGE].buffers_per_pool;
 
-	return (__u64)cores * (k[PTO_BUF_AICPU_TASK].buffers_per_pool +
-			       k[PTO_BUF_AICORE_TASK].buffers_per_pool) +
-	       k[PTO_BUF_SCHED_PHASE].buffers_per_pool +
-	       k[PTO_BUF_ORCH_PHASE].buffers_per_pool +
-	       k[PTO_BUF_DEP_EDGE].buffers_per_pool;
+	if (n <= PTO_READY_QUEUE_CAP)
+		return 0;
+	fprintf(stderr, "pto: profiling: a thread owning all %u cores could "
+		"hold %llu buffers, more than the %u of its ready queue: "
+		"%u x (buffers_per_pool[aicpu_task] %u + "
+		"buffers_per_pool[aicore_task] %u) + sched_phase %u + "
+		"orch_phase %u + dep_edge %u; lower run_config."
+		"buffers_per_pool\n", cores, (unsigned long long)n,
+		PTO_READY_QUEUE_CAP, cores,
+		k[PTO_BUF_AICPU_TASK].buffers_per_pool,
+		k[PTO_BUF_AICORE_TASK].buffers_per_pool,
+		k[PTO_BUF_SCHED_PHASE].buffers_per_pool,
+		k[PTO_BUF_ORCH_PHASE].buffers_per_pool,
+		k[PTO_BUF_DEP_EDGE].buffers_per_pool);
+	return -E2BIG;
 }
 
 int prof_dev_open(void *base, size_t size, unsigned int num_cores,
@@ -353,8 +373,7 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 	if (prof_region_check(base, size, &l) || h->num_cores != num_cores ||
 	    h->num_aicpu_threads != num_threads || orch_thread >= num_threads)
 		return -EINVAL;
-	/* A ready queue must hold every buffer its thread can hand over. */
-	if (thread_buffers(&l, num_cores) > PTO_READY_QUEUE_CAP)
+	if (check_thread_buffers(&l, num_cores))
 		return -E2BIG;
 	p = calloc(1, sizeof(*p));
 	if (!p)
