@@ -154,6 +154,23 @@ static void head_publish(struct pto_pool *pool, __u64 off, __u32 seq)
 	PROF_STORE_REL(&pool->head.buf_seq, seq);
 }
 
+/*
+ * A record naming a thread or core outside the run has no pool: it is
+ * counted in the header's stray counter of its kind (total and mismatch
+ * for every reader), said once per kind. Any thread may get here.
+ */
+static void count_stray(struct pto_prof_dev *p, __u32 kind,
+			const char *what, unsigned int idx)
+{
+	if (!p->l.kind[kind].pool_off)
+		return;		/* kind not recorded: no record made */
+	if (!atomic_fetch_add_explicit(PROF_ATOMIC(&p->h->stray[kind]), 1,
+				       memory_order_relaxed))
+		fprintf(stderr, "pto prof: %s record for %s %u, outside the "
+			"run; counted mismatch\n", prof_kind_name(kind), what,
+			idx);
+}
+
 /* ---- pools written by AICPU threads ------------------------------------ */
 
 static void wpool_init(struct pto_prof_dev *p, struct prof_wpool *w,
@@ -204,6 +221,18 @@ static void wpool_handover(struct pto_prof_dev *p, struct prof_wpool *w,
 	w->buf = NULL;
 	w->buf_off = 0;
 	PROF_STORE(&w->pool->head.buf_off, 0);
+}
+
+/* A record of w's pool that cannot be written: counted mismatch. */
+static void wpool_mismatch(struct prof_wpool *w, const char *why,
+			   unsigned int idx)
+{
+	prof_ctr_add(&w->pool->counters.total, 1);
+	if (!PROF_LOAD(&w->pool->counters.mismatch))
+		fprintf(stderr, "pto prof: %s pool %u: record for %s %u, "
+			"outside the run; counted mismatch\n",
+			prof_kind_name(w->kind), w->index, why, idx);
+	prof_ctr_add(&w->pool->counters.mismatch, 1);
 }
 
 /* The slot for one record, or NULL (counted dropped). */
@@ -474,9 +503,20 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 	struct pto_aicpu_task_record *r;
 	struct prof_core *c;
 
-	if (!p || core >= p->num_cores || thr >= p->num_threads)
+	if (!p)
 		return;
+	if (core >= p->num_cores) {
+		count_stray(p, PTO_BUF_AICPU_TASK, "core", core);
+		return;
+	}
 	c = &p->core[core];
+	if (thr >= p->num_threads) {
+		/* No ready queue to hand buffers to: no rotation either. */
+		if (c->aicpu.pool)
+			wpool_mismatch(&c->aicpu, "thread", thr);
+		c->done++;
+		return;
+	}
 	if (c->aicpu.pool) {
 		r = wpool_slot(p, &c->aicpu);
 		if (r) {
@@ -503,8 +543,14 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 {
 	struct pto_sched_phase_record *r;
 
-	if (!p || thr >= p->num_threads || !p->sched[thr].pool)
+	if (!p)
 		return;
+	if (thr >= p->num_threads) {
+		count_stray(p, PTO_BUF_SCHED_PHASE, "thread", thr);
+		return;
+	}
+	if (!p->sched[thr].pool)
+		return;		/* kind not recorded */
 	r = wpool_slot(p, &p->sched[thr]);
 	if (!r)
 		return;
@@ -522,8 +568,14 @@ void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
 {
 	struct pto_orch_phase_record *r;
 
-	if (!p || thr >= p->num_threads || !p->orch.pool)
+	if (!p)
 		return;
+	if (thr >= p->num_threads) {
+		count_stray(p, PTO_BUF_ORCH_PHASE, "thread", thr);
+		return;
+	}
+	if (!p->orch.pool)
+		return;		/* kind not recorded */
 	r = wpool_slot(p, &p->orch);
 	if (!r)
 		return;
@@ -540,8 +592,14 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 {
 	struct pto_dep_edge_record *r;
 
-	if (!p || thr >= p->num_threads || !p->edge[thr].pool)
+	if (!p)
 		return;
+	if (thr >= p->num_threads) {
+		count_stray(p, PTO_BUF_DEP_EDGE, "thread", thr);
+		return;
+	}
+	if (!p->edge[thr].pool)
+		return;		/* kind not recorded */
 	r = wpool_slot(p, &p->edge[thr]);
 	if (!r)
 		return;

@@ -272,6 +272,7 @@ static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
 	aic = is_cpu ? &other : &row;
 	cpu->start_time = aic->start_time;
 	cpu->end_time = aic->end_time;
+	cpu->joined = 1;
 	return prof_spill_append(&r->tasks, cpu, 1);
 }
 

@@ -15,7 +15,7 @@
  * record whose partner was dropped waits (one small entry) until the end,
  * where it is a counted mismatch. prof_records_join ends the run: what
  * still waits is a mismatch; unpartnered AICPU records become task rows
- * without times (start_time 0), unpartnered AICore records go to the
+ * without times (joined 0), unpartnered AICore records go to the
  * lone_core spill.
  *
  * The export reads the spills back: tasks sorted by task id in bounded
@@ -42,9 +42,10 @@ struct prof_books {
 };
 
 /*
- * An AICPU task record with its AICore times (start/end 0 when it has
- * no partner), or, in lone_core, an AICore record without a partner
- * (start, end and reg_token set, the rest 0).
+ * An AICPU task record with its AICore times (joined set; start/end 0
+ * when it has no partner), or, in lone_core, an AICore record without a
+ * partner (start, end and reg_token set, the rest 0). A counter can read
+ * 0, so only joined says whether the times are an AICore record's.
  */
 struct prof_task_row {
 	uint64_t start_time;
@@ -57,6 +58,8 @@ struct prof_task_row {
 	uint32_t core_type;
 	uint32_t reg_token;
 	uint32_t core;
+	uint32_t joined;	/* 1: start/end are the AICore record's */
+	uint32_t _pad;
 };
 
 struct prof_join;	/* the waiting records, prof_records.c */

@@ -122,6 +122,9 @@ static int gather_kind(struct pd_region *r, struct prof_records *rec,
 	uint64_t before;
 
 	memset(b, 0, sizeof(*b));
+	/* Records that named no pool of the run: counted mismatch. */
+	b->total = b->mismatch = PROF_LOAD(&((const struct pto_prof_header *)
+					     r->base)->stray[k]);
 	for (i = 0; i < kl->buf_pools; i++) {
 		const struct pto_pool *p = pd_pool(r, k, i);
 

@@ -101,8 +101,13 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 		printf("  %-5u %12" PRIu64 " %10" PRIu64 " %10" PRIu64
 		       " %6u %10s\n", i, pt, pd, pm, free_n, off ? act : "-");
 	}
+	/* Records that named no pool of the run (counted mismatch). */
+	pt = PROF_LOAD(&((const struct pto_prof_header *)r->base)->stray[k]);
+	if (pt)
+		printf("  %-5s %12" PRIu64 " %10s %10" PRIu64 "\n", "stray",
+		       pt, "", pt);
 	printf("  %-5s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", "sum",
-	       tot, drop, mis);
+	       tot + pt, drop, mis + pt);
 	return 0;
 }
 
