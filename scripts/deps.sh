@@ -4,8 +4,8 @@
 #   scripts/deps.sh kernel   + pto.ko and the QEMU kernel tests
 set -eu
 
-user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev"
-kernel_pkgs="linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod linux-source sparse"
+user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev man-db groff-base"
+kernel_pkgs="linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod linux-source sparse dkms"
 
 case "${1:-user}" in
 user) pkgs=$user_pkgs ;;
