@@ -478,7 +478,6 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		      struct pto_cap_books **cb)
 {
 	const struct pto_prof_kind_layout *kl = &h->l.kind[kind];
-	struct prof_books *b = &h->rec.books[kind];
 	int bad = 0;
 	__u32 i;
 
@@ -490,9 +489,8 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		__u64 dropped = PROF_LOAD(&c->dropped);
 		__u64 mismatch = PROF_LOAD(&c->mismatch);
 
-		b->total += total;
-		b->dropped += dropped;
-		b->mismatch += mismatch;
+		prof_records_pool_books(&h->rec, kind, i, total, dropped,
+					mismatch);
 		if (*cb)
 			*(*cb)++ = (struct pto_cap_books){ kind, i, total,
 							   dropped, mismatch };
@@ -509,62 +507,6 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		}
 	}
 	return bad;
-}
-
-/*
- * Records no pool holds, counted into kind's books as total and
- * mismatch (the pools' own books are checked without them).
- */
-static void host_books_add(struct pto_prof_host *h, __u32 kind, uint64_t n)
-{
-	h->rec.books[kind].total += n;
-	h->rec.books[kind].mismatch += n;
-}
-
-/* Records that named a thread or core outside the run (header stray). */
-static void host_stray(struct pto_prof_host *h, __u32 kind)
-{
-	uint64_t n = PROF_LOAD(&h->h->stray[kind]);
-
-	if (!n)
-		return;
-	fprintf(stderr, "pto prof: %" PRIu64 " %s record(s) named a thread "
-		"or core outside the run; counted mismatch\n", n,
-		prof_kind_name(kind));
-	host_books_add(h, kind, n);
-}
-
-/*
- * Per core the AICPU thread and the AICore each count one task record
- * per task. A side that counted fewer lost records no counter holds (an
- * AICore that rejected its profiling head at bind records and counts
- * nothing): the difference is counted mismatch of that side's kind.
- */
-static void host_core_pairs(struct pto_prof_host *h)
-{
-	__u32 i, cpu_k = PTO_BUF_AICPU_TASK, core_k = PTO_BUF_AICORE_TASK;
-
-	if (!h->l.kind[cpu_k].pool_off || !h->l.kind[core_k].pool_off)
-		return;
-	for (i = 0; i < h->l.kind[core_k].buf_pools; i++) {
-		uint64_t cpu = PROF_LOAD(&prof_pool(h->base, &h->l, cpu_k, i)->
-					 counters.total);
-		uint64_t core = PROF_LOAD(&prof_pool(h->base, &h->l, core_k,
-						     i)->counters.total);
-		__u32 lacking = cpu > core ? core_k : cpu_k;
-
-		if (cpu == core)
-			continue;
-		fprintf(stderr, "pto prof: core %u: %" PRIu64 " AICPU and %"
-			PRIu64 " AICore task records counted; the %" PRIu64
-			" missing %s records counted mismatch%s\n", i, cpu,
-			core, cpu > core ? cpu - core : core - cpu,
-			prof_kind_name(lacking), cpu > core ? " (an AICore "
-			"that rejected its profiling head records nothing)" :
-			"");
-		host_books_add(h, lacking, cpu > core ? cpu - core :
-				core - cpu);
-	}
 }
 
 int prof_host_stop(struct pto_prof_host *h, int quiet)
@@ -618,8 +560,8 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 			continue;
 		err |= host_check_leftovers(h, k);
 		err |= host_books(h, k, &cb);
-		host_stray(h, k);
 	}
+	prof_records_unheld(&h->rec, h->h);
 	if (h->cap) {
 		prof_cap_commit(h->cap);
 		if (prof_cap_error(h->cap)) {
@@ -629,7 +571,6 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 			err = 1;
 		}
 	}
-	host_core_pairs(h);
 	prof_records_join(&h->rec);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		const struct prof_books *b = &h->rec.books[k];

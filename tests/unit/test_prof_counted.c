@@ -6,8 +6,9 @@
  * AICPU side's count for the core), a task record naming a thread or a
  * core outside the run, a phase or edge record naming a thread outside
  * the run (counted mismatch, said on stderr). The books balance with the
- * loss visible. And a joined task whose AICore start time reads 0 (a
- * counter can) is exported like any other.
+ * loss visible, in the live books and in the capture's. And a joined
+ * task whose AICore start time reads 0 (a counter can) is exported like
+ * any other.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 
 #include "fw_prof.h"
+#include "prof_cap.h"
 #include "prof_host.h"
 #include "support/json_check.h"
 #include "support/prof_sim.h"
@@ -34,9 +36,10 @@ static const struct prof_sim_cfg cfg = {
 struct run {
 	struct prof_sim s;
 	struct pto_prof_host *h;
+	struct prof_cap *cap;		/* NULL: no capture */
 	struct fw_prof_core st;		/* core 2's AICore writer */
 	char msg[4096];			/* stderr of the writers and stop */
-	struct stderr_capture cap;
+	struct stderr_capture err;
 };
 
 static uint64_t aicore_head(const struct prof_sim *s, unsigned int core)
@@ -45,15 +48,27 @@ static uint64_t aicore_head(const struct prof_sim *s, unsigned int core)
 	       core * (uint64_t)s->layout.pool_size;
 }
 
-/* Core 2 owned by thread 0, its AICore bound at head_off. */
-static void run_begin(struct run *r, uint64_t head_delta)
+/*
+ * Core 2 owned by thread 0, its AICore bound head_delta bytes past its
+ * head; with cap_path, the host writes a capture there.
+ */
+static void run_begin_cap(struct run *r, uint64_t head_delta,
+			  const char *cap_path)
 {
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(prof_sim_init(&r->s, &cfg), 0);
-	assert_int_equal(prof_host_start(r->s.region, r->s.size, &r->h), 0);
+	if (cap_path)
+		assert_int_equal(prof_cap_create(cap_path, &r->cap), 0);
+	assert_int_equal(prof_host_start_capture(r->s.region, r->s.size,
+						 r->cap, 1, &r->h), 0);
 	prof_dev_core_assign(r->s.dev, 2, 0);
 	fw_prof_bind(&r->st, r->s.region, aicore_head(&r->s, 2) + head_delta);
-	assert_int_equal(stderr_capture_begin(&r->cap), 0);
+	assert_int_equal(stderr_capture_begin(&r->err), 0);
+}
+
+static void run_begin(struct run *r, uint64_t head_delta)
+{
+	run_begin_cap(r, head_delta, NULL);
 }
 
 /* One task on core 2, its AICPU record written as thread thr. */
@@ -74,7 +89,7 @@ static const struct prof_books *run_end(struct run *r)
 	prof_dev_thread_flush(r->s.dev, 0);
 	prof_dev_thread_flush(r->s.dev, 1);
 	ret = prof_host_stop(r->h, 1);
-	stderr_capture_end(&r->cap, r->msg, sizeof(r->msg));
+	stderr_capture_end(&r->err, r->msg, sizeof(r->msg));
 	assert_int_equal(ret, 0);
 	return prof_host_records(r->h)->books;
 }
@@ -179,6 +194,42 @@ static void test_phase_and_edge_thread_outside_run(void **state)
 	run_free(&r);
 }
 
+static void test_unheld_in_capture(void **state)
+{
+	char dir[] = "/tmp/pto_prof_counted.XXXXXX", path[96], cmd[128];
+	const struct prof_books *live;
+	struct prof_cap_names names;
+	struct prof_cap_info info;
+	struct prof_records rec;
+	struct stderr_capture err;
+	struct run r;
+	unsigned int k;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/run.ptocap", dir);
+	run_begin_cap(&r, 8, path);	/* the AICore rejects its head */
+	task(&r, 0, 1, 1000);
+	task(&r, 0, 2, 2000);
+	prof_dev_task_done(r.s.dev, 0, 7, 1, 200, 1, PTO_CORE_TYPE_AIV, 1, 2);
+	live = run_end(&r);
+	assert_int_equal(prof_cap_close(r.cap, 0), 0);
+	assert_int_equal(stderr_capture_begin(&err), 0);
+	assert_int_equal(prof_cap_load(path, &rec, &names, &info), 0);
+	stderr_capture_end(&err, r.msg, sizeof(r.msg));
+	/* The capture's reader counts them as the live host did. */
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		assert_memory_equal(&rec.books[k], &live[k], sizeof(*live));
+	assert_books(&rec.books[PTO_BUF_AICORE_TASK], 2, 0, 2);
+	assert_books(&rec.books[PTO_BUF_AICPU_TASK], 3, 0, 3);
+	assert_non_null(strstr(r.msg, "core 2: 2 AICPU and 0 AICore"));
+	prof_records_free(&rec);
+	prof_cap_names_free(&names);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	run_free(&r);
+}
+
 static void test_joined_at_counter_zero_exported(void **state)
 {
 	char dir[] = "/tmp/pto_prof_counted.XXXXXX", path[96], cmd[128];
@@ -218,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_task_thread_outside_run),
 		cmocka_unit_test(test_task_core_outside_run),
 		cmocka_unit_test(test_phase_and_edge_thread_outside_run),
+		cmocka_unit_test(test_unheld_in_capture),
 		cmocka_unit_test(test_joined_at_counter_zero_exported),
 	};
 

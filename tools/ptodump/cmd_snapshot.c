@@ -122,15 +122,13 @@ static int gather_kind(struct pd_region *r, struct prof_records *rec,
 	uint64_t before;
 
 	memset(b, 0, sizeof(*b));
-	/* Records that named no pool of the run: counted mismatch. */
-	b->total = b->mismatch = PROF_LOAD(&((const struct pto_prof_header *)
-					     r->base)->stray[k]);
 	for (i = 0; i < kl->buf_pools; i++) {
 		const struct pto_pool *p = pd_pool(r, k, i);
 
-		b->total += PROF_LOAD(&p->counters.total);
-		b->dropped += PROF_LOAD(&p->counters.dropped);
-		b->mismatch += PROF_LOAD(&p->counters.mismatch);
+		prof_records_pool_books(rec, k, i,
+					PROF_LOAD(&p->counters.total),
+					PROF_LOAD(&p->counters.dropped),
+					PROF_LOAD(&p->counters.mismatch));
 		if (free_buffers(r, k, i, &free_mask))
 			return -EINVAL;
 		for (j = 0; j < kl->buffers_per_pool; j++) {
@@ -241,6 +239,8 @@ int pd_cmd_snapshot(int argc, char **argv)
 		pd_err("out of memory");
 	}
 	if (!ret) {
+		prof_records_unheld(rec, (const struct pto_prof_header *)
+				    r.base);
 		prof_records_join(rec);
 		ret = prof_records_export(rec, dir, name_of, &names);
 		if (ret)
