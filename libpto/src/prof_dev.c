@@ -173,6 +173,26 @@ static void count_stray(struct pto_prof_dev *p, __u32 kind,
 
 /* ---- pools written by AICPU threads ------------------------------------ */
 
+/*
+ * The pool thread thr writes kind's records into (phase and edge kinds),
+ * or NULL: kind off, or thr outside the run (the record counted stray).
+ */
+static struct prof_wpool *thread_wpool(struct pto_prof_dev *p,
+				       unsigned int thr, __u32 kind)
+{
+	struct prof_wpool *w;
+
+	if (!p)
+		return NULL;
+	if (thr >= p->num_threads) {
+		count_stray(p, kind, "thread", thr);
+		return NULL;
+	}
+	w = kind == PTO_BUF_SCHED_PHASE ? &p->sched[thr] :
+	    kind == PTO_BUF_DEP_EDGE ? &p->edge[thr] : &p->orch;
+	return w->pool ? w : NULL;
+}
+
 static void wpool_init(struct pto_prof_dev *p, struct prof_wpool *w,
 		       __u32 kind, __u32 index)
 {
@@ -542,16 +562,12 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 			  uint32_t pop_hit, uint32_t pop_miss)
 {
 	struct pto_sched_phase_record *r;
+	struct prof_wpool *w;
 
-	if (!p)
+	w = thread_wpool(p, thr, PTO_BUF_SCHED_PHASE);
+	if (!w)
 		return;
-	if (thr >= p->num_threads) {
-		count_stray(p, PTO_BUF_SCHED_PHASE, "thread", thr);
-		return;
-	}
-	if (!p->sched[thr].pool)
-		return;		/* kind not recorded */
-	r = wpool_slot(p, &p->sched[thr]);
+	r = wpool_slot(p, w);
 	if (!r)
 		return;
 	*r = (struct pto_sched_phase_record){
@@ -559,7 +575,7 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 		.kind = kind, .tasks_processed = tasks_processed,
 		.pop_hit = pop_hit, .pop_miss = pop_miss,
 	};
-	wpool_commit(p, &p->sched[thr], thr);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
@@ -567,23 +583,19 @@ void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
 			 uint64_t task_id, uint32_t submit_idx)
 {
 	struct pto_orch_phase_record *r;
+	struct prof_wpool *w;
 
-	if (!p)
+	w = thread_wpool(p, thr, PTO_BUF_ORCH_PHASE);
+	if (!w)
 		return;
-	if (thr >= p->num_threads) {
-		count_stray(p, PTO_BUF_ORCH_PHASE, "thread", thr);
-		return;
-	}
-	if (!p->orch.pool)
-		return;		/* kind not recorded */
-	r = wpool_slot(p, &p->orch);
+	r = wpool_slot(p, w);
 	if (!r)
 		return;
 	*r = (struct pto_orch_phase_record){
 		.start_time = start, .end_time = end, .task_id = task_id,
 		.submit_idx = submit_idx, .kind = kind,
 	};
-	wpool_commit(p, &p->orch, thr);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
@@ -591,23 +603,19 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 		       uint32_t overlap, uint32_t arg)
 {
 	struct pto_dep_edge_record *r;
+	struct prof_wpool *w;
 
-	if (!p)
+	w = thread_wpool(p, thr, PTO_BUF_DEP_EDGE);
+	if (!w)
 		return;
-	if (thr >= p->num_threads) {
-		count_stray(p, PTO_BUF_DEP_EDGE, "thread", thr);
-		return;
-	}
-	if (!p->edge[thr].pool)
-		return;		/* kind not recorded */
-	r = wpool_slot(p, &p->edge[thr]);
+	r = wpool_slot(p, w);
 	if (!r)
 		return;
 	*r = (struct pto_dep_edge_record){
 		.pred = pred, .succ = succ, .source = source,
 		.overlap = overlap, .arg = arg,
 	};
-	wpool_commit(p, &p->edge[thr], thr);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
