@@ -39,7 +39,8 @@ all: libpto tools examples tests
 
 help:
 	@echo "make             libpto, firmware, tools, examples, test programs"
-	@echo "make test        every test (unit, then kernel tests in QEMU)"
+	@echo "make test        every test (unit, kernel tests in QEMU, short"
+	@echo "                 fuzz runs)"
 	@echo "make test-unit   cmocka unit and sim integration tests"
 	@echo "make check-asan  test-unit (and the examples) under ASan, in"
 	@echo "                 build-asan/; check-ubsan, check-tsan and"
@@ -144,6 +145,7 @@ export ASAN_OPTIONS  ?= detect_leaks=1
 export UBSAN_OPTIONS ?= print_stacktrace=1
 export TSAN_OPTIONS  ?= halt_on_error=1:second_deadlock_stack=1$(if \
 			$(TSAN_SUPP),:suppressions=$(TSAN_SUPP))
+EXTRA_CLEAN += rm -rf build-asan build-ubsan build-tsan build-asan-ubsan;
 check-asan check-ubsan check-tsan check-asan-ubsan: check-%:
 	@$(MAKE) --no-print-directory BUILD=build-$* SANITIZE=$(SAN_$*) \
 		test-unit
