@@ -6,20 +6,21 @@
  * one running and one pending task per core (REFERENCE G.6). Ready
  * queues are lock-free MPMC, one per shape: AIC, AIV and MIX (a whole
  * idle cluster, only its active subslots dispatched). An idle scheduler
- * spins briefly, then sleeps on its doorbell, rung by a FIN on one of its
- * cores, a ready push, a wiring push or the end of the run.
+ * spins for a bounded time while the device's spinner budget allows,
+ * then sleeps on its doorbell, rung by a FIN on one of its cores, a
+ * ready push, a wiring push or the end of the run.
  */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "aicore.h"
+#include "dev_cores.h"
 #include "pto_clock.h"
 #include "prof_dev.h"
 #include "rt.h"
 
-#define SCHED_SPIN 128
+#define SCHED_SPIN_NS 5000ull	/* idle spin before sleeping */
 #define SCHED_STUCK_NS 5000000000ull	/* a core wait that long is reported */
 
 /* A wait on a core that should be short: yields, and says once on stderr
@@ -123,6 +124,7 @@ static void task_complete(struct rt_run *run, struct rt_task *t)
 		rt_task_release(run, t->fanin[i]);
 	rt_task_release(run, t);	/* its completion reference */
 	atomic_fetch_add(&run->completed, 1);
+	rt_wiring_progress(run);
 	rt_check_finished(run);
 }
 
@@ -144,6 +146,22 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 		return 0;
 	task_complete(run, t);
 	return 1;
+}
+
+/* Publishes c's slots for the stall monitor (rt_stall.c). */
+static void mon_publish(struct rt_core *c)
+{
+	atomic_store_explicit(&c->mon_tok, c->has_running ? c->running.token :
+			      0, memory_order_relaxed);
+	atomic_store_explicit(&c->mon_sub[0], c->running.sub,
+			      memory_order_relaxed);
+	atomic_store_explicit(&c->mon_sub[1], c->pending.sub,
+			      memory_order_relaxed);
+	/* release: pairs with the monitor's acquire of the task */
+	atomic_store_explicit(&c->mon_task[0], c->has_running ?
+			      c->running.task : NULL, memory_order_release);
+	atomic_store_explicit(&c->mon_task[1], c->has_pending ?
+			      c->pending.task : NULL, memory_order_release);
 }
 
 /* The slot transitions of REFERENCE G.6 for one COND value. */
@@ -180,6 +198,7 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 			c->has_pending = false;
 		}
 	}
+	mon_publish(c);
 	return n;
 }
 
@@ -213,11 +232,12 @@ static void dispatch_sub(struct rt_run *run, unsigned int ci,
 		c->has_pending = true;
 	else
 		c->has_running = true;
+	mon_publish(c);
 	/* seq_cst: payload before DATA (release), and DATA before the
-	 * sleeping test in aicore_kick (Dekker with the core)
+	 * kick's pending bit (dev_cores.c)
 	 */
 	atomic_store(reg(&c->hs->data), tok);
-	aicore_kick(c->hs, &c->sleeping);
+	dev_core_kick(run->dev->cores, ci);
 }
 
 static bool pop(struct rt_run *run, struct rt_thread *th, unsigned int shape,
@@ -357,6 +377,7 @@ static void core_handshake(struct rt_run *run, unsigned int ci)
 	/* release: DATA is initialised before the core leaves the wait */
 	atomic_store_explicit(reg(&hs->aicpu_regs_ready), 1,
 			      memory_order_release);
+	/* The core completes its side at its first kick (dispatch or exit). */
 }
 
 /* orch_to_sched: cluster b is ours, idle, and goes to another thread. */
@@ -434,7 +455,7 @@ static int has_work(void *arg)
 	if (atomic_load(&run->finished) || ownership_pending(run, th))
 		return 1;
 	if (th->idx == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED &&
-	    rt_spsc_size(&run->wiring) && !atomic_load(&run->dep_starved))
+	    rt_wiring_has_work(run))
 		return 1;
 	for (ci = 0; ci < run->ncores; ci++) {
 		const struct rt_core *c = &run->cores[ci];
@@ -464,12 +485,51 @@ static void emit_dispatch(struct rt_run *run, struct rt_thread *th,
 	th->pop_miss_emitted = th->pop_miss;
 }
 
+/*
+ * Idle: spins for SCHED_SPIN_NS when the device's spinner budget allows,
+ * then sleeps on the doorbell. Returns when the caller should look again.
+ */
+struct idle_wait {
+	uint64_t t0;		/* device counter when idleness began, 0: busy */
+	uint64_t spin_ticks;
+	bool spinning;		/* holds a spinner slot */
+};
+
+static void idle_end(struct rt_run *run, struct idle_wait *iw)
+{
+	if (iw->spinning)
+		dev_spin_end(run->dev);
+	iw->spinning = false;
+	iw->t0 = 0;
+}
+
+static void idle_step(struct rt_run *run, struct rt_thread *th,
+		      struct idle_wait *iw)
+{
+	struct sleep_ctx sc = { run, th };
+	uint64_t now = pto_clock_now();
+
+	if (!iw->t0) {
+		iw->t0 = now;
+		iw->spinning = dev_spin_begin(run->dev);
+	}
+	if (iw->spinning && now - iw->t0 < iw->spin_ticks) {
+		rt_cpu_relax();
+		return;
+	}
+	idle_end(run, iw);
+	rt_doorbell_sleep(&run->db[th->idx], has_work, &sc, RT_SLEEP_NS);
+	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
+		rt_stall_check(run);
+}
+
 void rt_sched_loop(struct rt_run *run, unsigned int thr)
 {
 	struct rt_thread *th = &run->thr[thr];
-	struct sleep_ctx sc = { run, th };
 	bool phases = run->prof && phases_on(run);
-	unsigned int idle = 0;
+	struct idle_wait iw = {
+		.spin_ticks = SCHED_SPIN_NS * run->dev->freq_hz / 1000000000ull,
+	};
 	uint64_t t0 = 0, t1;
 	int ncomp, ndisp, work;
 
@@ -495,20 +555,16 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 			emit_dispatch(run, th, t0, pto_clock_now(),
 				      (uint32_t)ndisp);
 		work += ndisp;
+		if (thr == 0)
+			dev_cores_watch(run->dev->cores);
 		if (atomic_load(&run->finished) && !owns_busy_core(run, th))
 			break;
-		if (work) {
-			idle = 0;
-		} else if (++idle < SCHED_SPIN) {
-			rt_cpu_relax();
-		} else {
-			rt_doorbell_sleep(&run->db[thr], has_work, &sc,
-					  RT_SLEEP_NS);
-			idle = 0;
-			if (thr == 0)	/* wakes at least every RT_SLEEP_NS */
-				rt_stall_check(run);
-		}
+		if (work)
+			idle_end(run, &iw);
+		else
+			idle_step(run, th, &iw);
 	}
+	idle_end(run, &iw);
 	if (phases && (th->pop_hit != th->pop_hit_emitted ||
 		       th->pop_miss != th->pop_miss_emitted)) {
 		t1 = pto_clock_now();
@@ -530,7 +586,7 @@ void rt_sched_exit_cores(struct rt_run *run, unsigned int thr)
 
 			/* seq_cst: as in dispatch_sub */
 			atomic_store(reg(&c->hs->data), PTO_TOKEN_EXIT_SIGNAL);
-			aicore_kick(c->hs, &c->sleeping);
+			dev_core_kick(run->dev->cores, ci);
 		}
 		for (ci = b * PTO_CORES_PER_BLOCK;
 		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++) {

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drm_node.h"
+#include "pto_reader.h"
 #include "pd_drm.h"
 #include "ptodump.h"
 
@@ -114,7 +114,7 @@ static void list_node(const char *path)
 		return;
 	}
 	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
-		if (drm_node_param(fd, params[i].p, &v))
+		if (pto_drm_node_param(fd, params[i].p, &v))
 			continue;
 		if (params[i].p == PTO_PARAM_ABI_VERSION)
 			printf("  %-14s %u.%u\n", params[i].name,
