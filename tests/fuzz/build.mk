@@ -17,7 +17,9 @@ FUZZ_BINS     = $(FUZZ_TARGETS:%=$(O)/fuzz/fuzz_%)
 .PHONY: fuzz test-fuzz fuzz-bins
 fuzz-bins: $(FUZZ_BINS)
 
-$(O)/obj/tests/fuzz/%.o: CFLAGS_EXTRA = -Itools/ptodump
+# The targets see what ptodump sees: the public headers and uapi/.
+$(O)/obj/tests/fuzz/%.o: CPPFLAGS_PTO = -D_GNU_SOURCE -Iuapi -Ilibpto/include \
+	-Itools/ptodump $(DRM_CFLAGS)
 $(O)/fuzz/fuzz_%: $(O)/obj/tests/fuzz/fuzz_%.o $(PTODUMP_MOD_OBJS) $(LIBPTO_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_PTO) -fsanitize=fuzzer -o $@ $< $(PTODUMP_MOD_OBJS) \

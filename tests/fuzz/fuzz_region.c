@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: a raw profiling region, as the device writers' and the
- * host collector's layout check (prof_region_check) and as ptodump reads
- * a region dump: stat (every pool, queue and buffer header) and snapshot
- * (every record, checked, joined and exported).
+ * Fuzz target: a raw profiling region, as the public reader opens one
+ * (pto_capture_open_region: the layout check, then every buffer not in a
+ * free queue) and as ptodump reads a region dump: stat (every pool, queue
+ * and buffer header) and snapshot (every record checked, then exported).
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz_file.h"
-#include "prof_region.h"
+#include "pto_reader.h"
 #include "ptodump.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -23,8 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	/* stat and snapshot print what they read: not the fuzzer's output */
-	if (!freopen("/dev/null", "w", stdout) || !mkdtemp(out_dir))
+	if (!mkdtemp(out_dir))
 		abort();
 	return 0;
 }
@@ -35,14 +34,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *stat_argv[] = { "stat", "--region", (char *)path, NULL };
 	char *snap_argv[] = { "snapshot", "--region", (char *)path, "-o",
 			      out_dir, NULL };
-	struct pto_prof_layout l;
+	/* The region as a device or a mapping presents it: aligned. */
 	void *copy = aligned_alloc(64, (size + 64) & ~(size_t)63);
+	pto_capture *c;
 
-	/* The region as a device or host would map it: aligned. */
 	if (!copy)
 		abort();
 	memcpy(copy, data, size);
-	(void)prof_region_check(copy, size, &l);
+	if (!pto_capture_open_region(copy, size, NULL, &c))
+		pto_capture_close(c);
 	free(copy);
 	optind = 0;
 	(void)pd_cmd_stat(3, stat_argv);
