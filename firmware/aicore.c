@@ -99,7 +99,7 @@ void aicore_main(const struct aicore_env *env)
 		atomic_store_explicit(reg(&hs->cond), PTO_COND_ACK(t),
 				      memory_order_release);
 		/* Timing only when this core records (one branch when off). */
-		if (prof.region) {
+		if (FW_PROF_ON(&prof)) {
 			start = pto_clock_now();
 			env->run(env->ctx, core, p);
 			end = pto_clock_now();

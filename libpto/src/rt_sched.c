@@ -133,7 +133,7 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	struct rt_task *t = s->task;
 	uint64_t fin = 0;
 
-	if (run->prof) {
+	if (RT_PROF(run)) {
 		if (run->flags & PTO_DFX_TASK_LIFECYCLE)
 			fin = pto_clock_now();
 		prof_dev_task_done(run->prof, thr, core, s->token, t->id,
@@ -204,7 +204,7 @@ static void dispatch_sub(struct rt_run *run, unsigned int ci,
 	s->sub = (uint8_t)sub;
 	s->acked = false;
 	s->dispatch_ts = 0;
-	if (run->prof) {
+	if (RT_PROF(run)) {
 		if (run->flags & PTO_DFX_TASK_LIFECYCLE)
 			s->dispatch_ts = pto_clock_now();
 		prof_dev_task_dispatched(run->prof, ci, tok);
@@ -407,7 +407,7 @@ static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
 			for (k = b * PTO_CORES_PER_BLOCK;
 			     k < (b + 1) * PTO_CORES_PER_BLOCK; k++) {
 				core_handshake(run, k);
-				if (run->prof)
+				if (RT_PROF(run))
 					prof_dev_core_assign(run->prof, k,
 							     th->idx);
 			}
@@ -468,7 +468,7 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 {
 	struct rt_thread *th = &run->thr[thr];
 	struct sleep_ctx sc = { run, th };
-	bool phases = run->prof && phases_on(run);
+	bool phases = RT_PROF(run) && phases_on(run);
 	unsigned int idle = 0;
 	uint64_t t0 = 0, t1;
 	int ncomp, ndisp, work;
