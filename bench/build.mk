@@ -46,3 +46,13 @@ $(BENCH_DIR)/omp_graph_gomp: bench/omp_graph.c bench/graph.h | deps-bench
 $(BENCH_DIR)/omp_graph_llvm: bench/omp_graph.c bench/graph.h | deps-bench
 	@mkdir -p $(dir $@)
 	clang $(BENCH_OMP_CFLAGS) -fopenmp=libomp -o $@ $<
+
+$(BENCH_DIR)/rec_cost: bench/rec_cost.c bench/graph.h $(LIBPTO_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_PTO) $(CFLAGS_PTO) -o $@ $< $(LIBPTO_A) \
+		$(DRM_LIBS) $(LDLIBS_PTO)
+
+$(BENCH_DIR)/lttng_cost: bench/lttng_cost.c bench/lttng_tp.h bench/graph.h \
+		| deps-bench
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_OMP_CFLAGS) -Ibench -o $@ $< -llttng-ust -ldl

@@ -2,6 +2,7 @@
 /* The round loop every example program shares. */
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "ex.h"
 
@@ -29,26 +30,33 @@ int ex_submit_mixed(struct ex_env *env, pto_orch *o,
 struct ex_call {
 	const struct ex_workload *w;
 	struct ex_env *env;
+	uint64_t orch_ns;	/* time spent in the orchestration */
 };
+
+static uint64_t ex_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static int ex_orch(pto_orch *o, void *user)
 {
 	struct ex_call *call = user;
 	unsigned int i, n = call->w->num_scopes(call->env);
-	int ret;
+	uint64_t t0 = ex_now_ns();
+	int ret = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !ret; i++) {
 		ret = pto_scope_begin(o);
-		if (ret)
-			return ret;
-		ret = call->w->scope(o, call->env, i);
-		if (ret)
-			return ret;
-		ret = pto_scope_end(o);
-		if (ret)
-			return ret;
+		if (!ret)
+			ret = call->w->scope(o, call->env, i);
+		if (!ret)
+			ret = pto_scope_end(o);
 	}
-	return 0;
+	call->orch_ns = ex_now_ns() - t0;
+	return ret;
 }
 
 static int ex_open(const struct ex_args *a, pto_device **dev)
@@ -87,7 +95,7 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 		    unsigned int round, struct pto_run_result *res)
 {
 	const struct ex_args *a = env->args;
-	struct ex_call call = { w, env };
+	struct ex_call call = { w, env, 0 };
 	struct pto_run_config cfg;
 	int ret;
 
@@ -114,10 +122,11 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 			round + 1, pto_strerror(ret));
 		return ret;
 	}
-	printf("round %u: %.3f ms, %llu tasks submitted, %llu completed\n",
-	       round + 1, (double)res->elapsed_ns / 1e6,
+	printf("round %u: %.3f ms, %llu tasks submitted, %llu completed, "
+	       "orchestration %.3f ms\n", round + 1,
+	       (double)res->elapsed_ns / 1e6,
 	       (unsigned long long)env->submitted,
-	       (unsigned long long)res->tasks);
+	       (unsigned long long)res->tasks, (double)call.orch_ns / 1e6);
 	return 0;
 }
 
