@@ -34,6 +34,7 @@ help:
 	@echo "make kmod        pto.ko against the installed Debian headers"
 	@echo "make test-kmod   kernel tests under QEMU"
 	@echo "make run         the main job: a profiled workload on sim"
+	@echo "make bench       the benchmark table (bench-quick: a subset)"
 	@echo "make clean"
 
 deps-user:
