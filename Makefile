@@ -34,6 +34,11 @@ help:
 	@echo "make kmod        pto.ko against the installed Debian headers"
 	@echo "make test-kmod   kernel tests under QEMU"
 	@echo "make run         the main job: a profiled workload on sim"
+	@echo "make install     libpto, headers, libpto.pc, ptodump, man pages"
+	@echo "                 (PREFIX, DESTDIR, LIBDIR, MANDIR...; see install.mk)"
+	@echo "make uninstall   removes what make install installed"
+	@echo "make kmod-install pto.ko into /lib/modules/<KVER>/updates, depmod"
+	@echo "make install-dkms pto.ko sources into /usr/src/pto-<version>"
 	@echo "make bench       the benchmark table (bench-quick: a subset)"
 	@echo "make clean"
 
@@ -67,15 +72,16 @@ $(LIBPTO_SO): $(LIBPTO_OBJS) libpto/libpto.map
 # PKG_CONFIG_PATH=build pkg-config --cflags --libs libpto
 PTO_VERSION := $(shell sed -n 's/^\#define PTO_VERSION_[A-Z]* //p' \
 		 libpto/include/pto.h | paste -sd.)
+# The lines it shares with the installed one (install.mk).
+PTO_PC_COMMON := 'Name: libpto' \
+	'Description: run and profile task graphs on a pto device' \
+	'Version: $(PTO_VERSION)' 'Requires.private: libdrm' \
+	'Libs.private: -pthread -lm'
 $(O)/libpto.pc: libpto/include/pto.h Makefile
 	@mkdir -p $(O)
-	printf '%s\n' 'Name: libpto' \
-		'Description: run and profile task graphs on a pto device' \
-		'Version: $(PTO_VERSION)' \
+	printf '%s\n' $(PTO_PC_COMMON) \
 		'Cflags: -I$(CURDIR)/libpto/include -I$(CURDIR)/uapi' \
-		'Libs: -L$(O) -Wl,-rpath,$(O) -lpto' \
-		'Requires.private: libdrm' \
-		'Libs.private: -pthread -lm' > $@
+		'Libs: -L$(O) -Wl,-rpath,$(O) -lpto' > $@
 
 libpto: $(LIBPTO_A) $(LIBPTO_SO) $(O)/libpto.pc
 
@@ -116,6 +122,7 @@ test-unit: tests
 # ---- component fragments (kmod, run, bench, ...) -----------------------
 TEST_TARGETS := test-unit
 -include $(wildcard */build.mk) $(wildcard tests/*/build.mk)
+include install.mk
 
 test: $(TEST_TARGETS)
 

@@ -25,5 +25,6 @@ run: $(O)/examples/paged_attention_unroll $(O)/ptodump
 	[ $$rc -eq 0 ] || { echo "run: failed (exit $$rc)"; exit 1; }; \
 	out=$$(sed -n 's/^output: //p' $(RUN_LOG) | tail -n 1); \
 	[ -n "$$out" ] || { echo "run: no profile was written"; exit 1; }; \
+	echo "Capture: $$out/capture.ptocap"; \
 	echo "Records: $$out/l2_swimlane_records.json"; \
 	$(MAKE) --no-print-directory ptodump-trace PTO_OUT="$$out"

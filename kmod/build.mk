@@ -37,6 +37,6 @@ EXTRA_CLEAN += [ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(KMOD_DIR) clean;
 
 # kmod-tests and KMOD_TESTS come from tests/kmod/build.mk.
 test-kmod: $(PTO_KO) kmod-tests | deps-kernel
-	tests/kmod/run-qemu.sh $(O)/kmod $(KVER) $(PTO_KO) $(KMOD_TESTS)
+	MAKE="$(MAKE)" tests/kmod/run-qemu.sh $(O)/kmod $(KVER) $(PTO_KO) $(KMOD_TESTS)
 
 TEST_TARGETS += test-kmod

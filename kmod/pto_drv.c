@@ -358,4 +358,7 @@ module_init(pto_init);
 module_exit(pto_exit);
 
 MODULE_DESCRIPTION(PTO_DRIVER_DESC);
+MODULE_AUTHOR("The pto developers");
 MODULE_LICENSE("GPL");
+/* The package version: PTO_VERSION_* of pto.h and dkms.conf say the same. */
+MODULE_VERSION("0.1.0");

@@ -7,9 +7,9 @@
 #                            GNU time)
 set -eu
 
-user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev"
+user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev man-db groff-base"
 bench_pkgs="clang libomp-dev libgomp1 liblttng-ust-dev lttng-tools python3 time"
-kernel_pkgs="linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod linux-source sparse"
+kernel_pkgs="linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod linux-source sparse dkms"
 
 case "${1:-user}" in
 user) pkgs=$user_pkgs ;;

@@ -33,6 +33,7 @@ struct ex_args {
 	const char *output;	/* NULL = library default */
 	enum pto_backend backend;
 	int retain;		/* --retain: run_config.retain_region */
+	int capture_only;	/* --capture-only: run_config.capture_only */
 };
 
 /* Exit status of a command-line error. */

@@ -20,6 +20,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_DEVICE,
 	OPT_RETAIN,
+	OPT_CAPTURE_ONLY,
 };
 
 static const struct option ex_options[] = {
@@ -32,6 +33,7 @@ static const struct option ex_options[] = {
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "retain", no_argument, NULL, OPT_RETAIN },
+	{ "capture-only", no_argument, NULL, OPT_CAPTURE_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -52,6 +54,8 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"  --device=auto|sim|drm     backend (default auto)\n"
 		"  --retain                  drm: keep the profiling region\n"
 		"                            after exit (ptodump list)\n"
+		"  --capture-only            write the capture file only, not\n"
+		"                            its JSON conversion\n"
 		"  -h, --help                this text\n"
 		"\nPrints per-round timing, then \"golden: PASS\" or "
 		"\"golden: FAIL (...)\";\nexit status 0 on PASS, 1 on FAIL, "
@@ -154,6 +158,9 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 			break;
 		case OPT_RETAIN:
 			a->retain = 1;
+			break;
+		case OPT_CAPTURE_ONLY:
+			a->capture_only = 1;
 			break;
 		case 'h':
 			ex_usage(stdout, name, what);

@@ -112,6 +112,7 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 	cfg.chip_swimlane_level = round == 0 ? a->level : 0;
 	cfg.output_prefix = a->output;
 	cfg.retain_region = a->retain;
+	cfg.capture_only = a->capture_only;
 	cfg.name = w->name;
 
 	res->size = sizeof(*res);

@@ -277,6 +277,12 @@ struct pto_run_config {
 	 * 50 ms); the run goes on (it is not aborted). 0 = 5000 ms.
 	 */
 	unsigned int stall_report_ms;
+	/* Write the capture file only (<output dir>/capture.ptocap), not
+	 * its JSON conversion (l2_swimlane_records.json, deps.json,
+	 * name_map.json), which is written by default; convert a capture
+	 * later with ptodump or pto_capture_export_json().
+	 */
+	int capture_only;
 };
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg);
@@ -288,7 +294,10 @@ struct pto_run_result {
 	size_t size;		  /* sizeof(struct pto_run_result) */
 	uint64_t tasks;		  /* tasks completed */
 	uint64_t elapsed_ns;
-	char output_dir[512];	  /* where the JSON went; "" if none */
+	char output_dir[512];	  /* where the capture and the JSON went
+				   * ("" if none): capture.ptocap, and
+				   * unless capture_only the JSON set
+				   */
 	int reconcile_ok;	  /* every pool's books balanced */
 	uint64_t records_dropped; /* profiling records lost for want of a
 				   * free buffer (counted, never silent)

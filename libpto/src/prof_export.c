@@ -420,7 +420,8 @@ static int export_names(const struct prof_records *r, const char *dir,
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx)
 {
-	int ret = r->err ? r->err : json_mkdirs(dir);
+	int ret = r->err ? r->err : r->books_only ? -EINVAL :
+		  json_mkdirs(dir);
 
 	if (!ret)
 		ret = export_records(r, dir);

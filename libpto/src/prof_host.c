@@ -10,12 +10,15 @@
  *                count reset to 0. Work per tick is proportional to the
  *                entries and buffers it moved; an idle tick sleeps on a
  *                condition variable with a short timeout.
- *   poll thread  appends a buffer's records to struct prof_records (spill
+ *   poll thread  appends a buffer's records to the capture file (when
+ *                the run has one) and to struct prof_records (spill
  *                storage and the streaming join: bounded memory whatever
- *                the number of tasks) and gives the buffer back to mgmt.
+ *                the number of tasks; with a capture, the join only
+ *                counts), and gives the buffer back to mgmt.
  *
  * At stop: final drain, leftover check, per-pool books, join, then one
- * reconcile line per enabled kind.
+ * reconcile line per enabled kind; the capture gets the final region
+ * header, the stop clock pair and the books.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "prof_cap.h"
 #include "prof_host.h"
 #include "prof_kind.h"
 #include "prof_region.h"
@@ -75,6 +79,7 @@ struct pto_prof_host {
 
 	/* Poll thread only while running (its mem books included). */
 	struct prof_records rec;
+	struct prof_cap *cap;		/* poll thread while running; NULL */
 };
 
 static int fifo_init(struct prof_fifo *f, size_t cap)
@@ -300,6 +305,11 @@ static void *poll_main(void *arg)
 		}
 		err = prof_records_add(&h->rec, it.kind, it.pool,
 				       prof_buf_records(b), count);
+		if (!err && h->cap && count)
+			err = prof_cap_buffer(h->cap, it.kind, it.pool,
+					      PROF_LOAD(&b->seq),
+					      prof_buf_records(b), count,
+					      h->l.kind[it.kind].record_size);
 
 		pthread_mutex_lock(&h->lock);
 		if (err)
@@ -326,6 +336,12 @@ static void host_free_mem(struct pto_prof_host *h)
 
 int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 {
+	return prof_host_start_capture(base, size, NULL, 0, out);
+}
+
+int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
+			    int keep_records, struct pto_prof_host **out)
+{
 	struct pto_prof_host *h;
 	pthread_condattr_t ca;
 	size_t total = 0;
@@ -347,6 +363,8 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 		h->throttle_us = strtol(getenv("PTO_PROF_HOST_THROTTLE_US"),
 					NULL, 10);
 	prof_records_init(&h->rec, h->h);
+	h->rec.books_only = cap && !keep_records;
+	h->cap = cap;
 	/* Re-read after the check: the region may have changed since. */
 	h->nqueues = PROF_LOAD(&h->h->num_aicpu_threads);
 	if (h->nqueues > PTO_MAX_AICPU_THREADS)
@@ -379,6 +397,16 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 	h->h->sync_start_host_ns = pto_clock_mono_ns();
 	h->h->sync_start_counter = pto_clock_now();
 	PROF_STORE(&h->h->run_state, PTO_RUN_RUNNING);
+	if (cap) {
+		prof_cap_region(cap, h->h);
+		prof_cap_clock(cap, PTO_CAP_CLOCK_START,
+			       h->h->sync_start_host_ns,
+			       h->h->sync_start_counter);
+		/* On disk at once: a run that dies leaves the metadata. */
+		ret = prof_cap_flush(cap);
+		if (ret)
+			goto nocapture;
+	}
 
 	ret = -pthread_create(&h->mgmt, NULL, mgmt_main, h);
 	if (ret)
@@ -397,6 +425,7 @@ int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
 	return 0;
 
 nothreads:
+nocapture:
 	pthread_cond_destroy(&h->poll_cv);
 	pthread_cond_destroy(&h->mgmt_cv);
 	pthread_mutex_destroy(&h->lock);
@@ -441,8 +470,12 @@ static int host_check_leftovers(struct pto_prof_host *h, __u32 kind)
 	return bad;
 }
 
-/* Sums the pools' device counters; checks each pool's own books. */
-static int host_books(struct pto_prof_host *h, __u32 kind)
+/*
+ * Sums the pools' device counters; checks each pool's own books. With
+ * cb, stores each pool's counters there and advances it.
+ */
+static int host_books(struct pto_prof_host *h, __u32 kind,
+		      struct pto_cap_books **cb)
 {
 	const struct pto_prof_kind_layout *kl = &h->l.kind[kind];
 	struct prof_books *b = &h->rec.books[kind];
@@ -460,6 +493,9 @@ static int host_books(struct pto_prof_host *h, __u32 kind)
 		b->total += total;
 		b->dropped += dropped;
 		b->mismatch += mismatch;
+		if (*cb)
+			*(*cb)++ = (struct pto_cap_books){ kind, i, total,
+							   dropped, mismatch };
 		if (added + dropped + mismatch != total) {
 			fprintf(stderr, "pto prof: %s pool %u: books do not "
 				"balance: collected=%llu dropped=%llu "
@@ -477,6 +513,8 @@ static int host_books(struct pto_prof_host *h, __u32 kind)
 
 int prof_host_stop(struct pto_prof_host *h, int quiet)
 {
+	struct pto_cap_books *cb = NULL;
+	size_t npools = 0;
 	__u32 k;
 	int err = 0;
 
@@ -508,11 +546,31 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 			h->rejected, h->rejected == 1 ? "y" : "ies");
 		err = 1;
 	}
+	if (h->cap) {
+		prof_cap_region(h->cap, h->h);
+		prof_cap_clock(h->cap, PTO_CAP_CLOCK_STOP,
+			       h->h->sync_stop_host_ns,
+			       h->h->sync_stop_counter);
+		for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+			npools += h->l.kind[k].pool_off ?
+				  h->l.kind[k].buf_pools : 0;
+		cb = prof_cap_begin(h->cap, PTO_CAP_SEC_BOOKS,
+				    npools * sizeof(*cb));
+	}
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		if (!h->l.kind[k].pool_off)
 			continue;
 		err |= host_check_leftovers(h, k);
-		err |= host_books(h, k);
+		err |= host_books(h, k, &cb);
+	}
+	if (h->cap) {
+		prof_cap_commit(h->cap);
+		if (prof_cap_error(h->cap)) {
+			fprintf(stderr, "pto prof: writing the capture "
+				"failed: %s\n",
+				strerror(-prof_cap_error(h->cap)));
+			err = 1;
+		}
 	}
 	prof_records_join(&h->rec);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {

@@ -24,6 +24,18 @@ struct pto_prof_host;
 int prof_host_start(void *base, size_t size, struct pto_prof_host **out);
 
 /*
+ * The same, writing a capture as the run goes (cap, created by the caller
+ * and closed by it after prof_host_stop): REGION and the start CLOCK now,
+ * each buffer as it arrives, then at stop the final REGION, the stop
+ * CLOCK and the BOOKS. Unless keep_records, the collector keeps no
+ * records (it counts and joins for the books; prof_host_export is then
+ * -EINVAL: export the capture).
+ */
+struct prof_cap;
+int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
+			    int keep_records, struct pto_prof_host **out);
+
+/*
  * After every device thread has flushed and exited: stops the threads,
  * drains what is left, reconciles every pool kind. Prints one line per
  * kind unless quiet. Returns 0, or -EIO when a pool's books do not

@@ -84,6 +84,12 @@ const struct prof_spill *prof_records_spill(const struct prof_records *r,
 void prof_records_init(struct prof_records *r,
 		       const struct pto_prof_header *h)
 {
+	prof_records_init_empty(r);
+	prof_records_read_header(r, h);
+}
+
+void prof_records_init_empty(struct prof_records *r)
+{
 	__u32 k, i;
 
 	memset(r, 0, sizeof(*r));
@@ -93,7 +99,8 @@ void prof_records_init(struct prof_records *r,
 		for (i = 0; kind_spill(r, k, i); i++)
 			prof_spill_init(kind_spill(r, k, i), &r->mem,
 					prof_kind_desc(k)->record_size);
-	prof_records_read_header(r, h);
+	for (i = 0; i < PTO_MAX_CORES; i++)
+		r->core_to_thread[i] = PTO_CORE_THREAD_NONE;
 }
 
 static void join_free(struct prof_records *r)
@@ -272,7 +279,7 @@ static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
 	aic = is_cpu ? &other : &row;
 	cpu->start_time = aic->start_time;
 	cpu->end_time = aic->end_time;
-	return prof_spill_append(&r->tasks, cpu, 1);
+	return r->books_only ? 0 : prof_spill_append(&r->tasks, cpu, 1);
 }
 
 /* ---- API --------------------------------------------------------------- */
@@ -288,7 +295,8 @@ int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 	if (!d || pool >= d->pools || r->joined)
 		return -EINVAL;
 	if (!d->joined) {
-		err = prof_spill_append(kind_spill(r, kind, pool), records,
+		err = r->books_only ? 0 :
+		      prof_spill_append(kind_spill(r, kind, pool), records,
 					count);
 		if (err)
 			return err;
@@ -321,7 +329,7 @@ void prof_records_join(struct prof_records *r)
 
 		if (w->side == WAIT_FREE)
 			continue;
-		if (!r->err)
+		if (!r->err && !r->books_only)
 			r->err = prof_spill_append(cpu ? &r->tasks :
 						   &r->lone_core, &w->row, 1);
 		lone[!cpu]++;

@@ -82,6 +82,7 @@ struct prof_records {
 	struct prof_spill edges[PTO_MAX_AICPU_THREADS];
 	struct prof_join *join;		/* NULL until the first task record */
 	int joined;
+	int books_only;	/* count only: no record is kept (no export) */
 	int err;	/* keeping the join's leftovers failed: export fails */
 };
 
@@ -91,6 +92,8 @@ struct prof_records {
  */
 void prof_records_init(struct prof_records *r,
 		       const struct pto_prof_header *h);
+/* Empty record sets of no region yet (prof_records_read_header later). */
+void prof_records_init_empty(struct prof_records *r);
 void prof_records_free(struct prof_records *r);
 
 /*

@@ -279,6 +279,18 @@ void rt_stall_check(struct rt_run *run);
 void rt_fail(struct rt_run *run, int err);
 void rt_check_finished(struct rt_run *run);
 
+/*
+ * rt_capture.c: the run's output directory (into dir) and its capture
+ * file with the RUN section; after the host collector stopped, the
+ * names, the END section and (unless capture_only) the JSON set from
+ * the capture. Each says on stderr what failed; dir[0] = 0 then.
+ */
+struct prof_cap;
+int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
+		    struct prof_cap **cap);
+int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
+		      char *dir);
+
 /* rt_orch.c */
 int rt_orch_init(struct rt_run *run);
 void rt_orch_fini(struct rt_run *run);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "aicore.h"
+#include "prof_cap.h"
 #include "prof_dev.h"
 #include "prof_host.h"
 #include "pto_clock.h"
@@ -293,19 +294,6 @@ static void note_losses(const struct prof_records *r,
 			(unsigned long long)res->records_mismatched);
 }
 
-/* Kernel names for the export; the orchestrator is named after the run. */
-static const char *func_name(void *ctx, uint32_t func_id)
-{
-	struct rt_run *run = ctx;
-	const struct rt_kernel *k;
-
-	if (func_id == PROF_NAME_ORCHESTRATOR)
-		return run->cfg.name;
-	k = rt_kernel_get(run->dev, func_id);
-
-	return k && k->name[0] ? k->name : NULL;
-}
-
 /* Zeroed memory for types with 64-byte aligned (cache-line) members. */
 static void *rt_zalloc64(size_t n)
 {
@@ -409,11 +397,12 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	struct pto_prof_layout layout;
 	struct dev_region pr = { 0 }, hr = { 0 };
 	struct pto_prof_host *host = NULL;
+	struct prof_cap *cap = NULL;
 	struct thread_arg *ta = NULL;
 	pthread_t *tid = NULL;
 	unsigned int i, n = run->nthreads + run->ncores;
 	uint64_t t0;
-	int err, perr = 0, xerr;
+	int err, perr = 0, xerr = 0;
 
 	err = run_alloc(run);
 	if (!err && run->flags)
@@ -441,7 +430,13 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	ta[run->orch_thr].fn = fn;
 	ta[run->orch_thr].user = user;
 	if (run->prof) {
-		err = prof_host_start(pr.base, pr.size, &host);
+		/* Without a capture the run goes on; its error is returned. */
+		xerr = rt_capture_open(run, dir, dirlen, &cap);
+		if (xerr) {
+			prof_cap_close(cap, xerr);
+			cap = NULL;
+		}
+		err = prof_host_start_capture(pr.base, pr.size, cap, 0, &host);
 		if (err)
 			goto out;
 	}
@@ -459,21 +454,14 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		res->reconcile_ok = !perr;
 		note_losses(prof_host_records(host), res);
 		/* Export even when the books failed: keep what was collected. */
-		xerr = prof_output_dir(dir, dirlen, run->cfg.output_prefix,
-				       run->cfg.name);
-		if (!xerr)
-			xerr = prof_host_export(host, dir, func_name, run);
-		if (xerr) {
-			fprintf(stderr, "pto: profile not written to %s: %s\n",
-				xerr == -ENAMETOOLONG ? "the output prefix" :
-				dir, strerror(-xerr));
-			dir[0] = 0;
-		} else if (!run->cfg.quiet)
-			printf("pto: profile written to %s\n", dir);
+		if (cap)
+			xerr = rt_capture_finish(run, cap, perr, dir);
+		cap = NULL;
 		if (!perr)
 			perr = xerr;
 	}
 out:
+	prof_cap_close(cap, err ? err : -EIO);
 	if (!err)
 		err = perr;
 	prof_host_free(host);

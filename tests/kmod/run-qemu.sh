@@ -1,9 +1,11 @@
 #!/bin/sh
 # Runs the pto.ko test programs inside QEMU on the installed Debian kernel.
 #   run-qemu.sh <work dir> <kernel version> <pto.ko> <test program>...
-# Builds <work dir>/initramfs.cpio.gz (busybox, drm.ko, drm_shmem_helper.ko,
-# pto.ko, the programs, the binaries listed in $KMOD_EXTRA_BINS (into /bin)
-# and every shared library they need), boots
+# Builds <work dir>/initramfs.cpio.gz (busybox, kmod's modprobe, modinfo
+# and depmod, a module tree of drm.ko and drm_shmem_helper.ko into which
+# `make kmod-install` installs pto.ko and runs depmod, the programs, the
+# binaries listed in $KMOD_EXTRA_BINS (into /bin) and every shared library
+# they need), boots
 # /boot/vmlinuz-<version> under software emulation, keeps the serial log in
 # <work dir>/serial.log and exits 0 only if every program passed and the
 # kernel log has no WARNING, BUG, Oops, refcount or list-corruption line.
@@ -12,28 +14,30 @@ work=$1 kver=$2 ko=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 kernel=/boot/vmlinuz-$kver
-moddir=/lib/modules/$kver/kernel/drivers/gpu/drm
+drmdir=kernel/drivers/gpu/drm
+moddir=/lib/modules/$kver/$drmdir
 root=$work/initramfs
 log=$work/serial.log
 timeout_s=${PTO_QEMU_TIMEOUT:-900}
 
 [ -r "$kernel" ] || { echo "test-kmod: $kernel not readable" >&2; exit 1; }
 rm -rf "$root"
-mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" \
-	 "$root/tests" "$root/lib/modules/extra" "$root/lib/modules/$kver"
+mkdir -p "$root/bin" "$root/sbin" "$root/dev" "$root/proc" "$root/sys" \
+	 "$root/tmp" "$root/tests" "$root/lib/modules/$kver/$drmdir"
 cp /bin/busybox "$root/bin/busybox"
 cp "$here/init.sh" "$root/init"
-cp "$ko" "$root/lib/modules/pto.ko"
+cp /lib/modules/"$kver"/modules.order /lib/modules/"$kver"/modules.builtin* \
+	"$root/lib/modules/$kver/"
 
 # The DRM core modules, decompressed when the kernel ships them compressed.
 for m in drm drm_shmem_helper; do
 	src=$(ls "$moddir/$m.ko"* 2>/dev/null | head -n 1)
 	[ -n "$src" ] || { echo "test-kmod: no $m.ko in $moddir" >&2; exit 1; }
 	case $src in
-	*.xz) xz -dc "$src" >"$root/lib/modules/extra/$m.ko" ;;
-	*.zst) zstd -qdc "$src" >"$root/lib/modules/extra/$m.ko" ;;
-	*.gz) gzip -dc "$src" >"$root/lib/modules/extra/$m.ko" ;;
-	*) cp "$src" "$root/lib/modules/extra/$m.ko" ;;
+	*.xz) xz -dc "$src" >"$root/lib/modules/$kver/$drmdir/$m.ko" ;;
+	*.zst) zstd -qdc "$src" >"$root/lib/modules/$kver/$drmdir/$m.ko" ;;
+	*.gz) gzip -dc "$src" >"$root/lib/modules/$kver/$drmdir/$m.ko" ;;
+	*) cp "$src" "$root/lib/modules/$kver/$drmdir/$m.ko" ;;
 	esac
 done
 deps=$(grep "^kernel/drivers/gpu/drm/drm_shmem_helper.ko[^:]*:" "/lib/modules/$kver/modules.dep" |
@@ -42,6 +46,10 @@ for d in $deps; do
 	case $d in */drm.ko*) ;; *) echo "test-kmod: unexpected dependency $d" >&2
 		exit 1 ;; esac
 done
+
+# pto.ko as a packager installs it; depmod there resolves its dependencies.
+${MAKE:-make} -s -C "$here/../.." kmod-install DESTDIR="$root" KVER="$kver" \
+	PTO_KO="$ko" >/dev/null
 
 # A program into <dir> of the image, with its shared libraries (ldd lists
 # the loader too).
@@ -54,6 +62,12 @@ ship() {
 }
 for t in "$@"; do
 	ship "$t" tests
+done
+# kmod's tools (/sbin before busybox's /bin on the VM's PATH).
+kmod=$(command -v kmod)
+ship "$kmod" sbin
+for t in modprobe modinfo depmod insmod rmmod lsmod; do
+	ln -s kmod "$root/sbin/$t"
 done
 # Binaries the programs run: $KMOD_EXTRA_BINS (tests/kmod/build.mk) -> /bin.
 for b in ${KMOD_EXTRA_BINS:-}; do

@@ -8,7 +8,8 @@
  * per subtask with matching tokens and timestamps, phase records whose
  * counts add up, one orchestrator record per submit/alloc with submit_idx
  * 0.., one edge per dependency, one flush per device thread, then stop
- * and export to the prefix; nothing at level 0.
+ * and a capture at the prefix (with the kernel names) converted to JSON;
+ * nothing at level 0.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,12 +17,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "fw_prof.h"
 #include "prof_dev.h"
+#include "prof_cap.h"
 #include "prof_host.h"
 #include "support/rt_test.h"
 
@@ -30,7 +34,7 @@
 
 static struct {
 	pthread_mutex_t lock;	/* protects everything below */
-	int opened, host_started, host_stopped, exported, closed;
+	int opened, host_started, host_stopped, captured, closed;
 	unsigned int cores, threads, orch_thr, nsched, norch;
 	unsigned int assigned[MAXC], bound[MAXC];
 	uint32_t last_dispatch[MAXC], last_done[MAXC];
@@ -39,7 +43,6 @@ static struct {
 	uint64_t complete_tasks, dispatch_subtasks, pop_hit;
 	unsigned int submits, allocs, bad_idx, next_idx, edges;
 	unsigned int flushed[MAXT];
-	char dir[256];
 	void *base;
 } m = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -144,10 +147,15 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 	LOCKED(m.flushed[thr]++);
 }
 
-int prof_host_start(void *base, size_t size, struct pto_prof_host **out)
+int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
+			    int keep_records, struct pto_prof_host **out)
 {
 	(void)size;
-	LOCKED(m.host_started += base == m.base);
+	LOCKED(m.host_started += base == m.base;
+	       m.captured += cap && !keep_records);
+	/* What the collector writes first, so the capture converts. */
+	if (cap)
+		prof_cap_region(cap, base);
 	*out = (struct pto_prof_host *)&m;
 	return 0;
 }
@@ -156,15 +164,6 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 {
 	(void)h; (void)quiet;
 	LOCKED(m.host_stopped++);
-	return 0;
-}
-
-int prof_host_export(struct pto_prof_host *h, const char *dir,
-		     prof_name_fn func_name, void *ctx)
-{
-	(void)h;
-	LOCKED(m.exported++; snprintf(m.dir, sizeof(m.dir), "%s", dir);
-	       if (strcmp(func_name(ctx, RT_TEST_AIC), "rec_aic")) m.bad_idx++);
 	return 0;
 }
 
@@ -266,6 +265,25 @@ static void run_level(int level, struct pto_run_result *res)
 	pto_device_close(dev);
 }
 
+/* The capture names the kernels and was converted next to it. */
+static void check_capture(void)
+{
+	struct prof_cap_names names;
+	struct prof_cap_info info;
+	struct prof_records rec;
+
+	assert_int_equal(prof_cap_load("prof_hooks_out/" PTO_CAP_FILE_NAME,
+				       &rec, &names, &info), 0);
+	assert_true(info.complete);
+	assert_non_null(names.name[RT_TEST_AIC]);
+	assert_string_equal(names.name[RT_TEST_AIC], "rec_aic");
+	prof_records_free(&rec);
+	prof_cap_names_free(&names);
+	assert_int_equal(access("prof_hooks_out/l2_swimlane_records.json",
+				R_OK), 0);
+	assert_int_equal(system("rm -rf prof_hooks_out"), 0);
+}
+
 static void test_level4_hooks(void **state)
 {
 	struct pto_run_result res;
@@ -300,9 +318,9 @@ static void test_level4_hooks(void **state)
 	for (i = 0; i < 4; i++)
 		assert_int_equal(m.flushed[i], 1);
 	assert_int_equal(m.host_stopped, 1);
-	assert_int_equal(m.exported, 1);
-	assert_string_equal(m.dir, "prof_hooks_out");
+	assert_int_equal(m.captured, 1);
 	assert_string_equal(res.output_dir, "prof_hooks_out");
+	check_capture();
 	assert_int_equal(m.closed, 1);
 }
 
@@ -317,6 +335,7 @@ static void test_level1_hooks(void **state)
 	assert_int_equal(m.fw_records, N_SUBTASKS);
 	assert_int_equal(m.complete_tasks + m.dispatch_subtasks, 0);
 	assert_int_equal(m.submits + m.allocs + m.edges, 0);
+	assert_int_equal(system("rm -rf prof_hooks_out"), 0);
 }
 
 static void test_level0_no_hooks(void **state)
@@ -326,7 +345,7 @@ static void test_level0_no_hooks(void **state)
 	(void)state;
 	run_level(0, &res);
 	assert_int_equal(m.opened + m.host_started + m.dispatched + m.done +
-			 m.fw_records + m.flushed[0] + m.exported, 0);
+			 m.fw_records + m.flushed[0] + m.captured, 0);
 	assert_string_equal(res.output_dir, "");
 }
 

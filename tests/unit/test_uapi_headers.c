@@ -15,6 +15,7 @@
 
 static const char *const headers[] = {
 	"pto_prof.h", "pto_hs.h", "pto_layout.h", "pto_drm.h",
+	"pto_capture.h",
 };
 
 static int compile_alone(const char *header, int cxx)

@@ -17,15 +17,9 @@
 
 #include "kt.h"
 
-static const char *kt_ko_path(void)
-{
-	const char *p = getenv("PTO_KO");
-
-	return p ? p : "/lib/modules/pto.ko";
-}
-
 int kt_load(const char *options)
 {
+	const char *path = getenv("PTO_KO");
 	struct kmod_ctx *ctx;
 	struct kmod_module *mod = NULL;
 	int ret;
@@ -33,9 +27,20 @@ int kt_load(const char *options)
 	ctx = kmod_new(NULL, NULL);
 	if (!ctx)
 		return -ENOMEM;
-	ret = kmod_module_new_from_path(ctx, kt_ko_path(), &mod);
-	if (!ret)
-		ret = kmod_module_insert_module(mod, 0, options);
+	/* $PTO_KO: that file; otherwise as modprobe does, from the module
+	 * tree and its modules.dep, dependencies first.
+	 */
+	if (path) {
+		ret = kmod_module_new_from_path(ctx, path, &mod);
+		if (!ret)
+			ret = kmod_module_insert_module(mod, 0, options);
+	} else {
+		ret = kmod_module_new_from_name(ctx, "pto", &mod);
+		if (!ret)
+			ret = kmod_module_probe_insert_module(mod,
+				KMOD_PROBE_FAIL_ON_LOADED, options, NULL,
+				NULL, NULL);
+	}
 	if (mod)
 		kmod_module_unref(mod);
 	kmod_unref(ctx);

@@ -18,7 +18,11 @@
 #include "pto_drm.h"
 #include "pto_layout.h"
 
-/* Inserts pto.ko ($PTO_KO) with options ("" for defaults); 0 or -errno. */
+/*
+ * Loads pto with options ("" for defaults): the file $PTO_KO if set, else
+ * as modprobe does (the installed module, its dependencies first).
+ * 0 or -errno.
+ */
 int kt_load(const char *options);
 /* Removes pto; 0 or -errno (-EAGAIN while it is in use). */
 int kt_unload(void);

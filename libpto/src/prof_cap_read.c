@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The capture reader: validates the file and every section (see
+ * uapi/pto_capture.h) and loads the records into a struct prof_records.
+ * The file is read through one window of CAP_WINDOW bytes (larger only
+ * for a larger section), so memory does not grow with the file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "prof_cap.h"
+#include "prof_kind.h"
+#include "pto_layout.h"
+
+#define CAP_WINDOW	(1u << 20)
+
+struct cap_in {
+	int fd;
+	uint64_t size;		/* file bytes */
+	char *buf;		/* holds [wbeg, wbeg + wlen) of the file */
+	size_t cap, wlen;
+	uint64_t wbeg;
+	char *scratch;		/* records realigned for the join */
+	size_t scratch_cap;
+	struct prof_mem *mem;
+};
+
+/* [off, off + len) of the file (all of it exists), 8-byte aligned. */
+static const void *cap_get(struct cap_in *in, uint64_t off, size_t len)
+{
+	size_t want = len > CAP_WINDOW ? len : CAP_WINDOW, got = 0;
+	ssize_t n;
+
+	if (off >= in->wbeg && off + len <= in->wbeg + in->wlen)
+		return in->buf + (off - in->wbeg);
+	if (want > in->size - off)
+		want = (size_t)(in->size - off);
+	if (want > in->cap) {
+		char *nb = aligned_alloc(64, (want + 63) & ~(size_t)63);
+
+		if (!nb)
+			return NULL;
+		prof_mem_free(in->mem, in->buf, in->cap);
+		prof_mem_charge(in->mem, want);
+		in->buf = nb;
+		in->cap = want;
+	}
+	while (got < want) {
+		n = pread(in->fd, in->buf + got, want - got,
+			  (off_t)(off + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	in->wbeg = off;
+	in->wlen = got;
+	return got >= len ? in->buf : NULL;
+}
+
+static const char *const sec_names[] = {
+	[PTO_CAP_SEC_REGION] = "REGION", [PTO_CAP_SEC_RUN] = "RUN",
+	[PTO_CAP_SEC_CLOCK] = "CLOCK", [PTO_CAP_SEC_BUFFER] = "BUFFER",
+	[PTO_CAP_SEC_BOOKS] = "BOOKS", [PTO_CAP_SEC_NAMES] = "NAMES",
+	[PTO_CAP_SEC_END] = "END",
+};
+
+static const char *sec_name(uint32_t type)
+{
+	return type < sizeof(sec_names) / sizeof(sec_names[0]) &&
+	       sec_names[type] ? sec_names[type] : "unknown";
+}
+
+static void problem(struct prof_cap_info *info, uint64_t off,
+		    const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = (size_t)snprintf(info->problem, sizeof(info->problem),
+			     "offset %" PRIu64 ": ", off);
+	va_start(ap, fmt);
+	if (n < sizeof(info->problem))
+		vsnprintf(info->problem + n, sizeof(info->problem) - n, fmt,
+			  ap);
+	va_end(ap);
+}
+
+/* The file header; 0, or -EINVAL with info->problem set. */
+static int check_file_header(struct cap_in *in, struct prof_cap_info *info)
+{
+	const struct pto_cap_file_header *fh;
+
+	if (in->size < sizeof(*fh)) {
+		problem(info, 0, "%" PRIu64 " bytes, shorter than the %zu-byte "
+			"file header", in->size, sizeof(*fh));
+		return -EINVAL;
+	}
+	fh = cap_get(in, 0, sizeof(*fh));
+	if (!fh) {
+		problem(info, 0, "file header unreadable");
+		return -EIO;
+	}
+	if (fh->magic != PTO_CAP_MAGIC) {
+		problem(info, 0, "not a pto capture (bad magic)");
+		return -EINVAL;
+	}
+	if (fh->sum != pto_cap_sum(fh, offsetof(struct pto_cap_file_header,
+						 sum))) {
+		problem(info, 0, "file header checksum mismatch");
+		return -EINVAL;
+	}
+	if (fh->version != PTO_CAP_VERSION || fh->header_size != sizeof(*fh) ||
+	    fh->section_size != sizeof(struct pto_cap_section) ||
+	    fh->abi_version >> 16 != PTO_ABI_VERSION_MAJOR) {
+		problem(info, 0, "capture version %u (header %u, section %u "
+			"bytes, ABI %u.%u); this reader knows version %u",
+			fh->version, fh->header_size, fh->section_size,
+			fh->abi_version >> 16, fh->abi_version & 0xffff,
+			PTO_CAP_VERSION);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* What is wrong with a REGION payload, NULL if nothing. */
+static const char *region_problem(const struct pto_prof_header *h)
+{
+	if (h->magic != PTO_PROF_MAGIC ||
+	    h->abi_version >> 16 != PTO_ABI_VERSION_MAJOR)
+		return "REGION: not a pto profiling region header";
+	if (!h->num_cores || h->num_cores > PTO_MAX_CORES)
+		return "REGION: num_cores out of range";
+	if (!h->num_aicpu_threads ||
+	    h->num_aicpu_threads > PTO_MAX_AICPU_THREADS)
+		return "REGION: num_aicpu_threads out of range";
+	if (h->dfx_flags & ~PTO_DFX_VALID_MASK || h->level > 4)
+		return "REGION: dfx_flags or level out of range";
+	return NULL;
+}
+
+static const char *buffer_problem(const struct prof_records *r,
+				  const struct pto_cap_buffer *b,
+				  uint64_t len)
+{
+	const struct prof_kind_desc *d = prof_kind_desc(b->kind);
+
+	if (!d)
+		return "BUFFER: unknown record kind";
+	if (!pto_prof_kind_enabled(r->dfx_flags, b->kind))
+		return "BUFFER: kind not enabled by the REGION's dfx_flags";
+	if (b->record_size != d->record_size)
+		return "BUFFER: record size is not the kind's";
+	if (b->pool >= d->pools)
+		return "BUFFER: pool out of range";
+	if (b->word_mask >> (b->record_size / 4))
+		return "BUFFER: word mask names words past the record";
+	if (b->count > PTO_PROF_MAX_RECORDS_PER_BUFFER)
+		return "BUFFER: more records than a buffer holds";
+	if (sizeof(*b) + (((uint64_t)b->count *
+			   (uint64_t)__builtin_popcount(b->word_mask) * 4 + 7) &
+			  ~7ull) != len)
+		return "BUFFER: record count does not match the length";
+	return NULL;
+}
+
+static const char *books_problem(struct prof_records *r, const void *p,
+				 uint64_t len)
+{
+	const struct pto_cap_books *b = p;
+	uint64_t i, n = len / sizeof(*b);
+
+	if (len % sizeof(*b))
+		return "BOOKS: length is not a whole number of entries";
+	for (i = 0; i < n; i++)
+		if (!prof_kind_desc(b[i].kind) ||
+		    b[i].pool >= prof_kind_desc(b[i].kind)->pools)
+			return "BOOKS: kind or pool out of range";
+	for (i = 0; i < n; i++) {
+		struct prof_books *k = &r->books[b[i].kind];
+
+		k->total += b[i].total;
+		k->dropped += b[i].dropped;
+		k->mismatch += b[i].mismatch;
+	}
+	return NULL;
+}
+
+static const char *names_problem(struct prof_cap_names *nm, const char *p,
+				 uint64_t len)
+{
+	const char *end = p + len;
+	struct pto_cap_name n;
+	char **slot, *s;
+
+	while (end - p >= (ptrdiff_t)sizeof(n)) {
+		memcpy(&n, p, sizeof(n));
+		p += sizeof(n);
+		if (n.len > (uint64_t)(end - p))
+			return "NAMES: a name runs past the section";
+		slot = n.func_id == PTO_CAP_NAME_ORCHESTRATOR ?
+		       &nm->orchestrator : n.func_id < PTO_MAX_FUNCS ?
+		       &nm->name[n.func_id] : NULL;
+		if (slot) {
+			s = strndup(p, n.len);
+			if (!s)
+				return "out of memory";
+			free(*slot);
+			*slot = s;
+		}
+		p += (n.len + 7) & ~7u;
+	}
+	return NULL;
+}
+
+/*
+ * The records of a BUFFER section whole again (the words left out are
+ * zero) and at the alignment of their type; NULL: out of memory.
+ */
+static const void *buffer_records(struct cap_in *in,
+				  const struct pto_cap_buffer *b)
+{
+	size_t bytes = (size_t)b->count * b->record_size;
+	uint32_t words = b->record_size / 4, i, j;
+	const uint32_t *src = (const uint32_t *)(b + 1);
+	uint32_t *dst;
+
+	if (bytes > in->scratch_cap) {
+		char *nb = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+
+		if (!nb)
+			return NULL;
+		prof_mem_free(in->mem, in->scratch, in->scratch_cap);
+		prof_mem_charge(in->mem, bytes);
+		in->scratch = nb;
+		in->scratch_cap = bytes;
+	}
+	dst = (uint32_t *)in->scratch;
+	if (b->word_mask == (words == 32 ? ~0u : (1u << words) - 1))
+		return memcpy(dst, src, bytes);
+	for (i = 0; i < b->count; i++)
+		for (j = 0; j < words; j++)
+			*dst++ = b->word_mask >> j & 1 ? *src++ : 0;
+	return in->scratch;
+}
+
+/*
+ * One section's payload into r/names/info. NULL, or what is wrong with
+ * it (a validation problem; *err set for an I/O or memory failure).
+ */
+static const char *take_section(struct cap_in *in,
+				const struct pto_cap_section *s,
+				const void *p, struct prof_records *r,
+				struct prof_cap_names *names,
+				struct prof_cap_info *info,
+				struct pto_prof_header *hdr, int *err)
+{
+	const struct pto_cap_buffer *b = p;
+	const void *recs;
+	const char *why;
+
+	if (s->type != PTO_CAP_SEC_REGION && s->type != PTO_CAP_SEC_RUN &&
+	    !info->have_region)
+		return "a section before the first REGION";
+	switch (s->type) {
+	case PTO_CAP_SEC_REGION:
+		if (s->length != PTO_CAP_REGION_BYTES)
+			return "REGION: wrong length";
+		memcpy(hdr, p, PTO_CAP_REGION_BYTES);
+		why = region_problem(hdr);
+		if (why)
+			return why;
+		prof_records_read_header(r, hdr);
+		info->have_region = 1;
+		return NULL;
+	case PTO_CAP_SEC_RUN:
+		if (s->length != sizeof(info->run))
+			return "RUN: wrong length";
+		memcpy(&info->run, p, sizeof(info->run));
+		info->run.name[PTO_CAP_NAME_LEN - 1] = 0;
+		info->have_run = 1;
+		return NULL;
+	case PTO_CAP_SEC_CLOCK: {
+		const struct pto_cap_clock *k = p;
+
+		if (s->length != sizeof(*k) || k->when > PTO_CAP_CLOCK_STOP)
+			return "CLOCK: wrong length or kind";
+		info->clock[k->when] = *k;
+		return NULL;
+	}
+	case PTO_CAP_SEC_BUFFER:
+		if (s->length < sizeof(*b))
+			return "BUFFER: shorter than its header";
+		why = buffer_problem(r, b, s->length);
+		if (why)
+			return why;
+		recs = buffer_records(in, b);
+		*err = recs ? prof_records_add(r, b->kind, b->pool, recs,
+					       b->count) : -ENOMEM;
+		return *err ? "records could not be stored" : NULL;
+	case PTO_CAP_SEC_BOOKS:
+		if (info->have_books)
+			return "BOOKS: a second BOOKS section";
+		info->have_books = 1;
+		return books_problem(r, p, s->length);
+	case PTO_CAP_SEC_NAMES:
+		why = names_problem(names, p, s->length);
+		if (why && !strcmp(why, "out of memory"))
+			*err = -ENOMEM;
+		return why;
+	case PTO_CAP_SEC_END: {
+		const struct pto_cap_end *e = p;
+
+		if (s->length != sizeof(*e))
+			return "END: wrong length";
+		info->complete = 1;
+		info->status = e->status;
+		return NULL;
+	}
+	default:
+		return NULL;	/* a newer section type: skipped */
+	}
+}
+
+/* Reads sections from in until END, the end of the file or a problem. */
+static int read_sections(struct cap_in *in, struct prof_records *r,
+			 struct prof_cap_names *names,
+			 struct prof_cap_info *info,
+			 struct pto_prof_header *hdr)
+{
+	uint64_t off = sizeof(struct pto_cap_file_header);
+	struct pto_cap_section s;
+	const void *p;
+	const char *why;
+	int err = 0;
+
+	while (!info->complete) {
+		info->valid_bytes = off;
+		if (off == in->size) {
+			problem(info, off, "the file ends after %" PRIu64
+				" sections without an END section (the run "
+				"did not finish writing it)", info->sections);
+			break;
+		}
+		if (in->size - off < sizeof(s)) {
+			problem(info, off, "truncated: a section header needs "
+				"%zu bytes, %" PRIu64 " left", sizeof(s),
+				in->size - off);
+			break;
+		}
+		p = cap_get(in, off, sizeof(s));
+		if (!p)
+			return -EIO;
+		memcpy(&s, p, sizeof(s));
+		if (s.hsum != pto_cap_sum(&s, offsetof(struct pto_cap_section,
+							hsum))) {
+			problem(info, off, "section header checksum mismatch");
+			break;
+		}
+		if (s.flags || s.length % 8 || s.length > PTO_CAP_MAX_PAYLOAD) {
+			problem(info, off, "%s section: bad flags or length "
+				"%" PRIu64, sec_name(s.type), s.length);
+			break;
+		}
+		if (s.length > in->size - off - sizeof(s)) {
+			problem(info, off, "truncated: %s section needs %" PRIu64
+				" payload bytes, %" PRIu64 " left",
+				sec_name(s.type), s.length,
+				in->size - off - sizeof(s));
+			break;
+		}
+		p = cap_get(in, off + sizeof(s), (size_t)s.length);
+		if (!p)
+			return -EIO;
+		if (s.sum != pto_cap_sum(p, s.length)) {
+			problem(info, off, "%s section: payload checksum "
+				"mismatch", sec_name(s.type));
+			break;
+		}
+		why = take_section(in, &s, p, r, names, info, hdr, &err);
+		if (err)
+			return err;
+		if (why) {
+			problem(info, off, "%s", why);
+			break;
+		}
+		off += sizeof(s) + s.length;
+		info->sections++;
+	}
+	if (info->complete)
+		info->valid_bytes = off;
+	return 0;
+}
+
+int prof_cap_load(const char *path, struct prof_records *r,
+		  struct prof_cap_names *names, struct prof_cap_info *info)
+{
+	struct cap_in in = { .fd = -1 };
+	struct pto_prof_header *hdr;
+	struct stat st;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	memset(names, 0, sizeof(*names));
+	/* The REGION copy: the full struct, of which the prefix is read. */
+	prof_records_init_empty(r);
+	hdr = calloc(1, sizeof(*hdr));
+	if (!hdr)
+		return -ENOMEM;
+	in.mem = &r->mem;
+	in.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (in.fd < 0 || fstat(in.fd, &st)) {
+		err = -errno;
+		snprintf(info->problem, sizeof(info->problem), "%s",
+			 strerror(-err));
+		goto out;
+	}
+	in.size = info->file_bytes = (uint64_t)st.st_size;
+	err = check_file_header(&in, info);
+	if (!err)
+		err = read_sections(&in, r, names, info, hdr);
+	if (!err && !info->have_region) {
+		if (!info->problem[0])
+			problem(info, info->valid_bytes, "no REGION section");
+		err = -EINVAL;
+	}
+	if (!err)
+		prof_records_join(r);
+out:
+	if (in.buf)
+		prof_mem_free(&r->mem, in.buf, in.cap);
+	if (in.scratch)
+		prof_mem_free(&r->mem, in.scratch, in.scratch_cap);
+	if (in.fd >= 0)
+		close(in.fd);
+	free(hdr);
+	return err;
+}
+
+void prof_cap_names_free(struct prof_cap_names *names)
+{
+	uint32_t i;
+
+	for (i = 0; i < PTO_MAX_FUNCS; i++)
+		free(names->name[i]);
+	free(names->orchestrator);
+	memset(names, 0, sizeof(*names));
+}
+
+const char *prof_cap_name(void *ctx, uint32_t func_id)
+{
+	const struct prof_cap_names *nm = ctx;
+
+	if (func_id == PROF_NAME_ORCHESTRATOR)
+		return nm->orchestrator;
+	return func_id < PTO_MAX_FUNCS ? nm->name[func_id] : NULL;
+}

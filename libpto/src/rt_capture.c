@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The outputs of a profiled run: its directory, the capture file the
+ * host collector writes while the run is live, and after the run the
+ * capture's conversion to the seed-schema JSON set (unless the run asked
+ * for the capture only).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "device.h"
+#include "json_out.h"
+#include "prof_cap.h"
+#include "prof_host.h"
+#include "rt.h"
+
+/* Kernel names for the capture; the orchestrator is named after the run. */
+static const char *func_name(void *ctx, uint32_t func_id)
+{
+	struct rt_run *run = ctx;
+	const struct rt_kernel *k;
+
+	if (func_id == PROF_NAME_ORCHESTRATOR)
+		return run->cfg.name;
+	k = rt_kernel_get(run->dev, func_id);
+
+	return k && k->name[0] ? k->name : NULL;
+}
+
+static void capture_run(struct rt_run *run, struct prof_cap *cap)
+{
+	struct pto_cap_run *r = prof_cap_begin(cap, PTO_CAP_SEC_RUN,
+					       sizeof(*r));
+	unsigned int i;
+
+	if (!r)
+		return;
+	r->backend = run->dev->backend;
+	r->blocks = run->nblocks;
+	r->num_cores = run->ncores;
+	r->schedulers = run->nsched;
+	r->aicpu_threads = run->nthreads;
+	r->orch_to_sched = run->cfg.orch_to_sched != 0;
+	r->wiring = run->cfg.wiring;
+	r->task_window = run->cfg.task_window;
+	r->heap_size = run->cfg.heap_size;
+	r->dep_pool = run->cfg.dep_pool;
+	r->counter_freq_hz = run->dev->freq_hz;
+	for (i = 0; i < run->ncores && i < PTO_MAX_CORES; i++)
+		r->core_type[i] = (__u8)run->cores[i].type;
+	if (run->cfg.name)
+		snprintf(r->name, sizeof(r->name), "%s", run->cfg.name);
+	prof_cap_commit(cap);
+}
+
+int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
+		    struct prof_cap **cap)
+{
+	char path[PATH_MAX];
+	int err;
+
+	*cap = NULL;
+	err = prof_output_dir(dir, dirlen, run->cfg.output_prefix,
+			      run->cfg.name);
+	if (!err)
+		err = json_mkdirs(dir);
+	if (!err && snprintf(path, sizeof(path), "%s/%s", dir,
+			     PTO_CAP_FILE_NAME) >= (int)sizeof(path))
+		err = -ENAMETOOLONG;
+	if (!err)
+		err = prof_cap_create(path, cap);
+	if (err) {
+		fprintf(stderr, "pto: profile not written to %s: %s\n",
+			err == -ENAMETOOLONG ? "the output prefix" : dir,
+			strerror(-err));
+		dir[0] = 0;
+		return err;
+	}
+	capture_run(run, *cap);
+	return prof_cap_error(*cap);
+}
+
+int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
+		      char *dir)
+{
+	struct prof_cap_names names;
+	struct prof_cap_info info;
+	struct prof_records rec;
+	char path[PATH_MAX];
+	int err;
+
+	prof_cap_names(cap, func_name, run, PTO_MAX_FUNCS);
+	err = prof_cap_close(cap, status);
+	snprintf(path, PATH_MAX, "%s/%s", dir, PTO_CAP_FILE_NAME);
+	if (!err && !run->cfg.capture_only) {
+		err = prof_cap_load(path, &rec, &names, &info);
+		if (!err && !info.complete) {
+			fprintf(stderr, "pto: capture %s: %s\n", path,
+				info.problem);
+			err = -EIO;
+		}
+		if (!err)
+			err = prof_records_export(&rec, dir, prof_cap_name,
+						  &names);
+		prof_records_free(&rec);
+		prof_cap_names_free(&names);
+	}
+	if (err) {
+		fprintf(stderr, "pto: profile not written to %s: %s\n", dir,
+			strerror(-err));
+		dir[0] = 0;
+	} else if (!run->cfg.quiet) {
+		printf("pto: profile written to %s\n", dir);
+	}
+	return err;
+}
