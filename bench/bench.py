@@ -29,7 +29,8 @@ import time
 
 EXAMPLES = ["alternating_matmul_add", "bgemm", "paged_attention_unroll",
             "batch_paged_attention", "mixed_pipeline"]
-SEED_FILES = {"l2_swimlane_records.json", "deps.json", "name_map.json"}
+CAPTURE = "capture.ptocap"
+HEADER = "| section | measure | value | baseline | goal | vs goal | note |"
 SECTIONS = ["runtime", "spread", "profiling", "records", "device", "wiring",
             "export"]
 
@@ -48,6 +49,13 @@ class Bench:
                         OMP_NUM_THREADS=str(os.cpu_count()))
         self.profiled = []      # records JSON of every profiled graph run
         self.l4_dir = None      # a level-4 output for the export rows
+        self.base = {}          # the baseline's rows by name
+        self.args_baseline = args.baseline
+        if args.baseline and os.path.exists(args.baseline):
+            with open(args.baseline) as f:
+                b = json.load(f)
+            self.base = {r["name"]: r for r in b["rows"]}
+            self.base_machine = b["machine"]
 
     # ---- running things ------------------------------------------------
     def run(self, argv):
@@ -117,15 +125,20 @@ class Bench:
         print(self.fmt_row(r), flush=True)
 
     @staticmethod
-    def fmt_row(r):
+    def fmt_value(r):
         f = r["fmt"]
         if "na" in r:
-            val = r["na"]
-        else:
-            val = f % r["value"]
-            if "min" in r and len(r["samples"]) > 1:
-                val += " [%s-%s]" % (f % r["min"], f % r["max"])
-            val += " " + r["unit"] if r["unit"] else ""
+            return r["na"]
+        val = f % r["value"]
+        if "min" in r and len(r["samples"]) > 1:
+            val += " [%s-%s]" % (f % r["min"], f % r["max"])
+        return val + (" " + r["unit"] if r["unit"] else "")
+
+    def fmt_row(self, r):
+        f = r["fmt"]
+        val = self.fmt_value(r)
+        base = self.base.get(r["name"])
+        base = self.fmt_value(base) if base else ""
         goal = ""
         if "goal" in r:
             goal = ("<= " if r["better"] == "lower" else ">= ") + \
@@ -138,8 +151,8 @@ class Bench:
         elif "goal" in r and "value" in r:
             vs = "met" if (r["value"] <= r["goal"]) == \
                 (r["better"] == "lower") else "missed"
-        return "| %s | %s | %s | %s | %s | %s |" % (
-            r["section"], r["name"], val, goal, vs, r.get("note", ""))
+        return "| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["section"], r["name"], val, base, goal, vs, r.get("note", ""))
 
     # ---- sections ------------------------------------------------------
     def graph_cases(self, graph, runs=1):
@@ -201,25 +214,27 @@ class Bench:
         return sum(os.path.getsize(f) for f in glob.glob(d + "/*"))
 
     def capture_of(self, d):
-        """The capture file of an output dir: any file but the seed JSON
-        set ([E] adds it); None before."""
-        rest = [f for f in glob.glob(d + "/*")
-                if os.path.basename(f) not in SEED_FILES]
-        return rest[0] if rest else None
+        """The capture file of an output dir, None without one."""
+        f = os.path.join(d, CAPTURE)
+        return f if os.path.exists(f) else None
 
     def sec_profiling(self):
         n = str(self.tasks)
         cases = {}
         dirs = {}
 
-        def level_case(lv):
+        def level_case(lv, capture_only=False):
             def fn():
                 d = os.path.join(self.tmp, "l%d-%d" % (lv, len(dirs)))
                 dirs.setdefault(lv, []).append(d)
                 argv = [self.prog("pto_graph"), "chain", "-n", n,
-                        "-l", str(lv)]
+                        "-l", str(lv)] + (["-C"] if capture_only else [])
                 s = self.jsonl(argv + (["-o", d] if lv else []))[0]
-                if lv:
+                if capture_only:
+                    cap = self.capture_of(d)
+                    s["capture_bytes"] = os.path.getsize(cap) if cap else None
+                    shutil.rmtree(d, ignore_errors=True)
+                elif lv:
                     s["bytes"] = self.outputs_bytes(d)
                     cap = self.capture_of(d)
                     s["capture_bytes"] = os.path.getsize(cap) if cap else None
@@ -235,6 +250,7 @@ class Bench:
             [self.prog("pto_graph_noprof"), "chain", "-n", n])[0]
         for lv in range(5):
             cases["L%d" % lv] = level_case(lv)
+        cases["L4C"] = level_case(4, capture_only=True)
         res = self.interleave(cases, self.reps)
         run = {k: statistics.median(s["run_ns"] for s in v)
                for k, v in res.items()}
@@ -258,18 +274,24 @@ class Bench:
                      note="pto_run wall - device run (setup, stop, export)")
             self.row("profiling", "%s: level %d output bytes" % (label, lv),
                      [s["bytes"] / 1e6 for s in v], unit="MB", fmt="%.0f")
-        caps = [s["capture_bytes"] for s in res["L4"]]
+        caps = [s["capture_bytes"] for s in res["L4C"]]
         if all(caps):
             self.row("profiling", "%s: level 4 capture file" % label,
                      [c / 1e6 for c in caps], unit="MB", goal=200,
                      fmt="%.0f", by="E")
+            self.row("profiling", "%s: level 4 run end -> capture complete"
+                     % label,
+                     [(s["wall_ns"] - s["run_ns"]) / 1e9
+                      for s in res["L4C"]],
+                     unit="s", goal=1.0, fmt="%.2f", by="E",
+                     note="a capture-only run")
         else:
-            self.row("profiling", "%s: level 4 capture file" % label,
-                     na="n/a (needs the capture file, [E])", goal=200,
-                     unit="MB", fmt="%.0f", by="E")
-        self.row("profiling", "%s: level 4 run end -> capture complete" %
-                 label, na="n/a (needs a capture-only run option, [E])",
-                 goal=1.0, unit="s", fmt="%.2f", by="E")
+            for what, unit, goal in (("capture file", "MB", 200),
+                                     ("run end -> capture complete", "s",
+                                      1.0)):
+                self.row("profiling", "%s: level 4 %s" % (label, what),
+                         na="n/a (needs the capture file, [E])", goal=goal,
+                         unit=unit, by="E")
         total = dropped = 0
         for lv in range(1, 5):
             for s in res["L%d" % lv]:
@@ -431,11 +453,18 @@ class Bench:
             self.jsonl([self.prog("pto_graph"), "chain", "-n", n, "-l", "4",
                         "-o", d])
         label = "chain %s level 4" % self.size
-        rec = os.path.join(d, "l2_swimlane_records.json")
         pd = os.path.join(self.b, "ptodump")
-        self.row("export", "%s: output bytes (records + deps + names)" %
-                 label, value=self.outputs_bytes(d) / 1e6, unit="MB",
+        self.row("export", "%s: output bytes" % label, value=self.outputs_bytes(d) / 1e6, unit="MB",
                  fmt="%.0f")
+        # From the capture when ptodump reads captures, else from the JSON.
+        rec = self.capture_of(d)
+        try:
+            self.run([pd, "report", rec] if rec else ["false"])
+        except RuntimeError:
+            rec = None
+        src = "capture" if rec else "records JSON"
+        rec = rec or os.path.join(d, "l2_swimlane_records.json")
+        note = "from the " + src
         sizes = {}
         for fmt_, name in (("json", "Chrome JSON"), ("proto",
                                                      "Perfetto protobuf")):
@@ -447,7 +476,7 @@ class Bench:
             proto = fmt_ == "proto"
             self.row("export", "%s: convert to %s time" % (label, name),
                      value=wall, unit="s", goal=3.0 if proto else None,
-                     fmt="%.1f", by="E")
+                     fmt="%.1f", by="E", note=note)
             self.row("export", "%s: %s size" % (label, name),
                      value=sizes[fmt_] / 1e6, unit="MB",
                      goal=150 if proto else None, fmt="%.0f", by="E")
@@ -459,7 +488,7 @@ class Bench:
                  better="higher", fmt="%.1f", by="E")
         wall, rss = self.run_rss([pd, "report", rec])
         self.row("export", "%s: ptodump report time" % label, value=wall,
-                 unit="s", goal=3.0, fmt="%.1f", by="E")
+                 unit="s", goal=3.0, fmt="%.1f", by="E", note=note)
         shutil.rmtree(d, ignore_errors=True)
 
     # ---- output --------------------------------------------------------
@@ -495,12 +524,15 @@ class Bench:
                     "at the end %.1f.\n\n" %
                     (name, m["commit"], m["date"], m["cpus"], m["cpu"],
                      m["kernel"], self.reps, secs, m["loadavg_end"][0]))
+            if self.base:
+                f.write("Baseline: %s (commit %s, %s).\n\n" % (
+                    os.path.basename(self.args_baseline),
+                    self.base_machine["commit"], self.base_machine["date"]))
             if self.quick:
                 f.write("Quick: %s graphs; the goals are those of the full "
                         "bench's 1M tasks, so the size-dependent rows read "
                         "optimistic.\n\n" % self.size)
-            f.write("| section | measure | value | goal | vs goal | note |\n"
-                    "|---|---|---|---|---|---|\n")
+            f.write(HEADER + "\n|---|---|---|---|---|---|---|\n")
             for r in self.rows:
                 f.write(self.fmt_row(r) + "\n")
         print("bench: %s\nbench: %s" % (jpath, mpath))
@@ -573,6 +605,9 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default=",".join(SECTIONS))
+    ap.add_argument("--baseline", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "baseline.json"),
+        help="a bench.json whose values fill the baseline column")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory")
     args = ap.parse_args()
@@ -581,8 +616,7 @@ def main():
     secs = [s for s in args.only.split(",") if s]
     if args.quick:
         secs = [s for s in secs if s != "spread"]
-    print("| section | measure | value | goal | vs goal | note |",
-          flush=True)
+    print(HEADER, flush=True)
     try:
         for s in secs:
             if s not in SECTIONS:

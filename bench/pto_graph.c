@@ -4,7 +4,7 @@
  * the device. One JSON object per line on stdout, one per run:
  *
  *   pto_graph chain|fanout [-n tasks] [-l level] [-w deferred|inline]
- *             [-o prefix] [-r runs]
+ *             [-o prefix] [-r runs] [-C]      (-C: write the capture only)
  *     {"wall_ns": pto_run wall, "run_ns": the device run (result
  *      elapsed_ns), "orch_ns": time in the orchestration function
  *      (back-pressure included), "tasks", "dropped", "mismatched"}
@@ -102,7 +102,7 @@ static double cpu_s(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: pto_graph chain|fanout|empty|idle [-n tasks] "
-		"[-l level] [-w deferred|inline] [-o prefix] [-r runs] "
+		"[-l level] [-w deferred|inline] [-o prefix] [-r runs] [-C] "
 		"[-t ms]\n");
 	return 2;
 }
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	cfg.quiet = 1;
 	cfg.name = "bench";
 	optind = 2;
-	while ((opt = getopt(argc, argv, "n:l:w:o:r:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:l:w:o:r:t:C")) != -1) {
 		switch (opt) {
 		case 'n': b.tasks = strtoull(optarg, NULL, 0); break;
 		case 'l': cfg.chip_swimlane_level = atoi(optarg); break;
@@ -129,6 +129,7 @@ int main(int argc, char **argv)
 		case 'o': cfg.output_prefix = optarg; break;
 		case 'r': runs = (unsigned int)atoi(optarg); break;
 		case 't': idle_ms = (unsigned int)atoi(optarg); break;
+		case 'C': cfg.capture_only = 1; break;
 		default: return usage();
 		}
 	}
