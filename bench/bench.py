@@ -39,7 +39,6 @@ class Bench:
     def __init__(self, args):
         self.b = os.path.abspath(args.build)
         self.quick = args.quick
-        self.keep = args.keep
         self.tasks = 100000 if self.quick else 1000000
         self.reps = 2 if self.quick else 3
         self.size = "100k tasks" if self.quick else "1M tasks"
@@ -47,7 +46,6 @@ class Bench:
         self.tmp = tempfile.mkdtemp(prefix="pto-bench-")
         self.env = dict(os.environ, PTO_DEVICE="sim",
                         OMP_NUM_THREADS=str(os.cpu_count()))
-        self.profiled = []      # records JSON of every profiled graph run
         self.l4_dir = None      # a level-4 output for the export rows
         self.base = {}          # the baseline's rows by name
         self.args_baseline = args.baseline
@@ -115,7 +113,7 @@ class Bench:
             r["goal"] = goal
             r["by"] = by
             r["better"] = better
-            if not na and value:
+            if not na and value and goal:
                 r["vs_goal"] = (value / goal if better == "lower"
                                 else goal / value)
         if note:
@@ -328,14 +326,14 @@ class Bench:
                      [self.prog("lttng_cost"), n])[0]}
         res = self.interleave(cases, self.reps + 2)
         lt_res = None
-        err = lt.start()
-        if not err:
-            try:
+        try:
+            err = lt.start()
+            if not err:
                 lt_res = [self.jsonl([self.prog("lttng_cost"), n])[0]
                           for _ in range(self.reps + 2)]
                 lt.stop()
-            finally:
-                lt.kill()
+        finally:
+            lt.kill()
         rec = res["rec"]
         self.row("records", "floor: counter read + 32 B store",
                  [s["floor"] for s in rec], unit="ns", fmt="%.1f")
@@ -617,12 +615,18 @@ def main():
     if args.quick:
         secs = [s for s in secs if s != "spread"]
     print(HEADER, flush=True)
+    bad = [s for s in secs if s not in SECTIONS]
+    if bad:
+        sys.exit("bench: unknown section %s (%s)" % (",".join(bad),
+                                                     ",".join(SECTIONS)))
     try:
         for s in secs:
-            if s not in SECTIONS:
-                sys.exit("bench: unknown section %s (%s)" %
-                         (s, ",".join(SECTIONS)))
-            getattr(b, "sec_" + s)()
+            # A section that fails says so in the table; the rest runs.
+            try:
+                getattr(b, "sec_" + s)()
+            except (RuntimeError, OSError, ValueError, KeyError) as e:
+                b.row(s, "section failed", na="n/a (%s)" %
+                      str(e).replace("\n", " ")[:300])
     finally:
         if not args.keep:
             shutil.rmtree(b.tmp, ignore_errors=True)

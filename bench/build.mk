@@ -61,3 +61,6 @@ $(BENCH_DIR)/lttng_cost: bench/lttng_cost.c bench/lttng_tp.h bench/graph.h \
 		| deps-bench
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_OMP_CFLAGS) -Ibench -o $@ $< -llttng-ust -ldl
+
+# Header dependencies of the programs and of the no-profiling objects.
+-include $(wildcard $(BENCH_DIR)/*.d) $(BENCH_NOPROF_OBJS:.o=.d)

@@ -46,17 +46,21 @@ static int ex_orch(pto_orch *o, void *user)
 	struct ex_call *call = user;
 	unsigned int i, n = call->w->num_scopes(call->env);
 	uint64_t t0 = ex_now_ns();
-	int ret = 0;
+	int ret;
 
-	for (i = 0; i < n && !ret; i++) {
+	for (i = 0; i < n; i++) {
 		ret = pto_scope_begin(o);
-		if (!ret)
-			ret = call->w->scope(o, call->env, i);
-		if (!ret)
-			ret = pto_scope_end(o);
+		if (ret)
+			return ret;
+		ret = call->w->scope(o, call->env, i);
+		if (ret)
+			return ret;
+		ret = pto_scope_end(o);
+		if (ret)
+			return ret;
 	}
 	call->orch_ns = ex_now_ns() - t0;
-	return ret;
+	return 0;
 }
 
 static int ex_open(const struct ex_args *a, pto_device **dev)
