@@ -58,6 +58,9 @@ $(O)/obj/%.o: %.c | deps-user
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_PTO) $(CFLAGS_PTO) $(CFLAGS_EXTRA) -c $< -o $@
 
+# firmware/ sees only uapi/ and itself: the build enforces the layering.
+$(O)/obj/firmware/%.o: CPPFLAGS_PTO = -Iuapi -Ifirmware
+
 $(LIBPTO_A): $(LIBPTO_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
@@ -86,12 +89,18 @@ $(O)/libpto.pc: libpto/include/pto.h Makefile
 libpto: $(LIBPTO_A) $(LIBPTO_SO) $(O)/libpto.pc
 
 # ---- tools: tools/ptodump/*.c -> build/ptodump -------------------------
+# Tools see the public headers and uapi/ only (the layout function of
+# uapi/pto_layout.c is built in) and link the shared library, found next
+# to the binary or in ../lib.
 PTODUMP_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/ptodump/*.c))
 TOOLS := $(if $(PTODUMP_OBJS),$(O)/ptodump)
 tools: $(TOOLS)
-$(O)/ptodump: $(PTODUMP_OBJS) $(LIBPTO_A)
-	$(CC) $(CFLAGS_PTO) -o $@ $(PTODUMP_OBJS) $(LIBPTO_A) $(DRM_LIBS) \
-		$(KMOD_LIBS) $(LDLIBS_PTO)
+$(O)/obj/tools/%.o: CPPFLAGS_PTO = -D_GNU_SOURCE -Iuapi -Ilibpto/include \
+	$(DRM_CFLAGS)
+$(O)/ptodump: $(PTODUMP_OBJS) $(O)/obj/uapi/pto_layout.o $(LIBPTO_SO)
+	$(CC) $(CFLAGS_PTO) -o $@ $(PTODUMP_OBJS) $(O)/obj/uapi/pto_layout.o \
+		-L$(O) -lpto -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
+		$(DRM_LIBS) $(KMOD_LIBS) -lz $(LDLIBS_PTO)
 
 # ---- examples: examples/<name>.c (+ examples/common/*.c) ---------------
 EX_COMMON := $(patsubst %.c,$(O)/obj/%.o,$(wildcard examples/common/*.c))

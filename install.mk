@@ -3,6 +3,7 @@
 # to all of them (staged installs):
 #   make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=] [MANDIR=] ...
 #   make uninstall                   the same variables, removes the same files
+#                                    (both run ldconfig when DESTDIR is empty)
 #   make kmod-install [KVER=] [DESTDIR=]
 #                                    pto.ko into /lib/modules/<KVER>/updates,
 #                                    then depmod
@@ -24,8 +25,10 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DKMSDIR      ?= /usr/src/pto-$(PTO_VERSION)
 
 INSTALL      ?= install
-# DEPMOD=true skips depmod (a package runs it when installed).
+# DEPMOD=true skips depmod (a package runs it when installed); ldconfig
+# runs only when installing into the live system (no DESTDIR).
 DEPMOD       ?= depmod
+LDCONFIG     ?= ldconfig
 LIBPTO_REAL  := libpto.so.$(PTO_VERSION)
 PTO_HEADERS  := $(wildcard libpto/include/*.h)
 # pto_layout.h declares a libpto-internal function: not part of the ABI.
@@ -37,20 +40,13 @@ DKMS_FILES   := Kbuild dkms.conf kmod/Kbuild $(wildcard kmod/*.[ch]) \
 
 .PHONY: install uninstall kmod-install install-dkms
 
-$(O)/install/libpto.pc: $(O)/libpto.pc
-	@mkdir -p $(dir $@)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
-		'includedir=$(INCLUDEDIR)' $(PTO_PC_COMMON) \
-		'Cflags: -I$${includedir}/pto' \
-		'Libs: -L$${libdir} -lpto' > $@
-
 # A man page documents every name of its NAME section; each name but the
 # page's own gets a one-line page that sources it (`man pto_device_close`).
 man_names = $(shell sed -n '/^\.SH NAME/{n;s/ *\\-.*//;s/,/ /g;p;q}' $(1))
 man_aliases = $(filter-out $(basename $(notdir $(1))),$(call man_names,$(1)))
 MAN3_PAGES := $(filter %.3,$(MAN_PAGES))
 
-install: libpto tools $(O)/install/libpto.pc
+install: libpto tools
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/pto $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
@@ -59,7 +55,10 @@ install: libpto tools $(O)/install/libpto.pc
 	ln -sf $(LIBPTO_REAL) $(DESTDIR)$(LIBDIR)/libpto.so.0
 	ln -sf libpto.so.0 $(DESTDIR)$(LIBDIR)/libpto.so
 	$(INSTALL) -m 644 $(LIBPTO_A) $(DESTDIR)$(LIBDIR)/libpto.a
-	$(INSTALL) -m 644 $(O)/install/libpto.pc $(DESTDIR)$(PKGCONFIGDIR)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+		'includedir=$(INCLUDEDIR)' $(PTO_PC_COMMON) \
+		'Cflags: -I$${includedir}/pto' 'Libs: -L$${libdir} -lpto' \
+		>$(DESTDIR)$(PKGCONFIGDIR)/libpto.pc
 	$(INSTALL) -m 644 $(PTO_HEADERS) $(UAPI_HEADERS) \
 		$(DESTDIR)$(INCLUDEDIR)/pto
 	$(INSTALL) -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
@@ -70,6 +69,7 @@ install: libpto tools $(O)/install/libpto.pc
 	$(foreach p,$(MAN3_PAGES),$(foreach a,$(call man_aliases,$(p)),\
 		echo '.so man3/$(notdir $(p))' \
 			>$(DESTDIR)$(MANDIR)/man3/$(a).3 &&)) true
+	$(if $(DESTDIR),,$(LDCONFIG))
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIBPTO_REAL) $(DESTDIR)$(LIBDIR)/libpto.so.0 \
@@ -83,6 +83,7 @@ uninstall:
 		$(foreach p,$(MAN3_PAGES),$(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,\
 			$(call man_aliases,$(p))))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/pto
+	$(if $(DESTDIR),,$(LDCONFIG))
 
 # KVER comes from kmod/build.mk (the installed Debian headers); pass KDIR
 # and KVER together to build and install for another kernel.

@@ -25,6 +25,7 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <drm/drm_drv.h>
@@ -33,6 +34,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_prime.h>
 
 #include "pto_layout.h"
 #include "pto_drv.h"
@@ -79,8 +81,12 @@ static int pto_open(struct drm_device *drm, struct drm_file *file)
 	pfile = kzalloc(sizeof(*pfile), GFP_KERNEL);
 	if (!pfile)
 		return -ENOMEM;
+	pfile->account = pto_account_create();
+	if (!pfile->account) {
+		kfree(pfile);
+		return -ENOMEM;
+	}
 	pfile->pdev = to_pto_device(drm);
-	atomic64_set(&pfile->bytes, 0);
 	file->driver_priv = pfile;
 	return 0;
 }
@@ -90,6 +96,8 @@ static void pto_postclose(struct drm_device *drm, struct drm_file *file)
 	struct pto_file *pfile = to_pto_file(file);
 
 	pto_prof_file_close(pfile->pdev, pfile);
+	/* Objects still charged to the account keep it. */
+	pto_account_put(pfile->account);
 	kfree(pfile);
 }
 
@@ -113,7 +121,7 @@ static int pto_get_param_ioctl(struct drm_device *drm, void *data,
 		args->value = pdev->num_blocks;
 		break;
 	case PTO_PARAM_NUM_CORES:
-		args->value = pdev->num_blocks * PTO_CORES_PER_BLOCK;
+		args->value = pdev->num_cores;
 		break;
 	case PTO_PARAM_NUM_AICPU_THREADS:
 		args->value = pdev->num_aicpu_threads;
@@ -137,8 +145,10 @@ static int pto_get_param_ioctl(struct drm_device *drm, void *data,
 		args->value = PTO_PROF_MAX_REGION_SIZE;
 		break;
 	case PTO_PARAM_CAPABILITIES:
-		args->value = PTO_CAP_PROF_RETAIN | PTO_CAP_PROF_ATTACH |
-			      PTO_CAP_HS;
+		args->value = PTO_CAP_PROF_ATTACH | PTO_CAP_HS;
+		/* With max_retained=0 nothing is kept: RETAIN is refused. */
+		if (pto_max_retained)
+			args->value |= PTO_CAP_PROF_RETAIN;
 		if (IS_ENABLED(CONFIG_DEBUG_FS))
 			args->value |= PTO_CAP_DEBUGFS;
 		break;
@@ -167,22 +177,27 @@ static const struct drm_ioctl_desc pto_ioctls[] = {
 };
 
 /*
- * The size encoded in a driver ioctl number must be the size of its
- * struct: the DRM core would otherwise zero-extend or truncate it, and
- * pto structs grow only through new ioctls (pto_drm.h). -EINVAL if not.
+ * A driver ioctl number must be exactly the one pto_drm.h defines: the
+ * DRM core would otherwise zero-extend or truncate a struct of another
+ * size, and copy in or out only the directions both numbers share (a
+ * write-only PROF_CREATE would create a region whose handle and id never
+ * reach userspace). pto structs grow only through new ioctls
+ * (pto_drm.h). -EINVAL if not.
  */
-static bool pto_ioctl_size_ok(unsigned int cmd)
+static bool pto_ioctl_cmd_ok(unsigned int cmd)
 {
-	unsigned int nr = DRM_IOCTL_NR(cmd);
+	unsigned int index = DRM_IOCTL_NR(cmd) - DRM_COMMAND_BASE;
 
-	if (nr < DRM_COMMAND_BASE || nr >= DRM_COMMAND_BASE + ARRAY_SIZE(pto_ioctls))
+	if (DRM_IOCTL_NR(cmd) < DRM_COMMAND_BASE ||
+	    index >= ARRAY_SIZE(pto_ioctls))
 		return true;
-	return _IOC_SIZE(cmd) == _IOC_SIZE(pto_ioctls[nr - DRM_COMMAND_BASE].cmd);
+	index = array_index_nospec(index, ARRAY_SIZE(pto_ioctls));
+	return cmd == pto_ioctls[index].cmd;
 }
 
 static long pto_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
-	if (!pto_ioctl_size_ok(cmd))
+	if (!pto_ioctl_cmd_ok(cmd))
 		return -EINVAL;
 	return drm_ioctl(filp, cmd, arg);
 }
@@ -190,7 +205,7 @@ static long pto_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 static long pto_compat_ioctl(struct file *filp, unsigned int cmd,
 			     unsigned long arg)
 {
-	if (!pto_ioctl_size_ok(cmd))
+	if (!pto_ioctl_cmd_ok(cmd))
 		return -EINVAL;
 	return drm_compat_ioctl(filp, cmd, arg);
 }
@@ -215,7 +230,14 @@ static const struct drm_driver pto_driver = {
 	.num_ioctls = ARRAY_SIZE(pto_ioctls),
 	.fops = &pto_fops,
 	.debugfs_init = pto_debugfs_init,
-	DRM_GEM_SHMEM_DRIVER_OPS,
+	/*
+	 * DRM_GEM_SHMEM_DRIVER_OPS without .dumb_create: every pto BO is
+	 * charged (pto_gem.c).
+	 */
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.gem_prime_mmap = drm_gem_prime_mmap,
 	.gem_create_object = pto_gem_create_object,
 	.name = PTO_DRIVER_NAME,
 	.desc = PTO_DRIVER_DESC,
@@ -250,6 +272,7 @@ static struct pto_device *pto_device_create(u32 index)
 	pdev->pdev = plat;
 	pdev->index = index;
 	pdev->num_blocks = pto_num_blocks;
+	pdev->num_cores = pto_num_blocks * PTO_CORES_PER_BLOCK;
 	pdev->num_aicpu_threads = pto_num_aicpu_threads;
 	pdev->counter_freq_hz = pto_counter_freq_hz;
 	mutex_init(&pdev->regions_lock);

@@ -5,14 +5,19 @@
  *
  * Locking: pto_device.regions_lock (a mutex) protects regions,
  * num_regions, num_retained and next_region_id of its device. No other
- * lock of the driver exists; pto_file.bytes is an atomic counter.
- * regions_lock is never taken under mmap_lock (the mmap and fault paths
- * do not take it), so copy_to_user() may run with it held.
+ * lock of the driver exists; pto_account.bytes is an atomic counter.
+ * regions_lock is held only for bounded work on kernel memory: never
+ * across an access to user memory (a fault there can be held for as
+ * long as its owner likes, e.g. by userfaultfd or FUSE) and never while
+ * waiting for anything userspace controls. The ioctl and debugfs paths
+ * take it interruptibly; postclose and module unload cannot fail and
+ * take it plainly.
  */
 #ifndef PTO_DRV_H
 #define PTO_DRV_H
 
 #include <linux/atomic.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -28,6 +33,7 @@ struct pto_device {
 	struct platform_device *pdev;
 	u32 index;			/* device number, 0-based */
 	u32 num_blocks;
+	u32 num_cores;			/* num_blocks * PTO_CORES_PER_BLOCK */
 	u32 num_aicpu_threads;
 	u64 counter_freq_hz;
 
@@ -38,10 +44,20 @@ struct pto_device {
 	u32 next_region_id;		/* ids start at 1, never 0 */
 };
 
+/*
+ * Bytes of BO memory created through one open file and not yet freed.
+ * Referenced by that file until postclose and by every BO charged to it,
+ * so a charge lasts exactly as long as its memory (pto_gem.c).
+ */
+struct pto_account {
+	struct kref ref;
+	atomic64_t bytes;
+};
+
 /* Per open file. */
 struct pto_file {
 	struct pto_device *pdev;
-	atomic64_t bytes;		/* bytes of BOs charged to this file */
+	struct pto_account *account;
 };
 
 /* Module parameters, validated at load. */

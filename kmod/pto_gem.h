@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pto buffer objects: GEM shmem objects with a per-file byte charge and,
- * for profiling regions, one writer file.
+ * pto buffer objects: GEM shmem objects charged to the account of the
+ * file that created them and, for profiling regions, one writer file.
  */
 #ifndef PTO_GEM_H
 #define PTO_GEM_H
@@ -12,6 +12,7 @@
 struct drm_device;
 struct drm_file;
 struct file;
+struct pto_account;
 struct pto_device;
 struct pto_file;
 
@@ -19,10 +20,12 @@ struct pto_bo {
 	/* First member: drm_gem_shmem_free() kfree()s the shmem object. */
 	struct drm_gem_shmem_object base;
 	/*
-	 * File charged for this object's size, or NULL. Cleared exactly once
-	 * (cmpxchg) by pto_bo_uncharge(), before that file is freed.
+	 * Account charged for this object's size from creation until the
+	 * object is freed (one reference on it); NULL for an imported
+	 * dma-buf, whose memory is not ours. Set once, before the object is
+	 * visible to anyone else.
 	 */
-	struct pto_file *charged;
+	struct pto_account *account;
 	/*
 	 * writer_only: only mappings made through writer may be writable.
 	 * writer is the creator's open file, cleared (WRITE_ONCE) before
@@ -30,10 +33,6 @@ struct pto_bo {
 	 */
 	bool writer_only;
 	struct file *writer;
-	/* Set at creation: drop the charge when the charged file closes its
-	 * handle. Profiling regions drop it when they stop being live.
-	 */
-	bool uncharge_on_close;
 };
 
 static inline struct pto_bo *to_pto_bo(struct drm_gem_object *obj)
@@ -43,9 +42,10 @@ static inline struct pto_bo *to_pto_bo(struct drm_gem_object *obj)
 
 struct drm_gem_object *pto_gem_create_object(struct drm_device *drm,
 					     size_t size);
+struct pto_account *pto_account_create(void);
+void pto_account_put(struct pto_account *account);
 struct pto_bo *pto_bo_create(struct pto_device *pdev, struct pto_file *pfile,
 			     u64 size);
-void pto_bo_uncharge(struct pto_bo *bo);
 int pto_bo_vmap_zeroed(struct pto_bo *bo, struct iosys_map *map);
 
 int pto_bo_create_ioctl(struct drm_device *drm, void *data,

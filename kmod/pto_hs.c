@@ -4,9 +4,11 @@
  * every holder of a handle) initialised by pto_hs_region_init(). When a
  * profiling region is named, its layout is copied under regions_lock and
  * each core's AICore active-head offset is published in the new region;
- * nothing links the two regions afterwards.
+ * nothing links the two regions afterwards. Naming a region needs the
+ * right to observe it (pto_prof.c).
  */
 #include <linux/err.h>
+#include <linux/iosys-map.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_vma_manager.h>
@@ -20,8 +22,9 @@
 /*
  * DRM_IOCTL_PTO_HS_CREATE: a zeroed handshake region for args->num_cores
  * cores. -EINVAL: non-zero flags or num_cores 0. -E2BIG: num_cores beyond
- * PTO_MAX_CORES. -ENOENT: prof_region_id names no region. -ENOMEM, and
- * -E2BIG/-ENOMEM from the per-file byte limit.
+ * the device's cores. -ENOENT: prof_region_id names no region. -EPERM:
+ * the caller may not observe that region. -ENOMEM, and -E2BIG/-ENOMEM
+ * from the per-file byte limit. -EINTR.
  */
 int pto_hs_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
@@ -40,16 +43,28 @@ int pto_hs_create_ioctl(struct drm_device *drm, void *data,
 			args->num_cores);
 		return -EINVAL;
 	}
-	if (args->num_cores > PTO_MAX_CORES)
+	if (args->num_cores > pdev->num_cores) {
+		pto_dbg(pdev, "hs_create: %u cores: the device has %u\n",
+			args->num_cores, pdev->num_cores);
 		return -E2BIG;
+	}
 	if (args->prof_region_id) {
-		mutex_lock(&pdev->regions_lock);
+		ret = mutex_lock_interruptible(&pdev->regions_lock);
+		if (ret)
+			return ret;
 		region = pto_region_find_locked(pdev, args->prof_region_id);
-		if (region)
+		if (!region)
+			ret = -ENOENT;
+		else if (!pto_region_may_observe(region))
+			ret = -EPERM;
+		else
 			layout = region->layout;
 		mutex_unlock(&pdev->regions_lock);
-		if (!region)
-			return -ENOENT;
+		if (ret) {
+			pto_dbg(pdev, "hs_create: region %u: %d\n",
+				args->prof_region_id, ret);
+			return ret;
+		}
 	}
 
 	bo = pto_bo_create(pdev, to_pto_file(file),
@@ -72,7 +87,10 @@ int pto_hs_create_ioctl(struct drm_device *drm, void *data,
 		args->size = PTO_HS_REGION_SIZE(args->num_cores);
 	}
 out_put:
-	/* On success the handle holds the object. */
+	/*
+	 * On success the handle holds the object; on failure this frees it
+	 * and drops its charge (pto_gem.c).
+	 */
 	drm_gem_object_put(&bo->base.base);
 	return ret;
 }

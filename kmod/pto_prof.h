@@ -6,7 +6,6 @@
 #ifndef PTO_PROF_H
 #define PTO_PROF_H
 
-#include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -22,17 +21,17 @@ struct pto_file;
 /*
  * One profiling region of a device. Exists exactly while it is on its
  * device's regions list (pto_device.regions_lock); holds one reference
- * on bo and a kernel mapping of it for that time.
+ * on bo and one on owner_pid for that time. The kernel maps bo only
+ * while it initialises it and while debugfs prints it.
  */
 struct pto_region {
 	struct list_head node;		/* in pto_device.regions */
 	struct pto_bo *bo;
-	struct iosys_map map;		/* bo's pages, for debugfs */
 	struct pto_file *owner;		/* creating file; NULL once retained */
 	u32 id;
 	u32 state;			/* PTO_PROF_STATE_* */
 	bool retain;			/* PTO_PROF_CREATE_RETAIN */
-	pid_t owner_pid;
+	struct pid *owner_pid;		/* creator's thread group */
 	kuid_t owner_uid;
 	u64 created_ns;
 	struct pto_prof_params params;
@@ -41,6 +40,7 @@ struct pto_region {
 };
 
 struct pto_region *pto_region_find_locked(struct pto_device *pdev, u32 id);
+bool pto_region_may_observe(const struct pto_region *region);
 void pto_prof_file_close(struct pto_device *pdev, struct pto_file *pfile);
 void pto_prof_fini(struct pto_device *pdev);
 

@@ -7,7 +7,7 @@
 #                            GNU time)
 set -eu
 
-user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev man-db groff-base"
+user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev man-db groff-base protobuf-compiler zlib1g-dev graphviz"
 bench_pkgs="clang libomp-dev libgomp1 liblttng-ust-dev lttng-tools python3 time"
 kernel_pkgs="linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod linux-source sparse dkms"
 

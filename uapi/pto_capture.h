@@ -60,7 +60,7 @@
 
 #include "pto_prof.h"
 
-#define PTO_CAP_MAGIC		0x3150414350544f50ull	/* "PTOPCAP1" */
+#define PTO_CAP_MAGIC		0x31305041434f5450ull	/* "PTOCAP01" */
 #define PTO_CAP_VERSION		1
 #define PTO_CAP_FILE_NAME	"capture.ptocap"
 

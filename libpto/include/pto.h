@@ -24,6 +24,7 @@
 #ifndef PTO_H
 #define PTO_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,9 +46,38 @@ typedef struct pto_orch pto_orch;
 
 /*
  * A message for a negative errno returned by libpto; the calls that
- * reject their input also say on stderr which field was wrong and why.
+ * reject their input also say which field was wrong and why, in a
+ * message of level PTO_LOG_ERROR (see pto_set_print()).
  */
 PTO_API const char *pto_strerror(int err);
+
+/* ---- messages --------------------------------------------------------- */
+
+enum pto_log_level {
+	PTO_LOG_ERROR = 0,	/* a call failed: rejected input, deadlock, a
+				 * profile not collected or not written
+				 */
+	PTO_LOG_WARN = 1,	/* the run goes on: dropped records, stalls */
+	PTO_LOG_INFO = 2,	/* what a run wrote: reconcile lines, output
+				 * path (none when run_config.quiet is set)
+				 */
+	PTO_LOG_DEBUG = 3,	/* what libpto chose: backend, run shape */
+};
+
+/* fmt is a printf format of whole lines (it ends with a newline). */
+typedef int (*pto_print_fn)(enum pto_log_level level, const char *fmt,
+			    va_list ap);
+
+/*
+ * Every message libpto writes goes through one print function; this
+ * makes fn that function and returns the previous one (NULL silences
+ * libpto). fn may be called from any libpto thread, concurrently, and
+ * must not call libpto; its return value is ignored. The default writes
+ * errors and warnings to stderr and info to stdout, up to the level
+ * $PTO_LOG_LEVEL names (error, warning, info or debug; default info),
+ * read at each message. A replacement receives every level.
+ */
+PTO_API pto_print_fn pto_set_print(pto_print_fn fn);
 
 /* ---- device ----------------------------------------------------------- */
 
@@ -155,6 +185,14 @@ enum pto_param_kind {
 	PTO_PARAM_SCALAR = 3,	/* a value, no dependency */
 };
 
+/*
+ * Dependencies: a task runs after every earlier task (in submit order)
+ * that touched an overlapping byte range of the same tensor where at
+ * least one of the two writes it (OUT or INOUT): read-after-write,
+ * write-after-read and write-after-write. Tasks that only read a range
+ * may run in any order; ranges overlap by bytes, not by equal offsets;
+ * scalars make no dependencies.
+ */
 struct pto_param {
 	enum pto_param_kind kind;
 	pto_tensor *tensor;	/* tensor params */
@@ -193,7 +231,10 @@ static inline struct pto_param pto_scalar(uint64_t v)
 
 /*
  * Submits one task running func_id on a core of its registered type.
- * On success *task_id (may be NULL) is its id: (ring << 32) | local.
+ * On success *task_id (may be NULL) is its id: (ring << 32) | local,
+ * local being the task's position in its ring modulo 2^32 (a label: it
+ * repeats after 2^32 tasks of a ring; the runtime itself never confuses
+ * two tasks).
  * Errors: -ENOENT unknown func_id, -E2BIG more than PTO_MAX_ARGS params,
  * -EINVAL bad param (NULL tensor, zero size, region outside the tensor),
  * -EDEADLK the task window or heap can never fit (the run stops).
@@ -256,7 +297,11 @@ struct pto_run_config {
 	size_t heap_size;	  /* heap ring bytes per ring, 0 = 64 MiB
 				   * [256 MiB]
 				   */
-	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384 */
+	unsigned int dep_pool;	  /* dep entries per ring, 0 = 16384: one
+				   * per (task, unfinished task it waits
+				   * for); a full pool delays wiring until
+				   * tasks finish, it is never a deadlock
+				   */
 	/* Profiling. */
 	int chip_swimlane_level;  /* 0..4; used when dfx_flags == 0 */
 	uint64_t dfx_flags;	  /* raw PTO_DFX_* bits (pto_prof.h), implied
@@ -269,7 +314,11 @@ struct pto_run_config {
 	 */
 	unsigned int records_per_buffer[8];
 	unsigned int buffers_per_pool[8];
-	int retain_region;	  /* drm: keep the region after exit */
+	int retain_region;	  /* keep the region after exit (drm: in the
+				   * driver; sim: its shared-memory file
+				   * $PTO_SHM_DIR/pto-prof.<pid>.<id>, which
+				   * is otherwise removed when the run ends)
+				   */
 	int quiet;		  /* no reconcile/output lines on stdout */
 	/* Stall diagnostic: while tasks are in flight and none finished for
 	 * this long, a "pto: STALL" block on stderr names each busy core's

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* pto_device_*: backend choice, device info and the kernel registry. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dev_aicpu.h"
+#include "dev_cores.h"
 #include "device.h"
 #include "pto_clock.h"
 
@@ -66,6 +69,18 @@ static int resolve_backend(enum pto_backend b, enum pto_backend *out)
 	return 0;
 }
 
+/* CPUs this process may run on (its affinity mask), at least 1. */
+static unsigned int online_cpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	n = CPU_COUNT(&set);
+	return n > 0 ? (unsigned int)n : 1;
+}
+
 PTO_API int pto_device_open(const struct pto_device_opts *opts,
 			    pto_device **out)
 {
@@ -95,9 +110,10 @@ PTO_API int pto_device_open(const struct pto_device_opts *opts,
 			o.aicpu_threads, PTO_MAX_AICPU_THREADS);
 		return -EINVAL;
 	}
-	dev = calloc(1, sizeof(*dev));
+	dev = aligned_alloc(64, (sizeof(*dev) + 63) & ~(size_t)63);
 	if (!dev)
 		return -ENOMEM;
+	memset(dev, 0, sizeof(*dev));
 	err = resolve_backend(o.backend, &dev->backend);
 	if (err)
 		goto err_free;
@@ -108,6 +124,16 @@ PTO_API int pto_device_open(const struct pto_device_opts *opts,
 		goto err_free;
 	/* Both backends simulate the cores on the TSC counter. */
 	dev->freq_hz = pto_clock_freq_hz();
+	dev->ncpus = online_cpus();
+	dev->max_spinners = dev->ncpus - 1;
+	err = dev_cores_open(dev, &dev->cores);
+	if (!err)
+		err = dev_aicpu_open(dev->info.aicpu_threads, &dev->aicpu);
+	if (err) {
+		dev_cores_close(dev->cores);
+		dev->ops->close(dev->priv);
+		goto err_free;
+	}
 	*out = dev;
 	return 0;
 
@@ -120,6 +146,8 @@ PTO_API void pto_device_close(pto_device *dev)
 {
 	if (!dev)
 		return;
+	dev_aicpu_close(dev->aicpu);
+	dev_cores_close(dev->cores);
 	dev->ops->close(dev->priv);
 	free(dev);
 }

@@ -3,6 +3,7 @@
 #ifndef PTO_DEVICE_H
 #define PTO_DEVICE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -15,13 +16,28 @@ struct rt_kernel {
 	char name[48];
 };
 
+struct dev_cores;
+struct dev_aicpu;
+
+/*
+ * The device's threads live as long as it: the AICPU threads and the
+ * executors of the simulated cores (dev_aicpu.c, dev_cores.c). Threads
+ * that wait for work spin only within the spinner budget: fewer
+ * spinners than online CPUs (dev_spin_begin), so spinning never takes
+ * the CPU a thread with work needs.
+ */
 struct pto_device {
 	const struct dev_ops *ops;
 	void *priv;
 	enum pto_backend backend;
 	struct dev_info info;
 	uint64_t freq_hz;
-	struct rt_kernel kernels[PTO_MAX_FUNCS];
+	unsigned int ncpus;	/* online CPUs this process may use */
+	struct dev_cores *cores;
+	struct dev_aicpu *aicpu;
+	_Alignas(64) _Atomic uint32_t spinners;
+	uint32_t max_spinners;	/* ncpus - 1 */
+	_Alignas(64) struct rt_kernel kernels[PTO_MAX_FUNCS];
 };
 
 struct pto_tensor {
@@ -54,6 +70,25 @@ static inline const struct rt_kernel *rt_kernel_get(const pto_device *dev,
 	if (func_id >= PTO_MAX_FUNCS || !dev->kernels[func_id].fn)
 		return NULL;
 	return &dev->kernels[func_id];
+}
+
+/* May the caller spin-wait now? Then it calls dev_spin_end() after. */
+static inline bool dev_spin_begin(pto_device *dev)
+{
+	uint32_t n = atomic_load_explicit(&dev->spinners,
+					  memory_order_relaxed);
+
+	while (n < dev->max_spinners)
+		if (atomic_compare_exchange_weak_explicit(
+			    &dev->spinners, &n, n + 1, memory_order_relaxed,
+			    memory_order_relaxed))
+			return true;
+	return false;
+}
+
+static inline void dev_spin_end(pto_device *dev)
+{
+	atomic_fetch_sub_explicit(&dev->spinners, 1, memory_order_relaxed);
 }
 
 #endif /* PTO_DEVICE_H */

@@ -9,6 +9,7 @@
 
 #include "drm_node.h"
 #include "pto_drm.h"
+#include "pto_reader.h"
 
 /*
  * A node this user may not open is asked about through sysfs instead: pto
@@ -73,4 +74,15 @@ int drm_node_param(int fd, uint32_t param, uint64_t *value)
 		return -errno;
 	*value = gp.value;
 	return 0;
+}
+
+/* The same two calls under their public names (pto_reader.h). */
+PTO_API void pto_drm_node_scan(pto_drm_node_fn fn, void *ctx)
+{
+	drm_node_scan(fn, ctx);
+}
+
+PTO_API int pto_drm_node_param(int fd, uint32_t param, uint64_t *value)
+{
+	return drm_node_param(fd, param, value);
 }

@@ -14,7 +14,7 @@ PTO_API const char *pto_strerror(int err)
 	case 0:
 		return "success";
 	case -EDEADLK:
-		return "task window, heap or dependency pool can never fit "
+		return "task window or heap can never fit "
 		       "(run stopped; see stderr)";
 	case -ENOENT:
 		return "unknown func_id (no kernel registered)";

@@ -20,4 +20,24 @@ void json_us(FILE *f, double us);
 /* mkdir -p; 0 or a negative errno. */
 int json_mkdirs(const char *dir);
 
+/*
+ * A line of JSON built in memory without printf (the exports write
+ * millions of them): append pieces, then json_line_put writes it out.
+ * The caller keeps a line under JSON_LINE_MAX bytes.
+ */
+#define JSON_LINE_MAX	1024
+
+struct json_line {
+	size_t n;
+	char b[JSON_LINE_MAX];
+};
+
+void json_line_str(struct json_line *l, const char *s);
+void json_line_u64(struct json_line *l, unsigned long long v);
+void json_line_i64(struct json_line *l, long long v);
+/* Exactly what json_us (printf "%.3f") writes. */
+void json_line_us(struct json_line *l, double us);
+/* Writes the line to f and empties it. */
+void json_line_put(struct json_line *l, FILE *f);
+
 #endif /* PTO_JSON_OUT_H */

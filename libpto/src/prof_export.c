@@ -88,30 +88,44 @@ static int base_phase(void *ctx, const void *rec)
 	return 0;
 }
 
-/* Base time per the reference: earliest non-zero start or dispatch. */
-static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
+int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 {
 	uint32_t i;
 	int ret;
 
-	c->base = 0;
-	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
-					r->counter_freq_hz : 1000000000ull);
-	ret = prof_spill_each(&r->tasks, base_task, &c->base);
+	*base = 0;
+	ret = prof_spill_each(&r->tasks, base_task, base);
 	for (i = 0; !ret && r->level >= 3 && i < PTO_MAX_AICPU_THREADS; i++) {
-		ret = prof_spill_each(&r->sched[i], base_phase, &c->base);
+		ret = prof_spill_each(&r->sched[i], base_phase, base);
 		if (!ret)
-			ret = prof_spill_each(&r->orch[i], base_phase,
-					      &c->base);
+			ret = prof_spill_each(&r->orch[i], base_phase, base);
 	}
 	return ret;
 }
 
-/* A list being written: the file, the clock, records written so far. */
+static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
+{
+	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
+					r->counter_freq_hz : 1000000000ull);
+	return prof_records_time_base(r, &c->base);
+}
+
+int prof_records_each_task(const struct prof_records *r, prof_rec_fn fn,
+			   void *ctx)
+{
+	return prof_sort_stream(&r->tasks, prof_row_joined, prof_row_cmp, fn,
+				ctx);
+}
+
+/*
+ * A list being written: the file, the clock, records written so far,
+ * and the line being built (records are formatted without printf).
+ */
 struct prof_list {
 	FILE *f;
 	const struct prof_clock *clk;
 	size_t n;
+	struct json_line line;
 };
 
 static int write_task(void *ctx, const void *rec)
@@ -120,38 +134,42 @@ static int write_task(void *ctx, const void *rec)
 	const struct prof_task_row *t = rec;
 	double st = prof_us(l->clk, t->start_time);
 	double e = prof_us(l->clk, t->end_time);
-	FILE *f = l->f;
+	struct json_line *j = &l->line;
 
-	fprintf(f, "%s\n    {\n      \"task_id\": %" PRIu64 ",\n"
-		"      \"func_id\": %" PRIu32 ",\n"
-		"      \"core_id\": %" PRIu32 ",\n"
-		"      \"core_type\": \"%s\",\n"
-		"      \"ring_id\": %d,\n      \"start_time_us\": ",
-		l->n++ ? "," : "", t->task_id, t->func_id, t->core,
-		t->core_type == PTO_CORE_TYPE_AIC ? "aic" : "aiv",
-		(int)(t->task_id >> 32));
-	json_us(f, st);
-	fputs(",\n      \"end_time_us\": ", f);
-	json_us(f, e);
-	fputs(",\n      \"duration_us\": ", f);
-	json_us(f, e - st);
-	fputs(",\n      \"dispatch_time_us\": ", f);
-	json_us(f, prof_us(l->clk, t->dispatch_time));
-	fputs(",\n      \"finish_time_us\": ", f);
-	json_us(f, prof_us(l->clk, t->finish_time));
-	fputs("\n    }", f);
+	json_line_str(j, l->n++ ? ",\n    {\n      \"task_id\": " :
+		      "\n    {\n      \"task_id\": ");
+	json_line_u64(j, t->task_id);
+	json_line_str(j, ",\n      \"func_id\": ");
+	json_line_u64(j, t->func_id);
+	json_line_str(j, ",\n      \"core_id\": ");
+	json_line_u64(j, t->core);
+	json_line_str(j, t->core_type == PTO_CORE_TYPE_AIC ?
+		      ",\n      \"core_type\": \"aic\",\n      \"ring_id\": " :
+		      ",\n      \"core_type\": \"aiv\",\n      \"ring_id\": ");
+	json_line_i64(j, (int)(t->task_id >> 32));
+	json_line_str(j, ",\n      \"start_time_us\": ");
+	json_line_us(j, st);
+	json_line_str(j, ",\n      \"end_time_us\": ");
+	json_line_us(j, e);
+	json_line_str(j, ",\n      \"duration_us\": ");
+	json_line_us(j, e - st);
+	json_line_str(j, ",\n      \"dispatch_time_us\": ");
+	json_line_us(j, prof_us(l->clk, t->dispatch_time));
+	json_line_str(j, ",\n      \"finish_time_us\": ");
+	json_line_us(j, prof_us(l->clk, t->finish_time));
+	json_line_str(j, "\n    }");
+	json_line_put(j, l->f);
 	return 0;
 }
 
 static int write_tasks(FILE *f, const struct prof_records *r,
 		       const struct prof_clock *clk)
 {
-	struct prof_list l = { f, clk, 0 };
+	struct prof_list l = { .f = f, .clk = clk };
 	int ret;
 
 	fputs("  \"tasks\": [", f);
-	ret = prof_sort_stream(&r->tasks, prof_row_joined, prof_row_cmp,
-			       write_task, &l);
+	ret = prof_records_each_task(r, write_task, &l);
 	fputs(l.n ? "\n  ]" : "]", f);
 	return ret;
 }
@@ -167,24 +185,42 @@ static uint32_t thread_lists(const struct prof_spill *v, uint32_t declared)
 	return n;
 }
 
+uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind)
+{
+	if (kind == PTO_BUF_SCHED_PHASE)
+		return r->level >= 3 ? thread_lists(r->sched,
+						    r->num_sched_threads) : 0;
+	if (kind == PTO_BUF_ORCH_PHASE)
+		return r->level >= 4 ? thread_lists(r->orch,
+			r->num_orch_threads ? r->num_orch_threads : 1) : 0;
+	return 0;
+}
+
 static int write_sched_rec(void *ctx, const void *rec)
 {
 	struct prof_list *l = ctx;
 	const struct pto_sched_phase_record *s = rec;
 	int disp = s->kind == PTO_SCHED_PHASE_DISPATCH;
+	struct json_line *j = &l->line;
 
-	fprintf(l->f, "%s\n      {\"start_time_us\": ", l->n++ ? "," : "");
-	json_us(l->f, prof_us(l->clk, s->start_time));
-	fputs(", \"end_time_us\": ", l->f);
-	json_us(l->f, prof_us(l->clk, s->end_time));
-	fprintf(l->f, ", \"phase\": \"%s\", \"loop_iter\": %" PRIu32
-		", \"tasks_processed\": %" PRIu32,
-		disp ? "dispatch" : "complete", s->loop_iter,
-		s->tasks_processed);
-	if (disp)
-		fprintf(l->f, ", \"pop_hit\": %" PRIu32 ", \"pop_miss\": %"
-			PRIu32, s->pop_hit, s->pop_miss);
-	fputc('}', l->f);
+	json_line_str(j, l->n++ ? ",\n      {\"start_time_us\": " :
+		      "\n      {\"start_time_us\": ");
+	json_line_us(j, prof_us(l->clk, s->start_time));
+	json_line_str(j, ", \"end_time_us\": ");
+	json_line_us(j, prof_us(l->clk, s->end_time));
+	json_line_str(j, disp ? ", \"phase\": \"dispatch\", \"loop_iter\": " :
+		      ", \"phase\": \"complete\", \"loop_iter\": ");
+	json_line_u64(j, s->loop_iter);
+	json_line_str(j, ", \"tasks_processed\": ");
+	json_line_u64(j, s->tasks_processed);
+	if (disp) {
+		json_line_str(j, ", \"pop_hit\": ");
+		json_line_u64(j, s->pop_hit);
+		json_line_str(j, ", \"pop_miss\": ");
+		json_line_u64(j, s->pop_miss);
+	}
+	json_line_str(j, "}");
+	json_line_put(j, l->f);
 	return 0;
 }
 
@@ -193,19 +229,26 @@ static int write_orch_rec(void *ctx, const void *rec)
 	struct prof_list *l = ctx;
 	const struct pto_orch_phase_record *o = rec;
 	int alloc = o->kind == PTO_ORCH_PHASE_ALLOC;
+	struct json_line *j = &l->line;
 
-	fprintf(l->f, "%s\n      {\"phase\": \"%s\", \"start_time_us\": ",
-		l->n++ ? "," : "", alloc ? "orch_alloc" : "orch_submit");
-	json_us(l->f, prof_us(l->clk, o->start_time));
-	fputs(", \"end_time_us\": ", l->f);
-	json_us(l->f, prof_us(l->clk, o->end_time));
-	fprintf(l->f, ", \"submit_idx\": %" PRIu32, o->submit_idx);
+	json_line_str(j, l->n++ ? ",\n      {\"phase\": \"" :
+		      "\n      {\"phase\": \"");
+	json_line_str(j, alloc ? "orch_alloc\", \"start_time_us\": " :
+		      "orch_submit\", \"start_time_us\": ");
+	json_line_us(j, prof_us(l->clk, o->start_time));
+	json_line_str(j, ", \"end_time_us\": ");
+	json_line_us(j, prof_us(l->clk, o->end_time));
+	json_line_str(j, ", \"submit_idx\": ");
+	json_line_u64(j, o->submit_idx);
 	/* An allocation has no task: -1, as the tools expect. */
-	if (alloc)
-		fputs(", \"task_id\": -1}", l->f);
-	else
-		fprintf(l->f, ", \"task_id\": %" PRIu64 "}",
-			(uint64_t)o->task_id);
+	if (alloc) {
+		json_line_str(j, ", \"task_id\": -1}");
+	} else {
+		json_line_str(j, ", \"task_id\": ");
+		json_line_u64(j, o->task_id);
+		json_line_str(j, "}");
+	}
+	json_line_put(j, l->f);
 	return 0;
 }
 
@@ -219,7 +262,7 @@ static int write_thread_lists(FILE *f, const char *key,
 
 	fprintf(f, ",\n  \"%s\": [", key);
 	for (t = 0; !ret && t < n; t++) {
-		struct prof_list l = { f, clk, 0 };
+		struct prof_list l = { .f = f, .clk = clk };
 
 		fprintf(f, "%s\n    [", t ? "," : "");
 		ret = prof_spill_each(&v[t], rec, &l);
@@ -286,13 +329,12 @@ static int export_records(const struct prof_records *r, const char *dir)
 	ret = write_tasks(f, r, &clk);
 	if (!ret && r->level >= 3)
 		ret = write_thread_lists(f, "aicpu_scheduler_phases", r->sched,
-				thread_lists(r->sched, r->num_sched_threads),
+				prof_records_lists(r, PTO_BUF_SCHED_PHASE),
 				&clk, write_sched_rec);
 	if (!ret && r->level >= 4)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
-				r->orch, thread_lists(r->orch,
-				r->num_orch_threads ? r->num_orch_threads : 1),
-				&clk, write_orch_rec);
+				r->orch, prof_records_lists(r,
+				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
 	write_core_to_thread(f, r);
 	write_extras(f, r);
 	fputs("\n}\n", f);
@@ -305,21 +347,30 @@ static int write_edge(void *ctx, const void *rec)
 	struct prof_list *l = ctx;
 	const struct pto_dep_edge_record *e = rec;
 	int expl = e->source == PTO_DEP_SRC_EXPLICIT;
+	struct json_line *j = &l->line;
 
-	fprintf(l->f, "%s\n    {\"pred\": \"%" PRIu64 "\", \"succ\": \"%"
-		PRIu64 "\", \"source\": \"%s\", \"arg\": %d",
-		l->n++ ? "," : "", (uint64_t)e->pred, (uint64_t)e->succ,
-		expl ? "explicit" : "tensormap", expl ? -1 : (int)e->arg);
-	if (e->overlap < 3 && overlap[e->overlap])
-		fprintf(l->f, ", \"overlap\": \"%s\"", overlap[e->overlap]);
-	fputc('}', l->f);
+	json_line_str(j, l->n++ ? ",\n    {\"pred\": \"" :
+		      "\n    {\"pred\": \"");
+	json_line_u64(j, e->pred);
+	json_line_str(j, "\", \"succ\": \"");
+	json_line_u64(j, e->succ);
+	json_line_str(j, expl ? "\", \"source\": \"explicit\", \"arg\": " :
+		      "\", \"source\": \"tensormap\", \"arg\": ");
+	json_line_i64(j, expl ? -1 : (int)e->arg);
+	if (e->overlap < 3 && overlap[e->overlap]) {
+		json_line_str(j, ", \"overlap\": \"");
+		json_line_str(j, overlap[e->overlap]);
+		json_line_str(j, "\"");
+	}
+	json_line_str(j, "}");
+	json_line_put(j, l->f);
 	return 0;
 }
 
 static int export_deps(const struct prof_records *r, const char *dir)
 {
 	FILE *f = json_open(dir, "deps.json");
-	struct prof_list l = { f, NULL, 0 };
+	struct prof_list l = { .f = f };
 	uint32_t t;
 	int ret = 0;
 

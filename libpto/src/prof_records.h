@@ -131,6 +131,18 @@ typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx);
 
+/*
+ * For readers of a joined record set (prof_export.c): the JSON's time
+ * base (earliest non-zero start/dispatch, and phase start at level >= 3);
+ * fn on every joined task row in the JSON's order; the per-thread lists
+ * the JSON writes for PTO_BUF_SCHED_PHASE / PTO_BUF_ORCH_PHASE (0 for
+ * others or below their level).
+ */
+int prof_records_time_base(const struct prof_records *r, uint64_t *base);
+int prof_records_each_task(const struct prof_records *r, prof_rec_fn fn,
+			   void *ctx);
+uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind);
+
 /* The spill of kind's pool (sched, orch, edges), NULL for other kinds. */
 const struct prof_spill *prof_records_spill(const struct prof_records *r,
 					    uint32_t kind, uint32_t pool);

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Runtime internals shared by the orchestrator (rt_orch.c), the wiring
- * step (rt_wiring.c), the scheduler loop (rt_sched.c), rings and
- * reclamation (rt_ring.c) and the run driver (rt_run.c).
+ * step (rt_wiring.c), the task lifecycle (rt_task.c), the scheduler loop
+ * (rt_sched.c), cluster ownership and the core handshake (rt_cluster.c),
+ * rings and reclamation (rt_ring.c) and the run driver (rt_run.c).
  *
  * Task life: the orchestrator allocates a slot in its ring's window,
- * finds the producers through the TensorMap, takes a reference on each
- * live producer and publishes the task (deferred: into the wiring queue;
- * inline: wires it itself). Wiring links the task into its producers'
- * fanout lists, recording the dep-pool mark first. A task is ready when
+ * finds the tasks it must follow through the TensorMap (its producers:
+ * earlier writers and, for a writer, earlier readers), takes a reference
+ * on each live one and publishes the task (deferred: into the wiring
+ * queue; inline: wires it itself). Wiring links the task into the fanout
+ * lists of its unfinished producers (one dep-pool entry each) and records
+ * the dep-pool mark. A task is ready when
  * fanin_refcount reaches fanin_count (producers + 1 guard); a scheduler
  * dispatches it, and on the FIN of its last subtask completes it: marks
  * it COMPLETED, readies its consumers, drops its references on its
@@ -56,7 +59,11 @@ struct rt_dep {
 
 struct rt_task {
 	/* Written by the orchestrator before the task is published. */
-	uint64_t id;
+	uint64_t id;		/* (ring << 32) | (uint32_t)pos: a label */
+	uint64_t pos;		/* position in its ring, never wraps */
+	uint64_t dep_stamp;	/* orchestrator only: the submit that last
+				 * met this task as a dependency
+				 */
 	uint32_t func[3];	/* per subslot, PTO_FUNC_NONE: inactive */
 	uint8_t mask;		/* active subslots */
 	uint8_t shape;		/* enum rt_shape */
@@ -86,9 +93,10 @@ struct rt_ring {
 	unsigned int index;
 	struct rt_task *slots;
 	uint32_t window;	/* power of two */
-	uint32_t next_local;	/* orchestrator's allocation cursor */
-	_Atomic uint32_t published; /* slots below it are initialised */
-	_Atomic uint32_t last_alive; /* reclaimer (under reclaim_lock) */
+	/* Free-running 64-bit positions (never wrap, so never alias). */
+	uint64_t next_local;	/* orchestrator's allocation cursor */
+	_Atomic uint64_t published; /* slots below it are initialised */
+	_Atomic uint64_t last_alive; /* reclaimer (under reclaim_lock) */
 	/* Heap ring: free-running byte positions. */
 	struct dev_bo heap_bo;
 	uint64_t heap_size;
@@ -129,10 +137,17 @@ struct rt_core {
 	bool has_running, has_pending;
 	struct rt_slot_run running, pending;
 	uint32_t last_cond;	/* COND value last acted on */
-	/* Stall monitor (scheduler 0) only, rt_stall.c. */
+	/*
+	 * What the stall monitor reads (rt_stall.c), published by the owner
+	 * after each change: the running and pending task (store-release,
+	 * NULL: none), their subslots, and the running token (0: idle).
+	 */
+	_Atomic(struct rt_task *) mon_task[2];
+	_Atomic uint8_t mon_sub[2];
+	_Atomic uint32_t mon_tok;
+	/* Stall monitor (scheduler 0) only. */
 	uint32_t stall_tok;	/* running token last sampled, 0: idle */
 	uint64_t stall_seen_ns;	/* when stall_tok was first sampled */
-	_Alignas(64) _Atomic uint32_t sleeping; /* AICore sleeps on DATA */
 };
 
 struct rt_cluster {
@@ -144,13 +159,15 @@ struct rt_cluster {
  * wiring state (thread 0), the clusters it owns.
  */
 struct rt_thread {
-	unsigned int idx;
+	_Alignas(64) unsigned int idx;	/* a line of its own: written per loop */
 	uint32_t loop;
 	uint32_t pop_hit, pop_miss;
 	uint32_t pop_hit_emitted, pop_miss_emitted;
 	uint32_t backoff;	/* wiring drain skips */
-	uint64_t wired;		/* thread 0: tasks wired */
 	bool owned[PTO_MAX_BLOCKS];
+	uint8_t blk[PTO_MAX_BLOCKS];	/* the owned blocks, ascending */
+	unsigned int nblk;
+	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
 };
 
 struct pto_orch {
@@ -163,6 +180,7 @@ struct pto_orch {
 	struct rt_task **tasks;	/* tasks held by open scopes */
 	uint64_t ntasks, cap;
 	struct rt_tensormap tm;
+	uint64_t dep_stamp;	/* submits so far (dep_ctx) */
 	uint32_t submit_idx;
 	struct pto_tensor **heap_tensors;
 	uint64_t nheap, heap_cap;
@@ -191,6 +209,9 @@ struct rt_stall {
 struct rt_run {
 	pto_device *dev;
 	struct pto_run_config cfg;
+	pto_orch_fn orch_fn;
+	void *orch_user;
+	int orch_rc;
 	unsigned int nsched, nthreads, orch_thr;
 	unsigned int nblocks, ncores;
 	struct rt_ring rings[RT_RINGS];
@@ -203,17 +224,24 @@ struct rt_run {
 	struct pto_prof_dev *prof; /* read through RT_PROF() */
 	uint64_t flags;		/* normalized dfx flags, 0: off */
 	struct pto_orch orch;
-	_Atomic uint64_t submitted; /* dispatchable tasks published */
-	_Atomic uint64_t completed;
-	_Atomic int orch_done;
+	/* Read by every thread each loop, written a few times per run. */
+	_Alignas(64) _Atomic int orch_done;
 	_Atomic int finished;	/* every task of a finished orchestration
 				 * completed, or the run aborted
 				 */
 	_Atomic int reassign;	/* orch_to_sched: clusters move */
+	_Atomic uint32_t handoff_gen; /* bumped after each owner change */
 	_Atomic int error;	/* first fatal error */
 	_Atomic uint32_t dep_starved; /* wiring waits for dep entries */
+	_Atomic uint32_t dep_wake; /* bumped on progress while starved */
+	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at last try */
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
-	struct rt_stall stall;
+	/* Counters written per task, each on a line of its own. */
+	_Alignas(64) _Atomic uint64_t submitted; /* dispatchable tasks
+						  * published (orchestrator)
+						  */
+	_Alignas(64) _Atomic uint64_t completed; /* by completing schedulers */
+	_Alignas(64) struct rt_stall stall;
 };
 
 /*
@@ -247,7 +275,8 @@ int rt_ring_alloc_slot(struct rt_run *run, struct rt_ring *r,
 int rt_ring_alloc_heap(struct rt_run *run, struct rt_ring *r, uint64_t bytes,
 		       uint64_t *off);
 void rt_ring_publish(struct rt_ring *r);
-bool rt_task_live(struct rt_run *run, uint64_t task_id);
+bool rt_task_live(struct rt_run *run, unsigned int ring, uint64_t pos);
+int rt_ring_test_jump(struct rt_run *run, struct rt_ring *r, uint64_t pos);
 
 static inline struct rt_ring *rt_ring_of(struct rt_run *run,
 					 const struct rt_task *t)
@@ -262,13 +291,24 @@ struct rt_dep *rt_dep_take(struct rt_ring *r);
 /* rt_wiring.c */
 int rt_wiring_drain(struct rt_run *run, struct rt_thread *th, bool force);
 int rt_wire_inline(struct rt_run *run, struct rt_task *t);
+bool rt_wiring_has_work(struct rt_run *run);
+void rt_wiring_progress(struct rt_run *run);
 
-/* rt_sched.c */
+/* rt_task.c */
 void rt_push_ready(struct rt_run *run, struct rt_task *t);
 void rt_task_release(struct rt_run *run, struct rt_task *t);
+void rt_task_complete(struct rt_run *run, struct rt_task *t);
+
+/* rt_sched.c */
 void rt_wake_schedulers(struct rt_run *run);
+void rt_sched_wake_for(struct rt_run *run, unsigned int shape);
 void rt_sched_loop(struct rt_run *run, unsigned int thr);
 void rt_core_notify(void *ctx, unsigned int core);
+
+/* rt_cluster.c */
+bool rt_cluster_idle(const struct rt_run *run, unsigned int b);
+bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th);
+bool rt_cluster_pending(struct rt_run *run, const struct rt_thread *th);
 void rt_sched_exit_cores(struct rt_run *run, unsigned int thr);
 
 /* rt_stall.c */

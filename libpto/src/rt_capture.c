@@ -14,6 +14,7 @@
 #include "json_out.h"
 #include "prof_cap.h"
 #include "prof_host.h"
+#include "pto_reader.h"
 #include "rt.h"
 
 /* Kernel names for the capture; the orchestrator is named after the run. */
@@ -85,27 +86,27 @@ int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
 int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
 		      char *dir)
 {
-	struct prof_cap_names names;
-	struct prof_cap_info info;
-	struct prof_records rec;
+	struct pto_capture_info info = { .size = sizeof(info) };
 	char path[PATH_MAX];
+	pto_capture *c;
 	int err;
 
 	prof_cap_names(cap, func_name, run, PTO_MAX_FUNCS);
 	err = prof_cap_close(cap, status);
 	snprintf(path, PATH_MAX, "%s/%s", dir, PTO_CAP_FILE_NAME);
 	if (!err && !run->cfg.capture_only) {
-		err = prof_cap_load(path, &rec, &names, &info);
-		if (!err && !info.complete) {
-			fprintf(stderr, "pto: capture %s: %s\n", path,
-				info.problem);
-			err = -EIO;
+		err = pto_capture_open(path, NULL, &c);
+		if (!err) {
+			pto_capture_info(c, &info);
+			if (!info.complete) {
+				fprintf(stderr, "pto: capture %s: %s\n", path,
+					info.problem);
+				err = -EIO;
+			}
 		}
 		if (!err)
-			err = prof_records_export(&rec, dir, prof_cap_name,
-						  &names);
-		prof_records_free(&rec);
-		prof_cap_names_free(&names);
+			err = pto_capture_export_json(c, dir);
+		pto_capture_close(c);
 	}
 	if (err) {
 		fprintf(stderr, "pto: profile not written to %s: %s\n", dir,

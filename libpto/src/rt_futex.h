@@ -8,7 +8,9 @@
  * publishes the work, then tests sleeping and, when set, bumps seq and
  * wakes. Both sides put a sequentially consistent fence between their
  * store and their load, so either the waker sees sleeping or the
- * sleeper's re-check sees the work.
+ * sleeper's re-check sees the work. The first waker clears sleeping
+ * (exchange), so one sleep costs at most one wake system call however
+ * many threads ring it.
  */
 #ifndef PTO_RT_FUTEX_H
 #define PTO_RT_FUTEX_H
@@ -52,6 +54,9 @@ static inline void rt_futex_wake(_Atomic uint32_t *addr, int n)
 struct rt_doorbell {
 	_Alignas(64) _Atomic uint32_t seq;
 	_Atomic uint32_t sleeping;
+	_Atomic uint32_t can_take;	/* the sleeper's own hint for its
+					 * wakers (rt_sched.c)
+					 */
 };
 
 /* After publishing work: wakes the doorbell's thread if it sleeps. */
@@ -59,9 +64,10 @@ static inline void rt_doorbell_ring(struct rt_doorbell *d)
 {
 	/* seq_cst: the work is visible before we test sleeping (Dekker) */
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&d->sleeping, memory_order_relaxed)) {
+	if (atomic_load_explicit(&d->sleeping, memory_order_relaxed) &&
+	    atomic_exchange(&d->sleeping, 0)) {
 		atomic_fetch_add(&d->seq, 1);
-		rt_futex_wake(&d->seq, INT_MAX);
+		rt_futex_wake(&d->seq, 1);
 	}
 }
 

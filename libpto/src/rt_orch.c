@@ -3,13 +3,19 @@
  * The orchestrator API: submit (dependencies from the TensorMap), scopes
  * and heap allocation. Runs on the orchestrator thread only.
  *
- * Dependencies: every tensor parameter looks up the live writers of its
- * region (read-after-write for IN/INOUT, write-after-write for OUT/INOUT;
- * write-after-read is not tracked, as in the reference); OUT/INOUT then
- * record the task as the region's writer. The task takes a reference on
- * each producer still alive (refs > 0), so the producer's slot outlives
- * the wiring; an edge to a producer that is already done is still
- * recorded for profiling.
+ * Dependencies come from the byte ranges each task reads and writes, for
+ * any order of reads and writes: every tensor parameter
+ * waits for the live writers of an overlapping range (read-after-write
+ * for IN/INOUT, write-after-write for OUT/INOUT), and OUT/INOUT also for
+ * every live reader of an overlapping range since the last covering
+ * write (write-after-read). Then IN records the task as a reader of its
+ * range and OUT/INOUT as its writer (which supersedes the entries it
+ * covers: they are ordered before it). The task takes a reference on
+ * each dependency still alive (refs > 0), so that task's slot outlives
+ * the wiring; an edge to a task that is already done is still recorded
+ * for profiling. Each dependency is counted and recorded once per task
+ * however many ranges name it: dep_stamp marks the tasks met by this
+ * submit.
  */
 #include <errno.h>
 #include <sched.h>
@@ -20,15 +26,12 @@
 #include "pto_clock.h"
 #include "rt.h"
 
-#define EDGE_SEEN 32
-
 struct dep_ctx {
 	struct rt_run *run;
 	struct rt_task *t;
+	uint64_t stamp;		/* this submit, for dep_stamp */
 	unsigned int arg;
 	int err;
-	uint64_t seen[EDGE_SEEN];	/* producers already handled */
-	unsigned int nseen;
 };
 
 static struct rt_ring *cur_ring(struct pto_orch *o)
@@ -36,9 +39,9 @@ static struct rt_ring *cur_ring(struct pto_orch *o)
 	return &o->run->rings[o->depth < RT_RINGS ? o->depth : RT_RINGS - 1];
 }
 
-static bool tm_live(void *ctx, uint64_t task_id)
+static bool tm_live(void *ctx, const struct rt_tm_task *who)
 {
-	return rt_task_live(ctx, task_id);
+	return rt_task_live(ctx, (unsigned int)(who->id >> 32), who->pos);
 }
 
 int rt_orch_init(struct rt_run *run)
@@ -100,20 +103,15 @@ static void on_producer(void *ctx, const struct rt_tm_entry *e, bool covered)
 {
 	struct dep_ctx *dc = ctx;
 	struct rt_run *run = dc->run;
-	struct rt_task *p = e->task;
-	unsigned int i;
+	struct rt_task *p = e->who.task;
 	int32_t refs;
 
-	for (i = 0; i < dc->nseen; i++)
-		if (dc->seen[i] == e->task_id)
-			return;
-	for (i = 0; i < dc->t->nfanin; i++)
-		if (dc->t->fanin[i] == p)
-			return;
-	if (dc->nseen < EDGE_SEEN)
-		dc->seen[dc->nseen++] = e->task_id;
+	/* Live entry: its slot still holds its task (only we reuse slots). */
+	if (p->dep_stamp == dc->stamp)
+		return;		/* already a dependency of this task */
+	p->dep_stamp = dc->stamp;
 	if (RT_PROF(run) && (run->flags & PTO_DFX_TASK_LIFECYCLE))
-		prof_dev_dep_edge(run->prof, run->orch_thr, e->task_id,
+		prof_dev_dep_edge(run->prof, run->orch_thr, e->who.id,
 				  dc->t->id, PTO_DEP_SRC_TENSORMAP,
 				  covered ? PTO_DEP_OVERLAP_COVERED :
 					    PTO_DEP_OVERLAP_OTHER, dc->arg);
@@ -185,34 +183,45 @@ static void orch_record(struct rt_run *run, uint32_t kind, uint64_t t0,
 	run->orch.submit_idx++;
 }
 
-/* Finds producers and records the task as writer of its outputs. */
+/*
+ * Finds the task's dependencies and records it as reader or writer of
+ * its ranges (writers last: a writer supersedes its own reads).
+ */
 static int find_deps(struct pto_orch *o, struct rt_task *t,
 		     const struct pto_param *params, unsigned int n)
 {
-	struct dep_ctx dc = { .run = o->run, .t = t };
+	struct dep_ctx dc = { .run = o->run, .t = t,
+			      .stamp = ++o->dep_stamp };
+	struct rt_tm_task who = { .task = t, .id = t->id, .pos = t->pos };
 	const struct pto_param *p;
-	unsigned int i;
+	unsigned int i, pass;
 	int err;
 
+	t->dep_stamp = dc.stamp;	/* never its own dependency */
 	for (i = 0; i < n && !dc.err; i++) {
 		p = &params[i];
 		if (p->kind == PTO_PARAM_SCALAR)
 			continue;
 		dc.arg = i;
-		rt_tm_lookup(&o->tm, p->tensor, p->offset,
-			     p->offset + p->bytes, on_producer, &dc);
-	}
-	if (dc.err)
-		return dc.err;
-	for (i = 0; i < n; i++) {
-		p = &params[i];
-		if (p->kind != PTO_PARAM_OUT && p->kind != PTO_PARAM_INOUT)
-			continue;
-		err = rt_tm_insert(&o->tm, p->tensor, p->offset,
-				   p->offset + p->bytes, t->id, t);
+		err = rt_tm_lookup(&o->tm, p->tensor, p->offset,
+				   p->offset + p->bytes,
+				   p->kind != PTO_PARAM_IN, on_producer, &dc);
 		if (err)
 			return err;
 	}
+	if (dc.err)
+		return dc.err;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			p = &params[i];
+			if (p->kind == PTO_PARAM_SCALAR ||
+			    (p->kind != PTO_PARAM_IN) != pass)
+				continue;
+			err = rt_tm_insert(&o->tm, p->tensor, p->offset,
+					   p->offset + p->bytes, pass, &who);
+			if (err)
+				return err;
+		}
 	return 0;
 }
 
@@ -381,10 +390,11 @@ static void scope_end(struct pto_orch *o)
 {
 	struct rt_scope *s = &o->scopes[o->depth];
 	struct rt_ring *r = cur_ring(o);
-	uint64_t i, newest = ((uint64_t)r->index << 32) | (r->next_local - 1);
+	uint64_t i;
 	bool mark = o->depth == r->index && r->heap_top != s->heap_top;
 	bool held = mark && o->ntasks > s->first &&
-		    o->tasks[o->ntasks - 1]->id == newest;
+		    o->tasks[o->ntasks - 1] ==
+		    &r->slots[(r->next_local - 1) & (r->window - 1)];
 
 	/*
 	 * The outermost scope on a ring frees what was allocated there once

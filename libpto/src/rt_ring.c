@@ -10,6 +10,7 @@
  * with -EDEADLK and a diagnostic instead of hanging.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -61,10 +62,10 @@ void rt_rings_fini(struct rt_run *run)
 
 static void reclaim_locked(struct rt_run *run, struct rt_ring *r)
 {
-	uint32_t la = atomic_load_explicit(&r->last_alive,
+	uint64_t la = atomic_load_explicit(&r->last_alive,
 					   memory_order_relaxed);
 	/* acquire: slots below published are initialised */
-	uint32_t pub = atomic_load_explicit(&r->published,
+	uint64_t pub = atomic_load_explicit(&r->published,
 					    memory_order_acquire);
 	uint64_t heap = 0, dep = 0;
 	bool moved = false, dep_moved = false;
@@ -97,8 +98,8 @@ static void reclaim_locked(struct rt_run *run, struct rt_ring *r)
 	atomic_fetch_add(&r->progress, 1);
 	if (atomic_load(&run->orch_waiting))
 		rt_futex_wake(&r->progress, INT_MAX);
-	if (dep_moved && atomic_load(&run->dep_starved))
-		rt_doorbell_ring(&run->db[0]);
+	if (dep_moved)
+		rt_wiring_progress(run);
 }
 
 void rt_ring_reclaim(struct rt_run *run, struct rt_ring *r)
@@ -138,13 +139,11 @@ void rt_ring_reclaim_force(struct rt_run *run, struct rt_ring *r)
 		rt_ring_reclaim(run, r);
 }
 
-bool rt_task_live(struct rt_run *run, uint64_t task_id)
+bool rt_task_live(struct rt_run *run, unsigned int ring, uint64_t pos)
 {
-	struct rt_ring *r = &run->rings[(task_id >> 32) & (RT_RINGS - 1)];
-	uint32_t la = atomic_load_explicit(&r->last_alive,
+	/* acquire: pairs with the reclaimer's release of last_alive */
+	return pos >= atomic_load_explicit(&run->rings[ring].last_alive,
 					   memory_order_acquire);
-
-	return (int32_t)((uint32_t)task_id - la) >= 0;
 }
 
 static bool slot_fits(struct rt_ring *r, uint64_t unused)
@@ -179,14 +178,14 @@ static uint64_t pow2_above(uint64_t n)
 
 static void diag_slot(struct rt_ring *r, uint64_t unused)
 {
-	uint32_t active = r->next_local - atomic_load(&r->last_alive);
+	uint64_t active = r->next_local - atomic_load(&r->last_alive);
 
 	(void)unused;
 	fprintf(stderr, "pto: deadlock: the task window of ring %u is full "
-		"and cannot drain: task_window %u, %u tasks active (held by "
+		"and cannot drain: task_window %u, %llu tasks active (held by "
 		"open scopes); a task_window of at least %llu is needed\n",
-		r->index,
-		r->window, active, (unsigned long long)pow2_above(active));
+		r->index, r->window, (unsigned long long)active,
+		(unsigned long long)pow2_above(active));
 }
 
 static void diag_heap(struct rt_ring *r, uint64_t bytes)
@@ -254,8 +253,8 @@ int rt_ring_alloc_slot(struct rt_run *run, struct rt_ring *r,
 	if (err)
 		return err;
 	t = &r->slots[r->next_local & (r->window - 1)];
-	t->id = ((uint64_t)r->index << 32) | r->next_local;
-	r->next_local++;
+	t->pos = r->next_local++;
+	t->id = ((uint64_t)r->index << 32) | (uint32_t)t->pos;
 	atomic_store_explicit(&t->state, RT_PENDING, memory_order_relaxed);
 	atomic_store_explicit(&t->refs, 2, memory_order_relaxed);
 	atomic_store_explicit(&t->fanin_refcount, 0, memory_order_relaxed);
@@ -298,5 +297,33 @@ int rt_ring_alloc_heap(struct rt_run *run, struct rt_ring *r, uint64_t bytes,
 	start = heap_start(r, bytes);
 	r->heap_top = start + bytes;
 	*off = start % r->heap_size;
+	return 0;
+}
+
+/*
+ * Test hook: waits until ring r has drained (every slot reclaimed), then
+ * moves its positions forward to pos, as if pos - next_local tasks had
+ * run. Orchestrator thread only; -EINVAL for a position behind the ring.
+ */
+int rt_ring_test_jump(struct rt_run *run, struct rt_ring *r, uint64_t pos)
+{
+	int err;
+
+	if (pos < r->next_local)
+		return -EINVAL;
+	while (atomic_load(&r->last_alive) != r->next_local) {
+		err = atomic_load(&run->error);
+		if (err)
+			return err;
+		rt_ring_reclaim(run, r);
+		sched_yield();
+	}
+	/* seq_cst: as in rt_ring_reclaim */
+	while (atomic_flag_test_and_set(&r->reclaim_lock))
+		rt_cpu_relax();
+	r->next_local = pos;
+	atomic_store(&r->published, pos);
+	atomic_store(&r->last_alive, pos);
+	atomic_flag_clear(&r->reclaim_lock);
 	return 0;
 }

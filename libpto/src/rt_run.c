@@ -3,19 +3,21 @@
  * pto_run: one run of an orchestration function on the device. Creates
  * the run's rings, queues, handshake region (and, with profiling, the
  * profiling region, published in the handshake before aicpu_ready),
- * starts one firmware thread per core and the AICPU threads (schedulers
- * 0..n-1, orchestrator n), waits for them, and with profiling stops,
- * reconciles and exports the host collector.
+ * powers on the cores on the device's executors, runs the device's
+ * AICPU threads (schedulers 0..n-1, orchestrator n) and waits for them,
+ * and with profiling stops, reconciles and exports the host collector.
+ * No thread is created: the device's threads are parked between runs.
  */
 #include <errno.h>
-#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "aicore.h"
+#include "dev_aicpu.h"
+#include "dev_cores.h"
 #include "prof_cap.h"
 #include "prof_dev.h"
 #include "prof_host.h"
@@ -26,7 +28,6 @@
 #define DEF_HEAP_SIZE	(64ull << 20)
 #define DEF_DEP_POOL	16384
 #define MAX_TASK_WINDOW	(1u << 20)
-#define CORE_SPIN	200
 #define DEF_STALL_MS	5000
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg)
@@ -168,21 +169,6 @@ static void kernel_run(void *ctx, unsigned int core,
 		k->fn(&kc);
 }
 
-struct thread_arg {
-	struct rt_run *run;
-	unsigned int idx;
-	pto_orch_fn fn;
-	void *user;
-	int rc;
-	struct aicore_env env;
-};
-
-static void *core_main(void *arg)
-{
-	aicore_main(&((struct thread_arg *)arg)->env);
-	return NULL;
-}
-
 static void thread_exit(struct rt_run *run, unsigned int thr)
 {
 	rt_sched_exit_cores(run, thr);
@@ -190,22 +176,11 @@ static void thread_exit(struct rt_run *run, unsigned int thr)
 		prof_dev_thread_flush(run->prof, thr);
 }
 
-static void *sched_main(void *arg)
+static void orch_main(struct rt_run *run, unsigned int thr)
 {
-	struct thread_arg *a = arg;
-
-	rt_sched_loop(a->run, a->idx);
-	thread_exit(a->run, a->idx);
-	return NULL;
-}
-
-static void *orch_main(void *arg)
-{
-	struct thread_arg *a = arg;
-	struct rt_run *run = a->run;
 	unsigned int b;
 
-	a->rc = a->fn(&run->orch, a->user);
+	run->orch_rc = run->orch_fn(&run->orch, run->orch_user);
 	rt_orch_finish(run);
 	atomic_store(&run->orch_done, 1);
 	rt_check_finished(run);
@@ -215,10 +190,20 @@ static void *orch_main(void *arg)
 			run->clusters[b].next_owner = (int)(b % run->nthreads);
 		atomic_store(&run->reassign, 1);
 		rt_wake_schedulers(run);
-		rt_sched_loop(run, a->idx);
+		rt_sched_loop(run, thr);
 	}
-	thread_exit(run, a->idx);
-	return NULL;
+}
+
+/* AICPU thread thr of the run: a scheduler, or the orchestrator. */
+static void aicpu_main(void *arg, unsigned int thr)
+{
+	struct rt_run *run = arg;
+
+	if (thr == run->orch_thr)
+		orch_main(run, thr);
+	else
+		rt_sched_loop(run, thr);
+	thread_exit(run, thr);
 }
 
 /* Profiling region and collector; 0 with run->prof NULL when off. */
@@ -336,59 +321,44 @@ static void run_free(struct rt_run *run)
 	free(run);
 }
 
-/* Starts the firmware threads and the AICPU threads, waits for all. */
-static int run_threads(struct rt_run *run, struct thread_arg *ta,
-		       pthread_t *tid, void *prof_base)
+/*
+ * Powers on the cores on the device's executors, runs the AICPU threads
+ * and, once they returned and every core exited, parks the executors.
+ */
+static void run_threads(struct rt_run *run, void *prof_base)
 {
-	unsigned int i, n = 0;
-	int err = 0;
+	struct dev_cores_env env = {
+		.hs = run->cores[0].hs,
+		.ncores = run->ncores,
+		.prof_region = prof_base,
+		.run = kernel_run,
+		.wake = rt_core_notify,
+		.ctx = run,
+	};
+	struct dev_cores *dc = run->dev->cores;
+	unsigned int i;
 
-	for (i = 0; i < run->ncores; i++) {
-		struct thread_arg *a = &ta[run->nthreads + i];
-
-		a->env.hs = run->cores[i].hs;
-		a->env.prof_region = prof_base;
-		a->env.run = kernel_run;
-		a->env.notify = rt_core_notify;
-		a->env.ctx = run;
-		a->env.sleeping = &run->cores[i].sleeping;
-		a->env.spin = CORE_SPIN;
+	for (i = 0; i < run->ncores; i++)
 		/* release: prof_head_off is published before aicpu_ready */
 		atomic_store_explicit(
-			(_Atomic uint32_t *)&a->env.hs->aicpu_ready, 1,
+			(_Atomic uint32_t *)&run->cores[i].hs->aicpu_ready, 1,
 			memory_order_release);
-	}
-	for (i = 0; i < run->nthreads + run->ncores && !err; i++, n++) {
-		ta[i].run = run;
-		ta[i].idx = i;
-		err = -pthread_create(&tid[i], NULL,
-				      i >= run->nthreads ? core_main :
-				      i == run->orch_thr ? orch_main :
-				      sched_main, &ta[i]);
-	}
-	if (err) {
-		n--;
-		rt_fail(run, err);
-		if (n <= run->orch_thr) {	/* orchestrator never ran */
-			atomic_store(&run->orch_done, 1);
-		}
-	}
-	for (i = 0; i < n && i < run->nthreads; i++)
-		pthread_join(tid[i], NULL);
-	/* Cores no scheduler exited (never claimed, or never started). */
+	dev_cores_start(dc, &env);
+	dev_aicpu_run(run->dev->aicpu, run->nthreads, aicpu_main, run);
+	/* Cores no scheduler exited (never claimed). */
 	for (i = 0; i < run->ncores; i++) {
-		struct rt_core *c = &run->cores[i];
+		_Atomic uint32_t *cond =
+			(_Atomic uint32_t *)&run->cores[i].hs->cond;
 
-		if (atomic_load((_Atomic uint32_t *)&c->hs->cond) !=
-		    PTO_COND_AICORE_EXITED) {
-			atomic_store((_Atomic uint32_t *)&c->hs->data,
-				     PTO_TOKEN_EXIT_SIGNAL);
-			aicore_kick(c->hs, &c->sleeping);
-		}
+		if (atomic_load(cond) == PTO_COND_AICORE_EXITED)
+			continue;
+		atomic_store((_Atomic uint32_t *)&run->cores[i].hs->data,
+			     PTO_TOKEN_EXIT_SIGNAL);
+		dev_core_kick(dc, i);
+		while (atomic_load(cond) != PTO_COND_AICORE_EXITED)
+			sched_yield();
 	}
-	for (i = run->nthreads; i < n; i++)
-		pthread_join(tid[i], NULL);
-	return err;
+	dev_cores_stop(dc);
 }
 
 static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
@@ -398,9 +368,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	struct dev_region pr = { 0 }, hr = { 0 };
 	struct pto_prof_host *host = NULL;
 	struct prof_cap *cap = NULL;
-	struct thread_arg *ta = NULL;
-	pthread_t *tid = NULL;
-	unsigned int i, n = run->nthreads + run->ncores;
+	unsigned int i;
 	uint64_t t0;
 	int err, perr = 0, xerr = 0;
 
@@ -411,10 +379,6 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		err = run->dev->ops->hs_create(run->dev->priv, run->ncores,
 					       run->flags ? &layout : NULL,
 					       pr.id, &hr);
-	ta = calloc(n, sizeof(*ta));
-	tid = calloc(n, sizeof(*tid));
-	if (!err && (!ta || !tid))
-		err = -ENOMEM;
 	if (err)
 		goto out;
 	for (i = 0; i < run->ncores; i++) {
@@ -427,8 +391,9 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		run->thr[i].idx = i;
 	for (i = 0; i < run->nblocks; i++)
 		atomic_init(&run->clusters[i].owner, (int)(i % run->nsched));
-	ta[run->orch_thr].fn = fn;
-	ta[run->orch_thr].user = user;
+	atomic_init(&run->handoff_gen, 1);	/* every thread scans once */
+	run->orch_fn = fn;
+	run->orch_user = user;
 	if (run->prof) {
 		/* Without a capture the run goes on; its error is returned. */
 		xerr = rt_capture_open(run, dir, dirlen, &cap);
@@ -442,13 +407,12 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	}
 	t0 = pto_clock_mono_ns();
 	rt_stall_init(run);
-	err = run_threads(run, ta, tid, run->prof ? pr.base : NULL);
+	run_threads(run, run->prof ? pr.base : NULL);
 	res->elapsed_ns = pto_clock_mono_ns() - t0;
 	res->tasks = atomic_load(&run->completed);
-	if (!err)
-		err = atomic_load(&run->error);
-	if (!err && ta[run->orch_thr].rc < 0)
-		err = ta[run->orch_thr].rc;
+	err = atomic_load(&run->error);
+	if (!err && run->orch_rc < 0)
+		err = run->orch_rc;
 	if (host) {
 		perr = prof_host_stop(host, run->cfg.quiet);
 		res->reconcile_ok = !perr;
@@ -470,8 +434,6 @@ out:
 		run->dev->ops->region_free(run->dev->priv, &hr);
 	if (pr.base)
 		run->dev->ops->region_free(run->dev->priv, &pr);
-	free(ta);
-	free(tid);
 	return err;
 }
 

@@ -11,14 +11,16 @@
  * (and pending) on each busy core. It only reports; the run goes on.
  * Nothing is added to the dispatch or completion path.
  *
- * The per-core state belongs to the core's owning scheduler; the monitor
- * reads it without synchronisation (volatile reads, a benign race): a
- * read may be stale or mix two dispatches of a busy core. That is good
- * enough for a diagnostic, and safe: a task pointer always points into a
- * ring's slot array, which lives as long as the run, and during a stall
- * the state it reads does not change. How long a task has run is
- * sampled: the time since the monitor first saw its token on the core,
- * a lower bound.
+ * The per-core state belongs to the core's owning scheduler, which
+ * publishes what the monitor reads (rt_core.mon_*) with relaxed atomics,
+ * the task pointers with release: a read may be stale or mix two
+ * dispatches of a busy core. That is good enough for a diagnostic, and
+ * safe: a task pointer always points into a ring's slot array, which
+ * lives as long as the run, and the acquire load of it orders the
+ * orchestrator's writes of the task before the monitor's reads. During a
+ * stall the state does not change. How long a task has run is sampled:
+ * the time since the monitor first saw its token on the core, a lower
+ * bound.
  */
 #include <stdio.h>
 
@@ -27,30 +29,30 @@
 
 #define STALL_SAMPLE_NS	(RT_SLEEP_NS / 2)
 
-/* A racy snapshot of one slot of a core (see above). */
+/* A snapshot of one slot of a core (see above). */
 struct stall_slot {
 	uint64_t task_id;
 	const char *kernel;
 };
 
-static void slot_read(const struct rt_run *run,
-		      const volatile struct rt_slot_run *s,
-		      struct stall_slot *out)
+/* Slot i (0 running, 1 pending) of c; false when empty. */
+static bool slot_read(const struct rt_run *run, struct rt_core *c,
+		      unsigned int i, struct stall_slot *out)
 {
-	const struct rt_task *t = s->task;
+	/* acquire: the orchestrator's writes of the task precede it */
+	const struct rt_task *t = atomic_load_explicit(&c->mon_task[i],
+						       memory_order_acquire);
 	const struct rt_kernel *k = NULL;
-	uint8_t sub = s->sub;
+	uint8_t sub = atomic_load_explicit(&c->mon_sub[i],
+					   memory_order_relaxed);
 
-	out->task_id = t ? t->id : 0;
-	if (t && sub < sizeof(t->func) / sizeof(t->func[0]))
+	if (!t)
+		return false;
+	out->task_id = t->id;
+	if (sub < sizeof(t->func) / sizeof(t->func[0]))
 		k = rt_kernel_get(run->dev, t->func[sub]);
 	out->kernel = k && k->name[0] ? k->name : "?";
-}
-
-/* The token running on c now, 0 if none. */
-static uint32_t running_token(const volatile struct rt_core *c)
-{
-	return c->has_running ? c->running.token : 0;
+	return true;
 }
 
 static void sample_cores(struct rt_run *run, uint64_t now)
@@ -59,7 +61,8 @@ static void sample_cores(struct rt_run *run, uint64_t now)
 
 	for (ci = 0; ci < run->ncores; ci++) {
 		struct rt_core *c = &run->cores[ci];
-		uint32_t tok = running_token(c);
+		uint32_t tok = atomic_load_explicit(&c->mon_tok,
+						    memory_order_relaxed);
 
 		if (tok != c->stall_tok) {
 			c->stall_tok = tok;
@@ -81,22 +84,19 @@ static void report(struct rt_run *run, uint64_t now, uint64_t inflight)
 		(unsigned long long)((now - st->since_ns) / 1000000),
 		(unsigned long long)inflight);
 	for (ci = 0; ci < run->ncores; ci++) {
-		const volatile struct rt_core *c = &run->cores[ci];
+		struct rt_core *c = &run->cores[ci];
 
-		if (!c->stall_tok)
+		if (!c->stall_tok || !slot_read(run, c, 0, &r))
 			continue;
-		slot_read(run, &c->running, &r);
 		fprintf(stderr, "pto: STALL:   core %u %s: task %llu kernel "
 			"%s running for >= %llu ms", ci,
 			c->type == PTO_CORE_TYPE_AIC ? "AIC" : "AIV",
 			(unsigned long long)r.task_id, r.kernel,
 			(unsigned long long)((now - c->stall_seen_ns) /
 					     1000000));
-		if (c->has_pending) {
-			slot_read(run, &c->pending, &p);
+		if (slot_read(run, c, 1, &p))
 			fprintf(stderr, "; pending task %llu kernel %s",
 				(unsigned long long)p.task_id, p.kernel);
-		}
 		fputc('\n', stderr);
 	}
 	funlockfile(stderr);

@@ -6,17 +6,29 @@
  * batches and links each task into its producers' fanout lists. Inline
  * mode: the orchestrator wires at submit (kept for A/B measurement).
  *
- * Wiring one task: its dep-pool entries are reserved and its dep_mark is
- * recorded first, before any other thread can see the task (a producer
- * completing may make it ready, run and reclaim it at once). Under each
- * producer's fanout lock, a producer already COMPLETED counts as early
- * finished; otherwise the task is prepended to its fanout list. Finally
- * early + 1 is added to fanin_refcount in one step: the +1 guard keeps a
- * concurrently completing producer from making the task ready before the
- * wiring is done; whoever brings the count to fanin_count pushes it.
+ * Wiring one task takes a dep-pool entry only for each producer not yet
+ * COMPLETED (a producer never goes back), so a task needs at most as many
+ * entries as it has unfinished producers, and none once they finished.
+ * Under each producer's fanout lock, a producer already COMPLETED counts
+ * as early finished; otherwise the task is prepended to its fanout list.
+ * The task's dep_mark (the pool head after its entries, for the
+ * reclaimer) is written before early + 1 is added to fanin_refcount in
+ * one step: the +1 guard keeps a concurrently completing producer from
+ * making the task ready before the wiring is done; whoever brings the
+ * count to fanin_count pushes it.
+ *
+ * A full dep pool is never a deadlock: the producers a task waits for
+ * are wired before it (FIFO) and run to completion, and every completion
+ * lowers what it needs. The wiring owner then waits for progress: it
+ * sets dep_starved, and completers (rt_wiring_progress after bumping
+ * run->completed) and reclaimers (after freeing dep entries) bump
+ * dep_wake and wake it. Ordering (Dekker, all seq_cst): the owner stores
+ * dep_starved then loads run->completed and the ring's progress before
+ * retrying; a completer or reclaimer bumps those counters then loads
+ * dep_starved. Either the owner's retry sees the progress or the other
+ * side sees dep_starved and bumps dep_wake.
  */
 #include <errno.h>
-#include <stdio.h>
 
 #include "rt.h"
 
@@ -34,6 +46,18 @@ static void fanout_unlock(struct rt_task *p)
 	atomic_flag_clear_explicit(&p->fanout_lock, memory_order_release);
 }
 
+/* Entries wiring t takes at most: its producers not yet completed. */
+static uint32_t deps_needed(const struct rt_task *t)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < t->nfanin; i++)
+		/* acquire: pairs with the completer's unlock after COMPLETED */
+		n += atomic_load_explicit(&t->fanin[i]->state,
+					  memory_order_acquire) < RT_COMPLETED;
+	return n;
+}
+
 static int rt_wire_task(struct rt_run *run, struct rt_task *t)
 {
 	struct rt_ring *r = rt_ring_of(run, t);
@@ -42,11 +66,8 @@ static int rt_wire_task(struct rt_run *run, struct rt_task *t)
 	struct rt_dep *d;
 	int32_t add;
 
-	if (rt_dep_free(r) < t->nfanin)
+	if (rt_dep_free(r) < deps_needed(t))
 		return -EAGAIN;
-	/* The reclamation mark before the task becomes visible. */
-	t->dep_mark = r->dep_head + t->nfanin;
-	t->has_dep_mark = true;
 	for (i = 0; i < t->nfanin; i++) {
 		p = t->fanin[i];
 		fanout_lock(p);
@@ -61,56 +82,61 @@ static int rt_wire_task(struct rt_run *run, struct rt_task *t)
 		}
 		fanout_unlock(p);
 	}
-	r->dep_head = t->dep_mark;
+	/* Still guarded: nothing can run (and reclaim) t before the add. */
+	t->dep_mark = r->dep_head;
+	t->has_dep_mark = true;
 	add = (int32_t)early + 1;
 	if (atomic_fetch_add(&t->fanin_refcount, add) + add == t->fanin_count)
 		rt_push_ready(run, t);
 	return 0;
 }
 
-static void diag_dep(struct rt_ring *r, uint32_t need)
+/* The wiring owner found too few entries for a task of ring r: says it
+ * waits (see the top of the file) and remembers dep_wake.
+ */
+static void starve(struct rt_run *run, struct rt_ring *r)
 {
-	uint32_t used = r->dep_cap - rt_dep_free(r);
-	unsigned long long fit = 1;
-
-	while (fit < (unsigned long long)used + need)
-		fit <<= 1;
-	fprintf(stderr, "pto: deadlock: the dep pool of ring %u is exhausted: "
-		"dep_pool %u, %u entries in use, a task needs %u; a dep_pool "
-		"of at least %llu is needed\n", r->index, r->dep_cap, used,
-		need, fit);
+	atomic_store(&run->dep_starved, 1);
+	/* seq_cst loads, values unused: order the retry after the progress
+	 * of anyone who did not see dep_starved (Dekker)
+	 */
+	(void)atomic_load(&run->completed);
+	(void)atomic_load(&r->progress);
+	run->dep_wake_seen = atomic_load(&run->dep_wake);
 }
 
-/*
- * The wiring owner cannot get entries for t: reclaim, and when nothing
- * wired is still in flight (in_flight false) a failed full pass is a
- * deadlock. Returns 0 (wired), -EAGAIN (wait) or -EDEADLK.
- */
-static int wire_starved(struct rt_run *run, struct rt_task *t, bool in_flight)
+void rt_wiring_progress(struct rt_run *run)
 {
-	struct rt_ring *r = rt_ring_of(run, t);
+	/* seq_cst: Dekker with starve() */
+	if (!atomic_load(&run->dep_starved))
+		return;
+	atomic_fetch_add(&run->dep_wake, 1);
+	if (run->cfg.wiring == PTO_WIRING_INLINE)
+		rt_futex_wake(&run->dep_wake, INT_MAX);
+	else
+		rt_doorbell_ring(&run->db[0]);
+}
 
-	if (t->nfanin > r->dep_cap)
-		goto deadlock;
-	rt_ring_reclaim(run, r);
+bool rt_wiring_has_work(struct rt_run *run)
+{
+	return rt_spsc_size(&run->wiring) &&
+	       (!atomic_load(&run->dep_starved) ||
+		atomic_load(&run->dep_wake) != run->dep_wake_seen);
+}
+
+/* Wires t, or -EAGAIN after starve() when the pool is still short. */
+static int wire_or_starve(struct rt_run *run, struct rt_task *t)
+{
 	if (!rt_wire_task(run, t))
 		return 0;
-	if (in_flight)
-		return -EAGAIN;
-	rt_ring_reclaim_force(run, r);
-	if (!rt_wire_task(run, t))
-		return 0;
-deadlock:
-	diag_dep(r, t->nfanin);
-	rt_fail(run, -EDEADLK);
-	return -EDEADLK;
+	starve(run, rt_ring_of(run, t));
+	return rt_wire_task(run, t);
 }
 
 int rt_wiring_drain(struct rt_run *run, struct rt_thread *th, bool force)
 {
 	uint64_t n = rt_spsc_size(&run->wiring), v;
-	int done = 0, err;
-	struct rt_task *t;
+	int done = 0;
 
 	if (!n)
 		return 0;
@@ -119,18 +145,10 @@ int rt_wiring_drain(struct rt_run *run, struct rt_thread *th, bool force)
 	th->backoff = 0;
 	while ((force || done < RT_WIRING_BATCH) &&
 	       rt_spsc_peek(&run->wiring, &v)) {
-		t = (struct rt_task *)(uintptr_t)v;
-		err = rt_wire_task(run, t);
-		if (err) {
-			atomic_store(&run->dep_starved, 1);
-			err = wire_starved(run, t, atomic_load(&run->completed)
-					   != th->wired);
-			if (err)
-				break;	/* stays queued (FIFO) */
-		}
+		if (wire_or_starve(run, (struct rt_task *)(uintptr_t)v))
+			break;	/* stays queued (FIFO) until progress */
 		atomic_store(&run->dep_starved, 0);
 		rt_spsc_pop(&run->wiring);
-		th->wired++;
 		done++;
 	}
 	return done;
@@ -139,21 +157,14 @@ int rt_wiring_drain(struct rt_run *run, struct rt_thread *th, bool force)
 /* Inline mode: the orchestrator wires t itself, waiting for entries. */
 int rt_wire_inline(struct rt_run *run, struct rt_task *t)
 {
-	struct rt_ring *r = rt_ring_of(run, t);
-	uint32_t seen;
 	int err;
 
-	for (;;) {
-		if (!rt_wire_task(run, t))
-			return 0;
-		seen = atomic_load(&r->progress);
-		err = wire_starved(run, t, atomic_load(&run->completed) + 1 !=
-				   atomic_load(&run->submitted));
-		if (err != -EAGAIN)
+	while (wire_or_starve(run, t)) {
+		err = atomic_load(&run->error);
+		if (err)
 			return err;
-		atomic_store(&run->orch_waiting, 1);
-		if (atomic_load(&r->progress) == seen)
-			rt_futex_wait(&r->progress, seen, 10000000ull);
-		atomic_store(&run->orch_waiting, 0);
+		rt_futex_wait(&run->dep_wake, run->dep_wake_seen, RT_SLEEP_NS);
 	}
+	atomic_store(&run->dep_starved, 0);
+	return 0;
 }

@@ -9,6 +9,8 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmp /tmp
+# A task stuck in D state is reported (and fails the suite) within 30 s.
+echo 30 >/proc/sys/kernel/hung_task_timeout_secs
 
 export PTO_PTODUMP=/bin/ptodump
 export PTO_EXAMPLES_DIR=/bin

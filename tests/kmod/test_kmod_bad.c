@@ -1,8 +1,9 @@
 /*
- * The bad-input battery: every ioctl with a wrong struct size, non-zero
- * padding, unknown flags, zero/huge/overflowing sizes and counts, bad
- * handles and ids, and double release. One test per case, each with
- * otherwise valid input, each expecting its documented errno.
+ * The bad-input battery: every ioctl with a wrong struct size or
+ * direction, non-zero padding, unknown flags, zero/huge/overflowing sizes
+ * and counts, a shape beyond the device, bad handles and ids, and double
+ * release. One test per case, each with otherwise valid input, each
+ * expecting its documented errno.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -43,6 +44,124 @@ WRONG_SIZE_TEST(prof_attach, DRM_PTO_PROF_ATTACH, struct drm_pto_prof_attach)
 WRONG_SIZE_TEST(prof_release, DRM_PTO_PROF_RELEASE,
 		struct drm_pto_prof_release)
 WRONG_SIZE_TEST(hs_create, DRM_PTO_HS_CREATE, struct drm_pto_hs_create)
+
+/* ---- wrong directions -------------------------------------------------- */
+
+/*
+ * Valid arguments for each ioctl, so only the direction bits of the
+ * request are wrong.
+ */
+static void fill_get_param(void *buf)
+{
+	struct drm_pto_get_param *a = buf;
+
+	a->param = PTO_PARAM_ABI_VERSION;
+}
+
+static void fill_bo_create(void *buf)
+{
+	struct drm_pto_bo_create *a = buf;
+
+	a->size = 4096;
+}
+
+static void fill_bo_info(void *buf)
+{
+	struct drm_pto_bo_create c = { .size = 4096 };
+	struct drm_pto_bo_info *a = buf;
+
+	assert_int_equal(kt_ioctl(kt_fd, DRM_IOCTL_PTO_BO_CREATE, &c), 0);
+	a->handle = c.handle;
+}
+
+static void fill_prof_create(void *buf)
+{
+	struct drm_pto_prof_create *a = buf;
+
+	kt_params(&a->params);
+}
+
+static void fill_prof_list(void *buf)
+{
+	(void)buf;	/* count 0: only the number of regions */
+}
+
+static void fill_prof_attach(void *buf)
+{
+	struct drm_pto_prof_create c;
+	struct drm_pto_prof_attach *a = buf;
+
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+	a->region_id = c.region_id;
+}
+
+static void fill_prof_release(void *buf)
+{
+	struct drm_pto_prof_create c;
+	struct drm_pto_prof_release *a = buf;
+
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+	a->region_id = c.region_id;
+}
+
+static void fill_hs_create(void *buf)
+{
+	struct drm_pto_hs_create *a = buf;
+
+	a->num_cores = 4;
+}
+
+/* req with each of the other three direction encodings: -EINVAL. */
+static void wrong_direction(unsigned long req, void (*fill)(void *buf))
+{
+	static const unsigned int dirs[] = {
+		_IOC_NONE, _IOC_READ, _IOC_WRITE, _IOC_READ | _IOC_WRITE,
+	};
+	unsigned char buf[1024];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (dirs[i] == _IOC_DIR(req))
+			continue;
+		memset(buf, 0, sizeof(buf));
+		fill(buf);
+		assert_int_equal(kt_ioctl(kt_fd, _IOC(dirs[i], _IOC_TYPE(req),
+						      _IOC_NR(req),
+						      _IOC_SIZE(req)), buf),
+				 -EINVAL);
+	}
+}
+
+#define WRONG_DIRECTION_TEST(name, req) \
+	static void test_direction_##name(void **state) \
+	{ \
+		(void)state; \
+		wrong_direction(req, fill_##name); \
+	}
+
+WRONG_DIRECTION_TEST(get_param, DRM_IOCTL_PTO_GET_PARAM)
+WRONG_DIRECTION_TEST(bo_create, DRM_IOCTL_PTO_BO_CREATE)
+WRONG_DIRECTION_TEST(bo_info, DRM_IOCTL_PTO_BO_INFO)
+WRONG_DIRECTION_TEST(prof_create, DRM_IOCTL_PTO_PROF_CREATE)
+WRONG_DIRECTION_TEST(prof_list, DRM_IOCTL_PTO_PROF_LIST)
+WRONG_DIRECTION_TEST(prof_attach, DRM_IOCTL_PTO_PROF_ATTACH)
+WRONG_DIRECTION_TEST(prof_release, DRM_IOCTL_PTO_PROF_RELEASE)
+WRONG_DIRECTION_TEST(hs_create, DRM_IOCTL_PTO_HS_CREATE)
+
+/* A write-only PROF_CREATE would lose the handle and id: none is made. */
+static void test_direction_prof_create_makes_no_region(void **state)
+{
+	struct drm_pto_prof_create c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	kt_params(&c.params);
+	assert_int_equal(kt_ioctl(kt_fd, DRM_IOW(DRM_COMMAND_BASE +
+						 DRM_PTO_PROF_CREATE,
+						 struct drm_pto_prof_create),
+				  &c), -EINVAL);
+	assert_int_equal(kt_list(kt_fd, NULL, 0), 0);
+}
 
 /* ---- GET_PARAM --------------------------------------------------------- */
 
@@ -144,6 +263,14 @@ PROF_CREATE_TEST(too_many_cores, -E2BIG,
 PROF_CREATE_TEST(zero_threads, -EINVAL, c->params.num_aicpu_threads = 0)
 PROF_CREATE_TEST(too_many_threads, -E2BIG,
 		 c->params.num_aicpu_threads = PTO_MAX_AICPU_THREADS + 1)
+/* Within PTO_MAX_* but beyond what this device has. */
+PROF_CREATE_TEST(more_cores_than_device, -E2BIG,
+		 c->params.num_cores =
+			(uint32_t)kt_param(kt_fd, PTO_PARAM_NUM_CORES) + 1)
+PROF_CREATE_TEST(more_threads_than_device, -E2BIG,
+		 c->params.num_aicpu_threads =
+			(uint32_t)kt_param(kt_fd, PTO_PARAM_NUM_AICPU_THREADS) +
+			1)
 PROF_CREATE_TEST(reserved_dfx_flag, -EINVAL,
 		 c->params.dfx_flags |= 1ull << 40)
 PROF_CREATE_TEST(zero_records, -EINVAL,
@@ -166,7 +293,8 @@ PROF_CREATE_TEST(region_too_big, -E2BIG,
 			 c->params.buffers_per_pool[k] =
 				PTO_PROF_MAX_BUFFERS_PER_POOL;
 		 }
-		 c->params.num_cores = PTO_MAX_CORES)
+		 c->params.num_cores =
+			(uint32_t)kt_param(kt_fd, PTO_PARAM_NUM_CORES))
 /* Valid for the layout, but beyond the per-file byte limit. */
 PROF_CREATE_TEST(beyond_file_limit, -E2BIG,
 		 c->params.records_per_buffer[PTO_BUF_AICPU_TASK] =
@@ -298,6 +426,14 @@ static void test_hs_create_too_many_cores(void **state)
 	assert_int_equal(hs_create(PTO_MAX_CORES + 1, 0, 0), -E2BIG);
 }
 
+static void test_hs_create_more_cores_than_device(void **state)
+{
+	(void)state;
+	assert_int_equal(hs_create((uint32_t)kt_param(kt_fd,
+						      PTO_PARAM_NUM_CORES) + 1,
+				   0, 0), -E2BIG);
+}
+
 static void test_hs_create_bad_region(void **state)
 {
 	(void)state;
@@ -315,6 +451,15 @@ int main(void)
 		KT_TEST(test_size_prof_attach),
 		KT_TEST(test_size_prof_release),
 		KT_TEST(test_size_hs_create),
+		KT_TEST(test_direction_get_param),
+		KT_TEST(test_direction_bo_create),
+		KT_TEST(test_direction_bo_info),
+		KT_TEST(test_direction_prof_create),
+		KT_TEST(test_direction_prof_list),
+		KT_TEST(test_direction_prof_attach),
+		KT_TEST(test_direction_prof_release),
+		KT_TEST(test_direction_hs_create),
+		KT_TEST(test_direction_prof_create_makes_no_region),
 		KT_TEST(test_get_param_flags),
 		KT_TEST(test_get_param_unknown),
 		KT_TEST(test_bo_create_flags),
@@ -329,6 +474,8 @@ int main(void)
 		KT_TEST(test_prof_create_too_many_cores),
 		KT_TEST(test_prof_create_zero_threads),
 		KT_TEST(test_prof_create_too_many_threads),
+		KT_TEST(test_prof_create_more_cores_than_device),
+		KT_TEST(test_prof_create_more_threads_than_device),
 		KT_TEST(test_prof_create_reserved_dfx_flag),
 		KT_TEST(test_prof_create_zero_records),
 		KT_TEST(test_prof_create_zero_buffers),
@@ -349,6 +496,7 @@ int main(void)
 		KT_TEST(test_hs_create_flags),
 		KT_TEST(test_hs_create_zero_cores),
 		KT_TEST(test_hs_create_too_many_cores),
+		KT_TEST(test_hs_create_more_cores_than_device),
 		KT_TEST(test_hs_create_bad_region),
 	};
 

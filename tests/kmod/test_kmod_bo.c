@@ -1,8 +1,11 @@
 /*
  * Buffer objects and GET_PARAM: create, info, mmap, close, mmap beyond
- * the object, and the per-file byte limit (pto loaded with a 1 MiB limit).
+ * the object, and the per-file byte limit (pto loaded with a 1 MiB limit),
+ * which holds as long as the memory exists and cannot be bypassed
+ * through the primary node.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -182,7 +185,10 @@ static void test_limit_per_file(void **state)
 	assert_int_equal(bo_close(kt_fd, h1), 0);
 }
 
-/* Regions count against the limit while they are live. */
+/*
+ * Regions count against the limit while their memory exists: releasing
+ * one's own live region while its handle remains frees nothing.
+ */
 static void test_limit_regions(void **state)
 {
 	struct drm_pto_prof_release r = { 0 };
@@ -201,12 +207,63 @@ static void test_limit_regions(void **state)
 	assert_int_equal(kt_prof_create(kt_fd, 0, &c[n]), -ENOMEM);
 	r.region_id = c[0].region_id;
 	assert_int_equal(kt_ioctl(kt_fd, DRM_IOCTL_PTO_PROF_RELEASE, &r), 0);
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c[n]), -ENOMEM);
+	assert_int_equal(bo_close(kt_fd, c[0].handle), 0);
 	assert_int_equal(kt_prof_create(kt_fd, 0, &c[0]), 0);
 	for (i = 0; i < n; i++) {
 		r.region_id = c[i].region_id;
 		assert_int_equal(kt_ioctl(kt_fd, DRM_IOCTL_PTO_PROF_RELEASE,
 					  &r), 0);
+		assert_int_equal(bo_close(kt_fd, c[i].handle), 0);
 	}
+}
+
+/* A mapping keeps the memory, so the charge stays after the handle goes. */
+static void test_limit_mapping_keeps_charge(void **state)
+{
+	struct drm_pto_bo_info info;
+	uint32_t h, h2;
+	void *p;
+
+	(void)state;
+	assert_int_equal(bo_create(kt_fd, LIMIT, &h), 0);
+	assert_int_equal(bo_info(kt_fd, h, &info), 0);
+	p = kt_map(kt_fd, info.mmap_offset, LIMIT, PROT_READ | PROT_WRITE);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(bo_close(kt_fd, h), 0);
+	assert_int_equal(bo_create(kt_fd, 4096, &h2), -ENOMEM);
+	assert_int_equal(munmap(p, LIMIT), 0);
+	assert_int_equal(bo_create(kt_fd, LIMIT, &h2), 0);
+	assert_int_equal(bo_close(kt_fd, h2), 0);
+}
+
+/* So does an exported dma-buf. */
+static void test_limit_dmabuf_keeps_charge(void **state)
+{
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	uint32_t h2;
+
+	(void)state;
+	assert_int_equal(bo_create(kt_fd, LIMIT, &ph.handle), 0);
+	assert_int_equal(kt_ioctl(kt_fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph), 0);
+	assert_int_equal(bo_close(kt_fd, ph.handle), 0);
+	assert_int_equal(bo_create(kt_fd, 4096, &h2), -ENOMEM);
+	assert_int_equal(close(ph.fd), 0);
+	assert_int_equal(bo_create(kt_fd, LIMIT, &h2), 0);
+	assert_int_equal(bo_close(kt_fd, h2), 0);
+}
+
+/* The primary node makes no dumb buffers, which would escape the limit. */
+static void test_primary_node_no_dumb_buffers(void **state)
+{
+	struct drm_mode_create_dumb d = { .height = 64, .width = 64,
+					  .bpp = 32 };
+	int fd = kt_open_primary(0);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(kt_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &d), -ENOSYS);
+	close(fd);
 }
 
 int main(void)
@@ -222,6 +279,9 @@ int main(void)
 		KT_TEST(test_limit_cumulative),
 		KT_TEST(test_limit_per_file),
 		KT_TEST(test_limit_regions),
+		KT_TEST(test_limit_mapping_keeps_charge),
+		KT_TEST(test_limit_dmabuf_keeps_charge),
+		KT_TEST(test_primary_node_no_dumb_buffers),
 	};
 
 	kt_group_options = "file_byte_limit=1048576";

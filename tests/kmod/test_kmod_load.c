@@ -120,6 +120,29 @@ static void test_params_and_devices(void **state)
 	assert_int_equal(kt_unload(), 0);
 }
 
+/*
+ * max_retained=0 keeps nothing: RETAIN is not advertised and refused
+ * rather than silently ignored.
+ */
+static void test_max_retained_zero_refuses_retain(void **state)
+{
+	struct drm_pto_prof_create c;
+	int fd;
+
+	(void)state;
+	assert_int_equal(kt_load("max_retained=0"), 0);
+	fd = kt_open(0);
+	assert_true(fd >= 0);
+	assert_int_equal(kt_param(fd, PTO_PARAM_CAPABILITIES) &
+			 PTO_CAP_PROF_RETAIN, 0);
+	assert_int_equal(kt_prof_create(fd, PTO_PROF_CREATE_RETAIN, &c),
+			 -EOPNOTSUPP);
+	assert_int_equal(kt_list(fd, NULL, 0), 0);
+	assert_int_equal(kt_prof_create(fd, 0, &c), 0);
+	close(fd);
+	assert_int_equal(kt_unload(), 0);
+}
+
 /* Load, use, unload, three times over. */
 static void test_reload_cycles(void **state)
 {
@@ -210,6 +233,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_param_file_byte_limit_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_param_max_retained_too_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_params_and_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_retained_zero_refuses_retain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_cycles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unload_busy_while_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unload_busy_while_mapped, setup, teardown),

@@ -1,6 +1,9 @@
 /*
- * Who may attach to and release a region: the owner's uid, CAP_PERFMON or
- * CAP_SYS_ADMIN; anyone else gets -EPERM. Children drop to other uids.
+ * Who may see, attach to, name in HS_CREATE and release a region. Observe
+ * (list, attach, HS_CREATE): the owner's uid, CAP_PERFMON or
+ * CAP_SYS_ADMIN. Release: the owner's uid or CAP_SYS_ADMIN. Anyone else
+ * gets -EPERM and does not see the region in PROF_LIST. Children drop to
+ * other uids.
  */
 #include <errno.h>
 #include <grp.h>
@@ -19,8 +22,8 @@ struct perm_arg {
 	uid_t uid;
 	int perfmon;		/* keep CAP_PERFMON only */
 	uint32_t region_id;
-	unsigned long req;	/* ATTACH or RELEASE */
-	int expect;
+	unsigned long req;	/* ATTACH, RELEASE, HS_CREATE or LIST */
+	int expect;		/* LIST: the count */
 };
 
 /* Drops every capability except, optionally, CAP_PERFMON. */
@@ -50,12 +53,19 @@ static int perm_child(void *p)
 	struct perm_arg *a = p;
 	struct drm_pto_prof_attach at = { .region_id = a->region_id };
 	struct drm_pto_prof_release rel = { .region_id = a->region_id };
+	struct drm_pto_hs_create hs = { .num_cores = 4,
+					.prof_region_id = a->region_id };
+	struct drm_pto_prof_info info[4];
 	int fd = kt_open(0);
 
 	if (fd < 0 || drop_to(a->uid, a->perfmon))
 		return 2;
 	if (a->req == DRM_IOCTL_PTO_PROF_ATTACH)
 		return kt_ioctl(fd, a->req, &at) == a->expect ? 0 : 1;
+	if (a->req == DRM_IOCTL_PTO_HS_CREATE)
+		return kt_ioctl(fd, a->req, &hs) == a->expect ? 0 : 1;
+	if (a->req == DRM_IOCTL_PTO_PROF_LIST)
+		return kt_list(fd, info, 4) == a->expect ? 0 : 1;
 	return kt_ioctl(fd, a->req, &rel) == a->expect ? 0 : 1;
 }
 
@@ -188,6 +198,76 @@ static void test_attach_sys_admin_allowed(void **state)
 	release_root(at.region_id);
 }
 
+/* PROF_LIST shows only regions the caller may attach to. */
+static void test_list_hides_other_uid(void **state)
+{
+	struct perm_arg a = { .uid = UID_B, .req = DRM_IOCTL_PTO_PROF_LIST,
+			      .expect = 0 };
+
+	(void)state;
+	a.region_id = region_of_a();
+	check_child(&a);
+	release_root(a.region_id);
+}
+
+static void test_list_same_uid_shows(void **state)
+{
+	struct perm_arg a = { .uid = UID_A, .req = DRM_IOCTL_PTO_PROF_LIST,
+			      .expect = 1 };
+
+	(void)state;
+	a.region_id = region_of_a();
+	check_child(&a);
+	release_root(a.region_id);
+}
+
+static void test_list_perfmon_shows(void **state)
+{
+	struct perm_arg a = { .uid = UID_B, .perfmon = 1,
+			      .req = DRM_IOCTL_PTO_PROF_LIST, .expect = 1 };
+
+	(void)state;
+	a.region_id = region_of_a();
+	check_child(&a);
+	release_root(a.region_id);
+}
+
+/* HS_CREATE would publish the layout of a region it may not observe. */
+static void test_hs_create_other_uid_refused(void **state)
+{
+	struct perm_arg a = { .uid = UID_B, .req = DRM_IOCTL_PTO_HS_CREATE,
+			      .expect = -EPERM };
+
+	(void)state;
+	a.region_id = region_of_a();
+	check_child(&a);
+	release_root(a.region_id);
+}
+
+static void test_hs_create_same_uid_allowed(void **state)
+{
+	struct perm_arg a = { .uid = UID_A, .req = DRM_IOCTL_PTO_HS_CREATE,
+			      .expect = 0 };
+
+	(void)state;
+	a.region_id = region_of_a();
+	check_child(&a);
+	release_root(a.region_id);
+}
+
+/* CAP_PERFMON observes; it does not release another user's region. */
+static void test_release_perfmon_refused(void **state)
+{
+	struct perm_arg a = { .uid = UID_B, .perfmon = 1,
+			      .req = DRM_IOCTL_PTO_PROF_RELEASE,
+			      .expect = -EPERM };
+
+	(void)state;
+	a.region_id = region_of_a();
+	check_child(&a);
+	release_root(a.region_id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +278,12 @@ int main(void)
 		KT_TEST(test_attach_perfmon_allowed),
 		KT_TEST(test_release_same_uid_allowed),
 		KT_TEST(test_attach_sys_admin_allowed),
+		KT_TEST(test_list_hides_other_uid),
+		KT_TEST(test_list_same_uid_shows),
+		KT_TEST(test_list_perfmon_shows),
+		KT_TEST(test_hs_create_other_uid_refused),
+		KT_TEST(test_hs_create_same_uid_allowed),
+		KT_TEST(test_release_perfmon_refused),
 	};
 
 	return kt_run("kmod_perm", tests, sizeof(tests) / sizeof(tests[0]));

@@ -1,11 +1,19 @@
 /*
  * Profiling and handshake regions, success paths: PROF_CREATE (layout and
- * the content of a fresh region), PROF_LIST, PROF_ATTACH with read-only
- * observer mappings, PROF_RELEASE, HS_CREATE, and the debugfs listing.
+ * the content of a fresh region), PROF_LIST (owner pids in the caller's
+ * pid namespace), PROF_ATTACH with read-only observer mappings, no
+ * dma-buf export of a region, an owner's mappings racing PROF_RELEASE,
+ * VM_DONTDUMP mappings, HS_CREATE,
+ * and the debugfs listing (which keeps no kernel mapping between reads).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -203,6 +211,85 @@ static void test_list_capacity(void **state)
 		assert_int_equal(release(kt_fd, c[i].region_id), 0);
 }
 
+struct pidns_arg {
+	uint32_t root_region;	/* created outside the namespace */
+	int pipefd[2];		/* the inner process's pid, outside */
+};
+
+/*
+ * Pid 1 of a new pid namespace: its own region is listed with pid 1, the
+ * outside creator's with 0 (not visible here). Leaves a retained region.
+ */
+static int pidns_inner(struct pidns_arg *a)
+{
+	struct drm_pto_prof_info info[8];
+	const struct drm_pto_prof_info *e;
+	struct drm_pto_prof_create c;
+	int fd = kt_open(0), n;
+
+	if (fd < 0 || getpid() != 1)
+		return 2;
+	if (kt_prof_create(fd, PTO_PROF_CREATE_RETAIN, &c))
+		return 3;
+	n = kt_list(fd, info, 8);
+	e = kt_find(info, n, c.region_id);
+	if (!e || e->owner_pid != 1)
+		return 4;
+	e = kt_find(info, n, a->root_region);
+	if (!e || e->owner_pid != 0)
+		return 5;
+	return 0;
+}
+
+static int pidns_child(void *arg)
+{
+	struct pidns_arg *a = arg;
+	int status;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		return 10;
+	pid = fork();
+	if (pid < 0)
+		return 11;
+	if (pid == 0)
+		_exit(pidns_inner(a));
+	if (write(a->pipefd[1], &pid, sizeof(pid)) != sizeof(pid) ||
+	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 12;
+	return WEXITSTATUS(status);
+}
+
+/* owner_pid is the creator's tgid as the caller's pid namespace sees it. */
+static void test_list_pid_namespaces(void **state)
+{
+	struct drm_pto_prof_info info[8];
+	const struct drm_pto_prof_info *e = NULL;
+	struct drm_pto_prof_create c;
+	struct pidns_arg a;
+	pid_t inner = 0;
+	int status, n, i;
+
+	(void)state;
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+	a.root_region = c.region_id;
+	assert_int_equal(pipe(a.pipefd), 0);
+	status = kt_in_child(pidns_child, &a);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read(a.pipefd[0], &inner, sizeof(inner)),
+			 sizeof(inner));
+	close(a.pipefd[0]);
+	close(a.pipefd[1]);
+	n = kt_list(kt_fd, info, 8);
+	for (i = 0; i < n; i++)
+		if (info[i].region_id != c.region_id)
+			e = &info[i];
+	assert_non_null(e);
+	assert_int_equal(e->state, PTO_PROF_STATE_RETAINED);
+	assert_int_equal(e->owner_pid, inner);
+}
+
 static void test_attach_reads_owner_writes(void **state)
 {
 	struct drm_pto_prof_create c;
@@ -298,6 +385,106 @@ static void test_observer_write_faults(void **state)
 	munmap(p, a.size);
 	close(fd2);
 	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
+static int prime_export(int fd, uint32_t handle, uint32_t flags, int *out)
+{
+	struct drm_prime_handle ph = { .handle = handle, .flags = flags };
+	int ret = kt_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
+
+	*out = ph.fd;
+	return ret;
+}
+
+/* A dma-buf is writable by an importing device: observers get none. */
+static void test_observer_export_refused(void **state)
+{
+	struct drm_pto_prof_create c;
+	struct drm_pto_prof_attach a;
+	int fd2 = kt_open(0), dmabuf;
+
+	(void)state;
+	assert_true(fd2 >= 0);
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+	assert_int_equal(attach(fd2, c.region_id, &a), 0);
+	assert_int_equal(prime_export(fd2, a.handle, DRM_CLOEXEC | DRM_RDWR,
+				      &dmabuf), -EACCES);
+	assert_int_equal(prime_export(fd2, a.handle, DRM_CLOEXEC, &dmabuf),
+			 -EACCES);
+	close(fd2);
+	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
+/* Nor does the creator: the dma-buf would outlive its write access. */
+static void test_owner_export_refused(void **state)
+{
+	struct drm_pto_prof_create c;
+	int dmabuf;
+
+	(void)state;
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+	assert_int_equal(prime_export(kt_fd, c.handle, DRM_CLOEXEC | DRM_RDWR,
+				      &dmabuf), -EACCES);
+	assert_int_equal(prime_export(kt_fd, c.handle, DRM_CLOEXEC, &dmabuf),
+			 -EACCES);
+	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
+struct race {
+	uint64_t offset;
+	size_t size;
+	atomic_int started;
+	int torn;		/* writable mappings that cannot mprotect back */
+};
+
+/*
+ * Maps the region read-write until that is refused (the release cleared
+ * the writer). Every writable mapping must also be VM_MAYWRITE: made
+ * read-only, it must become writable again.
+ */
+static void *race_map(void *arg)
+{
+	struct race *r = arg;
+	void *p;
+
+	for (;;) {
+		atomic_store(&r->started, 1);
+		p = kt_map(kt_fd, r->offset, r->size, PROT_READ | PROT_WRITE);
+		if (p == MAP_FAILED)
+			break;
+		if (mprotect(p, r->size, PROT_READ) ||
+		    mprotect(p, r->size, PROT_READ | PROT_WRITE))
+			r->torn++;
+		munmap(p, r->size);
+	}
+	return NULL;
+}
+
+/* An owner's mmap racing PROF_RELEASE: each mapping is consistent. */
+static void test_owner_mmap_racing_release(void **state)
+{
+	struct drm_pto_prof_create c;
+	struct drm_gem_close gc = { 0 };
+	struct race r;
+	pthread_t t;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+		r.offset = c.mmap_offset;
+		r.size = c.layout.region_size;
+		atomic_store(&r.started, 0);
+		r.torn = 0;
+		assert_int_equal(pthread_create(&t, NULL, race_map, &r), 0);
+		while (!atomic_load(&r.started))
+			;
+		assert_int_equal(release(kt_fd, c.region_id), 0);
+		assert_int_equal(pthread_join(t, NULL), 0);
+		assert_int_equal(r.torn, 0);
+		gc.handle = c.handle;
+		assert_int_equal(kt_ioctl(kt_fd, DRM_IOCTL_GEM_CLOSE, &gc), 0);
+	}
 }
 
 /* Release unlists; the creator's handle and mapping stay valid. */
@@ -409,13 +596,24 @@ static void test_hs_create_publishes_heads(void **state)
 	assert_int_equal(release(kt_fd, c.region_id), 0);
 }
 
+/* The debugfs region listing of device 0 (kt_fd), opened for reading. */
+static FILE *debugfs_regions(void)
+{
+	char path[96];
+	struct stat st;
+
+	assert_int_equal(fstat(kt_fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/pto_regions",
+		 minor(st.st_rdev));
+	return fopen(path, "r");
+}
+
 /* debugfs lists the region with owner, state and pool counters. */
 static void test_debugfs_lists_regions(void **state)
 {
 	struct drm_pto_prof_create c;
 	struct pto_pool *pool;
-	char path[96], line[256], want[64], want_pool[96];
-	struct stat st;
+	char line[256], want[64], want_pool[96];
 	int found = 0, found_pool = 0;
 	char *base;
 	FILE *f;
@@ -429,14 +627,11 @@ static void test_debugfs_lists_regions(void **state)
 			c.layout.pool_size);
 	pool->counters.total = 41;
 	pool->counters.dropped = 2;
-	assert_int_equal(fstat(kt_fd, &st), 0);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/pto_regions",
-		 minor(st.st_rdev));
 	snprintf(want, sizeof(want), "region %u live pid %d uid %u ",
 		 c.region_id, getpid(), getuid());
 	snprintf(want_pool, sizeof(want_pool),
 		 "  aicore_task[1] total 41 dropped 2 mismatch 0\n");
-	f = fopen(path, "r");
+	f = debugfs_regions();
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
 		found |= !strncmp(line, want, strlen(want));
@@ -449,6 +644,78 @@ static void test_debugfs_lists_regions(void **state)
 	assert_int_equal(release(kt_fd, c.region_id), 0);
 }
 
+/* Bytes of kernel mappings the DRM shmem helpers hold (vmallocinfo). */
+static unsigned long shmem_vmap_bytes(void)
+{
+	char line[512];
+	unsigned long sum = 0, size;
+	FILE *f = fopen("/proc/vmallocinfo", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "drm_shmem_helper") &&
+		    sscanf(line, "%*s %lu", &size) == 1)
+			sum += size;
+	fclose(f);
+	return sum;
+}
+
+/*
+ * A listed region keeps no kernel mapping (which would pin its pages
+ * after its owners exit): debugfs maps it only while printing it.
+ */
+static void test_no_kernel_mapping_kept(void **state)
+{
+	struct drm_pto_prof_create c;
+	char line[256];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(shmem_vmap_bytes(), 0);
+	assert_int_equal(kt_prof_create(kt_fd, PTO_PROF_CREATE_RETAIN, &c), 0);
+	assert_int_equal(shmem_vmap_bytes(), 0);
+	f = debugfs_regions();
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		;
+	fclose(f);
+	assert_int_equal(shmem_vmap_bytes(), 0);
+	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
+/*
+ * Regions are left out of core dumps (retention is the post-mortem
+ * path): the mapping carries VM_DONTDUMP ("dd" in smaps).
+ */
+static void test_mapping_not_dumped(void **state)
+{
+	struct drm_pto_prof_create c;
+	char line[512], start[32];
+	int in_vma = 0, dd = -1;
+	FILE *f;
+	void *p;
+
+	(void)state;
+	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
+	p = kt_map(kt_fd, c.mmap_offset, c.layout.region_size,
+		   PROT_READ | PROT_WRITE);
+	assert_true(p != MAP_FAILED);
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)p);
+	f = fopen("/proc/self/smaps", "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in_vma = !strncmp(line, start, strlen(start));
+		else if (in_vma && !strncmp(line, "VmFlags:", 8))
+			dd = strstr(line, " dd") != NULL;
+	}
+	fclose(f);
+	assert_int_equal(dd, 1);
+	munmap(p, c.layout.region_size);
+	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +724,7 @@ int main(void)
 		KT_TEST(test_owner_mapping_writable),
 		KT_TEST(test_list),
 		KT_TEST(test_list_capacity),
+		KT_TEST(test_list_pid_namespaces),
 		KT_TEST(test_attach_reads_owner_writes),
 		KT_TEST(test_observer_map_write_refused),
 		KT_TEST(test_observer_mprotect_write_refused),
@@ -467,6 +735,11 @@ int main(void)
 		KT_TEST(test_hs_create),
 		KT_TEST(test_hs_create_publishes_heads),
 		KT_TEST(test_debugfs_lists_regions),
+		KT_TEST(test_no_kernel_mapping_kept),
+		KT_TEST(test_observer_export_refused),
+		KT_TEST(test_owner_export_refused),
+		KT_TEST(test_owner_mmap_racing_release),
+		KT_TEST(test_mapping_not_dumped),
 	};
 
 	return kt_run("kmod_prof", tests, sizeof(tests) / sizeof(tests[0]));

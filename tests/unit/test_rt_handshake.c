@@ -40,12 +40,12 @@ static void test_token_sequence(void **state)
 
 struct core_sim {
 	struct pto_hs_core hs __attribute__((aligned(64)));
-	_Atomic uint32_t sleeping;
 	_Atomic uint32_t ran[4];	/* args[0] of each run */
 	_Atomic uint32_t nran;
 	_Atomic uint32_t gate;		/* kernel blocks while 0 */
 	_Atomic uint32_t notified;
-	struct aicore_env env;
+	struct aicore core;
+	struct aicore_platform pf;
 };
 
 static _Atomic uint32_t *r32(__u32 *p)
@@ -69,10 +69,41 @@ static void notify(void *ctx, unsigned int core)
 	atomic_fetch_add(&((struct core_sim *)ctx)->notified, 1);
 }
 
+static uint64_t now(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void wait_data(void *ctx, unsigned int core, const uint32_t *data,
+		      uint32_t seen)
+{
+	(void)ctx;
+	(void)core;
+	(void)data;
+	(void)seen;
+	sched_yield();
+}
+
 static void *core_thread(void *arg)
 {
-	aicore_main(&((struct core_sim *)arg)->env);
+	struct core_sim *s = arg;
+
+	aicore_main(&s->core, &s->pf);
 	return NULL;
+}
+
+static struct core_sim *core_sim_new(void)
+{
+	struct core_sim *s = aligned_alloc(64, sizeof(*s));
+
+	memset(s, 0, sizeof(*s));
+	s->hs.data = PTO_TOKEN_AICPU_IDLE;
+	s->hs.cond = PTO_COND_AICORE_IDLE;
+	s->pf = (struct aicore_platform){ .now = now, .wait = wait_data,
+		.wake = notify, .run = run, .ctx = s };
+	aicore_init(&s->core, &s->hs, NULL);
+	return s;
 }
 
 static void wait_cond(struct core_sim *s, uint32_t v)
@@ -87,21 +118,14 @@ static void dispatch(struct core_sim *s, uint32_t tok, uint64_t arg)
 	s->hs.payload[tok & 1].num_args = 1;
 	s->hs.payload[tok & 1].args[0] = arg;
 	atomic_store(r32(&s->hs.data), tok);
-	aicore_kick(&s->hs, &s->sleeping);
 }
 
 static void test_ack_fin_pending_exit(void **state)
 {
-	struct core_sim *s = aligned_alloc(64, sizeof(*s));
+	struct core_sim *s = core_sim_new();
 	pthread_t th;
 
 	(void)state;
-	memset(s, 0, sizeof(*s));
-	s->hs.data = PTO_TOKEN_AICPU_IDLE;
-	s->hs.cond = PTO_COND_AICORE_IDLE;
-	s->env = (struct aicore_env){ .hs = &s->hs, .run = run,
-		.notify = notify, .ctx = s, .sleeping = &s->sleeping,
-		.spin = 10 };
 	atomic_store(r32(&s->hs.aicpu_ready), 1);
 	assert_int_equal(pthread_create(&th, NULL, core_thread, s), 0);
 	while (!atomic_load(r32(&s->hs.aicore_regs_ready)))
@@ -127,11 +151,49 @@ static void test_ack_fin_pending_exit(void **state)
 	free(s);
 }
 
+/*
+ * The step function never blocks: each wait of the handshake and an
+ * unchanged DATA are AICORE_IDLE, and aicore_pending says when a step
+ * would do something.
+ */
+static void test_step_never_blocks(void **state)
+{
+	struct core_sim *s = core_sim_new();
+	struct aicore *c = &s->core;
+
+	(void)state;
+	atomic_store(&s->gate, 1);
+	assert_false(aicore_pending(c));
+	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE);
+	atomic_store(r32(&s->hs.aicpu_ready), 1);
+	assert_true(aicore_pending(c));
+	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE); /* regs */
+	assert_int_equal(s->hs.aicore_regs_ready, 1);
+	assert_false(aicore_pending(c));
+	atomic_store(r32(&s->hs.aicpu_regs_ready), 1);
+	assert_true(aicore_pending(c));
+	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE);
+	assert_int_equal(s->hs.aicore_done, 1);
+	dispatch(s, 1, 7);
+	assert_true(aicore_pending(c));
+	assert_int_equal(aicore_step(c, &s->pf), AICORE_RAN);
+	assert_int_equal(s->hs.cond, PTO_COND_FIN(1));
+	assert_false(aicore_pending(c));
+	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE);
+	dispatch(s, PTO_TOKEN_EXIT_SIGNAL, 0);
+	assert_int_equal(aicore_step(c, &s->pf), AICORE_DONE);
+	assert_int_equal(s->hs.cond, PTO_COND_AICORE_EXITED);
+	assert_int_equal(aicore_step(c, &s->pf), AICORE_DONE);
+	assert_int_equal(atomic_load(&s->notified), 2); /* FIN + EXITED */
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_token_sequence),
 		cmocka_unit_test(test_ack_fin_pending_exit),
+		cmocka_unit_test(test_step_never_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

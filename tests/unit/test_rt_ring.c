@@ -3,8 +3,9 @@
  * Task and heap rings: a 16-slot task window drives 256 tasks (slots
  * wrap, the orchestrator blocks until old tasks are reclaimed); the heap
  * ring wraps many times without handing out memory still in use; a
- * window, heap or dep pool that can never fit stops the run with
- * -EDEADLK instead of hanging.
+ * window or heap that can never fit stops the run with -EDEADLK instead
+ * of hanging; 64-bit ring positions do not alias across 2^31 and 2^32
+ * (a stale TensorMap entry never names a newer task).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "rt.h"
+#include "support/e2e_prof.h"
 #include "support/rt_test.h"
 
 #define FILL 10
@@ -162,13 +165,13 @@ struct dl {
 	pto_tensor *t;
 	struct rt_rec rec;
 	int err;
-	unsigned int kind;	/* 0 window, 1 heap, 2 heap too big, 3 deps */
+	unsigned int kind;	/* 0 window, 1 heap, 2 heap too big */
 };
 
 static int dl_orch(pto_orch *o, void *user)
 {
 	struct dl *d = user;
-	struct pto_param p[12];
+	struct pto_param p[3];
 	pto_tensor *tmp;
 	unsigned int i;
 
@@ -186,17 +189,6 @@ static int dl_orch(pto_orch *o, void *user)
 		case 2:
 			d->err = pto_orch_alloc(o, 8192, &tmp);
 			break;
-		default:
-			p[0] = pto_out(d->t, i * 64, 64);
-			if (i >= 8) {
-				p[0] = pto_in(d->t, 0, 8 * 64);
-				rt_rec_params(&p[1], &d->rec, i);
-				d->err = pto_submit(o, RT_TEST_AIV, p, 3, NULL);
-				i = 40;
-				break;
-			}
-			rt_rec_params(&p[1], &d->rec, i);
-			d->err = pto_submit(o, RT_TEST_AIV, p, 3, NULL);
 		}
 	}
 	pto_scope_end(o);
@@ -240,10 +232,129 @@ static void test_deadlock_heap_too_big(void **state)
 	deadlock(2, -EDEADLK);
 }
 
-static void test_deadlock_dep_pool(void **state)
+/*
+ * Ring positions across 2^31 and 2^32: a writer of X[0,64) at position 0
+ * is reclaimed; the ring jumps to just below base; then INOUT and IN
+ * tasks on X[64,128) cross base, and from position hit on they use
+ * X[0,64), whose stale entry names position 0 (scopes of 4 in a 16-task
+ * window, so slots are reused). With 32-bit positions compared by signed
+ * distance that entry looks alive again past 2^31 and just below 2^32,
+ * naming whatever task holds the old writer's slot: every dependency
+ * edge (profiled) must join two tasks after the jump that conflict.
+ */
+#define POS_TASKS 200
+
+struct pos {
+	pto_tensor *x;
+	struct rt_rec rec;
+	uint64_t base, hit;
+	uint64_t id[POS_TASKS];
+	unsigned int region[POS_TASKS];
+	int err;
+};
+
+static int pos_orch(pto_orch *o, void *user)
+{
+	struct pos *ps = user;
+	uint64_t jump = ps->base - POS_TASKS / 2;
+	struct pto_param p[3];
+	unsigned int i, r;
+	int err;
+
+	if ((err = pto_scope_begin(o)))
+		return err;
+	p[0] = pto_out(ps->x, 0, 64);
+	rt_rec_params(&p[1], &ps->rec, 0);
+	if ((err = pto_submit(o, RT_TEST_AIV, p, 3, &ps->id[0])) ||
+	    (err = pto_scope_end(o)) || (err = pto_scope_begin(o)))
+		return err;
+	err = rt_ring_test_jump(o->run, &o->run->rings[o->depth], jump);
+	for (i = 1; !err && i < POS_TASKS; i++) {
+		if (i % 4 == 0 && ((err = pto_scope_end(o)) ||
+				   (err = pto_scope_begin(o))))
+			break;
+		r = jump + i - 1 < ps->hit;
+		ps->region[i] = r;
+		p[0] = i % 3 ? pto_inout(ps->x, r * 64, 64) :
+			       pto_in(ps->x, r * 64, 32);
+		rt_rec_params(&p[1], &ps->rec, i);
+		err = pto_submit(o, i % 2 ? RT_TEST_AIV : RT_TEST_AIC, p, 3,
+				 &ps->id[i]);
+	}
+	ps->err = err;
+	return err ? err : pto_scope_end(o);
+}
+
+/* Tasks k < j after the jump touch one region, one of them writing it
+ * (labels repeat at 2^32: the old writer's is that of position 2^32).
+ */
+static bool edge_ok(const struct pos *ps, const struct e2e_edge *e)
+{
+	unsigned int j, k;
+
+	for (j = 1; j < POS_TASKS; j++)
+		for (k = 1; e->succ == ps->id[j] && k < j; k++)
+			if (e->pred == ps->id[k] &&
+			    ps->region[k] == ps->region[j] && (j % 3 || k % 3))
+				return true;
+	return false;
+}
+
+static void positions(uint64_t base, uint64_t hit)
+{
+	pto_device *dev = device();
+	struct pto_run_config cfg;
+	struct pos ps = { .base = base, .hit = hit };
+	struct jc_value *deps;
+	struct e2e_edge *e;
+	struct e2e_dir d;
+	unsigned int i, k;
+	size_t ne;
+
+	assert_int_equal(rt_rec_init(&ps.rec, POS_TASKS), 0);
+	assert_int_equal(pto_tensor_alloc(dev, 128, &ps.x), 0);
+	e2e_dir_make(&d);
+	e2e_config(&cfg, &d);
+	cfg.chip_swimlane_level = 2;	/* dependency edges */
+	cfg.task_window = 16;
+	assert_int_equal(pto_run(dev, &cfg, pos_orch, &ps, NULL), 0);
+	assert_int_equal(ps.err, 0);
+	deps = e2e_load(d.out, "deps.json");
+	assert_non_null(deps);
+	e = e2e_edges(deps, &ne);
+	assert_true(ne > 0);
+	for (i = 0; i < ne; i++)
+		assert_true(edge_ok(&ps, &e[i]));
+	free(e);
+	jc_free(deps);
+	e2e_dir_remove(&d);
+	assert_int_equal(ps.id[0], 1ull << 32);		/* ring 1, 0 */
+	assert_int_equal((uint32_t)ps.id[POS_TASKS - 1],
+			 (uint32_t)(base + POS_TASKS / 2 - 2));
+	for (i = 1; i < POS_TASKS; i++) {
+		assert_int_equal(atomic_load(&ps.rec.runs[i]), 1);
+		/* After every earlier conflicting access of its region. */
+		for (k = 1; k < i; k++)
+			if (ps.region[k] == ps.region[i] &&
+			    (i % 3 || k % 3))
+				assert_true(atomic_load(&ps.rec.start[i]) >
+					    atomic_load(&ps.rec.end[k]));
+	}
+	pto_tensor_free(ps.x);
+	rt_rec_free(&ps.rec);
+	pto_device_close(dev);
+}
+
+static void test_positions_2p31(void **state)
 {
 	(void)state;
-	deadlock(3, 0);	/* deferred wiring: the submit itself succeeds */
+	positions(1ull << 31, (1ull << 31) + 37);
+}
+
+static void test_positions_2p32(void **state)
+{
+	(void)state;
+	positions(1ull << 32, (1ull << 32) - 5);
 }
 
 int main(void)
@@ -254,7 +365,8 @@ int main(void)
 		cmocka_unit_test(test_deadlock_window),
 		cmocka_unit_test(test_deadlock_heap),
 		cmocka_unit_test(test_deadlock_heap_too_big),
-		cmocka_unit_test(test_deadlock_dep_pool),
+		cmocka_unit_test(test_positions_2p31),
+		cmocka_unit_test(test_positions_2p32),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

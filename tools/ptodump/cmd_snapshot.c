@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * ptodump snapshot: every record still in a region's buffers ->
- * l2_swimlane_records.json (+ deps.json, name_map.json), written by
- * prof_records_export(), the host collector's own writer.
+ * l2_swimlane_records.json (+ deps.json, name_map.json): the region is
+ * validated here (every message names what is wrong), then read and
+ * exported by libpto's public reader, the writer a run uses.
  *
  * Buffers sitting in a free queue are empty by protocol and skipped; every
  * other buffer (active, handed over in a ready queue, or with the host)
  * contributes its count records, each checked before use.
+ *
+ * --region FILE may also be a capture file (capture.ptocap): its JSON set
+ * is written through libpto's public reader.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,17 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pd_inputs.h"
 #include "pd_model.h"
 #include "pd_region.h"
 #include "pd_source.h"
-#include "prof_records.h"
+#include "pto_capture.h"
+#include "pto_reader.h"
 #include "ptodump.h"
 
 static const char snapshot_usage[] =
 "usage: ptodump snapshot (--region FILE | --id N [--device NODE]) [options]\n"
 "Writes the records of a profiling region as l2_swimlane_records.json,\n"
 "deps.json and name_map.json, the files a profiled run exports.\n"
-"  -r, --region FILE     a raw region dump\n"
+"  -r, --region FILE     a raw region dump, or a capture file\n"
 "  -i, --id N            a live or retained region of the pto driver\n"
 "  -d, --device NODE     the render node (default: the pto node with\n"
 "                        region N; ids are per device)\n"
@@ -71,7 +77,7 @@ static int check_records(struct pd_region *r, uint32_t k, uint32_t pool,
 			return 0;
 		if (v > max) {
 			snprintf(r->err, sizeof(r->err), "%s pool %u record %u: "
-				 "%s %u out of range", prof_kind_name(k), pool, x,
+				 "%s %u out of range", pd_kind_name(k), pool, x,
 				 field, v);
 			return -EINVAL;
 		}
@@ -85,21 +91,21 @@ static int free_buffers(struct pd_region *r, uint32_t k, uint32_t i,
 {
 	const struct pto_pool *p = pd_pool(r, k, i);
 	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
-	uint32_t head = PROF_LOAD(&p->free_queue.head);
-	uint32_t tail = PROF_LOAD(&p->free_queue.tail), n;
+	uint32_t head = PD_LOAD(&p->free_queue.head);
+	uint32_t tail = PD_LOAD(&p->free_queue.tail), n;
 	char where[64];
 
 	*free_mask = 0;
 	snprintf(where, sizeof(where), "%s pool %u free queue",
-		 prof_kind_name(k), i);
+		 pd_kind_name(k), i);
 	if (pd_queue_depth(r, head, tail, PTO_FREE_QUEUE_SLOTS, where, &n))
 		return -EINVAL;
 	for (; head != tail; head++) {
-		uint64_t off = PROF_LOAD(&p->free_queue.slots[head &
+		uint64_t off = PD_LOAD(&p->free_queue.slots[head &
 					 (PTO_FREE_QUEUE_SLOTS - 1)]);
 
 		snprintf(where, sizeof(where), "%s pool %u free slot %u",
-			 prof_kind_name(k), i, head);
+			 pd_kind_name(k), i, head);
 		if (pd_check_buf_off(r, k, i, off, 0, where))
 			return -EINVAL;
 		*free_mask |= 1u << ((off - pd_buf_off(r, k, i, 0)) /
@@ -108,26 +114,14 @@ static int free_buffers(struct pd_region *r, uint32_t k, uint32_t i,
 	return 0;
 }
 
-/*
- * Copies each counted buffer out of the (possibly live) region first and
- * checks the copy, so what is checked is what gets exported.
- */
-static int gather_kind(struct pd_region *r, struct prof_records *rec,
-		       uint32_t k, void *copy)
+/* Checks every counted buffer of kind (a copy of it, then its records). */
+static int check_kind(struct pd_region *r, uint32_t k, void *copy)
 {
 	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
-	struct prof_books *b = &rec->books[k];
 	uint32_t i, j, n, free_mask;
 	const void *recs;
-	uint64_t before;
 
-	memset(b, 0, sizeof(*b));
 	for (i = 0; i < kl->buf_pools; i++) {
-		const struct pto_pool *p = pd_pool(r, k, i);
-
-		b->total += PROF_LOAD(&p->counters.total);
-		b->dropped += PROF_LOAD(&p->counters.dropped);
-		b->mismatch += PROF_LOAD(&p->counters.mismatch);
 		if (free_buffers(r, k, i, &free_mask))
 			return -EINVAL;
 		for (j = 0; j < kl->buffers_per_pool; j++) {
@@ -135,25 +129,15 @@ static int gather_kind(struct pd_region *r, struct prof_records *rec,
 				continue;
 			if (pd_buffer(r, k, i, j, &recs, &n))
 				return -EINVAL;
-			if (!n)
-				continue;
 			memcpy(copy, recs, (size_t)n * kl->record_size);
 			if (check_records(r, k, i, copy, n))
 				return -EINVAL;
-			before = b->collected;
-			if (prof_records_add(rec, k, i, copy, n)) {
-				snprintf(r->err, sizeof(r->err), "out of memory");
-				return -ENOMEM;
-			}
-			/* Unless the record set keeps its own books. */
-			if (b->collected == before)
-				b->collected += n;
 		}
 	}
 	return 0;
 }
 
-static int gather(struct pd_region *r, struct prof_records *rec)
+static int check_all(struct pd_region *r)
 {
 	uint32_t k;
 	void *copy;
@@ -169,7 +153,7 @@ static int gather(struct pd_region *r, struct prof_records *rec)
 			snprintf(r->err, sizeof(r->err), "out of memory");
 			return -ENOMEM;
 		}
-		ret = gather_kind(r, rec, k, copy);
+		ret = check_kind(r, k, copy);
 		free(copy);
 		if (ret)
 			return ret;
@@ -177,10 +161,58 @@ static int gather(struct pd_region *r, struct prof_records *rec)
 	return 0;
 }
 
-static const char *name_of(void *ctx, uint32_t func_id)
+/* The checked region's records through libpto's reader into dir. */
+static int export_region(struct pd_region *r, const struct pd_names *nm,
+			 const char *dir)
 {
-	return pd_names_get(ctx, func_id);
+	pto_capture *c;
+	size_t i;
+	int ret = pto_capture_open_region(r->base, r->size, NULL, &c);
+
+	if (ret) {
+		pd_err("reading the region: %s", pto_strerror(ret));
+		return ret;
+	}
+	for (i = 0; !ret && i < nm->n; i++)
+		if (nm->v[i].id < PTO_MAX_FUNCS)
+			ret = pto_capture_set_func_name(c, nm->v[i].id,
+							nm->v[i].name);
+	if (!ret && nm->orch_name)
+		ret = pto_capture_set_func_name(c, PTO_CAPTURE_ORCHESTRATOR,
+						nm->orch_name);
+	if (!ret)
+		ret = pto_capture_export_json(c, dir);
+	pto_capture_close(c);
+	if (ret)
+		pd_err("export to %s: %s", dir, pto_strerror(ret));
+	return ret;
 }
+
+/* A capture file's JSON set, as the run that wrote it would write it. */
+static int snapshot_capture(const char *path, const char *dir)
+{
+	struct pto_capture_info info = { .size = sizeof(info) };
+	pto_capture *c;
+	int ret = pto_capture_open(path, NULL, &c);
+
+	if (ret) {
+		pd_err("%s: %s", path, pto_strerror(ret));
+		return PD_EXIT_ERR;
+	}
+	pto_capture_info(c, &info);
+	if (!info.complete)
+		pd_warn("%s: %s; writing what precedes it", path,
+			info.problem);
+	ret = pto_capture_export_json(c, dir);
+	pto_capture_close(c);
+	if (ret) {
+		pd_err("export to %s: %s", dir, pto_strerror(ret));
+		return PD_EXIT_ERR;
+	}
+	printf("%s/l2_swimlane_records.json\n", dir);
+	return PD_EXIT_OK;
+}
+
 
 int pd_cmd_snapshot(int argc, char **argv)
 {
@@ -193,7 +225,6 @@ int pd_cmd_snapshot(int argc, char **argv)
 	};
 	const char *dir = ".", *names_path = NULL;
 	struct pd_source src = { 0 };
-	struct prof_records *rec;
 	struct pd_names names = { 0 };
 	struct pd_region r;
 	char msg[600];
@@ -219,6 +250,8 @@ int pd_cmd_snapshot(int argc, char **argv)
 	}
 	if (pd_source_check(&src, argc - optind, "snapshot"))
 		return pd_usage_error("snapshot");
+	if (src.file && pd_file_magic(src.file) == PTO_CAP_MAGIC)
+		return snapshot_capture(src.file, dir);
 	if (names_path && pd_names_load(&names, names_path, msg, sizeof(msg))) {
 		pd_err("%s", msg);
 		return PD_EXIT_ERR;
@@ -227,29 +260,13 @@ int pd_cmd_snapshot(int argc, char **argv)
 		pd_names_free(&names);
 		return PD_EXIT_ERR;
 	}
-	rec = calloc(1, sizeof(*rec));
-	ret = rec ? 0 : -ENOMEM;
-	if (rec) {
-		prof_records_init(rec, r.h);
-		ret = gather(&r, rec);
-		if (ret)
-			pd_err("%s", r.err);
-	} else {
-		pd_err("out of memory");
-	}
-	if (!ret) {
-		prof_records_join(rec);
-		ret = prof_records_export(rec, dir, name_of, &names);
-		if (ret)
-			pd_err("export to %s: %s", dir, ret == -ENODATA ?
-			       "the region holds no task records" :
-			       strerror(-ret));
-		else
-			printf("%s/l2_swimlane_records.json\n", dir);
-	}
-	if (rec)
-		prof_records_free(rec);
-	free(rec);
+	ret = check_all(&r);
+	if (ret)
+		pd_err("%s", r.err);
+	else
+		ret = export_region(&r, &names, dir);
+	if (!ret)
+		printf("%s/l2_swimlane_records.json\n", dir);
 	pd_region_close(&r);
 	pd_names_free(&names);
 	return ret ? PD_EXIT_ERR : PD_EXIT_OK;

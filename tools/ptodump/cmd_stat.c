@@ -35,23 +35,23 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 
 	if (!kl->pool_off)
 		return 0;
-	printf("%s: %u pools x %u buffers x %u records\n", prof_kind_name(k),
+	printf("%s: %u pools x %u buffers x %u records\n", pd_kind_name(k),
 	       kl->buf_pools, kl->buffers_per_pool, kl->records_per_buffer);
 	printf("  %-5s %12s %10s %10s %6s %10s\n", "pool", "total", "dropped",
 	       "mismatch", "free", "active");
 	for (i = 0; i < kl->buf_pools; i++) {
 		const struct pto_pool *p = pd_pool(r, k, i);
-		uint64_t off = PROF_LOAD(&p->head.buf_off);
+		uint64_t off = PD_LOAD(&p->head.buf_off);
 		const void *recs;
 
 		snprintf(where, sizeof(where), "%s pool %u free queue",
-			 prof_kind_name(k), i);
-		if (pd_queue_depth(r, PROF_LOAD(&p->free_queue.head),
-			  PROF_LOAD(&p->free_queue.tail), PTO_FREE_QUEUE_SLOTS,
+			 pd_kind_name(k), i);
+		if (pd_queue_depth(r, PD_LOAD(&p->free_queue.head),
+			  PD_LOAD(&p->free_queue.tail), PTO_FREE_QUEUE_SLOTS,
 			  where, &free_n))
 			return -EINVAL;
 		snprintf(where, sizeof(where), "%s pool %u active head",
-			 prof_kind_name(k), i);
+			 pd_kind_name(k), i);
 		if (pd_check_buf_off(r, k, i, off, 1, where))
 			return -EINVAL;
 		fill = 0;
@@ -63,9 +63,9 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 				return -EINVAL;
 		}
 		/* One read of each counter: the row and the sum agree. */
-		pt = PROF_LOAD(&p->counters.total);
-		pd = PROF_LOAD(&p->counters.dropped);
-		pm = PROF_LOAD(&p->counters.mismatch);
+		pt = PD_LOAD(&p->counters.total);
+		pd = PD_LOAD(&p->counters.dropped);
+		pm = PD_LOAD(&p->counters.mismatch);
 		tot += pt;
 		drop += pd;
 		mis += pm;
@@ -94,7 +94,7 @@ static int phase_counts(struct pd_region *r, uint32_t t, uint64_t *complete,
 		for (x = 0; x < n; x++) {
 			const struct pto_sched_phase_record *s =
 				(const struct pto_sched_phase_record *)recs + x;
-			uint32_t kind = PROF_LOAD(&s->kind);
+			uint32_t kind = PD_LOAD(&s->kind);
 
 			*complete += kind == PTO_SCHED_PHASE_COMPLETE;
 			*dispatch += kind == PTO_SCHED_PHASE_DISPATCH;
@@ -110,9 +110,9 @@ static int stat_threads(struct pd_region *r)
 	char where[48];
 
 	printf("AICPU threads: %u (sched phase threads %u, orch %u)\n",
-	       h->num_aicpu_threads, PROF_LOAD(&((const struct pto_prof_header *)
+	       h->num_aicpu_threads, PD_LOAD(&((const struct pto_prof_header *)
 						 r->base)->num_sched_phase_threads),
-	       PROF_LOAD(&((const struct pto_prof_header *)
+	       PD_LOAD(&((const struct pto_prof_header *)
 			   r->base)->num_orch_phase_threads));
 	printf("  %-6s %11s %14s %20s\n", "thread", "ready-queue",
 	       "phase records", "in buffers cpl/dsp");
@@ -122,11 +122,11 @@ static int stat_threads(struct pd_region *r)
 		uint64_t total = 0, cpl = 0, dsp = 0;
 
 		snprintf(where, sizeof(where), "ready queue %u", t);
-		if (pd_queue_depth(r, PROF_LOAD(&rq->head), PROF_LOAD(&rq->tail),
+		if (pd_queue_depth(r, PD_LOAD(&rq->head), PD_LOAD(&rq->tail),
 			  PTO_READY_QUEUE_CAP, where, &d))
 			return -EINVAL;
 		if (h->layout.kind[PTO_BUF_SCHED_PHASE].pool_off) {
-			total = PROF_LOAD(&pd_pool(r, PTO_BUF_SCHED_PHASE, t)->
+			total = PD_LOAD(&pd_pool(r, PTO_BUF_SCHED_PHASE, t)->
 					  counters.total);
 			if (phase_counts(r, t, &cpl, &dsp))
 				return -EINVAL;
@@ -141,7 +141,7 @@ static int stat_once(struct pd_region *r)
 {
 	static const char *const states[] = { "created", "running", "stopped" };
 	const struct pto_prof_header *h = r->h;
-	uint32_t k, st = PROF_LOAD(&((const struct pto_prof_header *)
+	uint32_t k, st = PD_LOAD(&((const struct pto_prof_header *)
 				     r->base)->run_state);
 
 	printf("region: %llu bytes, ABI %u.%u, level %u, dfx_flags 0x%llx, "
@@ -150,7 +150,7 @@ static int stat_once(struct pd_region *r)
 	       (unsigned long long)h->dfx_flags, h->num_cores,
 	       st <= PTO_RUN_STOPPED ? states[st] : "?");
 	printf("counter: %llu Hz\n", (unsigned long long)
-	       PROF_LOAD(&((const struct pto_prof_header *)
+	       PD_LOAD(&((const struct pto_prof_header *)
 			   r->base)->counter_freq_hz));
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
 		if (stat_pools(r, k))

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <xf86drm.h>
 
-#include "drm_node.h"
+#include "pto_reader.h"
 #include "pd_drm.h"
 #include "pd_region.h"
 #include "pto_layout.h"
@@ -43,7 +43,7 @@ int pd_drm_find(struct pd_node *nodes, int max)
 	struct pd_collect c = { nodes, 0, max };
 
 	if (max > 0)
-		drm_node_scan(collect_node, &c);
+		pto_drm_node_scan(collect_node, &c);
 	return c.n;
 }
 

@@ -40,6 +40,16 @@ int pd_inputs_load(struct pd_inputs *in, const char *records,
 	void *ctx[2] = { prog, &total };
 	int r;
 
+	if (pd_capture_is(records)) {
+		if (pd_capture_load(in, records, prog))
+			return PD_EXIT_ERR;
+		if (!names_path)
+			return 0;
+		/* An explicit name map replaces the capture's names. */
+		pd_names_free(&in->names);
+		in->have_names = 0;
+		goto names;
+	}
 	memset(in, 0, sizeof(*in));
 	if (!stat(records, &stb))
 		total = (uint64_t)stb.st_size;
@@ -70,6 +80,7 @@ int pd_inputs_load(struct pd_inputs *in, const char *records,
 			return 0;
 		names_path = sib;
 	}
+names:
 	r = pd_names_load(&in->names, names_path, msg, sizeof(msg));
 	if (r) {
 		pd_err("%s", msg);

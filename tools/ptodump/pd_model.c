@@ -511,9 +511,14 @@ int pd_model_load(struct pd_model *m, const char *path, char *msg,
 		progress(ctx, p->consumed);
 	pj_close(p);
 	free(p);
+	pd_model_sort(m);
+	return 0;
+}
+
+void pd_model_sort(struct pd_model *m)
+{
 	pd_sort(m->sched, m->nsched, sizeof(*m->sched), cmp_sched);
 	pd_sort(m->orch, m->norch, sizeof(*m->orch), cmp_orch);
-	return 0;
 }
 
 void pd_model_free(struct pd_model *m)

@@ -85,6 +85,8 @@ typedef void (*pd_progress_fn)(void *ctx, uint64_t done);
 int pd_model_load(struct pd_model *m, const char *path, char *msg,
 		  size_t msglen, pd_progress_fn progress, void *ctx);
 void pd_model_free(struct pd_model *m);
+/* Orders the phases by (thread, start, end), as pd_model_load leaves them. */
+void pd_model_sort(struct pd_model *m);
 
 /* ---- deps.json ---------------------------------------------------------- */
 

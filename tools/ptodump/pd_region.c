@@ -41,7 +41,7 @@ static int check_kind(struct pd_region *r, uint32_t k)
 {
 	const struct pto_prof_header *h = r->h;
 	const struct pto_prof_kind_layout *kl = &h->layout.kind[k];
-	const char *n = prof_kind_name(k);
+	const char *n = pd_kind_name(k);
 	uint64_t limit = h->layout.region_size, need;
 
 	if (k >= PTO_BUF_KIND_COUNT || !pto_prof_kind_enabled(h->dfx_flags, k)) {
@@ -87,11 +87,23 @@ static int check_kind(struct pd_region *r, uint32_t k)
 }
 
 /* The stored layout must be the one the layout function computes. */
-static int check_recompute(struct pd_region *r, size_t size)
+static int check_recompute(struct pd_region *r)
 {
+	const struct pto_prof_layout *claimed = &r->h->layout;
+	struct pto_prof_params params = { 0 };
 	struct pto_prof_layout l;
+	uint32_t k;
 
-	if (prof_region_check(r->h, size, &l))
+	params.num_cores = r->h->num_cores;
+	params.num_aicpu_threads = r->h->num_aicpu_threads;
+	params.dfx_flags = r->h->dfx_flags;
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		params.records_per_buffer[k] =
+			claimed->kind[k].records_per_buffer;
+		params.buffers_per_pool[k] = claimed->kind[k].buffers_per_pool;
+	}
+	if (pto_prof_layout_compute(&params, &l) ||
+	    memcmp(&l, claimed, sizeof(l)))
 		return verr(r, "layout: sections are not where the header's "
 			    "own parameters put them");
 	return 0;
@@ -152,7 +164,7 @@ static int check_header(struct pd_region *r, size_t size)
 				    h->core_to_thread[c]);
 	if (h->run_state > PTO_RUN_STOPPED)
 		return verr(r, "run_state %u unknown", h->run_state);
-	return check_recompute(r, size);
+	return check_recompute(r);
 }
 
 int pd_region_open_mem(struct pd_region *r, const void *base, size_t size)
@@ -194,6 +206,21 @@ int pd_region_load_file(struct pd_region *r, const char *path)
 		fclose(f);
 		return verr(r, "%s: %lld bytes is larger than any region", path,
 			    (long long)st.st_size);
+	}
+	/*
+	 * Mapped read-only and shared: a live region's file (a sim run's,
+	 * see ptodump list) is read as its writers update it.
+	 */
+	if (st.st_size) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED,
+			       fileno(f), 0);
+
+		if (m != MAP_FAILED) {
+			fclose(f);
+			r->map = m;
+			r->map_len = (size_t)st.st_size;
+			return pd_region_open_mem(r, m, r->map_len);
+		}
 	}
 	r->owned = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!r->owned) {
@@ -249,7 +276,7 @@ int pd_check_buf_off(struct pd_region *r, uint32_t kind, uint32_t i,
 	if (off < first || off - first >= kl->buf_size * kl->buffers_per_pool ||
 	    (off - first) % kl->buf_size)
 		return verr(r, "%s: offset %llu is not a buffer of %s pool %u",
-			    where, (unsigned long long)off, prof_kind_name(kind),
+			    where, (unsigned long long)off, pd_kind_name(kind),
 			    i);
 	return 0;
 }
@@ -262,20 +289,20 @@ int pd_buffer(struct pd_region *r, uint32_t kind, uint32_t i, uint32_t j,
 	const struct pto_buf_header *bh = (const struct pto_buf_header *)b;
 	uint32_t n;
 
-	if (PROF_LOAD(&bh->kind) != kind || PROF_LOAD(&bh->pool_index) != i ||
-	    PROF_LOAD(&bh->capacity) != kl->records_per_buffer ||
-	    PROF_LOAD(&bh->record_size) != kl->record_size)
+	if (PD_LOAD(&bh->kind) != kind || PD_LOAD(&bh->pool_index) != i ||
+	    PD_LOAD(&bh->capacity) != kl->records_per_buffer ||
+	    PD_LOAD(&bh->record_size) != kl->record_size)
 		return verr(r, "%s pool %u buffer %u: header (kind %u, pool %u, "
 			    "capacity %u, record size %u) does not match the "
-			    "layout", prof_kind_name(kind), i, j,
-			    PROF_LOAD(&bh->kind), PROF_LOAD(&bh->pool_index),
-			    PROF_LOAD(&bh->capacity),
-			    PROF_LOAD(&bh->record_size));
+			    "layout", pd_kind_name(kind), i, j,
+			    PD_LOAD(&bh->kind), PD_LOAD(&bh->pool_index),
+			    PD_LOAD(&bh->capacity),
+			    PD_LOAD(&bh->record_size));
 	/* Pairs with the writer's store-release of count: records visible. */
 	n = __atomic_load_n(&bh->count, __ATOMIC_ACQUIRE);
 	if (n > kl->records_per_buffer)
 		return verr(r, "%s pool %u buffer %u: count %u exceeds capacity "
-			    "%u", prof_kind_name(kind), i, j, n,
+			    "%u", pd_kind_name(kind), i, j, n,
 			    kl->records_per_buffer);
 	*records = b + sizeof(struct pto_buf_header);
 	*count = n;

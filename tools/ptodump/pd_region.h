@@ -12,12 +12,29 @@
 #ifndef PD_REGION_H
 #define PD_REGION_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "prof_region.h"	/* PROF_LOAD, prof_kind_name */
-#include "prof_region.h"	/* PROF_LOAD, prof_kind_name */
 #include "pto_prof.h"
+#include "pto_reader.h"
+
+/*
+ * The live fields of a region (plain integers shared with its writers,
+ * ordering contract at the top of pto_prof.h) are read as C11 atomics.
+ */
+#define PD_LOAD(p) atomic_load_explicit( \
+	(_Atomic __typeof__(*(p)) *)(p), memory_order_relaxed)
+#define PD_LOAD_ACQ(p) atomic_load_explicit( \
+	(_Atomic __typeof__(*(p)) *)(p), memory_order_acquire)
+
+/* A buffer kind's name, "?" for an unknown one. */
+static inline const char *pd_kind_name(uint32_t kind)
+{
+	const char *n = pto_capture_kind_name(kind);
+
+	return n ? n : "?";
+}
 
 struct pd_region {
 	const uint8_t *base;

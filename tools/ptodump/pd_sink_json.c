@@ -7,7 +7,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "json_out.h"
 #include "pd_trace.h"
 
 struct json_sink {
@@ -16,6 +15,23 @@ struct json_sink {
 	int first;
 	uint64_t next_id;	/* running event id of X events */
 };
+
+/* s as a quoted JSON string (quotes, backslashes and controls escaped). */
+static void json_string(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	fputc('"', f);
+	for (; (c = (unsigned char)*s); s++) {
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
 
 static struct json_sink *js(struct pd_sink *s)
 {

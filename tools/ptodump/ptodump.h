@@ -20,6 +20,7 @@ int pd_cmd_stat(int argc, char **argv);
 int pd_cmd_snapshot(int argc, char **argv);
 int pd_cmd_convert(int argc, char **argv);
 int pd_cmd_report(int argc, char **argv);
+int pd_cmd_deps(int argc, char **argv);
 
 /*
  * Reports an unknown option / missing argument the getopt_long way and

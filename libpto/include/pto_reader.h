@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libpto reader — what a profiled run recorded, read back: a capture file
+ * (capture.ptocap, the file every profiled run writes; its format is
+ * uapi/pto_capture.h) or a profiling region (a raw dump file, or a live
+ * or retained region mapped read-only). Same conventions as pto.h:
+ * opaque handles, option structs that start with their size, 0 or a
+ * negative errno (pto_strerror()).
+ *
+ * Opening reads and validates everything once, joins each AICPU task
+ * record with its AICore record, and keeps the records in bounded memory
+ * (spilled to unlinked files in $TMPDIR); the iterators then stream them.
+ * A capture that is cut or corrupt after a valid prefix opens with that
+ * prefix: info.complete is 0 and info.problem names the offset where
+ * reading stopped.
+ *
+ * Times are device counter ticks (counter_freq_hz per second); 0 means
+ * not recorded. The JSON set (pto_capture_export_json) writes each time
+ * t as (t - time_base) * 1e6 / counter_freq_hz microseconds with three
+ * decimals.
+ */
+#ifndef PTO_READER_H
+#define PTO_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pto.h"
+#include "pto_prof.h"	/* record layouts and PTO_BUF_* kinds */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pto_capture pto_capture;
+
+struct pto_capture_opts {
+	size_t size;		/* sizeof(struct pto_capture_opts) */
+	unsigned int flags;	/* reserved: 0 */
+};
+
+PTO_API void pto_capture_opts_init(struct pto_capture_opts *opts);
+
+/*
+ * Opens path: a capture file, or a raw profiling region dump (told apart
+ * by their magic). opts may be NULL. -EINVAL: bad opts, not a capture or
+ * region, or nothing valid before the first problem (said on stderr with
+ * the offset); -ENOENT etc. from open; -ENOMEM.
+ */
+PTO_API int pto_capture_open(const char *path,
+			     const struct pto_capture_opts *opts,
+			     pto_capture **out);
+
+/*
+ * Opens the records of a profiling region at base (size bytes, e.g. a
+ * read-only mapping of a live or retained region): every buffer not in
+ * a free queue, each checked against the validated layout first. The
+ * region is only read, and only during this call. -EINVAL (named on
+ * stderr) for a region that does not validate.
+ */
+PTO_API int pto_capture_open_region(const void *base, size_t size,
+				    const struct pto_capture_opts *opts,
+				    pto_capture **out);
+
+PTO_API void pto_capture_close(pto_capture *c);
+
+struct pto_capture_info {
+	size_t size;		/* sizeof(struct pto_capture_info) */
+	int complete;		/* capture: its END was read; region: 1 */
+	char problem[256];	/* why reading stopped early, or "" */
+	uint32_t level;
+	uint64_t dfx_flags;
+	uint64_t counter_freq_hz;
+	uint64_t time_base;	/* earliest start/dispatch (and phase) time */
+	uint32_t num_cores;
+	uint32_t sched_threads;	/* scheduler phase lists of the JSON */
+	uint32_t orch_threads;	/* orchestrator phase lists of the JSON */
+	uint64_t tasks;		/* joined task rows */
+	uint64_t valid_bytes;	/* capture: bytes read as valid */
+	uint64_t file_bytes;
+};
+
+/* Set info->size first. -EINVAL for NULL or a bad size. */
+PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info);
+
+/* One task: an AICPU record joined with its AICore record. */
+struct pto_task {
+	uint64_t task_id;	/* (ring << 32) | local id */
+	uint32_t func_id;
+	uint32_t core_id;
+	uint32_t core_type;	/* PTO_CORE_TYPE_* */
+	uint64_t start, end;	/* on the AICore */
+	uint64_t dispatch, finish; /* by the AICPU */
+};
+
+typedef int (*pto_task_fn)(void *ctx, const struct pto_task *t);
+
+/*
+ * fn on every joined task in task id order (then core, then arrival):
+ * the rows of l2_swimlane_records.json. Returns 0, fn's first non-zero
+ * return, or a negative errno.
+ */
+PTO_API int pto_capture_tasks(pto_capture *c, pto_task_fn fn, void *ctx);
+
+/* rec is a struct pto_sched_phase_record, pto_orch_phase_record or
+ * pto_dep_edge_record (pto_prof.h); pool is its AICPU thread. */
+typedef int (*pto_record_fn)(void *ctx, uint32_t pool, const void *rec);
+
+/*
+ * fn on every record of kind PTO_BUF_SCHED_PHASE, PTO_BUF_ORCH_PHASE or
+ * PTO_BUF_DEP_EDGE, thread by thread, each in arrival order. -EINVAL for
+ * another kind; otherwise as pto_capture_tasks.
+ */
+PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
+				pto_record_fn fn, void *ctx);
+
+/* Per buffer kind: collected + dropped + mismatch == total. */
+struct pto_capture_books {
+	uint64_t total, collected, dropped, mismatch;
+};
+
+/* The books of kind (PTO_BUF_*). -EINVAL: bad kind or NULL; -ENOENT:
+ * the run did not record that kind. */
+PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
+				  struct pto_capture_books *out);
+
+/* "aicpu_task", "sched_phase", ... as in the reconcile lines; NULL for an
+ * unknown kind. */
+PTO_API const char *pto_capture_kind_name(uint32_t kind);
+
+#define PTO_CAPTURE_ORCHESTRATOR	UINT32_MAX
+
+/* The name a kernel was registered with (func_id
+ * PTO_CAPTURE_ORCHESTRATOR: the run's name), NULL when none is known. */
+PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id);
+
+/*
+ * Names func_id (PTO_CAPTURE_ORCHESTRATOR: the run) in what c exports,
+ * replacing the capture's name (a region has none). -EINVAL for NULL
+ * or func_id >= PTO_MAX_FUNCS; -ENOMEM.
+ */
+PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
+				      const char *name);
+
+/* The core's AICPU thread, or -1 (unowned, unknown or out of range). */
+PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core);
+
+/*
+ * Writes dir/l2_swimlane_records.json, deps.json and name_map.json
+ * (creating dir), exactly what the run writes by default. -EINVAL for
+ * NULL arguments; I/O errors as a negative errno.
+ */
+PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);
+
+/*
+ * A sim run's profiling region is a shared-memory file of the running
+ * process, $PTO_SHM_DIR (default PTO_SIM_REGION_DIR)/
+ * PTO_SIM_REGION_PREFIX<pid>.<region id>, mode 0600, removed when the run
+ * ends unless run_config.retain_region: map it read-only (or pass it to
+ * pto_capture_open) to read the run while it is live or after it died.
+ */
+#define PTO_SIM_REGION_DIR	"/dev/shm"
+#define PTO_SIM_REGION_PREFIX	"pto-prof."
+
+/* ---- pto render nodes (regions of the pto driver) ----------------------- */
+
+/*
+ * Called for each render node driven by pto, in node order: fd is the
+ * node opened read-write (fn owns it and closes it), or -EACCES/-EPERM
+ * when this user cannot open it (recognised as pto through sysfs).
+ * A non-zero return stops the scan.
+ */
+typedef int (*pto_drm_node_fn)(void *ctx, const char *path, int fd);
+
+PTO_API void pto_drm_node_scan(pto_drm_node_fn fn, void *ctx);
+
+/* The node's PTO_PARAM_* value (uapi/pto_drm.h GET_PARAM); 0 or -errno. */
+PTO_API int pto_drm_node_param(int fd, uint32_t param, uint64_t *value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PTO_READER_H */

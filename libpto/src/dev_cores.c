@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Simulated AICores: M:N executor threads stepping the firmware
+ * (firmware/aicore.h), and the firmware's platform on this host.
+ *
+ * Pending cores: dev_core_kick() sets a core's bit in pend; an executor
+ * takes a bit (fetch_and) and claims the core (busy, exchange), steps it
+ * until it is idle, releases busy and re-checks the core
+ * (aicore_pending): an executor that took the bit while the core was
+ * claimed dropped it, and the owner's re-check, after its seq_cst
+ * release, sees the DATA store that bit announced. Only the claimer
+ * touches a core's firmware state.
+ *
+ * Waking (no lost wake-up): an idle executor spins, bounded in time and
+ * only within the device's spinner budget, then counts itself in
+ * sleepers and re-checks pend before a futex wait on seq. A kick sets the
+ * bit first and wakes one sleeper (seq++, FUTEX_WAKE 1) only when no
+ * executor spins; all of these are seq_cst, so either the sleeper sees
+ * the bit or the kicker sees the sleeper. An executor that takes a bit
+ * while others remain wakes the next sleeper the same way, so a long
+ * kernel never holds other pending cores.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aicore.h"
+#include "dev_cores.h"
+#include "device.h"
+#include "pto_clock.h"
+#include "rt_futex.h"
+
+#define PEND_WORDS	((PTO_MAX_CORES + 63) / 64)
+#define MAX_EXEC	PTO_MAX_CORES
+#define EXEC_SPIN_NS	20000ull	/* idle spin before sleeping */
+#define EXEC_SLEEP_NS	100000000ull	/* bound of one futex sleep */
+#define DEV_CORES_STUCK_NS 10000000ull
+
+struct exec {
+	/* Clock when it started serving a core, 0: not in one (watch). */
+	_Alignas(64) _Atomic uint64_t since;
+	struct dev_cores *dc;
+	pthread_t tid;
+	uint32_t seen;		/* run generation served last (lock) */
+};
+
+struct dev_cores {
+	pto_device *dev;
+	_Alignas(64) _Atomic uint64_t pend[PEND_WORDS];
+	_Alignas(64) _Atomic uint32_t seq;	/* executor futex word */
+	_Atomic uint32_t sleepers;
+	_Atomic uint32_t spinning;
+	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
+	_Atomic unsigned int nexec;
+	uint64_t spin_ticks, stuck_ticks;
+	pthread_mutex_t lock;	/* gen, in_run, closing, adding executors */
+	pthread_cond_t cv;
+	uint32_t gen;
+	unsigned int in_run;
+	bool closing;
+	struct aicore_platform pf;
+	struct aicore core[PTO_MAX_CORES];
+	_Atomic uint32_t busy[PTO_MAX_CORES];
+	struct exec *exec[MAX_EXEC];
+};
+
+static bool any_pend(struct dev_cores *dc)
+{
+	unsigned int w;
+
+	for (w = 0; w < PEND_WORDS; w++)
+		if (atomic_load(&dc->pend[w]))
+			return true;
+	return false;
+}
+
+/* Wakes one sleeping executor unless one spins (it sees the bit). */
+static void wake_one(struct dev_cores *dc)
+{
+	if (atomic_load(&dc->spinning) || !atomic_load(&dc->sleepers))
+		return;
+	atomic_fetch_add(&dc->seq, 1);
+	rt_futex_wake(&dc->seq, 1);
+}
+
+void dev_core_kick(struct dev_cores *dc, unsigned int core)
+{
+	uint64_t bit = 1ull << (core & 63);
+
+	if (atomic_fetch_or(&dc->pend[core >> 6], bit) & bit)
+		return;		/* announced already, not yet taken */
+	wake_one(dc);
+}
+
+/* Takes one pending core, -1: none. */
+static int take(struct dev_cores *dc)
+{
+	unsigned int w;
+	uint64_t v, bit, old;
+
+	for (w = 0; w < PEND_WORDS; w++) {
+		v = atomic_load_explicit(&dc->pend[w], memory_order_relaxed);
+		while (v) {
+			bit = v & -v;
+			old = atomic_fetch_and(&dc->pend[w], ~bit);
+			if (old & bit) {
+				if (old & ~bit || any_pend(dc))
+					wake_one(dc);
+				return (int)(w * 64 + __builtin_ctzll(bit));
+			}
+			v = old & ~bit;
+		}
+	}
+	return -1;
+}
+
+static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
+{
+	struct aicore *c = &dc->core[ci];
+
+	if (atomic_exchange(&dc->busy[ci], 1))
+		return;		/* its owner re-checks after releasing */
+	do {
+		atomic_store_explicit(&x->since, pto_clock_now(),
+				      memory_order_relaxed);
+		while (aicore_step(c, &dc->pf) == AICORE_RAN)
+			;
+		atomic_store_explicit(&x->since, 0, memory_order_relaxed);
+		atomic_store(&dc->busy[ci], 0);
+	} while (aicore_pending(c) && !atomic_exchange(&dc->busy[ci], 1));
+}
+
+static void exec_idle(struct dev_cores *dc)
+{
+	uint64_t t0;
+	uint32_t s;
+
+	if (dev_spin_begin(dc->dev)) {
+		atomic_fetch_add(&dc->spinning, 1);
+		t0 = pto_clock_now();
+		while (!any_pend(dc) && atomic_load(&dc->active) &&
+		       pto_clock_now() - t0 < dc->spin_ticks)
+			rt_cpu_relax();
+		atomic_fetch_sub(&dc->spinning, 1);
+		dev_spin_end(dc->dev);
+	}
+	s = atomic_load(&dc->seq);
+	atomic_fetch_add(&dc->sleepers, 1);
+	if (!any_pend(dc) && atomic_load(&dc->active))
+		rt_futex_wait(&dc->seq, s, EXEC_SLEEP_NS);
+	atomic_fetch_sub(&dc->sleepers, 1);
+}
+
+static void *exec_main(void *arg)
+{
+	struct exec *x = arg;
+	struct dev_cores *dc = x->dc;
+	int ci;
+
+	pthread_mutex_lock(&dc->lock);
+	for (;;) {
+		while (!dc->closing && x->seen == dc->gen)
+			pthread_cond_wait(&dc->cv, &dc->lock);
+		if (dc->closing)
+			break;
+		x->seen = dc->gen;
+		dc->in_run++;
+		pthread_mutex_unlock(&dc->lock);
+		while (atomic_load(&dc->active)) {
+			ci = take(dc);
+			if (ci >= 0)
+				serve_core(dc, x, (unsigned int)ci);
+			else
+				exec_idle(dc);
+		}
+		pthread_mutex_lock(&dc->lock);
+		if (!--dc->in_run)
+			pthread_cond_broadcast(&dc->cv);
+	}
+	pthread_mutex_unlock(&dc->lock);
+	return NULL;
+}
+
+/* One more executor; under dc->lock. */
+static int add_exec(struct dev_cores *dc)
+{
+	unsigned int n = atomic_load(&dc->nexec);
+	struct exec *x;
+	int err;
+
+	if (n >= MAX_EXEC)
+		return -ENOSPC;
+	x = aligned_alloc(64, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	memset(x, 0, sizeof(*x));
+	x->dc = dc;
+	/* Joins a run that is on now. */
+	x->seen = atomic_load(&dc->active) ? dc->gen - 1 : dc->gen;
+	err = -pthread_create(&x->tid, NULL, exec_main, x);
+	if (err) {
+		free(x);
+		return err;
+	}
+	dc->exec[n] = x;
+	/* release: exec[n] is set before a watcher sees n + 1 */
+	atomic_store_explicit(&dc->nexec, n + 1, memory_order_release);
+	return 0;
+}
+
+static uint64_t pf_now(void *ctx)
+{
+	(void)ctx;
+	return pto_clock_now();
+}
+
+/* aicore_main's wait on this host: a bounded futex sleep on DATA. */
+static void pf_wait(void *ctx, unsigned int core, const uint32_t *data,
+		    uint32_t seen)
+{
+	(void)ctx;
+	(void)core;
+	rt_futex_wait((_Atomic uint32_t *)data, seen, EXEC_SLEEP_NS);
+}
+
+int dev_cores_open(pto_device *dev, struct dev_cores **out)
+{
+	struct dev_cores *dc = aligned_alloc(64, (sizeof(*dc) + 63) & ~63ul);
+	unsigned int i, n = dev->ncpus;
+	int err = 0;
+
+	if (!dc)
+		return -ENOMEM;
+	memset(dc, 0, sizeof(*dc));
+	dc->dev = dev;
+	dc->spin_ticks = EXEC_SPIN_NS * dev->freq_hz / 1000000000ull;
+	dc->stuck_ticks = DEV_CORES_STUCK_NS * dev->freq_hz / 1000000000ull;
+	dc->pf.now = pf_now;
+	dc->pf.wait = pf_wait;
+	pthread_mutex_init(&dc->lock, NULL);
+	pthread_cond_init(&dc->cv, NULL);
+	if (n > dev->info.blocks * PTO_CORES_PER_BLOCK)
+		n = dev->info.blocks * PTO_CORES_PER_BLOCK;
+	pthread_mutex_lock(&dc->lock);
+	for (i = 0; i < n && !err; i++)
+		err = add_exec(dc);
+	pthread_mutex_unlock(&dc->lock);
+	if (err) {
+		dev_cores_close(dc);
+		return err;
+	}
+	*out = dc;
+	return 0;
+}
+
+void dev_cores_close(struct dev_cores *dc)
+{
+	unsigned int i, n;
+
+	if (!dc)
+		return;
+	pthread_mutex_lock(&dc->lock);
+	dc->closing = true;
+	pthread_cond_broadcast(&dc->cv);
+	pthread_mutex_unlock(&dc->lock);
+	n = atomic_load(&dc->nexec);
+	for (i = 0; i < n; i++) {
+		pthread_join(dc->exec[i]->tid, NULL);
+		free(dc->exec[i]);
+	}
+	pthread_cond_destroy(&dc->cv);
+	pthread_mutex_destroy(&dc->lock);
+	free(dc);
+}
+
+void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
+{
+	unsigned int i;
+
+	dc->pf.run = env->run;
+	dc->pf.wake = env->wake;
+	dc->pf.ctx = env->ctx;
+	/*
+	 * Power-on here: the first handshake step (aicpu_ready is set) binds
+	 * each core and publishes aicore_regs_ready, so schedulers never
+	 * wait for an executor to boot a core. The rest of the handshake
+	 * happens in the core's first step after a kick.
+	 */
+	for (i = 0; i < env->ncores; i++) {
+		aicore_init(&dc->core[i], &env->hs[i], env->prof_region);
+		aicore_step(&dc->core[i], &dc->pf);
+		atomic_store_explicit(&dc->busy[i], 0, memory_order_relaxed);
+	}
+	atomic_store(&dc->active, 1);
+	/* The lock orders the writes above before the executors' run. */
+	pthread_mutex_lock(&dc->lock);
+	dc->gen++;
+	pthread_cond_broadcast(&dc->cv);
+	pthread_mutex_unlock(&dc->lock);
+}
+
+void dev_cores_stop(struct dev_cores *dc)
+{
+	unsigned int w;
+
+	atomic_store(&dc->active, 0);
+	atomic_fetch_add(&dc->seq, 1);
+	rt_futex_wake(&dc->seq, INT_MAX);
+	pthread_mutex_lock(&dc->lock);
+	while (dc->in_run)
+		pthread_cond_wait(&dc->cv, &dc->lock);
+	pthread_mutex_unlock(&dc->lock);
+	for (w = 0; w < PEND_WORDS; w++)
+		atomic_store_explicit(&dc->pend[w], 0, memory_order_relaxed);
+}
+
+void dev_cores_watch(struct dev_cores *dc)
+{
+	/* acquire: pairs with add_exec */
+	unsigned int i, n = atomic_load_explicit(&dc->nexec,
+						  memory_order_acquire);
+	uint64_t s, newest = 0;
+
+	for (i = 0; i < n; i++) {
+		s = atomic_load_explicit(&dc->exec[i]->since,
+					 memory_order_relaxed);
+		if (!s)
+			return;
+		if (s > newest)
+			newest = s;
+	}
+	if (!any_pend(dc) || pto_clock_now() - newest < dc->stuck_ticks)
+		return;
+	pthread_mutex_lock(&dc->lock);
+	if (atomic_load(&dc->nexec) == n && atomic_load(&dc->active))
+		add_exec(dc);
+	pthread_mutex_unlock(&dc->lock);
+}
+
+unsigned int dev_cores_executors(const struct dev_cores *dc)
+{
+	return atomic_load(&((struct dev_cores *)dc)->nexec);
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The public reader (pto_reader.h): a capture file or a profiling region
+ * loaded into a struct prof_records (spills + join, prof_records.h), read
+ * back through its iterators and the JSON export.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "json_out.h"
+#include "prof_cap.h"
+#include "prof_kind.h"
+#include "prof_region.h"
+#include "pto_reader.h"
+
+struct pto_capture {
+	struct prof_records rec;	/* never copied: points into itself */
+	struct prof_cap_names names;
+	struct prof_cap_info info;
+	uint64_t time_base;
+	uint64_t tasks;
+};
+
+PTO_API void pto_capture_opts_init(struct pto_capture_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->size = sizeof(*opts);
+}
+
+static int opts_ok(const struct pto_capture_opts *opts)
+{
+	if (!opts)
+		return 1;
+	if (!rt_opts_ok(opts, opts->size, sizeof(*opts), "capture_opts"))
+		return 0;
+	if (opts->flags) {
+		fprintf(stderr, "pto: capture_opts.flags 0x%x: no flags are "
+			"defined\n", opts->flags);
+		return 0;
+	}
+	return 1;
+}
+
+static int count_task(void *ctx, const void *rec)
+{
+	(void)rec;
+	++*(uint64_t *)ctx;
+	return 0;
+}
+
+/* After loading: the time base and the task count; frees c on error. */
+static int capture_finish(struct pto_capture *c, pto_capture **out)
+{
+	int err = prof_records_time_base(&c->rec, &c->time_base);
+
+	if (!err)
+		err = prof_records_each_task(&c->rec, count_task, &c->tasks);
+	if (err) {
+		pto_capture_close(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+static int open_dump(const char *path, const struct pto_capture_opts *opts,
+		     pto_capture **out)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	err = pto_capture_open_region(buf, got, opts, out);
+	free(buf);
+	return err;
+}
+
+PTO_API int pto_capture_open(const char *path,
+			     const struct pto_capture_opts *opts,
+			     pto_capture **out)
+{
+	struct pto_capture *c;
+	uint32_t magic = 0;
+	FILE *f;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!path || !opts_ok(opts))
+		return -EINVAL;
+	f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	if (fread(&magic, sizeof(magic), 1, f) != 1)
+		magic = 0;
+	fclose(f);
+	if (magic == PTO_PROF_MAGIC)
+		return open_dump(path, opts, out);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	err = prof_cap_load(path, &c->rec, &c->names, &c->info);
+	if (err) {
+		fprintf(stderr, "pto: capture %s: %s\n", path,
+			c->info.problem[0] ? c->info.problem :
+			strerror(-err));
+		pto_capture_close(c);
+		return err;
+	}
+	return capture_finish(c, out);
+}
+
+/* ---- regions ------------------------------------------------------------ */
+
+/* Marks the buffers of pool i of kind sitting in its free queue. */
+static int region_free_bufs(const char *base,
+			    const struct pto_prof_layout *l, uint32_t kind,
+			    uint32_t i, unsigned char *skip)
+{
+	const struct pto_prof_kind_layout *kl = &l->kind[kind];
+	const struct pto_pool *p = prof_pool((char *)base, l, kind, i);
+	uint32_t head = PROF_LOAD(&p->free_queue.head);
+	uint32_t tail = PROF_LOAD(&p->free_queue.tail);
+	uint64_t off;
+
+	if (tail - head > PTO_FREE_QUEUE_SLOTS)
+		return -EINVAL;
+	for (; head != tail; head++) {
+		off = PROF_LOAD(&p->free_queue.slots[head &
+					(PTO_FREE_QUEUE_SLOTS - 1)]);
+		if (prof_buf_pool(l, kind, off) != (long)i)
+			return -EINVAL;
+		skip[(off - kl->buf_off) / kl->buf_size -
+		     (uint64_t)i * kl->buffers_per_pool] = 1;
+	}
+	return 0;
+}
+
+/* Every counted buffer of kind (copied first, then checked) into r. */
+static int region_kind(const char *base, const struct pto_prof_layout *l,
+		       uint32_t kind, struct prof_records *r)
+{
+	const struct pto_prof_kind_layout *kl = &l->kind[kind];
+	size_t bytes = (size_t)kl->records_per_buffer * kl->record_size;
+	unsigned char *skip = calloc(kl->buffers_per_pool, 1);
+	char *copy = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+	struct prof_books *b = &r->books[kind];
+	uint32_t i, j, n;
+	int err = skip && copy ? 0 : -ENOMEM;
+
+	for (i = 0; !err && i < kl->buf_pools; i++) {
+		const struct pto_pool *p = prof_pool((char *)base, l, kind, i);
+
+		b->total += PROF_LOAD(&p->counters.total);
+		b->dropped += PROF_LOAD(&p->counters.dropped);
+		b->mismatch += PROF_LOAD(&p->counters.mismatch);
+		memset(skip, 0, kl->buffers_per_pool);
+		err = region_free_bufs(base, l, kind, i, skip);
+		for (j = 0; !err && j < kl->buffers_per_pool; j++) {
+			const struct pto_buf_header *h = (const void *)(base +
+				kl->buf_off + ((uint64_t)i *
+				kl->buffers_per_pool + j) * kl->buf_size);
+
+			if (skip[j])
+				continue;
+			n = PROF_LOAD(&h->count);
+			if (n > kl->records_per_buffer)
+				err = -EINVAL;
+			else if (n)
+				err = prof_records_add(r, kind, i, memcpy(copy,
+					h + 1, (size_t)n * kl->record_size),
+					n);
+		}
+	}
+	free(skip);
+	free(copy);
+	return err;
+}
+
+PTO_API int pto_capture_open_region(const void *base, size_t size,
+				    const struct pto_capture_opts *opts,
+				    pto_capture **out)
+{
+	struct pto_prof_layout l;
+	struct pto_capture *c;
+	uint32_t k;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!base || !opts_ok(opts))
+		return -EINVAL;
+	if (prof_region_check(base, size, &l)) {
+		fprintf(stderr, "pto: not a valid profiling region (%zu bytes): "
+			"bad magic, ABI version or layout, or truncated\n", size);
+		return -EINVAL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	prof_records_init(&c->rec, base);
+	for (k = 0, err = 0; !err && k < PTO_BUF_KIND_COUNT; k++)
+		if (l.kind[k].pool_off)
+			err = region_kind(base, &l, k, &c->rec);
+	if (err) {
+		if (err == -EINVAL)
+			fprintf(stderr, "pto: profiling region: a %s buffer or "
+				"free queue is corrupt\n", prof_kind_name(k - 1));
+		pto_capture_close(c);
+		return err;
+	}
+	prof_records_join(&c->rec);
+	c->info.complete = 1;
+	c->info.file_bytes = c->info.valid_bytes = size;
+	return capture_finish(c, out);
+}
+
+PTO_API void pto_capture_close(pto_capture *c)
+{
+	if (!c)
+		return;
+	prof_records_free(&c->rec);
+	prof_cap_names_free(&c->names);
+	free(c);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info)
+{
+	struct pto_capture_info i = { .size = sizeof(i) };
+
+	if (!c || !info || info->size < sizeof(size_t))
+		return -EINVAL;
+	i.complete = c->info.complete;
+	snprintf(i.problem, sizeof(i.problem), "%s", c->info.problem);
+	i.level = c->rec.level;
+	i.dfx_flags = c->rec.dfx_flags;
+	i.counter_freq_hz = c->rec.counter_freq_hz;
+	i.time_base = c->time_base;
+	i.num_cores = c->rec.num_cores;
+	i.sched_threads = prof_records_lists(&c->rec, PTO_BUF_SCHED_PHASE);
+	i.orch_threads = prof_records_lists(&c->rec, PTO_BUF_ORCH_PHASE);
+	i.tasks = c->tasks;
+	i.valid_bytes = c->info.valid_bytes;
+	i.file_bytes = c->info.file_bytes;
+	i.size = info->size < sizeof(i) ? info->size : sizeof(i);
+	memcpy(info, &i, i.size);
+	return 0;
+}
+
+struct task_walk {
+	pto_task_fn fn;
+	void *ctx;
+};
+
+static int task_row(void *ctx, const void *rec)
+{
+	const struct prof_task_row *r = rec;
+	struct task_walk *w = ctx;
+	struct pto_task t = {
+		.task_id = r->task_id, .func_id = r->func_id,
+		.core_id = r->core, .core_type = r->core_type,
+		.start = r->start_time, .end = r->end_time,
+		.dispatch = r->dispatch_time, .finish = r->finish_time,
+	};
+
+	return w->fn(w->ctx, &t);
+}
+
+PTO_API int pto_capture_tasks(pto_capture *c, pto_task_fn fn, void *ctx)
+{
+	struct task_walk w = { fn, ctx };
+
+	if (!c || !fn)
+		return -EINVAL;
+	return prof_records_each_task(&c->rec, task_row, &w);
+}
+
+struct rec_walk {
+	pto_record_fn fn;
+	void *ctx;
+	uint32_t pool;
+};
+
+static int rec_one(void *ctx, const void *rec)
+{
+	struct rec_walk *w = ctx;
+
+	return w->fn(w->ctx, w->pool, rec);
+}
+
+PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
+				pto_record_fn fn, void *ctx)
+{
+	struct rec_walk w = { fn, ctx, 0 };
+	const struct prof_spill *s;
+	int ret = 0;
+
+	if (!c || !fn || (kind != PTO_BUF_SCHED_PHASE &&
+			  kind != PTO_BUF_ORCH_PHASE &&
+			  kind != PTO_BUF_DEP_EDGE))
+		return -EINVAL;
+	for (; !ret && (s = prof_records_spill(&c->rec, kind, w.pool));
+	     w.pool++)
+		ret = prof_spill_each(s, rec_one, &w);
+	return ret;
+}
+
+PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
+				  struct pto_capture_books *out)
+{
+	const struct prof_books *b;
+
+	if (!c || !out || kind >= PTO_BUF_KIND_COUNT)
+		return -EINVAL;
+	if (!pto_prof_kind_enabled(c->rec.dfx_flags, kind))
+		return -ENOENT;
+	b = &c->rec.books[kind];
+	out->total = b->total;
+	out->collected = b->collected;
+	out->dropped = b->dropped;
+	out->mismatch = b->mismatch;
+	return 0;
+}
+
+PTO_API const char *pto_capture_kind_name(uint32_t kind)
+{
+	return kind < PTO_BUF_KIND_COUNT ? prof_kind_name(kind) : NULL;
+}
+
+PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id)
+{
+	return c ? prof_cap_name(&c->names, func_id) : NULL;
+}
+
+PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
+				      const char *name)
+{
+	char **slot, *s;
+
+	if (!c || !name || (func_id >= PTO_MAX_FUNCS &&
+			    func_id != PTO_CAPTURE_ORCHESTRATOR))
+		return -EINVAL;
+	slot = func_id == PTO_CAPTURE_ORCHESTRATOR ? &c->names.orchestrator :
+	       &c->names.name[func_id];
+	s = strdup(name);
+	if (!s)
+		return -ENOMEM;
+	free(*slot);
+	*slot = s;
+	return 0;
+}
+
+PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core)
+{
+	if (!c || core >= c->rec.num_cores ||
+	    c->rec.core_to_thread[core] == PTO_CORE_THREAD_NONE)
+		return -1;
+	return (int)c->rec.core_to_thread[core];
+}
+
+PTO_API int pto_capture_export_json(pto_capture *c, const char *dir)
+{
+	if (!c || !dir)
+		return -EINVAL;
+	return prof_records_export(&c->rec, dir, prof_cap_name, &c->names);
+}
