@@ -54,6 +54,7 @@ help:
 	@echo "make uninstall   removes what make install installed"
 	@echo "make kmod-install pto.ko into /lib/modules/<KVER>/updates, depmod"
 	@echo "make install-dkms pto.ko sources into /usr/src/pto-<version>"
+	@echo "make bench       the benchmark table (bench-quick: a subset)"
 	@echo "make clean"
 
 deps-user:
