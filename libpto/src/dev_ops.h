@@ -30,8 +30,11 @@ struct dev_region {
 	uint32_t id;		/* profiling region id, never 0; a handshake
 				 * region's is 0 on drm
 				 */
-	uint32_t handle;	/* backend handle, 0 for sim */
-	bool keep;		/* drm: retained, not released when freed */
+	uint32_t handle;	/* backend handle; sim: its shared-memory
+				 * file's number (sim_shm.c), 0 for
+				 * private memory
+				 */
+	bool keep;		/* retained, not released when freed */
 };
 
 struct dev_info {
@@ -59,6 +62,16 @@ struct dev_ops {
 			 uint32_t prof_region_id, struct dev_region *r);
 	void (*region_free)(void *priv, struct dev_region *r);
 };
+
+/*
+ * sim_shm.c: a sim profiling region in a shared-memory file of this
+ * process (r->handle its number, unique in the process; kept after free
+ * when retain), and its release. The file is named as pto_reader.h says
+ * (PTO_SIM_REGION_*).
+ */
+int sim_shm_region(size_t size, uint32_t id, bool retain,
+		   struct dev_region *r);
+void sim_shm_free(struct dev_region *r);
 
 extern const struct dev_ops dev_sim_ops;
 extern const struct dev_ops dev_drm_ops;

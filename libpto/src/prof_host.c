@@ -11,7 +11,8 @@
  *                entries and buffers it moved; an idle tick sleeps on a
  *                condition variable with a short timeout.
  *   poll thread  appends a buffer's records to the capture file (when
- *                the run has one) and to struct prof_records (spill
+ *                the run has one; written out whenever the thread
+ *                idles) and to struct prof_records (spill
  *                storage and the streaming join: bounded memory whatever
  *                the number of tasks; with a capture, the join only
  *                counts), and gives the buffer back to mgmt.
@@ -79,7 +80,7 @@ struct pto_prof_host {
 
 	/* Poll thread only while running (its mem books included). */
 	struct prof_records rec;
-	struct prof_cap *cap;		/* poll thread while running; NULL */
+	struct prof_cap *cap;		/* or NULL; poll thread's while live */
 };
 
 static int fifo_init(struct prof_fifo *f, size_t cap)
@@ -284,6 +285,16 @@ static void *poll_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&h->lock);
+		if (!h->copyq.len && !h->no_more && h->cap) {
+			/* Idle: what was collected goes to disk, so a run
+			 * that dies leaves it in the capture.
+			 */
+			pthread_mutex_unlock(&h->lock);
+			err = prof_cap_flush(h->cap);
+			pthread_mutex_lock(&h->lock);
+			if (err)
+				h->poll_err = err;
+		}
 		while (!h->copyq.len && !h->no_more)
 			pthread_cond_wait(&h->poll_cv, &h->lock);
 		if (!h->copyq.len) {
@@ -478,7 +489,6 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		      struct pto_cap_books **cb)
 {
 	const struct pto_prof_kind_layout *kl = &h->l.kind[kind];
-	struct prof_books *b = &h->rec.books[kind];
 	int bad = 0;
 	__u32 i;
 
@@ -490,9 +500,8 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		__u64 dropped = PROF_LOAD(&c->dropped);
 		__u64 mismatch = PROF_LOAD(&c->mismatch);
 
-		b->total += total;
-		b->dropped += dropped;
-		b->mismatch += mismatch;
+		prof_records_pool_books(&h->rec, kind, i, total, dropped,
+					mismatch);
 		if (*cb)
 			*(*cb)++ = (struct pto_cap_books){ kind, i, total,
 							   dropped, mismatch };
@@ -563,6 +572,7 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 		err |= host_check_leftovers(h, k);
 		err |= host_books(h, k, &cb);
 	}
+	prof_records_unheld(&h->rec, h->h);
 	if (h->cap) {
 		prof_cap_commit(h->cap);
 		if (prof_cap_error(h->cap)) {

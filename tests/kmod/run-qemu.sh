@@ -57,7 +57,8 @@ for d in $deps; do
 done
 
 # pto.ko as a packager installs it; depmod there resolves its dependencies.
-${MAKE:-make} -s -C "$here/../.." kmod-install DESTDIR="$root" KVER="$kver" \
+# -o: install the given file as it is, never rebuild it.
+${MAKE:-make} -s -C "$here/../.." -o "$ko" kmod-install DESTDIR="$root" KVER="$kver" \
 	PTO_KO="$ko" >/dev/null
 
 # A program into <dir> of the image, with its shared libraries (ldd lists
