@@ -36,6 +36,10 @@ double pd_group_last(const struct pd_group *g);
  */
 int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n);
 
+/* Indices of m->tasks ordered by (core, start, end); malloc'd, NULL on
+ * ENOMEM. */
+uint32_t *pd_rows_by_core(const struct pd_model *m);
+
 /* Index of the group of id, or -1. */
 long pd_group_find(const struct pd_group *g, size_t n, uint64_t id);
 
