@@ -10,7 +10,7 @@ $(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
 		$(UT_SUPPORT) $(PTODUMP_MOD_OBJS) $(LIBPTO_A) $(O)/ptodump
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_PTO) -o $@ $< $(UT_SUPPORT) $(PTODUMP_MOD_OBJS) \
-		$(LIBPTO_A) $(CMOCKA_LIBS) $(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO)
+		$(LIBPTO_A) $(CMOCKA_LIBS) $(DRM_LIBS) $(KMOD_LIBS) -lz $(LDLIBS_PTO)
 
 # Keep the test objects between builds (they are intermediate here).
 .SECONDARY: $(patsubst tests/unit/%.c,$(O)/obj/tests/unit/%.o,\
@@ -47,3 +47,7 @@ ptodump-trace: $(O)/ptodump
 		$(PTO_OUT)/l2_swimlane_records.json && \
 		echo "Dependency graph: $(PTO_OUT)/deps_graph.dot" \
 		"(install graphviz to render it)"; fi
+
+# The protoc test finds Perfetto's proto in the source tree.
+$(O)/obj/tests/unit/test_ptodump_protoc.o: CFLAGS_EXTRA = -Itools/ptodump \
+	-DPTODUMP_BIN='"$(O)/ptodump"' -DPTO_SRCDIR='"$(CURDIR)"'

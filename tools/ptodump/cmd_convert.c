@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pd_crit.h"
+#include "pd_gzip.h"
 #include "pd_inputs.h"
 #include "pd_trace.h"
 #include "ptodump.h"
@@ -22,6 +23,7 @@ static const char convert_usage[] =
 "                        to the input)\n"
 "  -f, --format FMT      json (Chrome trace JSON, default) or proto\n"
 "                        (native Perfetto protobuf)\n"
+"  -z, --gzip            gzip the trace (the default name gets .gz)\n"
 "      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
 "                        (default: name_map.json next to the input, if any)\n"
 "      --deps-json FILE  dependency edges (default: deps.json next to the\n"
@@ -49,6 +51,7 @@ int pd_cmd_convert(int argc, char **argv)
 		{ "deps-json", required_argument, NULL, 'd' },
 		{ "critical-path", optional_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "gzip", no_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,15 +62,16 @@ int pd_cmd_convert(int argc, char **argv)
 	struct pd_sink *sink;
 	struct pd_crit crit = { 0 };
 	char defout[4096], defname[64];
-	int c, proto = 0, quiet = 0, r, cp = -1;
-	FILE *f;
+	int c, proto = 0, quiet = 0, gzip = 0, r, cp = -1;
+	FILE *f, *raw;
 
-	while ((c = getopt_long(argc, argv, "o:f:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:f:qzh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'n': names = optarg; break;
 		case 'd': deps = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'z': gzip = 1; break;
 		case 'c':
 			cp = !optarg || !strcmp(optarg, "observed") ?
 			     PD_CRIT_OBSERVED : !strcmp(optarg, "static") ?
@@ -115,14 +119,17 @@ int pd_cmd_convert(int argc, char **argv)
 		}
 	}
 	if (!out) {
-		snprintf(defname, sizeof(defname), "%s.%s", cp < 0 ?
+		snprintf(defname, sizeof(defname), "%s.%s%s", cp < 0 ?
 			 "merged_swimlane" : cp == PD_CRIT_STATIC ?
 			 "critical_path_static" : "critical_path_observed",
-			 proto ? "pftrace" : "json");
+			 proto ? "pftrace" : "json", gzip ? ".gz" : "");
 		pd_sibling(argv[optind], defname, defout, sizeof(defout));
 		out = defout;
 	}
-	f = fopen(out, proto ? "wb" : "w");
+	raw = fopen(out, "wb");
+	f = raw && gzip ? pd_gzip_open(raw) : raw;
+	if (!f && raw)
+		fclose(raw);
 	if (!f) {
 		pd_progress_done(&prog);
 		pd_err("%s: %s", out, strerror(errno));

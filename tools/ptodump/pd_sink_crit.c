@@ -183,7 +183,7 @@ static int c_slice(struct pd_sink *s, const struct pd_slice *sl)
 	}
 	memcpy(args, sl->args, sl->nargs * sizeof(*args));
 	args[sl->nargs] = (struct pd_arg){ "critical-path-step", PD_ARG_U64,
-					   { .u = k->c->step[at] } };
+					   { .u = k->c->step[at] }, 0 };
 	x.args = args;
 	x.nargs = sl->nargs + 1;
 	x.cname = "yellow";
