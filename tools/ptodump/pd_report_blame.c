@@ -42,6 +42,8 @@ static void families(const struct pd_out *o, const struct pd_model *m,
 		"Compute%", "Stall(us)", "data-wait", "core-wait",
 		"front-gap" };
 	static const int w[] = { -28, 7, 12, 9, 12, 12, 12, 12 };
+	static const enum pd_blame_kind cols[] = { PD_BLAME_DATA,
+		PD_BLAME_CORE, PD_BLAME_FRONT };
 	struct pd_table t = { o->f, o->md, 8, w };
 	struct fam *f = calloc(b->n ? b->n : 1, sizeof(*f));
 	size_t i, j, nf = 0;
@@ -74,9 +76,7 @@ static void families(const struct pd_out *o, const struct pd_model *m,
 		snprintf(c[3], 64, "%.2f", pct(f[i].compute, b->t1 - b->t0));
 		snprintf(c[4], 64, "%.3f", f[i].stall);
 		for (j = 0; j < PD_BLAME_KINDS; j++)
-			snprintf(c[5 + j], 64, "%.3f", f[i].kind[
-				 j == 0 ? PD_BLAME_DATA : j == 1 ?
-				 PD_BLAME_CORE : PD_BLAME_FRONT]);
+			snprintf(c[5 + j], 64, "%.3f", f[i].kind[cols[j]]);
 		for (j = 0; j < 8; j++)
 			cp[j] = c[j];
 		pd_table_row(&t, cp);

@@ -20,29 +20,9 @@
 static const int pcts[] = { 10, 25, 50, 75, 90, 95, 99 };
 #define NPCT	(sizeof(pcts) / sizeof(pcts[0]))
 
-static const struct pd_task *rows;
-
-static int cmp_func(const void *a, const void *b)
+static int cmp_func(const struct pd_task *x, const struct pd_task *y)
 {
-	uint32_t x = rows[*(const uint32_t *)a].func_id;
-	uint32_t y = rows[*(const uint32_t *)b].func_id;
-
-	return (x > y) - (x < y);
-}
-
-/* Row indices of m by function; NULL on ENOMEM. */
-static uint32_t *rows_by_func(const struct pd_model *m)
-{
-	uint32_t *idx = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*idx));
-	size_t i;
-
-	if (!idx)
-		return NULL;
-	for (i = 0; i < m->ntasks; i++)
-		idx[i] = (uint32_t)i;
-	rows = m->tasks;
-	pd_sort(idx, m->ntasks, sizeof(*idx), cmp_func);
-	return idx;
+	return (x->func_id > y->func_id) - (x->func_id < y->func_id);
 }
 
 static const int pct_w[] = { -8, -24, -4, 8, 10, 10, 10, 10, 10, 10, 10,
@@ -79,7 +59,7 @@ void pd_report_ohpct(const struct pd_out *o, const struct pd_model *m,
 	size_t n = m->ntasks ? m->ntasks : 1, i, j, k, nh = 0, nt = 0;
 	double *h = malloc(n * sizeof(*h)), *tl = malloc(n * sizeof(*tl));
 	double *ah = malloc(n * sizeof(*ah)), *at = malloc(n * sizeof(*at));
-	uint32_t *idx = rows_by_func(m);
+	uint32_t *idx = pd_rows_sorted(m, cmp_func);
 
 	pd_heading(o, "Head / Tail Overhead Percentiles");
 	if (!h || !tl || !ah || !at || !idx) {
