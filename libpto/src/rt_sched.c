@@ -22,7 +22,7 @@
 #include "prof_dev.h"
 #include "rt.h"
 
-#define SCHED_SPIN_NS 5000ull	/* idle spin before sleeping */
+#define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
 
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
