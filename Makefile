@@ -12,6 +12,16 @@ O        := $(abspath $(BUILD))
 WARN     := -Wall -Wextra -Werror
 CSTD     := -std=c11
 OPT      ?= -O2 -g
+# A sanitizer build (make check-asan etc. set it, in its own BUILD dir):
+# -fsanitize=$(SANITIZE), and PTO_SANITIZE naming it for the tests that
+# must skip under one.
+SANITIZE ?=
+# gcc warns that TSan does not model atomic_thread_fence; the one fence
+# (the doorbell's Dekker, rt_futex.h) orders atomics only, which TSan
+# checks as atomics anyway.
+SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=all -DPTO_SANITIZE='"$(SANITIZE)"') \
+	     $(if $(findstring thread,$(SANITIZE)),-Wno-tsan)
 # Recursive (=) so pkg-config runs after deps-user has installed it.
 DRM_CFLAGS  = $(shell pkg-config --cflags libdrm)
 DRM_LIBS    = $(shell pkg-config --libs libdrm)
@@ -20,17 +30,22 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 CPPFLAGS_PTO = -D_GNU_SOURCE -Iuapi -Ilibpto/include -Ilibpto/src \
 	       -Ifirmware $(DRM_CFLAGS)
 CFLAGS_PTO  = $(CSTD) $(WARN) $(OPT) -pthread -fPIC -fvisibility=hidden \
-	      -MMD -MP
+	      -MMD -MP $(SAN_FLAGS)
 LDLIBS_PTO  = -pthread -lm
 
 .PHONY: all help deps-user deps-kernel libpto tools examples tests \
-	test test-unit clean
+	test test-unit clean check-asan check-ubsan check-tsan check-asan-ubsan
 all: libpto tools examples tests
 
 help:
 	@echo "make             libpto, firmware, tools, examples, test programs"
-	@echo "make test        every test (unit, then kernel tests in QEMU)"
+	@echo "make test        every test (unit, kernel tests in QEMU, short"
+	@echo "                 fuzz runs)"
 	@echo "make test-unit   cmocka unit and sim integration tests"
+	@echo "make check-asan  test-unit (and the examples) under ASan, in"
+	@echo "                 build-asan/; check-ubsan, check-tsan and"
+	@echo "                 check-asan-ubsan likewise"
+	@echo "make fuzz        each fuzz target for FUZZ_SECONDS (default 60)"
 	@echo "make kmod        pto.ko against the installed Debian headers"
 	@echo "make test-kmod   kernel tests under QEMU"
 	@echo "make run         the main job: a profiled workload on sim"
@@ -39,6 +54,7 @@ help:
 	@echo "make uninstall   removes what make install installed"
 	@echo "make kmod-install pto.ko into /lib/modules/<KVER>/updates, depmod"
 	@echo "make install-dkms pto.ko sources into /usr/src/pto-<version>"
+	@echo "make bench       the benchmark table (bench-quick: a subset)"
 	@echo "make clean"
 
 deps-user:
@@ -65,7 +81,7 @@ $(LIBPTO_A): $(LIBPTO_OBJS)
 	ar rcs $@ $^
 
 $(LIBPTO_SO): $(LIBPTO_OBJS) libpto/libpto.map
-	$(CC) -shared -Wl,-soname,libpto.so.0 \
+	$(CC) -shared $(SAN_FLAGS) -Wl,-soname,libpto.so.0 \
 		-Wl,--version-script,libpto/libpto.map -o $@ $(LIBPTO_OBJS) \
 		$(DRM_LIBS) $(LDLIBS_PTO)
 	ln -sf libpto.so.0 $(O)/libpto.so
@@ -126,6 +142,23 @@ $(O)/obj/tests/unit/test_uapi_headers.o: CFLAGS_EXTRA = \
 
 test-unit: tests
 	@tests/run-unit.sh $(UNIT_TESTS)
+
+# ---- sanitizers: the userspace suite under one, in its own build dir ---
+# Reports fail the run (-fno-sanitize-recover, halt_on_error); tests
+# that bound RSS or time skip under a sanitizer and say why.
+SAN_asan       := address
+SAN_ubsan      := undefined
+SAN_tsan       := thread
+SAN_asan-ubsan := address,undefined
+TSAN_SUPP      := $(wildcard $(CURDIR)/tests/tsan.supp)
+export ASAN_OPTIONS  ?= detect_leaks=1
+export UBSAN_OPTIONS ?= print_stacktrace=1
+export TSAN_OPTIONS  ?= halt_on_error=1:second_deadlock_stack=1$(if \
+			$(TSAN_SUPP),:suppressions=$(TSAN_SUPP))
+EXTRA_CLEAN += rm -rf build-asan build-ubsan build-tsan build-asan-ubsan;
+check-asan check-ubsan check-tsan check-asan-ubsan: check-%:
+	@$(MAKE) --no-print-directory BUILD=build-$* SANITIZE=$(SAN_$*) \
+		test-unit
 
 # ---- component fragments (kmod, run, bench, ...) -----------------------
 TEST_TARGETS := test-unit

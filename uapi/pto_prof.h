@@ -21,6 +21,7 @@
  *   active_head                         the AICPU thread that owns the pool
  *   counters, buffer count/records      the pool's record writer (for
  *                                       AICore pools: the AICore itself)
+ *   header stray[]                      any AICPU thread, atomic add
  * Counters (head, tail) run free and are masked by the queue capacity.
  *
  * Memory ordering (every acquire is paired with exactly one release):
@@ -61,7 +62,7 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	0
+#define PTO_ABI_VERSION_MINOR	1	/* 1: header stray[] */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
 
@@ -319,7 +320,12 @@ struct pto_prof_header {
 	__u32 num_orch_phase_threads;
 	__u32 num_phase_cores;
 	__u32 _pad2;
-	__u64 _pad3[5];
+	/*
+	 * Written by any AICPU thread (atomic add) during the run: records
+	 * of kind k that named no pool of the run (a thread or core index
+	 * outside it). Readers add them to kind k's total and mismatch.
+	 */
+	__u64 stray[PTO_BUF_KIND_COUNT];
 	__u32 core_to_thread[PTO_MAX_CORES]; /* PTO_CORE_THREAD_NONE: unowned */
 
 	/* Written by the host collector. */
@@ -374,6 +380,7 @@ PTO_PROF_ASSERT_SIZE(pto_prof_kind_layout, 48);
 PTO_PROF_ASSERT_SIZE(pto_prof_layout, 416);
 PTO_PROF_ASSERT_OFF(pto_prof_header, layout, 64);
 PTO_PROF_ASSERT_OFF(pto_prof_header, counter_freq_hz, 480);
+PTO_PROF_ASSERT_OFF(pto_prof_header, stray, 504);
 PTO_PROF_ASSERT_OFF(pto_prof_header, core_to_thread, 544);
 PTO_PROF_ASSERT_OFF(pto_prof_header, run_state, 832);
 PTO_PROF_ASSERT_OFF(pto_prof_header, ready, 896);

@@ -316,7 +316,7 @@ struct pto_run_config {
 	unsigned int buffers_per_pool[8];
 	int retain_region;	  /* keep the region after exit (drm: in the
 				   * driver; sim: its shared-memory file
-				   * $PTO_SHM_DIR/pto-prof.<pid>.<id>, which
+				   * $PTO_SHM_DIR/pto-prof.<pid>.<n>, which
 				   * is otherwise removed when the run ends)
 				   */
 	int quiet;		  /* no reconcile/output lines on stdout */
@@ -359,7 +359,10 @@ struct pto_run_result {
  * submits; returns when all tasks finished (or the run failed). result
  * may be NULL. Returns orch's negative return, or -EDEADLK, -EINVAL (bad
  * configuration, named on stderr), -E2BIG (the profiling region would
- * exceed its 1 GiB limit), -EOPNOTSUPP (a dfx bit
+ * exceed its 1 GiB limit, or one AICPU thread owning every core could
+ * hold more profiling buffers than its ready queue's 1024 entries:
+ * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase and
+ * edge buffers_per_pool; both named on stderr), -EOPNOTSUPP (a dfx bit
  * whose recording is not implemented: tensor dump, PMU), -EIO
  * (profiling books did not balance), -ENOMEM, or the negative errno of
  * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said on stderr, and

@@ -184,13 +184,9 @@ static const char *books_problem(struct prof_records *r, const void *p,
 		if (!prof_kind_desc(b[i].kind) ||
 		    b[i].pool >= prof_kind_desc(b[i].kind)->pools)
 			return "BOOKS: kind or pool out of range";
-	for (i = 0; i < n; i++) {
-		struct prof_books *k = &r->books[b[i].kind];
-
-		k->total += b[i].total;
-		k->dropped += b[i].dropped;
-		k->mismatch += b[i].mismatch;
-	}
+	for (i = 0; i < n; i++)
+		prof_records_pool_books(r, b[i].kind, b[i].pool, b[i].total,
+					b[i].dropped, b[i].mismatch);
 	return NULL;
 }
 
@@ -371,8 +367,8 @@ static int read_sections(struct cap_in *in, struct prof_records *r,
 			break;
 		}
 		if (s.length > in->size - off - sizeof(s)) {
-			problem(info, off, "truncated: %s section needs %" PRIu64
-				" payload bytes, %" PRIu64 " left",
+			problem(info, off, "truncated: %s section needs "
+				"%" PRIu64 " payload bytes, %" PRIu64 " left",
 				sec_name(s.type), s.length,
 				in->size - off - sizeof(s));
 			break;
@@ -432,8 +428,10 @@ int prof_cap_load(const char *path, struct prof_records *r,
 			problem(info, info->valid_bytes, "no REGION section");
 		err = -EINVAL;
 	}
-	if (!err)
+	if (!err) {
+		prof_records_unheld(r, hdr);
 		prof_records_join(r);
+	}
 out:
 	if (in.buf)
 		prof_mem_free(&r->mem, in.buf, in.cap);

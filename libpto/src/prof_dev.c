@@ -154,7 +154,44 @@ static void head_publish(struct pto_pool *pool, __u64 off, __u32 seq)
 	PROF_STORE_REL(&pool->head.buf_seq, seq);
 }
 
+/*
+ * A record naming a thread or core outside the run has no pool: it is
+ * counted in the header's stray counter of its kind (total and mismatch
+ * for every reader), said once per kind. Any thread may get here.
+ */
+static void count_stray(struct pto_prof_dev *p, __u32 kind,
+			const char *what, unsigned int idx)
+{
+	if (!p->l.kind[kind].pool_off)
+		return;		/* kind not recorded: no record made */
+	if (!atomic_fetch_add_explicit(PROF_ATOMIC(&p->h->stray[kind]), 1,
+				       memory_order_relaxed))
+		fprintf(stderr, "pto prof: %s record for %s %u, outside the "
+			"run; counted mismatch\n", prof_kind_name(kind), what,
+			idx);
+}
+
 /* ---- pools written by AICPU threads ------------------------------------ */
+
+/*
+ * The pool thread thr writes kind's records into (phase and edge kinds),
+ * or NULL: kind off, or thr outside the run (the record counted stray).
+ */
+static struct prof_wpool *thread_wpool(struct pto_prof_dev *p,
+				       unsigned int thr, __u32 kind)
+{
+	struct prof_wpool *w;
+
+	if (!p)
+		return NULL;
+	if (thr >= p->num_threads) {
+		count_stray(p, kind, "thread", thr);
+		return NULL;
+	}
+	w = kind == PTO_BUF_SCHED_PHASE ? &p->sched[thr] :
+	    kind == PTO_BUF_DEP_EDGE ? &p->edge[thr] : &p->orch;
+	return w->pool ? w : NULL;
+}
 
 static void wpool_init(struct pto_prof_dev *p, struct prof_wpool *w,
 		       __u32 kind, __u32 index)
@@ -204,6 +241,18 @@ static void wpool_handover(struct pto_prof_dev *p, struct prof_wpool *w,
 	w->buf = NULL;
 	w->buf_off = 0;
 	PROF_STORE(&w->pool->head.buf_off, 0);
+}
+
+/* A record of w's pool that cannot be written: counted mismatch. */
+static void wpool_mismatch(struct prof_wpool *w, const char *why,
+			   unsigned int idx)
+{
+	prof_ctr_add(&w->pool->counters.total, 1);
+	if (!PROF_LOAD(&w->pool->counters.mismatch))
+		fprintf(stderr, "pto prof: %s pool %u: record for %s %u, "
+			"outside the run; counted mismatch\n",
+			prof_kind_name(w->kind), w->index, why, idx);
+	prof_ctr_add(&w->pool->counters.mismatch, 1);
 }
 
 /* The slot for one record, or NULL (counted dropped). */
@@ -328,16 +377,36 @@ static void core_flush(struct pto_prof_dev *p, struct prof_core *c,
 
 /* ---- API --------------------------------------------------------------- */
 
-/* Buffers one thread can hold at once if it owned every core. */
-static __u64 thread_buffers(const struct pto_prof_layout *l, __u32 cores)
+/*
+ * Buffers one thread can hold at once if it owned every core. A ready
+ * queue must have room for all of them (a hand-over never finds its
+ * queue full), so a larger shape is refused with the fields named.
+ */
+static int check_thread_buffers(const struct pto_prof_layout *l,
+				__u32 cores)
 {
 	const struct pto_prof_kind_layout *k = l->kind;
+	__u64 n = (__u64)cores * (k[PTO_BUF_AICPU_TASK].buffers_per_pool +
+				  k[PTO_BUF_AICORE_TASK].buffers_per_pool) +
+		  k[PTO_BUF_SCHED_PHASE].buffers_per_pool +
+		  k[PTO_BUF_ORCH_PHASE].buffers_per_pool +
+		  k[PTO_BUF_DEP_EDGE].buffers_per_pool;
 
-	return (__u64)cores * (k[PTO_BUF_AICPU_TASK].buffers_per_pool +
-			       k[PTO_BUF_AICORE_TASK].buffers_per_pool) +
-	       k[PTO_BUF_SCHED_PHASE].buffers_per_pool +
-	       k[PTO_BUF_ORCH_PHASE].buffers_per_pool +
-	       k[PTO_BUF_DEP_EDGE].buffers_per_pool;
+	if (n <= PTO_READY_QUEUE_CAP)
+		return 0;
+	fprintf(stderr, "pto: profiling: a thread owning all %u cores could "
+		"hold %llu buffers, more than the %u of its ready queue: "
+		"%u x (buffers_per_pool[aicpu_task] %u + "
+		"buffers_per_pool[aicore_task] %u) + sched_phase %u + "
+		"orch_phase %u + dep_edge %u; lower run_config."
+		"buffers_per_pool\n", cores, (unsigned long long)n,
+		PTO_READY_QUEUE_CAP, cores,
+		k[PTO_BUF_AICPU_TASK].buffers_per_pool,
+		k[PTO_BUF_AICORE_TASK].buffers_per_pool,
+		k[PTO_BUF_SCHED_PHASE].buffers_per_pool,
+		k[PTO_BUF_ORCH_PHASE].buffers_per_pool,
+		k[PTO_BUF_DEP_EDGE].buffers_per_pool);
+	return -E2BIG;
 }
 
 int prof_dev_open(void *base, size_t size, unsigned int num_cores,
@@ -353,8 +422,7 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 	if (prof_region_check(base, size, &l) || h->num_cores != num_cores ||
 	    h->num_aicpu_threads != num_threads || orch_thread >= num_threads)
 		return -EINVAL;
-	/* A ready queue must hold every buffer its thread can hand over. */
-	if (thread_buffers(&l, num_cores) > PTO_READY_QUEUE_CAP)
+	if (check_thread_buffers(&l, num_cores))
 		return -E2BIG;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -455,9 +523,20 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 	struct pto_aicpu_task_record *r;
 	struct prof_core *c;
 
-	if (!p || core >= p->num_cores || thr >= p->num_threads)
+	if (!p)
 		return;
+	if (core >= p->num_cores) {
+		count_stray(p, PTO_BUF_AICPU_TASK, "core", core);
+		return;
+	}
 	c = &p->core[core];
+	if (thr >= p->num_threads) {
+		/* No ready queue to hand buffers to: no rotation either. */
+		if (c->aicpu.pool)
+			wpool_mismatch(&c->aicpu, "thread", thr);
+		c->done++;
+		return;
+	}
 	if (c->aicpu.pool) {
 		r = wpool_slot(p, &c->aicpu);
 		if (r) {
@@ -483,10 +562,12 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 			  uint32_t pop_hit, uint32_t pop_miss)
 {
 	struct pto_sched_phase_record *r;
+	struct prof_wpool *w;
 
-	if (!p || thr >= p->num_threads || !p->sched[thr].pool)
+	w = thread_wpool(p, thr, PTO_BUF_SCHED_PHASE);
+	if (!w)
 		return;
-	r = wpool_slot(p, &p->sched[thr]);
+	r = wpool_slot(p, w);
 	if (!r)
 		return;
 	*r = (struct pto_sched_phase_record){
@@ -494,7 +575,7 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 		.kind = kind, .tasks_processed = tasks_processed,
 		.pop_hit = pop_hit, .pop_miss = pop_miss,
 	};
-	wpool_commit(p, &p->sched[thr], thr);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
@@ -502,17 +583,19 @@ void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
 			 uint64_t task_id, uint32_t submit_idx)
 {
 	struct pto_orch_phase_record *r;
+	struct prof_wpool *w;
 
-	if (!p || thr >= p->num_threads || !p->orch.pool)
+	w = thread_wpool(p, thr, PTO_BUF_ORCH_PHASE);
+	if (!w)
 		return;
-	r = wpool_slot(p, &p->orch);
+	r = wpool_slot(p, w);
 	if (!r)
 		return;
 	*r = (struct pto_orch_phase_record){
 		.start_time = start, .end_time = end, .task_id = task_id,
 		.submit_idx = submit_idx, .kind = kind,
 	};
-	wpool_commit(p, &p->orch, thr);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
@@ -520,17 +603,19 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 		       uint32_t overlap, uint32_t arg)
 {
 	struct pto_dep_edge_record *r;
+	struct prof_wpool *w;
 
-	if (!p || thr >= p->num_threads || !p->edge[thr].pool)
+	w = thread_wpool(p, thr, PTO_BUF_DEP_EDGE);
+	if (!w)
 		return;
-	r = wpool_slot(p, &p->edge[thr]);
+	r = wpool_slot(p, w);
 	if (!r)
 		return;
 	*r = (struct pto_dep_edge_record){
 		.pred = pred, .succ = succ, .source = source,
 		.overlap = overlap, .arg = arg,
 	};
-	wpool_commit(p, &p->edge[thr], thr);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)

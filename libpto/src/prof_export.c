@@ -60,7 +60,7 @@ static int prof_row_cmp(const void *a, const void *b)
 /* Joined with an AICore record. */
 static int prof_row_joined(const void *row)
 {
-	return ((const struct prof_task_row *)row)->start_time != 0;
+	return ((const struct prof_task_row *)row)->joined;
 }
 
 static void base_min(uint64_t *base, uint64_t t)

@@ -80,7 +80,7 @@ struct pto_prof_host {
 
 	/* Poll thread only while running (its mem books included). */
 	struct prof_records rec;
-	struct prof_cap *cap;		/* poll thread while running; NULL */
+	struct prof_cap *cap;		/* or NULL; poll thread's while live */
 };
 
 static int fifo_init(struct prof_fifo *f, size_t cap)
@@ -489,7 +489,6 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		      struct pto_cap_books **cb)
 {
 	const struct pto_prof_kind_layout *kl = &h->l.kind[kind];
-	struct prof_books *b = &h->rec.books[kind];
 	int bad = 0;
 	__u32 i;
 
@@ -501,9 +500,8 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		__u64 dropped = PROF_LOAD(&c->dropped);
 		__u64 mismatch = PROF_LOAD(&c->mismatch);
 
-		b->total += total;
-		b->dropped += dropped;
-		b->mismatch += mismatch;
+		prof_records_pool_books(&h->rec, kind, i, total, dropped,
+					mismatch);
 		if (*cb)
 			*(*cb)++ = (struct pto_cap_books){ kind, i, total,
 							   dropped, mismatch };
@@ -574,6 +572,7 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 		err |= host_check_leftovers(h, k);
 		err |= host_books(h, k, &cb);
 	}
+	prof_records_unheld(&h->rec, h->h);
 	if (h->cap) {
 		prof_cap_commit(h->cap);
 		if (prof_cap_error(h->cap)) {

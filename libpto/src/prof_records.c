@@ -9,11 +9,15 @@
  * more records wait at once than ever before; it never shrinks.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "prof_kind.h"
 #include "prof_records.h"
+#include "prof_region.h"
+#include "pto_layout.h"
 
 #define JOIN_MIN	64	/* first entries / buckets allocated */
 
@@ -279,10 +283,64 @@ static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
 	aic = is_cpu ? &other : &row;
 	cpu->start_time = aic->start_time;
 	cpu->end_time = aic->end_time;
+	cpu->joined = 1;
 	return r->books_only ? 0 : prof_spill_append(&r->tasks, cpu, 1);
 }
 
 /* ---- API --------------------------------------------------------------- */
+
+void prof_records_pool_books(struct prof_records *r, uint32_t kind,
+			     uint32_t pool, uint64_t total, uint64_t dropped,
+			     uint64_t mismatch)
+{
+	r->books[kind].total += total;
+	r->books[kind].dropped += dropped;
+	r->books[kind].mismatch += mismatch;
+	r->pool_total[kind][pool] += total;
+}
+
+/* n records of kind no pool holds: counted mismatch. */
+static void unheld_add(struct prof_records *r, uint32_t kind, uint64_t n)
+{
+	r->books[kind].total += n;
+	r->books[kind].mismatch += n;
+}
+
+void prof_records_unheld(struct prof_records *r,
+			 const struct pto_prof_header *h)
+{
+	uint32_t k, c, lacking;
+	uint64_t n, cpu, core;
+
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		n = PROF_LOAD(&h->stray[k]);
+		if (!n || !pto_prof_kind_enabled(r->dfx_flags, k))
+			continue;
+		fprintf(stderr, "pto prof: %" PRIu64 " %s record(s) named a "
+			"thread or core outside the run; counted mismatch\n",
+			n, prof_kind_name(k));
+		unheld_add(r, k, n);
+	}
+	/* A live region has tasks between the two sides' counts. */
+	if (!pto_prof_kind_enabled(r->dfx_flags, PTO_BUF_AICORE_TASK) ||
+	    PROF_LOAD(&h->run_state) != PTO_RUN_STOPPED)
+		return;
+	for (c = 0; c < r->num_cores; c++) {
+		cpu = r->pool_total[PTO_BUF_AICPU_TASK][c];
+		core = r->pool_total[PTO_BUF_AICORE_TASK][c];
+		if (cpu == core)
+			continue;
+		lacking = cpu > core ? PTO_BUF_AICORE_TASK : PTO_BUF_AICPU_TASK;
+		n = cpu > core ? cpu - core : core - cpu;
+		fprintf(stderr, "pto prof: core %" PRIu32 ": %" PRIu64 " AICPU "
+			"and %" PRIu64 " AICore task records counted; the %"
+			PRIu64 " missing %s records counted mismatch%s\n", c,
+			cpu, core, n, prof_kind_name(lacking),
+			cpu > core ? " (an AICore that rejected its profiling "
+			"head records nothing)" : "");
+		unheld_add(r, lacking, n);
+	}
+}
 
 int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 		     const void *records, uint32_t count)

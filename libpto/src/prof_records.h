@@ -15,7 +15,7 @@
  * record whose partner was dropped waits (one small entry) until the end,
  * where it is a counted mismatch. prof_records_join ends the run: what
  * still waits is a mismatch; unpartnered AICPU records become task rows
- * without times (start_time 0), unpartnered AICore records go to the
+ * without times (joined 0), unpartnered AICore records go to the
  * lone_core spill.
  *
  * The export reads the spills back: tasks sorted by task id in bounded
@@ -42,9 +42,10 @@ struct prof_books {
 };
 
 /*
- * An AICPU task record with its AICore times (start/end 0 when it has
- * no partner), or, in lone_core, an AICore record without a partner
- * (start, end and reg_token set, the rest 0).
+ * An AICPU task record with its AICore times (joined set; start/end 0
+ * when it has no partner), or, in lone_core, an AICore record without a
+ * partner (start, end and reg_token set, the rest 0). A counter can read
+ * 0, so only joined says whether the times are an AICore record's.
  */
 struct prof_task_row {
 	uint64_t start_time;
@@ -57,6 +58,8 @@ struct prof_task_row {
 	uint32_t core_type;
 	uint32_t reg_token;
 	uint32_t core;
+	uint32_t joined;	/* 1: start/end are the AICore record's */
+	uint32_t _pad;
 };
 
 struct prof_join;	/* the waiting records, prof_records.c */
@@ -73,6 +76,8 @@ struct prof_records {
 	struct prof_books books[PTO_BUF_KIND_COUNT];
 	/* Records added per pool (before the join moves any to mismatch). */
 	uint64_t pool_added[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
+	/* Device totals per pool (prof_records_pool_books). */
+	uint64_t pool_total[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
 	/* Host memory taken for the records (and the collector's queues). */
 	struct prof_mem mem;
 	struct prof_spill tasks;	/* struct prof_task_row */
@@ -112,6 +117,25 @@ void prof_records_read_header(struct prof_records *r,
  */
 int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 		     const void *records, uint32_t count);
+
+/*
+ * Adds one pool's device counters to kind's books (kind and pool in
+ * range: checked by the caller).
+ */
+void prof_records_pool_books(struct prof_records *r, uint32_t kind,
+			     uint32_t pool, uint64_t total, uint64_t dropped,
+			     uint64_t mismatch);
+
+/*
+ * After every pool's books: counts the records that no pool's counters
+ * hold, as total and mismatch of their kind, and says why on stderr:
+ * the header's stray[] (records that named a thread or core outside the
+ * run) and, per core, the task records one side counted fewer of than
+ * the other (the AICPU thread and the AICore each count one per task;
+ * an AICore that rejected its profiling head at bind counts nothing).
+ */
+void prof_records_unheld(struct prof_records *r,
+			 const struct pto_prof_header *h);
 
 /*
  * Ends the join: every AICPU or AICore record still without a partner

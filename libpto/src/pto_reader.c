@@ -173,16 +173,16 @@ static int region_kind(const char *base, const struct pto_prof_layout *l,
 	size_t bytes = (size_t)kl->records_per_buffer * kl->record_size;
 	unsigned char *skip = calloc(kl->buffers_per_pool, 1);
 	char *copy = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
-	struct prof_books *b = &r->books[kind];
 	uint32_t i, j, n;
 	int err = skip && copy ? 0 : -ENOMEM;
 
 	for (i = 0; !err && i < kl->buf_pools; i++) {
 		const struct pto_pool *p = prof_pool((char *)base, l, kind, i);
 
-		b->total += PROF_LOAD(&p->counters.total);
-		b->dropped += PROF_LOAD(&p->counters.dropped);
-		b->mismatch += PROF_LOAD(&p->counters.mismatch);
+		prof_records_pool_books(r, kind, i,
+					PROF_LOAD(&p->counters.total),
+					PROF_LOAD(&p->counters.dropped),
+					PROF_LOAD(&p->counters.mismatch));
 		memset(skip, 0, kl->buffers_per_pool);
 		err = region_free_bufs(base, l, kind, i, skip);
 		for (j = 0; !err && j < kl->buffers_per_pool; j++) {
@@ -221,8 +221,9 @@ PTO_API int pto_capture_open_region(const void *base, size_t size,
 	if (!base || !opts_ok(opts))
 		return -EINVAL;
 	if (prof_region_check(base, size, &l)) {
-		fprintf(stderr, "pto: not a valid profiling region (%zu bytes): "
-			"bad magic, ABI version or layout, or truncated\n", size);
+		fprintf(stderr, "pto: not a valid profiling region (%zu "
+			"bytes): bad magic, ABI version or layout, or "
+			"truncated\n", size);
 		return -EINVAL;
 	}
 	c = calloc(1, sizeof(*c));
@@ -234,11 +235,13 @@ PTO_API int pto_capture_open_region(const void *base, size_t size,
 			err = region_kind(base, &l, k, &c->rec);
 	if (err) {
 		if (err == -EINVAL)
-			fprintf(stderr, "pto: profiling region: a %s buffer or "
-				"free queue is corrupt\n", prof_kind_name(k - 1));
+			fprintf(stderr, "pto: profiling region: a %s buffer "
+				"or free queue is corrupt\n",
+				prof_kind_name(k - 1));
 		pto_capture_close(c);
 		return err;
 	}
+	prof_records_unheld(&c->rec, base);
 	prof_records_join(&c->rec);
 	c->info.complete = 1;
 	c->info.file_bytes = c->info.valid_bytes = size;

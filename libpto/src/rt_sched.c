@@ -41,7 +41,7 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	struct rt_task *t = s->task;
 	uint64_t fin = 0;
 
-	if (run->prof) {
+	if (RT_PROF(run)) {
 		if (run->flags & PTO_DFX_TASK_LIFECYCLE)
 			fin = pto_clock_now();
 		prof_dev_task_done(run->prof, thr, core, s->token, t->id,
@@ -131,7 +131,7 @@ static void dispatch_sub(struct rt_run *run, unsigned int ci,
 	s->sub = (uint8_t)sub;
 	s->acked = false;
 	s->dispatch_ts = 0;
-	if (run->prof) {
+	if (RT_PROF(run)) {
 		if (run->flags & PTO_DFX_TASK_LIFECYCLE)
 			s->dispatch_ts = pto_clock_now();
 		prof_dev_task_dispatched(run->prof, ci, tok);
@@ -445,7 +445,7 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 void rt_sched_loop(struct rt_run *run, unsigned int thr)
 {
 	struct rt_thread *th = &run->thr[thr];
-	bool phases = run->prof && phases_on(run);
+	bool phases = RT_PROF(run) && phases_on(run);
 	struct idle_wait iw = {
 		.spin_ticks = SCHED_SPIN_NS * run->dev->freq_hz / 1000000000ull,
 	};

@@ -26,6 +26,33 @@ static const char stat_usage[] =
 "  -w, --watch SEC     print again every SEC seconds until interrupted\n"
 "  -h, --help          this text\n";
 
+/*
+ * A live queue's indices move while they are read; a push and a pop
+ * between two loads must not look like corruption. The consumer's index
+ * is loaded first, so the producer's, loaded after it, is never behind
+ * it; only a depth over capacity remains possible while both move, so
+ * that is re-read a few times before the queue is called corrupt.
+ */
+#define STAT_QUEUE_TRIES	64
+
+int pd_stat_queue_depth(struct pd_region *r, const uint32_t *consumer,
+			const uint32_t *producer, uint32_t cap,
+			const char *what, uint32_t *out)
+{
+	uint32_t head, tail, i;
+
+	for (i = 0;; i++) {
+		/*
+		 * Pairs with the consumer's release of its index, which
+		 * follows its own read of a producer index at least as far.
+		 */
+		head = PD_LOAD_ACQ(consumer);
+		tail = PD_LOAD(producer);
+		if (tail - head <= cap || i + 1 == STAT_QUEUE_TRIES)
+			return pd_queue_depth(r, head, tail, cap, what, out);
+	}
+}
+
 static int stat_pools(struct pd_region *r, uint32_t k)
 {
 	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
@@ -46,9 +73,9 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 
 		snprintf(where, sizeof(where), "%s pool %u free queue",
 			 pd_kind_name(k), i);
-		if (pd_queue_depth(r, PD_LOAD(&p->free_queue.head),
-			  PD_LOAD(&p->free_queue.tail), PTO_FREE_QUEUE_SLOTS,
-			  where, &free_n))
+		if (pd_stat_queue_depth(r, &p->free_queue.head,
+				&p->free_queue.tail, PTO_FREE_QUEUE_SLOTS,
+				where, &free_n))
 			return -EINVAL;
 		snprintf(where, sizeof(where), "%s pool %u active head",
 			 pd_kind_name(k), i);
@@ -74,8 +101,13 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 		printf("  %-5u %12" PRIu64 " %10" PRIu64 " %10" PRIu64
 		       " %6u %10s\n", i, pt, pd, pm, free_n, off ? act : "-");
 	}
+	/* Records that named no pool of the run (counted mismatch). */
+	pt = PD_LOAD(&((const struct pto_prof_header *)r->base)->stray[k]);
+	if (pt)
+		printf("  %-5s %12" PRIu64 " %10s %10" PRIu64 "\n", "stray",
+		       pt, "", pt);
 	printf("  %-5s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", "sum",
-	       tot, drop, mis);
+	       tot + pt, drop, mis + pt);
 	return 0;
 }
 
@@ -122,8 +154,8 @@ static int stat_threads(struct pd_region *r)
 		uint64_t total = 0, cpl = 0, dsp = 0;
 
 		snprintf(where, sizeof(where), "ready queue %u", t);
-		if (pd_queue_depth(r, PD_LOAD(&rq->head), PD_LOAD(&rq->tail),
-			  PTO_READY_QUEUE_CAP, where, &d))
+		if (pd_stat_queue_depth(r, &rq->head, &rq->tail,
+					PTO_READY_QUEUE_CAP, where, &d))
 			return -EINVAL;
 		if (h->layout.kind[PTO_BUF_SCHED_PHASE].pool_off) {
 			total = PD_LOAD(&pd_pool(r, PTO_BUF_SCHED_PHASE, t)->

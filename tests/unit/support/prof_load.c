@@ -99,7 +99,7 @@ void prof_load(struct prof_loaded *m, const struct prof_records *r)
 			.func_id = w->func_id, .core_type = w->core_type,
 			.reg_token = w->reg_token,
 		};
-		if (w->start_time)
+		if (w->joined)
 			put_aicore(m, filled, w);
 	}
 	free(rows);
