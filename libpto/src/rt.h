@@ -44,10 +44,6 @@ struct pto_prof_dev;
 #define RT_FANIN_INLINE		16
 #define RT_HEAP_ALIGN		64
 #define RT_SLEEP_NS		50000000ull	/* doorbell wait bound */
-#define RT_PENDING_NS		1000000ull	/* a task is queued behind a
-						 * running one only this
-						 * soon after its ACK
-						 */
 
 enum rt_state { RT_PENDING = 0, RT_COMPLETED = 1, RT_CONSUMED = 2 };
 enum rt_shape { RT_SHAPE_AIC = 0, RT_SHAPE_AIV = 1, RT_SHAPE_MIX = 2,
@@ -128,7 +124,6 @@ struct rt_slot_run {
 	uint8_t sub;
 	bool acked;
 	uint64_t dispatch_ts;
-	uint64_t ack_ts;	/* device counter when its ACK was seen */
 };
 
 /*
@@ -173,7 +168,6 @@ struct rt_thread {
 	uint8_t blk[PTO_MAX_BLOCKS];	/* the owned blocks, ascending */
 	unsigned int nblk;
 	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
-	uint64_t pending_ticks;	/* RT_PENDING_NS in device counter ticks */
 };
 
 struct pto_orch {

@@ -92,13 +92,11 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 		} else {
 			c->running = c->pending;
 			c->running.acked = true;
-			c->running.ack_ts = pto_clock_now();
 		}
 		c->has_pending = false;
 	} else if (c->has_running && tok == c->running.token) {
 		if (!fin) {
 			c->running.acked = true;
-			c->running.ack_ts = pto_clock_now();
 		} else {
 			n += sub_done(run, thr, ci, &c->running);
 			c->has_running = c->has_pending;
@@ -162,19 +160,12 @@ static bool pop(struct rt_run *run, struct rt_thread *th, unsigned int shape,
 	return true;
 }
 
-/*
- * A core may take a task now: idle, or (pending stage, now != 0) running
- * a task whose ACK was seen less than RT_PENDING_NS ago. A task queued
- * behind one that runs long would wait for it however long it runs,
- * while the ready queue lets any core take it.
- */
-static bool core_free(const struct rt_thread *th, const struct rt_core *c,
-		      uint64_t now)
+/* A core may take a task now: idle, or (pending stage) running acked. */
+static bool core_free(const struct rt_core *c, bool pending_stage)
 {
-	if (!now)
+	if (!pending_stage)
 		return !c->has_running;
-	return c->has_running && c->running.acked && !c->has_pending &&
-	       now - c->running.ack_ts < th->pending_ticks;
+	return c->has_running && c->running.acked && !c->has_pending;
 }
 
 static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
@@ -213,14 +204,13 @@ static void shape_cores(unsigned int b, unsigned int shape, unsigned int *lo,
 static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 			  unsigned int shape, bool pending_stage)
 {
-	uint64_t now = pending_stage ? pto_clock_now() : 0;
 	struct rt_task *t;
 	unsigned int i, ci, hi;
 	int n = 0;
 
 	for (i = 0; i < th->nblk; i++)
 		for (shape_cores(th->blk[i], shape, &ci, &hi); ci < hi; ci++) {
-			if (!core_free(th, &run->cores[ci], now))
+			if (!core_free(&run->cores[ci], pending_stage))
 				continue;
 			if (!dev_cores_room(run->dev->cores) ||
 			    !pop(run, th, shape, &t))
@@ -452,7 +442,6 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	uint64_t t0 = 0, t1;
 	int ncomp, ndisp, work;
 
-	th->pending_ticks = RT_PENDING_NS * run->dev->freq_hz / 1000000000ull;
 	for (;;) {
 		work = rt_cluster_claim(run, th);
 		th->loop++;
