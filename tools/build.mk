@@ -10,7 +10,7 @@ $(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
 		$(UT_SUPPORT) $(PTODUMP_MOD_OBJS) $(LIBPTO_A) $(O)/ptodump
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_PTO) -o $@ $< $(UT_SUPPORT) $(PTODUMP_MOD_OBJS) \
-		$(LIBPTO_A) $(CMOCKA_LIBS) $(DRM_LIBS) $(KMOD_LIBS) -lz $(LDLIBS_PTO)
+		$(LIBPTO_A) $(CMOCKA_LIBS) $(PTODUMP_LIBS) $(LDLIBS_PTO)
 
 # Keep the test objects between builds (they are intermediate here).
 .SECONDARY: $(patsubst tests/unit/%.c,$(O)/obj/tests/unit/%.o,\
