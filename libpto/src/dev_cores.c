@@ -34,7 +34,7 @@
 
 #define PEND_WORDS	((PTO_MAX_CORES + 63) / 64)
 #define MAX_EXEC	PTO_MAX_CORES
-#define EXEC_SPIN_NS	20000ull	/* idle spin before sleeping */
+#define EXEC_SPIN_NS	2000ull	/* idle spin before sleeping */
 #define EXEC_SLEEP_NS	100000000ull	/* bound of one futex sleep */
 #define DEV_CORES_STUCK_NS 10000000ull
 
