@@ -23,6 +23,7 @@
 #include "prof_dev.h"
 #include "pto_clock.h"
 #include "rt.h"
+#include "log.h"
 
 #define STUCK_NS 5000000000ull	/* a core wait that long is reported */
 
@@ -31,7 +32,7 @@ static inline _Atomic uint32_t *reg(__u32 *r)
 	return (_Atomic uint32_t *)r;
 }
 
-/* A wait on a core that should be short: yields, and says once on stderr
+/* A wait on a core that should be short: yields, and warns once
  * when it has lasted STUCK_NS (the wait goes on).
  */
 struct core_wait {
@@ -49,7 +50,7 @@ static void core_wait_tick(struct core_wait *w, unsigned int ci,
 	if (!w->t0) {
 		w->t0 = now;
 	} else if (!w->told && now - w->t0 > STUCK_NS) {
-		fprintf(stderr, "pto: core %u: still waiting for %s after "
+		pto_warn("pto: core %u: still waiting for %s after "
 			"%llu s\n", ci, what,
 			(unsigned long long)((now - w->t0) / 1000000000ull));
 		w->told = true;
