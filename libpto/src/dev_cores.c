@@ -62,6 +62,7 @@ struct dev_cores {
 	uint64_t spin_ticks, stuck_ticks;
 	pthread_mutex_t lock;	/* gen, in_run, closing, adding executors */
 	pthread_cond_t cv;
+	unsigned int ncores;	/* of the run */
 	uint32_t gen;
 	unsigned int in_run;
 	bool closing;
@@ -303,6 +304,7 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 	dc->pf.run = env->run;
 	dc->pf.wake = env->wake;
 	dc->pf.ctx = env->ctx;
+	dc->ncores = env->ncores;
 	/*
 	 * Power-on here: the first handshake step (aicpu_ready is set) binds
 	 * each core and publishes aicore_regs_ready, so schedulers never
@@ -349,6 +351,10 @@ void dev_cores_stop(struct dev_cores *dc)
 	for (w = 0; w < PEND_WORDS; w++)
 		atomic_store_explicit(&dc->pend[w], 0, memory_order_relaxed);
 	atomic_store_explicit(&dc->queued, 0, memory_order_relaxed);
+	/* No executor is in the run now: the cores' last steps, to EXITED. */
+	for (i = 0; i < dc->ncores; i++)
+		while (aicore_step(&dc->core[i], &dc->pf) == AICORE_RAN)
+			;
 }
 
 bool dev_cores_room(struct dev_cores *dc)
