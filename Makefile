@@ -114,7 +114,7 @@ $(O)/obj/tools/%.o: CPPFLAGS_PTO = -D_GNU_SOURCE -Iuapi -Ilibpto/include \
 $(O)/ptodump: $(PTODUMP_OBJS) $(O)/obj/uapi/pto_layout.o $(LIBPTO_SO)
 	$(CC) $(CFLAGS_PTO) -o $@ $(PTODUMP_OBJS) $(O)/obj/uapi/pto_layout.o \
 		-L$(O) -lpto -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
-		$(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO)
+		$(DRM_LIBS) $(KMOD_LIBS) -lz $(LDLIBS_PTO)
 
 # ---- examples: examples/<name>.c (+ examples/common/*.c) ---------------
 EX_COMMON := $(patsubst %.c,$(O)/obj/%.o,$(wildcard examples/common/*.c))

@@ -121,7 +121,7 @@ static int pto_get_param_ioctl(struct drm_device *drm, void *data,
 		args->value = pdev->num_blocks;
 		break;
 	case PTO_PARAM_NUM_CORES:
-		args->value = pdev->num_blocks * PTO_CORES_PER_BLOCK;
+		args->value = pdev->num_cores;
 		break;
 	case PTO_PARAM_NUM_AICPU_THREADS:
 		args->value = pdev->num_aicpu_threads;
@@ -231,10 +231,10 @@ static const struct drm_driver pto_driver = {
 	.fops = &pto_fops,
 	.debugfs_init = pto_debugfs_init,
 	/*
-	 * DRM_GEM_SHMEM_DRIVER_OPS without .dumb_create (every pto BO is
-	 * charged, pto_gem.c) and with exports checked for observers.
+	 * DRM_GEM_SHMEM_DRIVER_OPS without .dumb_create: every pto BO is
+	 * charged (pto_gem.c).
 	 */
-	.prime_handle_to_fd = pto_prime_handle_to_fd,
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.gem_prime_mmap = drm_gem_prime_mmap,
@@ -272,6 +272,7 @@ static struct pto_device *pto_device_create(u32 index)
 	pdev->pdev = plat;
 	pdev->index = index;
 	pdev->num_blocks = pto_num_blocks;
+	pdev->num_cores = pto_num_blocks * PTO_CORES_PER_BLOCK;
 	pdev->num_aicpu_threads = pto_num_aicpu_threads;
 	pdev->counter_freq_hz = pto_counter_freq_hz;
 	mutex_init(&pdev->regions_lock);

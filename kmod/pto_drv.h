@@ -33,6 +33,7 @@ struct pto_device {
 	struct platform_device *pdev;
 	u32 index;			/* device number, 0-based */
 	u32 num_blocks;
+	u32 num_cores;			/* num_blocks * PTO_CORES_PER_BLOCK */
 	u32 num_aicpu_threads;
 	u64 counter_freq_hz;
 

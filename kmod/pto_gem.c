@@ -25,15 +25,13 @@
  * Read-only observers: a profiling region's object has writer_only set
  * and writer pointing at its creator's struct file. Its .mmap refuses
  * VM_WRITE and clears VM_MAYWRITE for every mapping not made through that
- * file: observer files holding a handle from PROF_ATTACH, and mappings of
- * an exported dma-buf (their vm_file is the dma-buf's file). So the same
+ * file (observer files holding a handle from PROF_ATTACH). So the same
  * object serves the owner (read-write) and any number of observers
- * (read-only); mprotect() cannot add PROT_WRITE afterwards. An observer
- * cannot export its handle either (pto_prime_handle_to_fd()): a dma-buf
- * is writable by whichever device imports it. writer is read once per
- * check without a lock: a mapping through the writer file holds that
- * file, so it cannot be cleared and reused under us; it is cleared before
- * the file is freed so a later file at the same address never matches.
+ * (read-only); mprotect() cannot add PROT_WRITE afterwards. A region is
+ * never exported as a dma-buf (pto_bo_export()). writer is read once per
+ * mmap without a lock: a mapping through the writer file holds that file,
+ * so it cannot be cleared and reused under us; it is cleared before the
+ * file is freed so a later file at the same address never matches.
  */
 #include <linux/err.h>
 #include <linux/iosys-map.h>
@@ -51,16 +49,11 @@
 #include "pto_drv.h"
 #include "pto_gem.h"
 
-/* True when file may not write bo: one read of writer per decision. */
-static bool pto_bo_read_only_for(struct pto_bo *bo, struct file *file)
-{
-	return bo->writer_only && file != READ_ONCE(bo->writer);
-}
-
 static int pto_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
 	struct pto_bo *bo = to_pto_bo(obj);
-	bool read_only = pto_bo_read_only_for(bo, vma->vm_file);
+	/* One read of writer decides both checks below. */
+	bool read_only = bo->writer_only && vma->vm_file != READ_ONCE(bo->writer);
 	int ret;
 
 	if (read_only && (vma->vm_flags & VM_WRITE))
@@ -106,8 +99,25 @@ static void pto_bo_free(struct drm_gem_object *obj)
 	drm_gem_shmem_object_free(obj);
 }
 
+/*
+ * PRIME export: -EACCES for a profiling region. A dma-buf is writable by
+ * whichever device imports it and outlives its exporter's write access,
+ * so neither an observer nor the creator may turn a region into one. The
+ * decision rests on the object alone, so it holds whatever handle (or
+ * file) the export came through.
+ */
+static struct dma_buf *pto_bo_export(struct drm_gem_object *obj, int flags)
+{
+	if (to_pto_bo(obj)->writer_only) {
+		drm_dbg_driver(obj->dev, "no dma-buf export of a profiling region\n");
+		return ERR_PTR(-EACCES);
+	}
+	return drm_gem_prime_export(obj, flags);
+}
+
 static const struct drm_gem_object_funcs pto_bo_funcs = {
 	.free = pto_bo_free,
+	.export = pto_bo_export,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -169,6 +179,9 @@ struct pto_bo *pto_bo_create(struct pto_device *pdev, struct pto_file *pfile,
 	shmem = drm_gem_shmem_create(&pdev->drm, size);
 	if (IS_ERR(shmem)) {
 		atomic64_sub(size, &pfile->account->bytes);
+		/* A failed inode or mmap-offset allocation is -ENOSPC there. */
+		if (PTR_ERR(shmem) == -ENOSPC)
+			return ERR_PTR(-ENOMEM);
 		return ERR_CAST(shmem);
 	}
 	/*
@@ -195,31 +208,6 @@ int pto_bo_vmap_zeroed(struct pto_bo *bo, struct iosys_map *map)
 		return ret;
 	iosys_map_memset(map, 0, 0, bo->base.base.size);
 	return 0;
-}
-
-/*
- * PRIME export (DRM_IOCTL_PRIME_HANDLE_TO_FD): -EACCES for a handle its
- * file may not write (an observer's handle on a profiling region), since
- * a dma-buf is writable by any device that imports it. Everything else
- * as drm_gem_prime_handle_to_fd().
- */
-int pto_prime_handle_to_fd(struct drm_device *drm, struct drm_file *file,
-			   u32 handle, u32 flags, int *prime_fd)
-{
-	struct drm_gem_object *obj;
-	bool read_only;
-
-	obj = drm_gem_object_lookup(file, handle);
-	if (!obj)
-		return -ENOENT;
-	read_only = pto_bo_read_only_for(to_pto_bo(obj), file->filp);
-	drm_gem_object_put(obj);
-	if (read_only) {
-		pto_dbg(to_pto_device(drm), "prime export of handle %u: read-only\n",
-			handle);
-		return -EACCES;
-	}
-	return drm_gem_prime_handle_to_fd(drm, file, handle, flags, prime_fd);
 }
 
 /*

@@ -47,8 +47,6 @@ void pto_account_put(struct pto_account *account);
 struct pto_bo *pto_bo_create(struct pto_device *pdev, struct pto_file *pfile,
 			     u64 size);
 int pto_bo_vmap_zeroed(struct pto_bo *bo, struct iosys_map *map);
-int pto_prime_handle_to_fd(struct drm_device *drm, struct drm_file *file,
-			   u32 handle, u32 flags, int *prime_fd);
 
 int pto_bo_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);

@@ -43,9 +43,9 @@ int pto_hs_create_ioctl(struct drm_device *drm, void *data,
 			args->num_cores);
 		return -EINVAL;
 	}
-	if (args->num_cores > pdev->num_blocks * PTO_CORES_PER_BLOCK) {
+	if (args->num_cores > pdev->num_cores) {
 		pto_dbg(pdev, "hs_create: %u cores: the device has %u\n",
-			args->num_cores, pdev->num_blocks * PTO_CORES_PER_BLOCK);
+			args->num_cores, pdev->num_cores);
 		return -E2BIG;
 	}
 	if (args->prof_region_id) {

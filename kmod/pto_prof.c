@@ -184,13 +184,11 @@ static bool pto_region_may_release(const struct pto_region *region,
 static int pto_prof_check_shape(struct pto_device *pdev,
 				const struct pto_prof_params *params)
 {
-	u32 cores = pdev->num_blocks * PTO_CORES_PER_BLOCK;
-
-	if (params->num_cores > cores ||
+	if (params->num_cores > pdev->num_cores ||
 	    params->num_aicpu_threads > pdev->num_aicpu_threads) {
 		pto_dbg(pdev, "prof_create: %u cores, %u threads: the device has %u, %u\n",
-			params->num_cores, params->num_aicpu_threads, cores,
-			pdev->num_aicpu_threads);
+			params->num_cores, params->num_aicpu_threads,
+			pdev->num_cores, pdev->num_aicpu_threads);
 		return -E2BIG;
 	}
 	return 0;

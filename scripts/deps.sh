@@ -5,7 +5,7 @@
 #   scripts/deps.sh kernel   + pto.ko and the QEMU kernel tests
 set -eu
 
-user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev man-db groff-base clang libclang-rt-dev"
+user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev man-db groff-base protobuf-compiler zlib1g-dev graphviz clang libclang-rt-dev"
 kernel_pkgs="linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod linux-source sparse dkms"
 
 case "${1:-user}" in

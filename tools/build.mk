@@ -10,7 +10,7 @@ $(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
 		$(UT_SUPPORT) $(PTODUMP_MOD_OBJS) $(LIBPTO_A) $(O)/ptodump
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_PTO) -o $@ $< $(UT_SUPPORT) $(PTODUMP_MOD_OBJS) \
-		$(LIBPTO_A) $(CMOCKA_LIBS) $(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO)
+		$(LIBPTO_A) $(CMOCKA_LIBS) $(DRM_LIBS) $(KMOD_LIBS) -lz $(LDLIBS_PTO)
 
 # Keep the test objects between builds (they are intermediate here).
 .SECONDARY: $(patsubst tests/unit/%.c,$(O)/obj/tests/unit/%.o,\
@@ -18,8 +18,10 @@ $(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
 
 # Post-processing of a profiled run (for `make run` and users):
 #   make ptodump-trace PTO_OUT=outputs/<run>
-# prints the report, then writes merged_swimlane.json and
-# merged_swimlane.pftrace next to the records and prints their paths.
+# prints the report, then writes merged_swimlane.json,
+# merged_swimlane.pftrace and the dependency graph (deps_graph.html, or
+# deps_graph.dot without Graphviz) next to the records and prints their
+# paths.
 .PHONY: ptodump-trace
 ptodump-trace: $(O)/ptodump
 	@test -n "$(PTO_OUT)" || \
@@ -30,3 +32,15 @@ ptodump-trace: $(O)/ptodump
 		$(PTO_OUT)/l2_swimlane_records.json
 	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.json"
 	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.pftrace"
+	@if [ ! -f $(PTO_OUT)/deps.json ]; then :; \
+	elif command -v dot >/dev/null; then $(O)/ptodump deps \
+		--format=html $(PTO_OUT)/l2_swimlane_records.json; \
+	else $(O)/ptodump deps --format=dot \
+		-o $(PTO_OUT)/deps_graph.dot \
+		$(PTO_OUT)/l2_swimlane_records.json && \
+		echo "Dependency graph: $(PTO_OUT)/deps_graph.dot" \
+		"(install graphviz to render it)"; fi
+
+# The protoc test finds Perfetto's proto in the source tree.
+$(O)/obj/tests/unit/test_ptodump_protoc.o: CFLAGS_EXTRA = -Itools/ptodump \
+	-DPTODUMP_BIN='"$(O)/ptodump"' -DPTO_SRCDIR='"$(CURDIR)"'

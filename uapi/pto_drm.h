@@ -25,10 +25,11 @@
  * map the region read-only through its own handle, watch it live, and
  * read it after its creator exited if it was retained. An observer
  * cannot map it writable (mmap with PROT_WRITE: -EACCES; mprotect cannot
- * add it), cannot export its handle as a dma-buf (PRIME_HANDLE_TO_FD:
- * -EACCES), and cannot release it unless it has the creator's uid or
- * CAP_SYS_ADMIN (CAP_PERFMON alone only observes). A dma-buf the creator
- * exports maps read-only on the CPU as well.
+ * add it) and cannot release it unless it has the creator's uid or
+ * CAP_SYS_ADMIN (CAP_PERFMON alone only observes). No one, creator
+ * included, can export a region as a dma-buf (PRIME_HANDLE_TO_FD:
+ * -EACCES): any importing device could write it, after the creator's
+ * write access ended too.
  *
  * Core dumps: mappings of pto memory are not dumped (VM_DONTDUMP), so a
  * crashed process's core holds none of its regions. The post-mortem path
@@ -183,7 +184,7 @@ struct drm_pto_prof_list {
 
 /*
  * A read-only handle on another file's region (same uid, CAP_PERFMON or
- * CAP_SYS_ADMIN). Its mmap refuses PROT_WRITE and it cannot be exported.
+ * CAP_SYS_ADMIN). Its mmap refuses PROT_WRITE.
  */
 struct drm_pto_prof_attach {
 	__u32 region_id;	/* In */

@@ -52,7 +52,7 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"  --schedulers N            scheduler threads (1..%d)\n"
 		"  --output PREFIX           profiling output directory\n"
 		"  --device=auto|sim|drm     backend (default auto)\n"
-		"  --retain                  drm: keep the profiling region\n"
+		"  --retain                  keep the profiling region\n"
 		"                            after exit (ptodump list)\n"
 		"  --capture-only            write the capture file only, not\n"
 		"                            its JSON conversion\n"

@@ -314,7 +314,11 @@ struct pto_run_config {
 	 */
 	unsigned int records_per_buffer[8];
 	unsigned int buffers_per_pool[8];
-	int retain_region;	  /* drm: keep the region after exit */
+	int retain_region;	  /* keep the region after exit (drm: in the
+				   * driver; sim: its shared-memory file
+				   * $PTO_SHM_DIR/pto-prof.<pid>.<id>, which
+				   * is otherwise removed when the run ends)
+				   */
 	int quiet;		  /* no reconcile/output lines on stdout */
 	/* Stall diagnostic: while tasks are in flight and none finished for
 	 * this long, a "pto: STALL" block on stderr names each busy core's

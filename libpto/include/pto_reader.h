@@ -152,6 +152,16 @@ PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core);
  */
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);
 
+/*
+ * A sim run's profiling region is a shared-memory file of the running
+ * process, $PTO_SHM_DIR (default PTO_SIM_REGION_DIR)/
+ * PTO_SIM_REGION_PREFIX<pid>.<region id>, mode 0600, removed when the run
+ * ends unless run_config.retain_region: map it read-only (or pass it to
+ * pto_capture_open) to read the run while it is live or after it died.
+ */
+#define PTO_SIM_REGION_DIR	"/dev/shm"
+#define PTO_SIM_REGION_PREFIX	"pto-prof."
+
 /* ---- pto render nodes (regions of the pto driver) ----------------------- */
 
 /*

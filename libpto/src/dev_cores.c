@@ -14,11 +14,10 @@
  * Waking (no lost wake-up): an idle executor spins, bounded in time and
  * only within the device's spinner budget, then counts itself in
  * sleepers and re-checks pend before a futex wait on seq. A kick sets the
- * bit first and wakes one sleeper only when no executor spins and no
- * wake is in flight (waking); all of these are seq_cst, so either the
- * sleeper sees the bit or the kicker sees the sleeper. A woken executor
- * clears waking before it looks at pend, and an executor that takes a
- * bit while others remain wakes the next sleeper the same way, so a long
+ * bit first and wakes one sleeper (seq++, FUTEX_WAKE 1) only when no
+ * executor spins; all of these are seq_cst, so either the sleeper sees
+ * the bit or the kicker sees the sleeper. An executor that takes a bit
+ * while others remain wakes the next sleeper the same way, so a long
  * kernel never holds other pending cores.
  */
 #include <errno.h>
@@ -53,7 +52,6 @@ struct dev_cores {
 	_Alignas(64) _Atomic uint32_t seq;	/* executor futex word */
 	_Atomic uint32_t sleepers;
 	_Atomic uint32_t spinning;
-	_Atomic uint32_t waking;
 	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
 	_Atomic unsigned int nexec;
 	uint64_t spin_ticks, stuck_ticks;
@@ -78,11 +76,10 @@ static bool any_pend(struct dev_cores *dc)
 	return false;
 }
 
-/* Wakes one sleeping executor unless one is awake or being woken. */
+/* Wakes one sleeping executor unless one spins (it sees the bit). */
 static void wake_one(struct dev_cores *dc)
 {
-	if (atomic_load(&dc->spinning) || !atomic_load(&dc->sleepers) ||
-	    atomic_exchange(&dc->waking, 1))
+	if (atomic_load(&dc->spinning) || !atomic_load(&dc->sleepers))
 		return;
 	atomic_fetch_add(&dc->seq, 1);
 	rt_futex_wake(&dc->seq, 1);
@@ -154,7 +151,6 @@ static void exec_idle(struct dev_cores *dc)
 	if (!any_pend(dc) && atomic_load(&dc->active))
 		rt_futex_wait(&dc->seq, s, EXEC_SLEEP_NS);
 	atomic_fetch_sub(&dc->sleepers, 1);
-	atomic_store(&dc->waking, 0);
 }
 
 static void *exec_main(void *arg)
@@ -318,7 +314,6 @@ void dev_cores_stop(struct dev_cores *dc)
 	pthread_mutex_unlock(&dc->lock);
 	for (w = 0; w < PEND_WORDS; w++)
 		atomic_store_explicit(&dc->pend[w], 0, memory_order_relaxed);
-	atomic_store_explicit(&dc->waking, 0, memory_order_relaxed);
 }
 
 void dev_cores_watch(struct dev_cores *dc)

@@ -6,8 +6,8 @@
  * open and parked between runs; there are as many as online CPUs, so
  * cores never oversubscribe the machine. A dispatch is a DATA store and
  * dev_core_kick(): a bit in the pending-core bitmap and at most one
- * futex wake, of a sleeping executor, and only when none is awake to
- * see the bit.
+ * futex wake, of a sleeping executor, and only when none spins to see
+ * the bit.
  */
 #ifndef PTO_DEV_CORES_H
 #define PTO_DEV_CORES_H

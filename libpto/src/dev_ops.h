@@ -60,6 +60,16 @@ struct dev_ops {
 	void (*region_free)(void *priv, struct dev_region *r);
 };
 
+/*
+ * sim_shm.c: a sim profiling region in a shared-memory file of this
+ * process (handle SIM_SHM_HANDLE; kept after free when retain), and its
+ * release. The file is named as pto_reader.h says (PTO_SIM_REGION_*).
+ */
+#define SIM_SHM_HANDLE	1
+int sim_shm_region(size_t size, uint32_t id, bool retain,
+		   struct dev_region *r);
+void sim_shm_free(struct dev_region *r);
+
 extern const struct dev_ops dev_sim_ops;
 extern const struct dev_ops dev_drm_ops;
 

@@ -79,12 +79,17 @@ static int sim_prof_create(void *priv, const struct pto_prof_params *params,
 			   bool retain, struct pto_prof_layout *layout,
 			   struct dev_region *r)
 {
+	struct sim_dev *s = priv;
 	int err = pto_prof_layout_compute(params, layout);
 
-	(void)retain;	/* nothing outlives this process */
 	if (err)
 		return err;
-	err = sim_region(priv, layout->region_size, r);
+	/* Shared with readers in other processes; else private memory. */
+	err = sim_shm_region(layout->region_size,
+			     atomic_fetch_add(&s->next_region_id, 1), retain,
+			     r);
+	if (err)
+		err = sim_region(priv, layout->region_size, r);
 	if (err)
 		return err;
 	pto_prof_region_init(r->base, params, layout, pto_clock_freq_hz());
@@ -106,7 +111,9 @@ static int sim_hs_create(void *priv, unsigned int num_cores,
 static void sim_region_free(void *priv, struct dev_region *r)
 {
 	(void)priv;
-	if (r->base)
+	if (r->base && r->handle == SIM_SHM_HANDLE)
+		sim_shm_free(r);
+	else if (r->base)
 		munmap(r->base, r->size);
 	r->base = NULL;
 }

@@ -11,7 +11,8 @@
  *                entries and buffers it moved; an idle tick sleeps on a
  *                condition variable with a short timeout.
  *   poll thread  appends a buffer's records to the capture file (when
- *                the run has one) and to struct prof_records (spill
+ *                the run has one; written out whenever the thread
+ *                idles) and to struct prof_records (spill
  *                storage and the streaming join: bounded memory whatever
  *                the number of tasks; with a capture, the join only
  *                counts), and gives the buffer back to mgmt.
@@ -284,6 +285,16 @@ static void *poll_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&h->lock);
+		if (!h->copyq.len && !h->no_more && h->cap) {
+			/* Idle: what was collected goes to disk, so a run
+			 * that dies leaves it in the capture.
+			 */
+			pthread_mutex_unlock(&h->lock);
+			err = prof_cap_flush(h->cap);
+			pthread_mutex_lock(&h->lock);
+			if (err)
+				h->poll_err = err;
+		}
 		while (!h->copyq.len && !h->no_more)
 			pthread_cond_wait(&h->poll_cv, &h->lock);
 		if (!h->copyq.len) {

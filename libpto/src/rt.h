@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Runtime internals shared by the orchestrator (rt_orch.c), the wiring
- * step (rt_wiring.c), the scheduler loop (rt_sched.c), rings and
- * reclamation (rt_ring.c) and the run driver (rt_run.c).
+ * step (rt_wiring.c), the task lifecycle (rt_task.c), the scheduler loop
+ * (rt_sched.c), cluster ownership and the core handshake (rt_cluster.c),
+ * rings and reclamation (rt_ring.c) and the run driver (rt_run.c).
  *
  * Task life: the orchestrator allocates a slot in its ring's window,
  * finds the tasks it must follow through the TensorMap (its producers:
@@ -158,12 +159,15 @@ struct rt_cluster {
  * wiring state (thread 0), the clusters it owns.
  */
 struct rt_thread {
-	unsigned int idx;
+	_Alignas(64) unsigned int idx;	/* a line of its own: written per loop */
 	uint32_t loop;
 	uint32_t pop_hit, pop_miss;
 	uint32_t pop_hit_emitted, pop_miss_emitted;
 	uint32_t backoff;	/* wiring drain skips */
 	bool owned[PTO_MAX_BLOCKS];
+	uint8_t blk[PTO_MAX_BLOCKS];	/* the owned blocks, ascending */
+	unsigned int nblk;
+	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
 };
 
 struct pto_orch {
@@ -209,19 +213,24 @@ struct rt_run {
 	struct pto_prof_dev *prof;
 	uint64_t flags;		/* normalized dfx flags, 0: off */
 	struct pto_orch orch;
-	_Atomic uint64_t submitted; /* dispatchable tasks published */
-	_Atomic uint64_t completed;
-	_Atomic int orch_done;
+	/* Read by every thread each loop, written a few times per run. */
+	_Alignas(64) _Atomic int orch_done;
 	_Atomic int finished;	/* every task of a finished orchestration
 				 * completed, or the run aborted
 				 */
 	_Atomic int reassign;	/* orch_to_sched: clusters move */
+	_Atomic uint32_t handoff_gen; /* bumped after each owner change */
 	_Atomic int error;	/* first fatal error */
 	_Atomic uint32_t dep_starved; /* wiring waits for dep entries */
 	_Atomic uint32_t dep_wake; /* bumped on progress while starved */
-	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at its last try */
+	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at last try */
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
-	struct rt_stall stall;
+	/* Counters written per task, each on a line of its own. */
+	_Alignas(64) _Atomic uint64_t submitted; /* dispatchable tasks
+						  * published (orchestrator)
+						  */
+	_Alignas(64) _Atomic uint64_t completed; /* by completing schedulers */
+	_Alignas(64) struct rt_stall stall;
 };
 
 /*
@@ -274,12 +283,21 @@ int rt_wire_inline(struct rt_run *run, struct rt_task *t);
 bool rt_wiring_has_work(struct rt_run *run);
 void rt_wiring_progress(struct rt_run *run);
 
-/* rt_sched.c */
+/* rt_task.c */
 void rt_push_ready(struct rt_run *run, struct rt_task *t);
 void rt_task_release(struct rt_run *run, struct rt_task *t);
+void rt_task_complete(struct rt_run *run, struct rt_task *t);
+
+/* rt_sched.c */
 void rt_wake_schedulers(struct rt_run *run);
+void rt_sched_wake_for(struct rt_run *run, unsigned int shape);
 void rt_sched_loop(struct rt_run *run, unsigned int thr);
 void rt_core_notify(void *ctx, unsigned int core);
+
+/* rt_cluster.c */
+bool rt_cluster_idle(const struct rt_run *run, unsigned int b);
+bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th);
+bool rt_cluster_pending(struct rt_run *run, const struct rt_thread *th);
 void rt_sched_exit_cores(struct rt_run *run, unsigned int thr);
 
 /* rt_stall.c */

@@ -54,6 +54,9 @@ static inline void rt_futex_wake(_Atomic uint32_t *addr, int n)
 struct rt_doorbell {
 	_Alignas(64) _Atomic uint32_t seq;
 	_Atomic uint32_t sleeping;
+	_Atomic uint32_t can_take;	/* the sleeper's own hint for its
+					 * wakers (rt_sched.c)
+					 */
 };
 
 /* After publishing work: wakes the doorbell's thread if it sleeps. */

@@ -384,6 +384,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		run->thr[i].idx = i;
 	for (i = 0; i < run->nblocks; i++)
 		atomic_init(&run->clusters[i].owner, (int)(i % run->nsched));
+	atomic_init(&run->handoff_gen, 1);	/* every thread scans once */
 	run->orch_fn = fn;
 	run->orch_user = user;
 	if (run->prof) {

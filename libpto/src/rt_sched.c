@@ -11,8 +11,6 @@
  * ready push, a wiring push or the end of the run.
  */
 #include <errno.h>
-#include <sched.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "dev_cores.h"
@@ -21,33 +19,6 @@
 #include "rt.h"
 
 #define SCHED_SPIN_NS 5000ull	/* idle spin before sleeping */
-#define SCHED_STUCK_NS 5000000000ull	/* a core wait that long is reported */
-
-/* A wait on a core that should be short: yields, and says once on stderr
- * when it has lasted SCHED_STUCK_NS (the wait goes on).
- */
-struct core_wait {
-	uint64_t t0;
-	bool told;
-};
-
-static void core_wait_tick(struct core_wait *w, unsigned int ci,
-			   const char *what)
-{
-	uint64_t now;
-
-	sched_yield();
-	now = pto_clock_mono_ns();
-	if (!w->t0) {
-		w->t0 = now;
-	} else if (!w->told && now - w->t0 > SCHED_STUCK_NS) {
-		fprintf(stderr, "pto: core %u: still waiting for %s after "
-			"%llu s\n", ci, what,
-			(unsigned long long)((now - w->t0) / 1000000000ull));
-		w->told = true;
-	}
-}
-
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
 	return (_Atomic uint32_t *)r;
@@ -56,76 +27,6 @@ static inline _Atomic uint32_t *reg(__u32 *r)
 static inline bool phases_on(const struct rt_run *run)
 {
 	return run->flags & PTO_DFX_SCHED_PHASES;
-}
-
-void rt_wake_schedulers(struct rt_run *run)
-{
-	unsigned int i;
-
-	for (i = 0; i < run->nthreads; i++)
-		rt_doorbell_ring(&run->db[i]);
-}
-
-void rt_core_notify(void *ctx, unsigned int core)
-{
-	struct rt_run *run = ctx;
-	int owner = atomic_load_explicit(
-		&run->clusters[core / PTO_CORES_PER_BLOCK].owner,
-		memory_order_relaxed);
-
-	rt_doorbell_ring(&run->db[owner]);
-}
-
-void rt_push_ready(struct rt_run *run, struct rt_task *t)
-{
-	/* Capacity covers every slot of every ring: a push cannot fail. */
-	if (!rt_mpmc_push(&run->ready[t->shape], (uint64_t)(uintptr_t)t)) {
-		rt_fail(run, -EOVERFLOW);
-		return;
-	}
-	rt_wake_schedulers(run);
-}
-
-void rt_task_release(struct rt_run *run, struct rt_task *t)
-{
-	struct rt_ring *r = rt_ring_of(run, t);
-
-	if (atomic_fetch_sub(&t->refs, 1) != 1)
-		return;
-	/* release: the slot's marks precede CONSUMED for the reclaimer */
-	atomic_store_explicit(&t->state, RT_CONSUMED, memory_order_release);
-	rt_ring_reclaim(run, r);
-}
-
-static void task_complete(struct rt_run *run, struct rt_task *t)
-{
-	struct rt_dep *d, *next;
-	struct rt_task *c;
-	uint32_t i;
-
-	/* acquire: pairs with the wiring step's unlock */
-	while (atomic_flag_test_and_set_explicit(&t->fanout_lock,
-						 memory_order_acquire))
-		rt_cpu_relax();
-	atomic_store_explicit(&t->state, RT_COMPLETED, memory_order_relaxed);
-	d = t->fanout;
-	t->fanout = NULL;
-	/* release: COMPLETED is seen by the next wiring step */
-	atomic_flag_clear_explicit(&t->fanout_lock, memory_order_release);
-	for (; d; d = next) {
-		/* Read the entry before the consumer can become ready. */
-		next = d->next;
-		c = d->consumer;
-		if (atomic_fetch_add(&c->fanin_refcount, 1) + 1 ==
-		    c->fanin_count)
-			rt_push_ready(run, c);
-	}
-	for (i = 0; i < t->nfanin; i++)
-		rt_task_release(run, t->fanin[i]);
-	rt_task_release(run, t);	/* its completion reference */
-	atomic_fetch_add(&run->completed, 1);
-	rt_wiring_progress(run);
-	rt_check_finished(run);
 }
 
 /* A subtask finished on core; returns 1 when it completed the task. */
@@ -144,7 +45,7 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	}
 	if (atomic_fetch_sub(&t->subtasks_left, 1) != 1)
 		return 0;
-	task_complete(run, t);
+	rt_task_complete(run, t);
 	return 1;
 }
 
@@ -254,18 +155,6 @@ static bool pop(struct rt_run *run, struct rt_thread *th, unsigned int shape,
 	return true;
 }
 
-static bool core_idle(const struct rt_core *c)
-{
-	return !c->has_running;
-}
-
-static bool cluster_idle(const struct rt_run *run, unsigned int b)
-{
-	const struct rt_core *c = &run->cores[b * PTO_CORES_PER_BLOCK];
-
-	return core_idle(&c[0]) && core_idle(&c[1]) && core_idle(&c[2]);
-}
-
 /* A core may take a task now: idle, or (pending stage) running acked. */
 static bool core_free(const struct rt_core *c, bool pending_stage)
 {
@@ -277,11 +166,12 @@ static bool core_free(const struct rt_core *c, bool pending_stage)
 static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 {
 	struct rt_task *t;
-	unsigned int b, s;
+	unsigned int i, b, s;
 	int n = 0;
 
-	for (b = 0; b < run->nblocks; b++) {
-		if (!th->owned[b] || !cluster_idle(run, b))
+	for (i = 0; i < th->nblk; i++) {
+		b = th->blk[i];
+		if (!rt_cluster_idle(run, b))
 			continue;
 		if (!pop(run, th, RT_SHAPE_MIX, &t))
 			break;
@@ -295,24 +185,33 @@ static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 	return n;
 }
 
+/* The cores of shape (AIC or AIV) in block b: [*lo, *hi). */
+static void shape_cores(unsigned int b, unsigned int shape, unsigned int *lo,
+			unsigned int *hi)
+{
+	*lo = b * PTO_CORES_PER_BLOCK + (shape == RT_SHAPE_AIC ?
+					 PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
+	*hi = shape == RT_SHAPE_AIC ? *lo + 1 :
+	      (b + 1) * PTO_CORES_PER_BLOCK;
+}
+
 static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 			  unsigned int shape, bool pending_stage)
 {
 	struct rt_task *t;
-	unsigned int ci;
+	unsigned int i, ci, hi;
 	int n = 0;
 
-	for (ci = 0; ci < run->ncores; ci++) {
-		if (!th->owned[ci / PTO_CORES_PER_BLOCK] ||
-		    run->cores[ci].type != shape ||
-		    !core_free(&run->cores[ci], pending_stage))
-			continue;
-		if (!pop(run, th, shape, &t))
-			break;
-		dispatch_sub(run, ci, t, shape == RT_SHAPE_AIC ?
-			     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
-		n++;
-	}
+	for (i = 0; i < th->nblk; i++)
+		for (shape_cores(th->blk[i], shape, &ci, &hi); ci < hi; ci++) {
+			if (!core_free(&run->cores[ci], pending_stage))
+				continue;
+			if (!pop(run, th, shape, &t))
+				return n;
+			dispatch_sub(run, ci, t, shape == RT_SHAPE_AIC ?
+				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
+			n++;
+		}
 	return n;
 }
 
@@ -336,106 +235,93 @@ static int dispatch(struct rt_run *run, struct rt_thread *th)
 
 static int poll_completions(struct rt_run *run, struct rt_thread *th)
 {
-	unsigned int ci;
+	unsigned int i, ci, hi;
 	int n = 0;
 
-	for (ci = 0; ci < run->ncores; ci++)
-		if (th->owned[ci / PTO_CORES_PER_BLOCK] &&
-		    run->cores[ci].has_running)
-			n += core_poll(run, th->idx, ci);
+	for (i = 0; i < th->nblk; i++)
+		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,
+		     hi = ci + PTO_CORES_PER_BLOCK; ci < hi; ci++)
+			if (run->cores[ci].has_running)
+				n += core_poll(run, th->idx, ci);
 	return n;
 }
 
 static bool owns_busy_core(const struct rt_run *run,
 			   const struct rt_thread *th)
 {
-	unsigned int b;
+	unsigned int i;
 
-	for (b = 0; b < run->nblocks; b++)
-		if (th->owned[b] && !cluster_idle(run, b))
+	for (i = 0; i < th->nblk; i++)
+		if (!rt_cluster_idle(run, th->blk[i]))
 			return true;
 	return false;
 }
 
-/* AICPU side of the G.6 handshake, once per core and run. */
-static void core_handshake(struct rt_run *run, unsigned int ci)
+/* Shapes (bit per enum rt_shape) this thread has an idle core for. */
+static uint32_t can_take(const struct rt_run *run, const struct rt_thread *th)
 {
-	struct pto_hs_core *hs = run->cores[ci].hs;
-	struct core_wait w = { 0 };
+	uint32_t m = 0;
+	unsigned int i, b;
 
-	if (atomic_load_explicit(reg(&hs->aicpu_regs_ready),
-				 memory_order_relaxed))
-		return;
-	/* acquire: the core's id is written before its regs ready */
-	while (!atomic_load_explicit(reg(&hs->aicore_regs_ready),
-				     memory_order_acquire))
-		core_wait_tick(&w, ci, "its handshake (aicore_regs_ready)");
-	if (hs->physical_core_id != ci)
-		rt_fail(run, -EIO);
-	atomic_store_explicit(reg(&hs->data), PTO_TOKEN_AICPU_IDLE,
-			      memory_order_relaxed);
-	/* release: DATA is initialised before the core leaves the wait */
-	atomic_store_explicit(reg(&hs->aicpu_regs_ready), 1,
-			      memory_order_release);
-	/* The core completes its side at its first kick (dispatch or exit). */
-}
+	for (i = 0; i < th->nblk; i++) {
+		const struct rt_core *c;
 
-/* orch_to_sched: cluster b is ours, idle, and goes to another thread. */
-static bool must_hand_off(struct rt_run *run, const struct rt_thread *th,
-			  unsigned int b)
-{
-	return th->owned[b] && atomic_load(&run->reassign) &&
-	       run->clusters[b].next_owner != (int)th->idx &&
-	       cluster_idle(run, b);
-}
-
-static bool ownership_pending(struct rt_run *run, const struct rt_thread *th)
-{
-	unsigned int b;
-
-	for (b = 0; b < run->nblocks; b++)
-		if (must_hand_off(run, th, b) ||
-		    (!th->owned[b] &&
-		     atomic_load(&run->clusters[b].owner) == (int)th->idx))
-			return true;
-	return false;
-}
-
-/* Takes clusters handed to this thread; hands off idle ones it must give
- * away (orch_to_sched). Returns true when ownership changed.
- */
-static bool claim_clusters(struct rt_run *run, struct rt_thread *th)
-{
-	bool changed = false;
-	unsigned int b, k;
-
-	for (b = 0; b < run->nblocks; b++) {
-		struct rt_cluster *cl = &run->clusters[b];
-
-		if (must_hand_off(run, th, b)) {
-			th->owned[b] = false;
-			/* release: the cores' state is handed over */
-			atomic_store_explicit(&cl->owner, cl->next_owner,
-					      memory_order_release);
-			rt_doorbell_ring(&run->db[cl->next_owner]);
-			changed = true;
-		} else if (!th->owned[b] &&
-			   /* acquire: pairs with the hand-off */
-			   atomic_load_explicit(&cl->owner,
-						memory_order_acquire) ==
-			   (int)th->idx) {
-			th->owned[b] = true;
-			for (k = b * PTO_CORES_PER_BLOCK;
-			     k < (b + 1) * PTO_CORES_PER_BLOCK; k++) {
-				core_handshake(run, k);
-				if (run->prof)
-					prof_dev_core_assign(run->prof, k,
-							     th->idx);
-			}
-			changed = true;
-		}
+		b = th->blk[i];
+		c = &run->cores[b * PTO_CORES_PER_BLOCK];
+		if (!c[0].has_running)
+			m |= 1u << RT_SHAPE_AIC;
+		if (!c[1].has_running || !c[2].has_running)
+			m |= 1u << RT_SHAPE_AIV;
+		if (rt_cluster_idle(run, b))
+			m |= 1u << RT_SHAPE_MIX;
 	}
-	return changed;
+	return m;
+}
+
+/*
+ * After a push to the ready queue of shape: wakes one sleeping scheduler
+ * that published an idle core of that shape, unless such a scheduler is
+ * awake (it sees the task, or passes it on before it sleeps). Pairs with
+ * the sleeper's publication of can_take before its sleeping flag (the
+ * doorbell's Dekker, rt_futex.h).
+ */
+void rt_sched_wake_for(struct rt_run *run, unsigned int shape)
+{
+	struct rt_doorbell *d;
+	unsigned int i;
+
+	/* seq_cst: the push is visible before we read can_take */
+	atomic_thread_fence(memory_order_seq_cst);
+	for (i = 0; i < run->nthreads; i++) {
+		d = &run->db[i];
+		if (!(atomic_load_explicit(&d->can_take, memory_order_relaxed) &
+		      (1u << shape)))
+			continue;
+		if (atomic_load_explicit(&d->sleeping, memory_order_relaxed) &&
+		    atomic_exchange(&d->sleeping, 0)) {
+			atomic_fetch_add(&d->seq, 1);
+			rt_futex_wake(&d->seq, 1);
+		}
+		return;
+	}
+}
+
+void rt_wake_schedulers(struct rt_run *run)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->nthreads; i++)
+		rt_doorbell_ring(&run->db[i]);
+}
+
+void rt_core_notify(void *ctx, unsigned int core)
+{
+	struct rt_run *run = ctx;
+	int owner = atomic_load_explicit(
+		&run->clusters[core / PTO_CORES_PER_BLOCK].owner,
+		memory_order_relaxed);
+
+	rt_doorbell_ring(&run->db[owner]);
 }
 
 struct sleep_ctx {
@@ -443,33 +329,40 @@ struct sleep_ctx {
 	struct rt_thread *th;
 };
 
-/* Mirrors dispatch(): is there anything this thread could do now? */
+/*
+ * Mirrors dispatch(): is there anything this thread could do now? Runs
+ * after the doorbell's sleeping flag is set; ready work this thread
+ * cannot take is passed on to a scheduler that can.
+ */
 static int has_work(void *arg)
 {
 	struct sleep_ctx *sc = arg;
 	struct rt_run *run = sc->run;
 	struct rt_thread *th = sc->th;
-	bool mix = rt_mpmc_nonempty(&run->ready[RT_SHAPE_MIX]);
-	unsigned int ci;
+	uint32_t m = atomic_load_explicit(&run->db[th->idx].can_take,
+					  memory_order_relaxed);
+	unsigned int i, ci, hi, s;
 
-	if (atomic_load(&run->finished) || ownership_pending(run, th))
+	if (atomic_load(&run->finished) || rt_cluster_pending(run, th))
 		return 1;
 	if (th->idx == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED &&
 	    rt_wiring_has_work(run))
 		return 1;
-	for (ci = 0; ci < run->ncores; ci++) {
-		const struct rt_core *c = &run->cores[ci];
-		unsigned int b = ci / PTO_CORES_PER_BLOCK;
+	for (i = 0; i < th->nblk; i++)
+		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,
+		     hi = ci + PTO_CORES_PER_BLOCK; ci < hi; ci++) {
+			const struct rt_core *c = &run->cores[ci];
 
-		if (!th->owned[b])
+			if (c->has_running &&
+			    atomic_load(reg(&c->hs->cond)) != c->last_cond)
+				return 1;
+		}
+	for (s = 0; s < RT_SHAPES; s++) {
+		if (!rt_mpmc_nonempty(&run->ready[s]))
 			continue;
-		if (c->has_running &&
-		    atomic_load(reg(&c->hs->cond)) != c->last_cond)
+		if (m & (1u << s))
 			return 1;
-		if (mix ? cluster_idle(run, b) :
-		    core_free(c, false) &&
-		    rt_mpmc_nonempty(&run->ready[c->type]))
-			return 1;
+		rt_sched_wake_for(run, s);
 	}
 	return 0;
 }
@@ -487,7 +380,7 @@ static void emit_dispatch(struct rt_run *run, struct rt_thread *th,
 
 /*
  * Idle: spins for SCHED_SPIN_NS when the device's spinner budget allows,
- * then sleeps on the doorbell. Returns when the caller should look again.
+ * then publishes what it can take and sleeps on the doorbell.
  */
 struct idle_wait {
 	uint64_t t0;		/* device counter when idleness began, 0: busy */
@@ -507,7 +400,9 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 		      struct idle_wait *iw)
 {
 	struct sleep_ctx sc = { run, th };
+	struct rt_doorbell *d = &run->db[th->idx];
 	uint64_t now = pto_clock_now();
+	uint32_t m;
 
 	if (!iw->t0) {
 		iw->t0 = now;
@@ -518,7 +413,11 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 		return;
 	}
 	idle_end(run, iw);
-	rt_doorbell_sleep(&run->db[th->idx], has_work, &sc, RT_SLEEP_NS);
+	m = can_take(run, th);
+	/* seq_cst: before the sleeping flag (see rt_sched_wake_for) */
+	if (atomic_load_explicit(&d->can_take, memory_order_relaxed) != m)
+		atomic_store(&d->can_take, m);
+	rt_doorbell_sleep(d, has_work, &sc, RT_SLEEP_NS);
 	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
 		rt_stall_check(run);
 }
@@ -534,7 +433,7 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	int ncomp, ndisp, work;
 
 	for (;;) {
-		work = claim_clusters(run, th);
+		work = rt_cluster_claim(run, th);
 		th->loop++;
 		if (phases)
 			t0 = pto_clock_now();
@@ -547,8 +446,13 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 			t0 = t1;
 		}
 		work += ncomp;
+		/*
+		 * Wiring batches only while this loop has other work: a
+		 * sparse submit is wired (and dispatched) at once.
+		 */
 		if (thr == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED)
 			work += rt_wiring_drain(run, th,
+						!work ||
 						atomic_load(&run->orch_done));
 		ndisp = dispatch(run, th);
 		if (phases && ndisp)
@@ -569,35 +473,5 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 		       th->pop_miss != th->pop_miss_emitted)) {
 		t1 = pto_clock_now();
 		emit_dispatch(run, th, t1, t1, 0);
-	}
-}
-
-/* Sends EXIT_SIGNAL to the cores of the clusters thr owns. */
-void rt_sched_exit_cores(struct rt_run *run, unsigned int thr)
-{
-	unsigned int b, ci;
-
-	for (b = 0; b < run->nblocks; b++) {
-		if (!run->thr[thr].owned[b])
-			continue;
-		for (ci = b * PTO_CORES_PER_BLOCK;
-		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++) {
-			struct rt_core *c = &run->cores[ci];
-
-			/* seq_cst: as in dispatch_sub */
-			atomic_store(reg(&c->hs->data), PTO_TOKEN_EXIT_SIGNAL);
-			dev_core_kick(run->dev->cores, ci);
-		}
-		for (ci = b * PTO_CORES_PER_BLOCK;
-		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++) {
-			__u32 *cond = &run->cores[ci].hs->cond;
-			struct core_wait w = { 0 };
-
-			/* acquire: the core's last writes precede EXITED */
-			while (atomic_load_explicit(reg(cond),
-						    memory_order_acquire) !=
-			       PTO_COND_AICORE_EXITED)
-				core_wait_tick(&w, ci, "COND = EXITED");
-		}
 	}
 }

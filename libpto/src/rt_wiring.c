@@ -29,7 +29,6 @@
  * side sees dep_starved and bumps dep_wake.
  */
 #include <errno.h>
-#include <stdio.h>
 
 #include "rt.h"
 

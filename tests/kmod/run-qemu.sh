@@ -41,11 +41,12 @@ cp /lib/modules/"$kver"/modules.order /lib/modules/"$kver"/modules.builtin* \
 for m in drm drm_shmem_helper; do
 	src=$(ls "$moddir/$m.ko"* 2>/dev/null | head -n 1)
 	[ -n "$src" ] || { echo "test-kmod: no $m.ko in $moddir" >&2; exit 1; }
+	dst=$root/lib/modules/$kver/$drmdir/$m.ko
 	case $src in
-	*.xz) xz -dc "$src" >"$root/lib/modules/$kver/$drmdir/$m.ko" ;;
-	*.zst) zstd -qdc "$src" >"$root/lib/modules/$kver/$drmdir/$m.ko" ;;
-	*.gz) gzip -dc "$src" >"$root/lib/modules/$kver/$drmdir/$m.ko" ;;
-	*) cp "$src" "$root/lib/modules/$kver/$drmdir/$m.ko" ;;
+	*.xz) xz -dc "$src" >"$dst" ;;
+	*.zst) zstd -qdc "$src" >"$dst" ;;
+	*.gz) gzip -dc "$src" >"$dst" ;;
+	*) cp "$src" "$dst" ;;
 	esac
 done
 deps=$(grep "^kernel/drivers/gpu/drm/drm_shmem_helper.ko[^:]*:" "/lib/modules/$kver/modules.dep" |
@@ -56,7 +57,8 @@ for d in $deps; do
 done
 
 # pto.ko as a packager installs it; depmod there resolves its dependencies.
-${MAKE:-make} -s -C "$here/../.." kmod-install DESTDIR="$root" KVER="$kver" \
+# -o: install the given file as it is, never rebuild it.
+${MAKE:-make} -s -C "$here/../.." -o "$ko" kmod-install DESTDIR="$root" KVER="$kver" \
 	PTO_KO="$ko" >/dev/null
 
 # A program into <dir> of the image, with its shared libraries (ldd lists

@@ -6,12 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <xf86drm.h>
 
 #include "kt.h"
 
@@ -256,36 +253,12 @@ static void test_limit_dmabuf_keeps_charge(void **state)
 	assert_int_equal(bo_close(kt_fd, h2), 0);
 }
 
-/* The primary node of pto device 0, or -ENODEV. */
-static int open_primary(void)
-{
-	char path[64];
-	int minor, fd;
-
-	for (minor = 0; minor < 64; minor++) {
-		drmVersionPtr v;
-		int match;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", minor);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		match = v && !strcmp(v->name, PTO_DRIVER_NAME);
-		drmFreeVersion(v);
-		if (match && kt_param(fd, PTO_PARAM_DEVICE_INDEX) == 0)
-			return fd;
-		close(fd);
-	}
-	return -ENODEV;
-}
-
 /* The primary node makes no dumb buffers, which would escape the limit. */
 static void test_primary_node_no_dumb_buffers(void **state)
 {
 	struct drm_mode_create_dumb d = { .height = 64, .width = 64,
 					  .bpp = 32 };
-	int fd = open_primary();
+	int fd = kt_open_primary(0);
 
 	(void)state;
 	assert_true(fd >= 0);

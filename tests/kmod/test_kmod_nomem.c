@@ -3,9 +3,10 @@
  * loaded with a 1 MiB per-file limit and 24 blocks, so a handshake
  * region of every core spans a dozen pages). A child in a memory cgroup
  * (v1, OOM killer off, so a charge that does not fit fails with -ENOMEM
- * instead of killing) retries HS_CREATE with the limit a little higher
- * each time: some attempts fail while allocating the object, some while
- * mapping its pages. Afterwards the whole byte limit must be free.
+ * instead of killing) runs HS_CREATE while the parent sets the limit a
+ * little higher each time: some attempts fail while allocating the
+ * object, some while mapping its pages. Afterwards the whole byte limit
+ * must be free.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@
 #define LIMIT		(1u << 20)
 #define MEMCG_DIR	"/tmp/kt_memcg"
 #define GROUP		MEMCG_DIR "/pto"
-/* Bound of the child's run: only a regression ever reaches it. */
+/* Bound of each wait: only a regression ever reaches it. */
 #define WAIT_MS		120000
 
 static int write_str(const char *path, const char *s)
@@ -61,68 +62,57 @@ static long long usage(int fd)
 	return atoll(buf);
 }
 
-/* Exit codes name the step that went wrong. */
-static int nomem_child(void *arg)
+/*
+ * In the cgroup: one HS_CREATE of every core per command read from cmd,
+ * its result written to res; at the end of the commands, a BO of the
+ * whole byte limit. Exit codes name the step that went wrong.
+ */
+static int nomem_child(int cmd, int res)
 {
 	struct drm_pto_hs_create hs;
 	struct drm_pto_bo_create bo = { .size = LIMIT };
 	struct drm_gem_close gc = { 0 };
 	volatile char stack[65536];
-	int fd, limit_fd, usage_fd, k, failures = 0, ret;
-	long long u;
+	int fd, k, ret;
 
-	(void)arg;
 	fd = kt_open(0);
 	if (fd < 0)
 		return 2;
-	if (write_str(GROUP "/memory.oom_control", "1"))
-		return 3;
-	limit_fd = open(GROUP "/memory.limit_in_bytes", O_WRONLY | O_CLOEXEC);
-	usage_fd = open(GROUP "/memory.usage_in_bytes", O_RDONLY | O_CLOEXEC);
-	if (limit_fd < 0 || usage_fd < 0)
-		return 4;
 	if (write_str(GROUP "/cgroup.procs", "0"))
-		return 5;
-	/* Fault in the stack now: a user fault must not meet the limit. */
+		return 3;
+	/* Fault in the stack now, not while the limit is tight. */
 	memset((char *)stack, 1, sizeof(stack));
-	for (k = 0; k < 24; k++) {
-		/*
-		 * A limit below the usage fails (nothing to reclaim) but
-		 * drains the charges cached per CPU, which would otherwise be
-		 * spent without meeting the limit.
-		 */
-		set_limit(limit_fd, usage(usage_fd) - (1 << 20));
-		u = usage(usage_fd);
-		if (u < 0 || set_limit(limit_fd, u + k * 4096LL))
-			return 6;
+	while (read(cmd, &k, sizeof(k)) == sizeof(k)) {
 		memset(&hs, 0, sizeof(hs));
 		hs.num_cores = PTO_MAX_CORES;
 		ret = kt_ioctl(fd, DRM_IOCTL_PTO_HS_CREATE, &hs);
-		if (set_limit(limit_fd, -1))
-			return 7;
-		if (ret == -ENOMEM) {
-			failures++;
-			continue;
+		if (!ret) {
+			gc.handle = hs.handle;
+			if (kt_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc))
+				return 4;
 		}
-		if (ret)
-			return 8;
-		gc.handle = hs.handle;
-		if (kt_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc))
-			return 9;
+		if (write(res, &ret, sizeof(ret)) != sizeof(ret))
+			return 5;
 	}
-	if (!failures)
-		return 10;	/* no failure provoked: nothing shown */
 	/* Every failed attempt freed its object: the limit is whole. */
 	if (kt_ioctl(fd, DRM_IOCTL_PTO_BO_CREATE, &bo))
-		return 11;
+		return 6;
 	close(fd);
 	return 0;
 }
 
+/* Waits up to ms for fd to be readable: 1, or 0 on timeout. */
+static int readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms);
+}
+
 static void test_hs_create_nomem_leaves_no_charge(void **state)
 {
-	struct pollfd p = { .events = POLLIN };
-	int status, ready;
+	int cmd[2], res[2], limit_fd, usage_fd, pidfd, status, k, ret;
+	int failures = 0;
 	pid_t pid;
 
 	(void)state;
@@ -130,22 +120,66 @@ static void test_hs_create_nomem_leaves_no_charge(void **state)
 	if (mount("none", MEMCG_DIR, "cgroup", 0, "memory") && errno != EBUSY)
 		fail_msg("mount of the v1 memory cgroup: %s", strerror(errno));
 	assert_true(mkdir(GROUP, 0700) == 0 || errno == EEXIST);
+	assert_int_equal(write_str(GROUP "/memory.oom_control", "1"), 0);
+	limit_fd = open(GROUP "/memory.limit_in_bytes", O_WRONLY | O_CLOEXEC);
+	usage_fd = open(GROUP "/memory.usage_in_bytes", O_RDONLY | O_CLOEXEC);
+	assert_true(limit_fd >= 0 && usage_fd >= 0);
+	assert_int_equal(pipe(cmd), 0);
+	assert_int_equal(pipe(res), 0);
 
 	fflush(NULL);
 	pid = fork();
 	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(nomem_child(NULL));
-	p.fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	assert_true(p.fd >= 0);
-	ready = poll(&p, 1, WAIT_MS);
-	close(p.fd);
-	if (ready != 1)
+	if (pid == 0) {
+		close(cmd[1]);
+		close(res[0]);
+		_exit(nomem_child(cmd[0], res[1]));
+	}
+	close(cmd[0]);
+	close(res[1]);
+	/* Round -1, unlimited, faults in what the child's loop touches. */
+	for (k = -1; k < 24; k++) {
+		/*
+		 * A limit below the usage fails (nothing to reclaim) but
+		 * drains the charges cached per CPU, which would otherwise be
+		 * spent without meeting the limit. Then the usage plus k
+		 * pages: some attempts fail allocating the object, some
+		 * mapping its pages.
+		 */
+		if (k >= 0) {
+			set_limit(limit_fd, usage(usage_fd) - (1 << 20));
+			assert_int_equal(set_limit(limit_fd, usage(usage_fd) +
+						   k * 4096LL), 0);
+		}
+		assert_int_equal(write(cmd[1], &k, sizeof(k)), sizeof(k));
+		/*
+		 * A fault of the child's own memory waits for room (the OOM
+		 * killer is off): give it room if no answer comes soon.
+		 */
+		if (readable(res[0], 5000) != 1)
+			assert_int_equal(set_limit(limit_fd, -1), 0);
+		assert_int_equal(readable(res[0], WAIT_MS), 1);
+		assert_int_equal(read(res[0], &ret, sizeof(ret)), sizeof(ret));
+		assert_int_equal(set_limit(limit_fd, -1), 0);
+		if (ret == -ENOMEM && k >= 0)
+			failures++;
+		else
+			assert_int_equal(ret, 0);
+	}
+	close(cmd[1]);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	assert_true(pidfd >= 0);
+	if (readable(pidfd, WAIT_MS) != 1)
 		kill(pid, SIGKILL);
+	close(pidfd);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(res[0]);
+	close(limit_fd);
+	close(usage_fd);
 	rmdir(GROUP);
 	umount(MEMCG_DIR);
-	assert_int_equal(ready, 1);
+	/* Without a failure the test would show nothing. */
+	assert_true(failures > 0);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }

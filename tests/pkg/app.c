@@ -1,13 +1,15 @@
 /*
  * A program built against an installed libpto by test_install.sh with
  * nothing but `pkg-config --cflags --libs libpto`: a chain of vector
- * tasks at profiling level 1, checked on the host. Prints the library
- * version and "app: PASS", or says what failed and exits 1.
+ * tasks profiled at level 2, checked on the host, and its capture file
+ * read back through the reader API. Prints the library version and
+ * "app: PASS", or says what failed and exits 1.
  */
 #include <stdio.h>
 
 #include <pto.h>
 #include <pto_prof.h>
+#include <pto_reader.h>
 
 #define N 64
 
@@ -30,6 +32,30 @@ static int orch(pto_orch *o, void *user)
 		if (err)
 			return err;
 	}
+	return 0;
+}
+
+/* The run's capture holds its 10 tasks, joined. */
+static int read_capture(const char *dir)
+{
+	struct pto_capture_info info = { .size = sizeof(info) };
+	char path[600];
+	pto_capture *c;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/capture.ptocap", dir);
+	err = pto_capture_open(path, NULL, &c);
+	if (!err) {
+		err = pto_capture_info(c, &info);
+		pto_capture_close(c);
+	}
+	if (err || !info.complete || info.tasks != 10) {
+		printf("app: FAIL: capture %s: %s, %llu tasks\n", path,
+		       err ? pto_strerror(err) : info.problem,
+		       (unsigned long long)info.tasks);
+		return 1;
+	}
+	printf("app: PASS\n");
 	return 0;
 }
 
@@ -56,7 +82,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pto_run_config_init(&cfg);
-	cfg.dfx_flags = PTO_DFX_AICORE_TIMING;
+	cfg.dfx_flags = PTO_DFX_AICORE_TIMING | PTO_DFX_TASK_LIFECYCLE;
 	cfg.output_prefix = argc > 1 ? argv[1] : NULL;
 	cfg.quiet = 1;
 	err = pto_run(dev, &cfg, orch, t, &res);
@@ -76,7 +102,9 @@ int main(int argc, char **argv)
 	}
 	pto_tensor_free(t);
 	pto_device_close(dev);
-	printf("app: %s\n", res.tasks == 10 && res.reconcile_ok ?
-	       "PASS" : "FAIL (tasks or reconcile)");
-	return res.tasks == 10 && res.reconcile_ok ? 0 : 1;
+	if (res.tasks != 10 || !res.reconcile_ok) {
+		printf("app: FAIL: tasks or reconcile\n");
+		return 1;
+	}
+	return read_capture(res.output_dir);
 }

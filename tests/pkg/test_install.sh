@@ -19,6 +19,7 @@ $make -s -C "$src" install DESTDIR="$dest" $dirs >"$tmp/log" 2>&1 ||
 	{ cat "$tmp/log"; fail "make install"; }
 for f in lib64/libpto.so.0 lib64/libpto.so lib64/libpto.a \
 	 lib64/pkgconfig/libpto.pc include/pto/pto.h include/pto/pto_prof.h \
+	 include/pto/pto_reader.h include/pto/pto_capture.h \
 	 include/pto/pto_drm.h include/pto/pto_hs.h bin/ptodump \
 	 man/man1/ptodump.1 man/man7/pto.7 man/man3/pto_run.3 \
 	 man/man3/pto_device_close.3; do
@@ -47,6 +48,9 @@ LD_LIBRARY_PATH=$lib ldd "$tmp/app" | grep -q "libpto.so.0 => $lib/libpto.so.0" 
 out=$(LD_LIBRARY_PATH=$lib "$tmp/app" "$tmp/out") || { echo "$out"; fail "app"; }
 echo "$out"
 echo "$out" | grep -q "^libpto $ver, 10 tasks$" || fail "app: version or tasks"
+LD_LIBRARY_PATH=$lib ldd "$dest/opt/pto/bin/ptodump" |
+	grep -q "libpto.so.0 => $lib/libpto.so.0" ||
+	fail "ptodump does not load the installed libpto.so.0"
 LD_LIBRARY_PATH=$lib "$dest/opt/pto/bin/ptodump" --help >/dev/null ||
 	fail "installed ptodump --help"
 MANPATH=$dest/opt/pto/man man pto_device_close 2>&1 | grep -q pto_device_open ||

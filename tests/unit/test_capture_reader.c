@@ -43,9 +43,6 @@ static int setup(void **state)
 		.records = 8, .buffers = 4, .orch_records = 20,
 		.orch_edges = 15, .backpressure = 1,
 	};
-	struct pto_prof_host *h;
-	struct prof_cap *c;
-	struct prof_sim s;
 	char live[96];
 	FILE *f;
 
@@ -54,17 +51,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(cap_path, sizeof(cap_path), "%s/%s", dir, PTO_CAP_FILE_NAME);
 	snprintf(live, sizeof(live), "%s/live", dir);
-	assert_int_equal(prof_sim_init(&s, &cfg), 0);
-	assert_int_equal(prof_cap_create(cap_path, &c), 0);
-	assert_int_equal(prof_host_start_capture(s.region, s.size, c, 1, &h),
-			 0);
-	prof_sim_run(&s);
-	assert_int_equal(prof_host_stop(h, 1), 0);
-	assert_int_equal(prof_host_export(h, live, name_of, NULL), 0);
-	assert_int_equal(prof_cap_names(c, name_of, NULL, 2), 0);
-	assert_int_equal(prof_cap_close(c, 0), 0);
-	prof_host_free(h);
-	prof_sim_destroy(&s);
+	prof_sim_capture(&cfg, cap_path, live, name_of, 2, 0);
 	f = fopen(cap_path, "rb");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);

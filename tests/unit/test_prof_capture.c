@@ -6,10 +6,13 @@
  * (lossless and lossy runs). A capture cut at every section boundary
  * loads the records before the cut and says where it ends; a cut inside
  * a section says "truncated" at that section's offset. A real run with
- * capture_only writes the complete capture and no JSON.
+ * capture_only writes the complete capture and no JSON; a run that dies
+ * midway leaves a capture that opens, incomplete, up to where it ends.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -48,30 +52,14 @@ static void capture_run(struct captured *c, unsigned int level, int lossy)
 		.level = level, .records = 8, .buffers = lossy ? 2 : 4,
 		.orch_records = 30, .orch_edges = 25, .backpressure = !lossy,
 	};
-	struct pto_prof_host *h;
-	struct prof_cap *cap;
-	struct prof_sim s;
 	char live[96];
 
 	strcpy(c->dir, "/tmp/pto_prof_capture.XXXXXX");
 	assert_non_null(mkdtemp(c->dir));
 	snprintf(c->cap, sizeof(c->cap), "%s/%s", c->dir, PTO_CAP_FILE_NAME);
 	snprintf(live, sizeof(live), "%s/live", c->dir);
-	assert_int_equal(prof_sim_init(&s, &cfg), 0);
-	assert_int_equal(prof_cap_create(c->cap, &cap), 0);
 	/* Lossy: a host that returns no buffer while the run is live. */
-	if (lossy)
-		setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1);
-	assert_int_equal(prof_host_start_capture(s.region, s.size, cap, 1,
-						 &h), 0);
-	unsetenv("PTO_PROF_HOST_THROTTLE_US");
-	prof_sim_run(&s);
-	prof_host_stop(h, 1);
-	assert_int_equal(prof_host_export(h, live, name_of, NULL), 0);
-	assert_int_equal(prof_cap_names(cap, name_of, NULL, 4), 0);
-	assert_int_equal(prof_cap_close(cap, 0), 0);
-	prof_host_free(h);
-	prof_sim_destroy(&s);
+	prof_sim_capture(&cfg, c->cap, live, name_of, 4, lossy);
 }
 
 static void cleanup(struct captured *c)
@@ -289,6 +277,65 @@ static void test_run_capture_only(void **state)
 	pto_device_close(dev);
 }
 
+static void abort_at_200(const struct pto_kernel_ctx *ctx)
+{
+	static _Atomic unsigned int n;
+
+	(void)ctx;
+	if (++n == 200)
+		abort();
+}
+
+static int crash_orch(pto_orch *o, void *user)
+{
+	int i, ret = 0;
+
+	(void)user;
+	for (i = 0; !ret && i < 400; i++)
+		ret = pto_submit(o, 1, NULL, 0, NULL);
+	return ret;
+}
+
+static void test_run_that_dies(void **state)
+{
+	struct prof_cap_info info;
+	struct e2e_dir d;
+	char path[400];
+	uint64_t records;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	e2e_dir_make(&d);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct pto_run_config cfg;
+		pto_device *dev = e2e_device(1, 0);
+		unsigned int k;
+
+		/* The run's death, not cmocka's report of it. */
+		signal(SIGABRT, SIG_DFL);
+		pto_kernel_register(dev, 1, PTO_AIV, "dies", abort_at_200);
+		e2e_config(&cfg, &d);
+		cfg.chip_swimlane_level = 4;
+		for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+			cfg.records_per_buffer[k] = 8;
+		pto_run(dev, &cfg, crash_orch, NULL, NULL);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	snprintf(path, sizeof(path), "%s/%s", d.out, PTO_CAP_FILE_NAME);
+	assert_int_equal(load(path, &info, &records), 0);
+	assert_false(info.complete);
+	assert_true(info.have_run);
+	/* Cut after a section, or inside one if a write was cut short. */
+	assert_true(strstr(info.problem, "without an END section") ||
+		    strstr(info.problem, "truncated"));
+	e2e_dir_remove(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_lossy),
 		cmocka_unit_test(test_truncated_at_every_boundary),
 		cmocka_unit_test(test_run_capture_only),
+		cmocka_unit_test(test_run_that_dies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

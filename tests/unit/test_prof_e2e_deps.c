@@ -20,12 +20,15 @@
  * A model of the rules computes the expected set; independently, every
  * byte's latest earlier writer must be a producer of each task touching
  * it, and every reader of a byte since that write a producer of each
- * task writing it.
+ * task writing it. Past any number of producers, no edge is recorded
+ * twice (40 finished producers named through two ranges).
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -390,11 +393,131 @@ static void test_deps_inline(void **state)
 	run_graphs(PTO_WIRING_INLINE, 9001);
 }
 
+/*
+ * Edges to tasks that finished but whose slots are not reclaimed yet
+ * are recorded once however many ranges name them, past any count: 40
+ * producers completed behind a task held by a gated consumer, then a
+ * task reading all their regions through two parameters.
+ */
+#define GATE 20
+#define MARK 21
+#define MANY 40
+
+struct many {
+	_Atomic int open;	/* the gate kernel waits for it */
+	_Atomic unsigned int done;	/* producers finished */
+	pto_tensor *x, *y;
+	uint64_t id[MANY], reader;
+	int err;
+};
+
+static void gate_kernel(const struct pto_kernel_ctx *c)
+{
+	struct many *m = (struct many *)(uintptr_t)c->args[1];
+
+	while (!atomic_load(&m->open))
+		sched_yield();
+}
+
+static void mark_kernel(const struct pto_kernel_ctx *c)
+{
+	struct many *m = (struct many *)(uintptr_t)c->args[1];
+
+	atomic_fetch_add(&m->done, 1);
+}
+
+static int many_orch(pto_orch *o, void *user)
+{
+	struct many *m = user;
+	struct pto_param p[2];
+	unsigned int i;
+	int err;
+
+	/* Held: x's writer, by its gated reader. */
+	if ((err = pto_scope_begin(o)))
+		return err;
+	p[0] = pto_out(m->x, 0, 16);
+	p[1] = pto_scalar((uint64_t)(uintptr_t)m);
+	if ((err = pto_submit(o, E2E_AIV, p, 2, NULL)))
+		return err;
+	p[0] = pto_in(m->x, 0, 16);
+	if ((err = pto_submit(o, GATE, p, 2, NULL)) ||
+	    (err = pto_scope_end(o)) || (err = pto_scope_begin(o)))
+		return err;
+	for (i = 0; i < MANY; i++) {
+		p[0] = pto_out(m->y, (uint64_t)i * 16, 16);
+		if ((err = pto_submit(o, MARK, p, 2, &m->id[i])))
+			return err;
+	}
+	if ((err = pto_scope_end(o)))
+		return err;
+	while (atomic_load(&m->done) < MANY)
+		sched_yield();
+	p[0] = pto_in(m->y, 0, MANY * 16);
+	p[1] = pto_in(m->y, 8, MANY * 16 - 8);
+	err = pto_submit(o, E2E_AIC, p, 2, &m->reader);
+	atomic_store(&m->open, 1);
+	return err;
+}
+
+static void many_producers(enum pto_wiring_mode mode)
+{
+	pto_device *dev = e2e_device(2, 0);
+	struct pto_run_config cfg;
+	struct jc_value *deps;
+	struct many m = { 0 };
+	struct e2e_edge *e;
+	struct e2e_dir d;
+	unsigned int i, hits[MANY] = { 0 };
+	size_t ne, j;
+
+	assert_int_equal(pto_kernel_register(dev, GATE, PTO_AIV, "gate",
+					     gate_kernel), 0);
+	assert_int_equal(pto_kernel_register(dev, MARK, PTO_AIV, "mark",
+					     mark_kernel), 0);
+	assert_int_equal(pto_tensor_alloc(dev, 16, &m.x), 0);
+	assert_int_equal(pto_tensor_alloc(dev, MANY * 16, &m.y), 0);
+	e2e_dir_make(&d);
+	e2e_config(&cfg, &d);
+	cfg.chip_swimlane_level = 2;
+	cfg.wiring = mode;
+	assert_int_equal(pto_run(dev, &cfg, many_orch, &m, NULL), 0);
+	deps = e2e_load(d.out, "deps.json");
+	assert_non_null(deps);
+	e = e2e_edges(deps, &ne);
+	for (j = 0; j < ne; j++)
+		for (i = 0; i < MANY; i++)
+			if (e[j].pred == m.id[i] && e[j].succ == m.reader)
+				hits[i]++;
+	for (i = 0; i < MANY; i++)
+		assert_int_equal(hits[i], 1);
+	free(e);
+	jc_free(deps);
+	e2e_dir_remove(&d);
+	pto_tensor_free(m.x);
+	pto_tensor_free(m.y);
+	pto_device_close(dev);
+}
+
+static void test_many_producers_deferred(void **state)
+{
+	(void)state;
+	many_producers(PTO_WIRING_DEFERRED);
+}
+
+static void test_many_producers_inline(void **state)
+{
+	(void)state;
+	many_producers(PTO_WIRING_INLINE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deps_deferred),
 		cmocka_unit_test(test_deps_inline),
+		cmocka_unit_test(test_many_producers_deferred),
+		cmocka_unit_test(test_many_producers_inline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

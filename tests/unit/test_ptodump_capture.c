@@ -4,7 +4,8 @@
  * protobuf) and snapshot of a synthetic run's capture give exactly what
  * they give from the JSON set exported from the same run's live records;
  * a cut capture is converted up to the cut with a warning naming the
- * offset; a corrupt file header is an error.
+ * offset; a corrupt file header is an error; --gzip writes the same trace
+ * gzip-compressed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,26 +39,12 @@ static int setup(void **state)
 		.records = 8, .buffers = 4, .orch_records = 20,
 		.orch_edges = 18, .backpressure = 1,
 	};
-	struct pto_prof_host *h;
-	struct prof_cap *c;
-	struct prof_sim s;
-
 	(void)state;
 	assert_int_equal(ptodump_tmpdir(dir, sizeof(dir)), 0);
 	snprintf(cap, sizeof(cap), "%s/%s", dir, PTO_CAP_FILE_NAME);
 	snprintf(live, sizeof(live), "%s/live", dir);
 	snprintf(recs, sizeof(recs), "%s/l2_swimlane_records.json", live);
-	assert_int_equal(prof_sim_init(&s, &cfg), 0);
-	assert_int_equal(prof_cap_create(cap, &c), 0);
-	assert_int_equal(prof_host_start_capture(s.region, s.size, c, 1, &h),
-			 0);
-	prof_sim_run(&s);
-	assert_int_equal(prof_host_stop(h, 1), 0);
-	assert_int_equal(prof_host_export(h, live, name_of, NULL), 0);
-	assert_int_equal(prof_cap_names(c, name_of, NULL, 2), 0);
-	assert_int_equal(prof_cap_close(c, 0), 0);
-	prof_host_free(h);
-	prof_sim_destroy(&s);
+	prof_sim_capture(&cfg, cap, live, name_of, 2, 0);
 	return 0;
 }
 
@@ -153,6 +140,23 @@ static void test_snapshot_same(void **state)
 	}
 }
 
+static void test_convert_gzip(void **state)
+{
+	char oz[256], op[256], cmd[600];
+	const char *a[] = { "convert", "-q", "-z", "--format=proto", "-o", oz,
+			    cap, NULL };
+	const char *b[] = { "convert", "-q", "--format=proto", "-o", op, cap,
+			    NULL };
+
+	(void)state;
+	snprintf(oz, sizeof(oz), "%s/t.pftrace.gz", dir);
+	snprintf(op, sizeof(op), "%s/t.pftrace", dir);
+	free(run_out(a));
+	free(run_out(b));
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' | cmp -s - '%s'", oz, op);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A capture cut after its first half converts with a warning. */
 static void test_cut_capture_warns(void **state)
 {
@@ -204,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_convert_json_same),
 		cmocka_unit_test(test_convert_proto_same),
 		cmocka_unit_test(test_snapshot_same),
+		cmocka_unit_test(test_convert_gzip),
 		cmocka_unit_test(test_cut_capture_warns),
 		cmocka_unit_test(test_corrupt_header_fails),
 	};

@@ -46,11 +46,11 @@ static void test_help(void **state)
 static void test_subcommand_help(void **state)
 {
 	static const char *const cmds[] = { "list", "stat", "snapshot",
-					    "convert", "report" };
+					    "convert", "report", "deps" };
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		const char *args[] = { cmds[i], "--help", NULL };
 		char want[64], *out = NULL;
 

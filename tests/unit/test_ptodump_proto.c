@@ -4,10 +4,18 @@
  * with an independent wire-format reader. Field numbers and wire types
  * are checked against Perfetto's public protos (trace.proto,
  * trace_packet.proto, track_descriptor.proto, track_event.proto,
- * debug_annotation.proto); every track an event uses is declared first;
- * slices balance per track; AICore slices sit on their core's thread;
- * flow ids pair up one-to-one with the deps edges.
+ * debug_annotation.proto, interned_data.proto, trace_packet_defaults.proto);
+ * every track an event uses is declared first; every event packet names
+ * its sequence's incremental state as needed, and the first packet of a
+ * sequence clears it and gives the default track; every interned name,
+ * category and annotation name an event uses was interned before on its
+ * sequence; timestamps are deltas on each sequence's incremental clock,
+ * started by a ClockSnapshot (BOOTTIME), and add up to the records'
+ * times; slices balance per track; AICore slices sit on their core's
+ * thread, one per task row, beginning at the rows' start times; flow ids
+ * pair up one-to-one with the edges.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,15 +30,24 @@
 /* Perfetto field numbers (the oracle; independent of the tool's). */
 enum {
 	TRACE_PACKET = 1,
-	PKT_TIMESTAMP = 8, PKT_SEQ_ID = 10, PKT_TRACK_EVENT = 11,
-	PKT_SEQ_FLAGS = 13, PKT_TRACK_DESCRIPTOR = 60,
+	PKT_CLOCK_SNAPSHOT = 6, PKT_TIMESTAMP = 8, PKT_SEQ_ID = 10, PKT_TRACK_EVENT = 11,
+	PKT_INTERNED = 12, PKT_SEQ_FLAGS = 13, PKT_DEFAULTS = 59,
+	PKT_TRACK_DESCRIPTOR = 60,
+	DEF_TRACK_EVENT = 11, DEF_CLOCK_ID = 58, TED_TRACK = 11,
+	CS_CLOCKS = 1, CLK_ID = 1, CLK_TIMESTAMP = 2, CLK_INCREMENTAL = 3,
+	CLOCK_BOOTTIME = 6,
+	INT_CATEGORIES = 1, INT_NAMES = 2, INT_ANNOT_NAMES = 3,
+	INTERN_IID = 1, INTERN_NAME = 2,
 	TD_UUID = 1, TD_NAME = 2, TD_PROCESS = 3, TD_THREAD = 4,
 	TD_PARENT = 5, TD_COUNTER = 8,
 	PD_PID = 1, PD_NAME = 6,
 	THD_PID = 1, THD_TID = 2, THD_NAME = 5,
-	TE_DEBUG = 4, TE_TYPE = 9, TE_TRACK = 11, TE_CATEGORIES = 22,
-	TE_NAME = 23, TE_COUNTER = 30, TE_FLOW = 47, TE_FLOW_END = 48,
-	DA_UINT = 3, DA_INT = 4, DA_DOUBLE = 5, DA_STRING = 6, DA_NAME = 10,
+	TE_CATEGORY_IIDS = 3, TE_DEBUG = 4, TE_TYPE = 9, TE_NAME_IID = 10,
+	TE_TRACK = 11, TE_CATEGORIES = 22, TE_NAME = 23, TE_COUNTER = 30,
+	TE_FLOW = 47, TE_FLOW_END = 48,
+	DA_NAME_IID = 1, DA_UINT = 3, DA_INT = 4, DA_DOUBLE = 5,
+	DA_STRING = 6, DA_NAME = 10,
+	SEQ_CLEARED = 1, SEQ_NEEDS_STATE = 2,
 };
 
 enum { VARINT = 0, I64 = 1, LEN = 2 };
@@ -111,7 +128,14 @@ static void expect_wt(const struct field *f, const uint32_t (*tab)[2],
 static const uint32_t packet_fields[][2] = {
 	{ PKT_TIMESTAMP, VARINT }, { PKT_SEQ_ID, VARINT },
 	{ PKT_TRACK_EVENT, LEN }, { PKT_SEQ_FLAGS, VARINT },
-	{ PKT_TRACK_DESCRIPTOR, LEN },
+	{ PKT_TRACK_DESCRIPTOR, LEN }, { PKT_INTERNED, LEN },
+	{ PKT_DEFAULTS, LEN }, { PKT_CLOCK_SNAPSHOT, LEN },
+};
+static const uint32_t interned_fields[][2] = {
+	{ INT_CATEGORIES, LEN }, { INT_NAMES, LEN }, { INT_ANNOT_NAMES, LEN },
+};
+static const uint32_t intern_entry_fields[][2] = {
+	{ INTERN_IID, VARINT }, { INTERN_NAME, LEN },
 };
 static const uint32_t desc_fields[][2] = {
 	{ TD_UUID, VARINT }, { TD_NAME, LEN }, { TD_PROCESS, LEN },
@@ -126,12 +150,127 @@ static const uint32_t process_fields[][2] = {
 static const uint32_t event_fields[][2] = {
 	{ TE_DEBUG, LEN }, { TE_TYPE, VARINT }, { TE_TRACK, VARINT },
 	{ TE_CATEGORIES, LEN }, { TE_NAME, LEN }, { TE_COUNTER, VARINT },
-	{ TE_FLOW, I64 }, { TE_FLOW_END, I64 },
+	{ TE_FLOW, I64 }, { TE_FLOW_END, I64 }, { TE_CATEGORY_IIDS, VARINT },
+	{ TE_NAME_IID, VARINT },
 };
 static const uint32_t annot_fields[][2] = {
 	{ DA_UINT, VARINT }, { DA_INT, VARINT }, { DA_DOUBLE, I64 },
-	{ DA_STRING, LEN }, { DA_NAME, LEN },
+	{ DA_STRING, LEN }, { DA_NAME, LEN }, { DA_NAME_IID, VARINT },
 };
+
+/* One sequence's state: its default track and interned strings. */
+#define MAX_SEQS 1024
+#define MAX_INTERNED 512
+
+struct interned {
+	uint64_t iid;
+	char s[64];
+};
+
+struct seqstate {
+	int cleared;
+	uint64_t track;
+	uint32_t clock;			/* default timestamp clock */
+	int have_base;
+	uint64_t last;			/* last timestamp on the clock */
+	struct interned str[3][MAX_INTERNED];	/* category, name, annot */
+	size_t n[3];
+};
+
+static struct seqstate *seqs[MAX_SEQS];
+
+/* The string interned as iid of kind (1..3) on sequence q; asserts it. */
+static const char *lookup(struct seqstate *q, int kind, uint64_t iid)
+{
+	size_t i;
+
+	/* The latest definition of an iid wins. */
+	for (i = q->n[kind - 1]; i-- > 0;)
+		if (q->str[kind - 1][i].iid == iid)
+			return q->str[kind - 1][i].s;
+	fail_msg("iid %llu of kind %d used before it was interned",
+		 (unsigned long long)iid, kind);
+	return NULL;
+}
+
+static void interned_data(struct seqstate *q, struct rd r)
+{
+	struct field f, g;
+
+	while (next(&r, &f)) {
+		struct interned e = { 0 };
+		int kind = (int)f.num;
+
+		EXPECT(&f, interned_fields);
+		while (next(&f.sub, &g)) {
+			EXPECT(&g, intern_entry_fields);
+			if (g.num == INTERN_IID)
+				e.iid = g.v;
+			else
+				memcpy(e.s, g.sub.p, (size_t)(g.sub.end -
+				       g.sub.p) < sizeof(e.s) - 1 ?
+				       (size_t)(g.sub.end - g.sub.p) :
+				       sizeof(e.s) - 1);
+		}
+		assert_true(e.iid > 0);
+		assert_true(q->n[kind - 1] < MAX_INTERNED);
+		q->str[kind - 1][q->n[kind - 1]++] = e;
+	}
+}
+
+static void defaults(struct seqstate *q, struct rd r)
+{
+	struct field f, g;
+
+	while (next(&r, &f)) {
+		if (f.num == DEF_CLOCK_ID) {
+			q->clock = (uint32_t)f.v;
+			continue;
+		}
+		assert_int_equal(f.num, DEF_TRACK_EVENT);
+		while (next(&f.sub, &g))
+			if (g.num == TED_TRACK)
+				q->track = g.v;
+	}
+	assert_true(q->track != 0);
+}
+
+/* A ClockSnapshot: the sequence clock, incremental, at BOOTTIME's time. */
+static void clock_snapshot(struct seqstate *q, struct rd r)
+{
+	struct field f, g;
+	uint64_t boot = 0, mine = 0;
+	int have_boot = 0, incremental = 0;
+
+	while (next(&r, &f)) {
+		uint32_t id = 0;
+		uint64_t ts = 0;
+		int inc = 0;
+
+		assert_int_equal(f.num, CS_CLOCKS);
+		while (next(&f.sub, &g)) {
+			if (g.num == CLK_ID)
+				id = (uint32_t)g.v;
+			else if (g.num == CLK_TIMESTAMP)
+				ts = g.v;
+			else if (g.num == CLK_INCREMENTAL)
+				inc = g.v != 0;
+		}
+		if (id == CLOCK_BOOTTIME) {
+			boot = ts;
+			have_boot = 1;
+		} else {
+			assert_true(id >= 64 && id <= 127);
+			assert_int_equal(id, q->clock);
+			mine = ts;
+			incremental = inc;
+		}
+	}
+	assert_true(have_boot && incremental);
+	assert_true(boot == mine);	/* the clocks agree: no offset */
+	q->last = mine;
+	q->have_base = 1;
+}
 
 #define MAX_TRACKS 512
 
@@ -145,7 +284,9 @@ struct track {
 struct summary {
 	struct track t[MAX_TRACKS];
 	size_t nt;
-	size_t core_slices, begins, ends, counters;
+	size_t core_slices, begins, ends, counters, interned_names;
+	uint64_t *core_ts;		/* begin times of AICore slices, ns */
+	size_t max_core;
 	unsigned char *flow_out, *flow_in;	/* per flow id */
 	size_t nflows;
 };
@@ -193,7 +334,7 @@ static void descriptor(struct summary *s, struct rd r)
 }
 
 /* The uint value of annotation "coreId", or -1. */
-static int64_t annotation_core(struct rd r)
+static int64_t annotation_core(struct seqstate *q, struct rd r)
 {
 	struct field f;
 	int is_core = 0;
@@ -204,15 +345,18 @@ static int64_t annotation_core(struct rd r)
 		if (f.num == DA_NAME)
 			is_core = f.sub.end - f.sub.p == 6 &&
 				  !memcmp(f.sub.p, "coreId", 6);
+		if (f.num == DA_NAME_IID)
+			is_core = !strcmp(lookup(q, 3, f.v), "coreId");
 		if (f.num == DA_UINT)
 			v = (int64_t)f.v;
 	}
 	return is_core ? v : -1;
 }
 
-static void event(struct summary *s, struct rd r, int have_ts)
+static void event(struct summary *s, struct seqstate *q, struct rd r,
+		  int have_ts, uint64_t ts)
 {
-	uint64_t type = 0, uuid = 0;
+	uint64_t type = 0, uuid = q ? q->track : 0;
 	int64_t core = -1;
 	int is_core_cat = 0;
 	struct track *tr;
@@ -225,11 +369,18 @@ static void event(struct summary *s, struct rd r, int have_ts)
 		case TE_TRACK: uuid = f.v; break;
 		case TE_DEBUG:
 			if (core < 0)
-				core = annotation_core(f.sub);
+				core = annotation_core(q, f.sub);
 			break;
 		case TE_CATEGORIES:
 			is_core_cat = f.sub.end - f.sub.p == 5 &&
 				      !memcmp(f.sub.p, "event", 5);
+			break;
+		case TE_CATEGORY_IIDS:
+			is_core_cat = !strcmp(lookup(q, 1, f.v), "event");
+			break;
+		case TE_NAME_IID:
+			assert_non_null(lookup(q, 2, f.v));
+			s->interned_names++;
 			break;
 		case TE_FLOW:
 		case TE_FLOW_END:
@@ -246,6 +397,8 @@ static void event(struct summary *s, struct rd r, int have_ts)
 		tr->depth++;
 		s->begins++;
 		if (is_core_cat) {
+			assert_true(s->core_slices < s->max_core);
+			s->core_ts[s->core_slices] = ts;
 			assert_int_equal(tr->pid, 1);
 			assert_true(core >= 0);
 			assert_int_equal(tr->tid, 10000 + 10 * core);
@@ -275,23 +428,78 @@ static void decode(const uint8_t *buf, size_t len, struct summary *s)
 	struct field f, g;
 
 	while (next(&top, &f)) {
-		int have_ts = 0, seq = 0;
+		struct seqstate *q = NULL;
+		int have_ts = 0;
+		uint64_t seq = 0, flags = 0, ts = 0;
+		struct rd ev = { 0 };
 
 		assert_int_equal(f.num, TRACE_PACKET);
 		assert_int_equal(f.wt, LEN);
+		/* Sequence and flags first: they scope the rest. */
+		struct rd pk = f.sub;
+
+		while (next(&pk, &g))
+			if (g.num == PKT_SEQ_ID)
+				seq = g.v;
+			else if (g.num == PKT_SEQ_FLAGS)
+				flags = g.v;
+		assert_true(seq > 0 && seq < MAX_SEQS);
+		if (!seqs[seq])
+			seqs[seq] = calloc(1, sizeof(*seqs[seq]));
+		q = seqs[seq];
+		if (flags & SEQ_CLEARED) {
+			memset(q, 0, sizeof(*q));
+			q->cleared = 1;
+		}
 		while (next(&f.sub, &g)) {
 			EXPECT(&g, packet_fields);
-			if (g.num == PKT_TIMESTAMP)
+			if (g.num == PKT_TIMESTAMP) {
 				have_ts = 1;
-			else if (g.num == PKT_SEQ_ID)
-				seq = g.v != 0;
-			else if (g.num == PKT_TRACK_DESCRIPTOR)
+				ts = g.v;
+			} else if (g.num == PKT_TRACK_DESCRIPTOR) {
 				descriptor(s, g.sub);
+			} else if (g.num == PKT_DEFAULTS) {
+				defaults(q, g.sub);
+			} else if (g.num == PKT_CLOCK_SNAPSHOT) {
+				clock_snapshot(q, g.sub);
+			}
+			else if (g.num == PKT_INTERNED)
+				interned_data(q, g.sub);
 			else if (g.num == PKT_TRACK_EVENT)
-				event(s, g.sub, have_ts);
+				ev = g.sub;
 		}
-		assert_true(seq);
+		if (ev.p) {
+			assert_true(flags & SEQ_NEEDS_STATE);
+			assert_true(q->cleared);
+			/* A delta on the sequence's incremental clock. */
+			assert_true(q->have_base && q->clock >= 64);
+			q->last += ts;
+			event(s, q, ev, have_ts, q->last);
+		}
 	}
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The AICore slices begin at the rows' start times, in ns. */
+static void check_core_times(struct summary *s, const struct ptodump_set *set)
+{
+	uint64_t *want = calloc(set->ntasks, sizeof(*want));
+	size_t i;
+
+	assert_non_null(want);
+	for (i = 0; i < set->ntasks; i++)
+		want[i] = (uint64_t)llround(set->tasks[i].start * 1000.0);
+	qsort(want, set->ntasks, sizeof(*want), u64_cmp);
+	qsort(s->core_ts, s->core_slices, sizeof(*s->core_ts), u64_cmp);
+	for (i = 0; i < set->ntasks; i++)
+		assert_int_equal(s->core_ts[i], want[i]);
+	free(want);
 }
 
 static void test_proto_decodes(void **state)
@@ -315,10 +523,13 @@ static void test_proto_decodes(void **state)
 	buf = (uint8_t *)ptodump_read_file(out, &len);
 	assert_non_null(buf);
 	s->nflows = set.nedges;
+	s->max_core = set.ntasks;
+	s->core_ts = calloc(set.ntasks, sizeof(*s->core_ts));
 	s->flow_out = calloc(set.nedges + 1, 1);
 	s->flow_in = calloc(set.nedges + 1, 1);
 	decode(buf, len, s);
 	assert_int_equal(s->core_slices, set.ntasks);
+	check_core_times(s, &set);
 	assert_int_equal(s->begins, s->ends);
 	for (i = 0; i < s->nt; i++)
 		assert_int_equal(s->t[i].depth, 0);
@@ -327,6 +538,12 @@ static void test_proto_decodes(void **state)
 		assert_int_equal(s->flow_in[i], 1);
 	}
 	assert_true(s->counters > 0);
+	assert_true(s->interned_names > 0);
+	for (i = 0; i < MAX_SEQS; i++) {
+		free(seqs[i]);
+		seqs[i] = NULL;
+	}
+	free(s->core_ts);
 	free(s->flow_out);
 	free(s->flow_in);
 	free(s);

@@ -14,9 +14,10 @@
  * hash into all it writes, so a task that runs before a task it must
  * follow (or after one that must follow it) changes the result.
  *
- * PTO_STRESS_SEED=<n> and PTO_STRESS_RUNS=<n> reproduce or extend a
- * sequence; a failure names its seed and configuration.
+ * PTO_STRESS_SEED=<n> and PTO_STRESS_RUNS=<n> (default 128) repeat or
+ * extend a sequence; a failure names its seed and configuration.
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,10 +29,10 @@
 
 #include "support/e2e_prof.h"
 
-#define K_AIC 30		/* compute kernels */
+#define K_AIC 30		/* compute kernels; MIX subslots that do not
+				 * compute run E2E_AIC / E2E_AIV (no-ops)
+				 */
 #define K_AIV 31
-#define K_NOP_AIC 32		/* MIX subslots that do not compute */
-#define K_NOP_AIV 33
 
 #define TENSORS 3
 #define TBYTES 512
@@ -39,7 +40,7 @@
 #define MAX_TP 4		/* tensor params per task */
 #define MAX_HEAP 2		/* heap tensors per scope */
 #define NBUF (TENSORS + MAX_HEAP)
-#define DEF_RUNS 64
+#define DEF_RUNS 128
 
 /* Tensor params first; then per param (kind << 16 | len); then the
  * task index.
@@ -78,8 +79,11 @@ static unsigned int rnd(unsigned int *s)
 
 /* ---- the kernel, shared with the host reference --------------------- */
 
+/* device: a kernel, which sometimes yields between its reads and its
+ * writes to widen the windows an ordering bug needs.
+ */
 static void exec_task(uint64_t idx, unsigned int np, uint8_t *const ptr[],
-		      const uint32_t desc[])
+		      const uint32_t desc[], int device)
 {
 	uint64_t h = (idx + 1) * 0x9e3779b97f4a7c15ull;
 	unsigned int k;
@@ -92,6 +96,8 @@ static void exec_task(uint64_t idx, unsigned int np, uint8_t *const ptr[],
 		for (j = 0; j < len; j++)
 			h = (h ^ ptr[k][j]) * 0x100000001b3ull;
 	}
+	if (device && idx % 4 == 0)
+		sched_yield();
 	for (k = 0; k < np; k++) {
 		if ((desc[k] >> 16) == PTO_PARAM_IN)
 			continue;
@@ -111,12 +117,7 @@ static void compute_kernel(const struct pto_kernel_ctx *c)
 		ptr[k] = (uint8_t *)(uintptr_t)c->args[k];
 		desc[k] = (uint32_t)c->args[np + k];
 	}
-	exec_task(c->args[2 * np], np, ptr, desc);
-}
-
-static void nop_kernel(const struct pto_kernel_ctx *c)
-{
-	(void)c;
+	exec_task(c->args[2 * np], np, ptr, desc, 1);
 }
 
 /* ---- graph generation ------------------------------------------------- */
@@ -216,7 +217,7 @@ static int submit(pto_orch *o, struct sgraph *g, unsigned int i,
 		if (t->mix_mask & (1u << k))
 			*f[k] = k == t->mix_compute ?
 				(k ? K_AIV : K_AIC) :
-				(k ? K_NOP_AIV : K_NOP_AIC);
+				(k ? E2E_AIV : E2E_AIC);
 	return pto_submit_mixed(o, &mf, p, 2 * t->np + 1, NULL);
 }
 
@@ -269,7 +270,7 @@ static void host_run(const struct sgraph *g, uint8_t mem[][TBYTES])
 				  heap[p->buf - TENSORS]) + p->off;
 			desc[k] = (uint32_t)p->kind << 16 | p->len;
 		}
-		exec_task(i, t->np, ptr, desc);
+		exec_task(i, t->np, ptr, desc, 0);
 	}
 }
 
@@ -404,27 +405,17 @@ static unsigned int env_uint(const char *name, unsigned int def)
 
 static void test_stress(void **state)
 {
-	struct pto_device_opts o;
 	struct sgraph *g = calloc(1, sizeof(*g));
 	unsigned int seed = env_uint("PTO_STRESS_SEED", 20261201);
 	unsigned int runs = env_uint("PTO_STRESS_RUNS", DEF_RUNS), r, k;
-	pto_device *dev = NULL;
+	pto_device *dev = e2e_device(4, 8);	/* up to 7 schedulers */
 
 	(void)state;
 	assert_non_null(g);
-	pto_device_opts_init(&o);
-	o.backend = PTO_BACKEND_SIM;
-	o.blocks = 4;
-	o.aicpu_threads = 8;
-	assert_int_equal(pto_device_open(&o, &dev), 0);
 	assert_int_equal(pto_kernel_register(dev, K_AIC, PTO_AIC, "s_aic",
 					     compute_kernel), 0);
 	assert_int_equal(pto_kernel_register(dev, K_AIV, PTO_AIV, "s_aiv",
 					     compute_kernel), 0);
-	assert_int_equal(pto_kernel_register(dev, K_NOP_AIC, PTO_AIC,
-					     "s_nop_aic", nop_kernel), 0);
-	assert_int_equal(pto_kernel_register(dev, K_NOP_AIV, PTO_AIV,
-					     "s_nop_aiv", nop_kernel), 0);
 	for (k = 0; k < TENSORS; k++)
 		assert_int_equal(pto_tensor_alloc(dev, TBYTES, &g->tensor[k]),
 				 0);

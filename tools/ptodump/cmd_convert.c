@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pd_gzip.h"
 #include "pd_inputs.h"
 #include "pd_trace.h"
 #include "ptodump.h"
@@ -21,6 +22,7 @@ static const char convert_usage[] =
 "                        to the input)\n"
 "  -f, --format FMT      json (Chrome trace JSON, default) or proto\n"
 "                        (native Perfetto protobuf)\n"
+"  -z, --gzip            gzip the trace (the default name gets .gz)\n"
 "      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
 "                        (default: name_map.json next to the input, if any)\n"
 "      --deps-json FILE  dependency edges (default: deps.json next to the\n"
@@ -41,6 +43,7 @@ int pd_cmd_convert(int argc, char **argv)
 		{ "func-names", required_argument, NULL, 'n' },
 		{ "deps-json", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "gzip", no_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -50,15 +53,16 @@ int pd_cmd_convert(int argc, char **argv)
 	struct pd_inputs in;
 	struct pd_sink *sink;
 	char defout[4096];
-	int c, proto = 0, quiet = 0, r;
-	FILE *f;
+	int c, proto = 0, quiet = 0, gzip = 0, r;
+	FILE *f, *raw;
 
-	while ((c = getopt_long(argc, argv, "o:f:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:f:qzh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'n': names = optarg; break;
 		case 'd': deps = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'z': gzip = 1; break;
 		case 'f':
 			if (!strcmp(optarg, "proto"))
 				proto = 1;
@@ -85,11 +89,17 @@ int pd_cmd_convert(int argc, char **argv)
 		return PD_EXIT_ERR;
 	}
 	if (!out) {
-		pd_sibling(argv[optind], proto ? "merged_swimlane.pftrace" :
-			   "merged_swimlane.json", defout, sizeof(defout));
+		pd_sibling(argv[optind], proto ? (gzip ?
+			   "merged_swimlane.pftrace.gz" :
+			   "merged_swimlane.pftrace") : gzip ?
+			   "merged_swimlane.json.gz" : "merged_swimlane.json",
+			   defout, sizeof(defout));
 		out = defout;
 	}
-	f = fopen(out, proto ? "wb" : "w");
+	raw = fopen(out, "wb");
+	f = raw && gzip ? pd_gzip_open(raw) : raw;
+	if (!f && raw)
+		fclose(raw);
 	if (!f) {
 		pd_progress_done(&prog);
 		pd_err("%s: %s", out, strerror(errno));

@@ -5,6 +5,8 @@
  * device's live and retained profiling regions (PROF_LIST).
  */
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libkmod.h>
@@ -15,13 +17,16 @@
 
 #include "pto_reader.h"
 #include "pd_drm.h"
+#include "pd_region.h"
 #include "ptodump.h"
 
 static const char list_usage[] =
 "usage: ptodump list\n"
 "Lists pto devices, the pto kernel module and its parameters, and the\n"
 "profiling regions of each device (live, or retained after their owner\n"
-"exited). Without the driver it says so and succeeds.\n"
+"exited), and the sim backend's regions in shared memory ($PTO_SHM_DIR,\n"
+"default /dev/shm), which stat and snapshot read with --region FILE.\n"
+"Without the driver it says so and succeeds.\n"
 "  -h, --help   this text\n";
 
 static void list_params(void)
@@ -128,6 +133,48 @@ static void list_node(const char *path)
 	close(fd);
 }
 
+/* The sim backend's regions: shared-memory files of running processes. */
+static void list_sim_regions(void)
+{
+	const char *dir = getenv("PTO_SHM_DIR");
+	static const char *const state[] = { "created", "running", "stopped" };
+	size_t plen = strlen(PTO_SIM_REGION_PREFIX);
+	struct dirent *de;
+	struct pd_region r;
+	char path[1024];
+	int pid, n = 0;
+	unsigned int id;
+	DIR *d;
+
+	if (!dir || !*dir)
+		dir = PTO_SIM_REGION_DIR;
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, PTO_SIM_REGION_PREFIX, plen) ||
+		    sscanf(de->d_name + plen, "%d.%u", &pid, &id) != 2)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (!n++)
+			printf("sim regions (ptodump stat|snapshot --region "
+			       "FILE):\n");
+		if (pd_region_load_file(&r, path)) {
+			printf("  %s: %s\n", path, r.err);
+			pd_region_close(&r);
+			continue;
+		}
+		printf("  %s: region %u of pid %d (%s), %zu bytes, level %u, "
+		       "%s\n", path, id, pid, kill(pid, 0) && errno == ESRCH ?
+		       "exited" : "alive", r.size, r.h->level,
+		       r.h->run_state <= PTO_RUN_STOPPED ?
+		       state[r.h->run_state] : "?");
+		pd_region_close(&r);
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		printf("no sim regions in %s\n", dir);
+}
+
 int pd_cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -150,12 +197,11 @@ int pd_cmd_list(int argc, char **argv)
 	}
 	loaded = list_module();
 	n = pd_drm_find(nodes, PD_MAX_NODES);
-	if (!n) {
+	if (!n)
 		printf("no pto devices%s; runs use the sim backend\n",
 		       loaded ? "" : " (the pto driver is not loaded)");
-		return PD_EXIT_OK;
-	}
 	for (i = 0; i < n; i++)
 		list_node(nodes[i].path);
+	list_sim_regions();
 	return PD_EXIT_OK;
 }

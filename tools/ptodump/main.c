@@ -19,6 +19,7 @@ static const char main_usage[] =
 "  snapshot   a region's records -> l2_swimlane_records.json\n"
 "  convert    records JSON -> Perfetto trace (Chrome JSON or protobuf)\n"
 "  report     per-function table, scheduler overhead, critical path\n"
+"  deps       dependency viewer: text, Graphviz DOT, SVG or HTML\n"
 "'ptodump COMMAND --help' describes a command.\n"
 "Exit status: 0 success, 1 error, 2 usage error.\n";
 
@@ -31,6 +32,7 @@ static const struct {
 	{ "snapshot", pd_cmd_snapshot },
 	{ "convert", pd_cmd_convert },
 	{ "report", pd_cmd_report },
+	{ "deps", pd_cmd_deps },
 };
 
 int main(int argc, char **argv)

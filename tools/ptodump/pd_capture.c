@@ -19,6 +19,8 @@
 
 struct pd_cap_load {
 	struct pd_inputs *in;
+	struct pd_progress *prog;	/* loading is its first half */
+	uint64_t tasks;
 	uint64_t base;
 	double us_per_tick;
 	size_t edge_cap;
@@ -54,6 +56,9 @@ static int on_task(void *ctx, const struct pto_task *t)
 		    sizeof(*m->tasks)))
 		return l->oom = -ENOMEM;
 	d = &m->tasks[m->ntasks++];
+	if (l->prog && l->tasks && !(m->ntasks & 0xffff))
+		pd_progress_set(l->prog, 0.5 * (double)m->ntasks /
+				(double)l->tasks);
 	memset(d, 0, sizeof(*d));
 	d->task_id = t->task_id;
 	d->func_id = t->func_id;
@@ -216,10 +221,11 @@ int pd_capture_is(const char *path)
 	return magic == PTO_CAP_MAGIC || (uint32_t)magic == PTO_PROF_MAGIC;
 }
 
-int pd_capture_load(struct pd_inputs *in, const char *path)
+int pd_capture_load(struct pd_inputs *in, const char *path,
+		    struct pd_progress *prog)
 {
 	struct pto_capture_info info = { .size = sizeof(info) };
-	struct pd_cap_load l = { .in = in };
+	struct pd_cap_load l = { .in = in, .prog = prog };
 	pto_capture *c;
 	int r;
 
@@ -233,6 +239,7 @@ int pd_capture_load(struct pd_inputs *in, const char *path)
 	if (!info.complete)
 		pd_warn("%s: %s; using what precedes it", path, info.problem);
 	l.base = info.time_base;
+	l.tasks = info.tasks;
 	l.us_per_tick = 1e6 / (double)(info.counter_freq_hz ?
 				       info.counter_freq_hz : 1000000000ull);
 	load_meta(&in->m, c, &info);

@@ -41,7 +41,7 @@ int pd_inputs_load(struct pd_inputs *in, const char *records,
 	int r;
 
 	if (pd_capture_is(records)) {
-		if (pd_capture_load(in, records))
+		if (pd_capture_load(in, records, prog))
 			return PD_EXIT_ERR;
 		if (!names_path)
 			return 0;

@@ -32,12 +32,14 @@ void pd_inputs_free(struct pd_inputs *in);
  * A capture file or raw region dump (pd_capture_is: by its magic) read
  * through libpto's reader into the same inputs: model, edges, names.
  * Returns 0 or PD_EXIT_ERR (message printed); a capture cut short is a
- * warning and loads its valid prefix.
+ * warning and loads its valid prefix. prog (may be NULL) advances to one
+ * half as the tasks load.
  */
 int pd_capture_is(const char *path);
 /* The first 8 bytes of path (little-endian), 0 when unreadable. */
 uint64_t pd_file_magic(const char *path);
-int pd_capture_load(struct pd_inputs *in, const char *path);
+int pd_capture_load(struct pd_inputs *in, const char *path,
+		    struct pd_progress *prog);
 
 /* dir/name next to path into out. */
 void pd_sibling(const char *path, const char *name, char *out, size_t len);

@@ -109,3 +109,11 @@ void pb_msg(struct pb_buf *b, uint32_t field, const struct pb_buf *m)
 		b->oom = 1;
 	pb_bytes(b, field, m->p, m->len);
 }
+
+void pb_raw(struct pb_buf *b, const struct pb_buf *m)
+{
+	if (!m->len || reserve(b, m->len))
+		return;
+	memcpy(b->p + b->len, m->p, m->len);
+	b->len += m->len;
+}

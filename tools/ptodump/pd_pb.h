@@ -30,5 +30,7 @@ void pb_fixed64(struct pb_buf *b, uint32_t field, uint64_t v);
 void pb_double(struct pb_buf *b, uint32_t field, double v);
 void pb_str(struct pb_buf *b, uint32_t field, const char *s);
 void pb_msg(struct pb_buf *b, uint32_t field, const struct pb_buf *m);
+/* Appends m's bytes as they are (fields of the same message). */
+void pb_raw(struct pb_buf *b, const struct pb_buf *m);
 
 #endif /* PD_PB_H */

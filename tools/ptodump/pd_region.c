@@ -207,6 +207,21 @@ int pd_region_load_file(struct pd_region *r, const char *path)
 		return verr(r, "%s: %lld bytes is larger than any region", path,
 			    (long long)st.st_size);
 	}
+	/*
+	 * Mapped read-only and shared: a live region's file (a sim run's,
+	 * see ptodump list) is read as its writers update it.
+	 */
+	if (st.st_size) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED,
+			       fileno(f), 0);
+
+		if (m != MAP_FAILED) {
+			fclose(f);
+			r->map = m;
+			r->map_len = (size_t)st.st_size;
+			return pd_region_open_mem(r, m, r->map_len);
+		}
+	}
 	r->owned = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!r->owned) {
 		fclose(f);

@@ -158,14 +158,14 @@ static int emit_aicore(struct gen *q)
 			unsigned int nout = 0, nall;
 			char label[32];
 			struct pd_arg a[8] = {
-				{ "event-hint", PD_ARG_STR, { .s = hint } },
-				{ "taskId", PD_ARG_U64, { .u = t->task_id } },
-				{ "funcId", PD_ARG_U64, { .u = t->func_id } },
-				{ "coreId", PD_ARG_U64, { .u = t->core_id } },
-				{ "start-us", PD_ARG_DBL, { .d = t->start } },
-				{ "duration-us", PD_ARG_DBL, { .d = t->dur } },
-				{ "dispatch-us", PD_ARG_DBL, { .d = t->dispatch } },
-				{ "finish-us", PD_ARG_DBL, { .d = t->finish } },
+				{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
+				{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
+				{ "funcId", PD_ARG_U64, { .u = t->func_id }, 0 },
+				{ "coreId", PD_ARG_U64, { .u = t->core_id }, 0 },
+				{ "start-us", PD_ARG_DBL, { .d = t->start }, 1 },
+				{ "duration-us", PD_ARG_DBL, { .d = t->dur }, 1 },
+				{ "dispatch-us", PD_ARG_DBL, { .d = t->dispatch }, 0 },
+				{ "finish-us", PD_ARG_DBL, { .d = t->finish }, 0 },
 			};
 
 			pd_task_label(t->task_id, label, sizeof(label));
@@ -184,6 +184,7 @@ static int emit_aicore(struct gen *q)
 			sl.ts = t->start;
 			sl.dur = t->end - t->start;
 			sl.name = name;
+			sl.name_once = 1;
 			sl.cat = "event";
 			sl.args = a;
 			sl.nargs = 8;
@@ -265,11 +266,12 @@ static int emit_aicpu(struct gen *q, const uint32_t *order, size_t n,
 		const struct pd_task *t = &q->m->tasks[order[i]];
 		struct pd_slice sl = { 0 };
 		struct pd_arg a[4] = {
-			{ "taskId", PD_ARG_U64, { .u = t->task_id } },
-			{ "dispatch-time-us", PD_ARG_DBL, { .d = t->dispatch } },
-			{ "finish-time-us", PD_ARG_DBL, { .d = t->finish } },
+			{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
+			{ "dispatch-time-us", PD_ARG_DBL, { .d = t->dispatch },
+			  1 },
+			{ "finish-time-us", PD_ARG_DBL, { .d = t->finish }, 1 },
 			{ "aicpu-duration-us", PD_ARG_DBL,
-			  { .d = t->finish - t->dispatch } },
+			  { .d = t->finish - t->dispatch }, 1 },
 		};
 
 		pd_task_name(q->nm, t->func_id, t->task_id, name, sizeof(name));
@@ -278,6 +280,7 @@ static int emit_aicpu(struct gen *q, const uint32_t *order, size_t n,
 		sl.ts = t->dispatch;
 		sl.dur = t->finish - t->dispatch;
 		sl.name = name;
+		sl.name_once = 1;
 		sl.cat = "aicpu";
 		sl.args = a;
 		sl.nargs = 4;
@@ -302,11 +305,11 @@ static int emit_sched(struct gen *q)
 		const struct pd_sched *r = &m->sched[i];
 		struct pd_slice sl = { 0 };
 		struct pd_arg a[5] = {
-			{ "phase", PD_ARG_STR, { .s = NULL } },
-			{ "loop_iter", PD_ARG_U64, { .u = r->loop_iter } },
-			{ "tasks_processed", PD_ARG_U64, { .u = r->tasks } },
-			{ "pop_hit", PD_ARG_U64, { .u = r->pop_hit } },
-			{ "pop_miss", PD_ARG_U64, { .u = r->pop_miss } },
+			{ "phase", PD_ARG_STR, { .s = NULL }, 1 },
+			{ "loop_iter", PD_ARG_U64, { .u = r->loop_iter }, 1 },
+			{ "tasks_processed", PD_ARG_U64, { .u = r->tasks }, 1 },
+			{ "pop_hit", PD_ARG_U64, { .u = r->pop_hit }, 1 },
+			{ "pop_miss", PD_ARG_U64, { .u = r->pop_miss }, 1 },
 		};
 
 		if (r->phase == PD_PHASE_OTHER)
@@ -355,10 +358,11 @@ static int emit_orch(struct gen *q)
 		struct pd_slice sl = { 0 };
 		struct pd_arg a[3] = {
 			{ "phase", PD_ARG_STR,
-			  { .s = o->is_submit ? "orch_submit" : "orch_alloc" } },
-			{ "submit_idx", PD_ARG_I64, { .i = o->submit_idx } },
+			  { .s = o->is_submit ? "orch_submit" : "orch_alloc" },
+			  1 },
+			{ "submit_idx", PD_ARG_I64, { .i = o->submit_idx }, 0 },
 			{ "task_id", PD_ARG_I64,
-			  { .i = o->has_task ? (int64_t)o->task_id : -1 } },
+			  { .i = o->has_task ? (int64_t)o->task_id : -1 }, 0 },
 		};
 
 		if (o->has_task)
@@ -372,6 +376,7 @@ static int emit_orch(struct gen *q)
 		sl.ts = o->start;
 		sl.dur = o->end - o->start;
 		sl.name = name;
+		sl.name_once = o->has_task;
 		sl.cat = "orchestrator";
 		sl.cname = o->is_submit ? "rail_animation" : NULL;
 		sl.args = a;
@@ -506,18 +511,18 @@ static int emit_loss(struct gen *q)
 	if (!m->lost_dropped && !m->lost_mismatch)
 		return 0;
 	a[n++] = (struct pd_arg){ "dropped", PD_ARG_U64,
-				  { .u = m->lost_dropped } };
+				  { .u = m->lost_dropped }, 0 };
 	a[n++] = (struct pd_arg){ "mismatch", PD_ARG_U64,
-				  { .u = m->lost_mismatch } };
+				  { .u = m->lost_mismatch }, 0 };
 	for (i = 0; i < m->nbooks; i++) {
 		snprintf(keys[2 * i], sizeof(keys[0]), "%s.dropped",
 			 m->books[i].kind);
 		snprintf(keys[2 * i + 1], sizeof(keys[0]), "%s.mismatch",
 			 m->books[i].kind);
 		a[n++] = (struct pd_arg){ keys[2 * i], PD_ARG_U64,
-					  { .u = m->books[i].dropped } };
+					  { .u = m->books[i].dropped }, 0 };
 		a[n++] = (struct pd_arg){ keys[2 * i + 1], PD_ARG_U64,
-					  { .u = m->books[i].mismatch } };
+					  { .u = m->books[i].mismatch }, 0 };
 	}
 	if (q->ng)
 		ts = q->g[0].start;

@@ -42,6 +42,7 @@ struct pd_arg {
 		double d;
 		const char *s;
 	} v;
+	int detail;		/* the compact (protobuf) trace leaves it out */
 };
 
 struct pd_flow {
@@ -53,6 +54,7 @@ struct pd_slice {
 	int pid, tid;
 	double ts, dur;			/* us */
 	const char *name, *cat, *cname;	/* cname may be NULL */
+	int name_once;			/* no other slice has this name */
 	const struct pd_arg *args;
 	unsigned int nargs;
 	const struct pd_flow *out;	/* flows leaving this slice */

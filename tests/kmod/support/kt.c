@@ -95,15 +95,19 @@ int kt_open(unsigned int index)
 	return kt_open_path(index, path, sizeof(path));
 }
 
-int kt_open_path(unsigned int index, char *path, size_t cap)
+/* The first pto node "/dev/dri/<name><minor>" of device index, minor in
+ * [first, first + 64); fd or -ENODEV.
+ */
+static int kt_open_node(const char *name, int first, unsigned int index,
+			char *path, size_t cap)
 {
 	int minor, fd;
 
-	for (minor = 128; minor < 192; minor++) {
+	for (minor = first; minor < first + 64; minor++) {
 		drmVersionPtr v;
 		int match;
 
-		snprintf(path, cap, "/dev/dri/renderD%d", minor);
+		snprintf(path, cap, "/dev/dri/%s%d", name, minor);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -115,6 +119,18 @@ int kt_open_path(unsigned int index, char *path, size_t cap)
 		close(fd);
 	}
 	return -ENODEV;
+}
+
+int kt_open_path(unsigned int index, char *path, size_t cap)
+{
+	return kt_open_node("renderD", 128, index, path, cap);
+}
+
+int kt_open_primary(unsigned int index)
+{
+	char path[64];
+
+	return kt_open_node("card", 0, index, path, sizeof(path));
 }
 
 void kt_params(struct pto_prof_params *p)

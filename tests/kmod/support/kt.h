@@ -33,6 +33,8 @@ int kt_loaded(void);
 int kt_open(unsigned int index);
 /* The same, also naming the node in path[cap]. */
 int kt_open_path(unsigned int index, char *path, size_t cap);
+/* Opens the primary node (card*) of pto device index; fd or -errno. */
+int kt_open_primary(unsigned int index);
 
 /* drmIoctl(); 0 or -errno. */
 int kt_ioctl(int fd, unsigned long req, void *arg);

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "fw_prof.h"
+#include "prof_cap.h"
+#include "prof_host.h"
 #include "prof_region.h"
 #include "prof_sim.h"
 
@@ -355,4 +357,28 @@ void prof_sim_check_books(const struct prof_books *books)
 		assert_int_equal(b->collected + b->dropped + b->mismatch,
 				 b->total);
 	}
+}
+
+void prof_sim_capture(const struct prof_sim_cfg *cfg, const char *cap,
+		      const char *live_dir, prof_name_fn name_of,
+		      uint32_t nfuncs, int hold)
+{
+	struct pto_prof_host *h;
+	struct prof_cap *c;
+	struct prof_sim s;
+
+	assert_int_equal(prof_sim_init(&s, cfg), 0);
+	assert_int_equal(prof_cap_create(cap, &c), 0);
+	if (hold)
+		setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1);
+	assert_int_equal(prof_host_start_capture(s.region, s.size, c, 1, &h),
+			 0);
+	unsetenv("PTO_PROF_HOST_THROTTLE_US");
+	prof_sim_run(&s);
+	prof_host_stop(h, 1);
+	assert_int_equal(prof_host_export(h, live_dir, name_of, NULL), 0);
+	assert_int_equal(prof_cap_names(c, name_of, NULL, nfuncs), 0);
+	assert_int_equal(prof_cap_close(c, 0), 0);
+	prof_host_free(h);
+	prof_sim_destroy(&s);
 }

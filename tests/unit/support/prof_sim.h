@@ -65,6 +65,18 @@ void prof_sim_destroy(struct prof_sim *s);
 void prof_sim_check_tokens(const struct prof_sim *s,
 			   const struct prof_loaded *r, int exact);
 
+/*
+ * A whole synthetic run collected with a capture: the device of cfg runs
+ * while the host collector writes the capture file cap and keeps its own
+ * records, which it then exports to live_dir (the live export); the
+ * capture gets name_of's names of func ids < nfuncs and is closed. With
+ * hold, the host returns no buffer while the run is live (drops follow).
+ * cmocka-asserts every step.
+ */
+void prof_sim_capture(const struct prof_sim_cfg *cfg, const char *cap,
+		      const char *live_dir, prof_name_fn name_of,
+		      uint32_t nfuncs, int hold);
+
 /* cmocka check: collected + dropped + mismatch == total for every kind. */
 void prof_sim_check_books(const struct prof_books *books);
 
