@@ -54,6 +54,7 @@ help:
 	@echo "make uninstall   removes what make install installed"
 	@echo "make kmod-install pto.ko into /lib/modules/<KVER>/updates, depmod"
 	@echo "make install-dkms pto.ko sources into /usr/src/pto-<version>"
+	@echo "make bench       the benchmark table (bench-quick: a subset)"
 	@echo "make clean"
 
 deps-user:
@@ -108,13 +109,16 @@ libpto: $(LIBPTO_A) $(LIBPTO_SO) $(O)/libpto.pc
 # to the binary or in ../lib.
 PTODUMP_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/ptodump/*.c))
 TOOLS := $(if $(PTODUMP_OBJS),$(O)/ptodump)
+# What ptodump's modules link against besides libpto (also for the tests
+# and fuzz targets that link them).
+PTODUMP_LIBS = $(DRM_LIBS) $(KMOD_LIBS) -lz
 tools: $(TOOLS)
 $(O)/obj/tools/%.o: CPPFLAGS_PTO = -D_GNU_SOURCE -Iuapi -Ilibpto/include \
 	$(DRM_CFLAGS)
 $(O)/ptodump: $(PTODUMP_OBJS) $(O)/obj/uapi/pto_layout.o $(LIBPTO_SO)
 	$(CC) $(CFLAGS_PTO) -o $@ $(PTODUMP_OBJS) $(O)/obj/uapi/pto_layout.o \
 		-L$(O) -lpto -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' \
-		$(DRM_LIBS) $(KMOD_LIBS) -lz $(LDLIBS_PTO)
+		$(PTODUMP_LIBS) $(LDLIBS_PTO)
 
 # ---- examples: examples/<name>.c (+ examples/common/*.c) ---------------
 EX_COMMON := $(patsubst %.c,$(O)/obj/%.o,$(wildcard examples/common/*.c))

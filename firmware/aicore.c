@@ -92,7 +92,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 	atomic_store_explicit(reg(&hs->cond), PTO_COND_ACK(t),
 			      memory_order_release);
 	/* Timing only when this core records (one branch when off). */
-	if (c->prof.region) {
+	if (FW_PROF_ON(&c->prof)) {
 		start = pf->now(pf->ctx);
 		pf->run(pf->ctx, core, p);
 		end = pf->now(pf->ctx);

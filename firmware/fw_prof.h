@@ -23,6 +23,13 @@ struct fw_prof_core {
 				 */
 };
 
+/* Does this core record? Never in a -DPTO_PROF_COMPILED_OUT build. */
+#ifdef PTO_PROF_COMPILED_OUT
+#define FW_PROF_ON(st) 0
+#else
+#define FW_PROF_ON(st) ((st)->region != 0)
+#endif
+
 /*
  * Binds a core to its head; region NULL, head_off 0, or a head_off that is
  * not one of the region's AICore active heads turns it off.

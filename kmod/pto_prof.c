@@ -136,7 +136,7 @@ void pto_prof_file_close(struct pto_device *pdev, struct pto_file *pfile)
 	list_for_each_entry_safe(region, tmp, &pdev->regions, node) {
 		if (region->owner != pfile)
 			continue;
-		if (!region->retain || !pto_max_retained) {
+		if (!region->retain) {
 			pto_region_unlist_locked(pdev, region, &dead);
 			continue;
 		}

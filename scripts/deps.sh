@@ -3,15 +3,20 @@
 #   scripts/deps.sh user     libpto, tools, examples and unit tests
 #                            (clang and its runtimes: the fuzz targets)
 #   scripts/deps.sh kernel   + pto.ko and the QEMU kernel tests
+#   scripts/deps.sh bench    + make bench's peers (LLVM libomp, GCC
+#                            libgomp, LTTng-UST) and its driver (python3,
+#                            GNU time)
 set -eu
 
 user_pkgs="gcc g++ make pkg-config libdrm-dev libkmod-dev libcmocka-dev man-db groff-base protobuf-compiler zlib1g-dev graphviz clang libclang-rt-dev"
+bench_pkgs="clang libomp-dev libgomp1 liblttng-ust-dev lttng-tools python3 time"
 kernel_pkgs="linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod linux-source sparse dkms"
 
 case "${1:-user}" in
 user) pkgs=$user_pkgs ;;
 kernel) pkgs="$user_pkgs $kernel_pkgs" ;;
-*) echo "usage: $0 [user|kernel]" >&2; exit 2 ;;
+bench) pkgs="$user_pkgs $bench_pkgs" ;;
+*) echo "usage: $0 [user|kernel|bench]" >&2; exit 2 ;;
 esac
 
 missing=""

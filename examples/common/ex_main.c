@@ -2,6 +2,7 @@
 /* The round loop every example program shares. */
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "ex.h"
 
@@ -29,12 +30,22 @@ int ex_submit_mixed(struct ex_env *env, pto_orch *o,
 struct ex_call {
 	const struct ex_workload *w;
 	struct ex_env *env;
+	uint64_t orch_ns;	/* time spent in the orchestration */
 };
+
+static uint64_t ex_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static int ex_orch(pto_orch *o, void *user)
 {
 	struct ex_call *call = user;
 	unsigned int i, n = call->w->num_scopes(call->env);
+	uint64_t t0 = ex_now_ns();
 	int ret;
 
 	for (i = 0; i < n; i++) {
@@ -48,6 +59,7 @@ static int ex_orch(pto_orch *o, void *user)
 		if (ret)
 			return ret;
 	}
+	call->orch_ns = ex_now_ns() - t0;
 	return 0;
 }
 
@@ -87,7 +99,7 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 		    unsigned int round, struct pto_run_result *res)
 {
 	const struct ex_args *a = env->args;
-	struct ex_call call = { w, env };
+	struct ex_call call = { w, env, 0 };
 	struct pto_run_config cfg;
 	int ret;
 
@@ -115,10 +127,11 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 			round + 1, pto_strerror(ret));
 		return ret;
 	}
-	printf("round %u: %.3f ms, %llu tasks submitted, %llu completed\n",
-	       round + 1, (double)res->elapsed_ns / 1e6,
+	printf("round %u: %.3f ms, %llu tasks submitted, %llu completed, "
+	       "orchestration %.3f ms\n", round + 1,
+	       (double)res->elapsed_ns / 1e6,
 	       (unsigned long long)env->submitted,
-	       (unsigned long long)res->tasks);
+	       (unsigned long long)res->tasks, (double)call.orch_ns / 1e6);
 	return 0;
 }
 

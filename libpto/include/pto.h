@@ -316,7 +316,7 @@ struct pto_run_config {
 	unsigned int buffers_per_pool[8];
 	int retain_region;	  /* keep the region after exit (drm: in the
 				   * driver; sim: its shared-memory file
-				   * $PTO_SHM_DIR/pto-prof.<pid>.<id>, which
+				   * $PTO_SHM_DIR/pto-prof.<pid>.<n>, which
 				   * is otherwise removed when the run ends)
 				   */
 	int quiet;		  /* no reconcile/output lines on stdout */

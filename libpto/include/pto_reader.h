@@ -71,7 +71,7 @@ struct pto_capture_info {
 	uint32_t level;
 	uint64_t dfx_flags;
 	uint64_t counter_freq_hz;
-	uint64_t time_base;	/* earliest start/dispatch (and phase) time */
+	uint64_t time_base;	/* earliest start, dispatch, phase time */
 	uint32_t num_cores;
 	uint32_t sched_threads;	/* scheduler phase lists of the JSON */
 	uint32_t orch_threads;	/* orchestrator phase lists of the JSON */
@@ -155,7 +155,8 @@ PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);
 /*
  * A sim run's profiling region is a shared-memory file of the running
  * process, $PTO_SHM_DIR (default PTO_SIM_REGION_DIR)/
- * PTO_SIM_REGION_PREFIX<pid>.<region id>, mode 0600, removed when the run
+ * PTO_SIM_REGION_PREFIX<pid>.<n> (n numbers the process's regions from
+ * 1), mode 0600, removed when the run
  * ends unless run_config.retain_region: map it read-only (or pass it to
  * pto_capture_open) to read the run while it is live or after it died.
  */

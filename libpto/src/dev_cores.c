@@ -34,7 +34,7 @@
 
 #define PEND_WORDS	((PTO_MAX_CORES + 63) / 64)
 #define MAX_EXEC	PTO_MAX_CORES
-#define EXEC_SPIN_NS	20000ull	/* idle spin before sleeping */
+#define EXEC_SPIN_NS	2000ull	/* idle spin before sleeping */
 #define EXEC_SLEEP_NS	100000000ull	/* bound of one futex sleep */
 #define DEV_CORES_STUCK_NS 10000000ull
 
@@ -44,16 +44,21 @@ struct exec {
 	struct dev_cores *dc;
 	pthread_t tid;
 	uint32_t seen;		/* run generation served last (lock) */
+	bool retire;		/* leave when parked (lock) */
 };
 
 struct dev_cores {
 	pto_device *dev;
 	_Alignas(64) _Atomic uint64_t pend[PEND_WORDS];
+	_Atomic int queued;	/* bits in pend */
+	int room;		/* queued below this: dev_cores_room() */
 	_Alignas(64) _Atomic uint32_t seq;	/* executor futex word */
 	_Atomic uint32_t sleepers;
 	_Atomic uint32_t spinning;
+	_Atomic unsigned int rr;	/* where take() starts scanning */
 	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
 	_Atomic unsigned int nexec;
+	unsigned int base_exec;	/* executors started at open */
 	uint64_t spin_ticks, stuck_ticks;
 	pthread_mutex_t lock;	/* gen, in_run, closing, adding executors */
 	pthread_cond_t cv;
@@ -91,26 +96,40 @@ void dev_core_kick(struct dev_cores *dc, unsigned int core)
 
 	if (atomic_fetch_or(&dc->pend[core >> 6], bit) & bit)
 		return;		/* announced already, not yet taken */
+	atomic_fetch_add_explicit(&dc->queued, 1, memory_order_relaxed);
 	wake_one(dc);
 }
 
-/* Takes one pending core, -1: none. */
+/*
+ * Takes one pending core, -1: none. Round robin from the core after the
+ * last one taken, so a core kicked again and again cannot starve others.
+ */
 static int take(struct dev_cores *dc)
 {
-	unsigned int w;
-	uint64_t v, bit, old;
+	unsigned int start = atomic_load_explicit(&dc->rr, memory_order_relaxed);
+	unsigned int i, w, ci;
+	uint64_t v, bit, old, mask;
 
-	for (w = 0; w < PEND_WORDS; w++) {
-		v = atomic_load_explicit(&dc->pend[w], memory_order_relaxed);
+	for (i = 0; i <= PEND_WORDS; i++) {
+		w = (start / 64 + i) % PEND_WORDS;
+		mask = i == 0 ? ~0ull << (start % 64) :
+		       i == PEND_WORDS ? (1ull << (start % 64)) - 1 : ~0ull;
+		v = atomic_load_explicit(&dc->pend[w], memory_order_relaxed) &
+		    mask;
 		while (v) {
 			bit = v & -v;
 			old = atomic_fetch_and(&dc->pend[w], ~bit);
 			if (old & bit) {
+				atomic_fetch_sub_explicit(&dc->queued, 1,
+							  memory_order_relaxed);
+				ci = w * 64 + (unsigned int)__builtin_ctzll(bit);
+				atomic_store_explicit(&dc->rr, ci + 1,
+						      memory_order_relaxed);
 				if (old & ~bit || any_pend(dc))
 					wake_one(dc);
-				return (int)(w * 64 + __builtin_ctzll(bit));
+				return (int)ci;
 			}
-			v = old & ~bit;
+			v = old & ~bit & mask;
 		}
 	}
 	return -1;
@@ -161,9 +180,9 @@ static void *exec_main(void *arg)
 
 	pthread_mutex_lock(&dc->lock);
 	for (;;) {
-		while (!dc->closing && x->seen == dc->gen)
+		while (!dc->closing && !x->retire && x->seen == dc->gen)
 			pthread_cond_wait(&dc->cv, &dc->lock);
-		if (dc->closing)
+		if (dc->closing || x->retire)
 			break;
 		x->seen = dc->gen;
 		dc->in_run++;
@@ -246,6 +265,8 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 	pthread_mutex_lock(&dc->lock);
 	for (i = 0; i < n && !err; i++)
 		err = add_exec(dc);
+	dc->base_exec = atomic_load(&dc->nexec);
+	dc->room = 2 * (int)dc->base_exec;
 	pthread_mutex_unlock(&dc->lock);
 	if (err) {
 		dev_cores_close(dc);
@@ -303,7 +324,7 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 
 void dev_cores_stop(struct dev_cores *dc)
 {
-	unsigned int w;
+	unsigned int w, i, n;
 
 	atomic_store(&dc->active, 0);
 	atomic_fetch_add(&dc->seq, 1);
@@ -311,9 +332,29 @@ void dev_cores_stop(struct dev_cores *dc)
 	pthread_mutex_lock(&dc->lock);
 	while (dc->in_run)
 		pthread_cond_wait(&dc->cv, &dc->lock);
+	/* Executors the watch added leave: the next run starts with one
+	 * per online CPU again.
+	 */
+	n = atomic_load(&dc->nexec);
+	for (i = dc->base_exec; i < n; i++)
+		dc->exec[i]->retire = true;
+	pthread_cond_broadcast(&dc->cv);
+	atomic_store(&dc->nexec, dc->base_exec);
 	pthread_mutex_unlock(&dc->lock);
+	for (i = dc->base_exec; i < n; i++) {
+		pthread_join(dc->exec[i]->tid, NULL);
+		free(dc->exec[i]);
+		dc->exec[i] = NULL;
+	}
 	for (w = 0; w < PEND_WORDS; w++)
 		atomic_store_explicit(&dc->pend[w], 0, memory_order_relaxed);
+	atomic_store_explicit(&dc->queued, 0, memory_order_relaxed);
+}
+
+bool dev_cores_room(struct dev_cores *dc)
+{
+	return atomic_load_explicit(&dc->queued, memory_order_relaxed) <
+	       dc->room;
 }
 
 void dev_cores_watch(struct dev_cores *dc)
@@ -337,9 +378,4 @@ void dev_cores_watch(struct dev_cores *dc)
 	if (atomic_load(&dc->nexec) == n && atomic_load(&dc->active))
 		add_exec(dc);
 	pthread_mutex_unlock(&dc->lock);
-}
-
-unsigned int dev_cores_executors(const struct dev_cores *dc)
-{
-	return atomic_load(&((struct dev_cores *)dc)->nexec);
 }

@@ -12,6 +12,8 @@
 #ifndef PTO_DEV_CORES_H
 #define PTO_DEV_CORES_H
 
+#include <stdbool.h>
+
 #include "pto_hs.h"
 
 struct pto_device;
@@ -40,22 +42,31 @@ void dev_cores_close(struct dev_cores *dc);
  */
 void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env);
 
-/* After every core exited (COND = EXITED): parks the executors. */
+/*
+ * After every core exited (COND = EXITED): parks the executors, and ends
+ * those dev_cores_watch added during the run.
+ */
 void dev_cores_stop(struct dev_cores *dc);
 
 /* After a store to DATA (or the AICPU's handshake words) of core. */
 void dev_core_kick(struct dev_cores *dc, unsigned int core);
 
 /*
- * When every executor has been inside a kernel for more than
- * DEV_CORES_STUCK_NS while other cores wait, adds an executor, so a
+ * Do the executors have room for another dispatch: fewer kicked cores
+ * waiting for an executor than two per executor? A scheduler that
+ * dispatches only then keeps ready work in its ready queues instead of
+ * queueing it for the executors, so dispatch -> start stays short while
+ * more cores are busy than the CPUs can run.
+ */
+bool dev_cores_room(struct dev_cores *dc);
+
+/*
+ * When every executor has been inside a kernel for more than 10 ms
+ * (DEV_CORES_STUCK_NS) while other cores wait, adds an executor, so a
  * kernel that runs long (or never returns) delays other cores' dispatches
  * by at most that bound plus the caller's period. Cheap when not needed:
  * one load per executor.
  */
 void dev_cores_watch(struct dev_cores *dc);
-
-/* Executors now (grows only through dev_cores_watch). */
-unsigned int dev_cores_executors(const struct dev_cores *dc);
 
 #endif /* PTO_DEV_CORES_H */

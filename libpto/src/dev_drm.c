@@ -223,6 +223,9 @@ static int drm_prof_create(void *priv, const struct pto_prof_params *params,
 	struct drm_pto_prof_release rel = { 0 };
 	int err = drm_call(d->fd, DRM_IOCTL_PTO_PROF_CREATE, &c);
 
+	if (err == -EOPNOTSUPP && retain)
+		fprintf(stderr, "pto: run_config.retain_region: the pto driver "
+			"retains no regions (loaded with max_retained=0)\n");
 	if (err)
 		return err;
 	r->base = drm_map(d, c.mmap_offset, c.layout.region_size, &err);

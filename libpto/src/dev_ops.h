@@ -30,8 +30,11 @@ struct dev_region {
 	uint32_t id;		/* profiling region id, never 0; a handshake
 				 * region's is 0 on drm
 				 */
-	uint32_t handle;	/* backend handle, 0 for sim */
-	bool keep;		/* drm: retained, not released when freed */
+	uint32_t handle;	/* backend handle; sim: its shared-memory
+				 * file's number (sim_shm.c), 0 for
+				 * private memory
+				 */
+	bool keep;		/* retained, not released when freed */
 };
 
 struct dev_info {
@@ -62,10 +65,10 @@ struct dev_ops {
 
 /*
  * sim_shm.c: a sim profiling region in a shared-memory file of this
- * process (handle SIM_SHM_HANDLE; kept after free when retain), and its
- * release. The file is named as pto_reader.h says (PTO_SIM_REGION_*).
+ * process (r->handle its number, unique in the process; kept after free
+ * when retain), and its release. The file is named as pto_reader.h says
+ * (PTO_SIM_REGION_*).
  */
-#define SIM_SHM_HANDLE	1
 int sim_shm_region(size_t size, uint32_t id, bool retain,
 		   struct dev_region *r);
 void sim_shm_free(struct dev_region *r);

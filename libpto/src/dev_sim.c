@@ -111,7 +111,7 @@ static int sim_hs_create(void *priv, unsigned int num_cores,
 static void sim_region_free(void *priv, struct dev_region *r)
 {
 	(void)priv;
-	if (r->base && r->handle == SIM_SHM_HANDLE)
+	if (r->base && r->handle)
 		sim_shm_free(r);
 	else if (r->base)
 		munmap(r->base, r->size);

@@ -367,8 +367,8 @@ static int read_sections(struct cap_in *in, struct prof_records *r,
 			break;
 		}
 		if (s.length > in->size - off - sizeof(s)) {
-			problem(info, off, "truncated: %s section needs %" PRIu64
-				" payload bytes, %" PRIu64 " left",
+			problem(info, off, "truncated: %s section needs "
+				"%" PRIu64 " payload bytes, %" PRIu64 " left",
 				sec_name(s.type), s.length,
 				in->size - off - sizeof(s));
 			break;

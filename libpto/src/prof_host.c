@@ -80,7 +80,7 @@ struct pto_prof_host {
 
 	/* Poll thread only while running (its mem books included). */
 	struct prof_records rec;
-	struct prof_cap *cap;		/* poll thread while running; NULL */
+	struct prof_cap *cap;		/* or NULL; poll thread's while live */
 };
 
 static int fifo_init(struct prof_fifo *f, size_t cap)

@@ -221,8 +221,9 @@ PTO_API int pto_capture_open_region(const void *base, size_t size,
 	if (!base || !opts_ok(opts))
 		return -EINVAL;
 	if (prof_region_check(base, size, &l)) {
-		fprintf(stderr, "pto: not a valid profiling region (%zu bytes): "
-			"bad magic, ABI version or layout, or truncated\n", size);
+		fprintf(stderr, "pto: not a valid profiling region (%zu "
+			"bytes): bad magic, ABI version or layout, or "
+			"truncated\n", size);
 		return -EINVAL;
 	}
 	c = calloc(1, sizeof(*c));
@@ -234,8 +235,9 @@ PTO_API int pto_capture_open_region(const void *base, size_t size,
 			err = region_kind(base, &l, k, &c->rec);
 	if (err) {
 		if (err == -EINVAL)
-			fprintf(stderr, "pto: profiling region: a %s buffer or "
-				"free queue is corrupt\n", prof_kind_name(k - 1));
+			fprintf(stderr, "pto: profiling region: a %s buffer "
+				"or free queue is corrupt\n",
+				prof_kind_name(k - 1));
 		pto_capture_close(c);
 		return err;
 	}

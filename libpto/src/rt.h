@@ -195,6 +195,17 @@ struct rt_stall {
 	uint64_t reported;	/* reports since the last progress */
 };
 
+/*
+ * The run's profiling writer, NULL when it records nothing. A build with
+ * -DPTO_PROF_COMPILED_OUT has no profiling at all: every writer call
+ * folds away (make bench compares it with level 0).
+ */
+#ifdef PTO_PROF_COMPILED_OUT
+#define RT_PROF(run) ((struct pto_prof_dev *)0)
+#else
+#define RT_PROF(run) ((run)->prof)
+#endif
+
 struct rt_run {
 	pto_device *dev;
 	struct pto_run_config cfg;
@@ -210,7 +221,7 @@ struct rt_run {
 	struct rt_thread thr[PTO_MAX_AICPU_THREADS];
 	struct rt_core *cores;
 	struct rt_cluster clusters[PTO_MAX_BLOCKS];
-	struct pto_prof_dev *prof;
+	struct pto_prof_dev *prof; /* read through RT_PROF() */
 	uint64_t flags;		/* normalized dfx flags, 0: off */
 	struct pto_orch orch;
 	/* Read by every thread each loop, written a few times per run. */

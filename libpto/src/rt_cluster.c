@@ -127,7 +127,7 @@ static void take(struct rt_run *run, struct rt_thread *th, unsigned int b)
 	for (k = b * PTO_CORES_PER_BLOCK; k < (b + 1) * PTO_CORES_PER_BLOCK;
 	     k++) {
 		core_handshake(run, k);
-		if (run->prof)
+		if (RT_PROF(run))
 			prof_dev_core_assign(run->prof, k, th->idx);
 	}
 }

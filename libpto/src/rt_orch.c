@@ -110,7 +110,7 @@ static void on_producer(void *ctx, const struct rt_tm_entry *e, bool covered)
 	if (p->dep_stamp == dc->stamp)
 		return;		/* already a dependency of this task */
 	p->dep_stamp = dc->stamp;
-	if (run->prof && (run->flags & PTO_DFX_TASK_LIFECYCLE))
+	if (RT_PROF(run) && (run->flags & PTO_DFX_TASK_LIFECYCLE))
 		prof_dev_dep_edge(run->prof, run->orch_thr, e->who.id,
 				  dc->t->id, PTO_DEP_SRC_TENSORMAP,
 				  covered ? PTO_DEP_OVERLAP_COVERED :
@@ -176,7 +176,7 @@ static int scope_hold(struct pto_orch *o, struct rt_task *t)
 static void orch_record(struct rt_run *run, uint32_t kind, uint64_t t0,
 			uint64_t id)
 {
-	if (run->prof && (run->flags & PTO_DFX_ORCH_PHASES))
+	if (RT_PROF(run) && (run->flags & PTO_DFX_ORCH_PHASES))
 		prof_dev_orch_phase(run->prof, run->orch_thr, kind, t0,
 				    pto_clock_now(), id,
 				    run->orch.submit_idx);
@@ -240,7 +240,7 @@ static int submit_common(struct pto_orch *o, const uint32_t func[3],
 	err = atomic_load(&run->error);
 	if (err)
 		return err;
-	if (run->prof && (run->flags & PTO_DFX_ORCH_PHASES))
+	if (RT_PROF(run) && (run->flags & PTO_DFX_ORCH_PHASES))
 		t0 = pto_clock_now();
 	err = rt_ring_alloc_slot(run, r, &t);
 	if (err)
@@ -441,7 +441,7 @@ PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out)
 	err = atomic_load(&run->error);
 	if (err)
 		return err;
-	if (run->prof && (run->flags & PTO_DFX_ORCH_PHASES))
+	if (RT_PROF(run) && (run->flags & PTO_DFX_ORCH_PHASES))
 		t0 = pto_clock_now();
 	err = grow((void **)&o->heap_tensors, &o->heap_cap, o->nheap + 1,
 		   sizeof(*o->heap_tensors));

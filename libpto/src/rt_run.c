@@ -119,6 +119,13 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 				  c->chip_swimlane_level);
 	if (err)
 		return err;
+#ifdef PTO_PROF_COMPILED_OUT
+	if (flags) {
+		fprintf(stderr, "pto: profiling is compiled out of this "
+			"libpto\n");
+		return -EOPNOTSUPP;
+	}
+#endif
 	if (flags & (PTO_DFX_TENSOR_DUMP | PTO_DFX_PMU)) {
 		fprintf(stderr, "pto: dfx_flags 0x%llx: tensor dump and PMU "
 			"recording are not implemented\n",
@@ -165,7 +172,7 @@ static void kernel_run(void *ctx, unsigned int core,
 static void thread_exit(struct rt_run *run, unsigned int thr)
 {
 	rt_sched_exit_cores(run, thr);
-	if (run->prof)
+	if (RT_PROF(run))
 		prof_dev_thread_flush(run->prof, thr);
 }
 

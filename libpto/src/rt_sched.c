@@ -3,12 +3,17 @@
  * The scheduler loop of an AICPU thread: retire finished subtasks from
  * the COND registers of the cores it owns, wire (thread 0, deferred
  * mode), and dispatch ready tasks through the DATA registers with at most
- * one running and one pending task per core (REFERENCE G.6). Ready
+ * one running and one pending task per core (REFERENCE G.6; the pending
+ * slot only where no other core of the task's shape exists). Ready
  * queues are lock-free MPMC, one per shape: AIC, AIV and MIX (a whole
- * idle cluster, only its active subslots dispatched). An idle scheduler
- * spins for a bounded time while the device's spinner budget allows,
- * then sleeps on its doorbell, rung by a FIN on one of its cores, a
- * ready push, a wiring push or the end of the run.
+ * idle cluster, only its active subslots dispatched). A scheduler
+ * dispatches only while the device's executors have room
+ * (dev_cores_room), so ready work waits in the ready queues, not in
+ * front of the executors. An idle scheduler spins for a bounded time
+ * while the device's spinner budget allows, then sleeps on its doorbell,
+ * rung by a FIN on one of its cores, a ready push of a shape it has an
+ * idle core for (or ready work passed on by a scheduler that has none),
+ * a wiring push (thread 0) or the end of the run.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,7 +23,8 @@
 #include "prof_dev.h"
 #include "rt.h"
 
-#define SCHED_SPIN_NS 5000ull	/* idle spin before sleeping */
+#define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
+
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
 	return (_Atomic uint32_t *)r;
@@ -36,7 +42,7 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	struct rt_task *t = s->task;
 	uint64_t fin = 0;
 
-	if (run->prof) {
+	if (RT_PROF(run)) {
 		if (run->flags & PTO_DFX_TASK_LIFECYCLE)
 			fin = pto_clock_now();
 		prof_dev_task_done(run->prof, thr, core, s->token, t->id,
@@ -124,7 +130,7 @@ static void dispatch_sub(struct rt_run *run, unsigned int ci,
 	s->sub = (uint8_t)sub;
 	s->acked = false;
 	s->dispatch_ts = 0;
-	if (run->prof) {
+	if (RT_PROF(run)) {
 		if (run->flags & PTO_DFX_TASK_LIFECYCLE)
 			s->dispatch_ts = pto_clock_now();
 		prof_dev_task_dispatched(run->prof, ci, tok);
@@ -173,7 +179,8 @@ static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 		b = th->blk[i];
 		if (!rt_cluster_idle(run, b))
 			continue;
-		if (!pop(run, th, RT_SHAPE_MIX, &t))
+		if (!dev_cores_room(run->dev->cores) ||
+		    !pop(run, th, RT_SHAPE_MIX, &t))
 			break;
 		for (s = 0; s < PTO_CORES_PER_BLOCK; s++)
 			if (t->mask & (1u << s)) {
@@ -206,13 +213,27 @@ static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 		for (shape_cores(th->blk[i], shape, &ci, &hi); ci < hi; ci++) {
 			if (!core_free(&run->cores[ci], pending_stage))
 				continue;
-			if (!pop(run, th, shape, &t))
+			if (!dev_cores_room(run->dev->cores) ||
+			    !pop(run, th, shape, &t))
 				return n;
 			dispatch_sub(run, ci, t, shape == RT_SHAPE_AIC ?
 				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
 			n++;
 		}
 	return n;
+}
+
+/*
+ * The pending slot (a task queued behind the running one) is used only
+ * for a shape the run has a single core of (AIC on a one-block run),
+ * where the task waits for that core either way. Elsewhere a task queued
+ * behind a kernel that runs long (or waits for other tasks) would wait
+ * for it however long it runs, while in the ready queue any other core
+ * of its shape can take it.
+ */
+static bool pending_slot_ok(const struct rt_run *run, unsigned int shape)
+{
+	return shape == RT_SHAPE_AIC && run->nblocks == 1;
 }
 
 static int dispatch(struct rt_run *run, struct rt_thread *th)
@@ -228,8 +249,10 @@ static int dispatch(struct rt_run *run, struct rt_thread *th)
 		return n;
 	n += dispatch_shape(run, th, first, false);
 	n += dispatch_shape(run, th, first ^ 1, false);
-	n += dispatch_shape(run, th, first, true);
-	n += dispatch_shape(run, th, first ^ 1, true);
+	if (pending_slot_ok(run, first))
+		n += dispatch_shape(run, th, first, true);
+	if (pending_slot_ok(run, first ^ 1))
+		n += dispatch_shape(run, th, first ^ 1, true);
 	return n;
 }
 
@@ -357,6 +380,9 @@ static int has_work(void *arg)
 			    atomic_load(reg(&c->hs->cond)) != c->last_cond)
 				return 1;
 		}
+	/* No room: the FIN of a dispatch in flight wakes its owner. */
+	if (!dev_cores_room(run->dev->cores))
+		return 0;
 	for (s = 0; s < RT_SHAPES; s++) {
 		if (!rt_mpmc_nonempty(&run->ready[s]))
 			continue;
@@ -425,7 +451,7 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 void rt_sched_loop(struct rt_run *run, unsigned int thr)
 {
 	struct rt_thread *th = &run->thr[thr];
-	bool phases = run->prof && phases_on(run);
+	bool phases = RT_PROF(run) && phases_on(run);
 	struct idle_wait iw = {
 		.spin_ticks = SCHED_SPIN_NS * run->dev->freq_hz / 1000000000ull,
 	};

@@ -23,7 +23,7 @@ $(O)/obj/tests/fuzz/%.o: CPPFLAGS_PTO = -D_GNU_SOURCE -Iuapi -Ilibpto/include \
 $(O)/fuzz/fuzz_%: $(O)/obj/tests/fuzz/fuzz_%.o $(PTODUMP_MOD_OBJS) $(LIBPTO_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_PTO) -fsanitize=fuzzer -o $@ $< $(PTODUMP_MOD_OBJS) \
-		$(LIBPTO_A) $(DRM_LIBS) $(KMOD_LIBS) -lz $(LDLIBS_PTO)
+		$(LIBPTO_A) $(PTODUMP_LIBS) $(LDLIBS_PTO)
 
 # The sub-make builds with clang; -close_fd_mask=3 keeps the readers'
 # messages about bad input out of the log (libFuzzer's own and crash

@@ -2,7 +2,8 @@
  * No client can wedge the device: a PROF_LIST whose destination page
  * fault is held open (userfaultfd here; FUSE-backed memory does the same
  * unprivileged) blocks only its own caller. Meanwhile another process,
- * unprivileged, creates, lists, attaches, releases, closes and exits.
+ * unprivileged, creates, lists, attaches, releases, closes and exits, and
+ * a root process reads the debugfs listing.
  * Every wait is bounded, so a regression fails instead of hanging.
  */
 #include <errno.h>
@@ -17,6 +18,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +82,38 @@ static int other_user(void *arg)
 	return close(fd) ? 7 : 0;
 }
 
+/* Reads the device's debugfs region listing to the end (as root). */
+static int debugfs_reader(void *arg)
+{
+	char path[96], line[256];
+	struct stat st;
+	FILE *f;
+
+	(void)arg;
+	if (fstat(kt_fd, &st))
+		return 2;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/pto_regions",
+		 minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f)
+		return 3;
+	while (fgets(line, sizeof(line), f))
+		;
+	return fclose(f) ? 4 : 0;
+}
+
+/* Runs fn in a child; its pid. */
+static pid_t spawn(int (*fn)(void *arg))
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(fn(NULL));
+	return pid;
+}
+
 /* A pidfd becomes readable when its process exits. */
 static int wait_exit(pid_t pid, int timeout_ms)
 {
@@ -104,9 +139,9 @@ static void test_held_list_fault_blocks_nobody_else(void **state)
 	struct holder h = { .fd = kt_fd };
 	pthread_t thread;
 	long page = sysconf(_SC_PAGESIZE);
-	int uffd, status, exited;
+	int uffd, status, exited, reader_status, read_done;
 	uint32_t listed;
-	pid_t pid;
+	pid_t pid, reader;
 	char *mem;
 
 	(void)state;
@@ -131,18 +166,19 @@ static void test_held_list_fault_blocks_nobody_else(void **state)
 	assert_true(msg.arg.pagefault.address - (uintptr_t)mem <
 		    (uint64_t)page);
 
-	fflush(NULL);
-	pid = fork();
+	pid = spawn(other_user);
 	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(other_user(NULL));
 	exited = wait_exit(pid, WAIT_MS);
+	reader = spawn(debugfs_reader);
+	assert_true(reader >= 0);
+	read_done = wait_exit(reader, WAIT_MS);
 
 	/* Serve the fault whatever happened, so nothing is left hanging. */
 	zero.range = reg.range;
 	assert_int_equal(ioctl(uffd, UFFDIO_ZEROPAGE, &zero), 0);
 	assert_int_equal(pthread_join(thread, NULL), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(waitpid(reader, &reader_status, 0), reader);
 	listed = h.entries[0].region_id;
 	close(uffd);
 	munmap(mem, (size_t)page);
@@ -150,6 +186,9 @@ static void test_held_list_fault_blocks_nobody_else(void **state)
 	assert_int_equal(exited, 1);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read_done, 1);
+	assert_true(WIFEXITED(reader_status));
+	assert_int_equal(WEXITSTATUS(reader_status), 0);
 	assert_int_equal(h.ret, 0);
 	assert_int_equal(h.count, 1);
 	assert_int_equal(listed, c.region_id);

@@ -6,8 +6,8 @@
  * holding every completed task; no region is left behind unless --retain
  * asked for one, which ptodump then lists as retained; auto picks drm
  * while pto is loaded and sim when it is not; --device=drm without pto,
- * or with a per-file byte limit below the run's memory, fails with exit
- * 1 and a message.
+ * with a per-file byte limit below the run's memory, or with --retain on
+ * a driver loaded with max_retained=0, fails with exit 1 and a message.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,6 +293,20 @@ static void test_beyond_byte_limit(void **state)
 	assert_non_null(strstr(out, "golden: FAIL"));
 }
 
+/* --retain on a driver that retains nothing: exit 1 saying so. */
+static void test_retain_with_max_retained_zero(void **state)
+{
+	static const char *const args[] = { "--device=drm", "--chip-swimlane=4",
+					    "--retain", "--output",
+					    "/tmp/rt_retain0", NULL };
+	char out[OUT_CAP];
+
+	(void)state;
+	assert_int_equal(run_with_pto("max_retained=0", args, out), 1);
+	assert_non_null(strstr(out, "max_retained=0"));
+	assert_non_null(strstr(out, "golden: FAIL"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +319,7 @@ int main(void)
 		KT_TEST(test_drm_without_pto),
 		KT_TEST(test_auto_without_pto_is_sim),
 		KT_TEST(test_beyond_byte_limit),
+		KT_TEST(test_retain_with_max_retained_zero),
 	};
 	char probe[256];
 

@@ -11,12 +11,12 @@
  * uuid (so no event repeats it) and the sequence's incremental clock, and
  * is a ClockSnapshot tying that clock to BOOTTIME; each event's timestamp
  * is then the delta from the previous one on the sequence (a new
- * snapshot restarts the deltas should time go backwards). Event names, categories and
- * debug-annotation names are interned per sequence (InternedData in the
- * packet that first uses one, SEQ_NEEDS_INCREMENTAL_STATE on every event
- * packet) through a small fixed cache per sequence, so memory stays
- * bounded whatever the number of distinct strings; names used once (a
- * task's slice) are written inline. Only the args a reader needs ride on
+ * snapshot restarts the deltas should time go backwards). Event names,
+ * categories and debug-annotation names are interned per sequence
+ * (InternedData in the packet that first uses one,
+ * SEQ_NEEDS_INCREMENTAL_STATE on every event packet) through a small
+ * fixed cache per sequence, so memory stays bounded whatever the number
+ * of distinct strings; names used once (a task's slice) are inline. Only the args a reader needs ride on
  * each slice (pd_arg.detail ones are left out: the slice's own times
  * hold them, and the Chrome JSON keeps them all). Slices are
  * TYPE_SLICE_BEGIN / TYPE_SLICE_END TrackEvents; flows ride on the begin

@@ -158,14 +158,21 @@ static int emit_aicore(struct gen *q)
 			unsigned int nout = 0, nall;
 			char label[32];
 			struct pd_arg a[8] = {
+				/* detail (1): the slice's times say it */
 				{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
-				{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
-				{ "funcId", PD_ARG_U64, { .u = t->func_id }, 0 },
-				{ "coreId", PD_ARG_U64, { .u = t->core_id }, 0 },
+				{ "taskId", PD_ARG_U64, { .u = t->task_id },
+				  0 },
+				{ "funcId", PD_ARG_U64, { .u = t->func_id },
+				  0 },
+				{ "coreId", PD_ARG_U64, { .u = t->core_id },
+				  0 },
 				{ "start-us", PD_ARG_DBL, { .d = t->start }, 1 },
-				{ "duration-us", PD_ARG_DBL, { .d = t->dur }, 1 },
-				{ "dispatch-us", PD_ARG_DBL, { .d = t->dispatch }, 0 },
-				{ "finish-us", PD_ARG_DBL, { .d = t->finish }, 0 },
+				{ "duration-us", PD_ARG_DBL, { .d = t->dur },
+				  1 },
+				{ "dispatch-us", PD_ARG_DBL,
+				  { .d = t->dispatch }, 0 },
+				{ "finish-us", PD_ARG_DBL, { .d = t->finish },
+				  0 },
 			};
 
 			pd_task_label(t->task_id, label, sizeof(label));
