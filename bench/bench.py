@@ -219,12 +219,12 @@ class Bench:
     def sec_profiling(self):
         n = str(self.tasks)
         cases = {}
-        dirs = {}
+        runs = [0]
 
         def level_case(lv, capture_only=False):
             def fn():
-                d = os.path.join(self.tmp, "l%d-%d" % (lv, len(dirs)))
-                dirs.setdefault(lv, []).append(d)
+                runs[0] += 1
+                d = os.path.join(self.tmp, "run%d" % runs[0])
                 argv = [self.prog("pto_graph"), "chain", "-n", n,
                         "-l", str(lv)] + (["-C"] if capture_only else [])
                 s = self.jsonl(argv + (["-o", d] if lv else []))[0]
@@ -234,8 +234,6 @@ class Bench:
                     shutil.rmtree(d, ignore_errors=True)
                 elif lv:
                     s["bytes"] = self.outputs_bytes(d)
-                    cap = self.capture_of(d)
-                    s["capture_bytes"] = os.path.getsize(cap) if cap else None
                     s["books"] = self.books(d)
                     if lv == 4 and not self.l4_dir:
                         self.l4_dir = d     # kept for the export rows

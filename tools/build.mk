@@ -18,10 +18,10 @@ $(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
 
 # Post-processing of a profiled run (for `make run` and users):
 #   make ptodump-trace PTO_OUT=outputs/<run>
-# prints the report, then writes merged_swimlane.json,
-# merged_swimlane.pftrace and the dependency graph (deps_graph.html, or
-# deps_graph.dot without Graphviz) next to the records and prints their
-# paths.
+# prints the report, then writes report.md, merged_swimlane.json,
+# merged_swimlane.pftrace, critical_path_observed.json and the
+# dependency graph (deps_graph.html, or deps_graph.dot without Graphviz)
+# next to the records and prints their paths.
 .PHONY: ptodump-trace
 ptodump-trace: $(O)/ptodump
 	@test -n "$(PTO_OUT)" || \
@@ -30,8 +30,15 @@ ptodump-trace: $(O)/ptodump
 	@$(O)/ptodump convert -q $(PTO_OUT)/l2_swimlane_records.json
 	@$(O)/ptodump convert -q --format=proto \
 		$(PTO_OUT)/l2_swimlane_records.json
+	@$(O)/ptodump report --format=md -o $(PTO_OUT)/report.md \
+		$(PTO_OUT)/l2_swimlane_records.json
+	@$(O)/ptodump convert -q --critical-path \
+		$(PTO_OUT)/l2_swimlane_records.json
+	@echo "Report (Markdown): $(PTO_OUT)/report.md"
 	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.json"
 	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.pftrace"
+	@echo "Perfetto trace (critical path):" \
+		"$(PTO_OUT)/critical_path_observed.json"
 	@if [ ! -f $(PTO_OUT)/deps.json ]; then :; \
 	elif command -v dot >/dev/null; then $(O)/ptodump deps \
 		--format=html $(PTO_OUT)/l2_swimlane_records.json; \

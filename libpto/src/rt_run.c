@@ -9,7 +9,6 @@
  * No thread is created: the device's threads are parked between runs.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,7 +322,7 @@ static void run_free(struct rt_run *run)
 
 /*
  * Powers on the cores on the device's executors, runs the AICPU threads
- * and, once they returned and every core exited, parks the executors.
+ * and, once they returned, exits every core and parks the executors.
  */
 static void run_threads(struct rt_run *run, void *prof_base)
 {
@@ -345,19 +344,11 @@ static void run_threads(struct rt_run *run, void *prof_base)
 			memory_order_release);
 	dev_cores_start(dc, &env);
 	dev_aicpu_run(run->dev->aicpu, run->nthreads, aicpu_main, run);
-	/* Cores no scheduler exited (never claimed). */
-	for (i = 0; i < run->ncores; i++) {
-		_Atomic uint32_t *cond =
-			(_Atomic uint32_t *)&run->cores[i].hs->cond;
-
-		if (atomic_load(cond) == PTO_COND_AICORE_EXITED)
-			continue;
-		atomic_store((_Atomic uint32_t *)&run->cores[i].hs->data,
-			     PTO_TOKEN_EXIT_SIGNAL);
-		dev_core_kick(dc, i);
-		while (atomic_load(cond) != PTO_COND_AICORE_EXITED)
-			sched_yield();
-	}
+	/* Also the cores no scheduler owned at the end. */
+	for (i = 0; i < run->ncores; i++)
+		atomic_store_explicit(
+			(_Atomic uint32_t *)&run->cores[i].hs->data,
+			PTO_TOKEN_EXIT_SIGNAL, memory_order_relaxed);
 	dev_cores_stop(dc);
 }
 

@@ -3,7 +3,8 @@
  * The scheduler loop of an AICPU thread: retire finished subtasks from
  * the COND registers of the cores it owns, wire (thread 0, deferred
  * mode), and dispatch ready tasks through the DATA registers with at most
- * one running and one pending task per core (REFERENCE G.6). Ready
+ * one running and one pending task per core (REFERENCE G.6; the pending
+ * slot only where no other core of the task's shape exists). Ready
  * queues are lock-free MPMC, one per shape: AIC, AIV and MIX (a whole
  * idle cluster, only its active subslots dispatched). A scheduler
  * dispatches only while the device's executors have room
@@ -22,7 +23,7 @@
 #include "prof_dev.h"
 #include "rt.h"
 
-#define SCHED_SPIN_NS 5000ull	/* idle spin before sleeping */
+#define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
 
 static inline _Atomic uint32_t *reg(__u32 *r)
 {
@@ -222,6 +223,19 @@ static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 	return n;
 }
 
+/*
+ * The pending slot (a task queued behind the running one) is used only
+ * for a shape the run has a single core of (AIC on a one-block run),
+ * where the task waits for that core either way. Elsewhere a task queued
+ * behind a kernel that runs long (or waits for other tasks) would wait
+ * for it however long it runs, while in the ready queue any other core
+ * of its shape can take it.
+ */
+static bool pending_slot_ok(const struct rt_run *run, unsigned int shape)
+{
+	return shape == RT_SHAPE_AIC && run->nblocks == 1;
+}
+
 static int dispatch(struct rt_run *run, struct rt_thread *th)
 {
 	unsigned int first = th->idx & 1 ? RT_SHAPE_AIV : RT_SHAPE_AIC;
@@ -235,8 +249,10 @@ static int dispatch(struct rt_run *run, struct rt_thread *th)
 		return n;
 	n += dispatch_shape(run, th, first, false);
 	n += dispatch_shape(run, th, first ^ 1, false);
-	n += dispatch_shape(run, th, first, true);
-	n += dispatch_shape(run, th, first ^ 1, true);
+	if (pending_slot_ok(run, first))
+		n += dispatch_shape(run, th, first, true);
+	if (pending_slot_ok(run, first ^ 1))
+		n += dispatch_shape(run, th, first ^ 1, true);
 	return n;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pd_crit.h"
 #include "pd_gzip.h"
 #include "pd_inputs.h"
 #include "pd_trace.h"
@@ -27,6 +28,12 @@ static const char convert_usage[] =
 "                        (default: name_map.json next to the input, if any)\n"
 "      --deps-json FILE  dependency edges (default: deps.json next to the\n"
 "                        input)\n"
+"      --critical-path[=observed|static]\n"
+"                        highlight a critical path: observed (default; the\n"
+"                        report's blame path) or static (the report's\n"
+"                        \"Critical Path\"); other task slices are renamed\n"
+"                        and greyed (default output critical_path_<mode>.json\n"
+"                        or .pftrace)\n"
 "  -q, --quiet           no summary on stdout\n"
 "  -h, --help            this text\n";
 
@@ -42,6 +49,7 @@ int pd_cmd_convert(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "func-names", required_argument, NULL, 'n' },
 		{ "deps-json", required_argument, NULL, 'd' },
+		{ "critical-path", optional_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "gzip", no_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
@@ -52,8 +60,9 @@ int pd_cmd_convert(int argc, char **argv)
 	struct pd_progress prog;
 	struct pd_inputs in;
 	struct pd_sink *sink;
-	char defout[4096];
-	int c, proto = 0, quiet = 0, gzip = 0, r;
+	struct pd_crit crit = { 0 };
+	char defout[4096], defname[64];
+	int c, proto = 0, quiet = 0, gzip = 0, r, cp = -1;
 	FILE *f, *raw;
 
 	while ((c = getopt_long(argc, argv, "o:f:qzh", opts, NULL)) != -1) {
@@ -63,6 +72,16 @@ int pd_cmd_convert(int argc, char **argv)
 		case 'd': deps = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'z': gzip = 1; break;
+		case 'c':
+			cp = !optarg || !strcmp(optarg, "observed") ?
+			     PD_CRIT_OBSERVED : !strcmp(optarg, "static") ?
+			     PD_CRIT_STATIC : -2;
+			if (cp == -2) {
+				pd_err("convert: unknown critical path '%s' "
+				       "(observed or static)", optarg);
+				return PD_EXIT_USAGE;
+			}
+			break;
 		case 'f':
 			if (!strcmp(optarg, "proto"))
 				proto = 1;
@@ -88,12 +107,23 @@ int pd_cmd_convert(int argc, char **argv)
 		pd_progress_done(&prog);
 		return PD_EXIT_ERR;
 	}
+	if (cp >= 0) {
+		r = pd_crit_path(&in.m, in.have_deps ? &in.deps : NULL, cp,
+				 &crit);
+		if (r) {
+			pd_progress_done(&prog);
+			pd_err("convert: critical path: %s", r == -ELOOP ?
+			       "deps.json edges form a cycle" : strerror(-r));
+			pd_inputs_free(&in);
+			return PD_EXIT_ERR;
+		}
+	}
 	if (!out) {
-		pd_sibling(argv[optind], proto ? (gzip ?
-			   "merged_swimlane.pftrace.gz" :
-			   "merged_swimlane.pftrace") : gzip ?
-			   "merged_swimlane.json.gz" : "merged_swimlane.json",
-			   defout, sizeof(defout));
+		snprintf(defname, sizeof(defname), "%s.%s%s", cp < 0 ?
+			 "merged_swimlane" : cp == PD_CRIT_STATIC ?
+			 "critical_path_static" : "critical_path_observed",
+			 proto ? "pftrace" : "json", gzip ? ".gz" : "");
+		pd_sibling(argv[optind], defname, defout, sizeof(defout));
 		out = defout;
 	}
 	raw = fopen(out, "wb");
@@ -103,11 +133,19 @@ int pd_cmd_convert(int argc, char **argv)
 	if (!f) {
 		pd_progress_done(&prog);
 		pd_err("%s: %s", out, strerror(errno));
+		pd_crit_free(&crit);
 		pd_inputs_free(&in);
 		return PD_EXIT_ERR;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	sink = proto ? pd_sink_proto_open(f) : pd_sink_json_open(f);
+	if (sink && cp >= 0) {
+		struct pd_sink *w = pd_sink_crit_open(sink, &crit);
+
+		if (!w)
+			sink->close(sink);
+		sink = w;
+	}
 	r = sink ? pd_trace_emit(&in.m, in.have_deps ? &in.deps : NULL,
 				 in.have_names ? &in.names : NULL, sink, &st,
 				 frac_cb, &prog) : -ENOMEM;
@@ -119,6 +157,7 @@ int pd_cmd_convert(int argc, char **argv)
 	if (r) {
 		pd_err("%s: %s", out, strerror(-r));
 		remove(out);
+		pd_crit_free(&crit);
 		pd_inputs_free(&in);
 		return PD_EXIT_ERR;
 	}
@@ -137,8 +176,13 @@ int pd_cmd_convert(int argc, char **argv)
 			printf("; records were LOST (dropped=%llu mismatch=%llu)",
 			       (unsigned long long)in.m.lost_dropped,
 			       (unsigned long long)in.m.lost_mismatch);
+		if (cp >= 0)
+			printf("\n  critical path (%s): %zu tasks highlighted",
+			       cp == PD_CRIT_STATIC ? "static" : "observed",
+			       crit.n);
 		printf("\n  Open it at https://ui.perfetto.dev\n");
 	}
+	pd_crit_free(&crit);
 	pd_inputs_free(&in);
 	return PD_EXIT_OK;
 }

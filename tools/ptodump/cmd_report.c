@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * ptodump report: per-function table, scheduler-overhead analysis and
- * the critical path of a records file.
+ * ptodump report: per-function table, head/tail percentiles,
+ * scheduler-overhead analysis, overhead verdict, AICore switch, the
+ * critical path and its blame, as text or Markdown.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pd_inputs.h"
 #include "pd_report.h"
@@ -13,31 +16,81 @@
 
 static const char report_usage[] =
 "usage: ptodump report [options] RECORDS_JSON\n"
-"Prints the per-function table, the scheduler-overhead analysis and the\n"
-"critical path of l2_swimlane_records.json.\n"
+"Prints the per-function table, head/tail overhead percentiles, the\n"
+"scheduler-overhead analysis, the overhead verdict per shape, the AICore\n"
+"switch per core, the critical path and its blame of\n"
+"l2_swimlane_records.json.\n"
+"  -f, --format FMT      text (default) or md (Markdown)\n"
+"  -o, --output FILE     write the report to FILE (default: stdout)\n"
 "      --func-names FILE name map (default: name_map.json next to the\n"
 "                        input, if any)\n"
 "      --deps-json FILE  dependency edges (default: deps.json next to the\n"
 "                        input)\n"
 "  -h, --help            this text\n";
 
+/* Markdown: a plain-text section inside a fenced block. */
+static void fence(const struct pd_out *o, const char *title)
+{
+	if (o->md && title)
+		fprintf(o->f, "\n## %s\n\n```text\n", title);
+	else if (o->md)
+		fputs("```\n", o->f);
+}
+
+static int report(const struct pd_out *o, struct pd_inputs *in,
+		  const struct pd_group *g, size_t ng, const char *src)
+{
+	const struct pd_deps *d = in->have_deps ? &in->deps : NULL;
+	const struct pd_names *nm = in->have_names ? &in->names : NULL;
+	int r;
+
+	if (o->md)
+		fprintf(o->f, "# ptodump report\n\nRecords: `%s`\n", src);
+	fence(o, "Task Statistics by Function");
+	pd_report_funcs(o->f, &in->m, nm);
+	fence(o, NULL);
+	pd_report_ohpct(o, &in->m, nm);
+	fence(o, "Scheduler Overhead");
+	pd_report_sched(o->f, &in->m, d, g, ng);
+	fence(o, NULL);
+	pd_report_verdict(o, &in->m, d, g, ng);
+	pd_report_switch(o, &in->m);
+	fence(o, "Critical Path");
+	r = pd_report_critpath(o->f, &in->m, d, g, ng, nm);
+	fence(o, NULL);
+	pd_report_blame(o, &in->m, d, g, ng, nm);
+	return r;
+}
+
 int pd_cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "func-names", required_argument, NULL, 'n' },
 		{ "deps-json", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *names = NULL, *deps = NULL;
+	const char *names = NULL, *deps = NULL, *path = NULL;
+	struct pd_out o = { stdout, 0 };
 	struct pd_progress prog;
 	struct pd_inputs in;
 	struct pd_group *g;
 	size_t ng;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'o': path = optarg; break;
+		case 'f':
+			o.md = !strcmp(optarg, "md");
+			if (!o.md && strcmp(optarg, "text")) {
+				pd_err("report: unknown format '%s' (text or "
+				       "md)", optarg);
+				return PD_EXIT_USAGE;
+			}
+			break;
 		case 'n': names = optarg; break;
 		case 'd': deps = optarg; break;
 		case 'h':
@@ -61,10 +114,16 @@ int pd_cmd_report(int argc, char **argv)
 		pd_inputs_free(&in);
 		return PD_EXIT_ERR;
 	}
-	pd_report_funcs(stdout, &in.m, in.have_names ? &in.names : NULL);
-	pd_report_sched(stdout, &in.m, in.have_deps ? &in.deps : NULL, g, ng);
-	c = pd_report_critpath(stdout, &in.m, in.have_deps ? &in.deps : NULL,
-			       g, ng, in.have_names ? &in.names : NULL);
+	if (path && !(o.f = fopen(path, "w"))) {
+		pd_err("%s: %s", path, strerror(errno));
+		c = -EIO;
+	} else {
+		c = report(&o, &in, g, ng, argv[optind]);
+		if (path && fclose(o.f) && !c) {
+			pd_err("%s: %s", path, strerror(errno));
+			c = -EIO;
+		}
+	}
 	free(g);
 	pd_inputs_free(&in);
 	return c ? PD_EXIT_ERR : PD_EXIT_OK;

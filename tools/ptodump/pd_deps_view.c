@@ -30,21 +30,16 @@ static const char *shape(const struct pd_deps_view *v, const struct pd_dnode *d)
 	return aic && aiv ? "MIX" : aic ? "AIC" : "AIV";
 }
 
-/* The kernel's name (the task name without its "(label)"). */
+/* The kernel's name, "(not recorded)" for a task only edges name. */
 static void kernel(const struct pd_deps_view *v, const struct pd_dnode *d,
 		   char *buf, size_t len)
 {
-	char *paren;
-
-	if (d->group < 0) {
+	if (d->group < 0)
 		snprintf(buf, len, "(not recorded)");
-		return;
-	}
-	pd_task_name(v->names, v->m->tasks[v->g[d->group].first].func_id,
-		     d->id, buf, len);
-	paren = strrchr(buf, '(');
-	if (paren && paren != buf)
-		*paren = 0;
+	else
+		pd_kernel_name(v->names,
+			       v->m->tasks[v->g[d->group].first].func_id, buf,
+			       len);
 }
 
 static void summary(FILE *f, const struct pd_deps_view *v)

@@ -59,6 +59,46 @@ int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n)
 	return 0;
 }
 
+static const struct pd_task *sort_rows;
+static int (*sort_cmp)(const struct pd_task *, const struct pd_task *);
+
+static int cmp_idx(const void *a, const void *b)
+{
+	return sort_cmp(&sort_rows[*(const uint32_t *)a],
+			&sort_rows[*(const uint32_t *)b]);
+}
+
+uint32_t *pd_rows_sorted(const struct pd_model *m,
+			 int (*cmp)(const struct pd_task *,
+				    const struct pd_task *))
+{
+	uint32_t *idx = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*idx));
+	size_t i;
+
+	if (!idx)
+		return NULL;
+	for (i = 0; i < m->ntasks; i++)
+		idx[i] = (uint32_t)i;
+	sort_rows = m->tasks;
+	sort_cmp = cmp;
+	pd_sort(idx, m->ntasks, sizeof(*idx), cmp_idx);
+	return idx;
+}
+
+static int cmp_core(const struct pd_task *x, const struct pd_task *y)
+{
+	if (x->core_id != y->core_id)
+		return x->core_id < y->core_id ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+uint32_t *pd_rows_by_core(const struct pd_model *m)
+{
+	return pd_rows_sorted(m, cmp_core);
+}
+
 long pd_group_find(const struct pd_group *g, size_t n, uint64_t id)
 {
 	size_t a = 0, b = n;

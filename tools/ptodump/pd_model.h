@@ -136,7 +136,10 @@ void pd_names_free(struct pd_names *nm);
 
 /* "t<local>" for ring 0, else "r<ring>t<local>". */
 void pd_task_label(uint64_t task_id, char *buf, size_t len);
-/* "<name>(<label>)", or "func_<id>_<letters>(<label>)" without a name. */
+/* "<name>", or "func_<id>_<letters>" without a name. */
+void pd_kernel_name(const struct pd_names *nm, uint32_t func_id, char *buf,
+		    size_t len);
+/* "<kernel name>(<label>)". */
 void pd_task_name(const struct pd_names *nm, uint32_t func_id,
 		  uint64_t task_id, char *buf, size_t len);
 

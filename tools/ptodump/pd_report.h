@@ -4,6 +4,9 @@
  *   per-function table   (REFERENCE E.1 "Task Statistics by Function")
  *   scheduler overhead   (E.2: phase shares, loop statistics, pops/edges)
  *   critical path        (longest weighted path through deps.json)
+ * and the analyses that write text or Markdown through struct pd_out:
+ *   head/tail percentiles per function, AICore switch per core, the
+ *   overhead verdict per shape, the critical-path blame.
  */
 #ifndef PD_REPORT_H
 #define PD_REPORT_H
@@ -25,5 +28,43 @@ void pd_report_sched(FILE *f, const struct pd_model *m,
 int pd_report_critpath(FILE *f, const struct pd_model *m,
 		       const struct pd_deps *deps, const struct pd_group *g,
 		       size_t ng, const struct pd_names *names);
+
+/* ---- text or Markdown ------------------------------------------------ */
+
+struct pd_out {
+	FILE *f;
+	int md;			/* Markdown, else plain text */
+};
+
+/* "=== title ===" or "## title". */
+void pd_heading(const struct pd_out *o, const char *title);
+/* A line of prose ("- " bullet in Markdown). */
+void pd_line(const struct pd_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct pd_table {
+	FILE *f;
+	int md;
+	unsigned int ncol;
+	const int *width;	/* text column widths; < 0: left-aligned */
+};
+
+void pd_table_head(const struct pd_table *t, const char *const *names);
+void pd_table_row(const struct pd_table *t, const char *const *cells);
+void pd_table_end(const struct pd_table *t);
+
+/* qsort comparator of doubles; v[min(n * p / 100, n - 1)] of sorted v. */
+int pd_cmp_dbl(const void *a, const void *b);
+double pd_percentile(const double *v, size_t n, int p);
+
+void pd_report_ohpct(const struct pd_out *o, const struct pd_model *m,
+		     const struct pd_names *names);
+void pd_report_switch(const struct pd_out *o, const struct pd_model *m);
+void pd_report_verdict(const struct pd_out *o, const struct pd_model *m,
+		       const struct pd_deps *deps, const struct pd_group *g,
+		       size_t ng);
+void pd_report_blame(const struct pd_out *o, const struct pd_model *m,
+		     const struct pd_deps *deps, const struct pd_group *g,
+		     size_t ng, const struct pd_names *names);
 
 #endif /* PD_REPORT_H */

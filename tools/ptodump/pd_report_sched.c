@@ -79,13 +79,6 @@ static void part1(FILE *f, const struct pd_model *m, const struct thr *v)
 	}
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void tail_distribution(FILE *f, const struct pd_model *m, double loop)
 {
 	static const int pcts[] = { 10, 25, 50, 75, 90, 95, 99 };
@@ -99,14 +92,11 @@ static void tail_distribution(FILE *f, const struct pd_model *m, double loop)
 		if (m->tasks[i].finish > 0)
 			tails[n++] = m->tasks[i].finish - m->tasks[i].end;
 	if (n) {
-		qsort(tails, n, sizeof(*tails), cmp_dbl);
+		qsort(tails, n, sizeof(*tails), pd_cmp_dbl);
 		fprintf(f, "  Tail OH distribution (N=%zu):\n", n);
-		for (i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++) {
-			size_t k = n * (size_t)pcts[i] / 100;
-
+		for (i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
 			fprintf(f, "    P%-3d %10.3f us\n", pcts[i],
-				tails[k < n ? k : n - 1]);
-		}
+				pd_percentile(tails, n, pcts[i]));
 		for (i = 0; i < n; i++)
 			sum += tails[i];
 		fprintf(f, "    Max: %10.3f us\n    Mean:%10.3f us\n",

@@ -346,17 +346,16 @@ void pd_task_label(uint64_t task_id, char *buf, size_t len)
 		snprintf(buf, len, "t%" PRIu32, local);
 }
 
-void pd_task_name(const struct pd_names *nm, uint32_t func_id,
-		  uint64_t task_id, char *buf, size_t len)
+void pd_kernel_name(const struct pd_names *nm, uint32_t func_id, char *buf,
+		    size_t len)
 {
 	const char *name = pd_names_get(nm, func_id);
-	char label[32], letters[16];
+	char letters[16];
 	uint64_t n = (uint64_t)func_id + 1;
 	int i = (int)sizeof(letters) - 1;
 
-	pd_task_label(task_id, label, sizeof(label));
 	if (name) {
-		snprintf(buf, len, "%s(%s)", name, label);
+		snprintf(buf, len, "%s", name);
 		return;
 	}
 	/* Bijective base 26: 0 -> a, 25 -> z, 26 -> aa. */
@@ -366,6 +365,15 @@ void pd_task_name(const struct pd_names *nm, uint32_t func_id,
 		letters[--i] = (char)('a' + n % 26);
 		n /= 26;
 	}
-	snprintf(buf, len, "func_%" PRIu32 "_%s(%s)", func_id, letters + i,
-		 label);
+	snprintf(buf, len, "func_%" PRIu32 "_%s", func_id, letters + i);
+}
+
+void pd_task_name(const struct pd_names *nm, uint32_t func_id,
+		  uint64_t task_id, char *buf, size_t len)
+{
+	char label[32], kernel[160];
+
+	pd_task_label(task_id, label, sizeof(label));
+	pd_kernel_name(nm, func_id, kernel, sizeof(kernel));
+	snprintf(buf, len, "%s(%s)", kernel, label);
 }
