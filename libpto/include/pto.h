@@ -319,9 +319,9 @@ struct pto_run_config {
 				   * $PTO_SHM_DIR/pto-prof.<pid>.<n>, which
 				   * is otherwise removed when the run ends)
 				   */
-	int quiet;		  /* no reconcile/output lines on stdout */
+	int quiet;		  /* no reconcile/output lines (info level) */
 	/* Stall diagnostic: while tasks are in flight and none finished for
-	 * this long, a "pto: STALL" block on stderr names each busy core's
+	 * this long, a "pto: STALL" warning names each busy core's
 	 * task and kernel, once per such interval (checked about every
 	 * 50 ms); the run goes on (it is not aborted). 0 = 5000 ms.
 	 */
@@ -358,16 +358,16 @@ struct pto_run_result {
  * Runs orch(o, user) on the orchestrator thread and every task it
  * submits; returns when all tasks finished (or the run failed). result
  * may be NULL. Returns orch's negative return, or -EDEADLK, -EINVAL (bad
- * configuration, named on stderr), -E2BIG (the profiling region would
+ * configuration, named in an error), -E2BIG (the profiling region would
  * exceed its 1 GiB limit, or one AICPU thread owning every core could
  * hold more profiling buffers than its ready queue's 1024 entries:
  * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase and
- * edge buffers_per_pool; both named on stderr), -EOPNOTSUPP (a dfx bit
+ * edge buffers_per_pool; both named in an error), -EOPNOTSUPP (a dfx bit
  * whose recording is not implemented: tensor dump, PMU), -EIO
  * (profiling books did not balance), -ENOMEM, or the negative errno of
- * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said on stderr, and
+ * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said in an error, and
  * result->output_dir is then ""). Dropped profiling records are reported
- * in result and on stderr; they do not fail the run.
+ * in result and in a warning; they do not fail the run.
  */
 PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 		    pto_orch_fn orch, void *user,

@@ -44,8 +44,8 @@ PTO_API void pto_capture_opts_init(struct pto_capture_opts *opts);
 /*
  * Opens path: a capture file, or a raw profiling region dump (told apart
  * by their magic). opts may be NULL. -EINVAL: bad opts, not a capture or
- * region, or nothing valid before the first problem (said on stderr with
- * the offset); -ENOENT etc. from open; -ENOMEM.
+ * region, or nothing valid before the first problem (said in an error
+ * message with the offset); -ENOENT etc. from open; -ENOMEM.
  */
 PTO_API int pto_capture_open(const char *path,
 			     const struct pto_capture_opts *opts,
@@ -55,8 +55,8 @@ PTO_API int pto_capture_open(const char *path,
  * Opens the records of a profiling region at base (size bytes, e.g. a
  * read-only mapping of a live or retained region): every buffer not in
  * a free queue, each checked against the validated layout first. The
- * region is only read, and only during this call. -EINVAL (named on
- * stderr) for a region that does not validate.
+ * region is only read, and only during this call. -EINVAL (named in an
+ * error message) for a region that does not validate.
  */
 PTO_API int pto_capture_open_region(const void *base, size_t size,
 				    const struct pto_capture_opts *opts,

@@ -6,10 +6,11 @@
  * Pending cores: dev_core_kick() sets a core's bit in pend; an executor
  * takes a bit (fetch_and) and claims the core (busy, exchange), steps it
  * until it is idle, releases busy and re-checks the core
- * (aicore_pending): an executor that took the bit while the core was
- * claimed dropped it, and the owner's re-check, after its seq_cst
- * release, sees the DATA store that bit announced. Only the claimer
- * touches a core's firmware state.
+ * (aicore_pending, on a copy of the firmware state taken before the
+ * release): an executor that took the bit while the core was claimed
+ * dropped it, and the owner's re-check, after its seq_cst release, sees
+ * the DATA store that bit announced. Only the claimer touches a core's
+ * firmware state.
  *
  * Waking (no lost wake-up): an idle executor spins, bounded in time and
  * only within the device's spinner budget, then counts itself in
@@ -62,6 +63,7 @@ struct dev_cores {
 	uint64_t spin_ticks, stuck_ticks;
 	pthread_mutex_t lock;	/* gen, in_run, closing, adding executors */
 	pthread_cond_t cv;
+	unsigned int ncores;	/* of the run */
 	uint32_t gen;
 	unsigned int in_run;
 	bool closing;
@@ -137,7 +139,7 @@ static int take(struct dev_cores *dc)
 
 static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 {
-	struct aicore *c = &dc->core[ci];
+	struct aicore *c = &dc->core[ci], seen;
 
 	if (atomic_exchange(&dc->busy[ci], 1))
 		return;		/* its owner re-checks after releasing */
@@ -147,8 +149,13 @@ static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 		while (aicore_step(c, &dc->pf) == AICORE_RAN)
 			;
 		atomic_store_explicit(&x->since, 0, memory_order_relaxed);
+		/* The re-check reads the firmware state as we left it: once
+		 * busy is released the next claimer owns c. A stale copy only
+		 * makes the re-check claim a core with nothing to do.
+		 */
+		seen = *c;
 		atomic_store(&dc->busy[ci], 0);
-	} while (aicore_pending(c) && !atomic_exchange(&dc->busy[ci], 1));
+	} while (aicore_pending(&seen) && !atomic_exchange(&dc->busy[ci], 1));
 }
 
 static void exec_idle(struct dev_cores *dc)
@@ -303,6 +310,7 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 	dc->pf.run = env->run;
 	dc->pf.wake = env->wake;
 	dc->pf.ctx = env->ctx;
+	dc->ncores = env->ncores;
 	/*
 	 * Power-on here: the first handshake step (aicpu_ready is set) binds
 	 * each core and publishes aicore_regs_ready, so schedulers never
@@ -349,6 +357,10 @@ void dev_cores_stop(struct dev_cores *dc)
 	for (w = 0; w < PEND_WORDS; w++)
 		atomic_store_explicit(&dc->pend[w], 0, memory_order_relaxed);
 	atomic_store_explicit(&dc->queued, 0, memory_order_relaxed);
+	/* No executor is in the run now: the cores' last steps, to EXITED. */
+	for (i = 0; i < dc->ncores; i++)
+		while (aicore_step(&dc->core[i], &dc->pf) == AICORE_RAN)
+			;
 }
 
 bool dev_cores_room(struct dev_cores *dc)

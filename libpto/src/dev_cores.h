@@ -43,8 +43,9 @@ void dev_cores_close(struct dev_cores *dc);
 void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env);
 
 /*
- * After every core exited (COND = EXITED): parks the executors, and ends
- * those dev_cores_watch added during the run.
+ * At the end of a run, with EXIT_SIGNAL in every core's DATA and no task
+ * in flight: parks the executors (ending those dev_cores_watch added
+ * during the run), then steps each core to COND = EXITED.
  */
 void dev_cores_stop(struct dev_cores *dc);
 

@@ -20,6 +20,7 @@
 #include "dev_ops.h"
 #include "drm_node.h"
 #include "pto_drm.h"
+#include "log.h"
 
 struct drm_dev {
 	int fd;		/* the render node, open for the device's lifetime */
@@ -91,24 +92,24 @@ static int drm_info(struct drm_dev *d, const struct pto_device_opts *opts,
 		err = drm_node_param(d->fd, PTO_PARAM_FILE_BYTE_LIMIT,
 				&d->byte_limit);
 	if (err) {
-		fprintf(stderr, "pto: drm: GET_PARAM: %s\n", strerror(-err));
+		pto_err("pto: drm: GET_PARAM: %s\n", strerror(-err));
 		return err;
 	}
 	if (abi >> 16 != PTO_ABI_VERSION_MAJOR) {
-		fprintf(stderr, "pto: drm: pto.ko ABI %llu.%llu, this libpto "
+		pto_err("pto: drm: pto.ko ABI %llu.%llu, this libpto "
 			"needs %d.x\n", (unsigned long long)(abi >> 16),
 			(unsigned long long)(abi & 0xffff),
 			PTO_ABI_VERSION_MAJOR);
 		return -ENODEV;
 	}
 	if (opts->aicpu_threads > threads) {
-		fprintf(stderr, "pto: device_opts.aicpu_threads %u: the pto "
+		pto_err("pto: device_opts.aicpu_threads %u: the pto "
 			"device has %llu\n", opts->aicpu_threads,
 			(unsigned long long)threads);
 		return -EINVAL;
 	}
 	if (!opts->aicpu_threads && threads < 2) {
-		fprintf(stderr, "pto: the pto device has %llu AICPU thread; "
+		pto_err("pto: the pto device has %llu AICPU thread; "
 			"libpto needs 2 (a scheduler and the orchestrator)\n",
 			(unsigned long long)threads);
 		return -ENODEV;
@@ -134,7 +135,7 @@ static int drm_open(const struct pto_device_opts *opts, void **priv,
 	int fd = drm_find(), err;
 
 	if (fd < 0) {
-		fprintf(stderr, "pto: drm backend: %s; load pto.ko or use "
+		pto_err("pto: drm backend: %s; load pto.ko or use "
 			"PTO_DEVICE=sim\n", fd == -EACCES ?
 			"no render node of driver \"pto\" among those this "
 			"user may open" :
@@ -182,7 +183,7 @@ static int drm_bo_alloc(void *priv, size_t size, struct dev_bo *bo)
 	int err = drm_call(d->fd, DRM_IOCTL_PTO_BO_CREATE, &c);
 
 	if (err == -ENOMEM || err == -E2BIG)
-		fprintf(stderr, "pto: drm: a %zu-byte buffer does not fit in "
+		pto_err("pto: drm: a %zu-byte buffer does not fit in "
 			"the %llu bytes pto.ko lets one file own (module "
 			"parameter file_byte_limit)\n", size,
 			(unsigned long long)d->byte_limit);
@@ -224,7 +225,7 @@ static int drm_prof_create(void *priv, const struct pto_prof_params *params,
 	int err = drm_call(d->fd, DRM_IOCTL_PTO_PROF_CREATE, &c);
 
 	if (err == -EOPNOTSUPP && retain)
-		fprintf(stderr, "pto: run_config.retain_region: the pto driver "
+		pto_err("pto: run_config.retain_region: the pto driver "
 			"retains no regions (loaded with max_retained=0)\n");
 	if (err)
 		return err;

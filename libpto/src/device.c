@@ -10,6 +10,7 @@
 #include "dev_cores.h"
 #include "device.h"
 #include "pto_clock.h"
+#include "log.h"
 
 bool rt_opts_ok(const void *p, size_t size, size_t known,
 		const char *what)
@@ -18,13 +19,13 @@ bool rt_opts_ok(const void *p, size_t size, size_t known,
 	size_t i;
 
 	if (size < sizeof(size_t)) {
-		fprintf(stderr, "pto: %s.size %zu is too small (set it with "
+		pto_err("pto: %s.size %zu is too small (set it with "
 			"the *_init function)\n", what, size);
 		return false;
 	}
 	for (i = known; i < size; i++)
 		if (b[i]) {
-			fprintf(stderr, "pto: %s: byte %zu beyond the %zu this "
+			pto_err("pto: %s: byte %zu beyond the %zu this "
 				"libpto knows is not zero\n", what, i, known);
 			return false;
 		}
@@ -55,13 +56,13 @@ static int resolve_backend(enum pto_backend b, enum pto_backend *out)
 			b = dev_drm_present() ? PTO_BACKEND_DRM :
 			    PTO_BACKEND_SIM;
 		else {
-			fprintf(stderr, "pto: PTO_DEVICE=%s: expected sim, "
+			pto_err("pto: PTO_DEVICE=%s: expected sim, "
 				"drm or auto\n", env);
 			return -EINVAL;
 		}
 	}
 	if (b != PTO_BACKEND_SIM && b != PTO_BACKEND_DRM) {
-		fprintf(stderr, "pto: backend %d: expected PTO_BACKEND_AUTO, "
+		pto_err("pto: backend %d: expected PTO_BACKEND_AUTO, "
 			"_SIM or _DRM\n", (int)b);
 		return -EINVAL;
 	}
@@ -100,12 +101,12 @@ PTO_API int pto_device_open(const struct pto_device_opts *opts,
 		o.size = sizeof(o);
 	}
 	if (o.blocks > PTO_MAX_BLOCKS) {
-		fprintf(stderr, "pto: device_opts.blocks %u: at most %d\n",
+		pto_err("pto: device_opts.blocks %u: at most %d\n",
 			o.blocks, PTO_MAX_BLOCKS);
 		return -EINVAL;
 	}
 	if (o.aicpu_threads == 1 || o.aicpu_threads > PTO_MAX_AICPU_THREADS) {
-		fprintf(stderr, "pto: device_opts.aicpu_threads %u: 2..%d "
+		pto_err("pto: device_opts.aicpu_threads %u: 2..%d "
 			"(a scheduler and the orchestrator), or 0\n",
 			o.aicpu_threads, PTO_MAX_AICPU_THREADS);
 		return -EINVAL;
@@ -124,6 +125,9 @@ PTO_API int pto_device_open(const struct pto_device_opts *opts,
 		goto err_free;
 	/* Both backends simulate the cores on the TSC counter. */
 	dev->freq_hz = pto_clock_freq_hz();
+	pto_debug("pto: device: %s backend, %u blocks, %u AICPU threads\n",
+		  dev->backend == PTO_BACKEND_DRM ? "drm" : "sim",
+		  dev->info.blocks, dev->info.aicpu_threads);
 	dev->ncpus = online_cpus();
 	dev->max_spinners = dev->ncpus - 1;
 	err = dev_cores_open(dev, &dev->cores);
@@ -160,7 +164,7 @@ PTO_API int pto_device_info(pto_device *dev, struct pto_device_info *info)
 	if (!dev || !info)
 		return -EINVAL;
 	if (info->size < sizeof(size_t)) {
-		fprintf(stderr, "pto: device_info.size %zu is too small (set "
+		pto_err("pto: device_info.size %zu is too small (set "
 			"it to sizeof(struct pto_device_info))\n", info->size);
 		return -EINVAL;
 	}
@@ -184,14 +188,14 @@ PTO_API int pto_kernel_register(pto_device *dev, uint32_t func_id,
 	if (!dev || !fn)
 		return -EINVAL;
 	if (func_id >= PTO_MAX_FUNCS || (type != PTO_AIC && type != PTO_AIV)) {
-		fprintf(stderr, "pto: kernel '%s': func_id %u (< %d) or core "
+		pto_err("pto: kernel '%s': func_id %u (< %d) or core "
 			"type %d (PTO_AIC/PTO_AIV) out of range\n",
 			name ? name : "", func_id, PTO_MAX_FUNCS, (int)type);
 		return -EINVAL;
 	}
 	k = &dev->kernels[func_id];
 	if (k->fn) {
-		fprintf(stderr, "pto: kernel '%s': func_id %u is already "
+		pto_err("pto: kernel '%s': func_id %u is already "
 			"registered as '%s'\n", name ? name : "", func_id,
 			k->name);
 		return -EEXIST;

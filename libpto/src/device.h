@@ -51,11 +51,11 @@ struct pto_tensor {
 
 /* Non-zero when an options struct of size bytes at p is acceptable for
  * a library that knows known bytes: size covers at least the size field
- * and any bytes past known are zero. Otherwise says why on stderr, naming
+ * and any bytes past known are zero. Otherwise says why (an error), naming
  * the struct what.
  */
 /*
- * Rejected input: prints "pto: <message>" on stderr and returns err, so
+ * Rejected input: "pto: <message>" as an error (log.h); returns err, so
  * every refusal names what was wrong.
  */
 int rt_reject(int err, const char *fmt, ...)

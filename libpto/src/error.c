@@ -7,6 +7,7 @@
 
 #include "pto.h"
 #include "device.h"
+#include "log.h"
 
 PTO_API const char *pto_strerror(int err)
 {
@@ -15,7 +16,7 @@ PTO_API const char *pto_strerror(int err)
 		return "success";
 	case -EDEADLK:
 		return "task window or heap can never fit "
-		       "(run stopped; see stderr)";
+		       "(run stopped; see libpto's messages)";
 	case -ENOENT:
 		return "unknown func_id (no kernel registered)";
 	case -E2BIG:
@@ -53,12 +54,12 @@ PTO_API const char *pto_version(void)
 
 int rt_reject(int err, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fputs("pto: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	pto_err("pto: %s\n", msg);
 	return err;
 }

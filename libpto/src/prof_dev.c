@@ -23,6 +23,7 @@
 
 #include "prof_dev.h"
 #include "prof_region.h"
+#include "log.h"
 
 /*
  * Records the AICore may write between two FINs the owner sees (at most
@@ -120,7 +121,7 @@ static __u64 free_pop(struct pto_prof_dev *p, struct pto_pool *pool,
 	if (*broken)
 		return 0;
 	if (tail - head > PTO_FREE_QUEUE_SLOTS) {
-		fprintf(stderr, "pto prof: %s pool %u: free queue tail %u is "
+		pto_err("pto prof: %s pool %u: free queue tail %u is "
 			"%u slots past head; queue ignored\n",
 			prof_kind_name(kind), index, tail, tail - head);
 		*broken = 1;
@@ -135,7 +136,7 @@ static __u64 free_pop(struct pto_prof_dev *p, struct pto_pool *pool,
 		PROF_STORE_REL(&fq->head, head);
 		if (prof_buf_pool(&p->l, kind, off) == (long)index)
 			return off;
-		fprintf(stderr, "pto prof: %s pool %u: free queue names "
+		pto_err("pto prof: %s pool %u: free queue names "
 			"0x%llx, not one of its buffers; skipped\n",
 			prof_kind_name(kind), index, (unsigned long long)off);
 	}
@@ -166,7 +167,7 @@ static void count_stray(struct pto_prof_dev *p, __u32 kind,
 		return;		/* kind not recorded: no record made */
 	if (!atomic_fetch_add_explicit(PROF_ATOMIC(&p->h->stray[kind]), 1,
 				       memory_order_relaxed))
-		fprintf(stderr, "pto prof: %s record for %s %u, outside the "
+		pto_warn("pto prof: %s record for %s %u, outside the "
 			"run; counted mismatch\n", prof_kind_name(kind), what,
 			idx);
 }
@@ -230,7 +231,7 @@ static void wpool_handover(struct pto_prof_dev *p, struct prof_wpool *w,
 		/* Cannot happen within the open-time bound; never lose
 		 * records silently if the host stopped popping.
 		 */
-		fprintf(stderr, "pto prof: ready queue %u full, %u %s "
+		pto_warn("pto prof: ready queue %u full, %u %s "
 			"records of pool %u dropped\n", thr, w->count,
 			prof_kind_name(w->kind), w->index);
 		prof_ctr_add(&w->pool->counters.dropped, w->count);
@@ -249,7 +250,7 @@ static void wpool_mismatch(struct prof_wpool *w, const char *why,
 {
 	prof_ctr_add(&w->pool->counters.total, 1);
 	if (!PROF_LOAD(&w->pool->counters.mismatch))
-		fprintf(stderr, "pto prof: %s pool %u: record for %s %u, "
+		pto_warn("pto prof: %s pool %u: record for %s %u, "
 			"outside the run; counted mismatch\n",
 			prof_kind_name(w->kind), w->index, why, idx);
 	prof_ctr_add(&w->pool->counters.mismatch, 1);
@@ -304,7 +305,7 @@ static void core_retire(struct pto_prof_dev *p, struct prof_core *c,
 {
 	if (ready_push(p, thr, PTO_BUF_AICORE_TASK, core, c->retired_off,
 		       c->retired_seq)) {
-		fprintf(stderr, "pto prof: ready queue %u full, AICore "
+		pto_warn("pto prof: ready queue %u full, AICore "
 			"buffer of core %u kept for later\n", thr, core);
 		return;
 	}
@@ -362,7 +363,7 @@ static void core_flush(struct pto_prof_dev *p, struct prof_core *c,
 	    !PROF_LOAD_ACQ(&prof_buf(p->base, off)->count))
 		return;
 	if (c->dispatched != c->done) {
-		fprintf(stderr, "pto prof: core %u flushed with %llu task(s) "
+		pto_warn("pto prof: core %u flushed with %llu task(s) "
 			"in flight; AICore buffer kept\n", core,
 			(unsigned long long)(c->dispatched - c->done));
 		return;
@@ -394,7 +395,7 @@ static int check_thread_buffers(const struct pto_prof_layout *l,
 
 	if (n <= PTO_READY_QUEUE_CAP)
 		return 0;
-	fprintf(stderr, "pto: profiling: a thread owning all %u cores could "
+	pto_err("pto: profiling: a thread owning all %u cores could "
 		"hold %llu buffers, more than the %u of its ready queue: "
 		"%u x (buffers_per_pool[aicpu_task] %u + "
 		"buffers_per_pool[aicore_task] %u) + sched_phase %u + "

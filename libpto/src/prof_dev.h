@@ -39,7 +39,7 @@ struct pto_prof_dev;
  * run with num_cores cores and num_threads AICPU threads; the
  * orchestrator is thread orch_thread. Writes counter_freq_hz into the
  * header. -EINVAL if the header does not describe such a region; -E2BIG
- * (said on stderr, naming the buffers_per_pool fields) if one thread
+ * (said in an error, naming the buffers_per_pool fields) if one thread
  * owning every core could hold more buffers than a ready queue has
  * entries (so a hand-over never finds its queue full).
  */

@@ -34,6 +34,7 @@
 #include "prof_kind.h"
 #include "prof_region.h"
 #include "pto_clock.h"
+#include "log.h"
 
 #define PROF_MGMT_IDLE_NS	1000000	/* idle tick: 1 ms */
 
@@ -150,7 +151,7 @@ static size_t mgmt_drain_queue(struct pto_prof_host *h, __u32 t)
 	/* Pairs with the writer's release of tail: entries are filled. */
 	tail = PROF_LOAD_ACQ(&q->tail);
 	if (tail - head > PTO_READY_QUEUE_CAP) {
-		fprintf(stderr, "pto prof: ready queue %u: tail %u is %u "
+		pto_err("pto prof: ready queue %u: tail %u is %u "
 			"entries past head; queue ignored\n", t, tail,
 			tail - head);
 		h->queue_broken[t] = 1;
@@ -163,7 +164,7 @@ static size_t mgmt_drain_queue(struct pto_prof_host *h, __u32 t)
 		struct prof_item it = { e.kind, e.pool_index, e.buf_off };
 
 		if (why) {
-			fprintf(stderr, "pto prof: ready queue %u: rejected "
+			pto_err("pto prof: ready queue %u: rejected "
 				"entry kind=%u pool=%u off=0x%llx seq=%u: "
 				"%s\n", t, e.kind, e.pool_index,
 				(unsigned long long)e.buf_off, e.buf_seq, why);
@@ -200,7 +201,7 @@ static void mgmt_return(struct pto_prof_host *h, const struct prof_item *it)
 
 	/* Pairs with the writer's release of head: the slot is free. */
 	if (tail - PROF_LOAD_ACQ(&fq->head) >= PTO_FREE_QUEUE_SLOTS) {
-		fprintf(stderr, "pto prof: %s pool %u: free queue full; "
+		pto_err("pto prof: %s pool %u: free queue full; "
 			"buffer 0x%llx kept by the host\n",
 			prof_kind_name(it->kind), it->pool,
 			(unsigned long long)it->off);
@@ -309,7 +310,7 @@ static void *poll_main(void *arg)
 		/* Ordered by the ready-queue acquire in mgmt + the lock. */
 		count = PROF_LOAD(&b->count);
 		if (count > cap) {
-			fprintf(stderr, "pto prof: %s pool %u: buffer count "
+			pto_err("pto prof: %s pool %u: buffer count "
 				"%u > capacity %u; records discarded\n",
 				prof_kind_name(it.kind), it.pool, count, cap);
 			count = 0;
@@ -462,7 +463,7 @@ static int host_check_leftovers(struct pto_prof_host *h, __u32 kind)
 		if (!off)
 			continue;
 		if (prof_buf_pool(&h->l, kind, off) != (long)i) {
-			fprintf(stderr, "pto prof: %s pool %u: active head "
+			pto_err("pto prof: %s pool %u: active head "
 				"names 0x%llx, not one of its buffers\n",
 				prof_kind_name(kind), i,
 				(unsigned long long)off);
@@ -471,7 +472,7 @@ static int host_check_leftovers(struct pto_prof_host *h, __u32 kind)
 		}
 		count = PROF_LOAD(&prof_buf(h->base, off)->count);
 		if (count) {
-			fprintf(stderr, "pto prof: %s pool %u: active buffer "
+			pto_err("pto prof: %s pool %u: active buffer "
 				"left with %u record(s) after the run "
 				"(not flushed)\n", prof_kind_name(kind), i,
 				count);
@@ -506,7 +507,7 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 			*(*cb)++ = (struct pto_cap_books){ kind, i, total,
 							   dropped, mismatch };
 		if (added + dropped + mismatch != total) {
-			fprintf(stderr, "pto prof: %s pool %u: books do not "
+			pto_err("pto prof: %s pool %u: books do not "
 				"balance: collected=%llu dropped=%llu "
 				"mismatch=%llu total=%llu\n",
 				prof_kind_name(kind), i,
@@ -544,14 +545,14 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 	prof_records_read_header(&h->rec, h->h);
 
 	if (h->poll_err) {
-		fprintf(stderr, "pto prof: collecting records failed: %s\n",
+		pto_err("pto prof: collecting records failed: %s\n",
 			strerror(-h->poll_err));
 		err = 1;
 	}
 	for (k = 0; k < h->nqueues; k++)
 		err |= h->queue_broken[k];
 	if (h->rejected) {
-		fprintf(stderr, "pto prof: %" PRIu64 " ready entr%s rejected\n",
+		pto_err("pto prof: %" PRIu64 " ready entr%s rejected\n",
 			h->rejected, h->rejected == 1 ? "y" : "ies");
 		err = 1;
 	}
@@ -576,7 +577,7 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 	if (h->cap) {
 		prof_cap_commit(h->cap);
 		if (prof_cap_error(h->cap)) {
-			fprintf(stderr, "pto prof: writing the capture "
+			pto_err("pto prof: writing the capture "
 				"failed: %s\n",
 				strerror(-prof_cap_error(h->cap)));
 			err = 1;
@@ -590,7 +591,7 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 		if (!h->l.kind[k].pool_off)
 			continue;
 		if (!quiet || !ok)
-			fprintf(ok ? stdout : stderr,
+			pto_log(ok ? PTO_LOG_INFO : PTO_LOG_ERROR,
 				"reconcile %s: total=%" PRIu64 " collected=%"
 				PRIu64 " dropped=%" PRIu64 " mismatch=%" PRIu64
 				" %s\n", prof_kind_name(k), b->total,

@@ -18,6 +18,7 @@
 #include "prof_records.h"
 #include "prof_region.h"
 #include "pto_layout.h"
+#include "log.h"
 
 #define JOIN_MIN	64	/* first entries / buckets allocated */
 
@@ -316,7 +317,7 @@ void prof_records_unheld(struct prof_records *r,
 		n = PROF_LOAD(&h->stray[k]);
 		if (!n || !pto_prof_kind_enabled(r->dfx_flags, k))
 			continue;
-		fprintf(stderr, "pto prof: %" PRIu64 " %s record(s) named a "
+		pto_warn("pto prof: %" PRIu64 " %s record(s) named a "
 			"thread or core outside the run; counted mismatch\n",
 			n, prof_kind_name(k));
 		unheld_add(r, k, n);
@@ -332,7 +333,7 @@ void prof_records_unheld(struct prof_records *r,
 			continue;
 		lacking = cpu > core ? PTO_BUF_AICORE_TASK : PTO_BUF_AICPU_TASK;
 		n = cpu > core ? cpu - core : core - cpu;
-		fprintf(stderr, "pto prof: core %" PRIu32 ": %" PRIu64 " AICPU "
+		pto_warn("pto prof: core %" PRIu32 ": %" PRIu64 " AICPU "
 			"and %" PRIu64 " AICore task records counted; the %"
 			PRIu64 " missing %s records counted mismatch%s\n", c,
 			cpu, core, n, prof_kind_name(lacking),

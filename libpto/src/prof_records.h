@@ -128,7 +128,7 @@ void prof_records_pool_books(struct prof_records *r, uint32_t kind,
 
 /*
  * After every pool's books: counts the records that no pool's counters
- * hold, as total and mismatch of their kind, and says why on stderr:
+ * hold, as total and mismatch of their kind, and says why (a warning):
  * the header's stray[] (records that named a thread or core outside the
  * run) and, per core, the task records one side counted fewer of than
  * the other (the AICPU thread and the AICore each count one per task;

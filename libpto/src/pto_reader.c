@@ -18,6 +18,7 @@
 #include "prof_kind.h"
 #include "prof_region.h"
 #include "pto_reader.h"
+#include "log.h"
 
 struct pto_capture {
 	struct prof_records rec;	/* never copied: points into itself */
@@ -40,7 +41,7 @@ static int opts_ok(const struct pto_capture_opts *opts)
 	if (!rt_opts_ok(opts, opts->size, sizeof(*opts), "capture_opts"))
 		return 0;
 	if (opts->flags) {
-		fprintf(stderr, "pto: capture_opts.flags 0x%x: no flags are "
+		pto_err("pto: capture_opts.flags 0x%x: no flags are "
 			"defined\n", opts->flags);
 		return 0;
 	}
@@ -130,7 +131,7 @@ PTO_API int pto_capture_open(const char *path,
 		return -ENOMEM;
 	err = prof_cap_load(path, &c->rec, &c->names, &c->info);
 	if (err) {
-		fprintf(stderr, "pto: capture %s: %s\n", path,
+		pto_err("pto: capture %s: %s\n", path,
 			c->info.problem[0] ? c->info.problem :
 			strerror(-err));
 		pto_capture_close(c);
@@ -221,7 +222,7 @@ PTO_API int pto_capture_open_region(const void *base, size_t size,
 	if (!base || !opts_ok(opts))
 		return -EINVAL;
 	if (prof_region_check(base, size, &l)) {
-		fprintf(stderr, "pto: not a valid profiling region (%zu "
+		pto_err("pto: not a valid profiling region (%zu "
 			"bytes): bad magic, ABI version or layout, or "
 			"truncated\n", size);
 		return -EINVAL;
@@ -235,7 +236,7 @@ PTO_API int pto_capture_open_region(const void *base, size_t size,
 			err = region_kind(base, &l, k, &c->rec);
 	if (err) {
 		if (err == -EINVAL)
-			fprintf(stderr, "pto: profiling region: a %s buffer "
+			pto_err("pto: profiling region: a %s buffer "
 				"or free queue is corrupt\n",
 				prof_kind_name(k - 1));
 		pto_capture_close(c);

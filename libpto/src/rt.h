@@ -323,7 +323,7 @@ void rt_check_finished(struct rt_run *run);
  * rt_capture.c: the run's output directory (into dir) and its capture
  * file with the RUN section; after the host collector stopped, the
  * names, the END section and (unless capture_only) the JSON set from
- * the capture. Each says on stderr what failed; dir[0] = 0 then.
+ * the capture. Each says what failed (an error); dir[0] = 0 then.
  */
 struct prof_cap;
 int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,

@@ -16,6 +16,7 @@
 #include "prof_host.h"
 #include "pto_reader.h"
 #include "rt.h"
+#include "log.h"
 
 /* Kernel names for the capture; the orchestrator is named after the run. */
 static const char *func_name(void *ctx, uint32_t func_id)
@@ -73,7 +74,7 @@ int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
 	if (!err)
 		err = prof_cap_create(path, cap);
 	if (err) {
-		fprintf(stderr, "pto: profile not written to %s: %s\n",
+		pto_err("pto: profile not written to %s: %s\n",
 			err == -ENAMETOOLONG ? "the output prefix" : dir,
 			strerror(-err));
 		dir[0] = 0;
@@ -99,7 +100,7 @@ int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
 		if (!err) {
 			pto_capture_info(c, &info);
 			if (!info.complete) {
-				fprintf(stderr, "pto: capture %s: %s\n", path,
+				pto_err("pto: capture %s: %s\n", path,
 					info.problem);
 				err = -EIO;
 			}
@@ -109,11 +110,11 @@ int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
 		pto_capture_close(c);
 	}
 	if (err) {
-		fprintf(stderr, "pto: profile not written to %s: %s\n", dir,
+		pto_err("pto: profile not written to %s: %s\n", dir,
 			strerror(-err));
 		dir[0] = 0;
 	} else if (!run->cfg.quiet) {
-		printf("pto: profile written to %s\n", dir);
+		pto_info("pto: profile written to %s\n", dir);
 	}
 	return err;
 }

@@ -8,7 +8,7 @@
  * the owner store, so a thread rescans owners only when the generation
  * moved, and its per-loop work is proportional to the clusters it owns
  * (th->blk). The first owner completes the core handshake of the
- * cluster's cores; the last sends them EXIT_SIGNAL.
+ * cluster's cores; the last stores EXIT_SIGNAL in their DATA.
  *
  * Memory ordering: owner is stored with release after the cores' state
  * was last touched by the old owner, and handoff_gen bumped (seq_cst)
@@ -19,10 +19,10 @@
 #include <sched.h>
 #include <stdio.h>
 
-#include "dev_cores.h"
 #include "prof_dev.h"
 #include "pto_clock.h"
 #include "rt.h"
+#include "log.h"
 
 #define STUCK_NS 5000000000ull	/* a core wait that long is reported */
 
@@ -31,7 +31,7 @@ static inline _Atomic uint32_t *reg(__u32 *r)
 	return (_Atomic uint32_t *)r;
 }
 
-/* A wait on a core that should be short: yields, and says once on stderr
+/* A wait on a core that should be short: yields, and warns once
  * when it has lasted STUCK_NS (the wait goes on).
  */
 struct core_wait {
@@ -49,7 +49,7 @@ static void core_wait_tick(struct core_wait *w, unsigned int ci,
 	if (!w->t0) {
 		w->t0 = now;
 	} else if (!w->told && now - w->t0 > STUCK_NS) {
-		fprintf(stderr, "pto: core %u: still waiting for %s after "
+		pto_warn("pto: core %u: still waiting for %s after "
 			"%llu s\n", ci, what,
 			(unsigned long long)((now - w->t0) / 1000000000ull));
 		w->told = true;
@@ -174,27 +174,13 @@ bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th)
 void rt_sched_exit_cores(struct rt_run *run, unsigned int thr)
 {
 	const struct rt_thread *th = &run->thr[thr];
-	unsigned int i, b, ci;
+	unsigned int i, ci;
 
-	for (i = 0; i < th->nblk; i++) {
-		b = th->blk[i];
-		for (ci = b * PTO_CORES_PER_BLOCK;
-		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++) {
-			/* seq_cst: DATA before the kick's pending bit */
-			atomic_store(reg(&run->cores[ci].hs->data),
-				     PTO_TOKEN_EXIT_SIGNAL);
-			dev_core_kick(run->dev->cores, ci);
-		}
-		for (ci = b * PTO_CORES_PER_BLOCK;
-		     ci < (b + 1) * PTO_CORES_PER_BLOCK; ci++) {
-			__u32 *cond = &run->cores[ci].hs->cond;
-			struct core_wait w = { 0 };
-
-			/* acquire: the core's last writes precede EXITED */
-			while (atomic_load_explicit(reg(cond),
-						    memory_order_acquire) !=
-			       PTO_COND_AICORE_EXITED)
-				core_wait_tick(&w, ci, "COND = EXITED");
-		}
-	}
+	/* The device steps each core to EXITED when the run stops. */
+	for (i = 0; i < th->nblk; i++)
+		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK;
+		     ci < (th->blk[i] + 1u) * PTO_CORES_PER_BLOCK; ci++)
+			atomic_store_explicit(reg(&run->cores[ci].hs->data),
+					      PTO_TOKEN_EXIT_SIGNAL,
+					      memory_order_relaxed);
 }

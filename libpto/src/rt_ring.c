@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "rt.h"
+#include "log.h"
 
 #define RT_WAIT_NS 10000000ull	/* orchestrator wait bound per round */
 
@@ -181,7 +182,7 @@ static void diag_slot(struct rt_ring *r, uint64_t unused)
 	uint64_t active = r->next_local - atomic_load(&r->last_alive);
 
 	(void)unused;
-	fprintf(stderr, "pto: deadlock: the task window of ring %u is full "
+	pto_err("pto: deadlock: the task window of ring %u is full "
 		"and cannot drain: task_window %u, %llu tasks active (held by "
 		"open scopes); a task_window of at least %llu is needed\n",
 		r->index, r->window, (unsigned long long)active,
@@ -192,7 +193,7 @@ static void diag_heap(struct rt_ring *r, uint64_t bytes)
 {
 	uint64_t active = r->heap_top - atomic_load(&r->heap_tail);
 
-	fprintf(stderr, "pto: deadlock: the heap of ring %u is exhausted: "
+	pto_err("pto: deadlock: the heap of ring %u is exhausted: "
 		"heap_size %llu, %llu bytes active, %llu requested; a "
 		"heap_size of at least %llu is needed\n", r->index,
 		(unsigned long long)r->heap_size, (unsigned long long)active,

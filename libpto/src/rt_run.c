@@ -9,7 +9,6 @@
  * No thread is created: the device's threads are parked between runs.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "prof_host.h"
 #include "pto_clock.h"
 #include "rt.h"
+#include "log.h"
 
 #define DEF_TASK_WINDOW	4096
 #define DEF_HEAP_SIZE	(64ull << 20)
@@ -121,13 +121,13 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 		return err;
 #ifdef PTO_PROF_COMPILED_OUT
 	if (flags) {
-		fprintf(stderr, "pto: profiling is compiled out of this "
+		pto_err("pto: profiling is compiled out of this "
 			"libpto\n");
 		return -EOPNOTSUPP;
 	}
 #endif
 	if (flags & (PTO_DFX_TENSOR_DUMP | PTO_DFX_PMU)) {
-		fprintf(stderr, "pto: dfx_flags 0x%llx: tensor dump and PMU "
+		pto_err("pto: dfx_flags 0x%llx: tensor dump and PMU "
 			"recording are not implemented\n",
 			(unsigned long long)flags);
 		return -EOPNOTSUPP;
@@ -245,12 +245,12 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 	err = run->dev->ops->prof_create(run->dev->priv, &pp,
 					 c->retain_region != 0, layout, pr);
 	if (err == -E2BIG)
-		fprintf(stderr, "pto: profiling region for %u cores exceeds "
+		pto_err("pto: profiling region for %u cores exceeds "
 			"%llu MiB: lower run_config.records_per_buffer or "
 			"buffers_per_pool\n", run->ncores,
 			(unsigned long long)PTO_PROF_MAX_REGION_SIZE >> 20);
 	else if (err)
-		fprintf(stderr, "pto: profiling region: %s\n", strerror(-err));
+		pto_err("pto: profiling region: %s\n", strerror(-err));
 	if (err)
 		return err;
 	err = prof_dev_open(pr->base, pr->size, run->ncores, run->nthreads,
@@ -262,7 +262,7 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 	return 0;
 }
 
-/* Counts lost profiling records into res and says so on stderr. */
+/* Counts lost profiling records into res and says so in a warning. */
 static void note_losses(const struct prof_records *r,
 			struct pto_run_result *res)
 {
@@ -273,7 +273,7 @@ static void note_losses(const struct prof_records *r,
 		res->records_mismatched += r->books[k].mismatch;
 	}
 	if (res->records_dropped || res->records_mismatched)
-		fprintf(stderr, "pto: profiling lost records: %llu dropped "
+		pto_warn("pto: profiling lost records: %llu dropped "
 			"(no free buffer), %llu mismatched\n",
 			(unsigned long long)res->records_dropped,
 			(unsigned long long)res->records_mismatched);
@@ -323,7 +323,7 @@ static void run_free(struct rt_run *run)
 
 /*
  * Powers on the cores on the device's executors, runs the AICPU threads
- * and, once they returned and every core exited, parks the executors.
+ * and, once they returned, exits every core and parks the executors.
  */
 static void run_threads(struct rt_run *run, void *prof_base)
 {
@@ -345,19 +345,11 @@ static void run_threads(struct rt_run *run, void *prof_base)
 			memory_order_release);
 	dev_cores_start(dc, &env);
 	dev_aicpu_run(run->dev->aicpu, run->nthreads, aicpu_main, run);
-	/* Cores no scheduler exited (never claimed). */
-	for (i = 0; i < run->ncores; i++) {
-		_Atomic uint32_t *cond =
-			(_Atomic uint32_t *)&run->cores[i].hs->cond;
-
-		if (atomic_load(cond) == PTO_COND_AICORE_EXITED)
-			continue;
-		atomic_store((_Atomic uint32_t *)&run->cores[i].hs->data,
-			     PTO_TOKEN_EXIT_SIGNAL);
-		dev_core_kick(dc, i);
-		while (atomic_load(cond) != PTO_COND_AICORE_EXITED)
-			sched_yield();
-	}
+	/* Also the cores no scheduler owned at the end. */
+	for (i = 0; i < run->ncores; i++)
+		atomic_store_explicit(
+			(_Atomic uint32_t *)&run->cores[i].hs->data,
+			PTO_TOKEN_EXIT_SIGNAL, memory_order_relaxed);
 	dev_cores_stop(dc);
 }
 
@@ -405,6 +397,8 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		if (err)
 			goto out;
 	}
+	pto_debug("pto: run: %u schedulers, %u blocks, dfx_flags 0x%llx\n",
+		  run->nsched, run->nblocks, (unsigned long long)run->flags);
 	t0 = pto_clock_mono_ns();
 	rt_stall_init(run);
 	run_threads(run, run->prof ? pr.base : NULL);
@@ -448,7 +442,7 @@ PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 	if (!dev || !orch)
 		return -EINVAL;
 	if (result && result->size < sizeof(size_t)) {
-		fprintf(stderr, "pto: run_result.size %zu is too small (set "
+		pto_err("pto: run_result.size %zu is too small (set "
 			"it to sizeof(struct pto_run_result))\n", result->size);
 		return -EINVAL;
 	}

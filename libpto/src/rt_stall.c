@@ -6,8 +6,8 @@
  * that often while it is idle, and a stall leaves it idle) it reads the
  * clock, and at most every STALL_SAMPLE_NS compares run->completed with
  * the value of its last check. While tasks are in flight and the count
- * stands still for run->cfg.stall_report_ms, it prints one "pto: STALL"
- * block on stderr per such interval, naming the task and kernel running
+ * stands still for run->cfg.stall_report_ms, it emits one "pto: STALL"
+ * warning per such interval, naming the task and kernel running
  * (and pending) on each busy core. It only reports; the run goes on.
  * Nothing is added to the dispatch or completion path.
  *
@@ -23,9 +23,11 @@
  * bound.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "pto_clock.h"
 #include "rt.h"
+#include "log.h"
 
 #define STALL_SAMPLE_NS	(RT_SLEEP_NS / 2)
 
@@ -76,10 +78,14 @@ static void report(struct rt_run *run, uint64_t now, uint64_t inflight)
 	struct rt_stall *st = &run->stall;
 	struct stall_slot r, p;
 	unsigned int ci;
+	char *block = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&block, &len);
 
-	/* One block, not interleaved with other threads' stderr lines. */
-	flockfile(stderr);
-	fprintf(stderr, "pto: STALL: no task finished for %llu ms; %llu "
+	/* One message, not interleaved with other threads' messages. */
+	if (!f)
+		return;
+	fprintf(f, "pto: STALL: no task finished for %llu ms; %llu "
 		"tasks in flight\n",
 		(unsigned long long)((now - st->since_ns) / 1000000),
 		(unsigned long long)inflight);
@@ -88,18 +94,20 @@ static void report(struct rt_run *run, uint64_t now, uint64_t inflight)
 
 		if (!c->stall_tok || !slot_read(run, c, 0, &r))
 			continue;
-		fprintf(stderr, "pto: STALL:   core %u %s: task %llu kernel "
+		fprintf(f, "pto: STALL:   core %u %s: task %llu kernel "
 			"%s running for >= %llu ms", ci,
 			c->type == PTO_CORE_TYPE_AIC ? "AIC" : "AIV",
 			(unsigned long long)r.task_id, r.kernel,
 			(unsigned long long)((now - c->stall_seen_ns) /
 					     1000000));
 		if (slot_read(run, c, 1, &p))
-			fprintf(stderr, "; pending task %llu kernel %s",
+			fprintf(f, "; pending task %llu kernel %s",
 				(unsigned long long)p.task_id, p.kernel);
-		fputc('\n', stderr);
+		fputc('\n', f);
 	}
-	funlockfile(stderr);
+	if (!fclose(f))
+		pto_warn("%s", block);
+	free(block);
 }
 
 void rt_stall_init(struct rt_run *run)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "device.h"
+#include "log.h"
 
 PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes, pto_tensor **out)
 {
@@ -18,7 +19,7 @@ PTO_API int pto_tensor_alloc(pto_device *dev, size_t bytes, pto_tensor **out)
 	if (!dev)
 		return -EINVAL;
 	if (!bytes) {
-		fprintf(stderr, "pto: tensor_alloc: size 0\n");
+		pto_err("pto: tensor_alloc: size 0\n");
 		return -EINVAL;
 	}
 	t = calloc(1, sizeof(*t));
@@ -56,7 +57,7 @@ static int range_ok(const pto_tensor *t, size_t off, size_t n)
 	if (!t)
 		return -EINVAL;
 	if (off > t->size || n > t->size - off) {
-		fprintf(stderr, "pto: tensor copy of %zu bytes at offset %zu: "
+		pto_err("pto: tensor copy of %zu bytes at offset %zu: "
 			"the tensor has %zu\n", n, off, t->size);
 		return -ERANGE;
 	}
