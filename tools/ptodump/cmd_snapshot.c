@@ -148,7 +148,9 @@ static int check_all(struct pd_region *r)
 
 		if (!kl->pool_off)
 			continue;
-		copy = malloc((size_t)kl->records_per_buffer * kl->record_size);
+		/* Records are 64-byte aligned types (pto_prof.h). */
+		copy = aligned_alloc(64, ((size_t)kl->records_per_buffer *
+					  kl->record_size + 63) & ~(size_t)63);
 		if (!copy) {
 			snprintf(r->err, sizeof(r->err), "out of memory");
 			return -ENOMEM;

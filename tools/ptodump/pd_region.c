@@ -222,7 +222,8 @@ int pd_region_load_file(struct pd_region *r, const char *path)
 			return pd_region_open_mem(r, m, r->map_len);
 		}
 	}
-	r->owned = malloc(st.st_size ? (size_t)st.st_size : 1);
+	/* Aligned as a mapping is: records are 64-byte aligned types. */
+	r->owned = aligned_alloc(64, ((size_t)st.st_size + 64) & ~(size_t)63);
 	if (!r->owned) {
 		fclose(f);
 		return verr(r, "out of memory");

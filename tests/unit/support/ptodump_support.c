@@ -373,9 +373,12 @@ void *ptodump_region_new(unsigned int num_cores, unsigned int threads,
 	}
 	if (pto_prof_layout_compute(&p, &l))
 		return NULL;
-	base = calloc(1, l.region_size);
+	/* Aligned as a mapped region is: records are 64-byte aligned. */
+	base = aligned_alloc(PTO_CACHELINE, (l.region_size + PTO_CACHELINE - 1) &
+			     ~(size_t)(PTO_CACHELINE - 1));
 	if (!base)
 		return NULL;
+	memset(base, 0, l.region_size);
 	pto_prof_region_init(base, &p, &l, 1000000000ull);
 	*size = l.region_size;
 	return base;

@@ -76,7 +76,8 @@ int ptodump_write_set(const struct ptodump_set *s, const char *dir);
 /*
  * A zeroed, initialised region for num_cores cores, threads AICPU
  * threads, level (0..4), records per buffer and buffers per pool for
- * every enabled kind; malloc'd, size in *size. NULL on bad parameters.
+ * every enabled kind; malloc'd 64-byte aligned (free() it), size in
+ * *size. NULL on bad parameters.
  */
 void *ptodump_region_new(unsigned int num_cores, unsigned int threads,
 			 unsigned int level, unsigned int records,
