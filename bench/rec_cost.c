@@ -152,7 +152,7 @@ static inline void rig_task(struct rig *g, int aicore)
 	if (aicore) {
 		s = pto_clock_now();
 		e = pto_clock_now();
-		fw_prof_record(&g->fw, tok, s, e);
+		fw_prof_record(&g->fw, tok, s, s, e);
 	}
 	f = pto_clock_now();
 	prof_dev_task_done(g->dev, 0, 0, tok, tok, 0, 0, d, f);

@@ -66,7 +66,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 	struct pto_hs_core *hs = c->hs;
 	unsigned int core = hs->core_index;
 	const struct pto_hs_payload *p;
-	uint64_t start, end;
+	uint64_t receive, start, end;
 	uint32_t t;
 
 	if (c->state == AICORE_EXITED)
@@ -85,6 +85,8 @@ enum aicore_step_result aicore_step(struct aicore *c,
 		pf->wake(pf->ctx, core);
 		return AICORE_DONE;
 	}
+	/* The receive time: when the new token was read (recording only). */
+	receive = FW_PROF_ON(&c->prof) ? pf->now(pf->ctx) : 0;
 	p = &hs->payload[t & 1];
 	/* release: we read the payload before the AICPU may reuse the other
 	 * slot
@@ -96,7 +98,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 		start = pf->now(pf->ctx);
 		pf->run(pf->ctx, core, p);
 		end = pf->now(pf->ctx);
-		fw_prof_record(&c->prof, t, start, end);
+		fw_prof_record(&c->prof, t, receive, start, end);
 	} else {
 		pf->run(pf->ctx, core, p);
 	}

@@ -58,7 +58,7 @@ static int fw_buf_valid(const struct fw_prof_core *st, uint64_t off)
 }
 
 void fw_prof_record(struct fw_prof_core *st, uint32_t token,
-		    uint64_t start, uint64_t end)
+		    uint64_t receive, uint64_t start, uint64_t end)
 {
 	struct pto_pool *pool;
 	struct pto_buf_header *b;
@@ -106,6 +106,7 @@ void fw_prof_record(struct fw_prof_core *st, uint32_t token,
 	rec->start_time = start;
 	rec->end_time = end;
 	rec->reg_token = token;
+	rec->receive_time = receive;
 	/* Publishes the record: the host copies count records. */
 	atomic_store_explicit(FW_ATOMIC(&b->count), slot + 1,
 			      memory_order_release);

@@ -62,7 +62,9 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	1	/* 1: header stray[] */
+#define PTO_ABI_VERSION_MINOR	2	/* 1: header stray[]; 2: AICore
+					 * record receive_time
+					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
 
@@ -143,13 +145,17 @@ struct pto_aicpu_task_record {
 	__u32 _pad;
 } __attribute__((aligned(64)));
 
-/* One per task run, written by the AICore itself. */
+/*
+ * One per task run, written by the AICore itself. receive_time (ABI minor
+ * 2, formerly padding, 0 from older firmware) is when the core read the
+ * task's token from its DATA register, so receive_time <= start_time.
+ */
 struct pto_aicore_task_record {
 	__u64 start_time;
 	__u64 end_time;
 	__u32 reg_token;	/* the dispatch token, not the task id */
 	__u32 _pad0;
-	__u64 _pad1;
+	__u64 receive_time;
 } __attribute__((aligned(32)));
 
 /* One per scheduler loop iteration that did work, per kind. */
@@ -354,6 +360,7 @@ PTO_PROF_ASSERT_OFF(pto_aicpu_task_record, func_id, 48);
 PTO_PROF_ASSERT_OFF(pto_aicpu_task_record, reg_token, 56);
 PTO_PROF_ASSERT_SIZE(pto_aicore_task_record, 32);
 PTO_PROF_ASSERT_OFF(pto_aicore_task_record, reg_token, 16);
+PTO_PROF_ASSERT_OFF(pto_aicore_task_record, receive_time, 24);
 PTO_PROF_ASSERT_SIZE(pto_sched_phase_record, 40);
 PTO_PROF_ASSERT_OFF(pto_sched_phase_record, loop_iter, 16);
 PTO_PROF_ASSERT_OFF(pto_sched_phase_record, pop_miss, 32);

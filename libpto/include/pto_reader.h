@@ -71,7 +71,7 @@ struct pto_capture_info {
 	uint32_t level;
 	uint64_t dfx_flags;
 	uint64_t counter_freq_hz;
-	uint64_t time_base;	/* earliest start, dispatch, phase time */
+	uint64_t time_base;	/* earliest start, receive, dispatch, phase */
 	uint32_t num_cores;
 	uint32_t sched_threads;	/* scheduler phase lists of the JSON */
 	uint32_t orch_threads;	/* orchestrator phase lists of the JSON */
@@ -91,6 +91,11 @@ struct pto_task {
 	uint32_t core_type;	/* PTO_CORE_TYPE_* */
 	uint64_t start, end;	/* on the AICore */
 	uint64_t dispatch, finish; /* by the AICPU */
+	/* When the AICore read the task from its DATA register (receive <=
+	 * start); 0 when not recorded (firmware before ABI minor 2). Head
+	 * overhead start - dispatch splits into propagation receive -
+	 * dispatch and local setup start - receive. */
+	uint64_t receive;
 };
 
 typedef int (*pto_task_fn)(void *ctx, const struct pto_task *t);

@@ -74,6 +74,7 @@ static int base_task(void *ctx, const void *rec)
 	const struct prof_task_row *t = rec;
 
 	base_min(ctx, t->start_time);
+	base_min(ctx, t->receive_time);
 	base_min(ctx, t->dispatch_time);
 	return 0;
 }
@@ -157,6 +158,8 @@ static int write_task(void *ctx, const void *rec)
 	json_line_us(j, prof_us(l->clk, t->dispatch_time));
 	json_line_str(j, ",\n      \"finish_time_us\": ");
 	json_line_us(j, prof_us(l->clk, t->finish_time));
+	json_line_str(j, ",\n      \"receive_time_us\": ");
+	json_line_us(j, prof_us(l->clk, t->receive_time));
 	json_line_str(j, "\n    }");
 	json_line_put(j, l->f);
 	return 0;

@@ -276,6 +276,7 @@ static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
 
 		row.start_time = c->start_time;
 		row.end_time = c->end_time;
+		row.receive_time = c->receive_time;
 		row.reg_token = c->reg_token;
 	}
 	if (!join_take(r->join, is_cpu ? WAIT_CORE : WAIT_CPU, &row, &other))
@@ -284,6 +285,7 @@ static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
 	aic = is_cpu ? &other : &row;
 	cpu->start_time = aic->start_time;
 	cpu->end_time = aic->end_time;
+	cpu->receive_time = aic->receive_time;
 	cpu->joined = 1;
 	return r->books_only ? 0 : prof_spill_append(&r->tasks, cpu, 1);
 }

@@ -42,14 +42,15 @@ struct prof_books {
 };
 
 /*
- * An AICPU task record with its AICore times (joined set; start/end 0
- * when it has no partner), or, in lone_core, an AICore record without a
- * partner (start, end and reg_token set, the rest 0). A counter can read
+ * An AICPU task record with its AICore times (joined set; receive/start/
+ * end 0 when it has no partner), or, in lone_core, an AICore record
+ * without a partner (receive, start, end and reg_token set, the rest 0). A counter can read
  * 0, so only joined says whether the times are an AICore record's.
  */
 struct prof_task_row {
 	uint64_t start_time;
 	uint64_t end_time;
+	uint64_t receive_time;	/* AICore read the token; 0: not recorded */
 	uint64_t dispatch_time;
 	uint64_t finish_time;
 	uint64_t task_id;

@@ -297,6 +297,7 @@ static int task_row(void *ctx, const void *rec)
 		.core_id = r->core, .core_type = r->core_type,
 		.start = r->start_time, .end = r->end_time,
 		.dispatch = r->dispatch_time, .finish = r->finish_time,
+		.receive = r->receive_time,
 	};
 
 	return w->fn(w->ctx, &t);

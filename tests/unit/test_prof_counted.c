@@ -76,7 +76,7 @@ static void task(struct run *r, unsigned int thr, uint32_t tok,
 		 uint64_t start)
 {
 	prof_dev_task_dispatched(r->s.dev, 2, tok);
-	fw_prof_record(&r->st, tok, start, start + 5);
+	fw_prof_record(&r->st, tok, start, start, start + 5);
 	prof_dev_task_done(r->s.dev, thr, 2, tok, 100 + tok, 1,
 			   PTO_CORE_TYPE_AIV, 1, start + 9);
 }

@@ -113,7 +113,7 @@ static void assert_us(const struct jc_value *v)
 static const char *const task_keys[] = {
 	"task_id", "func_id", "core_id", "core_type", "ring_id",
 	"start_time_us", "end_time_us", "duration_us", "dispatch_time_us",
-	"finish_time_us",
+	"finish_time_us", "receive_time_us",
 };
 
 static void check_tasks(const struct exported *e)
@@ -131,14 +131,16 @@ static void check_tasks(const struct exported *e)
 		double s = jc_get(t, "start_time_us")->num;
 		double en = jc_get(t, "end_time_us")->num;
 		double f = jc_get(t, "finish_time_us")->num;
+		double r = jc_get(t, "receive_time_us")->num;
 
-		assert_keys(t, task_keys, 10);
-		for (k = 5; k < 10; k++)
+		assert_keys(t, task_keys, 11);
+		for (k = 5; k < 11; k++)
 			assert_us(t->items[k]);
 		assert_true(jc_get(t, "task_id")->num >= prev);
 		prev = jc_get(t, "task_id")->num;
 		assert_true(!strcmp(ct, "aic") || !strcmp(ct, "aiv"));
 		assert_true(d <= s && s <= en && en <= f);
+		assert_true(r <= s);
 		/* The sim's kernels last 5 ticks of a 1 GHz counter. */
 		assert_string_equal(jc_get(t, "duration_us")->text, "0.005");
 	}

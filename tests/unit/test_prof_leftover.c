@@ -71,7 +71,7 @@ static void test_unflushed_aicore_buffer(void **state)
 	assert_int_equal(prof_sim_init(&s, &cfg), 0);
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
 	aicore_of_core_2(&s, &st);
-	fw_prof_record(&st, 1, 10, 20);
+	fw_prof_record(&st, 1, 10, 10, 20);
 	assert_int_equal(stop_captured(h, msg, sizeof(msg)), -EIO);
 	assert_non_null(strstr(msg, "aicore_task pool 2: active buffer"));
 	prof_host_free(h);
@@ -91,7 +91,7 @@ static void test_flushed_writers_leave_nothing(void **state)
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
 	aicore_of_core_2(&s, &st);
 	prof_dev_task_dispatched(s.dev, 2, 1);
-	fw_prof_record(&st, 1, 10, 20);
+	fw_prof_record(&st, 1, 10, 10, 20);
 	prof_dev_task_done(s.dev, 0, 2, 1, 77, 3, PTO_CORE_TYPE_AIV, 5, 25);
 	prof_dev_sched_phase(s.dev, 1, PTO_SCHED_PHASE_COMPLETE, 1, 2, 1, 1,
 			     0, 0);

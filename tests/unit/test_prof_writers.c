@@ -70,7 +70,7 @@ static void own_core(struct prof_sim *s, unsigned int core,
 static void task(struct prof_sim *s, struct fw_prof_core *st, uint32_t tok)
 {
 	prof_dev_task_dispatched(s->dev, 0, tok);
-	fw_prof_record(st, tok, tok * 10, tok * 10 + 5);
+	fw_prof_record(st, tok, tok * 10, tok * 10, tok * 10 + 5);
 	prof_dev_task_done(s->dev, 0, 0, tok, tok, 0, 0, 0, 0);
 }
 
@@ -87,7 +87,7 @@ static void test_fw_bind_rejects_foreign_head(void **state)
 	fw_prof_bind(&st, s->region, aicore_head(s, 3));
 	assert_null(st.region);
 	fw_prof_bind(&st, NULL, aicore_head(s, 0));
-	fw_prof_record(&st, 1, 1, 2);	/* off: no effect, no crash */
+	fw_prof_record(&st, 1, 1, 1, 2);	/* off: no effect, no crash */
 	assert_int_equal(pool_of(s, PTO_BUF_AICORE_TASK, 0)->counters.total,
 			 0);
 }
@@ -116,7 +116,7 @@ static void test_fw_no_buffer_counts_dropped(void **state)
 	struct fw_prof_core st;
 
 	fw_prof_bind(&st, s->region, aicore_head(s, 1));
-	fw_prof_record(&st, 1, 1, 2);	/* core 1 never assigned */
+	fw_prof_record(&st, 1, 1, 1, 2);	/* core 1 never assigned */
 	assert_int_equal(p->counters.total, 1);
 	assert_int_equal(p->counters.dropped, 1);
 	assert_int_equal(p->counters.mismatch, 0);
@@ -131,7 +131,7 @@ static void test_fw_full_buffer_counts_dropped(void **state)
 
 	own_core(s, 1, &st);
 	for (t = 1; t <= 10; t++)	/* no FIN: nobody rotates */
-		fw_prof_record(&st, t, t, t + 1);
+		fw_prof_record(&st, t, t, t, t + 1);
 	assert_int_equal(prof_buf(s->region, p->head.buf_off)->count, 8);
 	assert_int_equal(p->counters.total, 10);
 	assert_int_equal(p->counters.dropped, 2);
@@ -149,8 +149,8 @@ static void test_fw_foreign_buffer_counts_mismatch(void **state)
 	/* A head naming core 0's first buffer, as a broken AICPU would. */
 	p->head.buf_off = k->buf_off;
 	p->head.buf_seq = 9;
-	fw_prof_record(&st, 1, 1, 2);
-	fw_prof_record(&st, 2, 1, 2);
+	fw_prof_record(&st, 1, 1, 1, 2);
+	fw_prof_record(&st, 2, 1, 1, 2);
 	assert_int_equal(p->counters.mismatch, 2);
 	assert_int_equal(p->counters.dropped, 0);
 	assert_int_equal(prof_buf(s->region, k->buf_off)->count, 0);
@@ -168,10 +168,10 @@ static void test_fw_same_buffer_new_seq_appends(void **state)
 	struct fw_prof_core st;
 
 	own_core(s, 1, &st);
-	fw_prof_record(&st, 1, 10, 11);
+	fw_prof_record(&st, 1, 10, 10, 11);
 	/* As if the offset had been read under the previous sequence. */
 	st.cached_seq = p->head.buf_seq - 1;
-	fw_prof_record(&st, 2, 20, 21);
+	fw_prof_record(&st, 2, 20, 20, 21);
 	assert_int_equal(prof_buf(s->region, p->head.buf_off)->count, 2);
 	rec = (const void *)(prof_buf(s->region, p->head.buf_off) + 1);
 	assert_int_equal(rec[0].reg_token, 1);
@@ -220,8 +220,8 @@ static void test_aicore_rotation_waits_for_pending(void **state)
 	/* Dual issue: 4 running, 5 pending; the AICore runs both. */
 	prof_dev_task_dispatched(s->dev, 0, 4);
 	prof_dev_task_dispatched(s->dev, 0, 5);
-	fw_prof_record(&st, 4, 40, 45);
-	fw_prof_record(&st, 5, 50, 55);
+	fw_prof_record(&st, 4, 40, 40, 45);
+	fw_prof_record(&st, 5, 50, 50, 55);
 	prof_dev_task_done(s->dev, 0, 0, 4, 4, 0, 0, 0, 0);
 	/* Rotated, but 5 was dispatched before the publish: kept. */
 	assert_int_not_equal(p->head.buf_off, first);
@@ -315,7 +315,7 @@ static void test_core_reassigned_flushes_with_new_owner(void **state)
 	prof_dev_core_assign(s->dev, 0, 1);
 	assert_int_equal(h->core_to_thread[0], 1);
 	prof_dev_task_dispatched(s->dev, 0, 2);
-	fw_prof_record(&st, 2, 20, 25);
+	fw_prof_record(&st, 2, 20, 20, 25);
 	prof_dev_task_done(s->dev, 1, 0, 2, 2, 0, 0, 0, 0);
 	prof_dev_thread_flush(s->dev, 0);	/* no longer its core */
 	assert_int_equal(h->ready[0].tail, 0);

@@ -2,8 +2,9 @@
 /*
  * ptodump report against an oracle computed here from the raw synthetic
  * records: the per-function table, the scheduler-overhead figures of
- * REFERENCE E.2 (phase totals, loop iteration, pops, fanout/fanin) and
- * the critical path and makespan.
+ * REFERENCE E.2 (phase totals, loop iteration, pops, fanout/fanin), the
+ * head-overhead split (propagation/local) and the critical path and
+ * makespan.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -115,6 +116,53 @@ static void test_function_table(void **state)
 	p = line_at(c->out, "Total Test Time:");
 	assert_int_equal(sscanf(p, "Total Test Time: %lf", &tt), 1);
 	assert_float_equal(tt, last - first, EPS3);
+}
+
+/* Per function and overall: head = prop + local, each against the rows. */
+static void test_head_split(void **state)
+{
+	struct ctx *c = *state;
+	const struct ptodump_set *s = &c->s;
+	const char *p = line_at(line_at(c->out, "=== Head Overhead Split"),
+				"Func_ID");
+	size_t all_n = 0;
+	unsigned int f;
+
+	for (f = 0; f <= 4; f++) {
+		double head = 0, prop = 0, local = 0;
+		double g_head, g_prop, g_local, g_pct;
+		size_t n = 0, i, g_n;
+		char id[16], name[32];
+
+		for (i = 0; i < s->ntasks; i++) {
+			const struct ptodump_task *t = &s->tasks[i];
+
+			if (f < 4 && t->func_id != f)
+				continue;
+			n++;
+			head += t->start - t->dispatch;
+			prop += t->receive - t->dispatch;
+			local += t->start - t->receive;
+		}
+		p = strchr(p, '\n') + 1;
+		assert_int_equal(sscanf(p, "%15s %31s %zu %lf %lf %lf %lf", id,
+					name, &g_n, &g_head, &g_prop, &g_local,
+					&g_pct), 7);
+		if (f < 4) {
+			assert_int_equal(strtoul(id, NULL, 10), f);
+			all_n += n;
+		} else {
+			assert_string_equal(id, "ALL");
+			assert_int_equal(n, all_n);
+		}
+		assert_int_equal(g_n, n);
+		assert_true(prop > 0 && local > 0);
+		assert_float_equal(g_head, head / (double)n, EPS3);
+		assert_float_equal(g_prop, prop / (double)n, EPS3);
+		assert_float_equal(g_local, local / (double)n, EPS3);
+		assert_float_equal(g_prop + g_local, g_head, 2 * EPS3);
+		assert_float_equal(g_pct, prop / head * 100.0, 0.006);
+	}
 }
 
 struct thr {
@@ -323,6 +371,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_function_table),
+		cmocka_unit_test(test_head_split),
 		cmocka_unit_test(test_without_phases),
 		cmocka_unit_test(test_cyclic_deps),
 		cmocka_unit_test(test_scheduler_figures),

@@ -198,12 +198,13 @@ void fw_prof_bind(struct fw_prof_core *st, void *region, uint64_t head_off)
 		LOCKED(m.bound[head_off ? 0 : 1]++);
 }
 
-void fw_prof_record(struct fw_prof_core *st, uint32_t token, uint64_t start,
-		    uint64_t end)
+void fw_prof_record(struct fw_prof_core *st, uint32_t token,
+		    uint64_t receive, uint64_t start, uint64_t end)
 {
 	(void)token;
 	if (st->region)
-		LOCKED(m.fw_records++; if (end < start) m.bad_ts++);
+		LOCKED(m.fw_records++;
+		       if (end < start || start < receive) m.bad_ts++);
 }
 
 /* ---- the workload ------------------------------------------------- */

@@ -29,6 +29,7 @@ static void test_records(void **state)
 	assert_int_equal(_Alignof(struct pto_aicore_task_record), 32);
 	OFF(pto_aicore_task_record, end_time, 8);
 	OFF(pto_aicore_task_record, reg_token, 16);
+	OFF(pto_aicore_task_record, receive_time, 24);
 	SIZE(pto_sched_phase_record, 40);
 	OFF(pto_sched_phase_record, loop_iter, 16);
 	OFF(pto_sched_phase_record, kind, 20);

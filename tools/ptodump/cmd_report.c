@@ -50,6 +50,7 @@ static int report(const struct pd_out *o, struct pd_inputs *in,
 	pd_report_funcs(o->f, &in->m, nm);
 	fence(o, NULL);
 	pd_report_ohpct(o, &in->m, nm);
+	pd_report_head(o, &in->m, nm);
 	fence(o, "Scheduler Overhead");
 	pd_report_sched(o->f, &in->m, d, g, ng);
 	fence(o, NULL);

@@ -70,6 +70,7 @@ static int on_task(void *ctx, const struct pto_task *t)
 	d->dur = quantize(en - st);
 	d->dispatch = quantize(raw_us(l, t->dispatch));
 	d->finish = quantize(raw_us(l, t->finish));
+	d->receive = quantize(raw_us(l, t->receive));
 	return 0;
 }
 

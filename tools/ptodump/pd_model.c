@@ -114,6 +114,8 @@ static int read_task(struct pj *p, struct pd_task *t, size_t idx)
 			r = pj_dbl(p, v, "dispatch_time_us", &t->dispatch);
 		} else if (!strcmp(key, "finish_time_us")) {
 			r = pj_dbl(p, v, "finish_time_us", &t->finish);
+		} else if (!strcmp(key, "receive_time_us")) {
+			r = pj_dbl(p, v, "receive_time_us", &t->receive);
 		} else {
 			r = pj_skip(p, v);
 		}
@@ -126,6 +128,8 @@ static int read_task(struct pj *p, struct pd_task *t, size_t idx)
 		return -EINVAL;
 	if (t->end < t->start || t->finish < t->dispatch)
 		return pj_fail(p, "%s: ends before it starts", where);
+	if (t->receive > t->start)
+		return pj_fail(p, "%s: received after it starts", where);
 	return 0;
 }
 

@@ -17,6 +17,9 @@ struct pd_task {
 	uint64_t task_id;
 	double start, end, dur;		/* us */
 	double dispatch, finish;	/* us; 0 when not recorded */
+	double receive;			/* us; AICore read the task; 0:
+					 * not recorded
+					 */
 	uint32_t func_id;
 	uint16_t core_id;
 	uint8_t core_type;		/* PTO_CORE_TYPE_* */

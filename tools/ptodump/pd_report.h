@@ -5,7 +5,8 @@
  *   scheduler overhead   (E.2: phase shares, loop statistics, pops/edges)
  *   critical path        (longest weighted path through deps.json)
  * and the analyses that write text or Markdown through struct pd_out:
- *   head/tail percentiles per function, AICore switch per core, the
+ *   head/tail percentiles per function, the head-overhead split
+ *   (propagation/local) per function, AICore switch per core, the
  *   overhead verdict per shape, the critical-path blame.
  */
 #ifndef PD_REPORT_H
@@ -59,6 +60,8 @@ double pd_percentile(const double *v, size_t n, int p);
 
 void pd_report_ohpct(const struct pd_out *o, const struct pd_model *m,
 		     const struct pd_names *names);
+void pd_report_head(const struct pd_out *o, const struct pd_model *m,
+		    const struct pd_names *names);
 void pd_report_switch(const struct pd_out *o, const struct pd_model *m);
 void pd_report_verdict(const struct pd_out *o, const struct pd_model *m,
 		       const struct pd_deps *deps, const struct pd_group *g,

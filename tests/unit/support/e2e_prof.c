@@ -142,6 +142,7 @@ struct e2e_row *e2e_rows(const struct jc_value *rec, size_t *n)
 		rows[i].end = num(t, "end_time_us");
 		rows[i].dispatch = num(t, "dispatch_time_us");
 		rows[i].finish = num(t, "finish_time_us");
+		rows[i].receive = num(t, "receive_time_us");
 	}
 	*n = tasks->len;
 	return rows;

@@ -48,7 +48,7 @@ struct e2e_row {
 	uint64_t task_id;
 	uint32_t func_id, core_id;
 	int aic;		/* core_type "aic" */
-	double start, end, dispatch, finish;
+	double start, end, dispatch, finish, receive;
 };
 
 /* Rows of the file's "tasks" array (malloc'd, *n set). */

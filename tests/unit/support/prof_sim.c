@@ -150,7 +150,7 @@ static void *sim_aicore_main(void *arg)
 		for (k = 0; !s->cfg.even_kernels && k < token % 3; k++)
 			sched_yield();
 		start = PROF_SIM_START(c->index, token);
-		fw_prof_record(&st, token, start, start + 5);
+		fw_prof_record(&st, token, start, start, start + 5);
 		atomic_store_explicit(&c->finished, token,
 				      memory_order_release);
 	}

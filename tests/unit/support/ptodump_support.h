@@ -38,6 +38,7 @@ struct ptodump_task {
 	uint64_t task_id;
 	uint32_t func_id, core_id, core_type;
 	double start, end, dispatch, finish;	/* us, 3 decimals */
+	double receive;				/* us, 3 decimals */
 };
 
 struct ptodump_sched {
