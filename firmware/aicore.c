@@ -85,7 +85,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 		pf->wake(pf->ctx, core);
 		return AICORE_DONE;
 	}
-	/* The receive time: when the new token was read (recording only). */
+	/* Receive time: the new token was just read (only when recording). */
 	receive = FW_PROF_ON(&c->prof) ? pf->now(pf->ctx) : 0;
 	p = &hs->payload[t & 1];
 	/* release: we read the payload before the AICPU may reuse the other
@@ -93,7 +93,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 	 */
 	atomic_store_explicit(reg(&hs->cond), PTO_COND_ACK(t),
 			      memory_order_release);
-	/* Timing only when this core records (one branch when off). */
+	/* Timing only when this core records (a branch when off). */
 	if (FW_PROF_ON(&c->prof)) {
 		start = pf->now(pf->ctx);
 		pf->run(pf->ctx, core, p);

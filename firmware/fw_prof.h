@@ -37,12 +37,11 @@ struct fw_prof_core {
 void fw_prof_bind(struct fw_prof_core *st, void *region, uint64_t head_off);
 
 /*
- * After the kernel of token, received (read from DATA) at receive, ran
- * from start to end, before FIN: writes the
- * record at the count of the buffer the head names (re-read when its
- * sequence changed) and store-releases count + 1. No buffer, or a full
- * one: counted dropped; a head naming no buffer of this core: counted
- * mismatch. Every call adds one to the pool's total.
+ * After the kernel of token, read from DATA at receive, ran from start to
+ * end, before FIN: writes the record at the count of the buffer the head
+ * names (re-read when its sequence changed) and store-releases count + 1.
+ * No buffer, or a full one: counted dropped; a head naming no buffer of
+ * this core: counted mismatch. Every call adds one to the pool's total.
  */
 void fw_prof_record(struct fw_prof_core *st, uint32_t token,
 		    uint64_t receive, uint64_t start, uint64_t end);

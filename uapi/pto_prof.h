@@ -62,9 +62,7 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	2	/* 1: header stray[]; 2: AICore
-					 * record receive_time
-					 */
+#define PTO_ABI_VERSION_MINOR	2	/* 1: stray[]; 2: receive_time */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
 

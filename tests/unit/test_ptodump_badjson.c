@@ -79,6 +79,8 @@ static const struct bad cases[] = {
 	  " \"duration_us\": 1}"), "tasks[0]: ends before it starts" },
 	{ "records", RECORDS(TASK(", \"dispatch_time_us\": 3, "
 	  "\"finish_time_us\": 2")), "ends before it starts" },
+	{ "records", RECORDS(TASK(", \"receive_time_us\": 9")),
+	  "tasks[0]: received after it starts" },
 	{ "records", "{\"l2_swimlane_level\": 3, \"tasks\": [], "
 	  "\"aicpu_scheduler_phases\": [[{\"start_time_us\": 4, "
 	  "\"end_time_us\": 3, \"phase\": \"complete\"}]]}",
