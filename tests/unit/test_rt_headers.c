@@ -8,37 +8,21 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <cmocka.h>
+
+#include "support/hdr_alone.h"
 
 static int compile_alone(const char *header)
 {
-	char src[] = "/tmp/pto-rthdr-XXXXXX";
-	char cmd[4096];
-	FILE *f;
-	int fd, rc;
+	char cmd[2048];
 
-	fd = mkstemp(src);
-	if (fd < 0)
-		return -1;
-	f = fdopen(fd, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "#include \"%s\"\nint pto_header_probe;\n", header);
-	fclose(f);
 	snprintf(cmd, sizeof(cmd),
 		 "%s -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE "
 		 "-I%s/uapi -I%s/libpto/include -I%s/libpto/src -I%s/firmware "
-		 "%s -fsyntax-only -x c %s",
+		 "%s -fsyntax-only -x c",
 		 PTO_CC, PTO_SRCDIR, PTO_SRCDIR, PTO_SRCDIR, PTO_SRCDIR,
-		 PTO_DRM_CFLAGS, src);
-	rc = system(cmd);
-	unlink(src);
-	if (rc != 0)
-		fprintf(stderr, "header %s failed alone: %s\n", header, cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+		 PTO_DRM_CFLAGS);
+	return hdr_compile_alone(header, cmd);
 }
 
 static void test_rt_headers_alone(void **state)
