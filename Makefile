@@ -138,8 +138,10 @@ $(O)/tests/%: $(O)/obj/tests/unit/%.o $(UT_SUPPORT) $(LIBPTO_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_PTO) -o $@ $< $(UT_SUPPORT) $(LIBPTO_A) \
 		$(CMOCKA_LIBS) $(DRM_LIBS) $(KMOD_LIBS) $(LDLIBS_PTO)
-# The header test compiles uapi/ with the same compilers make uses.
-$(O)/obj/tests/unit/test_uapi_headers.o: CFLAGS_EXTRA = \
+# The header tests compile uapi/ and libpto/src/rt*.h with the same
+# compilers make uses.
+$(O)/obj/tests/unit/test_uapi_headers.o \
+$(O)/obj/tests/unit/test_rt_headers.o: CFLAGS_EXTRA = \
 	-DPTO_SRCDIR='"$(CURDIR)"' -DPTO_CC='"$(CC)"' -DPTO_CXX='"$(CXX)"' \
 	-DPTO_DRM_CFLAGS='"$(DRM_CFLAGS)"'
 

@@ -15,7 +15,8 @@
 #include "prof_cap.h"
 #include "prof_host.h"
 #include "pto_reader.h"
-#include "rt.h"
+#include "rt_capture.h"
+#include "rt_run.h"
 #include "log.h"
 
 /* Kernel names for the capture; the orchestrator is named after the run. */

@@ -21,7 +21,8 @@
 
 #include "prof_dev.h"
 #include "pto_clock.h"
-#include "rt.h"
+#include "rt_run.h"
+#include "rt_sched.h"
 #include "log.h"
 
 #define STUCK_NS 5000000000ull	/* a core wait that long is reported */

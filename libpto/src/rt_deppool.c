@@ -6,7 +6,8 @@
  * reclaimer as the dep_mark of the newest reclaimed task, so every entry
  * before it belongs to consumed tasks and is no longer walked.
  */
-#include "rt.h"
+#include "rt_ring.h"
+#include "rt_task.h"
 
 uint32_t rt_dep_free(struct rt_ring *r)
 {

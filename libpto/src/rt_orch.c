@@ -24,7 +24,11 @@
 
 #include "prof_dev.h"
 #include "pto_clock.h"
-#include "rt.h"
+#include "rt_orch.h"
+#include "rt_ring.h"
+#include "rt_run.h"
+#include "rt_task.h"
+#include "rt_wiring.h"
 
 struct dep_ctx {
 	struct rt_run *run;

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "rt.h"
+#include "rt_ring.h"
+#include "rt_run.h"
+#include "rt_task.h"
+#include "rt_wiring.h"
 #include "log.h"
 
 #define RT_WAIT_NS 10000000ull	/* orchestrator wait bound per round */

@@ -21,7 +21,14 @@
 #include "prof_dev.h"
 #include "prof_host.h"
 #include "pto_clock.h"
-#include "rt.h"
+#include "rt_capture.h"
+#include "rt_orch.h"
+#include "rt_ring.h"
+#include "rt_run.h"
+#include "rt_sched.h"
+#include "rt_stall.h"
+#include "rt_task.h"
+#include "rt_wiring.h"
 #include "log.h"
 
 #define DEF_TASK_WINDOW	4096

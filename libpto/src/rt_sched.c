@@ -21,7 +21,11 @@
 #include "dev_cores.h"
 #include "pto_clock.h"
 #include "prof_dev.h"
-#include "rt.h"
+#include "rt_run.h"
+#include "rt_sched.h"
+#include "rt_stall.h"
+#include "rt_task.h"
+#include "rt_wiring.h"
 
 #define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
 

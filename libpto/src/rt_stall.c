@@ -26,7 +26,10 @@
 #include <stdlib.h>
 
 #include "pto_clock.h"
-#include "rt.h"
+#include "rt_run.h"
+#include "rt_sched.h"
+#include "rt_stall.h"
+#include "rt_task.h"
 #include "log.h"
 
 #define STALL_SAMPLE_NS	(RT_SLEEP_NS / 2)

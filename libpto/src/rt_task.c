@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Task lifecycle after publication (rt.h describes the whole life): a
+ * Task lifecycle after publication (rt_task.h describes the whole life): a
  * task becomes ready when its last producer completes and is pushed to
  * the ready queue of its shape; it completes on the FIN of its last
  * subtask (readying its consumers and dropping its references), and is
@@ -13,7 +13,11 @@
  */
 #include <errno.h>
 
-#include "rt.h"
+#include "rt_ring.h"
+#include "rt_run.h"
+#include "rt_sched.h"
+#include "rt_task.h"
+#include "rt_wiring.h"
 
 void rt_push_ready(struct rt_run *run, struct rt_task *t)
 {

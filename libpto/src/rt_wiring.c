@@ -30,7 +30,11 @@
  */
 #include <errno.h>
 
-#include "rt.h"
+#include "rt_ring.h"
+#include "rt_run.h"
+#include "rt_sched.h"
+#include "rt_task.h"
+#include "rt_wiring.h"
 
 static void fanout_lock(struct rt_task *p)
 {

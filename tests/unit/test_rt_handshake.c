@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "aicore.h"
-#include "rt.h"
+#include "rt_sched.h"
 
 static void test_token_sequence(void **state)
 {

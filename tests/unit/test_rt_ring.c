@@ -16,7 +16,9 @@
 
 #include <cmocka.h>
 
-#include "rt.h"
+#include "rt_orch.h"
+#include "rt_ring.h"
+#include "rt_run.h"
 #include "support/e2e_prof.h"
 #include "support/rt_test.h"
 

@@ -8,10 +8,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <cmocka.h>
+
+#include "support/hdr_alone.h"
 
 static const char *const headers[] = {
 	"pto_prof.h", "pto_hs.h", "pto_layout.h", "pto_drm.h",
@@ -20,31 +19,15 @@ static const char *const headers[] = {
 
 static int compile_alone(const char *header, int cxx)
 {
-	char src[] = "/tmp/pto-hdr-XXXXXX";
-	char cmd[2048];
-	FILE *f;
-	int fd, rc;
+	char path[1024], cmd[2048];
 
-	fd = mkstemp(src);
-	if (fd < 0)
-		return -1;
-	f = fdopen(fd, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "#include \"%s/uapi/%s\"\nint pto_header_probe;\n",
-		PTO_SRCDIR, header);
-	fclose(f);
+	snprintf(path, sizeof(path), "%s/uapi/%s", PTO_SRCDIR, header);
 	snprintf(cmd, sizeof(cmd),
 		 "%s %s -Wall -Wextra -Werror -pedantic-errors -Wno-long-long "
-		 "%s -fsyntax-only -x %s %s",
+		 "%s -fsyntax-only -x %s",
 		 cxx ? PTO_CXX : PTO_CC, cxx ? "-std=c++17" : "-std=c11",
-		 PTO_DRM_CFLAGS, cxx ? "c++" : "c", src);
-	rc = system(cmd);
-	unlink(src);
-	if (rc != 0)
-		fprintf(stderr, "header %s failed as %s: %s\n", header,
-			cxx ? "C++17" : "C11", cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+		 PTO_DRM_CFLAGS, cxx ? "c++" : "c");
+	return hdr_compile_alone(path, cmd);
 }
 
 static void test_headers_c11(void **state)

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler side of the runtime: the AICPU threads' loop
+ * (rt_sched.c), the cores they drive and the clusters they own
+ * (rt_cluster.c).
+ */
+#ifndef PTO_RT_SCHED_H
+#define PTO_RT_SCHED_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pto_hs.h"
+#include "pto_prof.h"
+
+struct rt_run;
+struct rt_task;
+
+#define RT_SLEEP_NS		50000000ull	/* doorbell wait bound */
+
+/* A task on a core: running, or pending behind the running one. */
+struct rt_slot_run {
+	struct rt_task *task;
+	uint32_t token;
+	uint8_t sub;
+	bool acked;
+	uint64_t dispatch_ts;
+};
+
+/*
+ * Scheduler-side state of one core, touched only by the thread owning its
+ * cluster (handed over only while the cluster is idle).
+ */
+struct rt_core {
+	struct pto_hs_core *hs;
+	uint32_t type;		/* PTO_CORE_TYPE_* */
+	uint32_t seq;		/* dispatch counter */
+	bool has_running, has_pending;
+	struct rt_slot_run running, pending;
+	uint32_t last_cond;	/* COND value last acted on */
+	/*
+	 * What the stall monitor reads (rt_stall.c), published by the owner
+	 * after each change: the running and pending task (store-release,
+	 * NULL: none), their subslots, and the running token (0: idle).
+	 */
+	_Atomic(struct rt_task *) mon_task[2];
+	_Atomic uint8_t mon_sub[2];
+	_Atomic uint32_t mon_tok;
+	/* Stall monitor (scheduler 0) only. */
+	uint32_t stall_tok;	/* running token last sampled, 0: idle */
+	uint64_t stall_seen_ns;	/* when stall_tok was first sampled */
+};
+
+struct rt_cluster {
+	_Atomic int owner;	/* scheduler thread index */
+	int next_owner;		/* after orchestration, orch_to_sched */
+};
+
+/* Private state of one AICPU thread: loop and pop counters (profiling),
+ * wiring state (thread 0), the clusters it owns.
+ */
+struct rt_thread {
+	_Alignas(64) unsigned int idx;	/* a line of its own: written per loop */
+	uint32_t loop;
+	uint32_t pop_hit, pop_miss;
+	uint32_t pop_hit_emitted, pop_miss_emitted;
+	uint32_t backoff;	/* wiring drain skips */
+	bool owned[PTO_MAX_BLOCKS];
+	uint8_t blk[PTO_MAX_BLOCKS];	/* the owned blocks, ascending */
+	unsigned int nblk;
+	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
+};
+
+/*
+ * The next dispatch token of a core from its dispatch counter: 1, 2, ...
+ * skipping the reserved range and 0 (not a valid token; ACK(0) is a
+ * zeroed COND) by even steps, so token & 1 (the payload slot) keeps
+ * alternating.
+ */
+static inline uint32_t rt_token_next(uint32_t *seq)
+{
+	uint32_t tok = ++*seq & PTO_TOKEN_MASK;
+
+	if (tok >= PTO_TOKEN_EXIT_SIGNAL) {
+		*seq += PTO_TOKEN_WRAP_SKIP;
+		tok = *seq & PTO_TOKEN_MASK;
+	}
+	if (!tok) {
+		*seq += 2;
+		tok = *seq & PTO_TOKEN_MASK;
+	}
+	return tok;
+}
+
+/* rt_sched.c */
+void rt_wake_schedulers(struct rt_run *run);
+void rt_sched_wake_for(struct rt_run *run, unsigned int shape);
+void rt_sched_loop(struct rt_run *run, unsigned int thr);
+void rt_core_notify(void *ctx, unsigned int core);
+
+/* rt_cluster.c */
+bool rt_cluster_idle(const struct rt_run *run, unsigned int b);
+bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th);
+bool rt_cluster_pending(struct rt_run *run, const struct rt_thread *th);
+void rt_sched_exit_cores(struct rt_run *run, unsigned int thr);
+
+#endif /* PTO_RT_SCHED_H */
