@@ -30,6 +30,7 @@
 #include "prof_host.h"
 #include "support/e2e_prof.h"
 #include "support/prof_sim.h"
+#include "support/ptodump_support.h"
 
 static const char *name_of(void *ctx, uint32_t id)
 {
@@ -73,21 +74,10 @@ static void cleanup(struct captured *c)
 static char *slurp(const char *dir, const char *name, size_t *len)
 {
 	char path[160], *buf;
-	FILE *f;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
+	buf = ptodump_read_file(path, len);
 	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	buf[n] = 0;
-	*len = (size_t)n;
 	return buf;
 }
 
