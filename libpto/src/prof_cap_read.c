@@ -32,6 +32,26 @@ struct cap_in {
 	struct prof_mem *mem;
 };
 
+/*
+ * *buf (of *cap bytes, counted in in->mem) at least want bytes, 64-byte
+ * aligned; its contents are not kept. 0, or -ENOMEM (*buf unchanged).
+ */
+static int cap_grow(struct cap_in *in, char **buf, size_t *cap, size_t want)
+{
+	char *nb;
+
+	if (want <= *cap)
+		return 0;
+	nb = aligned_alloc(64, (want + 63) & ~(size_t)63);
+	if (!nb)
+		return -ENOMEM;
+	prof_mem_free(in->mem, *buf, *cap);
+	prof_mem_charge(in->mem, want);
+	*buf = nb;
+	*cap = want;
+	return 0;
+}
+
 /* [off, off + len) of the file (all of it exists), 8-byte aligned. */
 static const void *cap_get(struct cap_in *in, uint64_t off, size_t len)
 {
@@ -42,16 +62,8 @@ static const void *cap_get(struct cap_in *in, uint64_t off, size_t len)
 		return in->buf + (off - in->wbeg);
 	if (want > in->size - off)
 		want = (size_t)(in->size - off);
-	if (want > in->cap) {
-		char *nb = aligned_alloc(64, (want + 63) & ~(size_t)63);
-
-		if (!nb)
-			return NULL;
-		prof_mem_free(in->mem, in->buf, in->cap);
-		prof_mem_charge(in->mem, want);
-		in->buf = nb;
-		in->cap = want;
-	}
+	if (cap_grow(in, &in->buf, &in->cap, want))
+		return NULL;
 	while (got < want) {
 		n = pread(in->fd, in->buf + got, want - got,
 			  (off_t)(off + got));
@@ -229,16 +241,8 @@ static const void *buffer_records(struct cap_in *in,
 	const uint32_t *src = (const uint32_t *)(b + 1);
 	uint32_t *dst;
 
-	if (bytes > in->scratch_cap) {
-		char *nb = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
-
-		if (!nb)
-			return NULL;
-		prof_mem_free(in->mem, in->scratch, in->scratch_cap);
-		prof_mem_charge(in->mem, bytes);
-		in->scratch = nb;
-		in->scratch_cap = bytes;
-	}
+	if (cap_grow(in, &in->scratch, &in->scratch_cap, bytes))
+		return NULL;
 	dst = (uint32_t *)in->scratch;
 	if (b->word_mask == (words == 32 ? ~0u : (1u << words) - 1))
 		return memcpy(dst, src, bytes);
@@ -433,10 +437,8 @@ int prof_cap_load(const char *path, struct prof_records *r,
 		prof_records_join(r);
 	}
 out:
-	if (in.buf)
-		prof_mem_free(&r->mem, in.buf, in.cap);
-	if (in.scratch)
-		prof_mem_free(&r->mem, in.scratch, in.scratch_cap);
+	prof_mem_free(&r->mem, in.buf, in.cap);
+	prof_mem_free(&r->mem, in.scratch, in.scratch_cap);
 	if (in.fd >= 0)
 		close(in.fd);
 	free(hdr);
