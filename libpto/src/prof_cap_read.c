@@ -202,8 +202,9 @@ static const char *books_problem(struct prof_records *r, const void *p,
 	return NULL;
 }
 
+/* *err: -ENOMEM when a name could not be copied. */
 static const char *names_problem(struct prof_cap_names *nm, const char *p,
-				 uint64_t len)
+				 uint64_t len, int *err)
 {
 	const char *end = p + len;
 	struct pto_cap_name n;
@@ -219,8 +220,10 @@ static const char *names_problem(struct prof_cap_names *nm, const char *p,
 		       &nm->name[n.func_id] : NULL;
 		if (slot) {
 			s = strndup(p, n.len);
-			if (!s)
+			if (!s) {
+				*err = -ENOMEM;
 				return "out of memory";
+			}
 			free(*slot);
 			*slot = s;
 		}
@@ -312,10 +315,7 @@ static const char *take_section(struct cap_in *in,
 		info->have_books = 1;
 		return books_problem(r, p, s->length);
 	case PTO_CAP_SEC_NAMES:
-		why = names_problem(names, p, s->length);
-		if (why && !strcmp(why, "out of memory"))
-			*err = -ENOMEM;
-		return why;
+		return names_problem(names, p, s->length, err);
 	case PTO_CAP_SEC_END: {
 		const struct pto_cap_end *e = p;
 
