@@ -48,10 +48,10 @@ static int opts_ok(const struct pto_capture_opts *opts)
 	return 1;
 }
 
+/* The rows pto_capture_tasks reports: those joined with an AICore record. */
 static int count_task(void *ctx, const void *rec)
 {
-	(void)rec;
-	++*(uint64_t *)ctx;
+	*(uint64_t *)ctx += ((const struct prof_task_row *)rec)->joined;
 	return 0;
 }
 
@@ -61,7 +61,7 @@ static int capture_finish(struct pto_capture *c, pto_capture **out)
 	int err = prof_records_time_base(&c->rec, &c->time_base);
 
 	if (!err)
-		err = prof_records_each_task(&c->rec, count_task, &c->tasks);
+		err = prof_spill_each(&c->rec.tasks, count_task, &c->tasks);
 	if (err) {
 		pto_capture_close(c);
 		return err;
