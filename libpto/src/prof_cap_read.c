@@ -215,9 +215,7 @@ static const char *names_problem(struct prof_cap_names *nm, const char *p,
 		p += sizeof(n);
 		if (n.len > (uint64_t)(end - p))
 			return "NAMES: a name runs past the section";
-		slot = n.func_id == PTO_CAP_NAME_ORCHESTRATOR ?
-		       &nm->orchestrator : n.func_id < PTO_MAX_FUNCS ?
-		       &nm->name[n.func_id] : NULL;
+		slot = prof_cap_name_slot(nm, n.func_id);
 		if (slot) {
 			s = strndup(p, n.len);
 			if (!s) {
@@ -455,11 +453,16 @@ void prof_cap_names_free(struct prof_cap_names *names)
 	memset(names, 0, sizeof(*names));
 }
 
+char **prof_cap_name_slot(struct prof_cap_names *names, uint32_t func_id)
+{
+	if (func_id == PROF_NAME_ORCHESTRATOR)
+		return &names->orchestrator;
+	return func_id < PTO_MAX_FUNCS ? &names->name[func_id] : NULL;
+}
+
 const char *prof_cap_name(void *ctx, uint32_t func_id)
 {
-	const struct prof_cap_names *nm = ctx;
+	char **slot = prof_cap_name_slot(ctx, func_id);
 
-	if (func_id == PROF_NAME_ORCHESTRATOR)
-		return nm->orchestrator;
-	return func_id < PTO_MAX_FUNCS ? nm->name[func_id] : NULL;
+	return slot ? *slot : NULL;
 }

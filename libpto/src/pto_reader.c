@@ -20,6 +20,11 @@
 #include "pto_reader.h"
 #include "log.h"
 
+/* One id for the orchestrator's name, public, internal and on disk. */
+_Static_assert(PTO_CAPTURE_ORCHESTRATOR == PROF_NAME_ORCHESTRATOR &&
+	       PROF_NAME_ORCHESTRATOR == PTO_CAP_NAME_ORCHESTRATOR,
+	       "orchestrator name ids differ");
+
 struct pto_capture {
 	struct prof_records rec;	/* never copied: points into itself */
 	struct prof_cap_names names;
@@ -374,11 +379,11 @@ PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
 {
 	char **slot, *s;
 
-	if (!c || !name || (func_id >= PTO_MAX_FUNCS &&
-			    func_id != PTO_CAPTURE_ORCHESTRATOR))
+	if (!c || !name)
 		return -EINVAL;
-	slot = func_id == PTO_CAPTURE_ORCHESTRATOR ? &c->names.orchestrator :
-	       &c->names.name[func_id];
+	slot = prof_cap_name_slot(&c->names, func_id);
+	if (!slot)
+		return -EINVAL;
 	s = strdup(name);
 	if (!s)
 		return -ENOMEM;
