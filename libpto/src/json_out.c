@@ -51,11 +51,6 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void json_us(FILE *f, double us)
-{
-	fprintf(f, "%.3f", us);
-}
-
 int json_mkdirs(const char *dir)
 {
 	char path[PATH_MAX];

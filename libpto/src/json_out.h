@@ -14,9 +14,6 @@ int json_close(FILE *f);
 /* Writes s as a quoted JSON string (escaping quotes, \ and controls). */
 void json_string(FILE *f, const char *s);
 
-/* Writes a microsecond value with the 3 decimals of the records schema. */
-void json_us(FILE *f, double us);
-
 /* mkdir -p; 0 or a negative errno. */
 int json_mkdirs(const char *dir);
 
@@ -35,7 +32,8 @@ struct json_line {
 void json_line_str(struct json_line *l, const char *s);
 void json_line_u64(struct json_line *l, unsigned long long v);
 void json_line_i64(struct json_line *l, long long v);
-/* Exactly what json_us (printf "%.3f") writes. */
+/* A microsecond value with the 3 decimals of the records schema:
+ * exactly what printf "%.3f" writes. */
 void json_line_us(struct json_line *l, double us);
 /* Writes the line to f and empties it. */
 void json_line_put(struct json_line *l, FILE *f);

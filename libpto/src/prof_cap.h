@@ -84,6 +84,9 @@ int prof_cap_load(const char *path, struct prof_records *r,
 		  struct prof_cap_names *names, struct prof_cap_info *info);
 
 void prof_cap_names_free(struct prof_cap_names *names);
+/* Where names keeps func_id's name (PROF_NAME_ORCHESTRATOR, which is
+ * PTO_CAP_NAME_ORCHESTRATOR, included); NULL for an id out of range. */
+char **prof_cap_name_slot(struct prof_cap_names *names, uint32_t func_id);
 /* A prof_name_fn over names (ctx: the struct prof_cap_names). */
 const char *prof_cap_name(void *ctx, uint32_t func_id);
 

@@ -32,6 +32,26 @@ struct cap_in {
 	struct prof_mem *mem;
 };
 
+/*
+ * *buf (of *cap bytes, counted in in->mem) at least want bytes, 64-byte
+ * aligned; its contents are not kept. 0, or -ENOMEM (*buf unchanged).
+ */
+static int cap_grow(struct cap_in *in, char **buf, size_t *cap, size_t want)
+{
+	char *nb;
+
+	if (want <= *cap)
+		return 0;
+	nb = aligned_alloc(64, (want + 63) & ~(size_t)63);
+	if (!nb)
+		return -ENOMEM;
+	prof_mem_free(in->mem, *buf, *cap);
+	prof_mem_charge(in->mem, want);
+	*buf = nb;
+	*cap = want;
+	return 0;
+}
+
 /* [off, off + len) of the file (all of it exists), 8-byte aligned. */
 static const void *cap_get(struct cap_in *in, uint64_t off, size_t len)
 {
@@ -42,16 +62,8 @@ static const void *cap_get(struct cap_in *in, uint64_t off, size_t len)
 		return in->buf + (off - in->wbeg);
 	if (want > in->size - off)
 		want = (size_t)(in->size - off);
-	if (want > in->cap) {
-		char *nb = aligned_alloc(64, (want + 63) & ~(size_t)63);
-
-		if (!nb)
-			return NULL;
-		prof_mem_free(in->mem, in->buf, in->cap);
-		prof_mem_charge(in->mem, want);
-		in->buf = nb;
-		in->cap = want;
-	}
+	if (cap_grow(in, &in->buf, &in->cap, want))
+		return NULL;
 	while (got < want) {
 		n = pread(in->fd, in->buf + got, want - got,
 			  (off_t)(off + got));
@@ -190,8 +202,9 @@ static const char *books_problem(struct prof_records *r, const void *p,
 	return NULL;
 }
 
+/* *err: -ENOMEM when a name could not be copied. */
 static const char *names_problem(struct prof_cap_names *nm, const char *p,
-				 uint64_t len)
+				 uint64_t len, int *err)
 {
 	const char *end = p + len;
 	struct pto_cap_name n;
@@ -202,13 +215,13 @@ static const char *names_problem(struct prof_cap_names *nm, const char *p,
 		p += sizeof(n);
 		if (n.len > (uint64_t)(end - p))
 			return "NAMES: a name runs past the section";
-		slot = n.func_id == PTO_CAP_NAME_ORCHESTRATOR ?
-		       &nm->orchestrator : n.func_id < PTO_MAX_FUNCS ?
-		       &nm->name[n.func_id] : NULL;
+		slot = prof_cap_name_slot(nm, n.func_id);
 		if (slot) {
 			s = strndup(p, n.len);
-			if (!s)
+			if (!s) {
+				*err = -ENOMEM;
 				return "out of memory";
+			}
 			free(*slot);
 			*slot = s;
 		}
@@ -229,16 +242,8 @@ static const void *buffer_records(struct cap_in *in,
 	const uint32_t *src = (const uint32_t *)(b + 1);
 	uint32_t *dst;
 
-	if (bytes > in->scratch_cap) {
-		char *nb = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
-
-		if (!nb)
-			return NULL;
-		prof_mem_free(in->mem, in->scratch, in->scratch_cap);
-		prof_mem_charge(in->mem, bytes);
-		in->scratch = nb;
-		in->scratch_cap = bytes;
-	}
+	if (cap_grow(in, &in->scratch, &in->scratch_cap, bytes))
+		return NULL;
 	dst = (uint32_t *)in->scratch;
 	if (b->word_mask == (words == 32 ? ~0u : (1u << words) - 1))
 		return memcpy(dst, src, bytes);
@@ -308,10 +313,7 @@ static const char *take_section(struct cap_in *in,
 		info->have_books = 1;
 		return books_problem(r, p, s->length);
 	case PTO_CAP_SEC_NAMES:
-		why = names_problem(names, p, s->length);
-		if (why && !strcmp(why, "out of memory"))
-			*err = -ENOMEM;
-		return why;
+		return names_problem(names, p, s->length, err);
 	case PTO_CAP_SEC_END: {
 		const struct pto_cap_end *e = p;
 
@@ -433,10 +435,8 @@ int prof_cap_load(const char *path, struct prof_records *r,
 		prof_records_join(r);
 	}
 out:
-	if (in.buf)
-		prof_mem_free(&r->mem, in.buf, in.cap);
-	if (in.scratch)
-		prof_mem_free(&r->mem, in.scratch, in.scratch_cap);
+	prof_mem_free(&r->mem, in.buf, in.cap);
+	prof_mem_free(&r->mem, in.scratch, in.scratch_cap);
 	if (in.fd >= 0)
 		close(in.fd);
 	free(hdr);
@@ -453,11 +453,16 @@ void prof_cap_names_free(struct prof_cap_names *names)
 	memset(names, 0, sizeof(*names));
 }
 
+char **prof_cap_name_slot(struct prof_cap_names *names, uint32_t func_id)
+{
+	if (func_id == PROF_NAME_ORCHESTRATOR)
+		return &names->orchestrator;
+	return func_id < PTO_MAX_FUNCS ? &names->name[func_id] : NULL;
+}
+
 const char *prof_cap_name(void *ctx, uint32_t func_id)
 {
-	const struct prof_cap_names *nm = ctx;
+	char **slot = prof_cap_name_slot(ctx, func_id);
 
-	if (func_id == PROF_NAME_ORCHESTRATOR)
-		return nm->orchestrator;
-	return func_id < PTO_MAX_FUNCS ? nm->name[func_id] : NULL;
+	return slot ? *slot : NULL;
 }

@@ -20,6 +20,11 @@
 #include "pto_reader.h"
 #include "log.h"
 
+/* One id for the orchestrator's name, public, internal and on disk. */
+_Static_assert(PTO_CAPTURE_ORCHESTRATOR == PROF_NAME_ORCHESTRATOR &&
+	       PROF_NAME_ORCHESTRATOR == PTO_CAP_NAME_ORCHESTRATOR,
+	       "orchestrator name ids differ");
+
 struct pto_capture {
 	struct prof_records rec;	/* never copied: points into itself */
 	struct prof_cap_names names;
@@ -48,10 +53,10 @@ static int opts_ok(const struct pto_capture_opts *opts)
 	return 1;
 }
 
+/* The rows pto_capture_tasks reports: those joined with an AICore record. */
 static int count_task(void *ctx, const void *rec)
 {
-	(void)rec;
-	++*(uint64_t *)ctx;
+	*(uint64_t *)ctx += ((const struct prof_task_row *)rec)->joined;
 	return 0;
 }
 
@@ -61,7 +66,7 @@ static int capture_finish(struct pto_capture *c, pto_capture **out)
 	int err = prof_records_time_base(&c->rec, &c->time_base);
 
 	if (!err)
-		err = prof_records_each_task(&c->rec, count_task, &c->tasks);
+		err = prof_spill_each(&c->rec.tasks, count_task, &c->tasks);
 	if (err) {
 		pto_capture_close(c);
 		return err;
@@ -374,11 +379,11 @@ PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
 {
 	char **slot, *s;
 
-	if (!c || !name || (func_id >= PTO_MAX_FUNCS &&
-			    func_id != PTO_CAPTURE_ORCHESTRATOR))
+	if (!c || !name)
 		return -EINVAL;
-	slot = func_id == PTO_CAPTURE_ORCHESTRATOR ? &c->names.orchestrator :
-	       &c->names.name[func_id];
+	slot = prof_cap_name_slot(&c->names, func_id);
+	if (!slot)
+		return -EINVAL;
 	s = strdup(name);
 	if (!s)
 		return -ENOMEM;
