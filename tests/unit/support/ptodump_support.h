@@ -32,6 +32,12 @@ int ptodump_run(const char *bin, const char *const *args, char **out,
 int ptodump_run_rss(const char *bin, const char *const *args, char **out,
 		    char **err, long *maxrss_kb);
 
+/*
+ * The first occurrence of what in text; fails the running test, printing
+ * text, when there is none.
+ */
+const char *ptodump_at(const char *text, const char *what);
+
 /* ---- synthetic records ------------------------------------------------ */
 
 struct ptodump_task {
