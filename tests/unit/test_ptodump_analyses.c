@@ -533,14 +533,9 @@ static void test_bad_format(void **state)
 	const char *args[] = { "report", "--format=html", c->rec, NULL };
 	const char *cp[] = { "convert", "--critical-path=longest", c->rec,
 			     NULL };
-	char *err = NULL;
 
-	assert_int_equal(ptodump_run(PTODUMP_BIN, args, NULL, &err), 2);
-	assert_non_null(strstr(err, "'html'"));
-	free(err);
-	assert_int_equal(ptodump_run(PTODUMP_BIN, cp, NULL, &err), 2);
-	assert_non_null(strstr(err, "'longest'"));
-	free(err);
+	ptodump_run_err(PTODUMP_BIN, args, 2, "'html'");
+	ptodump_run_err(PTODUMP_BIN, cp, 2, "'longest'");
 }
 
 int main(void)

@@ -399,3 +399,13 @@ const char *ptodump_at(const char *text, const char *what)
 		fail_msg("report lacks \"%s\":\n%s", what, text);
 	return p;
 }
+
+void ptodump_run_err(const char *bin, const char *const *args, int status,
+		     const char *needle)
+{
+	char *err = NULL;
+
+	assert_int_equal(ptodump_run(bin, args, NULL, &err), status);
+	assert_non_null(strstr(err, needle));
+	free(err);
+}
