@@ -108,15 +108,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *at(const char *text, const char *what)
-{
-	const char *p = strstr(text, what);
-
-	if (!p)
-		fail_msg("report lacks \"%s\":\n%s", what, text);
-	return p;
-}
-
 static const char *next_line(const char *p)
 {
 	p = strchr(p, '\n');
@@ -155,7 +146,9 @@ static void check_pct_row(const char *p, const char *id, const char *what,
 static void test_head_tail_percentiles(void **state)
 {
 	struct ctx *c = *state;
-	const char *p = next_line(at(at(c->out, "=== Head / Tail"), "Func_ID"));
+	const char *p = next_line(ptodump_at(ptodump_at(c->out,
+							  "=== Head / Tail"),
+						"Func_ID"));
 	size_t cap = c->s.ntasks;
 	double *h = malloc(cap * sizeof(*h)), *t = malloc(cap * sizeof(*t));
 	double *ah = malloc(cap * sizeof(*h)), *at_ = malloc(cap * sizeof(*t));
@@ -193,8 +186,9 @@ static void test_head_tail_percentiles(void **state)
 static void test_switch_per_core(void **state)
 {
 	struct ctx *c = *state;
-	const char *p = next_line(at(at(c->out, "=== AICore Switch"),
-				     "\nCore ") + 1);
+	const char *p = next_line(ptodump_at(ptodump_at(c->out,
+							  "=== AICore Switch"),
+						"\nCore ") + 1);
 	double t0 = 1e300, t1 = -1e300;
 	unsigned int core;
 	size_t i;
@@ -267,7 +261,7 @@ static double clip(double t, double a, double b)
 static void test_overhead_verdict(void **state)
 {
 	struct ctx *c = *state;
-	const char *p = at(c->out, "=== Overhead Verdict");
+	const char *p = ptodump_at(c->out, "=== Overhead Verdict");
 	double w0 = 1e300, w1 = -1e300, over[2] = { 0 }, all = 0, has = 0;
 	double *ready = malloc(c->ng * sizeof(*ready));
 	double *pts = malloc((2 * c->s.ntasks + 2 * c->ng) * sizeof(*pts));
@@ -325,23 +319,24 @@ static void test_overhead_verdict(void **state)
 		has += any && hs ? b - a : 0;
 	}
 	win = w1 - w0;
-	assert_int_equal(sscanf(at(p, "Window "), "Window %lf", &got[0]), 1);
+	assert_int_equal(sscanf(ptodump_at(p, "Window "), "Window %lf",
+				&got[0]), 1);
 	assert_float_equal(got[0], win, EPS3);
-	p = at(p, "\nAIC ");
+	p = ptodump_at(p, "\nAIC ");
 	assert_int_equal(sscanf(p, "\nAIC %*u %lf %lf", &got[0], &got[1]), 2);
 	assert_float_equal(got[0], over[0], 0.002);
 	assert_float_equal(got[1], over[0] / win * 100, 0.006);
-	p = at(p, "\nAIV ");
+	p = ptodump_at(p, "\nAIV ");
 	assert_int_equal(sscanf(p, "\nAIV %*u %lf", &got[0]), 1);
 	assert_float_equal(got[0], over[1], 0.002);
-	p = at(p, "\nall ");
+	p = ptodump_at(p, "\nall ");
 	assert_int_equal(sscanf(p, "\nall - %lf", &got[2]), 1);
 	assert_float_equal(got[2], all, 0.002);
-	p = at(p, "\nhas ");
+	p = ptodump_at(p, "\nhas ");
 	assert_int_equal(sscanf(p, "\nhas - %lf", &got[3]), 1);
 	assert_float_equal(got[3], has, 0.002);
 	assert_true(has > 0);		/* the oracle is not vacuous */
-	at(p, "Verdict: ");
+	ptodump_at(p, "Verdict: ");
 	free(ready);
 	free(pts);
 }
@@ -349,7 +344,7 @@ static void test_overhead_verdict(void **state)
 static void test_blame_tiles_makespan(void **state)
 {
 	struct ctx *c = *state;
-	const char *p = at(c->out, "=== Critical Path Blame");
+	const char *p = ptodump_at(c->out, "=== Critical Path Blame");
 	double t0 = 1e300, t1 = -1e300, span, slen, comp, stall, dw, cw, fg;
 	double *dist = malloc(c->ng * sizeof(*dist)), best = 0;
 	size_t i, e, n;
@@ -378,18 +373,21 @@ static void test_blame_tiles_makespan(void **state)
 	} while (changed);
 	for (i = 0; i < c->ng; i++)
 		best = fmax(best, dist[i]);
-	assert_int_equal(sscanf(at(p, "Execution makespan: "),
+	assert_int_equal(sscanf(ptodump_at(p, "Execution makespan: "),
 				"Execution makespan: %lf", &span), 1);
 	assert_float_equal(span, t1 - t0, EPS3);
-	assert_int_equal(sscanf(at(p, "Static path"), "Static path (execution "
+	assert_int_equal(sscanf(ptodump_at(p, "Static path"),
+				"Static path (execution "
 				"spans, unlimited cores): %lf", &slen), 1);
 	assert_float_equal(slen, best, 0.002);
-	assert_int_equal(sscanf(at(p, "Observed path: "), "Observed path: %zu "
+	assert_int_equal(sscanf(ptodump_at(p, "Observed path: "),
+				"Observed path: %zu "
 				"tasks; compute %lf us (%*f%%), stall %lf", &n,
 				&comp, &stall), 3);
 	assert_true(n >= 1);
 	assert_float_equal(comp + stall, span, 0.002);
-	assert_int_equal(sscanf(at(p, "Stall: "), "Stall: data-wait %lf us "
+	assert_int_equal(sscanf(ptodump_at(p, "Stall: "),
+				"Stall: data-wait %lf us "
 				"(%*f%%), core-wait %lf us (%*f%%), front-gap "
 				"%lf", &dw, &cw, &fg), 3);
 	assert_float_equal(dw + cw + fg, stall, 0.002);
@@ -410,18 +408,19 @@ static void test_markdown_same_figures(void **state)
 	text = ptodump_read_file(md, NULL);
 	assert_non_null(text);
 	assert_true(!strncmp(text, "# ptodump report\n", 17));
-	at(text, "\n## Overhead Verdict\n");
-	at(text, "\n## Critical Path Blame\n");
-	at(text, "\n## Task Statistics by Function\n\n```text\n");
-	at(text, "| Shape | Cores | Overhead(us) | Overhead% |\n"
+	ptodump_at(text, "\n## Overhead Verdict\n");
+	ptodump_at(text, "\n## Critical Path Blame\n");
+	ptodump_at(text, "\n## Task Statistics by Function\n\n```text\n");
+	ptodump_at(text, "| Shape | Cores | Overhead(us) | Overhead% |\n"
 		 "|---|---:|---:|---:|\n");
 	for (p = text; (p = strstr(p, "```")); p += 3)
 		fences++;
 	assert_int_equal(fences % 2, 0);
 	assert_true(fences >= 6);
-	assert_int_equal(sscanf(at(c->out, "\nhas "), "\nhas - %lf", &txt), 1);
-	assert_int_equal(sscanf(at(text, "| has | - | "), "| has | - | %lf",
-				&mdv), 1);
+	assert_int_equal(sscanf(ptodump_at(c->out, "\nhas "), "\nhas - %lf",
+				&txt), 1);
+	assert_int_equal(sscanf(ptodump_at(text, "| has | - | "),
+				"| has | - | %lf", &mdv), 1);
 	assert_float_equal(mdv, txt, 0);
 	free(text);
 }
@@ -505,7 +504,7 @@ static void test_convert_critical_path(void **state)
 	free(text);
 	/* The observed path of the Markdown report, all steps in order. */
 	text = ptodump_read_file(md, NULL);
-	p = strchr(at(text, "| # | Task |"), '\n') + 1;
+	p = strchr(ptodump_at(text, "| # | Task |"), '\n') + 1;
 	p = strchr(p, '\n') + 1;		/* the |---| line */
 	for (i = 0; *p == '|'; i++, p = strchr(p, '\n') + 1) {
 		unsigned int k;
@@ -518,7 +517,7 @@ static void test_convert_critical_path(void **state)
 	assert_int_equal(i, n);		/* rows: one per path task */
 	free(text);
 	/* Static: as many highlighted as the report's "Critical path". */
-	assert_int_equal(sscanf(at(c->out, "Critical path: "),
+	assert_int_equal(sscanf(ptodump_at(c->out, "Critical path: "),
 				"Critical path: %zu", &want), 1);
 	assert_int_equal(ptodump_run(PTODUMP_BIN, stat, NULL, NULL), 0);
 	text = ptodump_read_file(out, NULL);
@@ -534,14 +533,9 @@ static void test_bad_format(void **state)
 	const char *args[] = { "report", "--format=html", c->rec, NULL };
 	const char *cp[] = { "convert", "--critical-path=longest", c->rec,
 			     NULL };
-	char *err = NULL;
 
-	assert_int_equal(ptodump_run(PTODUMP_BIN, args, NULL, &err), 2);
-	assert_non_null(strstr(err, "'html'"));
-	free(err);
-	assert_int_equal(ptodump_run(PTODUMP_BIN, cp, NULL, &err), 2);
-	assert_non_null(strstr(err, "'longest'"));
-	free(err);
+	ptodump_run_err(PTODUMP_BIN, args, 2, "'html'");
+	ptodump_run_err(PTODUMP_BIN, cp, 2, "'longest'");
 }
 
 int main(void)

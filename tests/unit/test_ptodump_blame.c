@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "pd_blame.h"
+#include "support/pd_dag.h"
 
 struct dag {
 	struct pd_model m;
@@ -26,25 +27,12 @@ struct dag {
 static void row(struct dag *x, uint64_t id, unsigned int core, double start,
 		double end)
 {
-	struct pd_task *t;
-
-	assert_int_equal(pd_grow((void **)&x->m.tasks, &x->m.cap_tasks,
-				 x->m.ntasks, sizeof(*t)), 0);
-	t = &x->m.tasks[x->m.ntasks++];
-	memset(t, 0, sizeof(*t));
-	t->task_id = id;
-	t->core_id = (uint16_t)core;
-	t->start = start;
-	t->end = end;
-	t->dur = end - start;
+	pd_dag_task(&x->m, id, start, end)->core_id = (uint16_t)core;
 }
 
 static void edge(struct dag *x, uint64_t pred, uint64_t succ)
 {
-	x->d.e = realloc(x->d.e, (x->d.n + 1) * sizeof(*x->d.e));
-	assert_non_null(x->d.e);
-	x->d.e[x->d.n].pred = pred;
-	x->d.e[x->d.n++].succ = succ;
+	pd_dag_edge(&x->d, pred, succ);
 }
 
 static void solve(struct dag *x, int with_deps)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "pd_graph.h"
+#include "support/pd_dag.h"
 
 struct dag {
 	struct pd_model m;
@@ -27,28 +28,15 @@ struct dag {
 static void row(struct dag *x, uint64_t id, double start, double end,
 		double dispatch, double finish)
 {
-	struct pd_task *t;
+	struct pd_task *t = pd_dag_task(&x->m, id, start, end);
 
-	assert_int_equal(pd_grow((void **)&x->m.tasks, &x->m.cap_tasks,
-				 x->m.ntasks, sizeof(*t)), 0);
-	t = &x->m.tasks[x->m.ntasks++];
-	memset(t, 0, sizeof(*t));
-	t->task_id = id;
-	t->start = start;
-	t->end = end;
-	t->dur = end - start;
 	t->dispatch = dispatch;
 	t->finish = finish;
 }
 
 static void edge(struct dag *x, uint64_t pred, uint64_t succ)
 {
-	size_t cap = x->d.n;	/* grows by one: cap tracks n */
-
-	x->d.e = realloc(x->d.e, (cap + 1) * sizeof(*x->d.e));
-	assert_non_null(x->d.e);
-	x->d.e[x->d.n].pred = pred;
-	x->d.e[x->d.n++].succ = succ;
+	pd_dag_edge(&x->d, pred, succ);
 }
 
 static int solve(struct dag *x)

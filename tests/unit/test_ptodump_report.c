@@ -56,21 +56,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The line after the first occurrence of prefix (NULL if none). */
-static const char *line_at(const char *text, const char *prefix)
-{
-	const char *p = strstr(text, prefix);
-
-	if (!p)
-		fail_msg("report lacks \"%s\":\n%s", prefix, text);
-	return p;
-}
-
 static void test_function_table(void **state)
 {
 	struct ctx *c = *state;
 	const struct ptodump_set *s = &c->s;
-	const char *p = line_at(c->out, "Func_ID");
+	const char *p = ptodump_at(c->out, "Func_ID");
 	double first = 1e300, last = -1e300, tt;
 	unsigned int f;
 
@@ -113,7 +103,7 @@ static void test_function_table(void **state)
 		assert_float_equal(g_head, head / (double)n, EPS3);
 		assert_float_equal(g_tail, tail / (double)n, EPS3);
 	}
-	p = line_at(c->out, "Total Test Time:");
+	p = ptodump_at(c->out, "Total Test Time:");
 	assert_int_equal(sscanf(p, "Total Test Time: %lf", &tt), 1);
 	assert_float_equal(tt, last - first, EPS3);
 }
@@ -123,8 +113,9 @@ static void test_head_split(void **state)
 {
 	struct ctx *c = *state;
 	const struct ptodump_set *s = &c->s;
-	const char *p = line_at(line_at(c->out, "=== Head Overhead Split"),
-				"Func_ID");
+	const char *p = ptodump_at(ptodump_at(c->out,
+						"=== Head Overhead Split"),
+				   "Func_ID");
 	size_t all_n = 0;
 	unsigned int f;
 
@@ -209,7 +200,7 @@ static void test_scheduler_figures(void **state)
 	struct ctx *c = *state;
 	const struct ptodump_set *s = &c->s;
 	struct thr v[8];
-	const char *p = line_at(c->out, "Part 1:");
+	const char *p = ptodump_at(c->out, "Part 1:");
 	double total = 0, loop;
 	uint64_t loops = 0, hit = 0, miss = 0, gh, gm;
 	unsigned int t;
@@ -232,11 +223,11 @@ static void test_scheduler_figures(void **state)
 		miss += v[t].miss;
 		p = strchr(p, '\n') + 1;
 	}
-	p = line_at(c->out, "Avg scheduler loop iteration: ");
+	p = ptodump_at(c->out, "Avg scheduler loop iteration: ");
 	assert_int_equal(sscanf(p, "Avg scheduler loop iteration: %lf us",
 				&loop), 1);
 	assert_float_equal(loop, total / (double)loops, EPS3);
-	p = line_at(c->out, "Pop: hit=");
+	p = ptodump_at(c->out, "Pop: hit=");
 	assert_int_equal(sscanf(p, "Pop: hit=%" SCNu64 ", miss=%" SCNu64,
 				&gh, &gm), 2);
 	assert_true(gh == hit);
@@ -264,10 +255,10 @@ static void test_edge_totals(void **state)
 		want_mo = no > want_mo ? no : want_mo;
 		want_mi = ni > want_mi ? ni : want_mi;
 	}
-	p = line_at(c->out, "Fanout (notify consumers):");
+	p = ptodump_at(c->out, "Fanout (notify consumers):");
 	assert_int_equal(sscanf(p, "Fanout (notify consumers): total edges=%"
 				SCNu64 ", max_degree=%" SCNu64, &out, &mo), 2);
-	p = line_at(c->out, "Fanin  (release producers):");
+	p = ptodump_at(c->out, "Fanin  (release producers):");
 	assert_int_equal(sscanf(p, "Fanin  (release producers): total edges=%"
 				SCNu64 ", max_degree=%" SCNu64, &in, &mi), 2);
 	assert_true(out == s->nedges);
@@ -320,7 +311,7 @@ static void test_critical_path(void **state)
 		}
 		best = fmax(best, dist[i]);
 	}
-	p = line_at(c->out, "Critical path: ");
+	p = ptodump_at(c->out, "Critical path: ");
 	assert_int_equal(sscanf(p, "Critical path: %zu tasks, %lf us; "
 				"makespan %lf us", &gn, &glen, &gspan), 3);
 	assert_true(gn >= 1);

@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cmocka.h>
 
 #include "ptodump_support.h"
 #include "pto_layout.h"
@@ -385,4 +389,23 @@ void *ptodump_region_new(unsigned int num_cores, unsigned int threads,
 	pto_prof_region_init(base, &p, &l, 1000000000ull);
 	*size = l.region_size;
 	return base;
+}
+
+const char *ptodump_at(const char *text, const char *what)
+{
+	const char *p = strstr(text, what);
+
+	if (!p)
+		fail_msg("report lacks \"%s\":\n%s", what, text);
+	return p;
+}
+
+void ptodump_run_err(const char *bin, const char *const *args, int status,
+		     const char *needle)
+{
+	char *err = NULL;
+
+	assert_int_equal(ptodump_run(bin, args, NULL, &err), status);
+	assert_non_null(strstr(err, needle));
+	free(err);
 }

@@ -31,6 +31,18 @@ int ptodump_run(const char *bin, const char *const *args, char **out,
 /* The same, also reporting the child's peak resident set in KiB. */
 int ptodump_run_rss(const char *bin, const char *const *args, char **out,
 		    char **err, long *maxrss_kb);
+/*
+ * Runs bin with args and asserts that it exits with status and that its
+ * stderr contains needle.
+ */
+void ptodump_run_err(const char *bin, const char *const *args, int status,
+		     const char *needle);
+
+/*
+ * The first occurrence of what in text; fails the running test, printing
+ * text, when there is none.
+ */
+const char *ptodump_at(const char *text, const char *what);
 
 /* ---- synthetic records ------------------------------------------------ */
 
