@@ -16,7 +16,11 @@ struct json_sink {
 	uint64_t next_id;	/* running event id of X events */
 };
 
-/* s as a quoted JSON string (quotes, backslashes and controls escaped). */
+/*
+ * s as a quoted JSON string (quotes, backslashes and controls escaped).
+ * libpto has the same escaper (json_out.c) but not as public API, and
+ * tools see only public headers: keep the two in step.
+ */
 static void json_string(FILE *f, const char *s)
 {
 	unsigned char c;
