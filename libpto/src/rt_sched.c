@@ -324,11 +324,7 @@ void rt_sched_wake_for(struct rt_run *run, unsigned int shape)
 		if (!(atomic_load_explicit(&d->can_take, memory_order_relaxed) &
 		      (1u << shape)))
 			continue;
-		if (atomic_load_explicit(&d->sleeping, memory_order_relaxed) &&
-		    atomic_exchange(&d->sleeping, 0)) {
-			atomic_fetch_add(&d->seq, 1);
-			rt_futex_wake(&d->seq, 1);
-		}
+		rt_doorbell_ring(d);
 		return;
 	}
 }
