@@ -8,7 +8,7 @@
  * the owner store, so a thread rescans owners only when the generation
  * moved, and its per-loop work is proportional to the clusters it owns
  * (th->blk). The first owner completes the core handshake of the
- * cluster's cores; the last stores EXIT_SIGNAL in their DATA.
+ * cluster's cores.
  *
  * Memory ordering: owner is stored with release after the cores' state
  * was last touched by the old owner, and handoff_gen bumped (seq_cst)
@@ -170,18 +170,4 @@ bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th)
 	if (changed)
 		rebuild(run, th);
 	return changed;
-}
-
-void rt_sched_exit_cores(struct rt_run *run, unsigned int thr)
-{
-	const struct rt_thread *th = &run->thr[thr];
-	unsigned int i, ci;
-
-	/* The device steps each core to EXITED when the run stops. */
-	for (i = 0; i < th->nblk; i++)
-		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK;
-		     ci < (th->blk[i] + 1u) * PTO_CORES_PER_BLOCK; ci++)
-			atomic_store_explicit(reg(&run->cores[ci].hs->data),
-					      PTO_TOKEN_EXIT_SIGNAL,
-					      memory_order_relaxed);
 }

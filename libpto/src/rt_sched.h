@@ -103,6 +103,5 @@ void rt_core_notify(void *ctx, unsigned int core);
 bool rt_cluster_idle(const struct rt_run *run, unsigned int b);
 bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th);
 bool rt_cluster_pending(struct rt_run *run, const struct rt_thread *th);
-void rt_sched_exit_cores(struct rt_run *run, unsigned int thr);
 
 #endif /* PTO_RT_SCHED_H */
