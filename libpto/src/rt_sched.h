@@ -17,6 +17,12 @@
 struct rt_run;
 struct rt_task;
 
+/* A handshake register (uapi/pto_hs.h), accessed atomically. */
+static inline _Atomic uint32_t *rt_reg(__u32 *r)
+{
+	return (_Atomic uint32_t *)r;
+}
+
 #define RT_SLEEP_NS		50000000ull	/* doorbell wait bound */
 
 /* A task on a core: running, or pending behind the running one. */
