@@ -18,6 +18,12 @@ static inline _Atomic uint32_t *reg(__u32 *r)
 	return (_Atomic uint32_t *)r;
 }
 
+/* Does DATA value t name a token the core has not served yet? */
+static bool data_new(const struct aicore *c, uint32_t t)
+{
+	return t != c->last && t != PTO_TOKEN_AICPU_IDLE;
+}
+
 void aicore_init(struct aicore *c, struct pto_hs_core *hs, void *prof_region)
 {
 	c->hs = hs;
@@ -75,7 +81,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 		return AICORE_IDLE;
 	/* acquire: the payload is written before DATA */
 	t = atomic_load_explicit(reg(&hs->data), memory_order_acquire);
-	if (t == c->last || t == PTO_TOKEN_AICPU_IDLE)
+	if (!data_new(c, t))
 		return AICORE_IDLE;
 	if (t == PTO_TOKEN_EXIT_SIGNAL) {
 		c->state = AICORE_EXITED;
@@ -113,7 +119,6 @@ enum aicore_step_result aicore_step(struct aicore *c,
 bool aicore_pending(struct aicore *c)
 {
 	struct pto_hs_core *hs = c->hs;
-	uint32_t t;
 
 	switch (c->state) {
 	case AICORE_BOOT:
@@ -122,8 +127,7 @@ bool aicore_pending(struct aicore *c)
 		return atomic_load(reg(&hs->aicpu_regs_ready)) ||
 		       atomic_load(reg(&hs->data)) == PTO_TOKEN_EXIT_SIGNAL;
 	case AICORE_READY:
-		t = atomic_load(reg(&hs->data));
-		return t != c->last && t != PTO_TOKEN_AICPU_IDLE;
+		return data_new(c, atomic_load(reg(&hs->data)));
 	default:
 		return false;
 	}

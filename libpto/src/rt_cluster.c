@@ -8,7 +8,7 @@
  * the owner store, so a thread rescans owners only when the generation
  * moved, and its per-loop work is proportional to the clusters it owns
  * (th->blk). The first owner completes the core handshake of the
- * cluster's cores; the last stores EXIT_SIGNAL in their DATA.
+ * cluster's cores.
  *
  * Memory ordering: owner is stored with release after the cores' state
  * was last touched by the old owner, and handoff_gen bumped (seq_cst)
@@ -26,11 +26,6 @@
 #include "log.h"
 
 #define STUCK_NS 5000000000ull	/* a core wait that long is reported */
-
-static inline _Atomic uint32_t *reg(__u32 *r)
-{
-	return (_Atomic uint32_t *)r;
-}
 
 /* A wait on a core that should be short: yields, and warns once
  * when it has lasted STUCK_NS (the wait goes on).
@@ -70,19 +65,19 @@ static void core_handshake(struct rt_run *run, unsigned int ci)
 	struct pto_hs_core *hs = run->cores[ci].hs;
 	struct core_wait w = { 0 };
 
-	if (atomic_load_explicit(reg(&hs->aicpu_regs_ready),
+	if (atomic_load_explicit(rt_reg(&hs->aicpu_regs_ready),
 				 memory_order_relaxed))
 		return;
 	/* acquire: the core's id is written before its regs ready */
-	while (!atomic_load_explicit(reg(&hs->aicore_regs_ready),
+	while (!atomic_load_explicit(rt_reg(&hs->aicore_regs_ready),
 				     memory_order_acquire))
 		core_wait_tick(&w, ci, "its handshake (aicore_regs_ready)");
 	if (hs->physical_core_id != ci)
 		rt_fail(run, -EIO);
-	atomic_store_explicit(reg(&hs->data), PTO_TOKEN_AICPU_IDLE,
+	atomic_store_explicit(rt_reg(&hs->data), PTO_TOKEN_AICPU_IDLE,
 			      memory_order_relaxed);
 	/* release: DATA is initialised before the core leaves the wait */
-	atomic_store_explicit(reg(&hs->aicpu_regs_ready), 1,
+	atomic_store_explicit(rt_reg(&hs->aicpu_regs_ready), 1,
 			      memory_order_release);
 	/* The core completes its side at its first kick (dispatch or exit). */
 }
@@ -170,18 +165,4 @@ bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th)
 	if (changed)
 		rebuild(run, th);
 	return changed;
-}
-
-void rt_sched_exit_cores(struct rt_run *run, unsigned int thr)
-{
-	const struct rt_thread *th = &run->thr[thr];
-	unsigned int i, ci;
-
-	/* The device steps each core to EXITED when the run stops. */
-	for (i = 0; i < th->nblk; i++)
-		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK;
-		     ci < (th->blk[i] + 1u) * PTO_CORES_PER_BLOCK; ci++)
-			atomic_store_explicit(reg(&run->cores[ci].hs->data),
-					      PTO_TOKEN_EXIT_SIGNAL,
-					      memory_order_relaxed);
 }

@@ -178,7 +178,6 @@ static void kernel_run(void *ctx, unsigned int core,
 
 static void thread_exit(struct rt_run *run, unsigned int thr)
 {
-	rt_sched_exit_cores(run, thr);
 	if (RT_PROF(run))
 		prof_dev_thread_flush(run->prof, thr);
 }
@@ -348,14 +347,14 @@ static void run_threads(struct rt_run *run, void *prof_base)
 	for (i = 0; i < run->ncores; i++)
 		/* release: prof_head_off is published before aicpu_ready */
 		atomic_store_explicit(
-			(_Atomic uint32_t *)&run->cores[i].hs->aicpu_ready, 1,
+			rt_reg(&run->cores[i].hs->aicpu_ready), 1,
 			memory_order_release);
 	dev_cores_start(dc, &env);
 	dev_aicpu_run(run->dev->aicpu, run->nthreads, aicpu_main, run);
-	/* Also the cores no scheduler owned at the end. */
+	/* EXIT_SIGNAL in every core's DATA, for dev_cores_stop(). */
 	for (i = 0; i < run->ncores; i++)
 		atomic_store_explicit(
-			(_Atomic uint32_t *)&run->cores[i].hs->data,
+			rt_reg(&run->cores[i].hs->data),
 			PTO_TOKEN_EXIT_SIGNAL, memory_order_relaxed);
 	dev_cores_stop(dc);
 }

@@ -29,11 +29,6 @@
 
 #define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
 
-static inline _Atomic uint32_t *reg(__u32 *r)
-{
-	return (_Atomic uint32_t *)r;
-}
-
 static inline bool phases_on(const struct rt_run *run)
 {
 	return run->flags & PTO_DFX_SCHED_PHASES;
@@ -80,7 +75,7 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 {
 	struct rt_core *c = &run->cores[ci];
 	/* acquire: kernel results and records precede ACK/FIN */
-	uint32_t v = atomic_load_explicit(reg(&c->hs->cond),
+	uint32_t v = atomic_load_explicit(rt_reg(&c->hs->cond),
 					  memory_order_acquire);
 	uint32_t tok = PTO_COND_TOKEN(v);
 	bool fin = PTO_COND_IS_FIN(v);
@@ -147,7 +142,7 @@ static void dispatch_sub(struct rt_run *run, unsigned int ci,
 	/* seq_cst: payload before DATA (release), and DATA before the
 	 * kick's pending bit (dev_cores.c)
 	 */
-	atomic_store(reg(&c->hs->data), tok);
+	atomic_store(rt_reg(&c->hs->data), tok);
 	dev_core_kick(run->dev->cores, ci);
 }
 
@@ -324,11 +319,7 @@ void rt_sched_wake_for(struct rt_run *run, unsigned int shape)
 		if (!(atomic_load_explicit(&d->can_take, memory_order_relaxed) &
 		      (1u << shape)))
 			continue;
-		if (atomic_load_explicit(&d->sleeping, memory_order_relaxed) &&
-		    atomic_exchange(&d->sleeping, 0)) {
-			atomic_fetch_add(&d->seq, 1);
-			rt_futex_wake(&d->seq, 1);
-		}
+		rt_doorbell_ring(d);
 		return;
 	}
 }
@@ -381,7 +372,7 @@ static int has_work(void *arg)
 			const struct rt_core *c = &run->cores[ci];
 
 			if (c->has_running &&
-			    atomic_load(reg(&c->hs->cond)) != c->last_cond)
+			    atomic_load(rt_reg(&c->hs->cond)) != c->last_cond)
 				return 1;
 		}
 	/* No room: the FIN of a dispatch in flight wakes its owner. */

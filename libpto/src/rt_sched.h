@@ -17,6 +17,12 @@
 struct rt_run;
 struct rt_task;
 
+/* A handshake register (uapi/pto_hs.h), accessed atomically. */
+static inline _Atomic uint32_t *rt_reg(__u32 *r)
+{
+	return (_Atomic uint32_t *)r;
+}
+
 #define RT_SLEEP_NS		50000000ull	/* doorbell wait bound */
 
 /* A task on a core: running, or pending behind the running one. */
@@ -103,6 +109,5 @@ void rt_core_notify(void *ctx, unsigned int core);
 bool rt_cluster_idle(const struct rt_run *run, unsigned int b);
 bool rt_cluster_claim(struct rt_run *run, struct rt_thread *th);
 bool rt_cluster_pending(struct rt_run *run, const struct rt_thread *th);
-void rt_sched_exit_cores(struct rt_run *run, unsigned int thr);
 
 #endif /* PTO_RT_SCHED_H */

@@ -244,42 +244,6 @@ static struct rt_tm_entry *entry_new(struct rt_tensormap *tm)
 	return e;
 }
 
-/* Drops the stale entries of every tensor; frees tensors left empty. */
-static int sweep(struct rt_tensormap *tm)
-{
-	struct rt_tm_tensor **link, *t;
-	uint64_t i;
-	uint32_t b;
-	int w, err;
-
-	for (b = 0; b < tm->nbuckets; b++) {
-		for (link = &tm->buckets[b]; (t = *link);) {
-			for (w = 0; w < 2; w++) {
-				tm->nfound = 0;
-				err = tree_overlaps(tm, t->root[w], 0,
-						    UINT64_MAX);
-				if (err)
-					return err;
-				for (i = 0; i < tm->nfound; i++)
-					if (!tm->is_live(tm->live_ctx,
-							 &tm->found[i]->who))
-						entry_drop(tm, t,
-							   tm->found[i]);
-			}
-			if (t->root[0] || t->root[1]) {
-				link = &t->next;
-				continue;
-			}
-			*link = t->next;
-			t->next = tm->free_tensors;
-			tm->free_tensors = t;
-		}
-	}
-	tm->sweep_at = tm->live * 2 > TM_SWEEP_MIN ? tm->live * 2 :
-		       TM_SWEEP_MIN;
-	return 0;
-}
-
 /*
  * Collects into tm->found the live entries of t overlapping [off, end)
  * (writers, and readers when readers), dropping stale ones.
@@ -303,6 +267,32 @@ static int collect(struct rt_tensormap *tm, struct rt_tm_tensor *t,
 			entry_drop(tm, t, tm->found[i]);
 	}
 	tm->nfound = n;
+	return 0;
+}
+
+/* Drops the stale entries of every tensor; frees tensors left empty. */
+static int sweep(struct rt_tensormap *tm)
+{
+	struct rt_tm_tensor **link, *t;
+	uint32_t b;
+	int err;
+
+	for (b = 0; b < tm->nbuckets; b++) {
+		for (link = &tm->buckets[b]; (t = *link);) {
+			err = collect(tm, t, 0, UINT64_MAX, true);
+			if (err)
+				return err;
+			if (t->root[0] || t->root[1]) {
+				link = &t->next;
+				continue;
+			}
+			*link = t->next;
+			t->next = tm->free_tensors;
+			tm->free_tensors = t;
+		}
+	}
+	tm->sweep_at = tm->live * 2 > TM_SWEEP_MIN ? tm->live * 2 :
+		       TM_SWEEP_MIN;
 	return 0;
 }
 
