@@ -55,22 +55,6 @@ struct rig {
 	uint32_t token;
 };
 
-static const unsigned int def_records[PTO_BUF_KIND_COUNT] = {
-	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
-	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
-	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
-	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
-	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
-};
-
-static const unsigned int def_buffers[PTO_BUF_KIND_COUNT] = {
-	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK,
-	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
-	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
-	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK,
-	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE,
-};
-
 /* records 0: libpto's default pools; else records x 8 buffers. */
 static int rig_open(struct rig *g, unsigned int level, unsigned int records)
 {
@@ -83,9 +67,12 @@ static int rig_open(struct rig *g, unsigned int level, unsigned int records)
 	g->params.num_aicpu_threads = THREADS;
 	ret = pto_dfx_from_level(level, &g->params.dfx_flags);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		g->params.records_per_buffer[k] = records ? records :
-						  def_records[k];
-		g->params.buffers_per_pool[k] = records ? 8 : def_buffers[k];
+		prof_default_pool(k, &g->params.records_per_buffer[k],
+				  &g->params.buffers_per_pool[k]);
+		if (records) {
+			g->params.records_per_buffer[k] = records;
+			g->params.buffers_per_pool[k] = 8;
+		}
 	}
 	if (!ret)
 		ret = pto_prof_layout_compute(&g->params, &g->layout);

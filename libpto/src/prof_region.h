@@ -80,4 +80,10 @@ int prof_region_check(const void *base, size_t size,
 /* Short name of a buffer kind ("aicpu_task", ...), "?" if unknown. */
 const char *prof_kind_name(__u32 kind);
 
+/*
+ * libpto's records_per_buffer and buffers_per_pool for kind when the run
+ * configuration says 0 (the PTO_PROF_DEFAULT_* of pto_layout.h).
+ */
+void prof_default_pool(__u32 kind, __u32 *records, __u32 *buffers);
+
 #endif /* PTO_PROF_REGION_H */

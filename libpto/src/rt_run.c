@@ -20,6 +20,7 @@
 #include "prof_cap.h"
 #include "prof_dev.h"
 #include "prof_host.h"
+#include "prof_region.h"
 #include "pto_clock.h"
 #include "rt_capture.h"
 #include "rt_orch.h"
@@ -218,20 +219,7 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 {
 	const struct pto_run_config *c = &run->cfg;
 	struct pto_prof_params pp = { 0 };
-	static const uint32_t def_rec[PTO_BUF_KIND_COUNT] = {
-		PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
-		PTO_PROF_DEFAULT_RECORDS_PHASE,
-		PTO_PROF_DEFAULT_RECORDS_PHASE,
-		PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
-		PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
-	};
-	static const uint32_t def_buf[PTO_BUF_KIND_COUNT] = {
-		PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK,
-		PTO_PROF_DEFAULT_BUFFERS_PHASE,
-		PTO_PROF_DEFAULT_BUFFERS_PHASE,
-		PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK,
-		PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE,
-	};
+	__u32 def_rec, def_buf;
 	unsigned int k;
 	int err;
 
@@ -241,12 +229,13 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		if (!pto_prof_kind_enabled(run->flags, k))
 			continue;
+		prof_default_pool(k, &def_rec, &def_buf);
 		pp.records_per_buffer[k] = c->records_per_buffer[k];
 		if (!pp.records_per_buffer[k])
-			pp.records_per_buffer[k] = def_rec[k];
+			pp.records_per_buffer[k] = def_rec;
 		pp.buffers_per_pool[k] = c->buffers_per_pool[k];
 		if (!pp.buffers_per_pool[k])
-			pp.buffers_per_pool[k] = def_buf[k];
+			pp.buffers_per_pool[k] = def_buf;
 	}
 	err = run->dev->ops->prof_create(run->dev->priv, &pp,
 					 c->retain_region != 0, layout, pr);

@@ -143,10 +143,7 @@ static void test_owner_mapping_writable(void **state)
 	struct pto_prof_header *a, *b;
 
 	(void)state;
-	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
-	a = kt_map(kt_fd, c.mmap_offset, c.layout.region_size,
-		   PROT_READ | PROT_WRITE);
-	assert_true(a != MAP_FAILED);
+	a = kt_own_region(&c);
 	a->counter_freq_hz = 12345;
 	b = kt_map(kt_fd, c.mmap_offset, c.layout.region_size, PROT_READ);
 	assert_true(b != MAP_FAILED);
@@ -496,10 +493,7 @@ static void test_release(void **state)
 	uint32_t *p;
 
 	(void)state;
-	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
-	p = kt_map(kt_fd, c.mmap_offset, c.layout.region_size,
-		   PROT_READ | PROT_WRITE);
-	assert_true(p != MAP_FAILED);
+	p = kt_own_region(&c);
 	assert_int_equal(release(kt_fd, c.region_id), 0);
 	assert_int_equal(kt_list(kt_fd, info, 4), 0);
 	assert_int_equal(attach(kt_fd, c.region_id, &a), -ENOENT);
@@ -619,10 +613,7 @@ static void test_debugfs_lists_regions(void **state)
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
-	base = kt_map(kt_fd, c.mmap_offset, c.layout.region_size,
-		      PROT_READ | PROT_WRITE);
-	assert_true(base != MAP_FAILED);
+	base = kt_own_region(&c);
 	pool = (void *)(base + c.layout.kind[PTO_BUF_AICORE_TASK].pool_off +
 			c.layout.pool_size);
 	pool->counters.total = 41;
@@ -696,10 +687,7 @@ static void test_mapping_not_dumped(void **state)
 	void *p;
 
 	(void)state;
-	assert_int_equal(kt_prof_create(kt_fd, 0, &c), 0);
-	p = kt_map(kt_fd, c.mmap_offset, c.layout.region_size,
-		   PROT_READ | PROT_WRITE);
-	assert_true(p != MAP_FAILED);
+	p = kt_own_region(&c);
 	snprintf(start, sizeof(start), "%lx-", (unsigned long)p);
 	f = fopen("/proc/self/smaps", "r");
 	assert_non_null(f);

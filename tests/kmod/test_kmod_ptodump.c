@@ -253,18 +253,6 @@ static void test_list_driver_not_loaded(void **state)
 	assert_null(strstr(out, "device /dev/dri"));
 }
 
-/* A live region of the test, mapped writable. */
-static uint8_t *own_region(struct drm_pto_prof_create *c)
-{
-	uint8_t *base;
-
-	assert_int_equal(kt_prof_create(kt_fd, 0, c), 0);
-	base = kt_map(kt_fd, c->mmap_offset, c->layout.region_size,
-		      PROT_READ | PROT_WRITE);
-	assert_true(base != MAP_FAILED);
-	return base;
-}
-
 static void test_stat_live_counters(void **state)
 {
 	struct drm_pto_prof_create c;
@@ -278,7 +266,7 @@ static void test_stat_live_counters(void **state)
 	uint8_t *base;
 
 	(void)state;
-	base = own_region(&c);
+	base = kt_own_region(&c);
 	h = (struct pto_prof_header *)base;
 	p = pool_of(base, &c.layout, PTO_BUF_AICPU_TASK, 1);
 	p->counters.total = 1234;
@@ -514,7 +502,7 @@ static void test_never_writes(void **state)
 	uint64_t before;
 
 	(void)state;
-	base = own_region(&c);
+	base = kt_own_region(&c);
 	fill_tasks(base, &c.layout);
 	snprintf(id, sizeof(id), "%u", c.region_id);
 	before = checksum(base, c.layout.region_size);

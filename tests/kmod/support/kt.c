@@ -160,6 +160,17 @@ void *kt_map(int fd, uint64_t offset, size_t length, int prot)
 	return mmap(NULL, length, prot, MAP_SHARED, fd, (off_t)offset);
 }
 
+void *kt_own_region(struct drm_pto_prof_create *c)
+{
+	void *p;
+
+	assert_int_equal(kt_prof_create(kt_fd, 0, c), 0);
+	p = kt_map(kt_fd, c->mmap_offset, c->layout.region_size,
+		   PROT_READ | PROT_WRITE);
+	assert_true(p != MAP_FAILED);
+	return p;
+}
+
 int kt_list(int fd, struct drm_pto_prof_info *info, uint32_t cap)
 {
 	struct drm_pto_prof_list l = {

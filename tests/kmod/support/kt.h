@@ -50,6 +50,9 @@ int kt_prof_create(int fd, uint32_t flags, struct drm_pto_prof_create *c);
 /* mmap of length bytes at a GEM offset; MAP_FAILED with errno. */
 void *kt_map(int fd, uint64_t offset, size_t length, int prot);
 
+/* A live region (no flags) on kt_fd, mapped writable; fails the test if not. */
+void *kt_own_region(struct drm_pto_prof_create *c);
+
 /* Region list into info[cap]; returns the number of regions or -errno. */
 int kt_list(int fd, struct drm_pto_prof_info *info, uint32_t cap);
 /* The list entry of id, or NULL (info as filled by kt_list). */

@@ -28,22 +28,6 @@ struct sim_core {
 	uint32_t done;			/* tokens retired (scheduler) */
 };
 
-static const unsigned int sim_default_records[PTO_BUF_KIND_COUNT] = {
-	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
-	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
-	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
-	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
-	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
-};
-
-static const unsigned int sim_default_buffers[PTO_BUF_KIND_COUNT] = {
-	[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK,
-	[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
-	[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
-	[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK,
-	[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE,
-};
-
 struct sim_thread {
 	struct prof_sim *s;
 	struct sim_core *cores;
@@ -63,10 +47,11 @@ int prof_sim_init(struct prof_sim *s, const struct prof_sim_cfg *cfg)
 	if (ret)
 		return ret;
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		s->params.records_per_buffer[k] = cfg->default_pools ?
-			sim_default_records[k] : cfg->records;
-		s->params.buffers_per_pool[k] = cfg->default_pools ?
-			sim_default_buffers[k] : cfg->buffers;
+		s->params.records_per_buffer[k] = cfg->records;
+		s->params.buffers_per_pool[k] = cfg->buffers;
+		if (cfg->default_pools)
+			prof_default_pool(k, &s->params.records_per_buffer[k],
+					  &s->params.buffers_per_pool[k]);
 	}
 	ret = pto_prof_layout_compute(&s->params, &s->layout);
 	if (ret)
