@@ -105,8 +105,12 @@
 #define PTO_BUF_ORCH_PHASE	2 /* per orchestrator (pool 0) */
 #define PTO_BUF_AICORE_TASK	3 /* per core, written by the AICore */
 #define PTO_BUF_DEP_EDGE	4 /* per AICPU thread */
+/* Reserved for the [U] collectors; defined here so they never collide. */
+#define PTO_BUF_PMU		5 /* per core: counters around each kernel */
+#define PTO_BUF_TENSOR_DUMP	6 /* per AICPU thread: tensor bytes */
 #define PTO_BUF_KIND_COUNT	5
 #define PTO_BUF_KIND_MAX	8
+#define PTO_BUF_STRAY_LO	5 /* kinds with a slot in header stray[] */
 
 /* Scheduler phase kinds (pto_sched_phase_record.kind). */
 #define PTO_SCHED_PHASE_COMPLETE 0
@@ -314,7 +318,8 @@ struct pto_prof_header {
 	__u32 num_aicpu_threads;
 	__u32 _pad0;
 	__u64 creator_freq_hz;		/* counter frequency the creator knows */
-	__u64 _pad1[3];
+	/* stray counters of kinds PTO_BUF_STRAY_LO.. (see stray[] below) */
+	__u64 stray_hi[PTO_BUF_KIND_MAX - PTO_BUF_STRAY_LO];
 
 	struct pto_prof_layout layout;
 
@@ -328,8 +333,10 @@ struct pto_prof_header {
 	 * Written by any AICPU thread (atomic add) during the run: records
 	 * of kind k that named no pool of the run (a thread or core index
 	 * outside it). Readers add them to kind k's total and mismatch.
+	 * Kinds from PTO_BUF_STRAY_LO on count in stray_hi[] above: use
+	 * pto_prof_stray().
 	 */
-	__u64 stray[PTO_BUF_KIND_COUNT];
+	__u64 stray[PTO_BUF_STRAY_LO];
 	__u32 core_to_thread[PTO_MAX_CORES]; /* PTO_CORE_THREAD_NONE: unowned */
 
 	/* Written by the host collector. */
@@ -343,6 +350,13 @@ struct pto_prof_header {
 
 	struct pto_ready_queue ready[PTO_MAX_AICPU_THREADS];
 };
+
+/* The stray counter of kind (< PTO_BUF_KIND_MAX). */
+static inline __u64 *pto_prof_stray(struct pto_prof_header *h, __u32 kind)
+{
+	return kind < PTO_BUF_STRAY_LO ? &h->stray[kind] :
+	       &h->stray_hi[kind - PTO_BUF_STRAY_LO];
+}
 
 /* ---- fixed sizes and offsets ------------------------------------------ */
 
@@ -383,6 +397,7 @@ PTO_PROF_ASSERT_OFF(pto_ready_queue, tail, 32832);
 PTO_PROF_ASSERT_SIZE(pto_prof_params, 80);
 PTO_PROF_ASSERT_SIZE(pto_prof_kind_layout, 48);
 PTO_PROF_ASSERT_SIZE(pto_prof_layout, 416);
+PTO_PROF_ASSERT_OFF(pto_prof_header, stray_hi, 40);
 PTO_PROF_ASSERT_OFF(pto_prof_header, layout, 64);
 PTO_PROF_ASSERT_OFF(pto_prof_header, counter_freq_hz, 480);
 PTO_PROF_ASSERT_OFF(pto_prof_header, stray, 504);

@@ -165,7 +165,7 @@ static void count_stray(struct pto_prof_dev *p, __u32 kind,
 {
 	if (!p->l.kind[kind].pool_off)
 		return;		/* kind not recorded: no record made */
-	if (!atomic_fetch_add_explicit(PROF_ATOMIC(&p->h->stray[kind]), 1,
+	if (!atomic_fetch_add_explicit(PROF_ATOMIC(pto_prof_stray(p->h, kind)), 1,
 				       memory_order_relaxed))
 		pto_warn("pto prof: %s record for %s %u, outside the "
 			"run; counted mismatch\n", prof_kind_name(kind), what,

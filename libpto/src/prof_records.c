@@ -316,7 +316,7 @@ void prof_records_unheld(struct prof_records *r,
 	uint64_t n, cpu, core;
 
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		n = PROF_LOAD(&h->stray[k]);
+		n = PROF_LOAD(pto_prof_stray((struct pto_prof_header *)h, k));
 		if (!n || !pto_prof_kind_enabled(r->dfx_flags, k))
 			continue;
 		pto_warn("pto prof: %" PRIu64 " %s record(s) named a "

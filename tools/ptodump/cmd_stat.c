@@ -102,7 +102,7 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 		       " %6u %10s\n", i, pt, pd, pm, free_n, off ? act : "-");
 	}
 	/* Records that named no pool of the run (counted mismatch). */
-	pt = PD_LOAD(&((const struct pto_prof_header *)r->base)->stray[k]);
+	pt = PD_LOAD(pto_prof_stray((struct pto_prof_header *)r->base, k));
 	if (pt)
 		printf("  %-5s %12" PRIu64 " %10s %10" PRIu64 "\n", "stray",
 		       pt, "", pt);
