@@ -151,7 +151,7 @@
  */
 #define PTO_ORCH_PHASE_SUBMIT	0
 #define PTO_ORCH_PHASE_ALLOC	1
-#define PTO_ORCH_PHASE_SCOPE_BEGIN 2 /* instant (minor 3) */
+#define PTO_ORCH_PHASE_SCOPE_BEGIN 2 /* a scope opened (minor 3) */
 #define PTO_ORCH_PHASE_SCOPE_END 3 /* the scope's tasks released */
 #define PTO_ORCH_PHASE_WAIT_SLOT 4 /* task window of the ring full */
 #define PTO_ORCH_PHASE_WAIT_HEAP 5 /* heap ring of the ring full */
