@@ -195,26 +195,15 @@ static int span_done(struct pj *p, enum pj_tok k, unsigned int seen,
 	return 0;
 }
 
-uint8_t pd_sched_kind(const char *name)
+/* The kind name_of names name (PTO_*_PHASE_*), else PD_PHASE_OTHER. */
+static uint8_t phase_kind(const char *(*name_of)(__u32 kind),
+			  const char *name)
 {
 	const char *n;
 	uint32_t k;
 
 	for (k = 0; k < PD_PHASE_OTHER; k++) {
-		n = pto_sched_phase_name(k);
-		if (n && !strcmp(n, name))
-			return (uint8_t)k;
-	}
-	return PD_PHASE_OTHER;
-}
-
-uint8_t pd_orch_kind(const char *name)
-{
-	const char *n;
-	uint32_t k;
-
-	for (k = 0; k < PD_PHASE_OTHER; k++) {
-		n = pto_orch_phase_name(k);
+		n = name_of(k);
 		if (n && !strcmp(n, name))
 			return (uint8_t)k;
 	}
@@ -258,7 +247,8 @@ static int read_sched_rec(struct pj *p, struct pd_sched *s, const char *where)
 		if (span_field(p, key, v, where, &s->start, &s->end, &seen,
 			       &r)) {
 			if (!r && !strcmp(key, "phase"))
-				s->phase = pd_sched_kind(p->str);
+				s->phase = phase_kind(pto_sched_phase_name,
+						      p->str);
 		} else if (!strcmp(key, "shared_at_start") ||
 			   !strcmp(key, "shared_at_end")) {
 			r = read_depths(p, v, key, where, key[10] == 's' ?
@@ -303,7 +293,8 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 		if (span_field(p, key, v, where, &o->start, &o->end, &seen,
 			       &r)) {
 			if (!r && !strcmp(key, "phase")) {
-				o->kind = pd_orch_kind(p->str);
+				o->kind = phase_kind(pto_orch_phase_name,
+						     p->str);
 				o->is_submit = o->kind == PTO_ORCH_PHASE_SUBMIT;
 			}
 		} else if (!strcmp(key, "scope_depth") ||

@@ -53,11 +53,6 @@ struct pd_orch {
 	uint8_t has_task;		/* task_id >= 0 */
 };
 
-/* The PTO_SCHED_PHASE_* / PTO_ORCH_PHASE_* kind of a phase name, else
- * PD_PHASE_OTHER.
- */
-uint8_t pd_sched_kind(const char *name);
-uint8_t pd_orch_kind(const char *name);
 
 /* One kind of the reconcile section. */
 struct pd_books {
