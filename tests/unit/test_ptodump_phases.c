@@ -215,10 +215,10 @@ static void test_trace(void **state)
 	ptodump_at(c->trace, "\"name\": \"sleep(0)\"");
 	ptodump_at(c->trace, "\"name\": \"wait_slot(1)\"");
 	ptodump_at(c->trace, "\"name\": \"scope_end(1)\"");
-	assert_int_equal(count(c->trace, "\"name\": "
-			       "\"shared_ready_queue_aic\", \"ph\": \"C\""), 12);
-	assert_int_equal(count(c->trace, "\"name\": "
-			       "\"shared_ready_queue_mix\", \"ph\": \"C\""), 12);
+	assert_int_equal(count(c->trace, "\"shared_ready_queue_aic\", "
+			       "\"ph\": \"C\""), 12);
+	assert_int_equal(count(c->trace, "\"shared_ready_queue_mix\", "
+			       "\"ph\": \"C\""), 12);
 	/* The AIV track's values, in time order (ties by value). */
 	for (i = 0; i < 12; i++) {
 		p = strstr(p, "\"shared_ready_queue_aiv\", \"ph\": \"C\"");

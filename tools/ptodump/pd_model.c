@@ -301,7 +301,8 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 			   !strcmp(key, "ring")) {
 			r = pj_u64(p, v, key, &u);
 			if (!r && u > UINT32_MAX)
-				r = pj_fail(p, "%s: %s out of range", where, key);
+				r = pj_fail(p, "%s: %s out of range", where,
+					    key);
 			*(key[0] == 'r' ? &o->ring : &o->scope_depth) =
 				(uint32_t)u;
 		} else if (!strcmp(key, "bytes") ||
