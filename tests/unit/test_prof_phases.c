@@ -29,7 +29,6 @@
 #include <cmocka.h>
 
 #include "prof_cap.h"
-#include "pto_layout.h"
 #include "pto_reader.h"
 #include "support/e2e_prof.h"
 

@@ -14,7 +14,6 @@
 
 #include "pd_inputs.h"
 #include "pto_capture.h"
-#include "pto_layout.h"
 #include "pto_reader.h"
 #include "ptodump.h"
 

@@ -9,7 +9,6 @@
 
 #include "pd_json.h"
 #include "pd_model.h"
-#include "pto_layout.h"
 
 void pd_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *))
