@@ -119,7 +119,9 @@
 /*
  * Scheduler phase kinds (pto_sched_phase_record.kind): what one pass of
  * a scheduler loop spent its time on, in loop order. Values are fixed;
- * pto_sched_phase_name() below names them.
+ * pto_sched_phase_name() below names them. 0..2 are the reference
+ * runtime's numbers for the same phases and 3 one it leaves unused;
+ * 4..15 stay unused here, so kinds the reference lacks start at 16.
  */
 #define PTO_SCHED_PHASE_COMPLETE 0 /* FINs polled, tasks retired */
 #define PTO_SCHED_PHASE_DISPATCH 1 /* ready tasks sent to cores */
