@@ -15,7 +15,7 @@
  *   from num_orch_phase_threads (at least one list at level >= 4). Phase
  *   names are pto_sched_phase_name() / pto_orch_phase_name(); scheduler
  *   records add shared_at_start / shared_at_end (ready-queue depths
- *   [aic, aiv, mix], 0 in records of ABI minor < 3), orchestrator scope
+ *   [aic, aiv, mix]; not in records of ABI minor < 3), orchestrator scope
  *   and wait records their scope_depth, ring, tasks_released or bytes.
  * deps.json       {"edges": [...]} with pred/succ as decimal strings.
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
@@ -129,6 +129,7 @@ int prof_records_each_task(const struct prof_records *r, prof_rec_fn fn,
 struct prof_list {
 	FILE *f;
 	const struct prof_clock *clk;
+	int depths;		/* the records carry queue depths */
 	size_t n;
 	struct json_line line;
 };
@@ -241,8 +242,11 @@ static int write_sched_rec(void *ctx, const void *rec)
 		json_line_str(j, ", \"pop_miss\": ");
 		json_line_u64(j, s->pop_miss);
 	}
-	json_line_depths(j, ", \"shared_at_start\": ", s->depth_start);
-	json_line_depths(j, ", \"shared_at_end\": ", s->depth_end);
+	if (l->depths) {
+		json_line_depths(j, ", \"shared_at_start\": ",
+				 s->depth_start);
+		json_line_depths(j, ", \"shared_at_end\": ", s->depth_end);
+	}
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
@@ -301,6 +305,7 @@ static int write_orch_rec(void *ctx, const void *rec)
 /* ,\n  "key": [ one list of records per thread ] */
 static int write_thread_lists(FILE *f, const char *key,
 			      const struct prof_spill *v, uint32_t n,
+			      const struct prof_records *r,
 			      const struct prof_clock *clk, prof_rec_fn rec)
 {
 	uint32_t t;
@@ -308,7 +313,11 @@ static int write_thread_lists(FILE *f, const char *key,
 
 	fprintf(f, ",\n  \"%s\": [", key);
 	for (t = 0; !ret && t < n; t++) {
-		struct prof_list l = { .f = f, .clk = clk };
+		struct prof_list l = {
+			.f = f, .clk = clk,
+			.depths = (r->abi_version & 0xffff) >=
+				  PTO_ABI_MINOR_QUEUE_DEPTHS,
+		};
 
 		fprintf(f, "%s\n    [", t ? "," : "");
 		ret = prof_spill_each(&v[t], rec, &l);
@@ -375,12 +384,12 @@ static int export_records(const struct prof_records *r, const char *dir)
 	ret = write_tasks(f, r, &clk);
 	if (!ret && r->level >= 3)
 		ret = write_thread_lists(f, "aicpu_scheduler_phases", r->sched,
-				prof_records_lists(r, PTO_BUF_SCHED_PHASE),
+				prof_records_lists(r, PTO_BUF_SCHED_PHASE), r,
 				&clk, write_sched_rec);
 	if (!ret && r->level >= 4)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
 				r->orch, prof_records_lists(r,
-				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
+				PTO_BUF_ORCH_PHASE), r, &clk, write_orch_rec);
 	write_core_to_thread(f, r);
 	write_extras(f, r);
 	fputs("\n}\n", f);

@@ -69,6 +69,7 @@ struct prof_records {
 	uint64_t dfx_flags;
 	uint32_t level;
 	uint32_t num_cores;
+	uint32_t abi_version;	/* header abi_version of the records */
 	uint64_t counter_freq_hz;
 	uint32_t num_sched_threads;	/* header num_sched_phase_threads */
 	uint32_t num_orch_threads;	/* header num_orch_phase_threads */
