@@ -31,6 +31,7 @@
 #include "prof_cap.h"
 #include "pto_reader.h"
 #include "support/e2e_prof.h"
+#include "support/ptodump_support.h"
 
 #define GATE	20	/* AIV: holds its consumers back until opened */
 #define BUSY	21	/* AIV: runs about 50 us */
@@ -356,22 +357,15 @@ static char *export_json(const char *path, const char *dir)
 	struct pto_capture_opts opts;
 	char file[512];
 	pto_capture *c;
-	size_t n;
 	char *text;
-	FILE *f;
 
 	pto_capture_opts_init(&opts);
 	assert_int_equal(pto_capture_open(path, &opts, &c), 0);
 	assert_int_equal(pto_capture_export_json(c, dir), 0);
 	pto_capture_close(c);
 	snprintf(file, sizeof(file), "%s/l2_swimlane_records.json", dir);
-	f = fopen(file, "r");
-	assert_non_null(f);
-	text = calloc(1, 1 << 16);
+	text = ptodump_read_file(file, NULL);
 	assert_non_null(text);
-	n = fread(text, 1, (1 << 16) - 1, f);
-	assert_true(n > 0);
-	fclose(f);
 	return text;
 }
 
