@@ -332,6 +332,11 @@ struct pto_run_config {
 	 * later with ptodump or pto_capture_export_json().
 	 */
 	int capture_only;
+	/* Also write chip_swimlane_records.json (with deps.json and
+	 * name_map.json, also under capture_only): the chip swimlane
+	 * schema of today's reference tools (pto_capture_export()).
+	 */
+	int chip_json;
 };
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg);

@@ -158,6 +158,26 @@ PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core);
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);
 
 /*
+ * Writes the files of sets into dir (creating it), with deps.json and
+ * name_map.json: PTO_CAPTURE_RECORDS_JSON is l2_swimlane_records.json
+ * (pto_capture_export_json); PTO_CAPTURE_CHIP_JSON is
+ * chip_swimlane_records.json, the chip swimlane schema of today's
+ * reference tools (swimlane_converter, sched_overhead_analysis,
+ * critical_path): chip_swimlane_level; metadata (clock_freq_hz,
+ * num_cores, core_types, core_to_thread, clock_anchors); aicore_tasks
+ * [core, task_id, reg_token, start, end, start - receive] and aicpu_tasks
+ * [core, reg_token, dispatch, finish] in device ticks, joined on (core,
+ * reg_token); aicpu_scheduler_phases and aicpu_orchestrator_phases per
+ * thread, each record with its "kind" and start_cycles / end_cycles.
+ * -EINVAL for NULL arguments, no set or an unknown one; I/O errors as a
+ * negative errno.
+ */
+#define PTO_CAPTURE_RECORDS_JSON	1u
+#define PTO_CAPTURE_CHIP_JSON		2u
+PTO_API int pto_capture_export(pto_capture *c, const char *dir,
+			       unsigned int sets);
+
+/*
  * A sim run's profiling region is a shared-memory file of the running
  * process, $PTO_SHM_DIR (default PTO_SIM_REGION_DIR)/
  * PTO_SIM_REGION_PREFIX<pid>.<n> (n numbers the process's regions from

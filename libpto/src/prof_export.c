@@ -13,7 +13,11 @@
  *   one list per scheduler thread: max(header num_sched_phase_threads,
  *   highest thread with records + 1) lists; orchestrator phases likewise
  *   from num_orch_phase_threads (at least one list at level >= 4).
- * deps.json       {"edges": [...]} with pred/succ as decimal strings.
+ * deps.json       {"edges": [...], "tasks": [...]}: edges with pred/succ as
+ *   decimal strings; per task with records its task_id (a string too),
+ *   kernel_ids [AIC, AIV0, AIV1] (-1: subslot inactive) and block_num
+ *   (1: pto runs every task as one block), as today's reference tools
+ *   read them.
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
  *
  * Everything is read back from the record spills (prof_records.h), so the
@@ -107,7 +111,8 @@ int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
 {
 	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
-					r->counter_freq_hz : 1000000000ull);
+					r->counter_freq_hz :
+					PROF_DEFAULT_FREQ_HZ);
 	return prof_records_time_base(r, &c->base);
 }
 
@@ -370,10 +375,61 @@ static int write_edge(void *ctx, const void *rec)
 	return 0;
 }
 
+/*
+ * One deps.json task: the kernels of its subslots [AIC, AIV0, AIV1] (-1:
+ * inactive) from its rows, which come by core: a cluster's AIV0 core
+ * precedes its AIV1 core, and a single-AIV task has one AIV row.
+ */
+struct dep_task {
+	struct prof_list l;
+	uint64_t id;
+	long long kernel[3];
+	int open;
+};
+
+static void dep_task_put(struct dep_task *d)
+{
+	struct json_line *j = &d->l.line;
+	int k;
+
+	if (!d->open)
+		return;
+	json_line_str(j, d->l.n++ ? ",\n    {\"task_id\": \"" :
+		      "\n    {\"task_id\": \"");
+	json_line_u64(j, d->id);
+	json_line_str(j, "\", \"kernel_ids\": [");
+	for (k = 0; k < 3; k++) {
+		json_line_i64(j, d->kernel[k]);
+		json_line_str(j, k < 2 ? ", " : "], \"block_num\": 1}");
+	}
+	json_line_put(j, d->l.f);
+	d->open = 0;
+}
+
+static int dep_task_row(void *ctx, const void *rec)
+{
+	const struct prof_task_row *t = rec;
+	struct dep_task *d = ctx;
+	int slot;
+
+	if (d->open && t->task_id != d->id)
+		dep_task_put(d);
+	if (!d->open) {
+		d->open = 1;
+		d->id = t->task_id;
+		d->kernel[0] = d->kernel[1] = d->kernel[2] = -1;
+	}
+	slot = t->core_type == PTO_CORE_TYPE_AIC ? 0 :
+	       d->kernel[1] < 0 ? 1 : 2;
+	d->kernel[slot] = t->func_id;
+	return 0;
+}
+
 static int export_deps(const struct prof_records *r, const char *dir)
 {
 	FILE *f = json_open(dir, "deps.json");
 	struct prof_list l = { .f = f };
+	struct dep_task d = { .l = { .f = f } };
 	uint32_t t;
 	int ret = 0;
 
@@ -382,7 +438,12 @@ static int export_deps(const struct prof_records *r, const char *dir)
 	fputs("{\n  \"edges\": [", f);
 	for (t = 0; !ret && t < PTO_MAX_AICPU_THREADS; t++)
 		ret = prof_spill_each(&r->edges[t], write_edge, &l);
-	fputs(l.n ? "\n  ]\n}\n" : "]\n}\n", f);
+	fputs(l.n ? "\n  ],\n  \"tasks\": [" : "],\n  \"tasks\": [", f);
+	if (!ret)
+		ret = prof_sort_stream(&r->tasks, NULL, prof_row_cmp,
+				       dep_task_row, &d);
+	dep_task_put(&d);
+	fputs(d.l.n ? "\n  ]\n}\n" : "]\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }
 
@@ -471,17 +532,27 @@ static int export_names(const struct prof_records *r, const char *dir,
 	return json_close(nm.f) ? -EIO : ret;
 }
 
-int prof_records_export(const struct prof_records *r, const char *dir,
-			prof_name_fn func_name, void *ctx)
+int prof_records_export_sets(const struct prof_records *r, const char *dir,
+			     unsigned int sets, const struct prof_chip_meta *m,
+			     prof_name_fn func_name, void *ctx)
 {
 	int ret = r->err ? r->err : r->books_only ? -EINVAL :
 		  json_mkdirs(dir);
 
-	if (!ret)
+	if (!ret && (sets & PROF_SET_RECORDS))
 		ret = export_records(r, dir);
+	if (!ret && (sets & PROF_SET_CHIP))
+		ret = prof_records_export_chip(r, dir, m);
 	if (!ret)
 		ret = export_deps(r, dir);
 	if (!ret)
 		ret = export_names(r, dir, func_name, ctx);
 	return ret;
+}
+
+int prof_records_export(const struct prof_records *r, const char *dir,
+			prof_name_fn func_name, void *ctx)
+{
+	return prof_records_export_sets(r, dir, PROF_SET_RECORDS, NULL,
+					func_name, ctx);
 }

@@ -156,6 +156,35 @@ typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx);
 
+/* The counter frequency the exports assume when the run recorded none. */
+#define PROF_DEFAULT_FREQ_HZ	UINT64_C(1000000000)
+
+/*
+ * dir/PROF_CHIP_JSON: the records in the chip swimlane schema of today's
+ * reference tools, raw ticks (prof_export_chip.c). m (may be NULL) adds
+ * what the records do not hold: core_type (per core, PTO_CORE_TYPE_*;
+ * NULL: from the task rows) and clock (the host's samples
+ * [PTO_CAP_CLOCK_START] and [.._STOP]; NULL or host_ns 0: not taken).
+ */
+#define PROF_CHIP_JSON	"chip_swimlane_records.json"
+struct pto_cap_clock;
+struct prof_chip_meta {
+	const uint8_t *core_type;
+	const struct pto_cap_clock *clock;
+};
+int prof_records_export_chip(const struct prof_records *r, const char *dir,
+			     const struct prof_chip_meta *m);
+
+/*
+ * prof_records_export with the records files of sets (PROF_SET_*):
+ * deps.json and name_map.json are written with any of them.
+ */
+#define PROF_SET_RECORDS	1u	/* l2_swimlane_records.json */
+#define PROF_SET_CHIP		2u	/* PROF_CHIP_JSON */
+int prof_records_export_sets(const struct prof_records *r, const char *dir,
+			     unsigned int sets, const struct prof_chip_meta *m,
+			     prof_name_fn func_name, void *ctx);
+
 /*
  * For readers of a joined record set (prof_export.c): the JSON's time
  * base (earliest non-zero start/dispatch, and phase start at level >= 3);

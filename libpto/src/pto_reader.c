@@ -402,7 +402,24 @@ PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core)
 
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir)
 {
-	if (!c || !dir)
+	return pto_capture_export(c, dir, PTO_CAPTURE_RECORDS_JSON);
+}
+
+_Static_assert(PTO_CAPTURE_RECORDS_JSON == PROF_SET_RECORDS &&
+	       PTO_CAPTURE_CHIP_JSON == PROF_SET_CHIP, "export sets differ");
+
+PTO_API int pto_capture_export(pto_capture *c, const char *dir,
+			       unsigned int sets)
+{
+	struct prof_chip_meta m = { NULL, NULL };
+
+	if (!c || !dir || !sets ||
+	    (sets & ~(PTO_CAPTURE_RECORDS_JSON | PTO_CAPTURE_CHIP_JSON)))
 		return -EINVAL;
-	return prof_records_export(&c->rec, dir, prof_cap_name, &c->names);
+	/* A region has no RUN section and no clock samples. */
+	if (c->info.have_run)
+		m.core_type = c->info.run.core_type;
+	m.clock = c->info.clock;
+	return prof_records_export_sets(&c->rec, dir, sets, &m, prof_cap_name,
+					&c->names);
 }

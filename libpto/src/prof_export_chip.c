@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: MIT
+/*
+ * chip_swimlane_records.json: the records in the chip swimlane schema of
+ * today's reference tools (REFERENCE-HEAD.md), streamed like the seed set
+ * of prof_export.c. Times stay raw device counter ticks; the reader joins
+ * the two task streams on (core_id, reg_task_id) and converts with
+ * metadata.clock_freq_hz.
+ *
+ *   chip_swimlane_level   the run's level
+ *   metadata              clock_freq_hz, num_cores, core_types (per core),
+ *                         core_to_thread (with scheduler phases),
+ *                         clock_anchors (when the host sampled the clock),
+ *                         dfx_flags
+ *   aicore_tasks          [core, task_id, reg_token, start, end,
+ *                          start - receive] per AICore record joined with
+ *                         its AICPU record (an AICore record alone names
+ *                         no task); receive 0 (not recorded) gives 0
+ *   aicpu_tasks           [core, reg_token, dispatch, finish] per AICPU
+ *                         record, joined or not (empty below level 2, as
+ *                         the reader expects: it then takes the AICore
+ *                         rows alone)
+ *   aicpu_scheduler_phases / aicpu_orchestrator_phases
+ *                         one list per thread, as in the seed set (level
+ *                         3 / 4), each record an object with "kind" and
+ *                         start_cycles / end_cycles
+ *
+ * The reader's join key (core, reg_token) is unique within a run: a
+ * core's dispatch tokens only repeat after 2^31 dispatches.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "json_out.h"
+#include "prof_records.h"
+#include "pto_capture.h"
+
+struct chip_list {
+	FILE *f;
+	size_t n;
+	struct json_line line;
+};
+
+/* A separator before the next element of a list being written. */
+static void chip_next(struct chip_list *l, const char *first,
+		      const char *rest)
+{
+	json_line_str(&l->line, l->n++ ? rest : first);
+}
+
+static int write_aicore(void *ctx, const void *rec)
+{
+	const struct prof_task_row *t = rec;
+	struct chip_list *l = ctx;
+	struct json_line *j = &l->line;
+
+	if (!t->joined)
+		return 0;
+	chip_next(l, "\n    [", ",\n    [");
+	json_line_u64(j, t->core);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->task_id);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->reg_token);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->start_time);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->end_time);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->receive_time && t->receive_time <= t->start_time ?
+		      t->start_time - t->receive_time : 0);
+	json_line_str(j, "]");
+	json_line_put(j, l->f);
+	return 0;
+}
+
+static int write_aicpu(void *ctx, const void *rec)
+{
+	const struct prof_task_row *t = rec;
+	struct chip_list *l = ctx;
+	struct json_line *j = &l->line;
+
+	chip_next(l, "\n    [", ",\n    [");
+	json_line_u64(j, t->core);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->reg_token);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->dispatch_time);
+	json_line_str(j, ", ");
+	json_line_u64(j, t->finish_time);
+	json_line_str(j, "]");
+	json_line_put(j, l->f);
+	return 0;
+}
+
+/* ,\n  "key": [rows] over the task rows. */
+static int write_task_list(FILE *f, const struct prof_records *r,
+			   const char *key, prof_rec_fn fn)
+{
+	struct chip_list l = { .f = f };
+	int ret;
+
+	fprintf(f, ",\n  \"%s\": [", key);
+	ret = fn ? prof_spill_each(&r->tasks, fn, &l) : 0;
+	fputs(l.n ? "\n  ]" : "]", f);
+	return ret;
+}
+
+static const char *sched_kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case PTO_SCHED_PHASE_COMPLETE:	return "complete";
+	case PTO_SCHED_PHASE_DISPATCH:	return "dispatch";
+	default:			return "unknown";
+	}
+}
+
+static void write_cycles(struct json_line *j, uint64_t start, uint64_t end)
+{
+	json_line_str(j, "\"start_cycles\": ");
+	json_line_u64(j, start);
+	json_line_str(j, ", \"end_cycles\": ");
+	json_line_u64(j, end);
+}
+
+static int write_sched(void *ctx, const void *rec)
+{
+	const struct pto_sched_phase_record *s = rec;
+	struct chip_list *l = ctx;
+	struct json_line *j = &l->line;
+
+	chip_next(l, "\n      {\"kind\": \"", ",\n      {\"kind\": \"");
+	json_line_str(j, sched_kind_name(s->kind));
+	json_line_str(j, "\", ");
+	write_cycles(j, s->start_time, s->end_time);
+	json_line_str(j, ", \"loop_iter\": ");
+	json_line_u64(j, s->loop_iter);
+	json_line_str(j, ", \"tasks_processed\": ");
+	json_line_u64(j, s->tasks_processed);
+	if (s->kind == PTO_SCHED_PHASE_DISPATCH) {
+		json_line_str(j, ", \"pop_hit\": ");
+		json_line_u64(j, s->pop_hit);
+		json_line_str(j, ", \"pop_miss\": ");
+		json_line_u64(j, s->pop_miss);
+	}
+	json_line_str(j, "}");
+	json_line_put(j, l->f);
+	return 0;
+}
+
+static int write_orch(void *ctx, const void *rec)
+{
+	const struct pto_orch_phase_record *o = rec;
+	int submit = o->kind == PTO_ORCH_PHASE_SUBMIT;
+	struct chip_list *l = ctx;
+	struct json_line *j = &l->line;
+
+	chip_next(l, "\n      {\"kind\": \"", ",\n      {\"kind\": \"");
+	json_line_str(j, submit ? "orch_submit" : "orch_alloc");
+	json_line_str(j, "\", \"submit_idx\": ");
+	json_line_u64(j, o->submit_idx);
+	/* Only a submit names a task; the readers take -1 for none. */
+	json_line_str(j, ", \"task_id\": ");
+	if (submit)
+		json_line_u64(j, o->task_id);
+	else
+		json_line_i64(j, -1);
+	json_line_str(j, ", ");
+	write_cycles(j, o->start_time, o->end_time);
+	json_line_str(j, "}");
+	json_line_put(j, l->f);
+	return 0;
+}
+
+static int write_phase_lists(FILE *f, const struct prof_records *r,
+			     uint32_t kind, const char *key, prof_rec_fn fn)
+{
+	uint32_t t, n = prof_records_lists(r, kind);
+	int ret = 0;
+
+	fprintf(f, ",\n  \"%s\": [", key);
+	for (t = 0; !ret && t < n; t++) {
+		struct chip_list l = { .f = f };
+
+		fprintf(f, "%s\n    [", t ? "," : "");
+		ret = prof_spill_each(prof_records_spill(r, kind, t), fn, &l);
+		fputs(l.n ? "\n    ]" : "]", f);
+	}
+	fputs(n ? "\n  ]" : "]", f);
+	return ret;
+}
+
+/* The core types the task rows show (cores without rows keep theirs). */
+static int row_core_type(void *ctx, const void *rec)
+{
+	const struct prof_task_row *t = rec;
+	uint8_t *type = ctx;
+
+	if (t->core < PTO_MAX_CORES)
+		type[t->core] = (uint8_t)t->core_type;
+	return 0;
+}
+
+static int write_core_types(FILE *f, const struct prof_records *r,
+			    const struct prof_chip_meta *m)
+{
+	uint8_t type[PTO_MAX_CORES];
+	uint32_t c, n = r->num_cores < PTO_MAX_CORES ? r->num_cores :
+			PTO_MAX_CORES;
+	int ret = 0;
+
+	if (m && m->core_type) {
+		memcpy(type, m->core_type, sizeof(type));
+	} else {
+		/* A cluster's first core is its AIC (pto_prof.h). */
+		for (c = 0; c < PTO_MAX_CORES; c++)
+			type[c] = c % PTO_CORES_PER_BLOCK ? PTO_CORE_TYPE_AIV :
+				  PTO_CORE_TYPE_AIC;
+		ret = prof_spill_each(&r->tasks, row_core_type, type);
+	}
+	fputs(",\n    \"core_types\": [", f);
+	for (c = 0; c < n; c++)
+		fprintf(f, "%s\"%s\"", c ? ", " : "",
+			type[c] == PTO_CORE_TYPE_AIC ? "aic" : "aiv");
+	fputc(']', f);
+	return ret;
+}
+
+static void write_core_to_thread(FILE *f, const struct prof_records *r)
+{
+	uint32_t c, any = 0;
+
+	if (!(r->dfx_flags & PTO_DFX_SCHED_PHASES))
+		return;
+	for (c = 0; c < r->num_cores; c++)
+		any |= r->core_to_thread[c] != PTO_CORE_THREAD_NONE;
+	if (!any)
+		return;
+	fputs(",\n    \"core_to_thread\": [", f);
+	for (c = 0; c < r->num_cores; c++)
+		fprintf(f, "%s%d", c ? ", " : "",
+			r->core_to_thread[c] == PTO_CORE_THREAD_NONE ? -1 :
+			(int)r->core_to_thread[c]);
+	fputc(']', f);
+}
+
+/*
+ * The host's clock samples as the reference's anchors: the run-start
+ * sample is the one before orchestration, the run-end one after
+ * execution. Each is one host read next to one counter read, so the
+ * round trip is not known: written as 0.
+ */
+static void write_anchors(FILE *f, const struct prof_chip_meta *m)
+{
+	static const char *const position[2] = {
+		"pre_host_orchestration", "post_device_execution"
+	};
+	unsigned int i, n = 0;
+
+	for (i = 0; m && m->clock && i < 2; i++) {
+		const struct pto_cap_clock *k = &m->clock[i];
+
+		if (!k->host_ns)
+			continue;
+		fprintf(f, "%s\n        {\"position\": \"%s\", \"sample_idx\": "
+			"0, \"host_before_ns\": %" PRIu64 ", "
+			"\"raw_device_timestamp\": %" PRIu64 ", "
+			"\"device_cycles\": %" PRIu64 ", \"host_after_ns\": %"
+			PRIu64 ", \"rtt_ns\": 0, \"uncertainty_ns\": 0, "
+			"\"error\": 0}", n++ ? "," : ",\n    \"clock_anchors\": "
+			"{\"schema_version\": 1, \"provider\": \"pto\", "
+			"\"device_timestamp_unit\": \"syscnt_cycles\", "
+			"\"samples\": [", position[i], (uint64_t)k->host_ns,
+			(uint64_t)k->counter, (uint64_t)k->counter,
+			(uint64_t)k->host_ns);
+	}
+	if (n)
+		fputs("\n      ]}", f);
+}
+
+int prof_records_export_chip(const struct prof_records *r, const char *dir,
+			     const struct prof_chip_meta *m)
+{
+	FILE *f = json_open(dir, PROF_CHIP_JSON);
+	int ret;
+
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"chip_swimlane_level\": %" PRIu32 ",\n  \"metadata\": "
+		"{\n    \"clock_freq_hz\": %" PRIu64 ",\n    \"num_cores\": %"
+		PRIu32, r->level, r->counter_freq_hz ? r->counter_freq_hz :
+		PROF_DEFAULT_FREQ_HZ, r->num_cores);
+	ret = write_core_types(f, r, m);
+	write_core_to_thread(f, r);
+	write_anchors(f, m);
+	fprintf(f, ",\n    \"dfx_flags\": %" PRIu64 "\n  }", r->dfx_flags);
+	if (!ret)
+		ret = write_task_list(f, r, "aicore_tasks", write_aicore);
+	if (!ret)
+		ret = write_task_list(f, r, "aicpu_tasks", r->dfx_flags &
+				      PTO_DFX_TASK_LIFECYCLE ? write_aicpu :
+				      NULL);
+	if (!ret && r->level >= 3)
+		ret = write_phase_lists(f, r, PTO_BUF_SCHED_PHASE,
+					"aicpu_scheduler_phases", write_sched);
+	if (!ret && r->level >= 4)
+		ret = write_phase_lists(f, r, PTO_BUF_ORCH_PHASE,
+					"aicpu_orchestrator_phases",
+					write_orch);
+	fputs("\n}\n", f);
+	return json_close(f) ? -EIO : ret;
+}
