@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * ptodump convert: records JSON -> Perfetto trace (Chrome JSON or native
- * protobuf).
+ * protobuf); a capture -> chip_swimlane_records.json (libpto's export).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,16 +13,22 @@
 #include "pd_gzip.h"
 #include "pd_inputs.h"
 #include "pd_trace.h"
+#include "pto_reader.h"
 #include "ptodump.h"
 
 static const char convert_usage[] =
 "usage: ptodump convert [options] RECORDS_JSON\n"
-"Converts l2_swimlane_records.json to a Perfetto trace.\n"
+"Converts l2_swimlane_records.json (or a capture) to a Perfetto trace,\n"
+"or a capture to chip_swimlane_records.json.\n"
 "  -o, --output FILE     output path (default: merged_swimlane.json, or\n"
 "                        merged_swimlane.pftrace with --format=proto, next\n"
-"                        to the input)\n"
-"  -f, --format FMT      json (Chrome trace JSON, default) or proto\n"
-"                        (native Perfetto protobuf)\n"
+"                        to the input; chip-json: the directory, default\n"
+"                        the input's)\n"
+"  -f, --format FMT      json (Chrome trace JSON, default), proto (native\n"
+"                        Perfetto protobuf) or chip-json (a capture's\n"
+"                        records in the chip swimlane schema of today's\n"
+"                        reference tools, with deps.json and\n"
+"                        name_map.json)\n"
 "  -z, --gzip            gzip the trace (the default name gets .gz)\n"
 "      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
 "                        (default: name_map.json next to the input, if any)\n"
@@ -40,6 +46,46 @@ static const char convert_usage[] =
 static void frac_cb(void *ctx, double f)
 {
 	pd_progress_set(ctx, 0.5 + 0.5 * f);
+}
+
+/* A capture (or region dump) through libpto's chip swimlane export. */
+static int convert_chip(const char *in, const char *dir, int quiet)
+{
+	struct pto_capture_info info = { .size = sizeof(info) };
+	char defdir[4096];
+	pto_capture *c;
+	int r;
+
+	if (!pd_capture_is(in)) {
+		pd_err("convert: %s: chip-json needs the capture "
+		       "(capture.ptocap) or a region dump: the records JSON "
+		       "holds microseconds, not the device's ticks", in);
+		return PD_EXIT_ERR;
+	}
+	if (!dir) {
+		pd_sibling(in, ".", defdir, sizeof(defdir));
+		dir = defdir;
+	}
+	r = pto_capture_open(in, NULL, &c);
+	if (r) {
+		pd_err("%s: %s", in, pto_strerror(r));
+		return PD_EXIT_ERR;
+	}
+	pto_capture_info(c, &info);
+	if (!info.complete)
+		pd_warn("%s: %s; converting what precedes it", in,
+			info.problem);
+	r = pto_capture_export(c, dir, PTO_CAPTURE_CHIP_JSON);
+	pto_capture_close(c);
+	if (r) {
+		pd_err("export to %s: %s", dir, pto_strerror(r));
+		return PD_EXIT_ERR;
+	}
+	if (!quiet)
+		printf("Conversion complete\n  Input:  %s\n  Output: "
+		       "%s/chip_swimlane_records.json (with deps.json and "
+		       "name_map.json)\n", in, dir);
+	return PD_EXIT_OK;
 }
 
 int pd_cmd_convert(int argc, char **argv)
@@ -62,7 +108,7 @@ int pd_cmd_convert(int argc, char **argv)
 	struct pd_sink *sink;
 	struct pd_crit crit = { 0 };
 	char defout[4096], defname[64];
-	int c, proto = 0, quiet = 0, gzip = 0, r, cp = -1;
+	int c, proto = 0, chip = 0, quiet = 0, gzip = 0, r, cp = -1;
 	FILE *f, *raw;
 
 	while ((c = getopt_long(argc, argv, "o:f:qzh", opts, NULL)) != -1) {
@@ -83,11 +129,11 @@ int pd_cmd_convert(int argc, char **argv)
 			}
 			break;
 		case 'f':
-			if (!strcmp(optarg, "proto"))
-				proto = 1;
-			else if (strcmp(optarg, "json")) {
-				pd_err("convert: unknown format '%s' (json or "
-				       "proto)", optarg);
+			proto = !strcmp(optarg, "proto");
+			chip = !strcmp(optarg, "chip-json");
+			if (!proto && !chip && strcmp(optarg, "json")) {
+				pd_err("convert: unknown format '%s' (json, "
+				       "proto or chip-json)", optarg);
 				return PD_EXIT_USAGE;
 			}
 			break;
@@ -102,6 +148,13 @@ int pd_cmd_convert(int argc, char **argv)
 		pd_err("convert: expected one records file");
 		return pd_usage_error("convert");
 	}
+	if (chip && (names || deps || gzip || cp >= 0)) {
+		pd_err("convert: --format=chip-json takes none of --func-names, "
+		       "--deps-json, --gzip, --critical-path");
+		return PD_EXIT_USAGE;
+	}
+	if (chip)
+		return convert_chip(argv[optind], out, quiet);
 	pd_progress_init(&prog, "converting");
 	if (pd_inputs_load(&in, argv[optind], deps, names, &prog)) {
 		pd_progress_done(&prog);
