@@ -217,10 +217,11 @@ int pd_cmd_convert(int argc, char **argv)
 	if (!quiet) {
 		printf("Conversion complete\n  Input:  %s\n  Output: %s\n",
 		       argv[optind], out);
-		printf("  slices: %zu aicore, %zu aicpu, %zu sched (+%zu idle), "
-		       "%zu orch; %zu dependency arrows", st.slices_aicore,
-		       st.slices_aicpu, st.slices_sched, st.slices_idle,
-		       st.slices_orch, st.flows);
+		printf("  slices: %zu aicore (+%zu setup), %zu aicpu, %zu sched "
+		       "(+%zu idle), %zu orch; %zu dependency arrows",
+		       st.slices_aicore, st.slices_setup, st.slices_aicpu,
+		       st.slices_sched, st.slices_idle, st.slices_orch,
+		       st.flows);
 		if (st.skipped_edges)
 			printf(" (%zu edges name tasks not in the records)",
 			       st.skipped_edges);

@@ -144,6 +144,38 @@ static int group_flows(struct gen *q, size_t gi, int out, unsigned int *n)
 	return 0;
 }
 
+/*
+ * The AICore's local setup before task row t: a slice from when the core
+ * read the task (receive) to its start, on the task's lane, so the lane
+ * shows the row from receive to end; none when not recorded.
+ */
+static int emit_setup(struct gen *q, const struct pd_task *t)
+{
+	struct pd_arg a[2] = {
+		{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
+		{ "propagation-us", PD_ARG_DBL, { .d = t->receive -
+						  t->dispatch }, 0 },
+	};
+	struct pd_slice sl = { 0 };
+
+	if (!(t->receive > 0) || !(t->receive < t->start))
+		return 0;
+	sl.pid = PD_PID_AICORE;
+	sl.tid = PD_TID_CORE(t->core_id);
+	sl.ts = t->receive;
+	sl.dur = t->start - t->receive;
+	sl.name = "setup";
+	sl.cat = "setup";
+	sl.cname = "grey";
+	sl.args = a;
+	/* Propagation (dispatch to receive) needs the dispatch time. */
+	sl.nargs = t->finish > 0 ? 2 : 1;
+	if (q->s->slice(q->s, &sl))
+		return -EIO;
+	q->st->slices_setup++;
+	return 0;
+}
+
 static int emit_aicore(struct gen *q)
 {
 	char name[160], hint[128];
@@ -157,7 +189,7 @@ static int emit_aicore(struct gen *q)
 			struct pd_slice sl = { 0 };
 			unsigned int nout = 0, nall;
 			char label[32];
-			struct pd_arg a[8] = {
+			struct pd_arg a[9] = {
 				/* detail (1): the slice's times say it */
 				{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
 				{ "taskId", PD_ARG_U64, { .u = t->task_id },
@@ -172,6 +204,8 @@ static int emit_aicore(struct gen *q)
 				{ "dispatch-us", PD_ARG_DBL,
 				  { .d = t->dispatch }, 0 },
 				{ "finish-us", PD_ARG_DBL, { .d = t->finish },
+				  0 },
+				{ "receive-us", PD_ARG_DBL, { .d = t->receive },
 				  0 },
 			};
 
@@ -194,12 +228,12 @@ static int emit_aicore(struct gen *q)
 			sl.name_once = 1;
 			sl.cat = "event";
 			sl.args = a;
-			sl.nargs = 8;
+			sl.nargs = t->receive > 0 ? 9 : 8;
 			sl.out = q->flows;
 			sl.nout = nout;
 			sl.in = q->flows + nout;
 			sl.nin = nall - nout;
-			if (q->s->slice(q->s, &sl))
+			if (emit_setup(q, t) || q->s->slice(q->s, &sl))
 				return -EIO;
 			q->st->slices_aicore++;
 			q->st->flows += nout;

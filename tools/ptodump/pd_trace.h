@@ -6,7 +6,9 @@
  * protobuf: pd_sink_proto.c).
  *
  * Lanes (pid / tid as the reference converter numbers them):
- *   1 "AICore View"        tid 10000 + 10 * core  one slice per task row
+ *   1 "AICore View"        tid 10000 + 10 * core  one slice per task row,
+ *                          after a "setup" slice from its receive to its
+ *                          start when the row has a receive time
  *   2 "AICPU View"         tid 10000 + 10 * core + lane  dispatch..finish
  *                          (lanes named "Sched_<owner thread>/<core>")
  *   3 "AICPU Scheduler"    tid 3000 + thread      phase slices, idle gaps
@@ -80,7 +82,8 @@ struct pd_sink *pd_sink_json_open(FILE *f);
 struct pd_sink *pd_sink_proto_open(FILE *f);
 
 struct pd_trace_stats {
-	size_t slices_aicore, slices_aicpu, slices_sched, slices_orch;
+	size_t slices_aicore, slices_setup, slices_aicpu, slices_sched;
+	size_t slices_orch;
 	size_t slices_idle, flows, skipped_edges, counters, markers;
 };
 
