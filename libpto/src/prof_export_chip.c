@@ -247,8 +247,9 @@ static void write_core_to_thread(FILE *f, const struct prof_records *r)
 /*
  * The host's clock samples as the reference's anchors: the run-start
  * sample is the one before orchestration, the run-end one after
- * execution. Each is one host read next to one counter read, so the
- * round trip is not known: written as 0.
+ * execution. Each is one host read next to one counter read: its round
+ * trip is not known, which the sample's "error" says (a reader then
+ * aligns nothing on it rather than claim an uncertainty of 0).
  */
 static void write_anchors(FILE *f, const struct prof_chip_meta *m)
 {
@@ -267,7 +268,7 @@ static void write_anchors(FILE *f, const struct prof_chip_meta *m)
 			"\"raw_device_timestamp\": %" PRIu64 ", "
 			"\"device_cycles\": %" PRIu64 ", \"host_after_ns\": %"
 			PRIu64 ", \"rtt_ns\": 0, \"uncertainty_ns\": 0, "
-			"\"error\": 0}", n++ ? "," : ",\n    \"clock_anchors\": "
+			"\"error\": \"round_trip_unknown\"}", n++ ? "," : ",\n    \"clock_anchors\": "
 			"{\"schema_version\": 1, \"provider\": \"pto\", "
 			"\"device_timestamp_unit\": \"syscnt_cycles\", "
 			"\"samples\": [", position[i], (uint64_t)k->host_ns,
