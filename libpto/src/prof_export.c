@@ -280,7 +280,8 @@ static int write_thread_lists(FILE *f, const char *key,
 	return ret;
 }
 
-static void write_core_to_thread(FILE *f, const struct prof_records *r)
+void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
+			       const char *indent)
 {
 	uint32_t c, any = 0;
 
@@ -291,7 +292,7 @@ static void write_core_to_thread(FILE *f, const struct prof_records *r)
 		any |= r->core_to_thread[c] != PTO_CORE_THREAD_NONE;
 	if (!any)
 		return;
-	fputs(",\n  \"core_to_thread\": [", f);
+	fprintf(f, ",\n%s\"core_to_thread\": [", indent);
 	for (c = 0; c < r->num_cores; c++)
 		fprintf(f, "%s%d", c ? ", " : "",
 			r->core_to_thread[c] == PTO_CORE_THREAD_NONE ? -1 :
@@ -343,7 +344,7 @@ static int export_records(const struct prof_records *r, const char *dir)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
 				r->orch, prof_records_lists(r,
 				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
-	write_core_to_thread(f, r);
+	prof_write_core_to_thread(f, r, "  ");
 	write_extras(f, r);
 	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;

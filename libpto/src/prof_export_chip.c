@@ -226,24 +226,6 @@ static int write_core_types(FILE *f, const struct prof_records *r,
 	return ret;
 }
 
-static void write_core_to_thread(FILE *f, const struct prof_records *r)
-{
-	uint32_t c, any = 0;
-
-	if (!(r->dfx_flags & PTO_DFX_SCHED_PHASES))
-		return;
-	for (c = 0; c < r->num_cores; c++)
-		any |= r->core_to_thread[c] != PTO_CORE_THREAD_NONE;
-	if (!any)
-		return;
-	fputs(",\n    \"core_to_thread\": [", f);
-	for (c = 0; c < r->num_cores; c++)
-		fprintf(f, "%s%d", c ? ", " : "",
-			r->core_to_thread[c] == PTO_CORE_THREAD_NONE ? -1 :
-			(int)r->core_to_thread[c]);
-	fputc(']', f);
-}
-
 /*
  * The host's clock samples as the reference's anchors: the run-start
  * sample is the one before orchestration, the run-end one after
@@ -292,7 +274,7 @@ int prof_records_export_chip(const struct prof_records *r, const char *dir,
 		PRIu32, r->level, r->counter_freq_hz ? r->counter_freq_hz :
 		PROF_DEFAULT_FREQ_HZ, r->num_cores);
 	ret = write_core_types(f, r, m);
-	write_core_to_thread(f, r);
+	prof_write_core_to_thread(f, r, "    ");
 	write_anchors(f, m);
 	fprintf(f, ",\n    \"dfx_flags\": %" PRIu64 "\n  }", r->dfx_flags);
 	if (!ret)

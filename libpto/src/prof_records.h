@@ -28,6 +28,7 @@
 #define PTO_PROF_RECORDS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "prof_spill.h"
@@ -174,6 +175,13 @@ struct prof_chip_meta {
 };
 int prof_records_export_chip(const struct prof_records *r, const char *dir,
 			     const struct prof_chip_meta *m);
+
+/*
+ * ,\n<indent>"core_to_thread": [...] when the run recorded scheduler
+ * phases and some core has an owner (both records files write it).
+ */
+void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
+			       const char *indent);
 
 /*
  * prof_records_export with the records files of sets (PROF_SET_*):
