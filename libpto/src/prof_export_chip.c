@@ -21,8 +21,16 @@
  *                         rows alone)
  *   aicpu_scheduler_phases / aicpu_orchestrator_phases
  *                         one list per thread, as in the seed set (level
- *                         3 / 4), each record an object with "kind" and
- *                         start_cycles / end_cycles
+ *                         3 / 4), each record an object with "kind"
+ *                         (pto_sched_phase_name(), "orch_submit"),
+ *                         start_cycles / end_cycles and the seed set's
+ *                         fields (queue depths as shared_at_start /
+ *                         shared_at_end [aic, aiv, mix])
+ *   pto_orchestrator_phases
+ *                         the orchestrator's other records (allocations,
+ *                         scopes, back-pressure waits), lists as above:
+ *                         the reference draws every record of its own
+ *                         key as a submit
  *
  * The reader's join key (core, reg_token) is unique within a run: a
  * core's dispatch tokens only repeat after 2^31 dispatches.
@@ -34,6 +42,7 @@
 #include "json_out.h"
 #include "prof_records.h"
 #include "pto_capture.h"
+#include "pto_layout.h"
 
 struct chip_list {
 	FILE *f;
@@ -106,15 +115,6 @@ static int write_task_list(FILE *f, const struct prof_records *r,
 	return ret;
 }
 
-static const char *sched_kind_name(uint32_t kind)
-{
-	switch (kind) {
-	case PTO_SCHED_PHASE_COMPLETE:	return "complete";
-	case PTO_SCHED_PHASE_DISPATCH:	return "dispatch";
-	default:			return "unknown";
-	}
-}
-
 static void write_cycles(struct json_line *j, uint64_t start, uint64_t end)
 {
 	json_line_str(j, "\"start_cycles\": ");
@@ -126,50 +126,50 @@ static void write_cycles(struct json_line *j, uint64_t start, uint64_t end)
 static int write_sched(void *ctx, const void *rec)
 {
 	const struct pto_sched_phase_record *s = rec;
+	const char *name = pto_sched_phase_name(s->kind);
 	struct chip_list *l = ctx;
 	struct json_line *j = &l->line;
 
 	chip_next(l, "\n      {\"kind\": \"", ",\n      {\"kind\": \"");
-	json_line_str(j, sched_kind_name(s->kind));
+	json_line_str(j, name ? name : "unknown");
 	json_line_str(j, "\", ");
 	write_cycles(j, s->start_time, s->end_time);
-	json_line_str(j, ", \"loop_iter\": ");
-	json_line_u64(j, s->loop_iter);
-	json_line_str(j, ", \"tasks_processed\": ");
-	json_line_u64(j, s->tasks_processed);
-	if (s->kind == PTO_SCHED_PHASE_DISPATCH) {
-		json_line_str(j, ", \"pop_hit\": ");
-		json_line_u64(j, s->pop_hit);
-		json_line_str(j, ", \"pop_miss\": ");
-		json_line_u64(j, s->pop_miss);
-	}
+	prof_json_sched_fields(j, s);
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
 }
 
-static int write_orch(void *ctx, const void *rec)
+static int write_orch(struct chip_list *l,
+		      const struct pto_orch_phase_record *o)
 {
-	const struct pto_orch_phase_record *o = rec;
-	int submit = o->kind == PTO_ORCH_PHASE_SUBMIT;
-	struct chip_list *l = ctx;
+	const char *name = pto_orch_phase_name(o->kind);
 	struct json_line *j = &l->line;
 
 	chip_next(l, "\n      {\"kind\": \"", ",\n      {\"kind\": \"");
-	json_line_str(j, submit ? "orch_submit" : "orch_alloc");
-	json_line_str(j, "\", \"submit_idx\": ");
-	json_line_u64(j, o->submit_idx);
-	/* Only a submit names a task; the readers take -1 for none. */
-	json_line_str(j, ", \"task_id\": ");
-	if (submit)
-		json_line_u64(j, o->task_id);
-	else
-		json_line_i64(j, -1);
-	json_line_str(j, ", ");
+	json_line_str(j, name ? name : "unknown");
+	json_line_str(j, "\", ");
 	write_cycles(j, o->start_time, o->end_time);
+	prof_json_orch_fields(j, o);
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
+}
+
+/* The reference's orchestrator lists hold submits only (it draws every
+ * record there as one); the other kinds go to pto's own lists. */
+static int write_orch_submit(void *ctx, const void *rec)
+{
+	const struct pto_orch_phase_record *o = rec;
+
+	return o->kind == PTO_ORCH_PHASE_SUBMIT ? write_orch(ctx, o) : 0;
+}
+
+static int write_orch_other(void *ctx, const void *rec)
+{
+	const struct pto_orch_phase_record *o = rec;
+
+	return o->kind != PTO_ORCH_PHASE_SUBMIT ? write_orch(ctx, o) : 0;
 }
 
 static int write_phase_lists(FILE *f, const struct prof_records *r,
@@ -289,7 +289,11 @@ int prof_records_export_chip(const struct prof_records *r, const char *dir,
 	if (!ret && r->level >= 4)
 		ret = write_phase_lists(f, r, PTO_BUF_ORCH_PHASE,
 					"aicpu_orchestrator_phases",
-					write_orch);
+					write_orch_submit);
+	if (!ret && r->level >= 4)
+		ret = write_phase_lists(f, r, PTO_BUF_ORCH_PHASE,
+					"pto_orchestrator_phases",
+					write_orch_other);
 	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }

@@ -184,6 +184,18 @@ void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
 			       const char *indent);
 
 /*
+ * What both records files write of a phase record after its times and
+ * name: the scheduler's loop_iter, tasks_processed, pop_hit / pop_miss
+ * (dispatch) and ready-queue depths; the orchestrator's submit_idx,
+ * task_id (-1 but for a submit) and its kind's own fields.
+ */
+struct json_line;
+void prof_json_sched_fields(struct json_line *j,
+			    const struct pto_sched_phase_record *s);
+void prof_json_orch_fields(struct json_line *j,
+			   const struct pto_orch_phase_record *o);
+
+/*
  * prof_records_export with the records files of sets (PROF_SET_*):
  * deps.json and name_map.json are written with any of them.
  */

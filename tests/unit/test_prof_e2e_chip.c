@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "pto_layout.h"
 #include "pto_reader.h"
 #include "support/e2e_prof.h"
 
@@ -74,44 +75,71 @@ static void base_min(uint64_t *base, uint64_t t)
 		*base = t;
 }
 
-/* Phase lists: one array of objects per thread, each checked. */
-static void check_phases(const struct jc_value *lists, int sched,
-			 uint64_t *base)
+/* A [aic, aiv, mix] ready-queue depth snapshot. */
+static void check_depths(const struct jc_value *p, const char *key)
 {
-	static const char *const sched_kinds[] = { "complete", "dispatch" };
-	static const char *const orch_kinds[] = { "orch_submit",
-						  "orch_alloc" };
-	const char *const *kinds = sched ? sched_kinds : orch_kinds;
-	size_t t, i;
+	const struct jc_value *d = member(p, key, JC_ARR);
+	size_t i;
+
+	assert_int_equal(d->len, PTO_SHAPES);
+	for (i = 0; i < d->len; i++)
+		uint_of(d->items[i]);
+}
+
+/* A kind pto_*_phase_name() gives (below 64). */
+static void check_kind(const char *kind, const char *(*name)(uint32_t))
+{
+	uint32_t k;
+
+	for (k = 0; k < 64; k++)
+		if (name(k) && !strcmp(name(k), kind))
+			return;
+	fail_msg("phase kind \"%s\"", kind);
+}
+
+/*
+ * Phase lists: one array of objects per thread, each checked;
+ * orchestrator lists of the reference key hold submits only, pto's own
+ * key the other kinds. Returns the records.
+ */
+static size_t check_phases(const struct jc_value *lists, int sched,
+			   int submits, uint64_t *base)
+{
+	size_t t, i, n = 0;
 
 	for (t = 0; t < lists->len; t++) {
 		const struct jc_value *l = lists->items[t];
 
 		assert_int_equal(l->type, JC_ARR);
-		for (i = 0; i < l->len; i++) {
+		for (i = 0; i < l->len; i++, n++) {
 			const struct jc_value *p = l->items[i];
 			const char *kind = member(p, "kind", JC_STR)->text;
 			uint64_t s = uint_at(p, "start_cycles");
 
-			if (strcmp(kind, kinds[0]) && strcmp(kind, kinds[1]))
-				fail_msg("phase kind \"%s\"", kind);
 			assert_true(s <= uint_at(p, "end_cycles"));
 			base_min(base, s);
 			if (sched) {
+				check_kind(kind, pto_sched_phase_name);
 				uint_at(p, "loop_iter");
 				uint_at(p, "tasks_processed");
 				assert_int_equal(!strcmp(kind, "dispatch"),
 						 jc_get(p, "pop_hit") != NULL);
+				check_depths(p, "shared_at_start");
+				check_depths(p, "shared_at_end");
 				continue;
 			}
+			check_kind(kind, pto_orch_phase_name);
+			assert_int_equal(!strcmp(kind, "orch_submit"),
+					 submits);
 			uint_at(p, "submit_idx");
-			if (!strcmp(kind, "orch_submit"))
+			if (submits)
 				uint_at(p, "task_id");
 			else
 				assert_string_equal(member(p, "task_id",
 						    JC_NUM)->text, "-1");
 		}
 	}
+	return n;
 }
 
 static void check_anchors(const struct jc_value *a)
@@ -146,6 +174,7 @@ struct chip {
 	uint64_t *core, *cpu;	/* aicore_tasks / aicpu_tasks rows */
 	size_t ncore, ncpu;
 	uint64_t freq, base;
+	size_t submits;		/* orch_submit records */
 };
 
 static void check_schema(const struct jc_value *j, int level,
@@ -186,10 +215,14 @@ static void check_schema(const struct jc_value *j, int level,
 	assert_int_equal(jc_get(j, "aicpu_orchestrator_phases") != NULL,
 			 level >= 4);
 	if (level >= 3)
-		check_phases(jc_get(j, "aicpu_scheduler_phases"), 1, &c->base);
-	if (level >= 4)
-		check_phases(jc_get(j, "aicpu_orchestrator_phases"), 0,
+		check_phases(jc_get(j, "aicpu_scheduler_phases"), 1, 0,
 			     &c->base);
+	if (level < 4)
+		return;
+	c->submits = check_phases(jc_get(j, "aicpu_orchestrator_phases"), 0,
+				  1, &c->base);
+	check_phases(member(j, "pto_orchestrator_phases", JC_ARR), 0, 0,
+		     &c->base);
 }
 
 /* The seed JSON's microseconds of tick t. */
@@ -366,6 +399,8 @@ static void run(int level)
 	assert_non_null(rec);
 	assert_non_null(deps);
 	check_schema(chip, level, BLOCKS * 3, &c);
+	if (level >= 4)
+		assert_int_equal(c.submits, TASKS);
 	rows = e2e_rows(rec, &n);
 	assert_int_equal(n, e2e_work_subtasks(&w));
 	check_join(&c, rows, n, level);
