@@ -202,6 +202,24 @@ static void load_meta(struct pd_model *m, pto_capture *c,
 	}
 }
 
+static int on_host_span(void *ctx, const struct pto_cap_host_span *s)
+{
+	struct pd_inputs *in = ctx;
+
+	if (pd_grow((void **)&in->host, &in->cap_host, in->nhost,
+		    sizeof(*in->host)))
+		return -ENOMEM;
+	in->host[in->nhost++] = *s;
+	return 0;
+}
+
+int pd_capture_clock(struct pd_inputs *in, pto_capture *c)
+{
+	pd_clock_read(&in->clock, c, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	in->have_clock = 1;
+	return pto_capture_host_spans(c, on_host_span, in);
+}
+
 uint64_t pd_file_magic(const char *path)
 {
 	uint64_t magic = 0;
@@ -239,7 +257,7 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 	pto_capture_info(c, &info);
 	if (!info.complete)
 		pd_warn("%s: %s; using what precedes it", path, info.problem);
-	l.base = info.time_base;
+	l.base = in->time_base = info.time_base;
 	l.tasks = info.tasks;
 	l.us_per_tick = 1e6 / (double)(info.counter_freq_hz ?
 				       info.counter_freq_hz : 1000000000ull);
@@ -257,6 +275,8 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 	}
 	if (!r)
 		r = load_names(in, c);
+	if (!r)
+		r = pd_capture_clock(in, c);
 	snprintf(in->deps_path, sizeof(in->deps_path), "%s", path);
 	pto_capture_close(c);
 	if (r) {
