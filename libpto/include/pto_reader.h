@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "pto.h"
+#include "pto_capture.h"	/* clock samples, host spans */
 #include "pto_prof.h"	/* record layouts and PTO_BUF_* kinds */
 
 #ifdef __cplusplus
@@ -149,6 +150,63 @@ PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
 
 /* The core's AICPU thread, or -1 (unowned, unknown or out of range). */
 PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core);
+
+/* ---- clock anchors and host spans ------------------------------------- */
+
+/*
+ * A clock anchor ties the device counter to the host's CLOCK_MONOTONIC.
+ * The collector takes one at run start (before any device thread
+ * records) and one at stop (after all flushed), each of several samples
+ * (host before, device counter, host after); the sample with the
+ * smallest round trip wins (the first of equals): the counter was read
+ * at host_ns, its host midpoint, to within uncertainty_ns, half its round
+ * trip rounded up. A region gives the winners only (one sample each,
+ * spanning the uncertainty). legacy: a capture of an older collector,
+ * one host read then one counter read, round trip unknown (0).
+ */
+struct pto_clock_sample {
+	uint64_t host_before_ns;	/* CLOCK_MONOTONIC */
+	uint64_t counter;		/* device counter */
+	uint64_t host_after_ns;
+};
+
+struct pto_clock_anchor {
+	size_t size;		/* sizeof(struct pto_clock_anchor) */
+	uint32_t nsamples;	/* samples below, in the order taken */
+	uint32_t winner;	/* index of the winning sample */
+	int legacy;
+	uint64_t host_ns;	/* the winner's host midpoint */
+	uint64_t counter;	/* the winner's counter */
+	uint64_t rtt_ns;	/* the winner's round trip */
+	uint64_t uncertainty_ns;
+	struct pto_clock_sample sample[PTO_CAP_CLOCK_MAX_SAMPLES];
+};
+
+/*
+ * The anchor at position PTO_CAP_CLOCK_START or PTO_CAP_CLOCK_STOP (set
+ * out->size first). -EINVAL for NULL, a bad size or position; -ENOENT
+ * when the run recorded none there (a run still live has no stop).
+ */
+PTO_API int pto_capture_clock_anchor(pto_capture *c, uint32_t position,
+				     struct pto_clock_anchor *out);
+
+/*
+ * Host spans (struct pto_cap_host_span, on CLOCK_MONOTONIC): pto_run,
+ * its setup, the collector's drain passes and stop. The orchestrator
+ * runs on the device (its submits are orchestrator phase records), so
+ * no host span stands for a submit.
+ */
+typedef int (*pto_host_span_fn)(void *ctx,
+				const struct pto_cap_host_span *s);
+
+/* fn on every host span of a capture, in file order (a region has
+ * none). Returns 0, fn's first non-zero return, or -EINVAL. */
+PTO_API int pto_capture_host_spans(pto_capture *c, pto_host_span_fn fn,
+				   void *ctx);
+
+/* "pto_run", "setup", "drain", "collector_stop"; NULL for an unknown
+ * PTO_HOST_SPAN_* kind. */
+PTO_API const char *pto_host_span_name(uint32_t kind);
 
 /*
  * Writes dir/l2_swimlane_records.json, deps.json and name_map.json

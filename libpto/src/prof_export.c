@@ -379,6 +379,52 @@ static void write_extras(FILE *f, const struct prof_records *r)
 	fputs(first ? "}" : "\n  }", f);
 }
 
+static const char *u64_str(char *buf, uint64_t v)
+{
+	snprintf(buf, 24, "%" PRIu64, v);
+	return buf;
+}
+
+/*
+ * "clock_anchors": every sample of the start and stop anchors
+ * (prof_anchor.h), the winner of each marked; left out when the run
+ * recorded none.
+ */
+static void write_clock_anchors(FILE *f, const struct prof_records *r)
+{
+	static const char *const pos[2] = { "start", "stop" };
+	const struct prof_anchor *a;
+	uint32_t w, i, n = 0;
+	char rb[24], ub[24];
+	uint64_t rtt;
+
+	if (!r->anchor[0].n && !r->anchor[1].n)
+		return;
+	fprintf(f, ",\n  \"clock_anchors\": {\"schema_version\": 1, "
+		"\"provider\": \"pto host collector\", \"clock\": "
+		"\"CLOCK_MONOTONIC\", \"legacy\": %s, \"samples\": [",
+		r->anchor[0].legacy || r->anchor[1].legacy ? "true" : "false");
+	for (w = 0; w < 2; w++) {
+		a = &r->anchor[w];
+		for (i = 0; i < a->n; i++) {
+			rtt = a->s[i].host_after_ns - a->s[i].host_before_ns;
+			fprintf(f, "%s\n    {\"position\": \"%s\", "
+				"\"sample_idx\": %" PRIu32 ", "
+				"\"host_before_ns\": %" PRIu64 ", "
+				"\"device_counter\": %" PRIu64 ", "
+				"\"host_after_ns\": %" PRIu64 ", "
+				"\"rtt_ns\": %s, \"uncertainty_ns\": %s, "
+				"\"winner\": %s}", n++ ? "," : "", pos[w], i,
+				a->s[i].host_before_ns, a->s[i].counter,
+				a->s[i].host_after_ns, a->legacy ? "null" :
+				u64_str(rb, rtt), a->legacy ? "null" :
+				u64_str(ub, rtt / 2 + (rtt & 1)),
+				i == a->winner ? "true" : "false");
+		}
+	}
+	fputs("\n  ]}", f);
+}
+
 static int export_records(const struct prof_records *r, const char *dir)
 {
 	struct prof_clock clk;
@@ -402,6 +448,7 @@ static int export_records(const struct prof_records *r, const char *dir)
 				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
 	prof_write_core_to_thread(f, r, "  ");
 	write_extras(f, r);
+	write_clock_anchors(f, r);
 	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }

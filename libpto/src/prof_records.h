@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "prof_anchor.h"
 #include "prof_spill.h"
 #include "pto_prof.h"
 
@@ -75,6 +76,11 @@ struct prof_records {
 	uint32_t num_orch_threads;	/* header num_orch_phase_threads */
 	uint32_t num_phase_cores;
 	uint32_t core_to_thread[PTO_MAX_CORES];
+	/* Clock anchors (PTO_CAP_CLOCK_START, _STOP): the header's, or
+	 * every sample of a capture's CLOCK sections. */
+	struct prof_anchor anchor[2];
+	struct pto_cap_host_span *host;	/* host spans, in arrival order */
+	size_t nhost, cap_host;
 	struct prof_books books[PTO_BUF_KIND_COUNT];
 	/* Records added per pool (before the join moves any to mismatch). */
 	uint64_t pool_added[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
@@ -102,6 +108,10 @@ void prof_records_init(struct prof_records *r,
 /* Empty record sets of no region yet (prof_records_read_header later). */
 void prof_records_init_empty(struct prof_records *r);
 void prof_records_free(struct prof_records *r);
+
+/* Appends n host spans to r->host (charged to r->mem). 0 or -ENOMEM. */
+int prof_records_add_host(struct prof_records *r,
+			  const struct pto_cap_host_span *v, size_t n);
 
 /*
  * (Re)reads the header's run metadata into r: flags, level, counter

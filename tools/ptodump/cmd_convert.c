@@ -103,6 +103,7 @@ int pd_cmd_convert(int argc, char **argv)
 	};
 	const char *out = NULL, *names = NULL, *deps = NULL;
 	struct pd_trace_stats st;
+	struct pd_host_view hv;
 	struct pd_progress prog;
 	struct pd_inputs in;
 	struct pd_sink *sink;
@@ -199,8 +200,11 @@ int pd_cmd_convert(int argc, char **argv)
 			sink->close(sink);
 		sink = w;
 	}
+	hv = (struct pd_host_view){ &in.clock, in.host, in.nhost,
+				    in.time_base, in.m.counter_freq_hz };
 	r = sink ? pd_trace_emit(&in.m, in.have_deps ? &in.deps : NULL,
-				 in.have_names ? &in.names : NULL, sink, &st,
+				 in.have_names ? &in.names : NULL,
+				 in.have_clock ? &hv : NULL, sink, &st,
 				 frac_cb, &prog) : -ENOMEM;
 	if (sink && sink->close(sink) && !r)
 		r = -EIO;
@@ -226,6 +230,15 @@ int pd_cmd_convert(int argc, char **argv)
 			printf(" (%zu edges name tasks not in the records)",
 			       st.skipped_edges);
 		printf("; %zu counter samples", st.counters);
+		if (st.slices_host && in.clock.aligned)
+			printf("; %zu host spans, clocks aligned (+/-%llu ns, "
+			       "%zu host-device arrows)", st.slices_host,
+			       (unsigned long long)in.clock.uncertainty_ns,
+			       st.cross_flows);
+		else if (st.slices_host)
+			printf("; %zu host spans, clocks UNALIGNED (%s): no "
+			       "host-device arrows", st.slices_host,
+			       in.clock.why);
 		if (st.markers)
 			printf("; records were LOST (dropped=%llu mismatch=%llu)",
 			       (unsigned long long)in.m.lost_dropped,

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -101,4 +102,8 @@ void pd_inputs_free(struct pd_inputs *in)
 	if (in->have_names)
 		pd_names_free(&in->names);
 	in->have_deps = in->have_names = 0;
+	free(in->host);
+	in->host = NULL;
+	in->nhost = in->cap_host = 0;
+	in->have_clock = 0;
 }

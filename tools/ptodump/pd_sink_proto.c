@@ -439,7 +439,7 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 }
 
 static int p_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const struct pd_arg *a, unsigned int n)
+		     const char *cat, const struct pd_arg *a, unsigned int n)
 {
 	struct proto_sink *p = ps(s);
 	struct seq *q;
@@ -449,7 +449,7 @@ static int p_instant(struct pd_sink *s, int pid, double ts, const char *name,
 	if (r)
 		return r;
 	pb_u64(&p->ev, F_TE_TYPE, TE_INSTANT);
-	pb_u64(&p->ev, F_TE_CATEGORY_IIDS, intern(p, q, IK_CATEGORY, "loss"));
+	pb_u64(&p->ev, F_TE_CATEGORY_IIDS, intern(p, q, IK_CATEGORY, cat));
 	put_name(p, q, name, 0);
 	put_annotations(p, q, a, n);
 	return put_event(p, q, fresh, ts);

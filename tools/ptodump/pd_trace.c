@@ -29,6 +29,8 @@ struct gen {
 	pd_frac_fn frac;
 	void *ctx;
 	size_t done, total;		/* units of work for progress */
+	/* Rows at the device ends of the cross-domain flows, or -1. */
+	long xfirst, xlast;
 };
 
 static void tick(struct gen *q)
@@ -107,6 +109,15 @@ static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
 	if (q->m->ntasks)
 		r |= s->process(s, PD_PID_COUNTERS, "Counters", 5);
 	return r ? -EIO : 0;
+}
+
+/* A host <-> device flow of id onto q->flows. */
+static int push_cross(struct gen *q, unsigned int *n, uint64_t id)
+{
+	if (pd_grow((void **)&q->flows, &q->cap_flows, *n, sizeof(*q->flows)))
+		return -ENOMEM;
+	q->flows[(*n)++] = (struct pd_flow){ id, 0, 1 };
+	return 0;
 }
 
 static int push_flow(struct gen *q, unsigned int *n, size_t edge)
@@ -218,8 +229,14 @@ static int emit_aicore(struct gen *q)
 				     sizeof(name));
 			if (i == g->src && group_flows(q, gi, 1, &nout))
 				return -ENOMEM;
+			if ((long)(g->first + i) == q->xlast &&
+			    push_cross(q, &nout, PD_FLOW_DONE))
+				return -ENOMEM;
 			nall = nout;
 			if (i == g->dst && group_flows(q, gi, 0, &nall))
+				return -ENOMEM;
+			if ((long)(g->first + i) == q->xfirst &&
+			    push_cross(q, &nall, PD_FLOW_SETUP))
 				return -ENOMEM;
 			sl.pid = PD_PID_AICORE;
 			sl.tid = PD_TID_CORE(t->core_id);
@@ -237,7 +254,8 @@ static int emit_aicore(struct gen *q)
 			if (emit_setup(q, t) || q->s->slice(q->s, &sl))
 				return -EIO;
 			q->st->slices_aicore++;
-			q->st->flows += nout;
+			q->st->flows += nout - ((long)(g->first + i) ==
+						q->xlast);
 			tick(q);
 		}
 	}
@@ -632,7 +650,8 @@ static int emit_loss(struct gen *q)
 	for (i = 0; i < q->ng; i++)
 		if (q->g[i].start < ts)
 			ts = q->g[i].start;
-	if (q->s->instant(q->s, PD_PID_AICORE, ts, "records lost", a, n))
+	if (q->s->instant(q->s, PD_PID_AICORE, ts, "records lost", "loss", a,
+			  n))
 		return -EIO;
 	q->st->markers++;
 	return 0;
@@ -655,8 +674,28 @@ static int map_edges(struct gen *q)
 	return 0;
 }
 
+/* With aligned clocks and host spans: the earliest-starting and the
+ * latest-ending AICore rows, the device ends of the cross flows. */
+static void cross_rows(struct gen *q, const struct pd_host_view *host)
+{
+	const struct pd_model *m = q->m;
+	size_t i;
+
+	q->xfirst = q->xlast = -1;
+	if (!host || !host->n || !host->clock->aligned || !m->ntasks)
+		return;
+	q->xfirst = q->xlast = 0;
+	for (i = 1; i < m->ntasks; i++) {
+		if (m->tasks[i].start < m->tasks[q->xfirst].start)
+			q->xfirst = (long)i;
+		if (m->tasks[i].end > m->tasks[q->xlast].end)
+			q->xlast = (long)i;
+	}
+}
+
 int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
-		  const struct pd_names *names, struct pd_sink *sink,
+		  const struct pd_names *names,
+		  const struct pd_host_view *host, struct pd_sink *sink,
 		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx)
 {
 	struct gen q = { .m = m, .d = deps, .nm = names, .s = sink, .st = st,
@@ -672,6 +711,7 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 	r = pd_groups_build(m, &q.g, &q.ng);
 	if (!r)
 		r = map_edges(&q);
+	cross_rows(&q, host);
 	if (!r && aicpu)
 		r = aicpu_lanes(&q, &order, &n_aicpu, &lane, used);
 	if (!r)
@@ -690,6 +730,8 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 		r = emit_shared_depths(&q);
 	if (!r)
 		r = emit_loss(&q);
+	if (!r && host)
+		r = pd_trace_host(host, q.xfirst >= 0, sink, st);
 	free(order);
 	free(lane);
 	free(q.flows);
