@@ -9,7 +9,7 @@
  *   chip_swimlane_level   the run's level
  *   metadata              clock_freq_hz, num_cores, core_types (per core),
  *                         core_to_thread (with scheduler phases),
- *                         clock_anchors (when the host sampled the clock),
+ *                         clock_anchors (every sample the host took),
  *                         dfx_flags
  *   aicore_tasks          [core, task_id, reg_token, start, end,
  *                          start - receive] per AICore record joined with
@@ -41,7 +41,6 @@
 
 #include "json_out.h"
 #include "prof_records.h"
-#include "pto_capture.h"
 #include "pto_layout.h"
 
 struct chip_list {
@@ -227,35 +226,50 @@ static int write_core_types(FILE *f, const struct prof_records *r,
 }
 
 /*
- * The host's clock samples as the reference's anchors: the run-start
- * sample is the one before orchestration, the run-end one after
- * execution. Each is one host read next to one counter read: its round
- * trip is not known, which the sample's "error" says (a reader then
- * aligns nothing on it rather than claim an uncertainty of 0).
+ * The clock anchors (prof_anchor.h) as the reference's: every sample of
+ * the run-start anchor is one "before orchestration", of the stop anchor
+ * one "after execution"; the reader picks the smallest round trip
+ * itself (pto's pick is marked "winner"). A sample of an older collector
+ * (one host read then one counter read) has no known round trip, which
+ * its "error" says: a reader then aligns nothing on it rather than trust
+ * an uncertainty of 0.
  */
-static void write_anchors(FILE *f, const struct prof_chip_meta *m)
+static void write_anchors(FILE *f, const struct prof_records *r)
 {
 	static const char *const position[2] = {
 		"pre_host_orchestration", "post_device_execution"
 	};
-	unsigned int i, n = 0;
+	const struct prof_anchor *a;
+	uint64_t rtt;
+	uint32_t w, i, n = 0;
 
-	for (i = 0; m && m->clock && i < 2; i++) {
-		const struct pto_cap_clock *k = &m->clock[i];
+	for (w = 0; w < 2; w++) {
+		a = &r->anchor[w];
+		for (i = 0; i < a->n; i++) {
+			const struct prof_clock_sample *k = &a->s[i];
+			int bad = a->legacy ||
+				  k->host_after_ns < k->host_before_ns;
 
-		if (!k->host_ns)
-			continue;
-		fprintf(f, "%s\n        {\"position\": \"%s\", \"sample_idx\": "
-			"0, \"host_before_ns\": %" PRIu64 ", "
-			"\"raw_device_timestamp\": %" PRIu64 ", "
-			"\"device_cycles\": %" PRIu64 ", \"host_after_ns\": %"
-			PRIu64 ", \"rtt_ns\": 0, \"uncertainty_ns\": 0, "
-			"\"error\": \"round_trip_unknown\"}", n++ ? "," : ",\n    \"clock_anchors\": "
-			"{\"schema_version\": 1, \"provider\": \"pto\", "
-			"\"device_timestamp_unit\": \"syscnt_cycles\", "
-			"\"samples\": [", position[i], (uint64_t)k->host_ns,
-			(uint64_t)k->counter, (uint64_t)k->counter,
-			(uint64_t)k->host_ns);
+			rtt = bad ? 0 : k->host_after_ns - k->host_before_ns;
+			fprintf(f, "%s\n        {\"position\": \"%s\", "
+				"\"sample_idx\": %" PRIu32 ", "
+				"\"host_before_ns\": %" PRIu64 ", "
+				"\"raw_device_timestamp\": %" PRIu64 ", "
+				"\"device_cycles\": %" PRIu64 ", "
+				"\"host_after_ns\": %" PRIu64 ", \"rtt_ns\": %"
+				PRIu64 ", \"uncertainty_ns\": %" PRIu64 ", "
+				"\"error\": %s, \"winner\": %s}", n++ ? "," :
+				",\n    \"clock_anchors\": {\"schema_version\": "
+				"1, \"provider\": \"pto host collector\", "
+				"\"device_timestamp_unit\": \"syscnt_cycles\", "
+				"\"samples\": [", position[w], i,
+				k->host_before_ns, k->counter, k->counter,
+				k->host_after_ns, rtt, rtt / 2 + (rtt & 1),
+				!bad ? "0" : a->legacy ?
+				"\"round_trip_unknown\"" :
+				"\"host_clock_backwards\"",
+				i == a->winner ? "true" : "false");
+		}
 	}
 	if (n)
 		fputs("\n      ]}", f);
@@ -275,7 +289,7 @@ int prof_records_export_chip(const struct prof_records *r, const char *dir,
 		PROF_DEFAULT_FREQ_HZ, r->num_cores);
 	ret = write_core_types(f, r, m);
 	prof_write_core_to_thread(f, r, "    ");
-	write_anchors(f, m);
+	write_anchors(f, r);
 	fprintf(f, ",\n    \"dfx_flags\": %" PRIu64 "\n  }", r->dfx_flags);
 	if (!ret)
 		ret = write_task_list(f, r, "aicore_tasks", write_aicore);

@@ -174,14 +174,11 @@ int prof_records_export(const struct prof_records *r, const char *dir,
  * dir/PROF_CHIP_JSON: the records in the chip swimlane schema of today's
  * reference tools, raw ticks (prof_export_chip.c). m (may be NULL) adds
  * what the records do not hold: core_type (per core, PTO_CORE_TYPE_*;
- * NULL: from the task rows) and clock (the host's samples
- * [PTO_CAP_CLOCK_START] and [.._STOP]; NULL or host_ns 0: not taken).
+ * NULL: from the task rows).
  */
 #define PROF_CHIP_JSON	"chip_swimlane_records.json"
-struct pto_cap_clock;
 struct prof_chip_meta {
 	const uint8_t *core_type;
-	const struct pto_cap_clock *clock;
 };
 int prof_records_export_chip(const struct prof_records *r, const char *dir,
 			     const struct prof_chip_meta *m);

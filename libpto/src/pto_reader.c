@@ -465,15 +465,14 @@ _Static_assert(PTO_CAPTURE_RECORDS_JSON == PROF_SET_RECORDS &&
 PTO_API int pto_capture_export(pto_capture *c, const char *dir,
 			       unsigned int sets)
 {
-	struct prof_chip_meta m = { NULL, NULL };
+	struct prof_chip_meta m = { NULL };
 
 	if (!c || !dir || !sets ||
 	    (sets & ~(PTO_CAPTURE_RECORDS_JSON | PTO_CAPTURE_CHIP_JSON)))
 		return -EINVAL;
-	/* A region has no RUN section and no clock samples. */
+	/* A region has no RUN section. */
 	if (c->info.have_run)
 		m.core_type = c->info.run.core_type;
-	m.clock = c->info.clock;
 	return prof_records_export_sets(&c->rec, dir, sets, &m, prof_cap_name,
 					&c->names);
 }

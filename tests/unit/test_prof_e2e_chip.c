@@ -142,31 +142,54 @@ static size_t check_phases(const struct jc_value *lists, int sched,
 	return n;
 }
 
+/*
+ * The clock anchors: the samples of the start anchor, then those of the
+ * stop anchor, each with its round trip and half of it rounded up, one
+ * winner (the smallest round trip) per position; the start counter
+ * before the stop counter.
+ */
 static void check_anchors(const struct jc_value *a)
 {
-	static const char *const keys[] = {
-		"sample_idx", "host_before_ns", "raw_device_timestamp",
-		"device_cycles", "host_after_ns", "rtt_ns", "uncertainty_ns",
-	};
-	const struct jc_value *s = member(a, "samples", JC_ARR);
-	size_t i, k;
+	static const char *const pos[2] = { "pre_host_orchestration",
+					    "post_device_execution" };
+	const struct jc_value *s = member(a, "samples", JC_ARR), *e;
+	uint64_t rtt, best[2] = { UINT64_MAX, UINT64_MAX }, cyc[2] = { 0, 0 };
+	uint64_t won[2] = { 0, 0 };
+	size_t i, w, winners[2] = { 0, 0 }, n[2] = { 0, 0 };
 
 	assert_int_equal(uint_at(a, "schema_version"), 1);
 	assert_string_equal(member(a, "device_timestamp_unit", JC_STR)->text,
 			    "syscnt_cycles");
-	assert_int_equal(s->len, 2);
-	assert_string_equal(member(s->items[0], "position", JC_STR)->text,
-			    "pre_host_orchestration");
-	assert_string_equal(member(s->items[1], "position", JC_STR)->text,
-			    "post_device_execution");
 	for (i = 0; i < s->len; i++) {
-		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			uint_at(s->items[i], keys[k]);
-		assert_true(uint_at(s->items[i], "host_before_ns") <=
-			    uint_at(s->items[i], "host_after_ns"));
+		e = s->items[i];
+		w = strcmp(member(e, "position", JC_STR)->text, pos[0]) != 0;
+		assert_string_equal(member(e, "position", JC_STR)->text,
+				    pos[w]);
+		assert_true(w || !n[1]);	/* start samples first */
+		assert_int_equal(uint_at(e, "sample_idx"), n[w]++);
+		rtt = uint_at(e, "host_after_ns") - uint_at(e, "host_before_ns");
+		assert_true(uint_at(e, "host_before_ns") <=
+			    uint_at(e, "host_after_ns"));
+		assert_int_equal(uint_at(e, "rtt_ns"), rtt);
+		assert_int_equal(uint_at(e, "uncertainty_ns"), (rtt + 1) / 2);
+		assert_int_equal(uint_at(e, "device_cycles"),
+				 uint_at(e, "raw_device_timestamp"));
+		assert_string_equal(member(e, "error", JC_NUM)->text, "0");
+		if (rtt < best[w])
+			best[w] = rtt;
+		if (member(e, "winner", JC_BOOL)->num) {
+			winners[w]++;
+			assert_int_equal(rtt, best[w]);	/* first of equals */
+			won[w] = rtt;
+			cyc[w] = uint_at(e, "device_cycles");
+		}
 	}
-	assert_true(uint_at(s->items[0], "device_cycles") <
-		    uint_at(s->items[1], "device_cycles"));
+	for (w = 0; w < 2; w++) {
+		assert_true(n[w] > 1);
+		assert_int_equal(winners[w], 1);
+		assert_int_equal(won[w], best[w]);
+	}
+	assert_true(cyc[0] < cyc[1]);
 }
 
 /* What the chip file holds, for the cross-checks. */
