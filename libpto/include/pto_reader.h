@@ -225,8 +225,11 @@ PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);
  * num_cores, core_types, core_to_thread, clock_anchors); aicore_tasks
  * [core, task_id, reg_token, start, end, start - receive] and aicpu_tasks
  * [core, reg_token, dispatch, finish] in device ticks, joined on (core,
- * reg_token); aicpu_scheduler_phases and aicpu_orchestrator_phases per
- * thread, each record with its "kind" and start_cycles / end_cycles.
+ * reg_token); aicpu_scheduler_phases (with the ready-queue depths
+ * shared_at_start / shared_at_end [aic, aiv, mix]) and
+ * aicpu_orchestrator_phases (submits) per thread, each record with its
+ * "kind" and start_cycles / end_cycles; pto_orchestrator_phases, the
+ * orchestrator's other records (allocations, scopes, waits).
  * -EINVAL for NULL arguments, no set or an unknown one; I/O errors as a
  * negative errno.
  */

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * chip_swimlane_records.json: the records in the chip swimlane schema of
- * today's reference tools (REFERENCE-HEAD.md), streamed like the seed set
- * of prof_export.c. Times stay raw device counter ticks; the reader joins
+ * today's reference tools, streamed like the seed set of prof_export.c. Times stay raw device counter ticks; the reader joins
  * the two task streams on (core_id, reg_task_id) and converts with
  * metadata.clock_freq_hz.
  *
@@ -33,7 +32,8 @@
  *                         key as a submit
  *
  * The reader's join key (core, reg_token) is unique within a run: a
- * core's dispatch tokens only repeat after 2^31 dispatches.
+ * core's dispatch tokens (PTO_TOKEN_MASK) only repeat after about 2^31
+ * dispatches.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -2,7 +2,8 @@
 /*
  * chip_swimlane_records.json end to end: a run with run_config.chip_json
  * writes it next to the seed set. Its schema is checked here key by key
- * (types, tuple widths, kind names, per-core arrays); its rows join on
+ * (types, tuple widths, phase kinds and queue depths, per-core arrays,
+ * clock anchor samples with one winner per position); its rows join on
  * (core_id, reg_task_id) one to one, with receive_to_start <= start -
  * dispatch; each tick value, converted with clock_freq_hz from the
  * earliest tick, is the seed JSON's microseconds; deps.json names each
