@@ -5,8 +5,9 @@
  * every lane (thread track) of each capture's own trace is there, in
  * its capture's pid range and with its slices; each capture's processes
  * are named after it; on the merged host clock every event of B comes
- * after every event of A; flow ids stay paired. Bad input is a usage
- * error naming it.
+ * after every event of A; flow ids stay paired. A capture given an
+ * offset from its host's clock to the first capture's host's moves by
+ * it. Bad input is an error naming it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +130,36 @@ static void test_merge_keeps_lanes_and_order(void **state)
 	pftrace_free(&m);
 }
 
+/* An offset of minus an hour on A's host puts all of A before B... */
+static void test_merge_host_offset(void **state)
+{
+	char out[800], arg[800];
+	const char *args[] = { "merge", "-q", "-o", out, cap[1], arg, NULL };
+	struct pftrace m;
+	uint64_t a_start = UINT64_MAX, a_end = 0, b_start = UINT64_MAX;
+	size_t i;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/offset.pftrace", dir.root);
+	snprintf(arg, sizeof(arg), "%s@-3600000000000", cap[0]);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, NULL, NULL), 0);
+	pftrace_load(out, &m);
+	/* ... even though A ran first: B is capture 1 now, A capture 2. */
+	for (i = 0; i < m.nslices; i++) {
+		const struct pft_slice *s = &m.slices[i];
+
+		if (s->pid / 100 == 2) {
+			a_start = s->ts < a_start ? s->ts : a_start;
+			a_end = s->end > a_end ? s->end : a_end;
+		}
+		if (s->pid / 100 == 1 && s->ts < b_start)
+			b_start = s->ts;
+	}
+	assert_int_equal(a_start, 0);	/* A is the earliest now */
+	assert_true(a_end < b_start);
+	pftrace_free(&m);
+}
+
 static void test_merge_bad_input(void **state)
 {
 	char notcap[800];
@@ -148,6 +179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_keeps_lanes_and_order),
+		cmocka_unit_test(test_merge_host_offset),
 		cmocka_unit_test(test_merge_bad_input),
 	};
 

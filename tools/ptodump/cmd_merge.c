@@ -16,10 +16,12 @@
 #include "ptodump.h"
 
 static const char merge_usage[] =
-"usage: ptodump merge [options] CAPTURE...\n"
+"usage: ptodump merge [options] CAPTURE[@OFFSET_NS]...\n"
 "Merges captures (pto devices of one host, or several runs) into one\n"
 "Perfetto trace: each capture a group of processes named after it, all\n"
 "on the host's CLOCK_MONOTONIC through each capture's clock anchors.\n"
+"@OFFSET_NS adds a signed offset to a capture's host times: its host's\n"
+"clock to the first capture's host's (captures of several hosts).\n"
 "  -o, --output FILE     output path (default merged_timeline.pftrace, or\n"
 "                        merged_timeline.json with --format=json)\n"
 "  -f, --format FMT      proto (native Perfetto protobuf, default) or json\n"
@@ -59,11 +61,32 @@ static int64_t merged_origin(const struct capture *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (!v[i].in.clock.aligned)
 			continue;
-		h = pd_clock_to_host(&v[i].in.clock, v[i].in.time_base);
+		h = pd_clock_to_host(&v[i].in.clock, v[i].in.time_base) +
+		    v[i].pl.offset_ns;
 		if (h < o)
 			o = h;
 	}
 	return o == INT64_MAX ? 0 : o;
+}
+
+/*
+ * Splits "path@offset" (offset: signed ns) in arg; an arg whose text
+ * after its last '@' is not a number is a path as it is.
+ */
+static void split_offset(char *arg, int64_t *offset)
+{
+	char *at = strrchr(arg, '@'), *end;
+	long long v;
+
+	*offset = 0;
+	if (!at || !at[1])
+		return;
+	errno = 0;
+	v = strtoll(at + 1, &end, 10);
+	if (*end || errno)
+		return;
+	*offset = v;
+	*at = 0;
 }
 
 static int load_all(struct capture *v, char **paths, size_t n)
@@ -71,6 +94,7 @@ static int load_all(struct capture *v, char **paths, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		split_offset(paths[i], &v[i].pl.offset_ns);
 		if (!pd_capture_is(paths[i])) {
 			pd_err("merge: %s: not a capture file", paths[i]);
 			return -EINVAL;

@@ -4,9 +4,10 @@
  * one trace, each capture a group of processes (its own trace's, pids
  * PD_MERGE_PID(index, pid)) named after it, every time on the host's
  * CLOCK_MONOTONIC through the capture's clock anchors (pd_clock.h),
- * from the earliest aligned capture's time 0. A capture whose anchors do
- * not align keeps its own time line, starting at the merged origin, and
- * says so in its name.
+ * plus the capture's offset from its host's clock to the first
+ * capture's host's (0 on one host), from the earliest aligned capture's
+ * time 0. A capture whose anchors do not align keeps its own time line,
+ * starting at the merged origin, and says so in its name.
  */
 #ifndef PD_MERGE_H
 #define PD_MERGE_H
@@ -24,6 +25,7 @@ struct pd_merge_place {
 	const struct pd_clock *clock;
 	uint64_t time_base;		/* device counter of model time 0 */
 	double counter_freq_hz;
+	int64_t offset_ns;		/* added to its host times */
 	int64_t origin_ns;		/* host time of merged time 0 */
 	double shift_us;		/* unaligned: merged time of model 0 */
 };

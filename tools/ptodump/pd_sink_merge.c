@@ -36,8 +36,8 @@ double pd_merge_us(const struct pd_merge_place *pl, double us)
 	if (!pl->clock->aligned)
 		return pl->shift_us + us;
 	c = (int64_t)pl->time_base + llround(us * pl->counter_freq_hz / 1e6);
-	return (double)(pd_clock_to_host(pl->clock, (uint64_t)c) -
-			pl->origin_ns) / 1000.0;
+	return (double)(pd_clock_to_host(pl->clock, (uint64_t)c) +
+			pl->offset_ns - pl->origin_ns) / 1000.0;
 }
 
 static int pid_of(const struct merge_sink *k, int pid)
