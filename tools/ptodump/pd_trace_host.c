@@ -33,8 +33,7 @@ double pd_host_us(const struct pd_host_view *h, uint64_t ns)
 	return (double)(c - (int64_t)h->time_base) * 1e6 / h->counter_freq_hz;
 }
 
-static int emit_status(const struct pd_host_view *h, struct pd_sink *s,
-		       struct pd_trace_stats *st)
+static int emit_status(const struct pd_host_view *h, struct pd_sink *s)
 {
 	const struct pd_clock *k = h->clock;
 	const struct pto_clock_anchor *a0 = &k->a[PTO_CAP_CLOCK_START];
@@ -52,7 +51,6 @@ static int emit_status(const struct pd_host_view *h, struct pd_sink *s,
 	if (s->instant(s, PD_PID_HOST, ts, k->aligned ? "clock aligned" :
 		       "clock unaligned", "clock", a, k->aligned ? 5 : 2))
 		return -EIO;
-	st->markers++;
 	return 0;
 }
 
@@ -84,7 +82,7 @@ int pd_trace_host(const struct pd_host_view *h, int flows, struct pd_sink *s,
 	r |= s->process(s, PD_PID_HOST, pname, 0);
 	for (i = 0; i < 3; i++)
 		r |= s->thread(s, PD_PID_HOST, PD_TID_HOST(i), tname[i]);
-	if (r || emit_status(h, s, st))
+	if (r || emit_status(h, s))
 		return -EIO;
 	for (i = 0; i < h->n; i++) {
 		const struct pto_cap_host_span *v = &h->v[i];
@@ -121,7 +119,7 @@ int pd_trace_host(const struct pd_host_view *h, int flows, struct pd_sink *s,
 		if (s->slice(s, &sl))
 			return -EIO;
 		st->slices_host++;
-		st->cross_flows += sl.nout;
+		st->cross_flows += sl.nout + sl.nin;
 	}
 	return 0;
 }
