@@ -14,8 +14,10 @@
  *   3 "AICPU Scheduler"    tid 3000 + thread      phase slices, idle gaps
  *   4 "AICPU Orchestrator" tid 4000 + thread      orch_submit slices
  *   5 "Counters"           ready-queue depth, tasks in flight
- *   6 "Host"               tid 6000 + PTO_HOST_THREAD_*: a capture's host
- *                          spans (pd_trace_host.c), placed on the device
+ *   6 "Host"               tid 6000 pto_run, 6001 its setup and the
+ *                          collector's stop, 6002 the collector's drain
+ *                          passes: a capture's host spans
+ *                          (pd_trace_host.c), placed on the device
  *                          timeline through its clock anchors; the
  *                          process name says "aligned" with the
  *                          uncertainty, or "unaligned" and why

@@ -33,8 +33,7 @@ double pd_host_us(const struct pd_host_view *h, uint64_t ns)
 	return (double)(c - (int64_t)h->time_base) * 1e6 / h->counter_freq_hz;
 }
 
-static int emit_status(const struct pd_host_view *h, struct pd_sink *s,
-		       struct pd_trace_stats *st)
+static int emit_status(const struct pd_host_view *h, struct pd_sink *s)
 {
 	const struct pd_clock *k = h->clock;
 	const struct pto_clock_anchor *a0 = &k->a[PTO_CAP_CLOCK_START];
@@ -52,14 +51,21 @@ static int emit_status(const struct pd_host_view *h, struct pd_sink *s,
 	if (s->instant(s, PD_PID_HOST, ts, k->aligned ? "clock aligned" :
 		       "clock unaligned", "clock", a, k->aligned ? 5 : 2))
 		return -EIO;
-	st->markers++;
 	return 0;
+}
+
+/* Lanes: pto_run; its setup and the collector's stop; drain passes. */
+static unsigned int lane(const struct pto_cap_host_span *v)
+{
+	return v->kind == PTO_HOST_SPAN_RUN ? 0 :
+	       v->kind == PTO_HOST_SPAN_DRAIN ? 2 : 1;
 }
 
 int pd_trace_host(const struct pd_host_view *h, int flows, struct pd_sink *s,
 		  struct pd_trace_stats *st)
 {
-	static const char *const tname[] = { "pto_run", "collector" };
+	static const char *const tname[] = { "pto_run", "setup, stop",
+					     "collector" };
 	const struct pd_clock *k = h->clock;
 	char pname[224];
 	struct pd_flow fl;
@@ -74,11 +80,9 @@ int pd_trace_host(const struct pd_host_view *h, int flows, struct pd_sink *s,
 	else
 		snprintf(pname, sizeof(pname), "Host (unaligned: %s)", k->why);
 	r |= s->process(s, PD_PID_HOST, pname, 0);
-	r |= s->thread(s, PD_PID_HOST, PD_TID_HOST(PTO_HOST_THREAD_RUN),
-		       tname[0]);
-	r |= s->thread(s, PD_PID_HOST, PD_TID_HOST(PTO_HOST_THREAD_MGMT),
-		       tname[1]);
-	if (r || emit_status(h, s, st))
+	for (i = 0; i < 3; i++)
+		r |= s->thread(s, PD_PID_HOST, PD_TID_HOST(i), tname[i]);
+	if (r || emit_status(h, s))
 		return -EIO;
 	for (i = 0; i < h->n; i++) {
 		const struct pto_cap_host_span *v = &h->v[i];
@@ -94,7 +98,7 @@ int pd_trace_host(const struct pd_host_view *h, int flows, struct pd_sink *s,
 		};
 
 		sl.pid = PD_PID_HOST;
-		sl.tid = PD_TID_HOST(v->thread == PTO_HOST_THREAD_MGMT);
+		sl.tid = PD_TID_HOST(lane(v));
 		sl.ts = pd_host_us(h, v->start_ns);
 		sl.dur = pd_host_us(h, v->end_ns) - sl.ts;
 		sl.name = pto_host_span_name(v->kind);
@@ -115,7 +119,7 @@ int pd_trace_host(const struct pd_host_view *h, int flows, struct pd_sink *s,
 		if (s->slice(s, &sl))
 			return -EIO;
 		st->slices_host++;
-		st->cross_flows += sl.nout;
+		st->cross_flows += sl.nout + sl.nin;
 	}
 	return 0;
 }
