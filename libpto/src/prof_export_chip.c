@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * chip_swimlane_records.json: the records in the chip swimlane schema of
- * today's reference tools, streamed like the seed set of prof_export.c. Times stay raw device counter ticks; the reader joins
- * the two task streams on (core_id, reg_task_id) and converts with
+ * today's reference tools, streamed like the seed set of prof_export.c.
+ * Times stay raw device counter ticks; the reader joins the two task
+ * streams on (core_id, reg_task_id) and converts with
  * metadata.clock_freq_hz.
  *
  *   chip_swimlane_level   the run's level

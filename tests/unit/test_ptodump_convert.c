@@ -3,8 +3,8 @@
  * ptodump convert, Chrome JSON: records -> trace -> parsed back. Every
  * task row becomes one slice on its core's lane, every deps edge one
  * flow pair, every scheduler phase one slice; a row's receive time is
- * its slice's argument and a "setup" slice from receive to start on its
- * lane; a name map names slices;
+ * its slice's argument and a "local_setup" slice from receive to start
+ * on its lane; a name map names slices;
  * the loss marker appears exactly when records were lost; a missing
  * deps.json is a warning; nothing is drawn on a non-terminal stderr.
  */
@@ -235,7 +235,7 @@ static const struct ptodump_task *row_of(const struct ctx *c, uint64_t task,
 
 /*
  * Each task slice carries its row's receive time; each row received
- * before it started has one "setup" slice on its lane, from receive to
+ * before it started has one "local_setup" slice on its lane, from receive to
  * start.
  */
 static void test_setup_slices_match_receive(void **state)
@@ -265,7 +265,7 @@ static void test_setup_slices_match_receive(void **state)
 			continue;
 		}
 		assert_string_equal(e->cat, "setup");
-		assert_string_equal(e->name, "setup");
+		assert_string_equal(e->name, "local_setup");
 		r = row_of(c, e->task_id, (uint64_t)(e->tid - 10000) / 10);
 		assert_non_null(r);
 		assert_true(fabs(e->ts - r->receive) < 1e-6);

@@ -176,7 +176,7 @@ static int emit_setup(struct gen *q, const struct pd_task *t)
 	sl.tid = PD_TID_CORE(t->core_id);
 	sl.ts = t->receive;
 	sl.dur = t->start - t->receive;
-	sl.name = "setup";
+	sl.name = "local_setup";
 	sl.cat = "setup";
 	sl.cname = "grey";
 	sl.args = a;

@@ -7,8 +7,8 @@
  *
  * Lanes (pid / tid as the reference converter numbers them):
  *   1 "AICore View"        tid 10000 + 10 * core  one slice per task row,
- *                          after a "setup" slice from its receive to its
- *                          start when the row has a receive time
+ *                          after a "local_setup" slice from its receive
+ *                          to its start when the row has a receive time
  *   2 "AICPU View"         tid 10000 + 10 * core + lane  dispatch..finish
  *                          (lanes named "Sched_<owner thread>/<core>")
  *   3 "AICPU Scheduler"    tid 3000 + thread      phase slices, idle gaps
