@@ -121,7 +121,9 @@
 /*
  * Scheduler phase kinds (pto_sched_phase_record.kind): what one pass of
  * a scheduler loop spent its time on, in loop order. Values are fixed;
- * pto_sched_phase_name() (pto_layout.h) names them.
+ * pto_sched_phase_name() below names them. 0..2 are the reference
+ * runtime's numbers for the same phases and 3 one it leaves unused;
+ * 4..15 stay unused here, so kinds the reference lacks start at 16.
  */
 #define PTO_SCHED_PHASE_COMPLETE 0 /* FINs polled, tasks retired */
 #define PTO_SCHED_PHASE_DISPATCH 1 /* ready tasks sent to cores */
@@ -436,6 +438,60 @@ static inline __u64 *pto_prof_stray(struct pto_prof_header *h, __u32 kind)
 {
 	return kind < PTO_BUF_STRAY_LO ? &h->stray[kind] :
 	       &h->stray_hi[kind - PTO_BUF_STRAY_LO];
+}
+
+/*
+ * The name of a scheduler phase kind ("complete", "dispatch", "release",
+ * "wiring", "claim", "idle", "sleep") or of an orchestrator phase kind
+ * ("orch_submit", "orch_alloc", "orch_scope_begin", "orch_scope_end",
+ * "orch_wait_slot", "orch_wait_heap", "orch_wait_dep",
+ * "orch_wait_wiring"); NULL for a kind it does not know. Every reader
+ * and export names kinds by these.
+ */
+static inline const char *pto_sched_phase_name(__u32 kind)
+{
+	switch (kind) {
+	case PTO_SCHED_PHASE_COMPLETE:
+		return "complete";
+	case PTO_SCHED_PHASE_DISPATCH:
+		return "dispatch";
+	case PTO_SCHED_PHASE_RELEASE:
+		return "release";
+	case PTO_SCHED_PHASE_WIRING:
+		return "wiring";
+	case PTO_SCHED_PHASE_CLAIM:
+		return "claim";
+	case PTO_SCHED_PHASE_IDLE:
+		return "idle";
+	case PTO_SCHED_PHASE_SLEEP:
+		return "sleep";
+	default:
+		return NULL;
+	}
+}
+
+static inline const char *pto_orch_phase_name(__u32 kind)
+{
+	switch (kind) {
+	case PTO_ORCH_PHASE_SUBMIT:
+		return "orch_submit";
+	case PTO_ORCH_PHASE_ALLOC:
+		return "orch_alloc";
+	case PTO_ORCH_PHASE_SCOPE_BEGIN:
+		return "orch_scope_begin";
+	case PTO_ORCH_PHASE_SCOPE_END:
+		return "orch_scope_end";
+	case PTO_ORCH_PHASE_WAIT_SLOT:
+		return "orch_wait_slot";
+	case PTO_ORCH_PHASE_WAIT_HEAP:
+		return "orch_wait_heap";
+	case PTO_ORCH_PHASE_WAIT_DEP:
+		return "orch_wait_dep";
+	case PTO_ORCH_PHASE_WAIT_WIRING:
+		return "orch_wait_wiring";
+	default:
+		return NULL;
+	}
 }
 
 /* ---- fixed sizes and offsets ------------------------------------------ */

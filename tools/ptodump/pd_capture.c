@@ -16,7 +16,6 @@
 
 #include "pd_inputs.h"
 #include "pto_capture.h"
-#include "pto_layout.h"
 #include "pto_reader.h"
 #include "ptodump.h"
 

@@ -36,7 +36,7 @@ struct pd_sched {
 	uint32_t depth_start[PTO_SHAPES];	/* ready queues per shape */
 	uint32_t depth_end[PTO_SHAPES];
 	uint16_t thread;
-	uint8_t phase;			/* PTO_SCHED_PHASE_*, PD_PHASE_OTHER */
+	uint8_t phase;		/* PTO_SCHED_PHASE_*, PD_PHASE_OTHER */
 	uint8_t has_pop;
 	uint8_t has_depth;		/* depth_start/end were recorded */
 };
@@ -45,10 +45,10 @@ struct pd_orch {
 	double start, end;
 	uint64_t task_id;
 	int64_t submit_idx;
-	uint64_t arg;			/* bytes, tasks released (per kind) */
+	uint64_t arg;		/* bytes, tasks released (per kind) */
 	uint32_t scope_depth, ring;
 	uint16_t thread;
-	uint8_t kind;			/* PTO_ORCH_PHASE_*, PD_PHASE_OTHER */
+	uint8_t kind;		/* PTO_ORCH_PHASE_*, PD_PHASE_OTHER */
 	uint8_t is_submit;		/* phase "orch_submit" */
 	uint8_t has_task;		/* task_id >= 0 */
 };

@@ -13,7 +13,6 @@
 
 #include "pd_graph.h"
 #include "pd_trace.h"
-#include "pto_layout.h"
 
 struct gen {
 	struct pd_model *m;
