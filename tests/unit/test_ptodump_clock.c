@@ -42,12 +42,32 @@ static void run_capture(const char *sub)
 	pto_device_close(dev);
 }
 
-static void convert(const char *capture, const char *out, char **stdout_)
+/*
+ * Converts capture to dir/name.pftrace into t; the summary says said and
+ * the Host process's name starts with host (NULL: no Host process).
+ */
+static void convert(const char *capture, const char *name, const char *said,
+		    const char *host, struct pftrace *t)
 {
+	char out[800], *text = NULL;
 	const char *args[] = { "convert", "--format=proto", "-o", out,
 			       capture, NULL };
+	const char *proc;
 
-	assert_int_equal(ptodump_run(PTODUMP_BIN, args, stdout_, NULL), 0);
+	snprintf(out, sizeof(out), "%s/%s.pftrace", dir.root, name);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, &text, NULL), 0);
+	if (said)
+		assert_non_null(ptodump_at(text, said));
+	else
+		assert_null(strstr(text, "host spans"));
+	free(text);
+	pftrace_load(out, t);
+	proc = pftrace_process(t, PD_PID_HOST);
+	if (host)
+		assert_non_null(proc && strstr(proc, host) == proc ? proc :
+				NULL);
+	else
+		assert_null(proc);
 }
 
 static int is_cross(uint64_t id)
@@ -89,7 +109,6 @@ static void test_host_spans_hold_device(void **state)
 	const struct pft_slice *run, *setup, *stop;
 	struct pftrace t;
 	uint64_t unc, lo = UINT64_MAX, hi = 0;
-	char out[800], *text = NULL;
 	pto_capture *c;
 	size_t i, dev = 0;
 
@@ -102,13 +121,7 @@ static void test_host_spans_hold_device(void **state)
 	pto_capture_close(c);
 	unc = a[0].uncertainty_ns > a[1].uncertainty_ns ?
 	      a[0].uncertainty_ns : a[1].uncertainty_ns;
-	snprintf(out, sizeof(out), "%s/aligned.pftrace", dir.root);
-	convert(cap, out, &text);
-	assert_non_null(strstr(text, "clocks aligned"));
-	free(text);
-	pftrace_load(out, &t);
-	assert_non_null(strstr(pftrace_process(&t, PD_PID_HOST),
-			       "Host (aligned"));
+	convert(cap, "aligned", "clocks aligned", "Host (aligned", &t);
 	run = host_slice(&t, "pto_run");
 	setup = host_slice(&t, "setup");
 	stop = host_slice(&t, "collector_stop");
@@ -146,20 +159,14 @@ static void fault(struct prof_anchor *a, uint32_t position)
 static void test_clock_fault_unaligned(void **state)
 {
 	struct pftrace t;
-	char out[800], *text = NULL;
 	size_t i, host = 0;
 
 	(void)state;
 	prof_anchor_hook = fault;
 	run_capture("fault");
 	prof_anchor_hook = NULL;
-	snprintf(out, sizeof(out), "%s/fault.pftrace", dir.root);
-	convert(cap, out, &text);
-	assert_non_null(strstr(text, "UNALIGNED (anchors not monotonic"));
-	free(text);
-	pftrace_load(out, &t);
-	assert_non_null(strstr(pftrace_process(&t, PD_PID_HOST),
-			       "Host (unaligned: anchors not monotonic"));
+	convert(cap, "fault", "UNALIGNED (anchors not monotonic",
+		"Host (unaligned: anchors not monotonic", &t);
 	for (i = 0; i < t.nslices; i++)
 		host += t.slices[i].pid == PD_PID_HOST;
 	assert_true(host >= 3);
@@ -248,7 +255,7 @@ static void test_old_capture_converts(void **state)
 	struct pto_capture_info info = { .size = sizeof(info) };
 	struct pto_clock_anchor a = { .size = sizeof(a) };
 	uint64_t tasks_new = 0, tasks_old = 0, spans = 0;
-	char old[800], out[800], *text = NULL;
+	char old[800];
 	struct pftrace t;
 	pto_capture *c;
 	size_t i, core = 0;
@@ -272,12 +279,7 @@ static void test_old_capture_converts(void **state)
 	assert_int_equal(pto_capture_host_spans(c, count_span, &spans), 0);
 	assert_int_equal(spans, 0);
 	pto_capture_close(c);
-	snprintf(out, sizeof(out), "%s/old.pftrace", dir.root);
-	convert(old, out, &text);
-	assert_null(strstr(text, "host spans"));
-	free(text);
-	pftrace_load(out, &t);
-	assert_null(pftrace_process(&t, PD_PID_HOST));
+	convert(old, "old", NULL, NULL, &t);
 	for (i = 0; i < t.nslices; i++)
 		core += t.slices[i].pid == PD_PID_AICORE;
 	assert_int_equal(core, tasks_old);
