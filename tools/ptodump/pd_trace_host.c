@@ -33,6 +33,13 @@ double pd_host_us(const struct pd_host_view *h, uint64_t ns)
 	return (double)(c - (int64_t)h->time_base) * 1e6 / h->counter_freq_hz;
 }
 
+double pd_host_lead_us(const struct pd_host_view *h)
+{
+	double lo = h->n ? pd_host_us(h, earliest(h)) : 0;
+
+	return lo < 0 ? -lo : 0;
+}
+
 static int emit_status(const struct pd_host_view *h, struct pd_sink *s)
 {
 	const struct pd_clock *k = h->clock;
