@@ -10,7 +10,7 @@
  * precede the start) gives a trace that says "unaligned" and has no
  * host_device flow. A capture in the format of an older collector (one
  * pair per anchor, no round trip, no host spans) still opens and
- * converts.
+ * converts. The report of a capture stays that of its records JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -286,6 +286,28 @@ static void test_old_capture_converts(void **state)
 	pftrace_free(&t);
 }
 
+/* Host spans change the trace, not the report: capture == its JSON. */
+static void test_report_as_json(void **state)
+{
+	char json_dir[800], recs[900], *a = NULL, *b = NULL;
+	const char *ra[] = { "report", cap, NULL };
+	const char *rb[] = { "report", recs, NULL };
+	pto_capture *c;
+
+	(void)state;
+	run_capture("report");
+	snprintf(json_dir, sizeof(json_dir), "%s/report_json", dir.root);
+	snprintf(recs, sizeof(recs), "%s/l2_swimlane_records.json", json_dir);
+	assert_int_equal(pto_capture_open(cap, NULL, &c), 0);
+	assert_int_equal(pto_capture_export_json(c, json_dir), 0);
+	pto_capture_close(c);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, ra, &a, NULL), 0);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, rb, &b, NULL), 0);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -306,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_host_spans_hold_device),
 		cmocka_unit_test(test_clock_fault_unaligned),
 		cmocka_unit_test(test_old_capture_converts),
+		cmocka_unit_test(test_report_as_json),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
