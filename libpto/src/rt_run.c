@@ -421,6 +421,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	t1 = pto_clock_mono_ns();
 	res->elapsed_ns = t1 - t0;
 	res->tasks = atomic_load(&run->completed);
+	res->orch_waits = run->orch.waits;
 	err = atomic_load(&run->error);
 	if (!err && run->orch_rc < 0)
 		err = run->orch_rc;
