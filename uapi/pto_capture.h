@@ -41,7 +41,7 @@
  *           the REGION's sync_samples of them at start and as many at
  *           stop, in the order taken; the one with the smallest round
  *           trip (the first of equals) is the anchor. Captures whose
- *           REGION has sync_samples 0 (ABI minor < 3) hold one pair per
+ *           REGION has sync_samples 0 (ABI minor < 4) hold one pair per
  *           position, rtt_ns 0 meaning unknown. A reader that keeps one
  *           pair per position may keep the last one: a valid sample.
  *   BUFFER  struct pto_cap_buffer + count records: one device buffer's
@@ -96,7 +96,7 @@ enum pto_cap_type {
 	PTO_CAP_SEC_BOOKS = 5,
 	PTO_CAP_SEC_NAMES = 6,
 	PTO_CAP_SEC_END = 7,
-	PTO_CAP_SEC_HOST = 8,	/* ABI minor 3 */
+	PTO_CAP_SEC_HOST = 8,	/* ABI minor 4 */
 };
 
 struct pto_cap_section {
@@ -137,7 +137,7 @@ struct pto_cap_run {
 
 struct pto_cap_clock {
 	__u32 when;		/* PTO_CAP_CLOCK_* */
-	__u32 rtt_ns;		/* host after - host_ns (ABI minor 3;
+	__u32 rtt_ns;		/* host after - host_ns (ABI minor 4;
 				 * saturates), 0 before
 				 */
 	__u64 host_ns;		/* CLOCK_MONOTONIC before the counter read */

@@ -10,7 +10,8 @@
  * precede the start) gives a trace that says "unaligned" and has no
  * host_device flow. A capture in the format of an older collector (one
  * pair per anchor, no round trip, no host spans) still opens and
- * converts. The report of a capture stays that of its records JSON.
+ * converts. The report of a capture stays that of its records JSON, and
+ * that JSON's clock_anchors read back equal the capture's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "pd_inputs.h"
 #include "pd_trace.h"
 #include "prof_anchor.h"
 #include "pto_reader.h"
@@ -286,6 +288,38 @@ static void test_old_capture_converts(void **state)
 	pftrace_free(&t);
 }
 
+/*
+ * The records JSON's clock_anchors read back (pd_inputs, as convert and
+ * chip-json use them) equal the capture's anchors, sample for sample.
+ */
+static void check_json_anchors(const char *recs)
+{
+	struct pd_inputs in, fromcap;
+	uint32_t w, i;
+
+	assert_int_equal(pd_inputs_load(&in, recs, NULL, NULL, NULL), 0);
+	assert_int_equal(pd_capture_load(&fromcap, cap, NULL), 0);
+	assert_true(in.have_clock && fromcap.have_clock);
+	assert_true(in.clock.aligned && fromcap.clock.aligned);
+	assert_int_equal(in.clock.uncertainty_ns, fromcap.clock.uncertainty_ns);
+	assert_int_equal(in.nhost, 0);
+	for (w = 0; w < 2; w++) {
+		const struct pto_clock_anchor *x = &in.clock.a[w];
+		const struct pto_clock_anchor *y = &fromcap.clock.a[w];
+
+		assert_int_equal(x->nsamples, y->nsamples);
+		assert_int_equal(x->winner, y->winner);
+		assert_int_equal(x->host_ns, y->host_ns);
+		assert_int_equal(x->counter, y->counter);
+		assert_int_equal(x->uncertainty_ns, y->uncertainty_ns);
+		for (i = 0; i < x->nsamples; i++)
+			assert_memory_equal(&x->sample[i], &y->sample[i],
+					    sizeof(x->sample[i]));
+	}
+	pd_inputs_free(&in);
+	pd_inputs_free(&fromcap);
+}
+
 /* Host spans change the trace, not the report: capture == its JSON. */
 static void test_report_as_json(void **state)
 {
@@ -306,6 +340,7 @@ static void test_report_as_json(void **state)
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
+	check_json_anchors(recs);
 }
 
 static int setup(void **state)
