@@ -343,6 +343,59 @@ static void test_report_as_json(void **state)
 	check_json_anchors(recs);
 }
 
+/* An anchor of one sample: host [before, before + rtt], counter c. */
+static void one_sample(struct pd_clock *k, uint32_t w, uint64_t before,
+		       uint64_t rtt, uint64_t c)
+{
+	struct pto_clock_anchor *a = &k->a[w];
+
+	memset(a, 0, sizeof(*a));
+	a->nsamples = 1;
+	a->sample[0] = (struct pto_clock_sample){ before, c, before + rtt };
+	a->rtt_ns = rtt;
+	a->host_ns = before + rtt / 2;
+	a->counter = c;
+	a->uncertainty_ns = (rtt + 1) / 2;
+	k->have[w] = 1;
+}
+
+/* Each way alignment fails, and integer interpolation when it holds. */
+static void test_judge_and_interpolate(void **state)
+{
+	struct pd_clock k;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	one_sample(&k, 0, 1000000, 40, 3000000);
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_false(k.aligned);
+	assert_string_equal(k.why, "no stop clock anchor");
+	one_sample(&k, 1, 2000000, 60, 6000000);	/* 3 ticks a ns */
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_true(k.aligned);
+	assert_int_equal(k.uncertainty_ns, 30);
+	assert_int_equal(pd_clock_to_host(&k, 3000000), 1000020);
+	assert_int_equal(pd_clock_to_host(&k, 6000000), 2000030);
+	assert_int_equal(pd_clock_to_host(&k, 4500000), 1500025);
+	/* Beyond the anchors: the same line (truncated), both ways. */
+	assert_int_equal(pd_clock_to_host(&k, 0), 10);
+	assert_int_equal(pd_clock_to_counter(&k, 2500030), 7499985);
+	assert_int_equal(pd_clock_to_counter(&k, 1000020), 3000000);
+	assert_int_equal(pd_clock_to_counter(&k, 2000030), 6000000);
+	pd_clock_judge(&k, 29);
+	assert_false(k.aligned);
+	assert_string_equal(k.why, "anchor uncertainty 30 ns exceeds 29 ns");
+	k.a[1].counter = 2999999;
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_false(k.aligned);
+	assert_non_null(strstr(k.why, "not monotonic"));
+	k.a[1].counter = 6000000;
+	k.a[0].legacy = 1;
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_false(k.aligned);
+	assert_non_null(strstr(k.why, "older collector"));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -360,6 +413,7 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_judge_and_interpolate),
 		cmocka_unit_test(test_host_spans_hold_device),
 		cmocka_unit_test(test_clock_fault_unaligned),
 		cmocka_unit_test(test_old_capture_converts),
