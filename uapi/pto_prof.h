@@ -65,9 +65,9 @@
 #define PTO_ABI_VERSION_MINOR	4	/* 1: stray[]; 2: receive_time;
 					 * 3: sched phase record 64 B (queue
 					 * depths), orch phase record 48 B,
-					 * new phase kinds;
-					 * 4: clock anchor samples and
-					 * uncertainty (header sync_*)
+					 * new phase kinds; 4: clock anchor
+					 * samples and uncertainty (header
+					 * sync_*)
 					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
@@ -418,7 +418,7 @@ struct pto_prof_header {
 	 * the sample with the smallest round trip wins; the pair is its
 	 * host midpoint and its counter, true to within the uncertainty
 	 * (half that round trip, rounded up). sync_samples 0 (ABI minor
-	 * < 3): one host read then one counter read, uncertainty unknown.
+	 * < 4): one host read then one counter read, uncertainty unknown.
 	 */
 	__u32 run_state;		/* PTO_RUN_* */
 	__u32 sync_samples;		/* samples per anchor (ABI minor 4) */

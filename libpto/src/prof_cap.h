@@ -41,7 +41,7 @@ int prof_cap_buffer(struct prof_cap *c, uint32_t kind, uint32_t pool,
 int prof_cap_region(struct prof_cap *c, const struct pto_prof_header *h);
 int prof_cap_anchor(struct prof_cap *c, uint32_t when,
 		    const struct prof_anchor *a);
-/* Host spans (HOST sections of at most PTO_CAP_MAX_PAYLOAD bytes). */
+/* Host spans, as HOST sections of up to 2048 spans each. */
 int prof_cap_host(struct prof_cap *c, const struct pto_cap_host_span *v,
 		  size_t n);
 /* NAMES: func_name(ctx, id) for every id < nfuncs, and the orchestrator. */
@@ -76,9 +76,9 @@ struct prof_cap_info {
 /*
  * Reads the capture at path into r (initialised here; free it with
  * prof_records_free, even on error) and names (free with
- * prof_cap_names_free), then ends the join. r->anchor holds the CLOCK
- * sections' samples, r->host the HOST sections' spans. A capture that is cut or
- * corrupt after a valid prefix loads that prefix: 0 is returned with
+ * prof_cap_names_free), then ends the join; r->anchor holds the CLOCK
+ * sections' samples, r->host the HOST sections' spans. A capture that is
+ * cut or corrupt after a valid prefix loads that prefix: 0 is returned with
  * info->complete 0 and info->problem naming the offset. Errors: -ENOENT
  * etc. from open, -EINVAL (not a capture, bad file header, or no REGION
  * before the problem), -ENOMEM, spill I/O errors.

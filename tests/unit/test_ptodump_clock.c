@@ -10,7 +10,8 @@
  * precede the start) gives a trace that says "unaligned" and has no
  * host_device flow. A capture in the format of an older collector (one
  * pair per anchor, no round trip, no host spans) still opens and
- * converts.
+ * converts. The report of a capture stays that of its records JSON, and
+ * that JSON's clock_anchors read back equal the capture's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "pd_inputs.h"
 #include "pd_trace.h"
 #include "prof_anchor.h"
 #include "pto_reader.h"
@@ -42,12 +44,32 @@ static void run_capture(const char *sub)
 	pto_device_close(dev);
 }
 
-static void convert(const char *capture, const char *out, char **stdout_)
+/*
+ * Converts capture to dir/name.pftrace into t; the summary says said and
+ * the Host process's name starts with host (NULL: no Host process).
+ */
+static void convert(const char *capture, const char *name, const char *said,
+		    const char *host, struct pftrace *t)
 {
+	char out[800], *text = NULL;
 	const char *args[] = { "convert", "--format=proto", "-o", out,
 			       capture, NULL };
+	const char *proc;
 
-	assert_int_equal(ptodump_run(PTODUMP_BIN, args, stdout_, NULL), 0);
+	snprintf(out, sizeof(out), "%s/%s.pftrace", dir.root, name);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, &text, NULL), 0);
+	if (said)
+		assert_non_null(ptodump_at(text, said));
+	else
+		assert_null(strstr(text, "host spans"));
+	free(text);
+	pftrace_load(out, t);
+	proc = pftrace_process(t, PD_PID_HOST);
+	if (host)
+		assert_non_null(proc && strstr(proc, host) == proc ? proc :
+				NULL);
+	else
+		assert_null(proc);
 }
 
 static int is_cross(uint64_t id)
@@ -89,7 +111,6 @@ static void test_host_spans_hold_device(void **state)
 	const struct pft_slice *run, *setup, *stop;
 	struct pftrace t;
 	uint64_t unc, lo = UINT64_MAX, hi = 0;
-	char out[800], *text = NULL;
 	pto_capture *c;
 	size_t i, dev = 0;
 
@@ -102,13 +123,7 @@ static void test_host_spans_hold_device(void **state)
 	pto_capture_close(c);
 	unc = a[0].uncertainty_ns > a[1].uncertainty_ns ?
 	      a[0].uncertainty_ns : a[1].uncertainty_ns;
-	snprintf(out, sizeof(out), "%s/aligned.pftrace", dir.root);
-	convert(cap, out, &text);
-	assert_non_null(strstr(text, "clocks aligned"));
-	free(text);
-	pftrace_load(out, &t);
-	assert_non_null(strstr(pftrace_process(&t, PD_PID_HOST),
-			       "Host (aligned"));
+	convert(cap, "aligned", "clocks aligned", "Host (aligned", &t);
 	run = host_slice(&t, "pto_run");
 	setup = host_slice(&t, "setup");
 	stop = host_slice(&t, "collector_stop");
@@ -146,20 +161,14 @@ static void fault(struct prof_anchor *a, uint32_t position)
 static void test_clock_fault_unaligned(void **state)
 {
 	struct pftrace t;
-	char out[800], *text = NULL;
 	size_t i, host = 0;
 
 	(void)state;
 	prof_anchor_hook = fault;
 	run_capture("fault");
 	prof_anchor_hook = NULL;
-	snprintf(out, sizeof(out), "%s/fault.pftrace", dir.root);
-	convert(cap, out, &text);
-	assert_non_null(strstr(text, "UNALIGNED (anchors not monotonic"));
-	free(text);
-	pftrace_load(out, &t);
-	assert_non_null(strstr(pftrace_process(&t, PD_PID_HOST),
-			       "Host (unaligned: anchors not monotonic"));
+	convert(cap, "fault", "UNALIGNED (anchors not monotonic",
+		"Host (unaligned: anchors not monotonic", &t);
 	for (i = 0; i < t.nslices; i++)
 		host += t.slices[i].pid == PD_PID_HOST;
 	assert_true(host >= 3);
@@ -248,7 +257,7 @@ static void test_old_capture_converts(void **state)
 	struct pto_capture_info info = { .size = sizeof(info) };
 	struct pto_clock_anchor a = { .size = sizeof(a) };
 	uint64_t tasks_new = 0, tasks_old = 0, spans = 0;
-	char old[800], out[800], *text = NULL;
+	char old[800];
 	struct pftrace t;
 	pto_capture *c;
 	size_t i, core = 0;
@@ -272,18 +281,121 @@ static void test_old_capture_converts(void **state)
 	assert_int_equal(pto_capture_host_spans(c, count_span, &spans), 0);
 	assert_int_equal(spans, 0);
 	pto_capture_close(c);
-	snprintf(out, sizeof(out), "%s/old.pftrace", dir.root);
-	convert(old, out, &text);
-	assert_null(strstr(text, "host spans"));
-	free(text);
-	pftrace_load(out, &t);
-	assert_null(pftrace_process(&t, PD_PID_HOST));
-	/* Task slices (each one's "setup" slice aside). */
+	convert(old, "old", NULL, NULL, &t);
+	/* Task slices (each one's local_setup slice aside). */
 	for (i = 0; i < t.nslices; i++)
 		core += t.slices[i].pid == PD_PID_AICORE &&
 			strcmp(t.slices[i].cat, "setup");
 	assert_int_equal(core, tasks_old);
 	pftrace_free(&t);
+}
+
+/*
+ * The records JSON's clock_anchors read back (pd_inputs, as convert and
+ * chip-json use them) equal the capture's anchors, sample for sample.
+ */
+static void check_json_anchors(const char *recs)
+{
+	struct pd_inputs in, fromcap;
+	uint32_t w, i;
+
+	assert_int_equal(pd_inputs_load(&in, recs, NULL, NULL, NULL), 0);
+	assert_int_equal(pd_capture_load(&fromcap, cap, NULL), 0);
+	assert_true(in.have_clock && fromcap.have_clock);
+	assert_true(in.clock.aligned && fromcap.clock.aligned);
+	assert_int_equal(in.clock.uncertainty_ns, fromcap.clock.uncertainty_ns);
+	assert_int_equal(in.nhost, 0);
+	for (w = 0; w < 2; w++) {
+		const struct pto_clock_anchor *x = &in.clock.a[w];
+		const struct pto_clock_anchor *y = &fromcap.clock.a[w];
+
+		assert_int_equal(x->nsamples, y->nsamples);
+		assert_int_equal(x->winner, y->winner);
+		assert_int_equal(x->host_ns, y->host_ns);
+		assert_int_equal(x->counter, y->counter);
+		assert_int_equal(x->uncertainty_ns, y->uncertainty_ns);
+		for (i = 0; i < x->nsamples; i++)
+			assert_memory_equal(&x->sample[i], &y->sample[i],
+					    sizeof(x->sample[i]));
+	}
+	pd_inputs_free(&in);
+	pd_inputs_free(&fromcap);
+}
+
+/* Host spans change the trace, not the report: capture == its JSON. */
+static void test_report_as_json(void **state)
+{
+	char json_dir[800], recs[900], *a = NULL, *b = NULL;
+	const char *ra[] = { "report", cap, NULL };
+	const char *rb[] = { "report", recs, NULL };
+	pto_capture *c;
+
+	(void)state;
+	run_capture("report");
+	snprintf(json_dir, sizeof(json_dir), "%s/report_json", dir.root);
+	snprintf(recs, sizeof(recs), "%s/l2_swimlane_records.json", json_dir);
+	assert_int_equal(pto_capture_open(cap, NULL, &c), 0);
+	assert_int_equal(pto_capture_export_json(c, json_dir), 0);
+	pto_capture_close(c);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, ra, &a, NULL), 0);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, rb, &b, NULL), 0);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	check_json_anchors(recs);
+}
+
+/* An anchor of one sample: host [before, before + rtt], counter c. */
+static void one_sample(struct pd_clock *k, uint32_t w, uint64_t before,
+		       uint64_t rtt, uint64_t c)
+{
+	struct pto_clock_anchor *a = &k->a[w];
+
+	memset(a, 0, sizeof(*a));
+	a->nsamples = 1;
+	a->sample[0] = (struct pto_clock_sample){ before, c, before + rtt };
+	a->rtt_ns = rtt;
+	a->host_ns = before + rtt / 2;
+	a->counter = c;
+	a->uncertainty_ns = (rtt + 1) / 2;
+	k->have[w] = 1;
+}
+
+/* Each way alignment fails, and integer interpolation when it holds. */
+static void test_judge_and_interpolate(void **state)
+{
+	struct pd_clock k;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	one_sample(&k, 0, 1000000, 40, 3000000);
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_false(k.aligned);
+	assert_string_equal(k.why, "no stop clock anchor");
+	one_sample(&k, 1, 2000000, 60, 6000000);	/* 3 ticks a ns */
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_true(k.aligned);
+	assert_int_equal(k.uncertainty_ns, 30);
+	assert_int_equal(pd_clock_to_host(&k, 3000000), 1000020);
+	assert_int_equal(pd_clock_to_host(&k, 6000000), 2000030);
+	assert_int_equal(pd_clock_to_host(&k, 4500000), 1500025);
+	/* Beyond the anchors: the same line (truncated), both ways. */
+	assert_int_equal(pd_clock_to_host(&k, 0), 10);
+	assert_int_equal(pd_clock_to_counter(&k, 2500030), 7499985);
+	assert_int_equal(pd_clock_to_counter(&k, 1000020), 3000000);
+	assert_int_equal(pd_clock_to_counter(&k, 2000030), 6000000);
+	pd_clock_judge(&k, 29);
+	assert_false(k.aligned);
+	assert_string_equal(k.why, "anchor uncertainty 30 ns exceeds 29 ns");
+	k.a[1].counter = 2999999;
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_false(k.aligned);
+	assert_non_null(strstr(k.why, "not monotonic"));
+	k.a[1].counter = 6000000;
+	k.a[0].legacy = 1;
+	pd_clock_judge(&k, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	assert_false(k.aligned);
+	assert_non_null(strstr(k.why, "older collector"));
 }
 
 static int setup(void **state)
@@ -303,9 +415,11 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_judge_and_interpolate),
 		cmocka_unit_test(test_host_spans_hold_device),
 		cmocka_unit_test(test_clock_fault_unaligned),
 		cmocka_unit_test(test_old_capture_converts),
+		cmocka_unit_test(test_report_as_json),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -202,6 +202,14 @@ int pd_cmd_convert(int argc, char **argv)
 	}
 	hv = (struct pd_host_view){ &in.clock, in.host, in.nhost,
 				    in.time_base, in.m.counter_freq_hz };
+	if (sink && in.have_clock && pd_host_lead_us(&hv) > 0) {
+		struct pd_sink *w = pd_sink_shift_open(sink,
+						       pd_host_lead_us(&hv));
+
+		if (!w)
+			sink->close(sink);
+		sink = w;
+	}
 	r = sink ? pd_trace_emit(&in.m, in.have_deps ? &in.deps : NULL,
 				 in.have_names ? &in.names : NULL,
 				 in.have_clock ? &hv : NULL, sink, &st,

@@ -52,19 +52,24 @@ static void label_of(struct capture *c, const char *path)
 			 " [unaligned: %s]", c->in.clock.why);
 }
 
-/* The merged origin: the earliest aligned capture's time 0. */
+/*
+ * The merged origin: the earliest host time of an aligned capture, its
+ * time 0 or its earliest host span.
+ */
 static int64_t merged_origin(const struct capture *v, size_t n)
 {
 	int64_t o = INT64_MAX, h;
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		if (!v[i].in.clock.aligned)
 			continue;
-		h = pd_clock_to_host(&v[i].in.clock, v[i].in.time_base) +
-		    v[i].pl.offset_ns;
-		if (h < o)
-			o = h;
+		h = pd_clock_to_host(&v[i].in.clock, v[i].in.time_base);
+		for (k = 0; k < v[i].in.nhost; k++)
+			if ((int64_t)v[i].in.host[k].start_ns < h)
+				h = (int64_t)v[i].in.host[k].start_ns;
+		if (h + v[i].pl.offset_ns < o)
+			o = h + v[i].pl.offset_ns;
 	}
 	return o == INT64_MAX ? 0 : o;
 }

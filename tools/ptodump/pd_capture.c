@@ -4,9 +4,9 @@
  * and report through libpto's public reader: the same model, edges and
  * names its JSON conversion would give, plus the clock anchors and host
  * spans (which the JSON set does not hold). Times become microseconds
- * from the capture's time base (or the earliest aligned host span, when
- * it is earlier), quantized to the 3 decimals of the records JSON so
- * both inputs give the same trace and report.
+ * from the capture's time base, quantized to the 3 decimals of the
+ * records JSON so both inputs give the same report, and the same trace
+ * but for the host's spans.
  */
 #include <errno.h>
 #include <math.h>
@@ -230,26 +230,6 @@ int pd_capture_clock(struct pd_inputs *in, pto_capture *c)
 	return pto_capture_host_spans(c, on_host_span, in);
 }
 
-/*
- * Time 0 of the model: the records' time base, or earlier when aligned
- * host spans start before it (a trace has no negative times).
- */
-static uint64_t time_origin(const struct pd_inputs *in, uint64_t base)
-{
-	int64_t c;
-	size_t i;
-
-	if (!in->clock.aligned)
-		return base;
-	for (i = 0; i < in->nhost; i++) {
-		c = pd_clock_to_counter(&in->clock,
-					(int64_t)in->host[i].start_ns);
-		if (c > 0 && (uint64_t)c < base)
-			base = (uint64_t)c;
-	}
-	return base;
-}
-
 uint64_t pd_file_magic(const char *path)
 {
 	uint64_t magic = 0;
@@ -294,7 +274,7 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 		pd_inputs_free(in);
 		return PD_EXIT_ERR;
 	}
-	l.base = in->time_base = time_origin(in, info.time_base);
+	l.base = in->time_base = info.time_base;
 	l.tasks = info.tasks;
 	l.us_per_tick = 1e6 / (double)(info.counter_freq_hz ?
 				       info.counter_freq_hz : 1000000000ull);

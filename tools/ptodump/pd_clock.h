@@ -32,6 +32,14 @@ void pd_clock_read(struct pd_clock *k, pto_capture *c, uint64_t max_unc_ns);
 /* Judges k->a / k->have again (sets aligned, why, uncertainty_ns). */
 void pd_clock_judge(struct pd_clock *k, uint64_t max_unc_ns);
 
+/*
+ * The "clock_anchors" value of a records JSON (its key read) into k,
+ * judged against PD_CLOCK_MAX_UNCERTAINTY_NS. 0, or -EINVAL with the
+ * reader's message set.
+ */
+struct pj;
+int pd_clock_read_json(struct pj *p, struct pd_clock *k);
+
 /* Host CLOCK_MONOTONIC ns of a device counter value (aligned k only). */
 int64_t pd_clock_to_host(const struct pd_clock *k, uint64_t counter);
 /* The device counter value at host ns (aligned k only). */

@@ -60,6 +60,9 @@ int pd_inputs_load(struct pd_inputs *in, const char *records,
 		pd_err("%s", msg);
 		return PD_EXIT_ERR;
 	}
+	/* The anchors without host spans or a time base (not in the JSON). */
+	in->have_clock = in->m.has_clock;
+	in->clock = in->m.clock;
 	if (!deps_path) {
 		pd_sibling(records, "deps.json", sib, sizeof(sib));
 		deps_path = sib;

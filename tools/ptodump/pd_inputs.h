@@ -18,9 +18,11 @@ struct pd_inputs {
 	int have_deps, have_names;
 	char deps_path[4096];
 	/*
-	 * A capture's (have_clock): its clock anchors, judged against
-	 * PD_CLOCK_MAX_UNCERTAINTY_NS, its host spans, and the device
-	 * counter value of time 0 (model times are microseconds from it).
+	 * The clock anchors (have_clock), judged against
+	 * PD_CLOCK_MAX_UNCERTAINTY_NS: a capture's, or a records JSON's
+	 * "clock_anchors". A capture's also: its host spans and the device
+	 * counter value of time 0 (model times are microseconds from it;
+	 * a records JSON holds neither: 0).
 	 */
 	int have_clock;
 	struct pd_clock clock;

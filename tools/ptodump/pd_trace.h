@@ -120,6 +120,11 @@ struct pd_host_view {
  * through the anchors when aligned, else from the earliest host span.
  */
 double pd_host_us(const struct pd_host_view *h, uint64_t ns);
+/* How far the earliest host span lands before time 0 (us), or 0. */
+double pd_host_lead_us(const struct pd_host_view *h);
+
+/* A sink that adds us to every time, then writes to in (closed with it). */
+struct pd_sink *pd_sink_shift_open(struct pd_sink *in, double us);
 
 /* Called now and then with the fraction of the work done (0..1). */
 typedef void (*pd_frac_fn)(void *ctx, double frac);

@@ -33,6 +33,32 @@ double pd_host_us(const struct pd_host_view *h, uint64_t ns)
 	return (double)(c - (int64_t)h->time_base) * 1e6 / h->counter_freq_hz;
 }
 
+double pd_host_lead_us(const struct pd_host_view *h)
+{
+	double lo = h->n ? pd_host_us(h, earliest(h)) : 0;
+
+	return lo < 0 ? -lo : 0;
+}
+
+/* An instant where an anchor's winning sample lands, with its figures. */
+static int emit_anchor(const struct pd_host_view *h, struct pd_sink *s,
+		       uint32_t position)
+{
+	const struct pto_clock_anchor *x = &h->clock->a[position];
+	struct pd_arg a[5] = {
+		{ "host_ns", PD_ARG_U64, { .u = x->host_ns }, 0 },
+		{ "device_counter", PD_ARG_U64, { .u = x->counter }, 0 },
+		{ "samples", PD_ARG_U64, { .u = x->nsamples }, 0 },
+		{ "rtt_ns", PD_ARG_U64, { .u = x->rtt_ns }, 0 },
+		{ "uncertainty_ns", PD_ARG_U64, { .u = x->uncertainty_ns }, 0 },
+	};
+
+	return s->instant(s, PD_PID_HOST, pd_host_us(h, x->host_ns),
+			  position == PTO_CAP_CLOCK_START ?
+			  "clock anchor (start)" : "clock anchor (stop)",
+			  "clock", a, 5) ? -EIO : 0;
+}
+
 static int emit_status(const struct pd_host_view *h, struct pd_sink *s)
 {
 	const struct pd_clock *k = h->clock;
@@ -51,7 +77,8 @@ static int emit_status(const struct pd_host_view *h, struct pd_sink *s)
 	if (s->instant(s, PD_PID_HOST, ts, k->aligned ? "clock aligned" :
 		       "clock unaligned", "clock", a, k->aligned ? 5 : 2))
 		return -EIO;
-	return 0;
+	return k->aligned ? emit_anchor(h, s, PTO_CAP_CLOCK_START) ||
+			    emit_anchor(h, s, PTO_CAP_CLOCK_STOP) : 0;
 }
 
 /* Lanes: pto_run; its setup and the collector's stop; drain passes. */

@@ -26,17 +26,7 @@ enum {
 
 enum { VARINT = 0, I64 = 1, LEN = 2, I32 = 5 };
 
-struct rd {
-	const uint8_t *p, *end;
-};
-
-struct field {
-	uint32_t num, wt;
-	uint64_t v;
-	struct rd sub;
-};
-
-static uint64_t varint(struct rd *r)
+static uint64_t varint(struct pft_rd *r)
 {
 	uint64_t v = 0;
 	int shift = 0;
@@ -50,7 +40,7 @@ static uint64_t varint(struct rd *r)
 	}
 }
 
-static int next(struct rd *r, struct field *f)
+int pft_next(struct pft_rd *r, struct pft_field *f)
 {
 	uint64_t tag, len;
 
@@ -78,7 +68,7 @@ static int next(struct rd *r, struct field *f)
 	return 1;
 }
 
-static void copy_str(char *dst, size_t cap, const struct rd *s)
+static void copy_str(char *dst, size_t cap, const struct pft_rd *s)
 {
 	size_t n = (size_t)(s->end - s->p);
 
@@ -115,16 +105,16 @@ static const char *lookup(struct seq *q, int kind, uint64_t iid)
 	return "";
 }
 
-static void interned(struct seq *q, struct rd r)
+static void interned(struct seq *q, struct pft_rd r)
 {
-	struct field f, g;
+	struct pft_field f, g;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		struct istr e = { .kind = (int)f.num };
 
 		if (f.num != INT_CATEGORIES && f.num != INT_NAMES)
 			continue;
-		while (next(&f.sub, &g))
+		while (pft_next(&f.sub, &g))
 			if (g.num == INTERN_IID)
 				e.iid = g.v;
 			else if (g.num == INTERN_NAME)
@@ -138,12 +128,12 @@ static void interned(struct seq *q, struct rd r)
 	}
 }
 
-static void descriptor(struct pftrace *t, struct rd r)
+static void descriptor(struct pftrace *t, struct pft_rd r)
 {
 	struct pft_track tr = { .tid = -1 };
-	struct field f, g;
+	struct pft_field f, g;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		if (f.num == TD_UUID) {
 			tr.uuid = f.v;
 		} else if (f.num == TD_NAME) {
@@ -151,7 +141,7 @@ static void descriptor(struct pftrace *t, struct rd r)
 		} else if (f.num == TD_COUNTER) {
 			tr.counter = 1;
 		} else if (f.num == TD_PROCESS || f.num == TD_THREAD) {
-			while (next(&f.sub, &g)) {
+			while (pft_next(&f.sub, &g)) {
 				if (g.num == PD_PID)	/* == THD_PID */
 					tr.pid = (int64_t)g.v;
 				else if (f.num == TD_THREAD && g.num == THD_TID)
@@ -183,14 +173,14 @@ static const struct pft_track *track(const struct pftrace *t, uint64_t uuid)
 	return NULL;
 }
 
-static void event(struct pftrace *t, struct seq *q, struct rd r)
+static void event(struct pftrace *t, struct seq *q, struct pft_rd r)
 {
 	struct pft_slice sl = { 0 };
 	const struct pft_track *tr;
 	uint64_t type = 0, uuid = q->track;
-	struct field f;
+	struct pft_field f;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		switch (f.num) {
 		case TE_TYPE: type = f.v; break;
 		case TE_TRACK: uuid = f.v; break;
@@ -237,15 +227,15 @@ static void event(struct pftrace *t, struct seq *q, struct rd r)
 	}
 }
 
-static void snapshot(struct seq *q, struct rd r)
+static void snapshot(struct seq *q, struct pft_rd r)
 {
-	struct field f, g;
+	struct pft_field f, g;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		uint64_t id = 0, ts = 0;
 
 		assert_int_equal(f.num, CS_CLOCKS);
-		while (next(&f.sub, &g))
+		while (pft_next(&f.sub, &g))
 			if (g.num == CLK_ID)
 				id = g.v;
 			else if (g.num == CLK_TIMESTAMP)
@@ -255,14 +245,14 @@ static void snapshot(struct seq *q, struct rd r)
 	}
 }
 
-static void packet(struct pftrace *t, struct seq **seqs, struct rd pk)
+static void packet(struct pftrace *t, struct seq **seqs, struct pft_rd pk)
 {
-	struct rd r = pk, ev = { 0 };
-	struct field f, g;
+	struct pft_rd r = pk, ev = { 0 };
+	struct pft_field f, g;
 	uint64_t id = 0, flags = 0, ts = 0;
 	struct seq *q;
 
-	while (next(&r, &f))
+	while (pft_next(&r, &f))
 		if (f.num == PKT_SEQ_ID)
 			id = f.v;
 		else if (f.num == PKT_SEQ_FLAGS)
@@ -276,7 +266,7 @@ static void packet(struct pftrace *t, struct seq **seqs, struct rd pk)
 	q = seqs[id];
 	if (flags & SEQ_CLEARED)
 		q->nstr = 0;
-	while (next(&pk, &f)) {
+	while (pft_next(&pk, &f)) {
 		if (f.num == PKT_TIMESTAMP)
 			ts = f.v;
 		else if (f.num == PKT_TRACK_DESCRIPTOR)
@@ -288,12 +278,12 @@ static void packet(struct pftrace *t, struct seq **seqs, struct rd pk)
 		else if (f.num == PKT_TRACK_EVENT)
 			ev = f.sub;
 		else if (f.num == PKT_DEFAULTS)
-			while (next(&f.sub, &g))
+			while (pft_next(&f.sub, &g))
 				if (g.num == DEF_TRACK_EVENT) {
-					struct rd d = g.sub;
-					struct field h;
+					struct pft_rd d = g.sub;
+					struct pft_field h;
 
-					while (next(&d, &h))
+					while (pft_next(&d, &h))
 						if (h.num == TED_TRACK)
 							q->track = h.v;
 				}
@@ -309,14 +299,14 @@ void pftrace_load(const char *path, struct pftrace *t)
 	struct seq **seqs = calloc(MAX_SEQ, sizeof(*seqs));
 	size_t len, i;
 	uint8_t *buf = (uint8_t *)ptodump_read_file(path, &len);
-	struct rd top;
-	struct field f;
+	struct pft_rd top;
+	struct pft_field f;
 
 	memset(t, 0, sizeof(*t));
 	assert_non_null(buf);
 	assert_non_null(seqs);
-	top = (struct rd){ buf, buf + len };
-	while (next(&top, &f)) {
+	top = (struct pft_rd){ buf, buf + len };
+	while (pft_next(&top, &f)) {
 		assert_int_equal(f.num, TRACE_PACKET);
 		packet(t, seqs, f.sub);
 	}

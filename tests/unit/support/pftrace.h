@@ -5,7 +5,8 @@
  * process and thread, slices with absolute times (the sequences'
  * incremental clocks summed) and flow ids, instants. The wire format is
  * checked in depth by test_ptodump_proto.c; this reader takes what the
- * other tests need and fails the running test on malformed input.
+ * other tests need and fails the running test on malformed input; its
+ * wire-format reader serves that test too.
  */
 #ifndef PTO_TEST_PFTRACE_H
 #define PTO_TEST_PFTRACE_H
@@ -14,6 +15,21 @@
 #include <stdint.h>
 
 #define PFT_MAX_FLOWS 8
+
+/* The wire format: bytes to read, and one field of them. */
+struct pft_rd {
+	const uint8_t *p, *end;
+};
+
+struct pft_field {
+	uint32_t num, wt;	/* field number, wire type */
+	uint64_t v;		/* varint or fixed value */
+	struct pft_rd sub;	/* length-delimited payload */
+};
+
+/* 0 at the end of r, else 1 with the next field in f (asserts it is
+ * whole and of a known wire type). */
+int pft_next(struct pft_rd *r, struct pft_field *f);
 
 struct pft_track {
 	uint64_t uuid;
