@@ -42,7 +42,6 @@
 
 #include "json_out.h"
 #include "prof_records.h"
-#include "pto_layout.h"
 
 struct chip_list {
 	FILE *f;

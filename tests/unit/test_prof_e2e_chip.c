@@ -23,7 +23,6 @@
 
 #include <cmocka.h>
 
-#include "pto_layout.h"
 #include "pto_reader.h"
 #include "support/e2e_prof.h"
 
