@@ -62,10 +62,12 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	3	/* 1: stray[]; 2: receive_time;
+#define PTO_ABI_VERSION_MINOR	4	/* 1: stray[]; 2: receive_time;
 					 * 3: sched phase record 64 B (queue
 					 * depths), orch phase record 48 B,
-					 * new phase kinds
+					 * new phase kinds; 4: clock anchor
+					 * samples and uncertainty (header
+					 * sync_*)
 					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
@@ -411,14 +413,24 @@ struct pto_prof_header {
 	__u64 stray[PTO_BUF_STRAY_LO];
 	__u32 core_to_thread[PTO_MAX_CORES]; /* PTO_CORE_THREAD_NONE: unowned */
 
-	/* Written by the host collector. */
+	/*
+	 * Written by the host collector. The clock anchors tie the device
+	 * counter to the host's CLOCK_MONOTONIC at run start and at stop:
+	 * sync_samples times (host before, device counter, host after),
+	 * the sample with the smallest round trip wins; the pair is its
+	 * host midpoint and its counter, true to within the uncertainty
+	 * (half that round trip, rounded up). sync_samples 0 (ABI minor
+	 * < 4): one host read then one counter read, uncertainty unknown.
+	 */
 	__u32 run_state;		/* PTO_RUN_* */
-	__u32 _pad4;
+	__u32 sync_samples;		/* samples per anchor (ABI minor 4) */
 	__u64 sync_start_host_ns;	/* CLOCK_MONOTONIC at start ... */
 	__u64 sync_start_counter;	/* ... and the device counter with it */
 	__u64 sync_stop_host_ns;
 	__u64 sync_stop_counter;
-	__u64 _pad5[3];
+	__u64 sync_start_uncertainty_ns; /* ABI minor 4 */
+	__u64 sync_stop_uncertainty_ns;	 /* ABI minor 4 */
+	__u64 _pad5;
 
 	struct pto_ready_queue ready[PTO_MAX_AICPU_THREADS];
 };
@@ -535,6 +547,9 @@ PTO_PROF_ASSERT_OFF(pto_prof_header, counter_freq_hz, 480);
 PTO_PROF_ASSERT_OFF(pto_prof_header, stray, 504);
 PTO_PROF_ASSERT_OFF(pto_prof_header, core_to_thread, 544);
 PTO_PROF_ASSERT_OFF(pto_prof_header, run_state, 832);
+PTO_PROF_ASSERT_OFF(pto_prof_header, sync_samples, 836);
+PTO_PROF_ASSERT_OFF(pto_prof_header, sync_start_uncertainty_ns, 872);
+PTO_PROF_ASSERT_OFF(pto_prof_header, sync_stop_uncertainty_ns, 880);
 PTO_PROF_ASSERT_OFF(pto_prof_header, ready, 896);
 PTO_PROF_ASSERT_SIZE(pto_prof_header, 896 + 8 * (32768 + 128));
 

@@ -510,6 +510,9 @@ static int read_top(struct pj *p, struct pd_model *m, pd_progress_fn progress,
 			r = read_core_to_thread(p, m);
 		} else if (!strcmp(key, "reconcile")) {
 			r = read_reconcile(p, m);
+		} else if (!strcmp(key, "clock_anchors")) {
+			r = pd_clock_read_json(p, &m->clock);
+			m->has_clock = !r;
 		} else {
 			v = pj_next(p);
 			if (!strcmp(key, "l2_swimlane_level")) {

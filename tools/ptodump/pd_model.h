@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pd_clock.h"
 #include "pto_prof.h"
 
 struct pd_task {
@@ -82,6 +83,8 @@ struct pd_model {
 	struct pd_books books[PD_MAX_BOOKS];
 	unsigned int nbooks;
 	uint64_t lost_dropped, lost_mismatch;	/* summed over books */
+	int has_clock;			/* "clock_anchors" was present */
+	struct pd_clock clock;
 };
 
 /* Progress hook: called now and then with bytes consumed so far. */
