@@ -120,8 +120,13 @@ PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
 				pto_record_fn fn, void *ctx);
 
 /* Per buffer kind: collected + dropped + mismatch == total. */
+/*
+ * collected + dropped + mismatch + overwritten == total: overwritten
+ * records were in buffers their writer reused (overwrite buffer policy).
+ */
 struct pto_capture_books {
 	uint64_t total, collected, dropped, mismatch;
+	uint64_t overwritten;
 };
 
 /* The books of kind (PTO_BUF_*). -EINVAL: bad kind or NULL; -ENOENT:

@@ -61,6 +61,7 @@ struct prof_cap_names {
 /* What a loaded capture said besides its records. */
 struct prof_cap_info {
 	int complete;			/* END was read */
+	uint32_t version;		/* the file's PTO_CAP_VERSION */
 	int32_t status;			/* END's status */
 	int have_region, have_run, have_books;
 	struct pto_cap_run run;

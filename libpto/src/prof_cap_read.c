@@ -130,16 +130,18 @@ static int check_file_header(struct cap_in *in, struct prof_cap_info *info)
 		problem(info, 0, "file header checksum mismatch");
 		return -EINVAL;
 	}
-	if (fh->version != PTO_CAP_VERSION || fh->header_size != sizeof(*fh) ||
+	if (fh->version < 1 || fh->version > PTO_CAP_VERSION ||
+	    fh->header_size != sizeof(*fh) ||
 	    fh->section_size != sizeof(struct pto_cap_section) ||
 	    fh->abi_version >> 16 != PTO_ABI_VERSION_MAJOR) {
 		problem(info, 0, "capture version %u (header %u, section %u "
-			"bytes, ABI %u.%u); this reader knows version %u",
+			"bytes, ABI %u.%u); this reader knows versions 1..%u",
 			fh->version, fh->header_size, fh->section_size,
 			fh->abi_version >> 16, fh->abi_version & 0xffff,
 			PTO_CAP_VERSION);
 		return -EINVAL;
 	}
+	info->version = fh->version;
 	return 0;
 }
 
@@ -184,21 +186,29 @@ static const char *buffer_problem(const struct prof_records *r,
 	return NULL;
 }
 
+/* BOOKS entries are 32 bytes in version 1 (no overwritten), else 40. */
 static const char *books_problem(struct prof_records *r, const void *p,
-				 uint64_t len)
+				 uint64_t len, uint32_t version)
 {
-	const struct pto_cap_books *b = p;
-	uint64_t i, n = len / sizeof(*b);
+	size_t esize = version < 2 ? PTO_CAP_BOOKS_V1_SIZE :
+		       sizeof(struct pto_cap_books);
+	uint64_t i, n = len / esize;
+	struct pto_cap_books b;
 
-	if (len % sizeof(*b))
+	if (len % esize)
 		return "BOOKS: length is not a whole number of entries";
-	for (i = 0; i < n; i++)
-		if (!prof_kind_desc(b[i].kind) ||
-		    b[i].pool >= prof_kind_desc(b[i].kind)->pools)
+	for (i = 0; i < n; i++) {
+		memcpy(&b, (const char *)p + i * esize, PTO_CAP_BOOKS_V1_SIZE);
+		if (!prof_kind_desc(b.kind) ||
+		    b.pool >= prof_kind_desc(b.kind)->pools)
 			return "BOOKS: kind or pool out of range";
-	for (i = 0; i < n; i++)
-		prof_records_pool_books(r, b[i].kind, b[i].pool, b[i].total,
-					b[i].dropped, b[i].mismatch);
+	}
+	for (i = 0; i < n; i++) {
+		b.overwritten = 0;
+		memcpy(&b, (const char *)p + i * esize, esize);
+		prof_records_pool_books(r, b.kind, b.pool, b.total, b.dropped,
+					b.mismatch, b.overwritten);
+	}
 	return NULL;
 }
 
@@ -311,7 +321,7 @@ static const char *take_section(struct cap_in *in,
 		if (info->have_books)
 			return "BOOKS: a second BOOKS section";
 		info->have_books = 1;
-		return books_problem(r, p, s->length);
+		return books_problem(r, p, s->length, info->version);
 	case PTO_CAP_SEC_NAMES:
 		return names_problem(names, p, s->length, err);
 	case PTO_CAP_SEC_END: {

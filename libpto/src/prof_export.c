@@ -309,9 +309,10 @@ static void write_extras(FILE *f, const struct prof_records *r)
 			continue;
 		fprintf(f, "%s\n    \"%s\": {\"total\": %" PRIu64
 			", \"collected\": %" PRIu64 ", \"dropped\": %" PRIu64
-			", \"mismatch\": %" PRIu64 "}", first ? "" : ",",
+			", \"mismatch\": %" PRIu64 ", \"overwritten\": %"
+			PRIu64 "}", first ? "" : ",",
 			prof_kind_desc(k)->name, b->total, b->collected,
-			b->dropped, b->mismatch);
+			b->dropped, b->mismatch, b->overwritten);
 		first = 0;
 	}
 	fputs(first ? "}" : "\n  }", f);

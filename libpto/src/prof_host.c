@@ -139,6 +139,22 @@ static const char *entry_problem(struct pto_prof_host *h,
 	return NULL;
 }
 
+/*
+ * Takes the entry's buffer from its writer (the claim of pto_prof.h).
+ * 0 when the writer took it back first (overwrite policy): the entry is
+ * stale, its records counted overwritten by the writer.
+ */
+static int entry_claim(struct pto_prof_host *h,
+		       const struct pto_ready_entry *e)
+{
+	__u32 want = e->buf_seq;
+
+	/* Acquire: pairs with the writer's release of claim. */
+	return atomic_compare_exchange_strong_explicit(
+		PROF_ATOMIC(&prof_buf(h->base, e->buf_off)->claim), &want, 0,
+		memory_order_acquire, memory_order_relaxed);
+}
+
 /* Pops queue t; returns the entries moved. */
 static size_t mgmt_drain_queue(struct pto_prof_host *h, __u32 t)
 {
@@ -163,6 +179,9 @@ static size_t mgmt_drain_queue(struct pto_prof_host *h, __u32 t)
 		const char *why = entry_problem(h, &e);
 		struct prof_item it = { e.kind, e.pool_index, e.buf_off };
 
+		/* A bad entry may name no buffer: claim only valid ones. */
+		if (!why && !entry_claim(h, &e))
+			continue;
 		if (why) {
 			pto_err("pto prof: ready queue %u: rejected "
 				"entry kind=%u pool=%u off=0x%llx seq=%u: "
@@ -500,19 +519,21 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		__u64 total = PROF_LOAD(&c->total);
 		__u64 dropped = PROF_LOAD(&c->dropped);
 		__u64 mismatch = PROF_LOAD(&c->mismatch);
+		__u64 overwritten = PROF_LOAD(&c->overwritten);
 
 		prof_records_pool_books(&h->rec, kind, i, total, dropped,
-					mismatch);
+					mismatch, overwritten);
 		if (*cb)
 			*(*cb)++ = (struct pto_cap_books){ kind, i, total,
-							   dropped, mismatch };
-		if (added + dropped + mismatch != total) {
+				dropped, mismatch, overwritten };
+		if (added + dropped + overwritten + mismatch != total) {
 			pto_err("pto prof: %s pool %u: books do not "
 				"balance: collected=%llu dropped=%llu "
-				"mismatch=%llu total=%llu\n",
-				prof_kind_name(kind), i,
+				"overwritten=%llu mismatch=%llu "
+				"total=%llu\n", prof_kind_name(kind), i,
 				(unsigned long long)added,
 				(unsigned long long)dropped,
+				(unsigned long long)overwritten,
 				(unsigned long long)mismatch,
 				(unsigned long long)total);
 			bad = 1;
@@ -586,7 +607,7 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 	prof_records_join(&h->rec);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		const struct prof_books *b = &h->rec.books[k];
-		int ok = b->collected + b->dropped + b->mismatch == b->total;
+		int ok = prof_books_ok(b);
 
 		if (!h->l.kind[k].pool_off)
 			continue;
@@ -594,8 +615,9 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 			pto_log(ok ? PTO_LOG_INFO : PTO_LOG_ERROR,
 				"reconcile %s: total=%" PRIu64 " collected=%"
 				PRIu64 " dropped=%" PRIu64 " mismatch=%" PRIu64
-				" %s\n", prof_kind_name(k), b->total,
-				b->collected, b->dropped, b->mismatch,
+				" overwritten=%" PRIu64 " %s\n",
+				prof_kind_name(k), b->total, b->collected,
+				b->dropped, b->mismatch, b->overwritten,
 				ok ? "ok" : "FAILED");
 		err |= !ok;
 	}

@@ -75,7 +75,7 @@ static struct prof_spill *kind_spill(struct prof_records *r, uint32_t kind,
 {
 	const struct prof_kind_desc *d = prof_kind_desc(kind);
 
-	if (!d || d->joined || pool >= d->pools)
+	if (!d || d->collect || pool >= d->pools)
 		return NULL;
 	return (struct prof_spill *)((char *)r + d->spill_off) + pool;
 }
@@ -255,7 +255,7 @@ static int join_take(struct prof_join *j, uint32_t side,
 }
 
 /* One task record of either side on core: pair it or make it wait. */
-static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
+static int join_one(struct prof_records *r, uint32_t kind, uint32_t core,
 		    const void *rec)
 {
 	struct prof_task_row row = { .core = core }, other, *cpu, *aic;
@@ -294,11 +294,12 @@ static int join_add(struct prof_records *r, uint32_t kind, uint32_t core,
 
 void prof_records_pool_books(struct prof_records *r, uint32_t kind,
 			     uint32_t pool, uint64_t total, uint64_t dropped,
-			     uint64_t mismatch)
+			     uint64_t mismatch, uint64_t overwritten)
 {
 	r->books[kind].total += total;
 	r->books[kind].dropped += dropped;
 	r->books[kind].mismatch += mismatch;
+	r->books[kind].overwritten += overwritten;
 	r->pool_total[kind][pool] += total;
 }
 
@@ -324,64 +325,82 @@ void prof_records_unheld(struct prof_records *r,
 			n, prof_kind_name(k));
 		unheld_add(r, k, n);
 	}
-	/* A live region has tasks between the two sides' counts. */
-	if (!pto_prof_kind_enabled(r->dfx_flags, PTO_BUF_AICORE_TASK) ||
-	    PROF_LOAD(&h->run_state) != PTO_RUN_STOPPED)
+	/* A live region has records between the two sides' counts. */
+	if (PROF_LOAD(&h->run_state) != PTO_RUN_STOPPED)
 		return;
-	for (c = 0; c < r->num_cores; c++) {
-		cpu = r->pool_total[PTO_BUF_AICPU_TASK][c];
-		core = r->pool_total[PTO_BUF_AICORE_TASK][c];
-		if (cpu == core)
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		uint32_t o = prof_kind_desc(k)->partner;
+
+		/* Each pair once, both sides recorded. */
+		if (o == PROF_NO_PARTNER || o < k ||
+		    !pto_prof_kind_enabled(r->dfx_flags, k) ||
+		    !pto_prof_kind_enabled(r->dfx_flags, o))
 			continue;
-		lacking = cpu > core ? PTO_BUF_AICORE_TASK : PTO_BUF_AICPU_TASK;
-		n = cpu > core ? cpu - core : core - cpu;
-		pto_warn("pto prof: core %" PRIu32 ": %" PRIu64 " AICPU "
-			"and %" PRIu64 " AICore task records counted; the %"
-			PRIu64 " missing %s records counted mismatch%s\n", c,
-			cpu, core, n, prof_kind_name(lacking),
-			cpu > core ? " (an AICore that rejected its profiling "
-			"head records nothing)" : "");
-		unheld_add(r, lacking, n);
+		for (c = 0; c < r->num_cores; c++) {
+			cpu = r->pool_total[k][c];
+			core = r->pool_total[o][c];
+			if (cpu == core)
+				continue;
+			lacking = cpu > core ? o : k;
+			n = cpu > core ? cpu - core : core - cpu;
+			pto_warn("pto prof: core %" PRIu32 ": %" PRIu64
+				" %s and %" PRIu64 " %s records counted; the %"
+				PRIu64 " missing %s records counted mismatch%s\n",
+				c, cpu, prof_kind_name(k), core,
+				prof_kind_name(o), n, prof_kind_name(lacking),
+				prof_kind_desc(lacking)->aicore ?
+				" (an AICore that rejected its profiling "
+				"head records nothing)" : "");
+			unheld_add(r, lacking, n);
+		}
 	}
+}
+
+int prof_records_join_add(struct prof_records *r, uint32_t kind,
+			  uint32_t pool, const void *records, uint32_t count)
+{
+	uint32_t size = prof_kind_desc(kind)->record_size, i;
+	const char *p = records;
+	int err;
+
+	if (!r->join && count && join_alloc(r))
+		return -ENOMEM;
+	for (i = 0; i < count; i++, p += size) {
+		err = join_one(r, kind, pool, p);
+		if (err) {
+			r->pool_added[kind][pool] += i;
+			r->books[kind].collected += i;
+			return err;
+		}
+	}
+	return 0;
 }
 
 int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 		     const void *records, uint32_t count)
 {
 	const struct prof_kind_desc *d = prof_kind_desc(kind);
-	const char *p = records;
-	uint32_t i;
 	int err;
 
 	if (!d || pool >= d->pools || r->joined)
 		return -EINVAL;
-	if (!d->joined) {
+	if (d->collect)
+		err = d->collect(r, kind, pool, records, count);
+	else
 		err = r->books_only ? 0 :
 		      prof_spill_append(kind_spill(r, kind, pool), records,
 					count);
-		if (err)
-			return err;
-		r->pool_added[kind][pool] += count;
-		r->books[kind].collected += count;
-		return 0;
-	}
-	if (!r->join && count && join_alloc(r))
-		return -ENOMEM;
-	for (i = 0; i < count; i++, p += d->record_size) {
-		err = join_add(r, kind, pool, p);
-		if (err)
-			return err;
-		r->pool_added[kind][pool]++;
-		r->books[kind].collected++;
-	}
+	if (err)
+		return err;
+	r->pool_added[kind][pool] += count;
+	r->books[kind].collected += count;
 	return 0;
 }
 
 void prof_records_join(struct prof_records *r)
 {
 	struct prof_join *j = r->join;
-	uint64_t lone[2] = { 0, 0 };
-	uint32_t i;
+	uint32_t i, k;
 
 	r->joined = 1;
 	for (i = 0; j && i < j->used; i++) {
@@ -393,11 +412,9 @@ void prof_records_join(struct prof_records *r)
 		if (!r->err && !r->books_only)
 			r->err = prof_spill_append(cpu ? &r->tasks :
 						   &r->lone_core, &w->row, 1);
-		lone[!cpu]++;
+		k = cpu ? PTO_BUF_AICPU_TASK : PTO_BUF_AICORE_TASK;
+		r->books[k].collected--;
+		r->books[k].mismatch++;
 	}
 	join_free(r);
-	r->books[PTO_BUF_AICPU_TASK].collected -= lone[0];
-	r->books[PTO_BUF_AICPU_TASK].mismatch += lone[0];
-	r->books[PTO_BUF_AICORE_TASK].collected -= lone[1];
-	r->books[PTO_BUF_AICORE_TASK].mismatch += lone[1];
 }

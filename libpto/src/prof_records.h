@@ -33,12 +33,13 @@
 #include "prof_spill.h"
 #include "pto_prof.h"
 
-/* Per buffer kind: collected + dropped + mismatch == total. */
+/* Per buffer kind: collected + dropped + overwritten + mismatch == total. */
 struct prof_books {
 	uint64_t total;		/* device counters, summed over pools */
 	uint64_t collected;
 	uint64_t dropped;
 	uint64_t mismatch;
+	uint64_t overwritten;	/* in reused buffers (overwrite policy) */
 };
 
 /*
@@ -125,21 +126,29 @@ int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
  */
 void prof_records_pool_books(struct prof_records *r, uint32_t kind,
 			     uint32_t pool, uint64_t total, uint64_t dropped,
-			     uint64_t mismatch);
+			     uint64_t mismatch, uint64_t overwritten);
+
+/* collected + dropped + overwritten + mismatch == total. */
+static inline int prof_books_ok(const struct prof_books *b)
+{
+	return b->collected + b->dropped + b->overwritten + b->mismatch ==
+	       b->total;
+}
 
 /*
  * After every pool's books: counts the records that no pool's counters
  * hold, as total and mismatch of their kind, and says why (a warning):
  * the header's stray[] (records that named a thread or core outside the
- * run) and, per core, the task records one side counted fewer of than
- * the other (the AICPU thread and the AICore each count one per task;
- * an AICore that rejected its profiling head at bind counts nothing).
+ * run) and, per core, the records one side of a join (the kinds'
+ * partner) counted fewer of than the other (the AICPU thread and the
+ * AICore each count one per task; an AICore that rejected its profiling
+ * head at bind counts nothing).
  */
 void prof_records_unheld(struct prof_records *r,
 			 const struct pto_prof_header *h);
 
 /*
- * Ends the join: every AICPU or AICore record still without a partner
+ * Ends the join: every record of a joined kind still without a partner
  * is counted in books[kind].mismatch (and moved out of collected). Call
  * once per record set, after every record was added.
  */

@@ -188,7 +188,8 @@ static int region_kind(const char *base, const struct pto_prof_layout *l,
 		prof_records_pool_books(r, kind, i,
 					PROF_LOAD(&p->counters.total),
 					PROF_LOAD(&p->counters.dropped),
-					PROF_LOAD(&p->counters.mismatch));
+					PROF_LOAD(&p->counters.mismatch),
+					PROF_LOAD(&p->counters.overwritten));
 		memset(skip, 0, kl->buffers_per_pool);
 		err = region_free_bufs(base, l, kind, i, skip);
 		for (j = 0; !err && j < kl->buffers_per_pool; j++) {
@@ -361,6 +362,7 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 	out->collected = b->collected;
 	out->dropped = b->dropped;
 	out->mismatch = b->mismatch;
+	out->overwritten = b->overwritten;
 	return 0;
 }
 
