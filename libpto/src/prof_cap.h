@@ -37,6 +37,8 @@ void prof_cap_commit(struct prof_cap *c);
 int prof_cap_buffer(struct prof_cap *c, uint32_t kind, uint32_t pool,
 		    uint32_t seq, const void *recs, uint32_t count,
 		    uint32_t record_size);
+/* A buffer's loss marker / block wait (LOSS). */
+int prof_cap_loss(struct prof_cap *c, const struct pto_cap_loss *l);
 /* The region header (REGION) and a clock pair (CLOCK). */
 int prof_cap_region(struct prof_cap *c, const struct pto_prof_header *h);
 int prof_cap_clock(struct prof_cap *c, uint32_t when, uint64_t host_ns,

@@ -82,7 +82,7 @@ static const char *const sec_names[] = {
 	[PTO_CAP_SEC_REGION] = "REGION", [PTO_CAP_SEC_RUN] = "RUN",
 	[PTO_CAP_SEC_CLOCK] = "CLOCK", [PTO_CAP_SEC_BUFFER] = "BUFFER",
 	[PTO_CAP_SEC_BOOKS] = "BOOKS", [PTO_CAP_SEC_NAMES] = "NAMES",
-	[PTO_CAP_SEC_END] = "END",
+	[PTO_CAP_SEC_END] = "END", [PTO_CAP_SEC_LOSS] = "LOSS",
 };
 
 static const char *sec_name(uint32_t type)
@@ -324,6 +324,17 @@ static const char *take_section(struct cap_in *in,
 		return books_problem(r, p, s->length, info->version);
 	case PTO_CAP_SEC_NAMES:
 		return names_problem(names, p, s->length, err);
+	case PTO_CAP_SEC_LOSS: {
+		const struct pto_cap_loss *l = p;
+
+		if (s->length != sizeof(*l))
+			return "LOSS: wrong length";
+		if (!prof_kind_desc(l->kind) ||
+		    l->pool >= prof_kind_desc(l->kind)->pools)
+			return "LOSS: kind or pool out of range";
+		*err = prof_records_loss(r, l);
+		return *err ? "a loss marker could not be stored" : NULL;
+	}
 	case PTO_CAP_SEC_END: {
 		const struct pto_cap_end *e = p;
 

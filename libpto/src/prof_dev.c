@@ -259,6 +259,9 @@ static __u64 reclaim(struct pto_prof_dev *p, struct prof_pstate *s,
 		n = PROF_LOAD(&b->count);
 		r = prof_buf_records(b);
 		prof_ctr_add(&s->pool->counters.overwritten, n);
+		/* Its own mark is lost with it: carried to the next. */
+		if (b->lost)
+			loss_note(s, b->lost, b->lost_first, b->lost_last);
 		if (n)
 			loss_note(s, n, rec_time(r, d->time_off),
 				  rec_time(r + (size_t)(n - 1) *
@@ -406,10 +409,26 @@ static void wpool_handover(struct pto_prof_dev *p, struct prof_wpool *w,
 	PROF_STORE(&w->s.pool->head.buf_off, 0);
 }
 
+/* Publishes a buffer pool_take gave w. */
+static void wpool_start(struct prof_wpool *w, char *base, __u64 off)
+{
+	w->buf = prof_buf(base, off);
+	w->buf_off = off;
+	w->count = 0;
+	head_publish(w->s.pool, off, w->s.seq);
+}
+
 static void wpool_flush(struct pto_prof_dev *p, struct prof_wpool *w,
 			unsigned int thr)
 {
-	if (w->s.pool && w->buf && w->count)
+	__u64 off;
+
+	if (!w->s.pool)
+		return;
+	/* Records lost after the last buffer: an empty one marks them. */
+	if (!w->buf && w->s.lost && (off = pool_take(p, &w->s, thr)))
+		wpool_start(w, p->base, off);
+	if (w->buf && (w->count || w->buf->lost))
 		wpool_handover(p, w, thr);
 }
 
@@ -430,10 +449,7 @@ static void wpool_write(struct pto_prof_dev *p, struct prof_wpool *w,
 			loss_note(&w->s, 1, t, t);
 			return;
 		}
-		w->buf = prof_buf(p->base, off);
-		w->buf_off = off;
-		w->count = 0;
-		head_publish(pool, off, w->s.seq);
+		wpool_start(w, p->base, off);
 	}
 	memcpy(prof_buf_records(w->buf) + (size_t)w->count * w->rsize, rec,
 	       w->rsize);

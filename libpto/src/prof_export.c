@@ -294,6 +294,47 @@ static void write_core_to_thread(FILE *f, const struct prof_records *r)
 	fputc(']', f);
 }
 
+/* ,\n  "loss_markers": [...] of the buffers that carried one. */
+struct loss_out {
+	FILE *f;
+	const struct prof_clock *clk;
+	uint64_t n;
+};
+
+static int write_loss(void *ctx, const void *rec)
+{
+	const struct pto_cap_loss *l = rec;
+	struct loss_out *o = ctx;
+
+	fprintf(o->f, "%s\n    {\"kind\": \"%s\", \"pool\": %" PRIu32
+		", \"lost\": %" PRIu32, o->n++ ? "," : "",
+		prof_kind_desc(l->kind)->name, l->pool, l->lost);
+	if (l->lost)
+		fprintf(o->f, ", \"first_lost_us\": %.3f, \"last_lost_us\": "
+			"%.3f", prof_us(o->clk, l->lost_first),
+			prof_us(o->clk, l->lost_last));
+	if (l->wait_start || l->wait_end)
+		fprintf(o->f, ", \"wait_start_us\": %.3f, \"wait_end_us\": "
+			"%.3f", prof_us(o->clk, l->wait_start),
+			prof_us(o->clk, l->wait_end));
+	fputc('}', o->f);
+	return 0;
+}
+
+static int write_losses(FILE *f, const struct prof_records *r,
+			const struct prof_clock *clk)
+{
+	struct loss_out o = { f, clk, 0 };
+	int ret;
+
+	if (!prof_spill_count(&r->losses))
+		return 0;
+	fputs(",\n  \"loss_markers\": [", f);
+	ret = prof_spill_each(&r->losses, write_loss, &o);
+	fputs("\n  ]", f);
+	return ret;
+}
+
 static void write_extras(FILE *f, const struct prof_records *r)
 {
 	uint32_t k, first = 1;
@@ -340,6 +381,8 @@ static int export_records(const struct prof_records *r, const char *dir)
 				r->orch, prof_records_lists(r,
 				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
 	write_core_to_thread(f, r);
+	if (!ret)
+		ret = write_losses(f, r, &clk);
 	write_extras(f, r);
 	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;

@@ -69,6 +69,7 @@ struct pto_prof_host {
 
 	pthread_t mgmt, poll;
 	int running;
+	_Atomic int hold;		/* prof_host_hold */
 	/* lock protects copyq, doneq, stop, no_more and poll_err. */
 	pthread_mutex_t lock;
 	pthread_cond_t mgmt_cv;		/* doneq grew, or stop */
@@ -114,12 +115,20 @@ static __u64 buf_index(const struct pto_prof_layout *l, __u32 kind,
 
 /* ---- mgmt ------------------------------------------------------------- */
 
+/*
+ * What is wrong with ready entry e, or NULL. A structurally valid entry
+ * is claimed first (the claim of pto_prof.h): *stale is set when its
+ * writer took the buffer back (overwrite policy), whose records the
+ * writer counted overwritten; the entry is then skipped.
+ */
 static const char *entry_problem(struct pto_prof_host *h,
-				 const struct pto_ready_entry *e)
+				 const struct pto_ready_entry *e, int *stale)
 {
 	const struct pto_prof_kind_layout *k;
 	const struct pto_buf_header *b;
+	__u32 want = e->buf_seq;
 
+	*stale = 0;
 	if (e->kind >= PTO_BUF_KIND_COUNT || !h->l.kind[e->kind].pool_off)
 		return "bad kind";
 	k = &h->l.kind[e->kind];
@@ -127,32 +136,26 @@ static const char *entry_problem(struct pto_prof_host *h,
 		return "bad pool";
 	if (prof_buf_pool(&h->l, e->kind, e->buf_off) != (long)e->pool_index)
 		return "offset is not a buffer of that pool";
-	if (h->held[e->kind][buf_index(&h->l, e->kind, e->buf_off)])
-		return "buffer already handed over";
 	b = prof_buf(h->base, e->buf_off);
 	if (b->kind != e->kind || b->pool_index != e->pool_index ||
 	    b->capacity != k->records_per_buffer ||
 	    b->record_size != k->record_size)
 		return "buffer header altered";
+	/* Acquire: pairs with the writer's release of claim. */
+	if (!atomic_compare_exchange_strong_explicit(
+			PROF_ATOMIC(&prof_buf(h->base, e->buf_off)->claim),
+			&want, 0, memory_order_acquire, memory_order_relaxed)) {
+		/* Taken back: only under overwrite, never by a later seq. */
+		*stale = PROF_LOAD(&h->h->layout.kind[e->kind].policy) ==
+			 PTO_BUF_POLICY_OVERWRITE &&
+			 (__s32)(PROF_LOAD(&b->seq) - e->buf_seq) >= 0;
+		return *stale ? NULL : "sequence differs from the buffer's";
+	}
+	if (h->held[e->kind][buf_index(&h->l, e->kind, e->buf_off)])
+		return "buffer already handed over";
 	if (b->seq != e->buf_seq)
 		return "sequence differs from the buffer's";
 	return NULL;
-}
-
-/*
- * Takes the entry's buffer from its writer (the claim of pto_prof.h).
- * 0 when the writer took it back first (overwrite policy): the entry is
- * stale, its records counted overwritten by the writer.
- */
-static int entry_claim(struct pto_prof_host *h,
-		       const struct pto_ready_entry *e)
-{
-	__u32 want = e->buf_seq;
-
-	/* Acquire: pairs with the writer's release of claim. */
-	return atomic_compare_exchange_strong_explicit(
-		PROF_ATOMIC(&prof_buf(h->base, e->buf_off)->claim), &want, 0,
-		memory_order_acquire, memory_order_relaxed);
 }
 
 /* Pops queue t; returns the entries moved. */
@@ -176,11 +179,11 @@ static size_t mgmt_drain_queue(struct pto_prof_host *h, __u32 t)
 	for (; head != tail; head++, n++) {
 		struct pto_ready_entry e =
 			q->entries[head & (PTO_READY_QUEUE_CAP - 1)];
-		const char *why = entry_problem(h, &e);
+		int stale;
+		const char *why = entry_problem(h, &e, &stale);
 		struct prof_item it = { e.kind, e.pool_index, e.buf_off };
 
-		/* A bad entry may name no buffer: claim only valid ones. */
-		if (!why && !entry_claim(h, &e))
+		if (stale)
 			continue;
 		if (why) {
 			pto_err("pto prof: ready queue %u: rejected "
@@ -268,9 +271,11 @@ static void *mgmt_main(void *arg)
 		pthread_mutex_unlock(&h->lock);
 		/* After stop is seen, one last pass catches every entry. */
 		n = 0;
-		for (t = 0; t < h->nqueues; t++)
+		for (t = 0; (stop || !atomic_load(&h->hold)) &&
+			    t < h->nqueues; t++)
 			n += mgmt_drain_queue(h, t);
-		n += mgmt_return_done(h);
+		if (stop || !atomic_load(&h->hold))
+			n += mgmt_return_done(h);
 		if (stop)
 			break;
 		if (n)
@@ -294,6 +299,28 @@ static void *mgmt_main(void *arg)
 }
 
 /* ---- poll ------------------------------------------------------------- */
+
+/* Keeps the loss marker / block wait buffer b carries, if any. */
+static int host_loss(struct pto_prof_host *h, const struct prof_item *it,
+		     const struct pto_buf_header *b)
+{
+	const struct pto_cap_loss l = {
+		.kind = it->kind, .pool = it->pool, .seq = PROF_LOAD(&b->seq),
+		.lost = PROF_LOAD(&b->lost),
+		.lost_first = PROF_LOAD(&b->lost_first),
+		.lost_last = PROF_LOAD(&b->lost_last),
+		.wait_start = PROF_LOAD(&b->wait_start),
+		.wait_end = PROF_LOAD(&b->wait_end),
+	};
+	int err;
+
+	if (!l.lost && !l.wait_start && !l.wait_end)
+		return 0;
+	err = prof_records_loss(&h->rec, &l);
+	if (!err && h->cap)
+		err = prof_cap_loss(h->cap, &l);
+	return err;
+}
 
 static void *poll_main(void *arg)
 {
@@ -334,8 +361,10 @@ static void *poll_main(void *arg)
 				prof_kind_name(it.kind), it.pool, count, cap);
 			count = 0;
 		}
-		err = prof_records_add(&h->rec, it.kind, it.pool,
-				       prof_buf_records(b), count);
+		err = host_loss(h, &it, b);
+		if (!err)
+			err = prof_records_add(&h->rec, it.kind, it.pool,
+					       prof_buf_records(b), count);
 		if (!err && h->cap && count)
 			err = prof_cap_buffer(h->cap, it.kind, it.pool,
 					      PROF_LOAD(&b->seq),
@@ -622,6 +651,14 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 		err |= !ok;
 	}
 	return err ? -EIO : 0;
+}
+
+void prof_host_hold(struct pto_prof_host *h, int hold)
+{
+	atomic_store(&h->hold, !!hold);
+	pthread_mutex_lock(&h->lock);
+	pthread_cond_signal(&h->mgmt_cv);
+	pthread_mutex_unlock(&h->lock);
 }
 
 const struct prof_records *prof_host_records(const struct pto_prof_host *h)

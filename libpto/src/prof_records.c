@@ -100,6 +100,7 @@ void prof_records_init_empty(struct prof_records *r)
 	memset(r, 0, sizeof(*r));
 	prof_spill_init(&r->tasks, &r->mem, sizeof(struct prof_task_row));
 	prof_spill_init(&r->lone_core, &r->mem, sizeof(struct prof_task_row));
+	prof_spill_init(&r->losses, &r->mem, sizeof(struct pto_cap_loss));
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
 		for (i = 0; kind_spill(r, k, i); i++)
 			prof_spill_init(kind_spill(r, k, i), &r->mem,
@@ -127,6 +128,7 @@ void prof_records_free(struct prof_records *r)
 	join_free(r);
 	prof_spill_free(&r->tasks);
 	prof_spill_free(&r->lone_core);
+	prof_spill_free(&r->losses);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
 		for (i = 0; kind_spill(r, k, i); i++)
 			prof_spill_free(kind_spill(r, k, i));
@@ -291,6 +293,11 @@ static int join_one(struct prof_records *r, uint32_t kind, uint32_t core,
 }
 
 /* ---- API --------------------------------------------------------------- */
+
+int prof_records_loss(struct prof_records *r, const struct pto_cap_loss *l)
+{
+	return r->books_only ? 0 : prof_spill_append(&r->losses, l, 1);
+}
 
 void prof_records_pool_books(struct prof_records *r, uint32_t kind,
 			     uint32_t pool, uint64_t total, uint64_t dropped,

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "prof_spill.h"
+#include "pto_capture.h"
 #include "pto_prof.h"
 
 /* Per buffer kind: collected + dropped + overwritten + mismatch == total. */
@@ -87,6 +88,8 @@ struct prof_records {
 	struct prof_spill sched[PTO_MAX_AICPU_THREADS];
 	struct prof_spill orch[PTO_MAX_AICPU_THREADS];
 	struct prof_spill edges[PTO_MAX_AICPU_THREADS];
+	/* Loss markers and block waits of buffers, in arrival order. */
+	struct prof_spill losses;	/* struct pto_cap_loss */
 	struct prof_join *join;		/* NULL until the first task record */
 	int joined;
 	int books_only;	/* count only: no record is kept (no export) */
@@ -119,6 +122,12 @@ void prof_records_read_header(struct prof_records *r,
  */
 int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 		     const void *records, uint32_t count);
+
+/*
+ * Keeps the loss marker / block wait a buffer carried (kind and pool
+ * validated by the caller). Nothing when books_only. 0 or a spill errno.
+ */
+int prof_records_loss(struct prof_records *r, const struct pto_cap_loss *l);
 
 /*
  * Adds one pool's device counters to kind's books (kind and pool in

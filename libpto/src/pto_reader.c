@@ -171,6 +171,24 @@ static int region_free_bufs(const char *base,
 	return 0;
 }
 
+/* The loss marker / block wait buffer h of kind's pool carries. */
+static int region_loss(struct prof_records *r, uint32_t kind, uint32_t pool,
+		       const struct pto_buf_header *h)
+{
+	const struct pto_cap_loss l = {
+		.kind = kind, .pool = pool, .seq = PROF_LOAD(&h->seq),
+		.lost = PROF_LOAD(&h->lost),
+		.lost_first = PROF_LOAD(&h->lost_first),
+		.lost_last = PROF_LOAD(&h->lost_last),
+		.wait_start = PROF_LOAD(&h->wait_start),
+		.wait_end = PROF_LOAD(&h->wait_end),
+	};
+
+	if (!l.lost && !l.wait_start && !l.wait_end)
+		return 0;
+	return prof_records_loss(r, &l);
+}
+
 /* Every counted buffer of kind (copied first, then checked) into r. */
 static int region_kind(const char *base, const struct pto_prof_layout *l,
 		       uint32_t kind, struct prof_records *r)
@@ -199,10 +217,11 @@ static int region_kind(const char *base, const struct pto_prof_layout *l,
 
 			if (skip[j])
 				continue;
+			err = region_loss(r, kind, i, h);
 			n = PROF_LOAD(&h->count);
-			if (n > kl->records_per_buffer)
+			if (!err && n > kl->records_per_buffer)
 				err = -EINVAL;
-			else if (n)
+			else if (!err && n)
 				err = prof_records_add(r, kind, i, memcpy(copy,
 					h + 1, (size_t)n * kl->record_size),
 					n);
@@ -338,14 +357,40 @@ PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
 	const struct prof_spill *s;
 	int ret = 0;
 
-	if (!c || !fn || (kind != PTO_BUF_SCHED_PHASE &&
-			  kind != PTO_BUF_ORCH_PHASE &&
-			  kind != PTO_BUF_DEP_EDGE))
+	if (!c || !fn || !prof_records_spill(&c->rec, kind, 0))
 		return -EINVAL;
 	for (; !ret && (s = prof_records_spill(&c->rec, kind, w.pool));
 	     w.pool++)
 		ret = prof_spill_each(s, rec_one, &w);
 	return ret;
+}
+
+struct loss_walk {
+	pto_loss_fn fn;
+	void *ctx;
+};
+
+static int loss_one(void *ctx, const void *rec)
+{
+	const struct pto_cap_loss *l = rec;
+	struct loss_walk *w = ctx;
+	const struct pto_capture_loss out = {
+		.kind = l->kind, .pool = l->pool, .seq = l->seq,
+		.lost = l->lost, .lost_first = l->lost_first,
+		.lost_last = l->lost_last, .wait_start = l->wait_start,
+		.wait_end = l->wait_end,
+	};
+
+	return w->fn(w->ctx, &out);
+}
+
+PTO_API int pto_capture_losses(pto_capture *c, pto_loss_fn fn, void *ctx)
+{
+	struct loss_walk w = { fn, ctx };
+
+	if (!c || !fn)
+		return -EINVAL;
+	return prof_spill_each(&c->rec.losses, loss_one, &w);
 }
 
 PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,

@@ -133,10 +133,11 @@ static int c_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	return inner(s)->counter(inner(s), pid, name, ts, v);
 }
 
-static int c_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const struct pd_arg *args, unsigned int nargs)
+static int c_instant(struct pd_sink *s, int pid, int tid, double ts,
+		     const char *name, const struct pd_arg *args,
+		     unsigned int nargs)
 {
-	return inner(s)->instant(inner(s), pid, ts, name, args, nargs);
+	return inner(s)->instant(inner(s), pid, tid, ts, name, args, nargs);
 }
 
 /* Index of id in c, or -1. */
