@@ -85,6 +85,9 @@ struct prof_cap_info {
  */
 int prof_cap_load(const char *path, struct prof_records *r,
 		  struct prof_cap_names *names, struct prof_cap_info *info);
+/* The same from a file open at fd (read with pread; left open). */
+int prof_cap_load_fd(int fd, struct prof_records *r,
+		     struct prof_cap_names *names, struct prof_cap_info *info);
 
 void prof_cap_names_free(struct prof_cap_names *names);
 /* Where names keeps func_id's name (PROF_NAME_ORCHESTRATOR, which is

@@ -422,7 +422,26 @@ static int read_sections(struct cap_in *in, struct prof_records *r,
 int prof_cap_load(const char *path, struct prof_records *r,
 		  struct prof_cap_names *names, struct prof_cap_info *info)
 {
-	struct cap_in in = { .fd = -1 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0) {
+		err = -errno;
+		memset(info, 0, sizeof(*info));
+		memset(names, 0, sizeof(*names));
+		prof_records_init_empty(r);
+		snprintf(info->problem, sizeof(info->problem), "%s",
+			 strerror(-err));
+		return err;
+	}
+	err = prof_cap_load_fd(fd, r, names, info);
+	close(fd);
+	return err;
+}
+
+int prof_cap_load_fd(int fd, struct prof_records *r,
+		     struct prof_cap_names *names, struct prof_cap_info *info)
+{
+	struct cap_in in = { .fd = fd };
 	struct pto_prof_header *hdr;
 	struct stat st;
 	int err;
@@ -435,8 +454,7 @@ int prof_cap_load(const char *path, struct prof_records *r,
 	if (!hdr)
 		return -ENOMEM;
 	in.mem = &r->mem;
-	in.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (in.fd < 0 || fstat(in.fd, &st)) {
+	if (fstat(in.fd, &st)) {
 		err = -errno;
 		snprintf(info->problem, sizeof(info->problem), "%s",
 			 strerror(-err));
@@ -458,8 +476,6 @@ int prof_cap_load(const char *path, struct prof_records *r,
 out:
 	prof_mem_free(&r->mem, in.buf, in.cap);
 	prof_mem_free(&r->mem, in.scratch, in.scratch_cap);
-	if (in.fd >= 0)
-		close(in.fd);
 	free(hdr);
 	return err;
 }

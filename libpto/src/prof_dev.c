@@ -143,32 +143,27 @@ static int ready_push(struct pto_prof_dev *p, unsigned int thr, __u32 kind,
 static __u64 free_pop(struct pto_prof_dev *p, struct prof_pstate *s)
 {
 	struct pto_free_queue *fq = &s->pool->free_queue;
-	__u32 head = PROF_LOAD(&fq->head);
-	/* Pairs with the host's release of tail: the slots are written. */
-	__u32 tail = PROF_LOAD_ACQ(&fq->tail);
+	__u32 head = PROF_LOAD(&fq->head), j;
+	long n = s->fq_broken ? 0 : prof_fq_len(fq, head);
+	__u64 off;
 
-	if (s->fq_broken)
-		return 0;
-	if (tail - head > PTO_FREE_QUEUE_SLOTS) {
-		pto_err("pto prof: %s pool %u: free queue tail %u is "
-			"%u slots past head; queue ignored\n",
-			prof_kind_name(s->kind), s->index, tail, tail - head);
+	if (n < 0) {
+		pto_err("pto prof: %s pool %u: free queue tail is more "
+			"than %u slots past head %u; queue ignored\n",
+			prof_kind_name(s->kind), s->index,
+			PTO_FREE_QUEUE_SLOTS, head);
 		s->fq_broken = 1;
 		return 0;
 	}
-	while (head != tail) {
-		__u64 off = PROF_LOAD(&fq->slots[head &
-					(PTO_FREE_QUEUE_SLOTS - 1)]);
-
-		head++;
+	for (; n > 0; n--) {
+		off = prof_fq_slot(&p->l, fq, s->kind, s->index, head++, &j);
 		/* Returns the slot to the host. */
 		PROF_STORE_REL(&fq->head, head);
-		if (prof_buf_pool(&p->l, s->kind, off) == (long)s->index)
+		if (off)
 			return off;
 		pto_err("pto prof: %s pool %u: free queue names "
-			"0x%llx, not one of its buffers; skipped\n",
-			prof_kind_name(s->kind), s->index,
-			(unsigned long long)off);
+			"something not one of its buffers; skipped\n",
+			prof_kind_name(s->kind), s->index);
 	}
 	return 0;
 }

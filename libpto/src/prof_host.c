@@ -56,6 +56,7 @@ struct pto_prof_host {
 	struct pto_prof_header *h;
 	struct pto_prof_layout l;	/* checked copy */
 	__u32 nqueues;
+	__u32 npools;			/* pools with buffers, every kind */
 	__u32 ready_head[PTO_MAX_AICPU_THREADS];	/* mgmt only */
 	int queue_broken[PTO_MAX_AICPU_THREADS];	/* mgmt only */
 	unsigned char *held[PTO_BUF_KIND_COUNT];	/* mgmt only */
@@ -436,6 +437,7 @@ int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
 		if (!kl->pool_off)
 			continue;
 		total += n;
+		h->npools += kl->buf_pools;
 		h->held[k] = calloc(n, 1);
 		if (!h->held[k])
 			goto nomem;
@@ -574,7 +576,6 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 int prof_host_stop(struct pto_prof_host *h, int quiet)
 {
 	struct pto_cap_books *cb = NULL;
-	size_t npools = 0;
 	__u32 k;
 	int err = 0;
 
@@ -611,11 +612,8 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 		prof_cap_clock(h->cap, PTO_CAP_CLOCK_STOP,
 			       h->h->sync_stop_host_ns,
 			       h->h->sync_stop_counter);
-		for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
-			npools += h->l.kind[k].pool_off ?
-				  h->l.kind[k].buf_pools : 0;
 		cb = prof_cap_begin(h->cap, PTO_CAP_SEC_BOOKS,
-				    npools * sizeof(*cb));
+				    h->npools * sizeof(*cb));
 	}
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		if (!h->l.kind[k].pool_off)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The per-kind description table (the only per-kind code of the engine). */
+#include "prof_join.h"
 #include "prof_kind.h"
 #include "prof_region.h"
 #include "pto_layout.h"

@@ -57,8 +57,4 @@ struct prof_kind_desc {
 /* The description of kind, NULL for an unknown kind. */
 const struct prof_kind_desc *prof_kind_desc(uint32_t kind);
 
-/* The join of the AICPU and AICore task kinds (prof_records.c). */
-int prof_records_join_add(struct prof_records *r, uint32_t kind,
-			  uint32_t pool, const void *records, uint32_t count);
-
 #endif /* PTO_PROF_KIND_H */
