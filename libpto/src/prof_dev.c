@@ -105,6 +105,7 @@ struct pto_prof_dev {
 	unsigned int num_cores, num_threads, orch_thread;
 	uint64_t block_timeout_ns;
 	__u32 aicore_kind;		/* PTO_BUF_KIND_COUNT: none */
+	__u32 shape[PTO_BUF_KIND_COUNT];	/* PTO_POOLS_* */
 	struct prof_core core[PTO_MAX_CORES];
 	/* AICPU-written kinds: one per pool with buffers; NULL: off. */
 	struct prof_wpool *w[PTO_BUF_KIND_COUNT];
@@ -352,11 +353,12 @@ static void pstate_init(struct pto_prof_dev *p, struct prof_pstate *s,
 static struct prof_wpool *wpool_of(struct pto_prof_dev *p, unsigned int thr,
 				   __u32 kind, unsigned int index)
 {
-	__u32 shape = pto_prof_kind_pool_shape(kind);
 	struct prof_wpool *w;
+	__u32 shape;
 
 	if (!p || kind >= PTO_BUF_KIND_COUNT || !p->w[kind])
 		return NULL;
+	shape = p->shape[kind];
 	if (shape != PTO_POOLS_PER_CORE) {
 		if (thr >= p->num_threads) {
 			count_stray(p, kind, "thread", thr);
@@ -427,9 +429,13 @@ static void wpool_flush(struct pto_prof_dev *p, struct prof_wpool *w,
 		wpool_handover(p, w, thr);
 }
 
-/* Writes rec (the kind's record) into w, or counts it dropped. */
-static void wpool_write(struct pto_prof_dev *p, struct prof_wpool *w,
-			unsigned int thr, const void *rec)
+/*
+ * The slot for a record of w's pool made at device time t (0: unknown),
+ * or NULL: no buffer by the pool's policy, the record counted dropped
+ * and its time (else now) marked.
+ */
+static void *wpool_slot(struct pto_prof_dev *p, struct prof_wpool *w,
+			unsigned int thr, __u64 t)
 {
 	struct pto_pool *pool = w->s.pool;
 
@@ -438,21 +444,38 @@ static void wpool_write(struct pto_prof_dev *p, struct prof_wpool *w,
 		__u64 off = pool_take(p, &w->s, thr);
 
 		if (!off) {
-			__u64 t = rec_time(rec, w->time_off);
-
+			if (!t)
+				t = pto_clock_now();
 			prof_ctr_add(&pool->counters.dropped, 1);
 			loss_note(&w->s, 1, t, t);
-			return;
+			return NULL;
 		}
 		wpool_start(w, p->base, off);
 	}
-	memcpy(prof_buf_records(w->buf) + (size_t)w->count * w->rsize, rec,
-	       w->rsize);
+	return prof_buf_records(w->buf) + (size_t)w->count * w->rsize;
+}
+
+static void wpool_commit(struct pto_prof_dev *p, struct prof_wpool *w,
+			 unsigned int thr)
+{
 	w->count++;
 	/* Publishes the record with the count (ptodump reads live). */
 	PROF_STORE_REL(&w->buf->count, w->count);
 	if (w->count == w->cap)
 		wpool_handover(p, w, thr);
+}
+
+/*
+ * The slot for a record of kind by thread thr for index (see wpool_of)
+ * made at time t, its pool in *w; NULL: not to be written. The caller
+ * fills the slot and calls wpool_commit.
+ */
+static inline void *record_slot(struct pto_prof_dev *p, unsigned int thr,
+				__u32 kind, unsigned int index, __u64 t,
+				struct prof_wpool **w)
+{
+	*w = wpool_of(p, thr, kind, index);
+	return *w ? wpool_slot(p, *w, thr, t) : NULL;
 }
 
 /* ---- AICore pools -------------------------------------------------------- */
@@ -615,6 +638,7 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 		const struct prof_kind_desc *d = prof_kind_desc(k);
 		const struct pto_prof_kind_layout *kl = &l.kind[k];
 
+		p->shape[k] = pto_prof_kind_pool_shape(k);
 		if (!kl->pool_off)
 			continue;
 		if (d->aicore) {
@@ -737,9 +761,15 @@ void prof_dev_record(struct pto_prof_dev *p, unsigned int thr,
 		     uint32_t kind, unsigned int index, const void *rec)
 {
 	struct prof_wpool *w = wpool_of(p, thr, kind, index);
+	void *slot;
 
-	if (w)
-		wpool_write(p, w, thr, rec);
+	if (!w)
+		return;
+	slot = wpool_slot(p, w, thr, rec_time(rec, w->time_off));
+	if (!slot)
+		return;
+	memcpy(slot, rec, w->rsize);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
@@ -747,20 +777,23 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 			uint32_t func_id, uint32_t core_type,
 			uint64_t dispatch_ts, uint64_t finish_ts)
 {
-	const struct pto_aicpu_task_record r = {
-		.dispatch_time = dispatch_ts,
-		.finish_time = finish_ts,
-		.task_id = task_id,
-		.func_id = func_id,
-		.core_type = core_type,
-		.reg_token = token,
-	};
+	struct pto_aicpu_task_record *r;
+	struct prof_wpool *w;
 	struct prof_core *c;
 
-	if (!p)
-		return;
-	prof_dev_record(p, thr, PTO_BUF_AICPU_TASK, core, &r);
-	if (core >= p->num_cores)
+	r = record_slot(p, thr, PTO_BUF_AICPU_TASK, core, finish_ts, &w);
+	if (r) {
+		*r = (struct pto_aicpu_task_record){
+			.dispatch_time = dispatch_ts,
+			.finish_time = finish_ts,
+			.task_id = task_id,
+			.func_id = func_id,
+			.core_type = core_type,
+			.reg_token = token,
+		};
+		wpool_commit(p, w, thr);
+	}
+	if (!p || core >= p->num_cores)
 		return;
 	c = &p->core[core];
 	c->done++;
@@ -774,37 +807,52 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 			  uint32_t loop_iter, uint32_t tasks_processed,
 			  uint32_t pop_hit, uint32_t pop_miss)
 {
-	const struct pto_sched_phase_record r = {
+	struct pto_sched_phase_record *r;
+	struct prof_wpool *w;
+
+	r = record_slot(p, thr, PTO_BUF_SCHED_PHASE, thr, start, &w);
+	if (!r)
+		return;
+	*r = (struct pto_sched_phase_record){
 		.start_time = start, .end_time = end, .loop_iter = loop_iter,
 		.kind = kind, .tasks_processed = tasks_processed,
 		.pop_hit = pop_hit, .pop_miss = pop_miss,
 	};
-
-	prof_dev_record(p, thr, PTO_BUF_SCHED_PHASE, thr, &r);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
 			 uint32_t kind, uint64_t start, uint64_t end,
 			 uint64_t task_id, uint32_t submit_idx)
 {
-	const struct pto_orch_phase_record r = {
+	struct pto_orch_phase_record *r;
+	struct prof_wpool *w;
+
+	r = record_slot(p, thr, PTO_BUF_ORCH_PHASE, 0, start, &w);
+	if (!r)
+		return;
+	*r = (struct pto_orch_phase_record){
 		.start_time = start, .end_time = end, .task_id = task_id,
 		.submit_idx = submit_idx, .kind = kind,
 	};
-
-	prof_dev_record(p, thr, PTO_BUF_ORCH_PHASE, 0, &r);
+	wpool_commit(p, w, thr);
 }
 
 void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 		       uint64_t pred, uint64_t succ, uint32_t source,
 		       uint32_t overlap, uint32_t arg)
 {
-	const struct pto_dep_edge_record r = {
+	struct pto_dep_edge_record *r;
+	struct prof_wpool *w;
+
+	r = record_slot(p, thr, PTO_BUF_DEP_EDGE, thr, 0, &w);
+	if (!r)
+		return;
+	*r = (struct pto_dep_edge_record){
 		.pred = pred, .succ = succ, .source = source,
 		.overlap = overlap, .arg = arg,
 	};
-
-	prof_dev_record(p, thr, PTO_BUF_DEP_EDGE, thr, &r);
+	wpool_commit(p, w, thr);
 }
 
 /* Flushes the per-core pools of core c (held by thr). */
@@ -817,8 +865,7 @@ static void core_pools_flush(struct pto_prof_dev *p, unsigned int core,
 	if (!c->primed)
 		return;
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
-		if (p->w[k] &&
-		    pto_prof_kind_pool_shape(k) == PTO_POOLS_PER_CORE)
+		if (p->w[k] && p->shape[k] == PTO_POOLS_PER_CORE)
 			wpool_flush(p, &p->w[k][core], thr);
 	if (c->cs.pool)
 		core_flush(p, c, thr);
@@ -845,7 +892,7 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 		atomic_store_explicit(&c->owner, thr, memory_order_release);
 	}
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		shape = pto_prof_kind_pool_shape(k);
+		shape = p->shape[k];
 		if (!p->w[k] || shape == PTO_POOLS_PER_CORE)
 			continue;
 		if (shape == PTO_POOLS_PER_THREAD)
