@@ -30,6 +30,7 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
 				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
 		PROF_TIME(pto_sched_phase_record, start_time),
+		.old_record_size = PTO_SCHED_PHASE_RECORD_V2_SIZE,
 		PROF_SPILLED(sched),
 	},
 	[PTO_BUF_ORCH_PHASE] = {
@@ -37,6 +38,7 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
 				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
 		PROF_TIME(pto_orch_phase_record, start_time),
+		.old_record_size = PTO_ORCH_PHASE_RECORD_V2_SIZE,
 		PROF_SPILLED(orch),
 	},
 	[PTO_BUF_AICORE_TASK] = {

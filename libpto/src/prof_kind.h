@@ -49,6 +49,9 @@ struct prof_kind_desc {
 	 * spill_off in struct prof_records (pools of them).
 	 */
 	prof_collect_fn collect;
+	uint32_t old_record_size; /* an older ABI's size a capture may hold
+				   * (read widened, zero-filled), 0: none
+				   */
 	uint32_t pools;		/* pools prof_records holds */
 	size_t spill_off;
 	uint32_t partner;	/* join partner kind, PROF_NO_PARTNER */

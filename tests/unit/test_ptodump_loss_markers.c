@@ -170,6 +170,17 @@ static void trace_has_marker(const struct rig *r, int pid, int tid,
 	free(text);
 }
 
+/* Orchestrator record i: submit i at T(i). */
+static void orch_rec(struct rig *r, uint32_t i)
+{
+	const struct pto_orch_phase_record rec = {
+		.start_time = T(i), .end_time = T(i) + 5, .task_id = i,
+		.submit_idx = i, .kind = PTO_ORCH_PHASE_SUBMIT,
+	};
+
+	prof_dev_orch_phase(r->s.dev, ORCH, &rec);
+}
+
 /* Orchestrator records (pool 0 of the orchestrator kind). */
 static void test_orchestrator_lane(void **state)
 {
@@ -183,12 +194,10 @@ static void test_orchestrator_lane(void **state)
 	rig_start(&r, 4);
 	/* 2 buffers of 8 fill; the next 10 records are lost. */
 	for (i = 0; i < 26; i++)
-		prof_dev_orch_phase(r.s.dev, ORCH, PTO_ORCH_PHASE_SUBMIT, T(i),
-				    T(i) + 5, i, i);
+		orch_rec(&r, i);
 	rig_resume(&r, PTO_BUF_ORCH_PHASE, 0);
 	for (; i < 30; i++)
-		prof_dev_orch_phase(r.s.dev, ORCH, PTO_ORCH_PHASE_SUBMIT, T(i),
-				    T(i) + 5, i, i);
+		orch_rec(&r, i);
 	rig_stop(&r);
 
 	capture_losses(&r, PTO_BUF_ORCH_PHASE, &ls, &base, &b);
