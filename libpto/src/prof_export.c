@@ -84,6 +84,7 @@ static int base_task(void *ctx, const void *rec)
 }
 
 /* Sched and orch phase records both start with start_time. */
+/* The kinds in the time base (prof_kind_desc time_base) start with it. */
 _Static_assert(offsetof(struct pto_sched_phase_record, start_time) == 0 &&
 	       offsetof(struct pto_orch_phase_record, start_time) == 0,
 	       "phase records start with start_time");
@@ -95,16 +96,16 @@ static int base_phase(void *ctx, const void *rec)
 
 int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 {
-	uint32_t i;
+	const struct prof_spill *s;
+	uint32_t i, k;
 	int ret;
 
 	*base = 0;
 	ret = prof_spill_each(&r->tasks, base_task, base);
-	for (i = 0; !ret && r->level >= 3 && i < PTO_MAX_AICPU_THREADS; i++) {
-		ret = prof_spill_each(&r->sched[i], base_phase, base);
-		if (!ret)
-			ret = prof_spill_each(&r->orch[i], base_phase, base);
-	}
+	for (k = 0; !ret && r->level >= 3 && k < PTO_BUF_KIND_COUNT; k++)
+		for (i = 0; !ret && prof_kind_desc(k)->time_base &&
+			    (s = prof_records_spill(r, k, i)); i++)
+			ret = prof_spill_each(s, base_phase, base);
 	return ret;
 }
 
@@ -195,10 +196,10 @@ static uint32_t thread_lists(const struct prof_spill *v, uint32_t declared)
 uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind)
 {
 	if (kind == PTO_BUF_SCHED_PHASE)
-		return r->level >= 3 ? thread_lists(r->sched,
+		return r->level >= 3 ? thread_lists(r->spill[PTO_BUF_SCHED_PHASE],
 						    r->num_sched_threads) : 0;
 	if (kind == PTO_BUF_ORCH_PHASE)
-		return r->level >= 4 ? thread_lists(r->orch,
+		return r->level >= 4 ? thread_lists(r->spill[PTO_BUF_ORCH_PHASE],
 			r->num_orch_threads ? r->num_orch_threads : 1) : 0;
 	return 0;
 }
@@ -416,12 +417,13 @@ static int export_records(const struct prof_records *r, const char *dir)
 	fprintf(f, "{\n  \"l2_swimlane_level\": %" PRIu32 ",\n", r->level);
 	ret = write_tasks(f, r, &clk);
 	if (!ret && r->level >= 3)
-		ret = write_thread_lists(f, "aicpu_scheduler_phases", r->sched,
+		ret = write_thread_lists(f, "aicpu_scheduler_phases",
+				r->spill[PTO_BUF_SCHED_PHASE],
 				prof_records_lists(r, PTO_BUF_SCHED_PHASE),
 				&clk, write_sched_rec);
 	if (!ret && r->level >= 4)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
-				r->orch, prof_records_lists(r,
+				r->spill[PTO_BUF_ORCH_PHASE], prof_records_lists(r,
 				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
 	write_core_to_thread(f, r);
 	if (!ret)
@@ -468,7 +470,8 @@ static int export_deps(const struct prof_records *r, const char *dir)
 		return -errno;
 	fputs("{\n  \"edges\": [", f);
 	for (t = 0; !ret && t < PTO_MAX_AICPU_THREADS; t++)
-		ret = prof_spill_each(&r->edges[t], write_edge, &l);
+		ret = prof_spill_each(&r->spill[PTO_BUF_DEP_EDGE][t],
+				      write_edge, &l);
 	fputs(l.n ? "\n  ]\n}\n" : "]\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }

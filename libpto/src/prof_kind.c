@@ -7,10 +7,8 @@
 
 #define PROF_REC(n, rec, defs)						\
 	.name = (n), .record_size = sizeof(struct rec), defs
-#define PROF_SPILLED(field)						\
-	.spill_off = offsetof(struct prof_records, field),		\
-	.pools = sizeof(((struct prof_records *)0)->field) /		\
-		 sizeof(struct prof_spill), .partner = PROF_NO_PARTNER
+#define PROF_SPILLED(npools)						\
+	.pools = (npools), .partner = PROF_NO_PARTNER
 #define PROF_JOINED(other)						\
 	.collect = prof_records_join_add, .pools = PTO_MAX_CORES,	\
 	.partner = (other)
@@ -31,7 +29,8 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
 		PROF_TIME(pto_sched_phase_record, start_time),
 		.old_record_size = PTO_SCHED_PHASE_RECORD_V2_SIZE,
-		PROF_SPILLED(sched),
+		.time_base = 1,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 	[PTO_BUF_ORCH_PHASE] = {
 		PROF_REC("orch_phase", pto_orch_phase_record,
@@ -39,7 +38,8 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
 		PROF_TIME(pto_orch_phase_record, start_time),
 		.old_record_size = PTO_ORCH_PHASE_RECORD_V2_SIZE,
-		PROF_SPILLED(orch),
+		.time_base = 1,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 	[PTO_BUF_AICORE_TASK] = {
 		PROF_REC("aicore_task", pto_aicore_task_record,
@@ -54,7 +54,7 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
 				   PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE)),
 		.time_off = PROF_NO_TIME,
-		PROF_SPILLED(edges),
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 };
 

@@ -2,11 +2,14 @@
 /*
  * The collector framework: every buffer kind is a description that drives
  * the one engine (device writers prof_dev.c, host collector prof_host.c,
- * record sets prof_records.c, capture, export). The engine has no
- * per-kind code; a new collector adds its row to prof_kinds[]
- * (prof_kind.c), its record and pool shape to the ABI table of
- * uapi/pto_layout.c, and its writer call (prof_dev_slot/prof_dev_commit,
- * or prof_dev_record).
+ * record sets prof_records.c, capture, export). A new collector adds
+ * its row to prof_kinds[] (prof_kind.c), its record and pool shape to the
+ * ABI table of uapi/pto_layout.c (raising PTO_BUF_KIND_COUNT), and calls
+ * prof_dev_record() from its writer; its buffers then stream, spill,
+ * reconcile, follow the kind's buffer policy and go into the capture
+ * with no change to the engine. (The typed writer calls of prof_dev.h
+ * and the JSON of the phase and edge kinds in prof_export.c are those
+ * kinds' own code.)
  *
  * What a row says:
  *   - the records: name, size, defaults of records_per_buffer and
@@ -45,15 +48,17 @@ struct prof_kind_desc {
 	uint32_t def_buffers;	/* buffers_per_pool when config says 0 */
 	uint32_t time_off;	/* offset of a u64 device time, PROF_NO_TIME */
 	int aicore;		/* records written by the AICore firmware */
-	/* Collected buffers: collect, else appended to the spill array at
-	 * spill_off in struct prof_records (pools of them).
+	/* Collected buffers: collect, else appended to the kind's spill of
+	 * their pool in struct prof_records.
 	 */
 	prof_collect_fn collect;
+	int time_base;		/* at level >= 3, its records' times (their
+				 * first u64) count in the JSON's time base
+				 */
 	uint32_t old_record_size; /* an older ABI's size a capture may hold
 				   * (read widened, zero-filled), 0: none
 				   */
 	uint32_t pools;		/* pools prof_records holds */
-	size_t spill_off;
 	uint32_t partner;	/* join partner kind, PROF_NO_PARTNER */
 };
 

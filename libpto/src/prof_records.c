@@ -52,7 +52,7 @@ static struct prof_spill *kind_spill(struct prof_records *r, uint32_t kind,
 
 	if (!d || d->collect || pool >= d->pools)
 		return NULL;
-	return (struct prof_spill *)((char *)r + d->spill_off) + pool;
+	return &r->spill[kind][pool];
 }
 
 const struct prof_spill *prof_records_spill(const struct prof_records *r,

@@ -85,9 +85,11 @@ struct prof_records {
 	struct prof_mem mem;
 	struct prof_spill tasks;	/* struct prof_task_row */
 	struct prof_spill lone_core;	/* struct prof_task_row */
-	struct prof_spill sched[PTO_MAX_AICPU_THREADS];
-	struct prof_spill orch[PTO_MAX_AICPU_THREADS];
-	struct prof_spill edges[PTO_MAX_AICPU_THREADS];
+	/*
+	 * Records of the kinds kept as they arrive (no collect handler),
+	 * per pool (the kind's pools: prof_records_spill).
+	 */
+	struct prof_spill spill[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
 	/* Loss markers and block waits of buffers, in arrival order. */
 	struct prof_spill losses;	/* struct pto_cap_loss */
 	struct prof_join *join;		/* NULL until the first task record */
@@ -186,7 +188,7 @@ int prof_records_each_task(const struct prof_records *r, prof_rec_fn fn,
 			   void *ctx);
 uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind);
 
-/* The spill of kind's pool (sched, orch, edges), NULL for other kinds. */
+/* The spill of kind's pool, NULL for a joined kind or no such pool. */
 const struct prof_spill *prof_records_spill(const struct prof_records *r,
 					    uint32_t kind, uint32_t pool);
 
