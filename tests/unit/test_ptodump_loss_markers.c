@@ -9,9 +9,12 @@
  * records are lost is known exactly: the host holds every buffer
  * (prof_host_hold), the writers lose records, the host resumes and a
  * few more records follow (fewer than a buffer: nothing is lost after
- * the last marker). The books stay exact throughout.
+ * the last marker). The books stay exact throughout. A block policy
+ * wait is kept the same way and drawn as a slice on the waiting
+ * thread's lane.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -215,6 +218,89 @@ static void test_orchestrator_lane(void **state)
 	rig_free(&r);
 }
 
+/* Resumes the host once the orchestrator waits for a third buffer. */
+static void *resume_when_waiting(void *arg)
+{
+	struct rig *r = arg;
+	struct pto_pool *p = prof_pool(r->s.region, &r->s.layout,
+				       PTO_BUF_ORCH_PHASE, 0);
+
+	while (PROF_LOAD(&p->counters.total) <= RECORDS * BUFFERS)
+		sched_yield();
+	prof_host_hold(r->h, 0);
+	return NULL;
+}
+
+/*
+ * The block policy's wait is kept with the buffer it got and drawn as a
+ * "profiling buffer wait" slice on the waiting thread's lane.
+ */
+static void test_block_wait_lane(void **state)
+{
+	char out[256], want[96], *text;
+	const char *args[] = { "convert", "-q", "-o", out, NULL, NULL };
+	const char *at;
+	struct pto_capture_books b;
+	struct losses ls;
+	uint64_t base;
+	pthread_t t;
+	struct rig r;
+	unsigned int i;
+	double ts, dur;
+	int pid, tid;
+
+	(void)state;
+	rig_start(&r, 4);
+	assert_int_equal(prof_dev_set_policy(r.s.dev, PTO_BUF_ORCH_PHASE,
+					     PTO_BUF_POLICY_BLOCK, 600000), 0);
+	assert_int_equal(pthread_create(&t, NULL, resume_when_waiting, &r),
+			 0);
+	for (i = 0; i < 20; i++)
+		orch_rec(&r, i);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	rig_stop(&r);
+
+	memset(&ls, 0, sizeof(ls));
+	{
+		struct pto_capture_info info = { .size = sizeof(info) };
+		pto_capture *c;
+
+		assert_int_equal(pto_capture_open(r.cap, NULL, &c), 0);
+		assert_int_equal(pto_capture_info(c, &info), 0);
+		base = info.time_base;
+		assert_int_equal(pto_capture_losses(c, on_loss, &ls), 0);
+		assert_int_equal(pto_capture_reconcile(c, PTO_BUF_ORCH_PHASE,
+						       &b), 0);
+		pto_capture_close(c);
+	}
+	assert_int_equal(b.dropped, 0);
+	assert_int_equal(b.collected, 20);
+	assert_int_equal(ls.n, 1);
+	assert_int_equal(ls.v[0].kind, PTO_BUF_ORCH_PHASE);
+	assert_int_equal(ls.v[0].lost, 0);
+	assert_true(ls.v[0].wait_end > ls.v[0].wait_start);
+
+	snprintf(out, sizeof(out), "%s/trace.json", r.dir);
+	args[4] = r.cap;
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, NULL, NULL), 0);
+	text = ptodump_read_file(out, NULL);
+	assert_non_null(text);
+	at = strstr(text, "\"name\": \"profiling buffer wait\"");
+	assert_non_null(at);
+	snprintf(want, sizeof(want), "\"pid\": %%d, \"tid\": %%d, \"ts\": "
+		 "%%lf, \"dur\": %%lf");
+	at = strstr(at, "\"pid\"");
+	assert_non_null(at);
+	assert_int_equal(sscanf(at, want, &pid, &tid, &ts, &dur), 4);
+	assert_int_equal(pid, 4);
+	assert_int_equal(tid, 4000);
+	assert_true(ts > (double)(ls.v[0].wait_start - base) / 1000.0 - 0.0011);
+	assert_true(ts < (double)(ls.v[0].wait_start - base) / 1000.0 + 0.0011);
+	assert_true(dur > 0);
+	free(text);
+	rig_free(&r);
+}
+
 /* One task on core 0: the AICore record by the firmware, then FIN. */
 static void task(struct rig *r, struct fw_prof_core *st, uint32_t tok)
 {
@@ -294,6 +380,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orchestrator_lane),
 		cmocka_unit_test(test_core_lane),
+		cmocka_unit_test(test_block_wait_lane),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
