@@ -302,7 +302,8 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 			   !strcmp(key, "ring")) {
 			r = pj_u64(p, v, key, &u);
 			if (!r && u > UINT32_MAX)
-				r = pj_fail(p, "%s: %s out of range", where, key);
+				r = pj_fail(p, "%s: %s out of range", where,
+					    key);
 			*(key[0] == 'r' ? &o->ring : &o->scope_depth) =
 				(uint32_t)u;
 		} else if (!strcmp(key, "bytes") ||
@@ -594,6 +595,9 @@ static int read_top(struct pj *p, struct pd_model *m, pd_progress_fn progress,
 			r = read_reconcile(p, m);
 		} else if (!strcmp(key, "loss_markers")) {
 			r = read_losses(p, m);
+		} else if (!strcmp(key, "clock_anchors")) {
+			r = pd_clock_read_json(p, &m->clock);
+			m->has_clock = !r;
 		} else {
 			v = pj_next(p);
 			if (!strcmp(key, "l2_swimlane_level")) {

@@ -134,10 +134,11 @@ static int c_counter(struct pd_sink *s, int pid, const char *name, double ts,
 }
 
 static int c_instant(struct pd_sink *s, int pid, int tid, double ts,
-		     const char *name, const struct pd_arg *args,
-		     unsigned int nargs)
+		     const char *name, const char *cat,
+		     const struct pd_arg *args, unsigned int nargs)
 {
-	return inner(s)->instant(inner(s), pid, tid, ts, name, args, nargs);
+	return inner(s)->instant(inner(s), pid, tid, ts, name, cat, args,
+				 nargs);
 }
 
 /* Index of id in c, or -1. */
