@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "dev_aicpu.h"
+#include "device.h"
 #include "pto_prof.h"
 
 struct aicpu_thread {
@@ -20,6 +21,7 @@ struct aicpu_thread {
 };
 
 struct dev_aicpu {
+	pto_device *dev;
 	pthread_mutex_t lock;
 	pthread_cond_t go, done;
 	uint32_t gen;		/* bumped per run */
@@ -48,7 +50,9 @@ static void *aicpu_main(void *p)
 			break;
 		seen = da->gen;
 		pthread_mutex_unlock(&da->lock);
+		dev_awake(da->dev);
 		da->fn(da->arg, t->idx);
+		dev_asleep(da->dev);
 		pthread_mutex_lock(&da->lock);
 		if (!--da->running)
 			pthread_cond_signal(&da->done);
@@ -57,7 +61,8 @@ static void *aicpu_main(void *p)
 	return NULL;
 }
 
-int dev_aicpu_open(unsigned int nthreads, struct dev_aicpu **out)
+int dev_aicpu_open(pto_device *dev, unsigned int nthreads,
+		   struct dev_aicpu **out)
 {
 	struct dev_aicpu *da = calloc(1, sizeof(*da));
 	unsigned int i;
@@ -65,6 +70,7 @@ int dev_aicpu_open(unsigned int nthreads, struct dev_aicpu **out)
 
 	if (!da)
 		return -ENOMEM;
+	da->dev = dev;
 	pthread_mutex_init(&da->lock, NULL);
 	pthread_cond_init(&da->go, NULL);
 	pthread_cond_init(&da->done, NULL);

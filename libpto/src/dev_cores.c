@@ -13,8 +13,9 @@
  * firmware state.
  *
  * Waking (no lost wake-up): an idle executor spins, bounded in time and
- * only within the device's spinner budget, then counts itself in
- * sleepers and re-checks pend before a futex wait on seq. A kick sets the
+ * only while the device lets it (device.h: fewer spinners than CPUs, no
+ * more threads awake than CPUs), then counts itself in sleepers and
+ * re-checks pend before a futex wait on seq. A kick sets the
  * bit first and wakes one sleeper (seq++, FUTEX_WAKE 1) only when no
  * executor spins; all of these are seq_cst, so either the sleeper sees
  * the bit or the kicker sees the sleeper. An executor that takes a bit
@@ -158,8 +159,10 @@ static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 	} while (aicore_pending(&seen) && !atomic_exchange(&dc->busy[ci], 1));
 }
 
+/* Idle: spins while the device lets it (device.h), then sleeps. */
 static void exec_idle(struct dev_cores *dc)
 {
+	bool asleep = false;
 	uint64_t t0;
 	uint32_t s;
 
@@ -167,16 +170,24 @@ static void exec_idle(struct dev_cores *dc)
 		atomic_fetch_add(&dc->spinning, 1);
 		t0 = pto_clock_now();
 		while (!any_pend(dc) && atomic_load(&dc->active) &&
-		       pto_clock_now() - t0 < dc->spin_ticks)
+		       pto_clock_now() - t0 < dc->spin_ticks) {
+			if (!dev_spin_on(dc->dev)) {
+				asleep = true;
+				break;
+			}
 			rt_cpu_relax();
+		}
 		atomic_fetch_sub(&dc->spinning, 1);
 		dev_spin_end(dc->dev);
 	}
+	if (!asleep)
+		dev_asleep(dc->dev);
 	s = atomic_load(&dc->seq);
 	atomic_fetch_add(&dc->sleepers, 1);
 	if (!any_pend(dc) && atomic_load(&dc->active))
 		rt_futex_wait(&dc->seq, s, EXEC_SLEEP_NS);
 	atomic_fetch_sub(&dc->sleepers, 1);
+	dev_awake(dc->dev);
 }
 
 static void *exec_main(void *arg)
@@ -194,6 +205,7 @@ static void *exec_main(void *arg)
 		x->seen = dc->gen;
 		dc->in_run++;
 		pthread_mutex_unlock(&dc->lock);
+		dev_awake(dc->dev);
 		while (atomic_load(&dc->active)) {
 			ci = take(dc);
 			if (ci >= 0)
@@ -201,6 +213,7 @@ static void *exec_main(void *arg)
 			else
 				exec_idle(dc);
 		}
+		dev_asleep(dc->dev);
 		pthread_mutex_lock(&dc->lock);
 		if (!--dc->in_run)
 			pthread_cond_broadcast(&dc->cv);

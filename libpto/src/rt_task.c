@@ -19,14 +19,19 @@
 #include "rt_task.h"
 #include "rt_wiring.h"
 
+/* Capacity covers every slot of every ring: a push cannot fail. */
+static bool push(struct rt_run *run, struct rt_task *t)
+{
+	if (rt_mpmc_push(&run->ready[t->shape], (uint64_t)(uintptr_t)t))
+		return true;
+	rt_fail(run, -EOVERFLOW);
+	return false;
+}
+
 void rt_push_ready(struct rt_run *run, struct rt_task *t)
 {
-	/* Capacity covers every slot of every ring: a push cannot fail. */
-	if (!rt_mpmc_push(&run->ready[t->shape], (uint64_t)(uintptr_t)t)) {
-		rt_fail(run, -EOVERFLOW);
-		return;
-	}
-	rt_sched_wake_for(run, t->shape);
+	if (push(run, t))
+		rt_sched_wake_for(run, t->shape);
 }
 
 void rt_task_release(struct rt_run *run, struct rt_task *t)
@@ -40,7 +45,8 @@ void rt_task_release(struct rt_run *run, struct rt_task *t)
 	rt_ring_reclaim(run, r);
 }
 
-void rt_task_complete(struct rt_run *run, struct rt_task *t)
+void rt_task_complete(struct rt_run *run, struct rt_task *t,
+		      uint32_t *ready)
 {
 	struct rt_dep *d, *next;
 	struct rt_task *c;
@@ -60,8 +66,8 @@ void rt_task_complete(struct rt_run *run, struct rt_task *t)
 		next = d->next;
 		c = d->consumer;
 		if (atomic_fetch_add(&c->fanin_refcount, 1) + 1 ==
-		    c->fanin_count)
-			rt_push_ready(run, c);
+		    c->fanin_count && push(run, c))
+			*ready |= 1u << c->shape;
 	}
 	for (i = 0; i < t->nfanin; i++)
 		rt_task_release(run, t->fanin[i]);
