@@ -6,7 +6,7 @@
  * Pending cores: dev_core_kick() sets a core's bit in pend; an executor
  * takes a bit (fetch_and) and claims the core (busy, exchange), steps it
  * until it is idle, releases busy and re-checks the core
- * (aicore_pending, on a copy of the firmware state taken before the
+ * (aicore_pending_at, on the mark of the firmware state taken before the
  * release): an executor that took the bit while the core was claimed
  * dropped it, and the owner's re-check, after its seq_cst release, sees
  * the DATA store that bit announced. Only the claimer touches a core's
@@ -140,7 +140,8 @@ static int take(struct dev_cores *dc)
 
 static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 {
-	struct aicore *c = &dc->core[ci], seen;
+	struct aicore *c = &dc->core[ci];
+	struct aicore_mark seen;
 
 	if (atomic_exchange(&dc->busy[ci], 1))
 		return;		/* its owner re-checks after releasing */
@@ -151,12 +152,13 @@ static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 			;
 		atomic_store_explicit(&x->since, 0, memory_order_relaxed);
 		/* The re-check reads the firmware state as we left it: once
-		 * busy is released the next claimer owns c. A stale copy only
+		 * busy is released the next claimer owns c. A stale mark only
 		 * makes the re-check claim a core with nothing to do.
 		 */
-		seen = *c;
+		seen = aicore_mark(c);
 		atomic_store(&dc->busy[ci], 0);
-	} while (aicore_pending(&seen) && !atomic_exchange(&dc->busy[ci], 1));
+	} while (aicore_pending_at(c->hs, seen) &&
+		 !atomic_exchange(&dc->busy[ci], 1));
 }
 
 /* Idle: spins while the device lets it (device.h), then sleeps. */
@@ -274,8 +276,9 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 		return -ENOMEM;
 	memset(dc, 0, sizeof(*dc));
 	dc->dev = dev;
-	dc->spin_ticks = EXEC_SPIN_NS * dev->freq_hz / 1000000000ull;
-	dc->stuck_ticks = DEV_CORES_STUCK_NS * dev->freq_hz / 1000000000ull;
+	dc->spin_ticks = pto_clock_ns_to_ticks(EXEC_SPIN_NS, dev->freq_hz);
+	dc->stuck_ticks = pto_clock_ns_to_ticks(DEV_CORES_STUCK_NS,
+						dev->freq_hz);
 	dc->pf.now = pf_now;
 	dc->pf.wait = pf_wait;
 	pthread_mutex_init(&dc->lock, NULL);

@@ -544,7 +544,8 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	struct rt_thread *th = &run->thr[thr];
 	bool phases = RT_PROF(run) && phases_on(run);
 	struct idle_wait iw = {
-		.spin_ticks = SCHED_SPIN_NS * run->dev->freq_hz / 1000000000ull,
+		.spin_ticks = pto_clock_ns_to_ticks(SCHED_SPIN_NS,
+						    run->dev->freq_hz),
 	};
 	uint64_t t0 = 0, t1;
 	int ncomp, ndisp, work;
