@@ -30,6 +30,7 @@
 
 #include "aicore.h"
 #include "dev_cores.h"
+#include "dev_park.h"
 #include "device.h"
 #include "pto_clock.h"
 #include "rt_futex.h"
@@ -45,8 +46,9 @@ struct exec {
 	_Alignas(64) _Atomic uint64_t since;
 	struct dev_cores *dc;
 	pthread_t tid;
-	uint32_t seen;		/* run generation served last (lock) */
-	bool retire;		/* leave when parked (lock) */
+	unsigned int idx;
+	uint32_t seen;		/* run generation served last (park) */
+	bool retire;		/* leave when parked (park.lock) */
 };
 
 struct dev_cores {
@@ -62,12 +64,8 @@ struct dev_cores {
 	_Atomic unsigned int nexec;
 	unsigned int base_exec;	/* executors started at open */
 	uint64_t spin_ticks, stuck_ticks;
-	pthread_mutex_t lock;	/* gen, in_run, closing, adding executors */
-	pthread_cond_t cv;
+	struct dev_park park;	/* its lock: adding and retiring executors */
 	unsigned int ncores;	/* of the run */
-	uint32_t gen;
-	unsigned int in_run;
-	bool closing;
 	struct aicore_platform pf;
 	struct aicore core[PTO_MAX_CORES];
 	_Atomic uint32_t busy[PTO_MAX_CORES];
@@ -198,15 +196,7 @@ static void *exec_main(void *arg)
 	struct dev_cores *dc = x->dc;
 	int ci;
 
-	pthread_mutex_lock(&dc->lock);
-	for (;;) {
-		while (!dc->closing && !x->retire && x->seen == dc->gen)
-			pthread_cond_wait(&dc->cv, &dc->lock);
-		if (dc->closing || x->retire)
-			break;
-		x->seen = dc->gen;
-		dc->in_run++;
-		pthread_mutex_unlock(&dc->lock);
+	while (dev_park_enter(&dc->park, x->idx, &x->seen, &x->retire)) {
 		dev_awake(dc->dev);
 		while (atomic_load(&dc->active)) {
 			ci = take(dc);
@@ -216,18 +206,16 @@ static void *exec_main(void *arg)
 				exec_idle(dc);
 		}
 		dev_asleep(dc->dev);
-		pthread_mutex_lock(&dc->lock);
-		if (!--dc->in_run)
-			pthread_cond_broadcast(&dc->cv);
+		dev_park_leave(&dc->park);
 	}
-	pthread_mutex_unlock(&dc->lock);
 	return NULL;
 }
 
-/* One more executor; under dc->lock. */
+/* One more executor, joining the run that is on; under park.lock. */
 static int add_exec(struct dev_cores *dc)
 {
 	unsigned int n = atomic_load(&dc->nexec);
+	bool joins = atomic_load(&dc->active);
 	struct exec *x;
 	int err;
 
@@ -238,13 +226,15 @@ static int add_exec(struct dev_cores *dc)
 		return -ENOMEM;
 	memset(x, 0, sizeof(*x));
 	x->dc = dc;
-	/* Joins a run that is on now. */
-	x->seen = atomic_load(&dc->active) ? dc->gen - 1 : dc->gen;
+	x->idx = n;
+	x->seen = dc->park.gen - joins;
 	err = -pthread_create(&x->tid, NULL, exec_main, x);
 	if (err) {
 		free(x);
 		return err;
 	}
+	if (joins)
+		dev_park_grow_locked(&dc->park);
 	dc->exec[n] = x;
 	/* release: exec[n] is set before a watcher sees n + 1 */
 	atomic_store_explicit(&dc->nexec, n + 1, memory_order_release);
@@ -281,16 +271,15 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 						dev->freq_hz);
 	dc->pf.now = pf_now;
 	dc->pf.wait = pf_wait;
-	pthread_mutex_init(&dc->lock, NULL);
-	pthread_cond_init(&dc->cv, NULL);
+	dev_park_init(&dc->park);
 	if (n > dev->info.blocks * PTO_CORES_PER_BLOCK)
 		n = dev->info.blocks * PTO_CORES_PER_BLOCK;
-	pthread_mutex_lock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
 	for (i = 0; i < n && !err; i++)
 		err = add_exec(dc);
 	dc->base_exec = atomic_load(&dc->nexec);
 	dc->room = 2 * (int)dc->base_exec;
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_unlock(&dc->park.lock);
 	if (err) {
 		dev_cores_close(dc);
 		return err;
@@ -305,17 +294,15 @@ void dev_cores_close(struct dev_cores *dc)
 
 	if (!dc)
 		return;
-	pthread_mutex_lock(&dc->lock);
-	dc->closing = true;
-	pthread_cond_broadcast(&dc->cv);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
+	dev_park_close_locked(&dc->park);
+	pthread_mutex_unlock(&dc->park.lock);
 	n = atomic_load(&dc->nexec);
 	for (i = 0; i < n; i++) {
 		pthread_join(dc->exec[i]->tid, NULL);
 		free(dc->exec[i]);
 	}
-	pthread_cond_destroy(&dc->cv);
-	pthread_mutex_destroy(&dc->lock);
+	dev_park_fini(&dc->park);
 	free(dc);
 }
 
@@ -340,10 +327,9 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 	}
 	atomic_store(&dc->active, 1);
 	/* The lock orders the writes above before the executors' run. */
-	pthread_mutex_lock(&dc->lock);
-	dc->gen++;
-	pthread_cond_broadcast(&dc->cv);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
+	dev_park_start_locked(&dc->park, atomic_load(&dc->nexec));
+	pthread_mutex_unlock(&dc->park.lock);
 }
 
 void dev_cores_stop(struct dev_cores *dc)
@@ -353,18 +339,17 @@ void dev_cores_stop(struct dev_cores *dc)
 	atomic_store(&dc->active, 0);
 	atomic_fetch_add(&dc->seq, 1);
 	rt_futex_wake(&dc->seq, INT_MAX);
-	pthread_mutex_lock(&dc->lock);
-	while (dc->in_run)
-		pthread_cond_wait(&dc->cv, &dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
+	dev_park_wait_locked(&dc->park);
 	/* Executors the watch added leave: the next run starts with one
 	 * per online CPU again.
 	 */
 	n = atomic_load(&dc->nexec);
 	for (i = dc->base_exec; i < n; i++)
 		dc->exec[i]->retire = true;
-	pthread_cond_broadcast(&dc->cv);
+	dev_park_notify_locked(&dc->park);
 	atomic_store(&dc->nexec, dc->base_exec);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_unlock(&dc->park.lock);
 	for (i = dc->base_exec; i < n; i++) {
 		pthread_join(dc->exec[i]->tid, NULL);
 		free(dc->exec[i]);
@@ -402,8 +387,8 @@ void dev_cores_watch(struct dev_cores *dc)
 	}
 	if (!any_pend(dc) || pto_clock_now() - newest < dc->stuck_ticks)
 		return;
-	pthread_mutex_lock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
 	if (atomic_load(&dc->nexec) == n && atomic_load(&dc->active))
 		add_exec(dc);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_unlock(&dc->park.lock);
 }
