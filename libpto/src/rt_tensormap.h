@@ -33,6 +33,7 @@ struct rt_tm_task {
 	void *task;
 	uint64_t id;		/* task id (profiling label) */
 	uint64_t pos;		/* 64-bit ring position: never aliases */
+	uint32_t ring;		/* the ring pos is on */
 };
 
 struct rt_tm_entry {
