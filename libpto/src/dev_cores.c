@@ -14,16 +14,19 @@
  *
  * Waking (no lost wake-up): an idle executor spins, bounded in time and
  * only while the device lets it (device.h: fewer spinners than CPUs, no
- * more threads awake than CPUs), then counts itself in sleepers and
- * re-checks pend before a futex wait on seq. A kick sets the
- * bit first and wakes one sleeper (seq++, FUTEX_WAKE 1) only when no
- * executor spins; all of these are seq_cst, so either the sleeper sees
- * the bit or the kicker sees the sleeper. An executor that takes a bit
- * while others remain wakes the next sleeper the same way, so a long
- * kernel never holds other pending cores.
+ * more threads awake than CPUs), then sets its state to EXEC_SLEEPING
+ * and re-checks pend before a futex wait on its state. A kick sets the
+ * bit first and, only when no executor spins, wakes one sleeping
+ * executor: the first whose state it moves from EXEC_SLEEPING to
+ * EXEC_WAKING (compare-and-swap), then FUTEX_WAKE on that word. All of
+ * these are seq_cst, so either the sleeper sees the bit or the kicker
+ * sees the sleeper; an executor already being woken is never woken
+ * twice, so a pass that kicks several cores costs at most one wake per
+ * sleeping executor. An executor that takes a bit while others remain
+ * wakes the next sleeper the same way, so a long kernel never holds
+ * other pending cores.
  */
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +44,12 @@
 #define EXEC_SLEEP_NS	100000000ull	/* bound of one futex sleep */
 #define DEV_CORES_STUCK_NS 10000000ull
 
+enum exec_state { EXEC_RUNNING, EXEC_SLEEPING, EXEC_WAKING };
+
 struct exec {
 	/* Clock when it started serving a core, 0: not in one (watch). */
 	_Alignas(64) _Atomic uint64_t since;
+	_Atomic uint32_t state;	/* enum exec_state, its futex word */
 	struct dev_cores *dc;
 	pthread_t tid;
 	unsigned int idx;
@@ -56,9 +62,7 @@ struct dev_cores {
 	_Alignas(64) _Atomic uint64_t pend[PEND_WORDS];
 	_Atomic int queued;	/* bits in pend */
 	int room;		/* queued below this: dev_cores_room() */
-	_Alignas(64) _Atomic uint32_t seq;	/* executor futex word */
-	_Atomic uint32_t sleepers;
-	_Atomic uint32_t spinning;
+	_Alignas(64) _Atomic uint32_t spinning;
 	_Atomic unsigned int rr;	/* where take() starts scanning */
 	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
 	_Atomic unsigned int nexec;
@@ -82,13 +86,30 @@ static bool any_pend(struct dev_cores *dc)
 	return false;
 }
 
+/* Wakes x if it sleeps and nobody wakes it yet; true if it did. */
+static bool wake(struct exec *x)
+{
+	uint32_t st = EXEC_SLEEPING;
+
+	if (atomic_load_explicit(&x->state, memory_order_relaxed) != st ||
+	    !atomic_compare_exchange_strong(&x->state, &st, EXEC_WAKING))
+		return false;
+	rt_futex_wake(&x->state, 1);
+	return true;
+}
+
 /* Wakes one sleeping executor unless one spins (it sees the bit). */
 static void wake_one(struct dev_cores *dc)
 {
-	if (atomic_load(&dc->spinning) || !atomic_load(&dc->sleepers))
+	/* acquire: pairs with add_exec */
+	unsigned int i, n = atomic_load_explicit(&dc->nexec,
+						  memory_order_acquire);
+
+	if (atomic_load(&dc->spinning))
 		return;
-	atomic_fetch_add(&dc->seq, 1);
-	rt_futex_wake(&dc->seq, 1);
+	for (i = 0; i < n; i++)
+		if (wake(dc->exec[i]))
+			return;
 }
 
 void dev_core_kick(struct dev_cores *dc, unsigned int core)
@@ -160,11 +181,10 @@ static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 }
 
 /* Idle: spins while the device lets it (device.h), then sleeps. */
-static void exec_idle(struct dev_cores *dc)
+static void exec_idle(struct dev_cores *dc, struct exec *x)
 {
 	bool asleep = false;
 	uint64_t t0;
-	uint32_t s;
 
 	if (dev_spin_begin(dc->dev)) {
 		atomic_fetch_add(&dc->spinning, 1);
@@ -182,11 +202,10 @@ static void exec_idle(struct dev_cores *dc)
 	}
 	if (!asleep)
 		dev_asleep(dc->dev);
-	s = atomic_load(&dc->seq);
-	atomic_fetch_add(&dc->sleepers, 1);
+	atomic_store(&x->state, EXEC_SLEEPING);
 	if (!any_pend(dc) && atomic_load(&dc->active))
-		rt_futex_wait(&dc->seq, s, EXEC_SLEEP_NS);
-	atomic_fetch_sub(&dc->sleepers, 1);
+		rt_futex_wait(&x->state, EXEC_SLEEPING, EXEC_SLEEP_NS);
+	atomic_store(&x->state, EXEC_RUNNING);
 	dev_awake(dc->dev);
 }
 
@@ -203,7 +222,7 @@ static void *exec_main(void *arg)
 			if (ci >= 0)
 				serve_core(dc, x, (unsigned int)ci);
 			else
-				exec_idle(dc);
+				exec_idle(dc, x);
 		}
 		dev_asleep(dc->dev);
 		dev_park_leave(&dc->park);
@@ -337,8 +356,9 @@ void dev_cores_stop(struct dev_cores *dc)
 	unsigned int w, i, n;
 
 	atomic_store(&dc->active, 0);
-	atomic_fetch_add(&dc->seq, 1);
-	rt_futex_wake(&dc->seq, INT_MAX);
+	n = atomic_load(&dc->nexec);
+	for (i = 0; i < n; i++)
+		wake(dc->exec[i]);
 	pthread_mutex_lock(&dc->park.lock);
 	dev_park_wait_locked(&dc->park);
 	/* Executors the watch added leave: the next run starts with one
