@@ -325,10 +325,18 @@ static int dispatch(struct rt_run *run, struct rt_thread *th)
 }
 
 /*
- * Retires what the FIN-pending bits of th's cores announce. A one-block
- * run also polls its busy cores: its pending slot waits for an ACK,
- * which sets no bit.
+ * Core ci (< PTO_CORES_PER_BLOCK) of a one-block run, busy and th's: its
+ * pending slot waits for an ACK, which sets no FIN-pending bit, so th
+ * reads its COND every loop.
  */
+static bool ack_watched(const struct rt_run *run, const struct rt_thread *th,
+			unsigned int ci)
+{
+	return run->nblocks == 1 && (th->own[0] & (1ull << ci)) &&
+	       run->cores[ci].has_running;
+}
+
+/* Retires what the FIN-pending bits of th's cores announce. */
 static int poll_completions(struct rt_run *run, struct rt_thread *th,
 			    struct done_list *dl)
 {
@@ -350,11 +358,9 @@ static int poll_completions(struct rt_run *run, struct rt_thread *th,
 				n += core_poll(run, th, ci, dl);
 		}
 	}
-	if (run->nblocks == 1)
-		for (ci = 0; ci < PTO_CORES_PER_BLOCK; ci++)
-			if ((th->own[0] & (1ull << ci)) &&
-			    run->cores[ci].has_running)
-				n += core_poll(run, th, ci, dl);
+	for (ci = 0; ci < PTO_CORES_PER_BLOCK; ci++)
+		if (ack_watched(run, th, ci))
+			n += core_poll(run, th, ci, dl);
 	return n;
 }
 
@@ -475,7 +481,7 @@ static int has_work(void *arg)
 	struct rt_thread *th = sc->th;
 	uint32_t m = atomic_load_explicit(&run->db[th->idx].can_take,
 					  memory_order_relaxed);
-	unsigned int w, s;
+	unsigned int w, ci, s;
 
 	if (atomic_load(&run->finished) || rt_cluster_pending(run, th))
 		return 1;
@@ -484,6 +490,11 @@ static int has_work(void *arg)
 		return 1;
 	for (w = 0; w < RT_CORE_WORDS; w++)
 		if (atomic_load(&run->fin_pend[w].bits) & th->own[w])
+			return 1;
+	for (ci = 0; ci < PTO_CORES_PER_BLOCK; ci++)
+		if (ack_watched(run, th, ci) &&
+		    atomic_load(rt_reg(&run->cores[ci].hs->cond)) !=
+		    run->cores[ci].last_cond)
 			return 1;
 	/* No room: the FIN of a dispatch in flight wakes its owner. */
 	if (!dev_cores_room(run->dev->cores))
