@@ -469,7 +469,7 @@ static void write_clock_anchors(FILE *f, const struct prof_records *r)
 				a->s[i].host_before_ns, a->s[i].counter,
 				a->s[i].host_after_ns, a->legacy ? "null" :
 				u64_str(rb, rtt), a->legacy ? "null" :
-				u64_str(ub, rtt / 2 + (rtt & 1)),
+				u64_str(ub, prof_anchor_half_rtt(rtt)),
 				i == a->winner ? "true" : "false");
 		}
 	}

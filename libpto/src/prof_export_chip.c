@@ -265,7 +265,7 @@ static void write_anchors(FILE *f, const struct prof_records *r)
 				"\"device_timestamp_unit\": \"syscnt_cycles\", "
 				"\"samples\": [", position[w], i,
 				k->host_before_ns, k->counter, k->counter,
-				k->host_after_ns, rtt, rtt / 2 + (rtt & 1),
+				k->host_after_ns, rtt, prof_anchor_half_rtt(rtt),
 				!bad ? "0" : a->legacy ?
 				"\"round_trip_unknown\"" :
 				"\"host_clock_backwards\"",
