@@ -104,6 +104,7 @@ int pd_cmd_convert(int argc, char **argv)
 	const char *out = NULL, *names = NULL, *deps = NULL;
 	struct pd_trace_stats st;
 	struct pd_host_view hv;
+	double lead;
 	struct pd_progress prog;
 	struct pd_inputs in;
 	struct pd_sink *sink;
@@ -200,11 +201,11 @@ int pd_cmd_convert(int argc, char **argv)
 			sink->close(sink);
 		sink = w;
 	}
-	hv = (struct pd_host_view){ &in.clock, in.host, in.nhost,
-				    in.time_base, in.m.counter_freq_hz };
-	if (sink && in.have_clock && pd_host_lead_us(&hv) > 0) {
-		struct pd_sink *w = pd_sink_shift_open(sink,
-						       pd_host_lead_us(&hv));
+	pd_host_view_init(&hv, &in.clock, in.host, in.nhost, in.time_base,
+			  in.m.counter_freq_hz);
+	lead = in.have_clock ? pd_host_lead_us(&hv) : 0;
+	if (sink && lead > 0) {
+		struct pd_sink *w = pd_sink_shift_open(sink, lead);
 
 		if (!w)
 			sink->close(sink);
