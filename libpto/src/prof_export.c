@@ -320,25 +320,21 @@ static int write_orch_rec(void *ctx, const void *rec)
 	return 0;
 }
 
-/* ,\n  "key": [ one list of records per thread ] */
-static int write_thread_lists(FILE *f, const char *key,
-			      const struct prof_spill *v, uint32_t n,
-			      const struct prof_records *r,
+/* ,\n  "key": [ one list of kind's records per thread ] */
+static int write_thread_lists(FILE *f, const struct prof_records *r,
+			      uint32_t kind, const char *key,
 			      const struct prof_clock *clk, prof_rec_fn rec)
 {
-	uint32_t t;
+	uint32_t t, n = prof_records_lists(r, kind);
+	int depths = (r->abi_version & 0xffff) >= PTO_ABI_MINOR_QUEUE_DEPTHS;
 	int ret = 0;
 
 	fprintf(f, ",\n  \"%s\": [", key);
 	for (t = 0; !ret && t < n; t++) {
-		struct prof_list l = {
-			.f = f, .clk = clk,
-			.depths = (r->abi_version & 0xffff) >=
-				  PTO_ABI_MINOR_QUEUE_DEPTHS,
-		};
+		struct prof_list l = { .f = f, .clk = clk, .depths = depths };
 
 		fprintf(f, "%s\n    [", t ? "," : "");
-		ret = prof_spill_each(&v[t], rec, &l);
+		ret = prof_spill_each(prof_records_spill(r, kind, t), rec, &l);
 		fputs(l.n ? "\n    ]" : "]", f);
 	}
 	fputs(n ? "\n  ]" : "]", f);
@@ -490,14 +486,13 @@ static int export_records(const struct prof_records *r, const char *dir)
 	fprintf(f, "{\n  \"l2_swimlane_level\": %" PRIu32 ",\n", r->level);
 	ret = write_tasks(f, r, &clk);
 	if (!ret && r->level >= 3)
-		ret = write_thread_lists(f, "aicpu_scheduler_phases",
-				r->spill[PTO_BUF_SCHED_PHASE],
-				prof_records_lists(r, PTO_BUF_SCHED_PHASE), r,
-				&clk, write_sched_rec);
+		ret = write_thread_lists(f, r, PTO_BUF_SCHED_PHASE,
+					 "aicpu_scheduler_phases", &clk,
+					 write_sched_rec);
 	if (!ret && r->level >= 4)
-		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
-				r->spill[PTO_BUF_ORCH_PHASE], prof_records_lists(r,
-				PTO_BUF_ORCH_PHASE), r, &clk, write_orch_rec);
+		ret = write_thread_lists(f, r, PTO_BUF_ORCH_PHASE,
+					 "aicpu_orchestrator_phases", &clk,
+					 write_orch_rec);
 	prof_write_core_to_thread(f, r, "  ");
 	if (!ret)
 		ret = write_losses(f, r, &clk);
