@@ -320,25 +320,36 @@ static int write_orch_rec(void *ctx, const void *rec)
 	return 0;
 }
 
-/* ,\n  "key": [ one list of kind's records per thread ] */
+int prof_write_thread_lists(FILE *f, const struct prof_records *r,
+			    uint32_t kind, const char *key, prof_rec_fn fn,
+			    void *ctx, size_t *n)
+{
+	uint32_t t, lists = prof_records_lists(r, kind);
+	int ret = 0;
+
+	fprintf(f, ",\n  \"%s\": [", key);
+	for (t = 0; !ret && t < lists; t++) {
+		*n = 0;
+		fprintf(f, "%s\n    [", t ? "," : "");
+		ret = prof_spill_each(prof_records_spill(r, kind, t), fn, ctx);
+		fputs(*n ? "\n    ]" : "]", f);
+	}
+	fputs(lists ? "\n  ]" : "]", f);
+	return ret;
+}
+
+/* The records JSON's lists of kind, times in us on clk. */
 static int write_thread_lists(FILE *f, const struct prof_records *r,
 			      uint32_t kind, const char *key,
 			      const struct prof_clock *clk, prof_rec_fn rec)
 {
-	uint32_t t, n = prof_records_lists(r, kind);
-	int depths = (r->abi_version & 0xffff) >= PTO_ABI_MINOR_QUEUE_DEPTHS;
-	int ret = 0;
+	struct prof_list l = {
+		.f = f, .clk = clk,
+		.depths = (r->abi_version & 0xffff) >=
+			  PTO_ABI_MINOR_QUEUE_DEPTHS,
+	};
 
-	fprintf(f, ",\n  \"%s\": [", key);
-	for (t = 0; !ret && t < n; t++) {
-		struct prof_list l = { .f = f, .clk = clk, .depths = depths };
-
-		fprintf(f, "%s\n    [", t ? "," : "");
-		ret = prof_spill_each(prof_records_spill(r, kind, t), rec, &l);
-		fputs(l.n ? "\n    ]" : "]", f);
-	}
-	fputs(n ? "\n  ]" : "]", f);
-	return ret;
+	return prof_write_thread_lists(f, r, kind, key, rec, &l, &l.n);
 }
 
 void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
