@@ -87,8 +87,8 @@ static int base_task(void *ctx, const void *rec)
 	return 0;
 }
 
-/* Sched and orch phase records both start with start_time. */
-/* The kinds in the time base (prof_kind_desc time_base) start with it. */
+/* The kinds in the time base (prof_kind_desc time_base: the sched and
+ * orch phase records) start with start_time. */
 _Static_assert(offsetof(struct pto_sched_phase_record, start_time) == 0 &&
 	       offsetof(struct pto_orch_phase_record, start_time) == 0,
 	       "phase records start with start_time");
