@@ -87,29 +87,35 @@ static int base_task(void *ctx, const void *rec)
 	return 0;
 }
 
-/* The kinds in the time base (prof_kind_desc time_base: the sched and
- * orch phase records) start with start_time. */
-_Static_assert(offsetof(struct pto_sched_phase_record, start_time) == 0 &&
-	       offsetof(struct pto_orch_phase_record, start_time) == 0,
-	       "phase records start with start_time");
-static int base_phase(void *ctx, const void *rec)
+/* The time base of the kinds with time_base: their records' u64 time. */
+struct base_ctx {
+	uint64_t *base;
+	uint32_t time_off;	/* prof_kind_desc time_off */
+};
+
+static int base_rec(void *ctx, const void *rec)
 {
-	base_min(ctx, *(const uint64_t *)rec);
+	const struct base_ctx *b = ctx;
+
+	base_min(b->base, *(const uint64_t *)((const char *)rec + b->time_off));
 	return 0;
 }
 
 int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 {
 	const struct prof_spill *s;
+	struct base_ctx b = { base, 0 };
 	uint32_t i, k;
 	int ret;
 
 	*base = 0;
 	ret = prof_spill_each(&r->tasks, base_task, base);
-	for (k = 0; !ret && r->level >= 3 && k < PTO_BUF_KIND_COUNT; k++)
+	for (k = 0; !ret && r->level >= 3 && k < PTO_BUF_KIND_COUNT; k++) {
+		b.time_off = prof_kind_desc(k)->time_off;
 		for (i = 0; !ret && prof_kind_desc(k)->time_base &&
 			    (s = prof_records_spill(r, k, i)); i++)
-			ret = prof_spill_each(s, base_phase, base);
+			ret = prof_spill_each(s, base_rec, &b);
+	}
 	return ret;
 }
 
