@@ -313,9 +313,7 @@ void dev_cores_close(struct dev_cores *dc)
 
 	if (!dc)
 		return;
-	pthread_mutex_lock(&dc->park.lock);
-	dev_park_close_locked(&dc->park);
-	pthread_mutex_unlock(&dc->park.lock);
+	dev_park_close(&dc->park);
 	n = atomic_load(&dc->nexec);
 	for (i = 0; i < n; i++) {
 		pthread_join(dc->exec[i]->tid, NULL);
