@@ -70,13 +70,6 @@ struct rt_tensormap {
 	uint32_t rng;			/* treap priorities */
 	struct rt_tm_entry **found;	/* lookup scratch */
 	uint64_t nfound, found_cap;
-	/* What found holds, until the next insert: every live entry of
-	 * found_of overlapping [found_off, found_end), readers included
-	 * when found_readers (NULL: nothing reusable).
-	 */
-	const struct rt_tm_tensor *found_of;
-	uint64_t found_off, found_end;
-	bool found_readers;
 	rt_tm_live_fn is_live;
 	void *live_ctx;
 };
