@@ -22,10 +22,20 @@ void prof_anchor_take(struct prof_anchor *a, uint32_t n, uint32_t position)
 	prof_anchor_pick(a);
 }
 
+bool prof_sample_rtt(const struct prof_clock_sample *s, uint64_t *rtt)
+{
+	bool ok = s->host_after_ns >= s->host_before_ns;
+
+	*rtt = ok ? s->host_after_ns - s->host_before_ns : 0;
+	return ok;
+}
+
+/* The round trip, UINT64_MAX when there is none (never the winner). */
 static uint64_t rtt(const struct prof_clock_sample *s)
 {
-	return s->host_after_ns >= s->host_before_ns ?
-	       s->host_after_ns - s->host_before_ns : UINT64_MAX;
+	uint64_t r;
+
+	return prof_sample_rtt(s, &r) ? r : UINT64_MAX;
 }
 
 void prof_anchor_pick(struct prof_anchor *a)

@@ -11,6 +11,7 @@
 #ifndef PTO_PROF_ANCHOR_H
 #define PTO_PROF_ANCHOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pto_capture.h"
@@ -32,6 +33,9 @@ struct prof_anchor {
 	struct prof_clock_sample s[PTO_CAP_CLOCK_MAX_SAMPLES];
 };
 
+/* Sample s's round trip into *rtt; false (and 0) when the host clock
+ * went backwards across the sample, which then has none. */
+bool prof_sample_rtt(const struct prof_clock_sample *s, uint64_t *rtt);
 /* Takes n (1..PTO_CAP_CLOCK_MAX_SAMPLES) samples and picks the winner;
  * position (PTO_CAP_CLOCK_*) is passed to prof_anchor_hook. */
 void prof_anchor_take(struct prof_anchor *a, uint32_t n, uint32_t position);

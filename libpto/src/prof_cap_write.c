@@ -218,9 +218,8 @@ int prof_cap_anchor(struct prof_cap *c, uint32_t when,
 		k = prof_cap_begin(c, PTO_CAP_SEC_CLOCK, sizeof(*k));
 		if (!k)
 			return c->err;
-		rtt = a->s[i].host_after_ns - a->s[i].host_before_ns;
 		k->when = when;
-		k->rtt_ns = a->s[i].host_after_ns < a->s[i].host_before_ns ||
+		k->rtt_ns = !prof_sample_rtt(&a->s[i], &rtt) ||
 			    rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
 		k->host_ns = a->s[i].host_before_ns;
 		k->counter = a->s[i].counter;

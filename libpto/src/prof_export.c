@@ -453,7 +453,9 @@ static const char *u64_str(char *buf, uint64_t v)
 /*
  * "clock_anchors": every sample of the start and stop anchors
  * (prof_anchor.h), the winner of each marked; left out when the run
- * recorded none.
+ * recorded none. A sample without a round trip (an older collector's,
+ * or one across which the host clock went backwards) has null rtt_ns and
+ * uncertainty_ns.
  */
 static void write_clock_anchors(FILE *f, const struct prof_records *r)
 {
@@ -462,6 +464,7 @@ static void write_clock_anchors(FILE *f, const struct prof_records *r)
 	uint32_t w, i, n = 0;
 	char rb[24], ub[24];
 	uint64_t rtt;
+	bool known;
 
 	if (!r->anchor[0].n && !r->anchor[1].n)
 		return;
@@ -472,7 +475,7 @@ static void write_clock_anchors(FILE *f, const struct prof_records *r)
 	for (w = 0; w < 2; w++) {
 		a = &r->anchor[w];
 		for (i = 0; i < a->n; i++) {
-			rtt = a->s[i].host_after_ns - a->s[i].host_before_ns;
+			known = !a->legacy && prof_sample_rtt(&a->s[i], &rtt);
 			fprintf(f, "%s\n    {\"position\": \"%s\", "
 				"\"sample_idx\": %" PRIu32 ", "
 				"\"host_before_ns\": %" PRIu64 ", "
@@ -481,9 +484,9 @@ static void write_clock_anchors(FILE *f, const struct prof_records *r)
 				"\"rtt_ns\": %s, \"uncertainty_ns\": %s, "
 				"\"winner\": %s}", n++ ? "," : "", pos[w], i,
 				a->s[i].host_before_ns, a->s[i].counter,
-				a->s[i].host_after_ns, a->legacy ? "null" :
-				u64_str(rb, rtt), a->legacy ? "null" :
-				u64_str(ub, prof_anchor_half_rtt(rtt)),
+				a->s[i].host_after_ns, known ?
+				u64_str(rb, rtt) : "null", known ?
+				u64_str(ub, prof_anchor_half_rtt(rtt)) : "null",
 				i == a->winner ? "true" : "false");
 		}
 	}

@@ -230,10 +230,10 @@ static void write_anchors(FILE *f, const struct prof_records *r)
 		a = &r->anchor[w];
 		for (i = 0; i < a->n; i++) {
 			const struct prof_clock_sample *k = &a->s[i];
-			int bad = a->legacy ||
-				  k->host_after_ns < k->host_before_ns;
+			int bad = !prof_sample_rtt(k, &rtt) || a->legacy;
 
-			rtt = bad ? 0 : k->host_after_ns - k->host_before_ns;
+			if (bad)
+				rtt = 0;
 			fprintf(f, "%s\n        {\"position\": \"%s\", "
 				"\"sample_idx\": %" PRIu32 ", "
 				"\"host_before_ns\": %" PRIu64 ", "

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "prof_anchor.h"
 #include "prof_host.h"
 #include "support/json_check.h"
 #include "support/prof_sim.h"
@@ -364,6 +365,59 @@ static void test_output_dir_too_long(void **state)
 			 -ENAMETOOLONG);
 }
 
+/* The test hook: sample 1 of the stop anchor sees the host clock go back. */
+static void clock_back(struct prof_anchor *a, uint32_t position)
+{
+	if (position == PTO_CAP_CLOCK_STOP && a->n > 1)
+		a->s[1].host_after_ns = a->s[1].host_before_ns - 1;
+}
+
+/* A sample across which the host clock went backwards has no round trip
+ * (null), not a wrapped huge one; the others keep theirs. */
+static void test_clock_backwards_rtt_null(void **state)
+{
+	const struct jc_value *smp, *s, *rtt;
+	struct exported e;
+	size_t i, nulls = 0;
+
+	(void)state;
+	prof_anchor_hook = clock_back;
+	export_level(&e, 1);
+	prof_anchor_hook = NULL;
+	smp = jc_get(jc_get(e.rec, "clock_anchors"), "samples");
+	assert_non_null(smp);
+	for (i = 0; i < smp->len; i++) {
+		s = smp->items[i];
+		rtt = jc_get(s, "rtt_ns");
+		if (!strcmp(jc_get(s, "position")->text, "stop") &&
+		    jc_get(s, "sample_idx")->num == 1) {
+			assert_int_equal(rtt->type, JC_NULL);
+			assert_int_equal(jc_get(s, "uncertainty_ns")->type,
+					 JC_NULL);
+			nulls++;
+		} else {
+			assert_int_equal(rtt->type, JC_NUM);
+			assert_true(rtt->num < 1e12);
+		}
+	}
+	assert_int_equal(nulls, 1);
+	cleanup(&e);
+}
+
+static void test_sample_rtt(void **state)
+{
+	struct prof_clock_sample s = { .host_before_ns = 100,
+				       .host_after_ns = 130 };
+	uint64_t rtt = 7;
+
+	(void)state;
+	assert_true(prof_sample_rtt(&s, &rtt));
+	assert_int_equal(rtt, 30);
+	s.host_after_ns = 99;
+	assert_false(prof_sample_rtt(&s, &rtt));
+	assert_int_equal(rtt, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +428,8 @@ int main(void)
 		cmocka_unit_test(test_output_dir_prefix),
 		cmocka_unit_test(test_output_dir_default),
 		cmocka_unit_test(test_output_dir_too_long),
+		cmocka_unit_test(test_clock_backwards_rtt_null),
+		cmocka_unit_test(test_sample_rtt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
