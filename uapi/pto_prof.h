@@ -93,6 +93,9 @@
 					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
+/* The major and minor parts of an abi_version (PTO_ABI_VERSION). */
+#define PTO_ABI_MAJOR(v)	((v) >> 16)
+#define PTO_ABI_MINOR(v)	((v) & 0xffff)
 
 #define PTO_CACHELINE		64
 #define PTO_MAX_BLOCKS		24

@@ -95,10 +95,10 @@ static int drm_info(struct drm_dev *d, const struct pto_device_opts *opts,
 		pto_err("pto: drm: GET_PARAM: %s\n", strerror(-err));
 		return err;
 	}
-	if (abi >> 16 != PTO_ABI_VERSION_MAJOR) {
+	if (PTO_ABI_MAJOR(abi) != PTO_ABI_VERSION_MAJOR) {
 		pto_err("pto: drm: pto.ko ABI %llu.%llu, this libpto "
-			"needs %d.x\n", (unsigned long long)(abi >> 16),
-			(unsigned long long)(abi & 0xffff),
+			"needs %d.x\n", (unsigned long long)PTO_ABI_MAJOR(abi),
+			(unsigned long long)PTO_ABI_MINOR(abi),
 			PTO_ABI_VERSION_MAJOR);
 		return -ENODEV;
 	}

@@ -134,12 +134,12 @@ static int check_file_header(struct cap_in *in, struct prof_cap_info *info)
 	if (fh->version < 1 || fh->version > PTO_CAP_VERSION ||
 	    fh->header_size != sizeof(*fh) ||
 	    fh->section_size != sizeof(struct pto_cap_section) ||
-	    fh->abi_version >> 16 != PTO_ABI_VERSION_MAJOR) {
+	    PTO_ABI_MAJOR(fh->abi_version) != PTO_ABI_VERSION_MAJOR) {
 		problem(info, 0, "capture version %u (header %u, section %u "
 			"bytes, ABI %u.%u); this reader knows versions 1..%u",
 			fh->version, fh->header_size, fh->section_size,
-			fh->abi_version >> 16, fh->abi_version & 0xffff,
-			PTO_CAP_VERSION);
+			PTO_ABI_MAJOR(fh->abi_version),
+			PTO_ABI_MINOR(fh->abi_version), PTO_CAP_VERSION);
 		return -EINVAL;
 	}
 	info->version = fh->version;
@@ -150,7 +150,7 @@ static int check_file_header(struct cap_in *in, struct prof_cap_info *info)
 static const char *region_problem(const struct pto_prof_header *h)
 {
 	if (h->magic != PTO_PROF_MAGIC ||
-	    h->abi_version >> 16 != PTO_ABI_VERSION_MAJOR)
+	    PTO_ABI_MAJOR(h->abi_version) != PTO_ABI_VERSION_MAJOR)
 		return "REGION: not a pto profiling region header";
 	if (!h->num_cores || h->num_cores > PTO_MAX_CORES)
 		return "REGION: num_cores out of range";

@@ -352,7 +352,7 @@ static int write_thread_lists(FILE *f, const struct prof_records *r,
 {
 	struct prof_list l = {
 		.f = f, .clk = clk,
-		.depths = (r->abi_version & 0xffff) >=
+		.depths = PTO_ABI_MINOR(r->abi_version) >=
 			  PTO_ABI_MINOR_QUEUE_DEPTHS,
 	};
 

@@ -17,7 +17,7 @@ int prof_region_check(const void *base, size_t size,
 	if (!base || size < sizeof(*h))
 		return -EINVAL;
 	if (h->magic != PTO_PROF_MAGIC ||
-	    h->abi_version >> 16 != PTO_ABI_VERSION_MAJOR)
+	    PTO_ABI_MAJOR(h->abi_version) != PTO_ABI_VERSION_MAJOR)
 		return -EINVAL;
 	/* One copy: the check and the use must see the same values. */
 	memcpy(&claimed, &h->layout, sizeof(claimed));

@@ -117,6 +117,11 @@ static void test_header(void **state)
 	assert_int_equal(sizeof(struct pto_prof_header) % 64, 0);
 	assert_int_equal(sizeof(((struct pto_prof_header *)0)->core_to_thread),
 			 PTO_MAX_CORES * 4);
+	assert_int_equal(PTO_ABI_MAJOR(PTO_ABI_VERSION),
+			 PTO_ABI_VERSION_MAJOR);
+	assert_int_equal(PTO_ABI_MINOR(PTO_ABI_VERSION),
+			 PTO_ABI_VERSION_MINOR);
+	assert_int_equal(PTO_ABI_MINOR(0x0003fffeu), 0xfffe);
 }
 
 static void test_handshake(void **state)

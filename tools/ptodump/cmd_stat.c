@@ -186,7 +186,8 @@ static int stat_once(struct pd_region *r)
 
 	printf("region: %llu bytes, ABI %u.%u, level %u, dfx_flags 0x%llx, "
 	       "%u cores, state %s\n", (unsigned long long)h->layout.region_size,
-	       h->abi_version >> 16, h->abi_version & 0xffff, h->level,
+	       PTO_ABI_MAJOR(h->abi_version), PTO_ABI_MINOR(h->abi_version),
+	       h->level,
 	       (unsigned long long)h->dfx_flags, h->num_cores,
 	       st <= PTO_RUN_STOPPED ? states[st] : "?");
 	printf("counter: %llu Hz\n", (unsigned long long)

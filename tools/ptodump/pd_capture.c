@@ -320,7 +320,8 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 		return PD_EXIT_ERR;
 	}
 	l.base = in->time_base = info.time_base;
-	l.depths = (info.abi_version & 0xffff) >= PTO_ABI_MINOR_QUEUE_DEPTHS;
+	l.depths = PTO_ABI_MINOR(info.abi_version) >=
+		   PTO_ABI_MINOR_QUEUE_DEPTHS;
 	l.tasks = info.tasks;
 	l.us_per_tick = 1e6 / (double)(info.counter_freq_hz ?
 				       info.counter_freq_hz : 1000000000ull);

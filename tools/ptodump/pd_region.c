@@ -129,10 +129,12 @@ static int check_header(struct pd_region *r, size_t size)
 	if (h->magic != PTO_PROF_MAGIC)
 		return verr(r, "bad magic 0x%08x (expected 0x%08x): not a pto "
 			    "profiling region", h->magic, PTO_PROF_MAGIC);
-	if (h->abi_version >> 16 != PTO_ABI_VERSION_MAJOR)
+	if (PTO_ABI_MAJOR(h->abi_version) != PTO_ABI_VERSION_MAJOR)
 		return verr(r, "ABI version %u.%u is not supported (this "
-			    "ptodump reads %u.x)", h->abi_version >> 16,
-			    h->abi_version & 0xffff, PTO_ABI_VERSION_MAJOR);
+			    "ptodump reads %u.x)",
+			    PTO_ABI_MAJOR(h->abi_version),
+			    PTO_ABI_MINOR(h->abi_version),
+			    PTO_ABI_VERSION_MAJOR);
 	if (pto_dfx_normalize(h->dfx_flags, &flags) || flags != h->dfx_flags)
 		return verr(r, "dfx_flags 0x%llx are not valid normalized "
 			    "flags", (unsigned long long)h->dfx_flags);
