@@ -71,7 +71,9 @@ struct pto_capture_info {
 	char problem[256];	/* why reading stopped early, or "" */
 	uint32_t level;
 	uint64_t dfx_flags;
-	uint64_t counter_freq_hz;
+	uint64_t counter_freq_hz;	/* 1 GHz when the run recorded
+					 * none (as the JSON set assumes)
+					 */
 	uint64_t time_base;	/* earliest start, receive, dispatch, phase */
 	uint32_t num_cores;
 	uint32_t sched_threads;	/* scheduler phase lists of the JSON */

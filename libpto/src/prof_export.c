@@ -122,9 +122,7 @@ int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 
 static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
 {
-	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
-					r->counter_freq_hz :
-					PROF_DEFAULT_FREQ_HZ);
+	c->us_per_tick = 1e6 / (double)prof_records_freq_hz(r);
 	return prof_records_time_base(r, &c->base);
 }
 

@@ -269,8 +269,7 @@ int prof_records_export_chip(const struct prof_records *r, const char *dir,
 		return -errno;
 	fprintf(f, "{\n  \"chip_swimlane_level\": %" PRIu32 ",\n  \"metadata\": "
 		"{\n    \"clock_freq_hz\": %" PRIu64 ",\n    \"num_cores\": %"
-		PRIu32, r->level, r->counter_freq_hz ? r->counter_freq_hz :
-		PROF_DEFAULT_FREQ_HZ, r->num_cores);
+		PRIu32, r->level, prof_records_freq_hz(r), r->num_cores);
 	ret = write_core_types(f, r, m);
 	prof_write_core_to_thread(f, r, "    ");
 	write_anchors(f, r);

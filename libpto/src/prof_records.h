@@ -191,6 +191,12 @@ int prof_records_export(const struct prof_records *r, const char *dir,
 /* The counter frequency the exports assume when the run recorded none. */
 #define PROF_DEFAULT_FREQ_HZ	UINT64_C(1000000000)
 
+/* r's counter frequency, PROF_DEFAULT_FREQ_HZ when it recorded none. */
+static inline uint64_t prof_records_freq_hz(const struct prof_records *r)
+{
+	return r->counter_freq_hz ? r->counter_freq_hz : PROF_DEFAULT_FREQ_HZ;
+}
+
 /*
  * dir/PROF_CHIP_JSON: the records in the chip swimlane schema of today's
  * reference tools, raw ticks (prof_export_chip.c). m (may be NULL) adds

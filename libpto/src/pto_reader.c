@@ -288,7 +288,7 @@ PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info)
 	snprintf(i.problem, sizeof(i.problem), "%s", c->info.problem);
 	i.level = c->rec.level;
 	i.dfx_flags = c->rec.dfx_flags;
-	i.counter_freq_hz = c->rec.counter_freq_hz;
+	i.counter_freq_hz = prof_records_freq_hz(&c->rec);
 	i.time_base = c->time_base;
 	i.num_cores = c->rec.num_cores;
 	i.sched_threads = prof_records_lists(&c->rec, PTO_BUF_SCHED_PHASE);

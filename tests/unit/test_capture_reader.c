@@ -262,6 +262,34 @@ static void test_open_region(void **state)
 	prof_sim_destroy(&s);
 }
 
+/* A region that recorded no counter frequency reads as 1 GHz, the
+ * frequency the JSON export assumes. */
+static void test_info_default_freq(void **state)
+{
+	struct prof_sim_cfg cfg = {
+		.cores = 2, .threads = 2, .tasks_per_core = 6, .level = 4,
+		.records = 8, .buffers = 4, .orch_records = 5,
+		.orch_edges = 4,
+	};
+	struct pto_capture_info info = { .size = sizeof(info) };
+	struct pto_prof_header *h;
+	struct prof_sim s;
+	pto_capture *c;
+
+	(void)state;
+	assert_int_equal(prof_sim_init(&s, &cfg), 0);
+	prof_sim_run(&s);
+	h = s.region;
+	h->counter_freq_hz = 0;
+	h->creator_freq_hz = 0;
+	assert_int_equal(pto_capture_open_region(s.region, s.size, NULL, &c),
+			 0);
+	assert_int_equal(pto_capture_info(c, &info), 0);
+	assert_int_equal(info.counter_freq_hz, 1000000000u);
+	pto_capture_close(c);
+	prof_sim_destroy(&s);
+}
+
 /* ---- bad input, one test each ---------------------------------------------- */
 
 static void test_null_out(void **state)
@@ -534,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_reads_what_was_recorded),
 		cmocka_unit_test(test_export_equals_live),
 		cmocka_unit_test(test_open_region),
+		cmocka_unit_test(test_info_default_freq),
 		cmocka_unit_test(test_null_out),
 		cmocka_unit_test(test_null_path),
 		cmocka_unit_test(test_opts_bad_size),

@@ -323,8 +323,7 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 	l.depths = PTO_ABI_MINOR(info.abi_version) >=
 		   PTO_ABI_MINOR_QUEUE_DEPTHS;
 	l.tasks = info.tasks;
-	l.us_per_tick = 1e6 / (double)(info.counter_freq_hz ?
-				       info.counter_freq_hz : 1000000000ull);
+	l.us_per_tick = 1e6 / (double)info.counter_freq_hz;
 	load_meta(&in->m, c, &info);
 	r = pto_capture_tasks(c, on_task, &l);
 	if (!r && info.level >= 3)
