@@ -45,6 +45,12 @@ static inline unsigned int core_shape(unsigned int ci)
 	       RT_SHAPE_AIV;
 }
 
+/* The subslot a task of shape runs in (AIV: its first). */
+static inline unsigned int shape_subslot(unsigned int shape)
+{
+	return shape == RT_SHAPE_AIC ? PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0;
+}
+
 /* Core ci of th (no task on it) is idle or not, in th->idle. */
 static inline void mark_idle(struct rt_thread *th, unsigned int ci,
 			     bool idle)
@@ -240,8 +246,7 @@ static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 static void shape_cores(unsigned int b, unsigned int shape, unsigned int *lo,
 			unsigned int *hi)
 {
-	*lo = b * PTO_CORES_PER_BLOCK + (shape == RT_SHAPE_AIC ?
-					 PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
+	*lo = b * PTO_CORES_PER_BLOCK + shape_subslot(shape);
 	*hi = shape == RT_SHAPE_AIC ? *lo + 1 :
 	      (b + 1) * PTO_CORES_PER_BLOCK;
 }
@@ -264,8 +269,7 @@ static int dispatch_pending(struct rt_run *run, struct rt_thread *th,
 			if (!dev_cores_room(run->dev->cores) ||
 			    !pop(run, th, shape, &t))
 				return n;
-			dispatch_sub(run, th, ci, t, shape == RT_SHAPE_AIC ?
-				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
+			dispatch_sub(run, th, ci, t, shape_subslot(shape));
 			n++;
 		}
 	return n;
@@ -286,8 +290,7 @@ static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 			if (!dev_cores_room(run->dev->cores) ||
 			    !pop(run, th, shape, &t))
 				return n;
-			dispatch_sub(run, th, ci, t, shape == RT_SHAPE_AIC ?
-				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
+			dispatch_sub(run, th, ci, t, shape_subslot(shape));
 			n++;
 		}
 	return n;
