@@ -131,11 +131,6 @@ bool aicore_pending_at(struct pto_hs_core *hs, struct aicore_mark m)
 	}
 }
 
-bool aicore_pending(const struct aicore *c)
-{
-	return aicore_pending_at(c->hs, aicore_mark(c));
-}
-
 void aicore_main(struct aicore *c, const struct aicore_platform *pf)
 {
 	enum aicore_step_result r;

@@ -64,15 +64,11 @@ enum aicore_step_result aicore_step(struct aicore *c,
 				    const struct aicore_platform *pf);
 
 /*
- * Would a step do something now? Sequentially consistent loads: a host
- * that stops serving a core calls it after its own seq_cst store, so a
- * DATA store it raced with is seen here.
- */
-bool aicore_pending(const struct aicore *c);
-
-/*
- * The same question for a host that no longer owns the core: on the
- * core's state as it left it (aicore_mark, taken while it owned it).
+ * Would a step do something now? Asked on the core's state as its host
+ * left it (aicore_mark, taken while it owned it), so a host that no
+ * longer owns the core can ask too. Sequentially consistent loads: a
+ * host that stops serving a core calls it after its own seq_cst store,
+ * so a DATA store it raced with is seen here.
  */
 struct aicore_mark {
 	uint32_t last;

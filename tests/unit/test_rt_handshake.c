@@ -153,7 +153,7 @@ static void test_ack_fin_pending_exit(void **state)
 
 /*
  * The step function never blocks: each wait of the handshake and an
- * unchanged DATA are AICORE_IDLE, and aicore_pending says when a step
+ * unchanged DATA are AICORE_IDLE, and aicore_pending_at says when a step
  * would do something.
  */
 static void test_step_never_blocks(void **state)
@@ -163,22 +163,22 @@ static void test_step_never_blocks(void **state)
 
 	(void)state;
 	atomic_store(&s->gate, 1);
-	assert_false(aicore_pending(c));
+	assert_false(aicore_pending_at(c->hs, aicore_mark(c)));
 	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE);
 	atomic_store(r32(&s->hs.aicpu_ready), 1);
-	assert_true(aicore_pending(c));
+	assert_true(aicore_pending_at(c->hs, aicore_mark(c)));
 	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE); /* regs */
 	assert_int_equal(s->hs.aicore_regs_ready, 1);
-	assert_false(aicore_pending(c));
+	assert_false(aicore_pending_at(c->hs, aicore_mark(c)));
 	atomic_store(r32(&s->hs.aicpu_regs_ready), 1);
-	assert_true(aicore_pending(c));
+	assert_true(aicore_pending_at(c->hs, aicore_mark(c)));
 	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE);
 	assert_int_equal(s->hs.aicore_done, 1);
 	dispatch(s, 1, 7);
-	assert_true(aicore_pending(c));
+	assert_true(aicore_pending_at(c->hs, aicore_mark(c)));
 	assert_int_equal(aicore_step(c, &s->pf), AICORE_RAN);
 	assert_int_equal(s->hs.cond, PTO_COND_FIN(1));
-	assert_false(aicore_pending(c));
+	assert_false(aicore_pending_at(c->hs, aicore_mark(c)));
 	assert_int_equal(aicore_step(c, &s->pf), AICORE_IDLE);
 	dispatch(s, PTO_TOKEN_EXIT_SIGNAL, 0);
 	assert_int_equal(aicore_step(c, &s->pf), AICORE_DONE);
