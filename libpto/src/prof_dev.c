@@ -79,6 +79,8 @@ struct pto_prof_dev {
 	struct prof_core core[PTO_MAX_CORES];
 	struct prof_wpool sched[PTO_MAX_AICPU_THREADS];
 	struct prof_wpool edge[PTO_MAX_AICPU_THREADS];
+	struct prof_wpool tdump[PTO_MAX_AICPU_THREADS];
+	__u32 tdump_entry[PTO_MAX_AICPU_THREADS];	/* next entry number */
 	struct prof_wpool orch;		/* orchestrator records: pool 0 */
 };
 
@@ -190,7 +192,8 @@ static struct prof_wpool *thread_wpool(struct pto_prof_dev *p,
 		return NULL;
 	}
 	w = kind == PTO_BUF_SCHED_PHASE ? &p->sched[thr] :
-	    kind == PTO_BUF_DEP_EDGE ? &p->edge[thr] : &p->orch;
+	    kind == PTO_BUF_DEP_EDGE ? &p->edge[thr] :
+	    kind == PTO_BUF_TENSOR_DUMP ? &p->tdump[thr] : &p->orch;
 	return w->pool ? w : NULL;
 }
 
@@ -391,7 +394,8 @@ static int check_thread_buffers(const struct pto_prof_layout *l,
 				  k[PTO_BUF_AICORE_TASK].buffers_per_pool) +
 		  k[PTO_BUF_SCHED_PHASE].buffers_per_pool +
 		  k[PTO_BUF_ORCH_PHASE].buffers_per_pool +
-		  k[PTO_BUF_DEP_EDGE].buffers_per_pool;
+		  k[PTO_BUF_DEP_EDGE].buffers_per_pool +
+		  k[PTO_BUF_TENSOR_DUMP].buffers_per_pool;
 
 	if (n <= PTO_READY_QUEUE_CAP)
 		return 0;
@@ -399,14 +403,15 @@ static int check_thread_buffers(const struct pto_prof_layout *l,
 		"hold %llu buffers, more than the %u of its ready queue: "
 		"%u x (buffers_per_pool[aicpu_task] %u + "
 		"buffers_per_pool[aicore_task] %u) + sched_phase %u + "
-		"orch_phase %u + dep_edge %u; lower run_config."
-		"buffers_per_pool\n", cores, (unsigned long long)n,
+		"orch_phase %u + dep_edge %u + tensor_dump %u; lower "
+		"run_config.buffers_per_pool\n", cores, (unsigned long long)n,
 		PTO_READY_QUEUE_CAP, cores,
 		k[PTO_BUF_AICPU_TASK].buffers_per_pool,
 		k[PTO_BUF_AICORE_TASK].buffers_per_pool,
 		k[PTO_BUF_SCHED_PHASE].buffers_per_pool,
 		k[PTO_BUF_ORCH_PHASE].buffers_per_pool,
-		k[PTO_BUF_DEP_EDGE].buffers_per_pool);
+		k[PTO_BUF_DEP_EDGE].buffers_per_pool,
+		k[PTO_BUF_TENSOR_DUMP].buffers_per_pool);
 	return -E2BIG;
 }
 
@@ -451,6 +456,7 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 	for (i = 0; i < PTO_MAX_AICPU_THREADS; i++) {
 		wpool_init(p, &p->sched[i], PTO_BUF_SCHED_PHASE, i);
 		wpool_init(p, &p->edge[i], PTO_BUF_DEP_EDGE, i);
+		wpool_init(p, &p->tdump[i], PTO_BUF_TENSOR_DUMP, i);
 	}
 	wpool_init(p, &p->orch, PTO_BUF_ORCH_PHASE, 0);
 	h->counter_freq_hz = counter_freq_hz;
@@ -619,6 +625,47 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 	wpool_commit(p, w, thr);
 }
 
+void prof_dev_tensor(struct pto_prof_dev *p, unsigned int thr,
+		     const struct pto_tdump_head *head, const void *src)
+{
+	struct prof_wpool *w = thread_wpool(p, thr, PTO_BUF_TENSOR_DUMP);
+	const char *from = src;
+	struct pto_tdump_head *hr;
+	struct pto_tdump_data *d;
+	__u64 left = head->dumped;
+	__u32 entry, chunk, n;
+
+	if (!w)
+		return;
+	entry = p->tdump_entry[thr]++;
+	hr = wpool_slot(p, w);
+	if (hr) {
+		*hr = *head;
+		hr->entry = entry;
+		hr->chunk = 0;
+		wpool_commit(p, w, thr);
+	}
+	/* Every chunk is a record of its own: a drop loses only it. */
+	for (chunk = 1; left; chunk++, left -= n, from += n) {
+		n = left < PTO_TDUMP_CHUNK_BYTES ? (__u32)left :
+		    PTO_TDUMP_CHUNK_BYTES;
+		d = wpool_slot(p, w);
+		if (!d)
+			continue;
+		d->entry = entry;
+		d->chunk = chunk;
+		memcpy(d->data, from, n);
+		memset(d->data + n, 0, PTO_TDUMP_CHUNK_BYTES - n);
+		wpool_commit(p, w, thr);
+	}
+}
+
+void prof_dev_tensor_flush(struct pto_prof_dev *p, unsigned int thr)
+{
+	if (p && thr < p->num_threads)
+		wpool_flush(p, &p->tdump[thr], thr);
+}
+
 void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 {
 	unsigned int i;
@@ -644,6 +691,7 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 	}
 	wpool_flush(p, &p->sched[thr], thr);
 	wpool_flush(p, &p->edge[thr], thr);
+	wpool_flush(p, &p->tdump[thr], thr);
 	if (thr == p->orch_thread)
 		wpool_flush(p, &p->orch, thr);
 }

@@ -30,6 +30,7 @@
 #include "prof_kind.h"
 #include "prof_records.h"
 #include "prof_sort.h"
+#include "prof_tdump.h"
 
 /* Recently seen func ids, so repeats are rarely spilled (export_names). */
 #define FUNC_CACHE	64
@@ -483,5 +484,7 @@ int prof_records_export(const struct prof_records *r, const char *dir,
 		ret = export_deps(r, dir);
 	if (!ret)
 		ret = export_names(r, dir, func_name, ctx);
+	if (!ret && (r->dfx_flags & PTO_DFX_TENSOR_DUMP))
+		ret = prof_tdump_export(r, dir);
 	return ret;
 }

@@ -23,14 +23,20 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 					    pto_aicore_task_record),
 	[PTO_BUF_DEP_EDGE] = PROF_SPILLED("dep_edge",
 					  pto_dep_edge_record, edges),
+	[PTO_BUF_TENSOR_DUMP] = PROF_SPILLED("tensor_dump", pto_tdump_data,
+					     tdump),
 };
 
+/* Kinds without a description (PMU, reserved) are unknown. */
 const struct prof_kind_desc *prof_kind_desc(uint32_t kind)
 {
-	return kind < PTO_BUF_KIND_COUNT ? &prof_kinds[kind] : NULL;
+	return kind < PTO_BUF_KIND_COUNT && prof_kinds[kind].name ?
+	       &prof_kinds[kind] : NULL;
 }
 
 const char *prof_kind_name(__u32 kind)
 {
-	return kind < PTO_BUF_KIND_COUNT ? prof_kinds[kind].name : "?";
+	const struct prof_kind_desc *d = prof_kind_desc(kind);
+
+	return d ? d->name : "?";
 }

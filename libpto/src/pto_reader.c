@@ -17,6 +17,7 @@
 #include "prof_cap.h"
 #include "prof_kind.h"
 #include "prof_region.h"
+#include "prof_tdump.h"
 #include "pto_reader.h"
 #include "log.h"
 
@@ -398,6 +399,14 @@ PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core)
 	    c->rec.core_to_thread[core] == PTO_CORE_THREAD_NONE)
 		return -1;
 	return (int)c->rec.core_to_thread[core];
+}
+
+PTO_API int pto_capture_tensor_dumps(pto_capture *c, pto_tensor_dump_fn fn,
+				     void *ctx)
+{
+	if (!c || !fn)
+		return -EINVAL;
+	return prof_tdump_each(&c->rec, fn, ctx, NULL);
 }
 
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir)

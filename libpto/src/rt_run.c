@@ -29,6 +29,7 @@
 #include "rt_sched.h"
 #include "rt_stall.h"
 #include "rt_task.h"
+#include "rt_tdump.h"
 #include "rt_wiring.h"
 #include "log.h"
 
@@ -134,10 +135,9 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 		return -EOPNOTSUPP;
 	}
 #endif
-	if (flags & (PTO_DFX_TENSOR_DUMP | PTO_DFX_PMU)) {
-		pto_err("pto: dfx_flags 0x%llx: tensor dump and PMU "
-			"recording are not implemented\n",
-			(unsigned long long)flags);
+	if (flags & PTO_DFX_PMU) {
+		pto_err("pto: dfx_flags 0x%llx: PMU recording is not "
+			"implemented\n", (unsigned long long)flags);
 		return -EOPNOTSUPP;
 	}
 	for (i = 0; i < PTO_BUF_KIND_MAX; i++) {
@@ -156,7 +156,7 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 					  (unsigned int)PTO_PROF_MAX_BUFFERS_PER_POOL);
 	}
 	run->flags = flags;
-	return 0;
+	return rt_tdump_config(run);
 }
 
 static void kernel_run(void *ctx, unsigned int core,
@@ -297,6 +297,8 @@ static int run_alloc(struct rt_run *run)
 		err = rt_spsc_init(&run->wiring, RT_WIRING_CAP);
 	if (!err)
 		err = rt_orch_init(run);
+	if (!err)
+		err = rt_tdump_init(run);
 	run->cores = rt_zalloc64(run->ncores * sizeof(*run->cores));
 	if (!err && !run->cores)
 		err = -ENOMEM;
@@ -307,6 +309,7 @@ static void run_free(struct rt_run *run)
 {
 	unsigned int i;
 
+	rt_tdump_fini(run);
 	rt_orch_fini(run);
 	rt_spsc_fini(&run->wiring);
 	for (i = 0; i < RT_SHAPES; i++)
@@ -399,6 +402,10 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	run_threads(run, run->prof ? pr.base : NULL);
 	res->elapsed_ns = pto_clock_mono_ns() - t0;
 	res->tasks = atomic_load(&run->completed);
+	for (i = 0; i < run->nthreads; i++) {
+		res->tensors_dumped += run->thr[i].tdump_regions;
+		res->tensors_truncated += run->thr[i].tdump_truncated;
+	}
 	err = atomic_load(&run->error);
 	if (!err && run->orch_rc < 0)
 		err = run->orch_rc;

@@ -25,6 +25,7 @@
 #include "rt_sched.h"
 #include "rt_stall.h"
 #include "rt_task.h"
+#include "rt_tdump.h"
 #include "rt_wiring.h"
 
 #define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
@@ -35,9 +36,10 @@ static inline bool phases_on(const struct rt_run *run)
 }
 
 /* A subtask finished on core; returns 1 when it completed the task. */
-static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
-		    const struct rt_slot_run *s)
+static int sub_done(struct rt_run *run, struct rt_thread *th,
+		    unsigned int core, const struct rt_slot_run *s)
 {
+	unsigned int thr = th->idx;
 	struct rt_task *t = s->task;
 	uint64_t fin = 0;
 
@@ -50,6 +52,9 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	}
 	if (atomic_fetch_sub(&t->subtasks_left, 1) != 1)
 		return 0;
+	/* Outputs before completion: later writers wait for it. */
+	if (RT_PROF(run) && t->dump)
+		rt_tdump_copy(run, th, t, PTO_TDUMP_STAGE_AFTER);
 	rt_task_complete(run, t);
 	return 1;
 }
@@ -71,7 +76,8 @@ static void mon_publish(struct rt_core *c)
 }
 
 /* The slot transitions of REFERENCE G.6 for one COND value. */
-static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
+static int core_poll(struct rt_run *run, struct rt_thread *th,
+		     unsigned int ci)
 {
 	struct rt_core *c = &run->cores[ci];
 	/* acquire: kernel results and records precede ACK/FIN */
@@ -85,9 +91,9 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 		return 0;
 	c->last_cond = v;
 	if (c->has_pending && tok == c->pending.token) {
-		n += sub_done(run, thr, ci, &c->running); /* runs serially */
+		n += sub_done(run, th, ci, &c->running); /* runs serially */
 		if (fin) {
-			n += sub_done(run, thr, ci, &c->pending);
+			n += sub_done(run, th, ci, &c->pending);
 			c->has_running = false;
 		} else {
 			c->running = c->pending;
@@ -98,7 +104,7 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 		if (!fin) {
 			c->running.acked = true;
 		} else {
-			n += sub_done(run, thr, ci, &c->running);
+			n += sub_done(run, th, ci, &c->running);
 			c->has_running = c->has_pending;
 			c->running = c->pending;
 			c->has_pending = false;
@@ -181,6 +187,8 @@ static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 		if (!dev_cores_room(run->dev->cores) ||
 		    !pop(run, th, RT_SHAPE_MIX, &t))
 			break;
+		if (RT_PROF(run) && t->dump)
+			rt_tdump_copy(run, th, t, PTO_TDUMP_STAGE_BEFORE);
 		for (s = 0; s < PTO_CORES_PER_BLOCK; s++)
 			if (t->mask & (1u << s)) {
 				dispatch_sub(run, b * PTO_CORES_PER_BLOCK + s,
@@ -215,6 +223,9 @@ static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 			if (!dev_cores_room(run->dev->cores) ||
 			    !pop(run, th, shape, &t))
 				return n;
+			if (RT_PROF(run) && t->dump)
+				rt_tdump_copy(run, th, t,
+					      PTO_TDUMP_STAGE_BEFORE);
 			dispatch_sub(run, ci, t, shape == RT_SHAPE_AIC ?
 				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
 			n++;
@@ -264,7 +275,7 @@ static int poll_completions(struct rt_run *run, struct rt_thread *th)
 		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,
 		     hi = ci + PTO_CORES_PER_BLOCK; ci < hi; ci++)
 			if (run->cores[ci].has_running)
-				n += core_poll(run, th->idx, ci);
+				n += core_poll(run, th, ci);
 	return n;
 }
 
@@ -441,6 +452,8 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 	rt_doorbell_sleep(d, has_work, &sc, RT_SLEEP_NS);
 	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
 		rt_stall_check(run);
+	if (RT_PROF(run) && run->tdump)
+		rt_tdump_flush_poll(run, th);
 }
 
 void rt_sched_loop(struct rt_run *run, unsigned int thr)
