@@ -21,6 +21,7 @@ enum {
 	OPT_DEVICE,
 	OPT_RETAIN,
 	OPT_CAPTURE_ONLY,
+	OPT_TENSOR_DUMP,
 };
 
 static const struct option ex_options[] = {
@@ -34,6 +35,7 @@ static const struct option ex_options[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "retain", no_argument, NULL, OPT_RETAIN },
 	{ "capture-only", no_argument, NULL, OPT_CAPTURE_ONLY },
+	{ "tensor-dump", optional_argument, NULL, OPT_TENSOR_DUMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -56,6 +58,9 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"                            after exit (ptodump list)\n"
 		"  --capture-only            write the capture file only, not\n"
 		"                            its JSON conversion\n"
+		"  --tensor-dump[=BYTES]     dump every task's tensors (at most\n"
+		"                            BYTES per region, default 65536);\n"
+		"                            first round only\n"
 		"  -h, --help                this text\n"
 		"\nPrints per-round timing, then \"golden: PASS\" or "
 		"\"golden: FAIL (...)\";\nexit status 0 on PASS, 1 on FAIL, "
@@ -161,6 +166,12 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 			break;
 		case OPT_CAPTURE_ONLY:
 			a->capture_only = 1;
+			break;
+		case OPT_TENSOR_DUMP:
+			a->tensor_dump = 1;
+			if (optarg && ex_parse_uint(optarg, 1, 1u << 26,
+						    &a->tensor_dump_bytes))
+				return ex_bad(name, "tensor-dump", optarg);
 			break;
 		case 'h':
 			ex_usage(stdout, name, what);
