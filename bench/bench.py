@@ -408,6 +408,7 @@ class Bench:
                      [s["head"] for s in v], unit="us", fmt="%.1f",
                      note="tail: %.1f us" % statistics.median(
                          s["tail"] for s in v))
+        self.tensor_dump_row()
         empty = self.jsonl([self.prog("pto_graph"), "empty", "-r", "20"])
         self.row("device", "empty pto_run (20 runs)",
                  [s["wall_ns"] / 1e6 for s in empty], unit="ms", goal=1.0,
@@ -415,6 +416,35 @@ class Bench:
         idle = self.jsonl([self.prog("pto_graph"), "idle", "-t", "1000"])
         self.row("device", "idle CPU of an open device (1 s)",
                  value=idle[0]["cpu"] * 100, unit="% of a CPU", fmt="%.2f")
+
+    def tensor_dump_row(self):
+        """paged_attention_unroll with every task's tensors dumped (64 KiB
+        per region at most) against the same run without profiling:
+        the copies run on the scheduler threads."""
+        e = "paged_attention_unroll"
+
+        def case(on):
+            def fn():
+                d = os.path.join(self.tmp, "ex-dump")
+                s = self.example(e, *(["--tensor-dump", "--output", d]
+                                      if on else []))
+                entries = 0
+                if on:
+                    with open(os.path.join(d, "tensor_dump",
+                                           "manifest.json")) as f:
+                        entries = json.load(f)["entries"]
+                    shutil.rmtree(d, ignore_errors=True)
+                return {"run_ns": s["ms"] * 1e6, "entries": entries}
+            return fn
+        res = self.interleave({"on": case(True), "off": case(False)},
+                              1 if self.quick else self.reps)
+        on = statistics.median(s["run_ns"] for s in res["on"])
+        off = statistics.median(s["run_ns"] for s in res["off"])
+        self.row("device", "%s: tensor dump on / off device-run time" % e,
+                 value=on / off, unit="x", fmt="%.2f",
+                 note="%s; %d region copies" % (
+                     self.min_ratio(res["on"], res["off"]),
+                     res["on"][0]["entries"]))
 
     def sec_wiring(self):
         cases = {}
