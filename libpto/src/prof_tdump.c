@@ -22,6 +22,7 @@ struct tdump_walk {
 	int have;		/* an entry is open */
 	struct pto_tensor_dump e;
 	uint32_t entry;		/* its number */
+	uint32_t next;		/* lowest chunk index still to come */
 	uint64_t got;		/* bytes of it collected */
 	unsigned char *buf;
 	uint64_t buf_cap;
@@ -67,6 +68,7 @@ static int walk_head(struct tdump_walk *w, uint32_t pool,
 		.time = h->time,
 	};
 	w->entry = h->entry;
+	w->next = 1;
 	w->got = 0;
 	w->have = 1;
 	return 0;
@@ -83,11 +85,16 @@ static int walk_one(void *ctx, const void *rec)
 
 		return ret ? ret : walk_head(w, w->e.thread, rec);
 	}
+	/* Chunks come in order: one repeated or out of order is an orphan
+	 * (so no byte is counted twice).
+	 */
 	at = (uint64_t)(d->chunk - 1) * PTO_TDUMP_CHUNK_BYTES;
-	if (!w->have || d->entry != w->entry || at >= w->e.dumped) {
+	if (!w->have || d->entry != w->entry || d->chunk < w->next ||
+	    at >= w->e.dumped) {
 		w->orphans++;
 		return 0;
 	}
+	w->next = d->chunk + 1;
 	n = w->e.dumped - at < PTO_TDUMP_CHUNK_BYTES ? w->e.dumped - at :
 	    PTO_TDUMP_CHUNK_BYTES;
 	memcpy(w->buf + at, d->data, n);

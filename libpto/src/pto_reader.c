@@ -367,7 +367,9 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 
 PTO_API const char *pto_capture_kind_name(uint32_t kind)
 {
-	return kind < PTO_BUF_KIND_COUNT ? prof_kind_name(kind) : NULL;
+	const struct prof_kind_desc *d = prof_kind_desc(kind);
+
+	return d ? d->name : NULL;
 }
 
 PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id)

@@ -476,7 +476,10 @@ static void test_stall_flushes_dump(void **state)
 
 /* ---- invalid options and params ----------------------------------------- */
 
-static void run_bad(void (*set)(struct pto_run_config *), int mark,
+/* A dump run with set() applied to its config and orchestration fn is
+ * refused with -EINVAL and msg.
+ */
+static void run_bad(void (*set)(struct pto_run_config *), pto_orch_fn fn,
 		    const char *msg)
 {
 	struct pto_run_config cfg;
@@ -486,11 +489,11 @@ static void run_bad(void (*set)(struct pto_run_config *), int mark,
 	int rc;
 
 	world_open(&w);
-	w.mark = mark;
 	dump_config(&cfg, &w);
-	set(&cfg);
+	if (set)
+		set(&cfg);
 	assert_int_equal(stderr_capture_begin(&sc), 0);
-	rc = pto_run(w.dev, &cfg, two_tasks, &w, NULL);
+	rc = pto_run(w.dev, &cfg, fn, &w, NULL);
 	stderr_capture_end(&sc, err, sizeof(err));
 	assert_int_equal(rc, -EINVAL);
 	if (!strstr(err, msg))
@@ -528,32 +531,32 @@ static void s_without_bit(struct pto_run_config *c)
 static void test_bad_select(void **state)
 {
 	(void)state;
-	run_bad(s_select, 0, "run_config.tensor_dump_select 7");
+	run_bad(s_select, two_tasks, "run_config.tensor_dump_select 7");
 }
 
 static void test_bad_func_without_select(void **state)
 {
 	(void)state;
-	run_bad(s_func_without_select, 0, "tensor_dump_func 20: only with");
+	run_bad(s_func_without_select, two_tasks, "tensor_dump_func 20: only with");
 }
 
 static void test_bad_func_unregistered(void **state)
 {
 	(void)state;
-	run_bad(s_func_unregistered, 0,
+	run_bad(s_func_unregistered, two_tasks,
 		"tensor_dump_func 999: not a registered kernel");
 }
 
 static void test_bad_cap(void **state)
 {
 	(void)state;
-	run_bad(s_cap_too_big, 0, "tensor_dump_max_bytes 67108865: at most");
+	run_bad(s_cap_too_big, two_tasks, "tensor_dump_max_bytes 67108865: at most");
 }
 
 static void test_bad_options_without_bit(void **state)
 {
 	(void)state;
-	run_bad(s_without_bit, 0, "lacks PTO_DFX_TENSOR_DUMP");
+	run_bad(s_without_bit, two_tasks, "lacks PTO_DFX_TENSOR_DUMP");
 }
 
 /* A submit whose param kind is kind: the run fails with its message. */
@@ -573,22 +576,8 @@ static int bad_submit(pto_orch *o, void *user)
 
 static void submit_bad(unsigned int kind, const char *msg)
 {
-	struct pto_run_config cfg;
-	struct stderr_capture sc;
-	char err[2048];
-	struct tworld w;
-	int rc;
-
-	world_open(&w);
-	dump_config(&cfg, &w);
 	bad_kind = kind;
-	assert_int_equal(stderr_capture_begin(&sc), 0);
-	rc = pto_run(w.dev, &cfg, bad_submit, &w, NULL);
-	stderr_capture_end(&sc, err, sizeof(err));
-	assert_int_equal(rc, -EINVAL);
-	if (!strstr(err, msg))
-		fail_msg("expected \"%s\" in: %s", msg, err);
-	world_close(&w);
+	run_bad(NULL, bad_submit, msg);
 }
 
 static void test_bad_mark_on_scalar(void **state)
