@@ -639,12 +639,18 @@ void prof_dev_tensor(struct pto_prof_dev *p, unsigned int thr,
 		return;
 	entry = p->tdump_entry[thr]++;
 	hr = wpool_slot(p, w);
-	if (hr) {
-		*hr = *head;
-		hr->entry = entry;
-		hr->chunk = 0;
-		wpool_commit(p, w, thr);
+	if (!hr) {
+		/* Without its head no chunk can be placed: all dropped. */
+		n = (__u32)((left + PTO_TDUMP_CHUNK_BYTES - 1) /
+			    PTO_TDUMP_CHUNK_BYTES);
+		prof_ctr_add(&w->pool->counters.total, n);
+		prof_ctr_add(&w->pool->counters.dropped, n);
+		return;
 	}
+	*hr = *head;
+	hr->entry = entry;
+	hr->chunk = 0;
+	wpool_commit(p, w, thr);
 	/* Every chunk is a record of its own: a drop loses only it. */
 	for (chunk = 1; left; chunk++, left -= n, from += n) {
 		n = left < PTO_TDUMP_CHUNK_BYTES ? (__u32)left :

@@ -96,7 +96,8 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
  * One tensor region (PTO_DFX_TENSOR_DUMP) into thread thr's dump pool:
  * a head record (head as given; entry and chunk are set here) and
  * head->dumped bytes from src in data records. Each record is counted
- * like any other (dropped when no buffer is free).
+ * like any other (dropped when no buffer is free; when the head is
+ * dropped, so are all of its data records, uncopied).
  */
 struct pto_tdump_head;
 void prof_dev_tensor(struct pto_prof_dev *p, unsigned int thr,

@@ -411,6 +411,12 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		err = run->orch_rc;
 	if (host) {
 		perr = prof_host_stop(host, run->cfg.quiet);
+		if (run->tdump && !run->cfg.quiet)
+			pto_info("pto: tensor dump: %llu region copies, %llu "
+				 "truncated at %llu bytes\n",
+				 (unsigned long long)res->tensors_dumped,
+				 (unsigned long long)res->tensors_truncated,
+				 (unsigned long long)run->tdump->cap);
 		res->reconcile_ok = !perr;
 		note_losses(prof_host_records(host), res);
 		/* Export even when the books failed: keep what was collected. */

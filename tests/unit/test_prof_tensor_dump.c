@@ -5,7 +5,9 @@
  * the cap is cut to exactly the cap and flagged, selection by func and
  * by mark, the manifest and tensors.bin describe the same bytes, the
  * books stay exact with tiny pools and a host that holds every buffer,
- * a stalled run has its dump in the capture while it hangs, and every
+ * a stalled run has its dump in the capture while it hangs, the reader
+ * places the chunks it has and counts the rest (a dropped chunk reads as
+ * zeros, a chunk without its head or repeated is an orphan), and every
  * invalid option or param flag is refused with its own message.
  */
 #include <errno.h>
@@ -21,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "prof_records.h"
+#include "prof_tdump.h"
 #include "pto.h"
 #include "pto_reader.h"
 #include "support/e2e_prof.h"
@@ -408,6 +412,77 @@ static void test_reconcile_tiny_pools_held_host(void **state)
 	world_close(&w);
 }
 
+/* ---- the reader on hand-made records ------------------------------------ */
+
+static struct pto_tdump_data chunk_rec(uint32_t entry, uint32_t chunk,
+				       unsigned char fill)
+{
+	struct pto_tdump_data d = { .entry = entry, .chunk = chunk };
+
+	memset(d.data, fill, sizeof(d.data));
+	return d;
+}
+
+static struct pto_tdump_data head_rec(uint32_t entry, uint64_t task,
+				      uint64_t dumped)
+{
+	struct pto_tdump_head h = { .entry = entry, .task_id = task,
+				    .bytes = dumped, .dumped = dumped };
+	struct pto_tdump_data d;
+
+	memcpy(&d, &h, sizeof(d));
+	return d;
+}
+
+/*
+ * Pool 0: entry 0 of 300 bytes whose chunk 2 was dropped, a chunk of
+ * entry 1 whose head was dropped, entry 2 of 10 bytes with its chunk
+ * twice. Pool 1: entry 0 of 120 bytes, whole.
+ */
+static void test_reader_places_chunks(void **state)
+{
+	const struct pto_tdump_data p0[] = {
+		head_rec(0, 7, 300), chunk_rec(0, 1, 0x11),
+		chunk_rec(0, 3, 0x33), chunk_rec(1, 1, 0x44),
+		head_rec(2, 8, 10), chunk_rec(2, 1, 0x55),
+		chunk_rec(2, 1, 0x66),
+	};
+	const struct pto_tdump_data p1[] = {
+		head_rec(0, 9, 120), chunk_rec(0, 1, 0x77),
+	};
+	struct prof_records r;
+	unsigned char want[300];
+	uint64_t orphans = 0;
+	struct got g;
+
+	(void)state;
+	prof_records_init_empty(&r);
+	assert_int_equal(prof_records_add(&r, PTO_BUF_TENSOR_DUMP, 0, p0, 7),
+			 0);
+	assert_int_equal(prof_records_add(&r, PTO_BUF_TENSOR_DUMP, 1, p1, 2),
+			 0);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(prof_tdump_each(&r, keep, &g, &orphans), 0);
+	prof_records_free(&r);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(orphans, 2);
+	/* Entry 0: chunk 2 (bytes 120..239) lost, reads as zeros. */
+	memset(want, 0x11, 120);
+	memset(want + 120, 0, 120);
+	memset(want + 240, 0x33, 60);
+	assert_int_equal(g.e[0].task_id, 7);
+	assert_int_equal(g.e[0].lost, 120);
+	assert_memory_equal(g.e[0].data, want, 300);
+	/* Entry 2: the first copy of its chunk counts, once. */
+	memset(want, 0x55, 10);
+	assert_int_equal(g.e[1].task_id, 8);
+	assert_int_equal(g.e[1].lost, 0);
+	assert_memory_equal(g.e[1].data, want, 10);
+	assert_int_equal(g.e[2].task_id, 9);
+	assert_int_equal(g.e[2].thread, 1);
+	assert_int_equal(g.e[2].lost, 0);
+}
+
 /* ---- a stalled run ------------------------------------------------------ */
 
 static char wait_capture[512];
@@ -609,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_select_by_mark),
 		cmocka_unit_test(test_reconcile_tiny_pools_held_host),
 		cmocka_unit_test(test_stall_flushes_dump),
+		cmocka_unit_test(test_reader_places_chunks),
 		cmocka_unit_test(test_bad_select),
 		cmocka_unit_test(test_bad_func_without_select),
 		cmocka_unit_test(test_bad_func_unregistered),
