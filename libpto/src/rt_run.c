@@ -402,6 +402,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	run_threads(run, run->prof ? pr.base : NULL);
 	res->elapsed_ns = pto_clock_mono_ns() - t0;
 	res->tasks = atomic_load(&run->completed);
+	res->orch_waits = run->orch.waits;
 	for (i = 0; i < run->nthreads; i++) {
 		res->tensors_dumped += run->thr[i].tdump_regions;
 		res->tensors_truncated += run->thr[i].tdump_truncated;
