@@ -4,7 +4,8 @@
  * with its role, stage, param, bytes, dtype and truncation, the same from
  * the capture and from tensor_dump/; --show prints the values as the
  * dtype given at submit with min/max/mean, and for an INOUT region the
- * diff of before and after; bad arguments are usage errors.
+ * diff of before and after; a cut capture (a run that died) is listed
+ * with a warning; bad arguments are usage errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -179,6 +181,31 @@ static void test_show_inout(void **state)
 	free(o);
 }
 
+static void test_cut_capture(void **state)
+{
+	char src[700], cut[700], *data, *o = NULL, *e = NULL;
+	const char *args[] = { "tensors", cut, NULL };
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	snprintf(src, sizeof(src), "%s/capture.ptocap", out);
+	snprintf(cut, sizeof(cut), "%s/cut.ptocap", dir);
+	data = ptodump_read_file(src, &len);
+	assert_non_null(data);
+	f = fopen(cut, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len / 2, f), len / 2);
+	fclose(f);
+	free(data);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, &o, &e), 0);
+	ptodump_at(e, "incomplete capture (offset ");
+	ptodump_at(o, " entries\n");
+	free(o);
+	free(e);
+	unlink(cut);
+}
+
 static void test_bad_args(void **state)
 {
 	const char *show_big[] = { "tensors", "--show", "99", out, NULL };
@@ -198,6 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_show_inout),
+		cmocka_unit_test(test_cut_capture),
 		cmocka_unit_test(test_bad_args),
 	};
 

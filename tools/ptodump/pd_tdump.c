@@ -52,6 +52,7 @@ static int cap_list(void *ctx, const struct pto_tensor_dump *d)
 
 static int load_capture(struct pd_tdump *t, const char *path)
 {
+	struct pto_capture_info info = { .size = sizeof(info) };
 	struct cap_walk w = { .t = t };
 	pto_capture *c;
 	int ret = pto_capture_open(path, NULL, &c);
@@ -60,6 +61,10 @@ static int load_capture(struct pd_tdump *t, const char *path)
 		pd_err("%s: %s", path, pto_strerror(ret));
 		return ret;
 	}
+	/* A run that died or hangs: what reached the file is listed. */
+	if (!pto_capture_info(c, &info) && !info.complete)
+		pd_warn("%s: incomplete capture (%s); listing what it holds",
+			path, info.problem);
 	snprintf(t->capture, sizeof(t->capture), "%s", path);
 	ret = pto_capture_tensor_dumps(c, cap_list, &w);
 	pto_capture_close(c);
