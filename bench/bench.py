@@ -374,7 +374,7 @@ class Bench:
         o = re.search(r"^output: (.*)$", out, re.M)
         return {"ms": float(m.group(1)), "submits": int(m.group(2)),
                 "orch_ms": float(m.group(3)) if m.group(3) else None,
-                "out": o.group(1) if o else None}
+                "out": o.group(1) if o else None, "text": out}
 
     def sec_device(self):
         def case(name):
@@ -420,7 +420,9 @@ class Bench:
     def tensor_dump_row(self):
         """paged_attention_unroll with every task's tensors dumped (64 KiB
         per region at most) against the same run without profiling:
-        the copies run on the scheduler threads."""
+        the copies run on the scheduler threads. A record that finds no
+        free buffer is dropped uncopied, so the note gives the dropped
+        share of the dump's records."""
         e = "paged_attention_unroll"
 
         def case(on):
@@ -428,13 +430,17 @@ class Bench:
                 d = os.path.join(self.tmp, "ex-dump")
                 s = self.example(e, *(["--tensor-dump", "--output", d]
                                       if on else []))
-                entries = 0
+                copies = dropped = total = 0
                 if on:
-                    with open(os.path.join(d, "tensor_dump",
-                                           "manifest.json")) as f:
-                        entries = json.load(f)["entries"]
+                    m = re.search(r"tensor dump: (\d+) region copies",
+                                  s["text"])
+                    b = re.search(r"reconcile tensor_dump: total=(\d+) "
+                                  r"collected=\d+ dropped=(\d+)", s["text"])
+                    copies = int(m.group(1))
+                    total, dropped = int(b.group(1)), int(b.group(2))
                     shutil.rmtree(d, ignore_errors=True)
-                return {"run_ns": s["ms"] * 1e6, "entries": entries}
+                return {"run_ns": s["ms"] * 1e6, "copies": copies,
+                        "dropped": dropped, "total": total}
             return fn
         res = self.interleave({"on": case(True), "off": case(False)},
                               1 if self.quick else self.reps)
@@ -442,9 +448,12 @@ class Bench:
         off = statistics.median(s["run_ns"] for s in res["off"])
         self.row("device", "%s: tensor dump on / off device-run time" % e,
                  value=on / off, unit="x", fmt="%.2f",
-                 note="%s; %d region copies" % (
+                 note="%s; %d region copies, %.0f%% of their records "
+                 "dropped (no free buffer)" % (
                      self.min_ratio(res["on"], res["off"]),
-                     res["on"][0]["entries"]))
+                     res["on"][0]["copies"],
+                     100.0 * sum(s["dropped"] for s in res["on"]) /
+                     max(1, sum(s["total"] for s in res["on"]))))
 
     def sec_wiring(self):
         cases = {}
