@@ -269,6 +269,11 @@ int pd_tdump_bytes(const struct pd_tdump *t, size_t i, unsigned char **out)
 			ret = pto_capture_tensor_dumps(c, cap_copy, &w);
 		pto_capture_close(c);
 		*out = w.out;
+		if (ret >= 0 && !w.out && e->d.dumped)
+			ret = -EIO;	/* the capture changed since */
+		if (ret < 0)
+			pd_err("%s: entry %zu: %s", t->capture, i,
+			       pto_strerror(ret));
 		return ret < 0 ? ret : 0;
 	}
 	if (!e->d.dumped)
