@@ -405,7 +405,8 @@ struct pto_run_config {
 	 * BYTES, at most PTO_TDUMP_MAX_BYTES; a longer region is cut there
 	 * and flagged truncated). The copy runs on the scheduler thread, so
 	 * it lengthens the dispatch and completion of the tasks dumped.
-	 * The run writes <output dir>/tensor_dump/manifest.json (one entry
+	 * Unless capture_only, the run writes
+	 * <output dir>/tensor_dump/manifest.json (one entry
 	 * per region copy: task, func, role, stage, param, offset, bytes,
 	 * dtype, truncated, where its bytes are) and tensors.bin (the bytes);
 	 * `ptodump tensors` lists and shows them. A stalled run (see
@@ -453,8 +454,8 @@ struct pto_run_result {
  * configuration, named in an error), -E2BIG (the profiling region would
  * exceed its 1 GiB limit, or one AICPU thread owning every core could
  * hold more profiling buffers than its ready queue's 1024 entries:
- * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase and
- * edge buffers_per_pool; both named in an error), -EOPNOTSUPP (a dfx bit
+ * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase,
+ * edge and tensor-dump buffers_per_pool; both named in an error), -EOPNOTSUPP (a dfx bit
  * whose recording is not implemented: PMU), -EIO
  * (profiling books did not balance), -ENOMEM, or the negative errno of
  * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said in an error, and
