@@ -34,6 +34,7 @@ struct ex_args {
 	enum pto_backend backend;
 	int retain;		/* --retain: run_config.retain_region */
 	int capture_only;	/* --capture-only: run_config.capture_only */
+	int chip_json;		/* --chip-json: run_config.chip_json */
 	int tensor_dump;	/* --tensor-dump: PTO_DFX_TENSOR_DUMP */
 	unsigned int tensor_dump_bytes;	/* its =BYTES, 0: default */
 };

@@ -21,6 +21,7 @@ enum {
 	OPT_DEVICE,
 	OPT_RETAIN,
 	OPT_CAPTURE_ONLY,
+	OPT_CHIP_JSON,
 	OPT_TENSOR_DUMP,
 };
 
@@ -35,6 +36,7 @@ static const struct option ex_options[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "retain", no_argument, NULL, OPT_RETAIN },
 	{ "capture-only", no_argument, NULL, OPT_CAPTURE_ONLY },
+	{ "chip-json", no_argument, NULL, OPT_CHIP_JSON },
 	{ "tensor-dump", optional_argument, NULL, OPT_TENSOR_DUMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -58,6 +60,9 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"                            after exit (ptodump list)\n"
 		"  --capture-only            write the capture file only, not\n"
 		"                            its JSON conversion\n"
+		"  --chip-json               also write\n"
+		"                            chip_swimlane_records.json\n"
+		"                            (today's reference schema)\n"
 		"  --tensor-dump[=BYTES]     dump every task's tensors (at most\n"
 		"                            BYTES per region, default 65536);\n"
 		"                            first round only\n"
@@ -166,6 +171,9 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 			break;
 		case OPT_CAPTURE_ONLY:
 			a->capture_only = 1;
+			break;
+		case OPT_CHIP_JSON:
+			a->chip_json = 1;
 			break;
 		case OPT_TENSOR_DUMP:
 			a->tensor_dump = 1;

@@ -396,6 +396,11 @@ struct pto_run_config {
 	 * later with ptodump or pto_capture_export_json().
 	 */
 	int capture_only;
+	/* Also write chip_swimlane_records.json (with deps.json and
+	 * name_map.json, also under capture_only): the chip swimlane
+	 * schema of today's reference tools (pto_capture_export()).
+	 */
+	int chip_json;
 	/*
 	 * Tensor dump (dfx_flags PTO_DFX_TENSOR_DUMP, bit 4; no level
 	 * includes it): for the selected tasks, the AICPU thread copies the
@@ -405,8 +410,9 @@ struct pto_run_config {
 	 * BYTES, at most PTO_TDUMP_MAX_BYTES; a longer region is cut there
 	 * and flagged truncated). The copy runs on the scheduler thread, so
 	 * it lengthens the dispatch and completion of the tasks dumped.
-	 * Unless capture_only, the run writes
-	 * <output dir>/tensor_dump/manifest.json (one entry
+	 * With the capture's conversion (by default; not with capture_only
+	 * alone), the run writes <output dir>/tensor_dump/manifest.json
+	 * (one entry
 	 * per region copy: task, func, role, stage, param, offset, bytes,
 	 * dtype, truncated, where its bytes are) and tensors.bin (the bytes);
 	 * `ptodump tensors` lists and shows them. A stalled run (see
@@ -449,7 +455,13 @@ struct pto_run_result {
 
 /*
  * Runs orch(o, user) on the orchestrator thread and every task it
- * submits; returns when all tasks finished (or the run failed). result
+ * submits; returns when all tasks finished (or the run failed). With
+ * profiling, the capture also holds the clock anchors taken at run start
+ * and stop (device counter against the host's CLOCK_MONOTONIC, each the
+ * best of several samples, with its uncertainty) and the host's spans
+ * (this call, its setup, the collector's drain passes and stop): see
+ * pto_capture_clock_anchor() and pto_capture_host_spans() in
+ * pto_reader.h. result
  * may be NULL. Returns orch's negative return, or -EDEADLK, -EINVAL (bad
  * configuration, named in an error), -E2BIG (the profiling region would
  * exceed its 1 GiB limit, or one AICPU thread owning every core could
