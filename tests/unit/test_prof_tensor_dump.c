@@ -4,7 +4,8 @@
  * before and after each task (IN, OUT and INOUT), a region longer than
  * the cap is cut to exactly the cap and flagged, selection by func and
  * by mark, the manifest and tensors.bin describe the same bytes, the
- * books stay exact with tiny pools and a host that holds every buffer,
+ * books stay exact with tiny pools and a host that holds every buffer
+ * (drop and overwrite policies) and the block policy loses nothing,
  * a stalled run has its dump in the capture while it hangs, the reader
  * places the chunks it has and counts the rest (a dropped chunk reads as
  * zeros, a chunk without its head or repeated is an orphan), and every
@@ -400,7 +401,8 @@ static void test_reconcile_tiny_pools_held_host(void **state)
 	assert_true(res.reconcile_ok);
 	load_dump(&w, &g, &b);
 	assert_int_equal(b.total, 4 * (1 + (BYTES + 119) / 120));
-	assert_int_equal(b.collected + b.dropped + b.mismatch, b.total);
+	assert_int_equal(b.collected + b.dropped + b.overwritten + b.mismatch,
+			 b.total);
 	assert_true(b.dropped > 0);
 	assert_int_equal(b.mismatch, 0);
 	assert_int_equal(res.records_dropped, b.dropped);
@@ -409,6 +411,79 @@ static void test_reconcile_tiny_pools_held_host(void **state)
 		lost += g.e[i].lost;
 	assert_true(g.n >= 1);
 	assert_true(lost > 0);
+	world_close(&w);
+}
+
+/*
+ * The block policy with the same tiny pools and a live host: the writers
+ * wait for buffers instead of dropping, so every byte arrives.
+ */
+static void test_block_policy_loses_nothing(void **state)
+{
+	struct pto_run_result res = { .size = sizeof(res) };
+	unsigned char b1[BYTES], c1[BYTES];
+	struct pto_capture_books b;
+	struct pto_run_config cfg;
+	struct tworld w;
+	struct got g;
+	unsigned int i;
+
+	(void)state;
+	world_open(&w);
+	dump_config(&cfg, &w);
+	cfg.records_per_buffer[PTO_BUF_TENSOR_DUMP] = 2;
+	cfg.buffers_per_pool[PTO_BUF_TENSOR_DUMP] = 2;
+	cfg.buffer_policy[PTO_BUF_TENSOR_DUMP] = PTO_BUF_POLICY_BLOCK;
+	cfg.block_timeout_ms = 600000;	/* a live host always answers */
+	assert_int_equal(pto_run(w.dev, &cfg, two_tasks, &w, &res), 0);
+	assert_int_equal(pto_tensor_read(w.b, 0, b1, BYTES), 0);
+	assert_int_equal(pto_tensor_read(w.c, 0, c1, BYTES), 0);
+	load_dump(&w, &g, &b);
+	assert_int_equal(b.total, 4 * (1 + (BYTES + 119) / 120));
+	assert_int_equal(b.collected, b.total);
+	assert_int_equal(b.dropped + b.overwritten + b.mismatch, 0);
+	assert_int_equal(g.n, 4);
+	for (i = 0; i < g.n; i++)
+		assert_int_equal(g.e[i].lost, 0);
+	check_entry(find(&g, w.task_inc, 0, PTO_TDUMP_STAGE_BEFORE),
+		    PTO_TDUMP_ROLE_IN, BYTES, w.a0);
+	check_entry(find(&g, w.task_inc, 1, PTO_TDUMP_STAGE_AFTER),
+		    PTO_TDUMP_ROLE_OUT, BYTES, b1);
+	check_entry(find(&g, w.task_dbl, 0, PTO_TDUMP_STAGE_BEFORE),
+		    PTO_TDUMP_ROLE_INOUT, BYTES, w.c0);
+	check_entry(find(&g, w.task_dbl, 0, PTO_TDUMP_STAGE_AFTER),
+		    PTO_TDUMP_ROLE_INOUT, BYTES, c1);
+	world_close(&w);
+}
+
+/*
+ * The overwrite policy with a host that holds every buffer: the oldest
+ * buffers are reused, the books count them overwritten and stay exact.
+ */
+static void test_overwrite_policy_books(void **state)
+{
+	struct pto_run_result res = { .size = sizeof(res) };
+	struct pto_capture_books b;
+	struct pto_run_config cfg;
+	struct tworld w;
+	struct got g;
+
+	(void)state;
+	setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1);
+	world_open(&w);
+	dump_config(&cfg, &w);
+	cfg.records_per_buffer[PTO_BUF_TENSOR_DUMP] = 2;
+	cfg.buffers_per_pool[PTO_BUF_TENSOR_DUMP] = 2;
+	cfg.buffer_policy[PTO_BUF_TENSOR_DUMP] = PTO_BUF_POLICY_OVERWRITE;
+	assert_int_equal(pto_run(w.dev, &cfg, two_tasks, &w, &res), 0);
+	unsetenv("PTO_PROF_HOST_THROTTLE_US");
+	assert_true(res.reconcile_ok);
+	load_dump(&w, &g, &b);
+	assert_int_equal(b.total, 4 * (1 + (BYTES + 119) / 120));
+	assert_int_equal(b.collected + b.dropped + b.overwritten + b.mismatch,
+			 b.total);
+	assert_true(b.overwritten > 0);
+	assert_int_equal(b.mismatch, 0);
 	world_close(&w);
 }
 
@@ -683,6 +758,8 @@ int main(void)
 		cmocka_unit_test(test_select_by_func),
 		cmocka_unit_test(test_select_by_mark),
 		cmocka_unit_test(test_reconcile_tiny_pools_held_host),
+		cmocka_unit_test(test_block_policy_loses_nothing),
+		cmocka_unit_test(test_overwrite_policy_books),
 		cmocka_unit_test(test_stall_flushes_dump),
 		cmocka_unit_test(test_reader_places_chunks),
 		cmocka_unit_test(test_bad_select),
