@@ -79,6 +79,9 @@ struct pto_capture_info {
 	uint64_t tasks;		/* joined task rows */
 	uint64_t valid_bytes;	/* capture: bytes read as valid */
 	uint64_t file_bytes;
+	uint32_t abi_version;	/* PTO_ABI_VERSION the records were
+				 * written with (their region header's)
+				 */
 };
 
 /* Set info->size first. -EINVAL for NULL or a bad size. */
