@@ -5,8 +5,6 @@
 #include "prof_region.h"
 #include "pto_layout.h"
 
-#define PROF_REC(n, rec, defs)						\
-	.name = (n), .record_size = sizeof(struct rec), defs
 #define PROF_SPILLED(npools)						\
 	.pools = (npools), .partner = PROF_NO_PARTNER
 #define PROF_JOINED(other)						\
@@ -17,42 +15,37 @@
 
 static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 	[PTO_BUF_AICPU_TASK] = {
-		PROF_REC("aicpu_task", pto_aicpu_task_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
-				   PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
+			  PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK),
 		PROF_TIME(pto_aicpu_task_record, finish_time),
 		PROF_JOINED(PTO_BUF_AICORE_TASK),
 	},
 	[PTO_BUF_SCHED_PHASE] = {
-		PROF_REC("sched_phase", pto_sched_phase_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
-				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
+			  PTO_PROF_DEFAULT_BUFFERS_PHASE),
 		PROF_TIME(pto_sched_phase_record, start_time),
 		.old_record_size = PTO_SCHED_PHASE_RECORD_V2_SIZE,
 		.time_base = 1,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 	[PTO_BUF_ORCH_PHASE] = {
-		PROF_REC("orch_phase", pto_orch_phase_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
-				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
+			  PTO_PROF_DEFAULT_BUFFERS_PHASE),
 		PROF_TIME(pto_orch_phase_record, start_time),
 		.old_record_size = PTO_ORCH_PHASE_RECORD_V2_SIZE,
 		.time_base = 1,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 	[PTO_BUF_AICORE_TASK] = {
-		PROF_REC("aicore_task", pto_aicore_task_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
-				   PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
+			  PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK),
 		PROF_TIME(pto_aicore_task_record, start_time),
 		.aicore = 1,
 		PROF_JOINED(PTO_BUF_AICPU_TASK),
 	},
 	[PTO_BUF_DEP_EDGE] = {
-		PROF_REC("dep_edge", pto_dep_edge_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
-				   PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
+			  PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE),
 		.time_off = PROF_NO_TIME,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
@@ -61,9 +54,8 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 			  .partner = PROF_NO_PARTNER },
 	/* Head and data records (uapi/pto_prof.h); only heads keep a time. */
 	[PTO_BUF_TENSOR_DUMP] = {
-		PROF_REC("tensor_dump", pto_tdump_data,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_TENSOR_DUMP,
-				   PTO_PROF_DEFAULT_BUFFERS_TENSOR_DUMP)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_TENSOR_DUMP,
+			  PTO_PROF_DEFAULT_BUFFERS_TENSOR_DUMP),
 		.time_off = PROF_NO_TIME,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
@@ -76,9 +68,9 @@ const struct prof_kind_desc *prof_kind_desc(uint32_t kind)
 
 const char *prof_kind_name(__u32 kind)
 {
-	const struct prof_kind_desc *d = prof_kind_desc(kind);
+	const char *n = pto_prof_kind_name(kind);
 
-	return d && d->name ? d->name : "?";
+	return n ? n : "?";
 }
 
 void prof_default_pool(__u32 kind, __u32 *records, __u32 *buffers)

@@ -408,9 +408,8 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 
 PTO_API const char *pto_capture_kind_name(uint32_t kind)
 {
-	const struct prof_kind_desc *d = prof_kind_desc(kind);
-
-	return d ? d->name : NULL;
+	/* NULL too for a kind without a name (the reserved PMU slot). */
+	return pto_prof_kind_name(kind);
 }
 
 PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id)
