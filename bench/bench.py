@@ -374,7 +374,7 @@ class Bench:
         o = re.search(r"^output: (.*)$", out, re.M)
         return {"ms": float(m.group(1)), "submits": int(m.group(2)),
                 "orch_ms": float(m.group(3)) if m.group(3) else None,
-                "out": o.group(1) if o else None}
+                "out": o.group(1) if o else None, "text": out}
 
     def sec_device(self):
         def case(name):
@@ -408,6 +408,7 @@ class Bench:
                      [s["head"] for s in v], unit="us", fmt="%.1f",
                      note="tail: %.1f us" % statistics.median(
                          s["tail"] for s in v))
+        self.tensor_dump_row()
         empty = self.jsonl([self.prog("pto_graph"), "empty", "-r", "20"])
         self.row("device", "empty pto_run (20 runs)",
                  [s["wall_ns"] / 1e6 for s in empty], unit="ms", goal=1.0,
@@ -415,6 +416,44 @@ class Bench:
         idle = self.jsonl([self.prog("pto_graph"), "idle", "-t", "1000"])
         self.row("device", "idle CPU of an open device (1 s)",
                  value=idle[0]["cpu"] * 100, unit="% of a CPU", fmt="%.2f")
+
+    def tensor_dump_row(self):
+        """paged_attention_unroll with every task's tensors dumped (64 KiB
+        per region at most) against the same run without profiling:
+        the copies run on the scheduler threads. A record that finds no
+        free buffer is dropped uncopied, so the note gives the dropped
+        share of the dump's records."""
+        e = "paged_attention_unroll"
+
+        def case(on):
+            def fn():
+                d = os.path.join(self.tmp, "ex-dump")
+                s = self.example(e, *(["--tensor-dump", "--output", d]
+                                      if on else []))
+                copies = dropped = total = 0
+                if on:
+                    m = re.search(r"tensor dump: (\d+) region copies",
+                                  s["text"])
+                    b = re.search(r"reconcile tensor_dump: total=(\d+) "
+                                  r"collected=\d+ dropped=(\d+)", s["text"])
+                    copies = int(m.group(1))
+                    total, dropped = int(b.group(1)), int(b.group(2))
+                    shutil.rmtree(d, ignore_errors=True)
+                return {"run_ns": s["ms"] * 1e6, "copies": copies,
+                        "dropped": dropped, "total": total}
+            return fn
+        res = self.interleave({"on": case(True), "off": case(False)},
+                              1 if self.quick else self.reps)
+        on = statistics.median(s["run_ns"] for s in res["on"])
+        off = statistics.median(s["run_ns"] for s in res["off"])
+        self.row("device", "%s: tensor dump on / off device-run time" % e,
+                 value=on / off, unit="x", fmt="%.2f",
+                 note="%s; %d region copies, %.0f%% of their records "
+                 "dropped (no free buffer)" % (
+                     self.min_ratio(res["on"], res["off"]),
+                     res["on"][0]["copies"],
+                     100.0 * sum(s["dropped"] for s in res["on"]) /
+                     max(1, sum(s["total"] for s in res["on"]))))
 
     def sec_wiring(self):
         cases = {}

@@ -69,6 +69,8 @@ static const struct {
 	[PTO_BUF_DEP_EDGE] = { "dep_edge",
 			       sizeof(struct pto_dep_edge_record),
 			       PTO_POOLS_PER_THREAD, PTO_DFX_TASK_LIFECYCLE },
+	[PTO_BUF_TENSOR_DUMP] = { "tensor_dump", PTO_TDUMP_RECORD_SIZE,
+				  PTO_POOLS_PER_THREAD, PTO_DFX_TENSOR_DUMP },
 };
 
 int pto_prof_kind_enabled(__u64 flags, __u32 kind)

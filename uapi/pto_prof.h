@@ -81,7 +81,7 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	5	/* 1: stray[]; 2: receive_time;
+#define PTO_ABI_VERSION_MINOR	6	/* 1: stray[]; 2: receive_time;
 					 * 3: sched phase record 64 B (queue
 					 * depths), orch phase record 48 B,
 					 * new phase kinds; 4: clock anchor
@@ -89,7 +89,8 @@
 					 * sync_*); 5: buffer policy (kind
 					 * layout policy, pool counters
 					 * overwritten, buffer claim, loss
-					 * and wait)
+					 * and wait); 6: tensor dump kind
+					 * and records
 					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
@@ -117,7 +118,7 @@
 #define PTO_DFX_TASK_LIFECYCLE	(1ull << 1) /* dispatch/finish, dep edges */
 #define PTO_DFX_SCHED_PHASES	(1ull << 2) /* scheduler loop phases */
 #define PTO_DFX_ORCH_PHASES	(1ull << 3) /* orchestrator submit/alloc */
-#define PTO_DFX_TENSOR_DUMP	(1ull << 4) /* reserved for tensor dumps */
+#define PTO_DFX_TENSOR_DUMP	(1ull << 4) /* tensor bytes around tasks */
 #define PTO_DFX_PMU		(1ull << 5) /* reserved for PMU counters */
 #define PTO_DFX_VALID_MASK	0x3full
 #define PTO_DFX_LIFECYCLE_CHAIN	0x0full
@@ -136,10 +137,10 @@
 #define PTO_BUF_ORCH_PHASE	2 /* per orchestrator (pool 0) */
 #define PTO_BUF_AICORE_TASK	3 /* per core, written by the AICore */
 #define PTO_BUF_DEP_EDGE	4 /* per AICPU thread */
-/* Reserved for the [U] collectors; defined here so they never collide. */
+/* Kind 5 is reserved for the PMU collector: no layout enables it yet. */
 #define PTO_BUF_PMU		5 /* per core: counters around each kernel */
 #define PTO_BUF_TENSOR_DUMP	6 /* per AICPU thread: tensor bytes */
-#define PTO_BUF_KIND_COUNT	5
+#define PTO_BUF_KIND_COUNT	7
 #define PTO_BUF_KIND_MAX	8
 #define PTO_BUF_STRAY_LO	5 /* kinds with a slot in header stray[] */
 
@@ -199,6 +200,14 @@
 #define PTO_DEP_OVERLAP_UNKNOWN	0
 #define PTO_DEP_OVERLAP_COVERED	1 /* producer's write covers the read */
 #define PTO_DEP_OVERLAP_OTHER	2 /* partial overlap */
+
+/* Tensor dump roles, stages and flags (pto_tdump_head). */
+#define PTO_TDUMP_ROLE_IN	0 /* the task reads the region */
+#define PTO_TDUMP_ROLE_OUT	1 /* the task writes it */
+#define PTO_TDUMP_ROLE_INOUT	2 /* both: dumped before and after */
+#define PTO_TDUMP_STAGE_BEFORE	0 /* copied before the dispatch */
+#define PTO_TDUMP_STAGE_AFTER	1 /* copied after the task's last FIN */
+#define PTO_TDUMP_TRUNCATED	(1u << 0) /* dumped < bytes: the cap */
 
 /* ---- records ---------------------------------------------------------- */
 
@@ -294,6 +303,47 @@ struct pto_dep_edge_record {
 	__u32 overlap;		/* PTO_DEP_OVERLAP_* */
 	__u32 arg;		/* consumer parameter index */
 	__u32 _pad;
+};
+
+/*
+ * Tensor dump (PTO_BUF_TENSOR_DUMP): records of PTO_TDUMP_RECORD_SIZE
+ * bytes, written by the AICPU thread that dispatches a task (its input
+ * regions, before the dispatch) or retires it (its output regions, after
+ * the FIN of its last subtask). One region's copy is an entry: a head
+ * record (chunk 0) then, in the same pool and in order, one data record
+ * (chunk 1, 2, ...) per PTO_TDUMP_CHUNK_BYTES of its dumped bytes, the
+ * last one partly used. Every record starts with its entry number (per
+ * pool, from 0) and chunk index, so a reader places each record it has
+ * and counts the chunks of an entry that were dropped (no free buffer):
+ * each record is counted in the pool's books like any other.
+ */
+#define PTO_TDUMP_RECORD_SIZE	128
+#define PTO_TDUMP_CHUNK_BYTES	120	/* payload of a data record */
+
+struct pto_tdump_head {
+	__u32 entry;		/* entry number in the pool */
+	__u32 chunk;		/* 0: the head */
+	__u64 task_id;
+	__u64 tensor;		/* the tensor's device address */
+	__u64 offset;		/* of the region in the tensor */
+	__u64 bytes;		/* of the region */
+	__u64 dumped;		/* bytes in the data records, <= bytes */
+	__u64 time;		/* device counter at the copy */
+	__u32 func_id[3];	/* per subslot (AIC, AIV0, AIV1),
+				 * 0xffffffff: inactive
+				 */
+	__u8 role;		/* PTO_TDUMP_ROLE_* */
+	__u8 stage;		/* PTO_TDUMP_STAGE_* */
+	__u8 arg;		/* parameter index */
+	__u8 dtype;		/* enum pto_dtype (pto.h), 0: raw bytes */
+	__u32 flags;		/* PTO_TDUMP_TRUNCATED */
+	__u32 _pad[13];
+};
+
+struct pto_tdump_data {
+	__u32 entry;		/* the entry it belongs to */
+	__u32 chunk;		/* 1..: bytes [(chunk - 1) * 120, ...) */
+	__u8 data[PTO_TDUMP_CHUNK_BYTES];
 };
 
 /* ---- buffers and pools ------------------------------------------------ */
@@ -572,6 +622,15 @@ PTO_PROF_ASSERT_OFF(pto_orch_phase_record, arg,
 PTO_PROF_ASSERT_OFF(pto_orch_phase_record, ring, 44);
 PTO_PROF_ASSERT_SIZE(pto_dep_edge_record, 32);
 PTO_PROF_ASSERT_OFF(pto_dep_edge_record, source, 16);
+PTO_PROF_ASSERT_SIZE(pto_tdump_head, PTO_TDUMP_RECORD_SIZE);
+PTO_PROF_ASSERT_OFF(pto_tdump_head, chunk, 4);
+PTO_PROF_ASSERT_OFF(pto_tdump_head, task_id, 8);
+PTO_PROF_ASSERT_OFF(pto_tdump_head, dumped, 40);
+PTO_PROF_ASSERT_OFF(pto_tdump_head, func_id, 56);
+PTO_PROF_ASSERT_OFF(pto_tdump_head, role, 68);
+PTO_PROF_ASSERT_OFF(pto_tdump_head, flags, 72);
+PTO_PROF_ASSERT_SIZE(pto_tdump_data, PTO_TDUMP_RECORD_SIZE);
+PTO_PROF_ASSERT_OFF(pto_tdump_data, data, 8);
 PTO_PROF_ASSERT_SIZE(pto_buf_header, 64);
 PTO_PROF_ASSERT_OFF(pto_buf_header, claim, 24);
 PTO_PROF_ASSERT_OFF(pto_buf_header, lost_first, 32);

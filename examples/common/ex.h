@@ -35,6 +35,8 @@ struct ex_args {
 	int retain;		/* --retain: run_config.retain_region */
 	int capture_only;	/* --capture-only: run_config.capture_only */
 	int chip_json;		/* --chip-json: run_config.chip_json */
+	int tensor_dump;	/* --tensor-dump: PTO_DFX_TENSOR_DUMP */
+	unsigned int tensor_dump_bytes;	/* its =BYTES, 0: default */
 };
 
 /* Exit status of a command-line error. */

@@ -22,6 +22,7 @@ enum {
 	OPT_RETAIN,
 	OPT_CAPTURE_ONLY,
 	OPT_CHIP_JSON,
+	OPT_TENSOR_DUMP,
 };
 
 static const struct option ex_options[] = {
@@ -36,6 +37,7 @@ static const struct option ex_options[] = {
 	{ "retain", no_argument, NULL, OPT_RETAIN },
 	{ "capture-only", no_argument, NULL, OPT_CAPTURE_ONLY },
 	{ "chip-json", no_argument, NULL, OPT_CHIP_JSON },
+	{ "tensor-dump", optional_argument, NULL, OPT_TENSOR_DUMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -61,6 +63,9 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"  --chip-json               also write\n"
 		"                            chip_swimlane_records.json\n"
 		"                            (today's reference schema)\n"
+		"  --tensor-dump[=BYTES]     dump every task's tensors (at most\n"
+		"                            BYTES per region, default 65536);\n"
+		"                            first round only\n"
 		"  -h, --help                this text\n"
 		"\nPrints per-round timing, then \"golden: PASS\" or "
 		"\"golden: FAIL (...)\";\nexit status 0 on PASS, 1 on FAIL, "
@@ -169,6 +174,12 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 			break;
 		case OPT_CHIP_JSON:
 			a->chip_json = 1;
+			break;
+		case OPT_TENSOR_DUMP:
+			a->tensor_dump = 1;
+			if (optarg && ex_parse_uint(optarg, 1, 1u << 26,
+						    &a->tensor_dump_bytes))
+				return ex_bad(name, "tensor-dump", optarg);
 			break;
 		case 'h':
 			ex_usage(stdout, name, what);

@@ -186,6 +186,42 @@ enum pto_param_kind {
 };
 
 /*
+ * A param's kind may carry two flags for the tensor dump
+ * (PTO_DFX_TENSOR_DUMP, see struct pto_run_config): PTO_PARAM_MARK
+ * selects the param for a run with tensor_dump_select PTO_TDUMP_MARKED,
+ * and PTO_PARAM_DTYPE(t) says how its bytes are shown (min/max/mean and
+ * values as t; raw bytes without it). Set them with pto_param_mark() and
+ * pto_param_dtype(). Scalars take neither; other bits are -EINVAL.
+ */
+#define PTO_PARAM_KIND_MASK	0xffu	/* the enum pto_param_kind */
+#define PTO_PARAM_MARK		0x100u
+#define PTO_PARAM_DTYPE_SHIFT	16
+#define PTO_PARAM_DTYPE(t)	((unsigned int)(t) << PTO_PARAM_DTYPE_SHIFT)
+
+/* Element types of dumped tensors (PTO_PARAM_DTYPE). */
+enum pto_dtype {
+	PTO_DTYPE_RAW = 0,	/* bytes, shown as unsigned 8-bit values */
+	PTO_DTYPE_U8 = 1,
+	PTO_DTYPE_I8 = 2,
+	PTO_DTYPE_U16 = 3,
+	PTO_DTYPE_I16 = 4,
+	PTO_DTYPE_U32 = 5,
+	PTO_DTYPE_I32 = 6,
+	PTO_DTYPE_U64 = 7,
+	PTO_DTYPE_I64 = 8,
+	PTO_DTYPE_F16 = 9,	/* IEEE binary16 */
+	PTO_DTYPE_BF16 = 10,
+	PTO_DTYPE_F32 = 11,
+	PTO_DTYPE_F64 = 12,
+	PTO_DTYPE_COUNT
+};
+
+/* "f32", "raw", ...; NULL for an unknown type. */
+PTO_API const char *pto_dtype_name(enum pto_dtype t);
+/* Bytes of one element (1 for PTO_DTYPE_RAW), 0 for an unknown type. */
+PTO_API size_t pto_dtype_size(enum pto_dtype t);
+
+/*
  * Dependencies: a task runs after every earlier task (in submit order)
  * that touched an overlapping byte range of the same tensor where at
  * least one of the two writes it (OUT or INOUT): read-after-write,
@@ -229,6 +265,23 @@ static inline struct pto_param pto_scalar(uint64_t v)
 	return p;
 }
 
+/* p with PTO_PARAM_MARK: dumped when the run dumps marked params. */
+static inline struct pto_param pto_param_mark(struct pto_param p)
+{
+	p.kind = (enum pto_param_kind)((unsigned int)p.kind | PTO_PARAM_MARK);
+	return p;
+}
+
+/* p with its element type for the tensor dump (replacing any). */
+static inline struct pto_param pto_param_dtype(struct pto_param p,
+					       enum pto_dtype t)
+{
+	p.kind = (enum pto_param_kind)(((unsigned int)p.kind &
+					~PTO_PARAM_DTYPE(0xffu)) |
+				       PTO_PARAM_DTYPE(t));
+	return p;
+}
+
 /*
  * Submits one task running func_id on a core of its registered type.
  * On success *task_id (may be NULL) is its id: (ring << 32) | local,
@@ -236,7 +289,8 @@ static inline struct pto_param pto_scalar(uint64_t v)
  * repeats after 2^32 tasks of a ring; the runtime itself never confuses
  * two tasks).
  * Errors: -ENOENT unknown func_id, -E2BIG more than PTO_MAX_ARGS params,
- * -EINVAL bad param (NULL tensor, zero size, region outside the tensor),
+ * -EINVAL bad param (NULL tensor, zero size, region outside the tensor,
+ * unknown kind bits or dtype, a flag on a scalar),
  * -EDEADLK the task window or heap can never fit (the run stops).
  */
 PTO_API int pto_submit(pto_orch *o, uint32_t func_id,
@@ -278,6 +332,16 @@ PTO_API int pto_scope_end(pto_orch *o);
 PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out);
 
 /* ---- run -------------------------------------------------------------- */
+
+/* Which tasks' tensors a run with PTO_DFX_TENSOR_DUMP dumps. */
+enum pto_tdump_select {
+	PTO_TDUMP_ALL = 0,	/* every tensor param of every task */
+	PTO_TDUMP_FUNC = 1,	/* tasks running tensor_dump_func */
+	PTO_TDUMP_MARKED = 2,	/* params submitted with PTO_PARAM_MARK */
+};
+
+#define PTO_TDUMP_DEFAULT_BYTES	65536		/* per region */
+#define PTO_TDUMP_MAX_BYTES	(64ull << 20)	/* per region */
 
 enum pto_wiring_mode {
 	PTO_WIRING_DEFERRED = 0, /* wiring queue drained by scheduler 0 */
@@ -362,6 +426,29 @@ struct pto_run_config {
 	 */
 	unsigned int buffer_policy[8];
 	unsigned int block_timeout_ms; /* 0 = 1000, at most 600000 */
+	/*
+	 * Tensor dump (dfx_flags PTO_DFX_TENSOR_DUMP, bit 4; no level
+	 * includes it): for the selected tasks, the AICPU thread copies the
+	 * bytes of each IN and INOUT region before the dispatch and of each
+	 * OUT and INOUT region after the task's last FIN into the profile,
+	 * at most tensor_dump_max_bytes per region (0 = PTO_TDUMP_DEFAULT_
+	 * BYTES, at most PTO_TDUMP_MAX_BYTES; a longer region is cut there
+	 * and flagged truncated). The copy runs on the scheduler thread, so
+	 * it lengthens the dispatch and completion of the tasks dumped.
+	 * With the capture's conversion (by default; not with capture_only
+	 * alone), the run writes <output dir>/tensor_dump/manifest.json
+	 * (one entry
+	 * per region copy: task, func, role, stage, param, offset, bytes,
+	 * dtype, truncated, where its bytes are) and tensors.bin (the bytes);
+	 * `ptodump tensors` lists and shows them. A stalled run (see
+	 * stall_report_ms) hands what it dumped so far to the capture.
+	 * These fields must be 0 without the bit (-EINVAL otherwise), and
+	 * tensor_dump_func is only for PTO_TDUMP_FUNC, where it must name a
+	 * registered kernel.
+	 */
+	enum pto_tdump_select tensor_dump_select;
+	uint32_t tensor_dump_func;
+	uint64_t tensor_dump_max_bytes;
 };
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg);
@@ -390,6 +477,8 @@ struct pto_run_result {
 	uint64_t records_overwritten; /* records in buffers reused under
 				       * the overwrite buffer policy
 				       */
+	uint64_t tensors_dumped;  /* tensor dump: region copies made */
+	uint64_t tensors_truncated; /* of them, cut at tensor_dump_max_bytes */
 };
 
 /*
@@ -405,9 +494,9 @@ struct pto_run_result {
  * configuration, named in an error), -E2BIG (the profiling region would
  * exceed its 1 GiB limit, or one AICPU thread owning every core could
  * hold more profiling buffers than its ready queue's 1024 entries:
- * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase and
- * edge buffers_per_pool; both named in an error), -EOPNOTSUPP (a dfx bit
- * whose recording is not implemented: tensor dump, PMU), -EIO
+ * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase,
+ * edge and tensor-dump buffers_per_pool; both named in an error), -EOPNOTSUPP (a dfx bit
+ * whose recording is not implemented: PMU), -EIO
  * (profiling books did not balance), -ENOMEM, or the negative errno of
  * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said in an error, and
  * result->output_dir is then ""). Dropped profiling records are reported

@@ -166,6 +166,43 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
  * unknown kind. */
 PTO_API const char *pto_capture_kind_name(uint32_t kind);
 
+/*
+ * One region copy of a tensor dump (run_config tensor_dump_*, pto.h):
+ * what an entry of tensor_dump/manifest.json says, with its bytes.
+ */
+struct pto_tensor_dump {
+	uint64_t task_id;
+	uint32_t func_id[3];	/* per subslot (AIC, AIV0, AIV1),
+				 * PTO_FUNC_NONE: inactive
+				 */
+	uint32_t thread;	/* the AICPU thread that copied it */
+	uint32_t role;		/* PTO_TDUMP_ROLE_* (pto_prof.h) */
+	uint32_t stage;		/* PTO_TDUMP_STAGE_* */
+	uint32_t arg;		/* parameter index */
+	uint32_t dtype;		/* enum pto_dtype given at submit */
+	uint64_t tensor;	/* the tensor's device address */
+	uint64_t offset;	/* of the region in the tensor */
+	uint64_t bytes;		/* of the region */
+	uint64_t dumped;	/* bytes copied: bytes, or the cap */
+	int truncated;		/* dumped < bytes */
+	uint64_t lost;		/* of dumped, bytes whose records were
+				 * dropped (zeros in data)
+				 */
+	uint64_t time;		/* device counter at the copy */
+	const void *data;	/* dumped bytes; valid during the call */
+};
+
+typedef int (*pto_tensor_dump_fn)(void *ctx,
+				  const struct pto_tensor_dump *d);
+
+/*
+ * fn on every tensor dump entry, AICPU thread by thread, each in the
+ * order the thread copied them. Returns 0 (also when the run dumped
+ * nothing), fn's first non-zero return, or a negative errno.
+ */
+PTO_API int pto_capture_tensor_dumps(pto_capture *c, pto_tensor_dump_fn fn,
+				     void *ctx);
+
 #define PTO_CAPTURE_ORCHESTRATOR	UINT32_MAX
 
 /* The name a kernel was registered with (func_id
@@ -242,7 +279,8 @@ PTO_API const char *pto_host_span_name(uint32_t kind);
 
 /*
  * Writes dir/l2_swimlane_records.json, deps.json and name_map.json
- * (creating dir), exactly what the run writes by default. -EINVAL for
+ * (creating dir), exactly what the run writes by default; with a tensor
+ * dump also dir/tensor_dump/manifest.json and tensors.bin. -EINVAL for
  * NULL arguments; I/O errors as a negative errno.
  */
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);

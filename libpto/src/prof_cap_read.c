@@ -177,7 +177,8 @@ static const char *buffer_problem(const struct prof_records *r,
 		return "BUFFER: record size is not the kind's";
 	if (b->pool >= d->pools)
 		return "BUFFER: pool out of range";
-	if (b->word_mask >> (b->record_size / 4))
+	/* 32 words (a 128-byte record) may use every bit. */
+	if (b->record_size < 128 && b->word_mask >> (b->record_size / 4))
 		return "BUFFER: word mask names words past the record";
 	if (b->count > PTO_PROF_MAX_RECORDS_PER_BUFFER)
 		return "BUFFER: more records than a buffer holds";

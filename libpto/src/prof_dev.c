@@ -109,6 +109,7 @@ struct pto_prof_dev {
 	struct prof_core core[PTO_MAX_CORES];
 	/* AICPU-written kinds: one per pool with buffers; NULL: off. */
 	struct prof_wpool *w[PTO_BUF_KIND_COUNT];
+	__u32 tdump_entry[PTO_MAX_AICPU_THREADS]; /* next dump entry */
 };
 
 /* ---- queues ----------------------------------------------------------- */
@@ -843,6 +844,54 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 		.overlap = overlap, .arg = arg,
 	};
 	wpool_commit(p, w, thr);
+}
+
+void prof_dev_tensor(struct pto_prof_dev *p, unsigned int thr,
+		     const struct pto_tdump_head *head, const void *src)
+{
+	struct prof_wpool *w = wpool_of(p, thr, PTO_BUF_TENSOR_DUMP, thr);
+	const char *from = src;
+	struct pto_tdump_head *hr;
+	struct pto_tdump_data *d;
+	__u64 left = head->dumped, t = head->time;
+	__u32 entry, chunk, n;
+
+	if (!w)
+		return;
+	entry = p->tdump_entry[thr]++;
+	hr = wpool_slot(p, w, thr, t);
+	if (!hr) {
+		/* Without its head no chunk can be placed: all dropped. */
+		n = (__u32)((left + PTO_TDUMP_CHUNK_BYTES - 1) /
+			    PTO_TDUMP_CHUNK_BYTES);
+		prof_ctr_add(&w->s.pool->counters.total, n);
+		prof_ctr_add(&w->s.pool->counters.dropped, n);
+		loss_note(&w->s, n, t, t);
+		return;
+	}
+	*hr = *head;
+	hr->entry = entry;
+	hr->chunk = 0;
+	wpool_commit(p, w, thr);
+	/* Every chunk is a record of its own: a drop loses only it. */
+	for (chunk = 1; left; chunk++, left -= n, from += n) {
+		n = left < PTO_TDUMP_CHUNK_BYTES ? (__u32)left :
+		    PTO_TDUMP_CHUNK_BYTES;
+		d = wpool_slot(p, w, thr, t);
+		if (!d)
+			continue;
+		d->entry = entry;
+		d->chunk = chunk;
+		memcpy(d->data, from, n);
+		memset(d->data + n, 0, PTO_TDUMP_CHUNK_BYTES - n);
+		wpool_commit(p, w, thr);
+	}
+}
+
+void prof_dev_tensor_flush(struct pto_prof_dev *p, unsigned int thr)
+{
+	if (p && thr < p->num_threads && p->w[PTO_BUF_TENSOR_DUMP])
+		wpool_flush(p, &p->w[PTO_BUF_TENSOR_DUMP][thr], thr);
 }
 
 /* Flushes the per-core pools of core c (held by thr). */

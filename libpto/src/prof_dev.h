@@ -113,8 +113,22 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 		       uint32_t overlap, uint32_t arg);
 
 /*
+ * One tensor region (PTO_DFX_TENSOR_DUMP) into thread thr's dump pool:
+ * a head record (head as given; entry and chunk are set here) and
+ * head->dumped bytes from src in data records. Each record is counted
+ * like any other (dropped when no buffer is free; when the head is
+ * dropped, so are all of its data records, uncopied).
+ */
+struct pto_tdump_head;
+void prof_dev_tensor(struct pto_prof_dev *p, unsigned int thr,
+		     const struct pto_tdump_head *head, const void *src);
+
+/* Hands thread thr's partial dump buffer to the host (a stalled run). */
+void prof_dev_tensor_flush(struct pto_prof_dev *p, unsigned int thr);
+
+/*
  * Thread thr exits: hands every partial buffer it owns (its cores' AICPU
- * and AICore buffers, its phase and edge buffers) to the host. Called
+ * and AICore buffers, its phase, edge and dump buffers) to the host. Called
  * after the thread's cores have all reported FIN for their last task.
  */
 void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr);

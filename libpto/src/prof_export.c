@@ -39,6 +39,7 @@
 #include "prof_records.h"
 #include "prof_region.h"
 #include "prof_sort.h"
+#include "prof_tdump.h"
 
 /* Recently seen func ids, so repeats are rarely spilled (export_names). */
 #define FUNC_CACHE	64
@@ -720,6 +721,8 @@ int prof_records_export_sets(const struct prof_records *r, const char *dir,
 		ret = export_deps(r, dir);
 	if (!ret)
 		ret = export_names(r, dir, func_name, ctx);
+	if (!ret && (r->dfx_flags & PTO_DFX_TENSOR_DUMP))
+		ret = prof_tdump_export(r, dir);
 	return ret;
 }
 

@@ -49,6 +49,16 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 		.time_off = PROF_NO_TIME,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
+	/* Reserved for the PMU collector: no layout enables it, no name. */
+	[PTO_BUF_PMU] = { .time_off = PROF_NO_TIME,
+			  .partner = PROF_NO_PARTNER },
+	/* Head and data records (uapi/pto_prof.h); only heads keep a time. */
+	[PTO_BUF_TENSOR_DUMP] = {
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_TENSOR_DUMP,
+			  PTO_PROF_DEFAULT_BUFFERS_TENSOR_DUMP),
+		.time_off = PROF_NO_TIME,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
+	},
 };
 
 const struct prof_kind_desc *prof_kind_desc(uint32_t kind)

@@ -17,6 +17,7 @@
 #include "prof_cap.h"
 #include "prof_kind.h"
 #include "prof_region.h"
+#include "prof_tdump.h"
 #include "pto_reader.h"
 #include "log.h"
 
@@ -407,7 +408,8 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 
 PTO_API const char *pto_capture_kind_name(uint32_t kind)
 {
-	return kind < PTO_BUF_KIND_COUNT ? prof_kind_name(kind) : NULL;
+	/* NULL too for a kind without a name (the reserved PMU slot). */
+	return pto_prof_kind_name(kind);
 }
 
 PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id)
@@ -493,6 +495,14 @@ PTO_API const char *pto_host_span_name(uint32_t kind)
 	};
 
 	return kind < PTO_HOST_SPAN_KINDS ? names[kind] : NULL;
+}
+
+PTO_API int pto_capture_tensor_dumps(pto_capture *c, pto_tensor_dump_fn fn,
+				     void *ctx)
+{
+	if (!c || !fn)
+		return -EINVAL;
+	return prof_tdump_each(&c->rec, fn, ctx, NULL);
 }
 
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir)

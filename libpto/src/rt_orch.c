@@ -28,6 +28,7 @@
 #include "rt_ring.h"
 #include "rt_run.h"
 #include "rt_task.h"
+#include "rt_tdump.h"
 #include "rt_wiring.h"
 
 struct dep_ctx {
@@ -131,11 +132,41 @@ static void on_producer(void *ctx, const struct rt_tm_entry *e, bool covered)
 	}
 }
 
+/* A param's kind without the tensor-dump flags of pto_param_mark/dtype. */
+static inline unsigned int param_kind(const struct pto_param *p)
+{
+	return (unsigned int)p->kind & PTO_PARAM_KIND_MASK;
+}
+
+/* The tensor-dump bits of a param's kind: known, and not on a scalar. */
+static int check_dump_bits(const struct pto_param *p, unsigned int i)
+{
+	unsigned int bits = (unsigned int)p->kind & ~PTO_PARAM_KIND_MASK;
+	unsigned int dtype = bits >> PTO_PARAM_DTYPE_SHIFT;
+
+	if (!bits)
+		return 0;
+	if (bits & ~(PTO_PARAM_MARK | PTO_PARAM_DTYPE(0xffu)))
+		return rt_reject(-EINVAL, "submit: param %u: kind 0x%x has "
+				 "unknown bits 0x%x", i, (unsigned int)p->kind,
+				 bits & ~(PTO_PARAM_MARK |
+					  PTO_PARAM_DTYPE(0xffu)));
+	if (dtype >= PTO_DTYPE_COUNT)
+		return rt_reject(-EINVAL, "submit: param %u: dtype %u "
+				 "unknown (below PTO_DTYPE_COUNT %d)", i,
+				 dtype, PTO_DTYPE_COUNT);
+	if (param_kind(p) == PTO_PARAM_SCALAR)
+		return rt_reject(-EINVAL, "submit: param %u: a scalar has "
+				 "no tensor to mark or type", i);
+	return 0;
+}
+
 static int check_params(struct rt_run *run, const struct pto_param *params,
 			unsigned int n)
 {
 	const struct pto_param *p;
 	unsigned int i;
+	int err;
 
 	if (n > PTO_MAX_ARGS)
 		return rt_reject(-E2BIG, "submit: %u params, at most %u", n,
@@ -145,9 +176,12 @@ static int check_params(struct rt_run *run, const struct pto_param *params,
 				 "NULL", n);
 	for (i = 0; i < n; i++) {
 		p = &params[i];
-		if (p->kind == PTO_PARAM_SCALAR)
+		err = check_dump_bits(p, i);
+		if (err)
+			return err;
+		if (param_kind(p) == PTO_PARAM_SCALAR)
 			continue;
-		if ((unsigned int)p->kind > PTO_PARAM_INOUT)
+		if (param_kind(p) > PTO_PARAM_INOUT)
 			return rt_reject(-EINVAL, "submit: param %u: kind %d "
 					 "unknown", i, (int)p->kind);
 		if (!p->tensor || p->tensor->dev != run->dev)
@@ -238,12 +272,13 @@ static int find_deps(struct pto_orch *o, struct rt_task *t,
 	t->dep_stamp = dc.stamp;	/* never its own dependency */
 	for (i = 0; i < n && !dc.err; i++) {
 		p = &params[i];
-		if (p->kind == PTO_PARAM_SCALAR)
+		if (param_kind(p) == PTO_PARAM_SCALAR)
 			continue;
 		dc.arg = i;
 		err = rt_tm_lookup(&o->tm, p->tensor, p->offset,
 				   p->offset + p->bytes,
-				   p->kind != PTO_PARAM_IN, on_producer, &dc);
+				   param_kind(p) != PTO_PARAM_IN, on_producer,
+				   &dc);
 		if (err)
 			return err;
 	}
@@ -252,8 +287,8 @@ static int find_deps(struct pto_orch *o, struct rt_task *t,
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < n; i++) {
 			p = &params[i];
-			if (p->kind == PTO_PARAM_SCALAR ||
-			    (p->kind != PTO_PARAM_IN) != pass)
+			if (param_kind(p) == PTO_PARAM_SCALAR ||
+			    (param_kind(p) != PTO_PARAM_IN) != pass)
 				continue;
 			err = rt_tm_insert(&o->tm, p->tensor, p->offset,
 					   p->offset + p->bytes, pass, &who);
@@ -312,9 +347,11 @@ static int submit_common(struct pto_orch *o, const uint32_t func[3],
 			      memory_order_relaxed);
 	t->num_args = n;
 	for (i = 0; i < n; i++)
-		t->args[i] = params[i].kind == PTO_PARAM_SCALAR ?
+		t->args[i] = param_kind(&params[i]) == PTO_PARAM_SCALAR ?
 			     params[i].scalar :
 			     params[i].tensor->dev_addr + params[i].offset;
+	if (RT_PROF(run) && run->tdump)
+		rt_tdump_submit(run, t, params, n);
 	err = find_deps(o, t, params, n);
 	if (!err)
 		err = scope_hold(o, t);

@@ -29,6 +29,7 @@
 #include "rt_sched.h"
 #include "rt_stall.h"
 #include "rt_task.h"
+#include "rt_tdump.h"
 #include "rt_wiring.h"
 #include "log.h"
 
@@ -135,10 +136,9 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 		return -EOPNOTSUPP;
 	}
 #endif
-	if (flags & (PTO_DFX_TENSOR_DUMP | PTO_DFX_PMU)) {
-		pto_err("pto: dfx_flags 0x%llx: tensor dump and PMU "
-			"recording are not implemented\n",
-			(unsigned long long)flags);
+	if (flags & PTO_DFX_PMU) {
+		pto_err("pto: dfx_flags 0x%llx: PMU recording is not "
+			"implemented\n", (unsigned long long)flags);
 		return -EOPNOTSUPP;
 	}
 	for (i = 0; i < PTO_BUF_KIND_MAX; i++) {
@@ -168,7 +168,7 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 		return bad_config("block_timeout_ms %u: at most %u",
 				  c->block_timeout_ms, MAX_BLOCK_TIMEOUT_MS);
 	run->flags = flags;
-	return 0;
+	return rt_tdump_config(run);
 }
 
 static void kernel_run(void *ctx, unsigned int core,
@@ -315,6 +315,8 @@ static int run_alloc(struct rt_run *run)
 		err = rt_spsc_init(&run->wiring, RT_WIRING_CAP);
 	if (!err)
 		err = rt_orch_init(run);
+	if (!err)
+		err = rt_tdump_init(run);
 	run->cores = rt_zalloc64(run->ncores * sizeof(*run->cores));
 	if (!err && !run->cores)
 		err = -ENOMEM;
@@ -325,6 +327,7 @@ static void run_free(struct rt_run *run)
 {
 	unsigned int i;
 
+	rt_tdump_fini(run);
 	rt_orch_fini(run);
 	rt_spsc_fini(&run->wiring);
 	for (i = 0; i < RT_SHAPES; i++)
@@ -440,11 +443,21 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	res->elapsed_ns = t1 - t0;
 	res->tasks = atomic_load(&run->completed);
 	res->orch_waits = run->orch.waits;
+	for (i = 0; i < run->nthreads; i++) {
+		res->tensors_dumped += run->thr[i].tdump_regions;
+		res->tensors_truncated += run->thr[i].tdump_truncated;
+	}
 	err = atomic_load(&run->error);
 	if (!err && run->orch_rc < 0)
 		err = run->orch_rc;
 	if (host) {
 		perr = prof_host_stop(host, run->cfg.quiet);
+		if (run->tdump && !run->cfg.quiet)
+			pto_info("pto: tensor dump: %llu region copies, %llu "
+				 "truncated at %llu bytes\n",
+				 (unsigned long long)res->tensors_dumped,
+				 (unsigned long long)res->tensors_truncated,
+				 (unsigned long long)run->tdump->cap);
 		res->reconcile_ok = !perr;
 		note_losses(prof_host_records(host), res);
 		/* Export even when the books failed: keep what was collected. */

@@ -24,6 +24,7 @@
 #include "rt_task.h"
 
 struct pto_prof_dev;
+struct rt_tdump;
 
 /*
  * The run's profiling writer, NULL when it records nothing. A build with
@@ -52,6 +53,7 @@ struct rt_run {
 	struct rt_core *cores;
 	struct rt_cluster clusters[PTO_MAX_BLOCKS];
 	struct pto_prof_dev *prof; /* read through RT_PROF() */
+	struct rt_tdump *tdump;	/* tensor dump (rt_tdump.h), NULL: off */
 	uint64_t flags;		/* normalized dfx flags, 0: off */
 	struct pto_orch orch;
 	/* Read by every thread each loop, written a few times per run. */

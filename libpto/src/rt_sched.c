@@ -30,6 +30,7 @@
 #include "rt_sched.h"
 #include "rt_stall.h"
 #include "rt_task.h"
+#include "rt_tdump.h"
 #include "rt_wiring.h"
 
 #define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
@@ -88,9 +89,11 @@ struct done_list {
 };
 
 /* A subtask finished on core; returns 1 when it completed the task. */
-static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
-		    const struct rt_slot_run *s, struct done_list *dl)
+static int sub_done(struct rt_run *run, struct rt_thread *th,
+		    unsigned int core, const struct rt_slot_run *s,
+		    struct done_list *dl)
 {
+	unsigned int thr = th->idx;
 	struct rt_task *t = s->task;
 	uint64_t fin = 0;
 
@@ -103,6 +106,9 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	}
 	if (atomic_fetch_sub(&t->subtasks_left, 1) != 1)
 		return 0;
+	/* Outputs before completion (release_done): later writers wait. */
+	if (RT_PROF(run) && t->dump)
+		rt_tdump_copy(run, th, t, PTO_TDUMP_STAGE_AFTER);
 	dl->t[dl->n++] = t;
 	return 1;
 }
@@ -127,7 +133,6 @@ static void mon_publish(struct rt_core *c)
 static int core_poll(struct rt_run *run, struct rt_thread *th,
 		     unsigned int ci, struct done_list *dl)
 {
-	unsigned int thr = th->idx;
 	struct rt_core *c = &run->cores[ci];
 	/* acquire: kernel results and records precede ACK/FIN */
 	uint32_t v = atomic_load_explicit(rt_reg(&c->hs->cond),
@@ -141,9 +146,9 @@ static int core_poll(struct rt_run *run, struct rt_thread *th,
 	c->last_cond = v;
 	if (c->has_pending && tok == c->pending.token) {
 		/* runs serially */
-		n += sub_done(run, thr, ci, &c->running, dl);
+		n += sub_done(run, th, ci, &c->running, dl);
 		if (fin) {
-			n += sub_done(run, thr, ci, &c->pending, dl);
+			n += sub_done(run, th, ci, &c->pending, dl);
 			c->has_running = false;
 		} else {
 			c->running = c->pending;
@@ -154,7 +159,7 @@ static int core_poll(struct rt_run *run, struct rt_thread *th,
 		if (!fin) {
 			c->running.acked = true;
 		} else {
-			n += sub_done(run, thr, ci, &c->running, dl);
+			n += sub_done(run, th, ci, &c->running, dl);
 			c->has_running = c->has_pending;
 			c->running = c->pending;
 			c->has_pending = false;
@@ -174,6 +179,10 @@ static void dispatch_sub(struct rt_run *run, struct rt_thread *th,
 	struct pto_hs_payload *p = &c->hs->payload[tok & 1];
 	struct rt_slot_run *s = c->has_running ? &c->pending : &c->running;
 
+	/* Inputs once per task, before its first subslot is dispatched. */
+	if (RT_PROF(run) && t->dump &&
+	    sub == (unsigned int)__builtin_ctz(t->mask))
+		rt_tdump_copy(run, th, t, PTO_TDUMP_STAGE_BEFORE);
 	p->task_id = t->id;
 	p->func_id = t->func[sub];
 	p->num_args = t->num_args;
@@ -581,6 +590,8 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 		rt_phase_end(run, th, &m0, PTO_SCHED_PHASE_SLEEP, 0);
 	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
 		rt_stall_check(run);
+	if (RT_PROF(run) && run->tdump)
+		rt_tdump_flush_poll(run, th);
 }
 
 void rt_sched_loop(struct rt_run *run, unsigned int thr)

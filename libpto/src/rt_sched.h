@@ -89,6 +89,11 @@ struct rt_thread {
 						 * task, by shape (AIC, AIV)
 						 */
 	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
+	/* Tensor dump (rt_tdump.c): region copies made, cut at the cap;
+	 * the flush generation last handled.
+	 */
+	uint64_t tdump_regions, tdump_truncated;
+	uint32_t tdump_flush_seen;
 };
 
 /*

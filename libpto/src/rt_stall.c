@@ -30,6 +30,7 @@
 #include "rt_sched.h"
 #include "rt_stall.h"
 #include "rt_task.h"
+#include "rt_tdump.h"
 #include "log.h"
 
 #define STALL_SAMPLE_NS	(RT_SLEEP_NS / 2)
@@ -143,4 +144,5 @@ void rt_stall_check(struct rt_run *run)
 		return;
 	st->reported++;
 	report(run, now, inflight);
+	rt_tdump_stall(run);	/* what was dumped goes to the capture */
 }

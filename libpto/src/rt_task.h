@@ -27,6 +27,7 @@
 #include "pto.h"
 
 struct rt_run;
+struct rt_tdump_task;
 
 #define RT_FANIN_INLINE		16
 
@@ -60,6 +61,7 @@ struct rt_task {
 	struct rt_task *fanin_inline[RT_FANIN_INLINE];
 	int32_t fanin_count;	/* nfanin + 1 guard */
 	uint64_t heap_end;	/* heap position freed with it, 0: none */
+	const struct rt_tdump_task *dump; /* tensor dump, NULL: none */
 	/* Written by the wiring owner before the task becomes visible. */
 	uint64_t dep_mark;	/* dep-pool head after its entries */
 	bool has_dep_mark;

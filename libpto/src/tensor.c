@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Tensors: device buffer objects and host <-> device copies. */
+/* Tensors: device buffer objects, host <-> device copies, element types. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,4 +88,27 @@ PTO_API int pto_tensor_read(const pto_tensor *t, size_t off, void *dst,
 		return -EINVAL;
 	memcpy(dst, t->base + off, n);
 	return 0;
+}
+
+static const struct {
+	const char *name;
+	size_t size;
+} dtypes[PTO_DTYPE_COUNT] = {
+	[PTO_DTYPE_RAW] = { "raw", 1 },	[PTO_DTYPE_U8] = { "u8", 1 },
+	[PTO_DTYPE_I8] = { "i8", 1 },	[PTO_DTYPE_U16] = { "u16", 2 },
+	[PTO_DTYPE_I16] = { "i16", 2 },	[PTO_DTYPE_U32] = { "u32", 4 },
+	[PTO_DTYPE_I32] = { "i32", 4 },	[PTO_DTYPE_U64] = { "u64", 8 },
+	[PTO_DTYPE_I64] = { "i64", 8 },	[PTO_DTYPE_F16] = { "f16", 2 },
+	[PTO_DTYPE_BF16] = { "bf16", 2 }, [PTO_DTYPE_F32] = { "f32", 4 },
+	[PTO_DTYPE_F64] = { "f64", 8 },
+};
+
+PTO_API const char *pto_dtype_name(enum pto_dtype t)
+{
+	return (unsigned int)t < PTO_DTYPE_COUNT ? dtypes[t].name : NULL;
+}
+
+PTO_API size_t pto_dtype_size(enum pto_dtype t)
+{
+	return (unsigned int)t < PTO_DTYPE_COUNT ? dtypes[t].size : 0;
 }

@@ -2,8 +2,8 @@
 /*
  * Fuzz target: the public reader (pto_reader.h) on a file, a capture
  * (capture.ptocap, what the JSON of a profiled run is converted from) or
- * a raw region dump, opened, then every task streamed and every kind's
- * books read. Capture sections are checksummed, so most mutations stop
+ * a raw region dump, opened, then every task and tensor dump entry
+ * streamed and every kind's books read. Capture sections are checksummed, so most mutations stop
  * at a checksum; the headers and lengths before it are what this
  * reaches there.
  */
@@ -21,6 +21,17 @@ static int count_task(void *ctx, const struct pto_task *t)
 	return 0;
 }
 
+/* Reads every byte of an entry, as a user of the dump would. */
+static int sum_dump(void *ctx, const struct pto_tensor_dump *d)
+{
+	const uint8_t *b = d->data;
+	uint64_t i;
+
+	for (i = 0; i < d->dumped; i++)
+		*(uint64_t *)ctx += b[i];
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pto_capture_books books;
@@ -31,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pto_capture_open(fuzz_file(data, size), NULL, &c))
 		return 0;
 	(void)pto_capture_tasks(c, count_task, &n);
+	(void)pto_capture_tensor_dumps(c, sum_dump, &n);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
 		(void)pto_capture_reconcile(c, k, &books);
 	pto_capture_close(c);

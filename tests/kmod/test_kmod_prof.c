@@ -129,9 +129,49 @@ static void test_fresh_region_content(void **state)
 		assert_int_equal(h->ready[i].tail, 0);
 	}
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		/* Level 4 is the lifecycle chain: no PMU, no tensor dump. */
+		if (k >= PTO_BUF_PMU) {
+			assert_int_equal(c.layout.kind[k].pool_off, 0);
+			continue;
+		}
 		assert_int_not_equal(c.layout.kind[k].pool_off, 0);
 		check_pools(base, &c.layout, k);
 	}
+	munmap(base, c.layout.region_size);
+	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
+/*
+ * dfx bit 4 (tensor dump) alone: the driver lays out only the dump
+ * kind, one pool per AICPU thread with full free queues of buffers of
+ * 128-byte records.
+ */
+static void test_tensor_dump_region(void **state)
+{
+	struct drm_pto_prof_create c;
+	const struct pto_prof_header *h;
+	const struct pto_prof_kind_layout *kl;
+	uint32_t k;
+	char *base;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	kt_params(&c.params);
+	c.params.dfx_flags = PTO_DFX_TENSOR_DUMP;
+	assert_int_equal(kt_ioctl(kt_fd, DRM_IOCTL_PTO_PROF_CREATE, &c), 0);
+	base = kt_map(kt_fd, c.mmap_offset, c.layout.region_size, PROT_READ);
+	assert_true(base != MAP_FAILED);
+	h = (const void *)base;
+	assert_int_equal(h->dfx_flags, PTO_DFX_TENSOR_DUMP);
+	assert_int_equal(h->level, 0);
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		if (k != PTO_BUF_TENSOR_DUMP)
+			assert_int_equal(c.layout.kind[k].pool_off, 0);
+	kl = &c.layout.kind[PTO_BUF_TENSOR_DUMP];
+	assert_int_not_equal(kl->pool_off, 0);
+	assert_int_equal(kl->buf_pools, c.params.num_aicpu_threads);
+	assert_int_equal(kl->record_size, PTO_TDUMP_RECORD_SIZE);
+	check_pools(base, &c.layout, PTO_BUF_TENSOR_DUMP);
 	munmap(base, c.layout.region_size);
 	assert_int_equal(release(kt_fd, c.region_id), 0);
 }
@@ -711,6 +751,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		KT_TEST(test_create_layout),
 		KT_TEST(test_fresh_region_content),
+		KT_TEST(test_tensor_dump_region),
 		KT_TEST(test_owner_mapping_writable),
 		KT_TEST(test_list),
 		KT_TEST(test_list_capacity),

@@ -3,7 +3,9 @@
  * ($PTO_EXAMPLES_DIR, shipped into the VM): paged_attention_unroll and
  * mixed_pipeline pass their golden check with --device=drm at levels 0
  * and 4, at 4 with every kind reconciled without loss and the JSON
- * holding every completed task; no region is left behind unless --retain
+ * holding every completed task; a --tensor-dump run (dfx bit 4, its
+ * pools in pto.ko's region) reconciles its dump kind and ptodump
+ * tensors shows an entry; no region is left behind unless --retain
  * asked for one, which ptodump then lists as retained; auto picks drm
  * while pto is loaded and sim when it is not; --device=drm without pto,
  * with a per-file byte limit below the run's memory, or with --retain on
@@ -197,6 +199,40 @@ static void test_mixed_pipeline_level4(void **state)
 }
 
 /*
+ * mixed_pipeline with its tensors dumped (256 bytes per region) at
+ * level 4: every kind, the dump included, reconciled without loss; an
+ * entry shown by ptodump tensors.
+ */
+static void test_mixed_pipeline_tensor_dump(void **state)
+{
+	static const char *const args[] = { "--device=drm",
+					    "--chip-swimlane=4",
+					    "--tensor-dump=256", "--output",
+					    "/tmp/rt_dump", NULL };
+	static const char *const pd[] = { "tensors", "--show", "0",
+					  "/tmp/rt_dump", NULL };
+	char out[OUT_CAP], show[OUT_CAP];
+	const char *line;
+	pid_t pid;
+
+	(void)state;
+	run_pass("mixed_pipeline", args, out, &pid);
+	assert_reconciled(out);
+	line = strstr(out, "reconcile tensor_dump: ");
+	assert_non_null(line);
+	assert_true(value_after(line, "total=") > 0);
+	assert_int_equal(value_after(line, "dropped="), 0);
+	assert_true(value_after(line, "total=") ==
+		    value_after(line, "collected="));
+	assert_int_equal(kt_exec(0, ptodump, pd, show, OUT_CAP, &pid), 0);
+	if (!strstr(show, "entry 0: task ") || !strstr(show, "elements: "))
+		printf("ptodump tensors --show 0:\n%s", show);
+	assert_non_null(strstr(show, "entry 0: task "));
+	assert_non_null(strstr(show, "elements: "));
+	assert_int_equal(regions(), 0);
+}
+
+/*
  * A profiled --retain run of paged_attention_unroll on device (its
  * --device option); ptodump list's output after it in list, its pid.
  */
@@ -314,6 +350,7 @@ int main(void)
 		KT_TEST(test_paged_attention_level4),
 		KT_TEST(test_mixed_pipeline_level0),
 		KT_TEST(test_mixed_pipeline_level4),
+		KT_TEST(test_mixed_pipeline_tensor_dump),
 		KT_TEST(test_retain_listed_after_exit),
 		KT_TEST(test_auto_is_drm),
 		KT_TEST(test_drm_without_pto),

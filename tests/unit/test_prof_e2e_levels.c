@@ -257,10 +257,8 @@ int main(void)
 	static const struct bad_cfg reserved_bit63 = { 0, 1ull << 63, -EINVAL };
 	static const struct bad_cfg level5 = { 5, 0, -EINVAL };
 	static const struct bad_cfg level_negative = { -1, 0, -EINVAL };
-	/* Defined bits whose recording does not exist yet: refused. */
+	/* A defined bit whose recording does not exist yet: refused. */
 	static const struct bad_cfg pmu = { 0, PTO_DFX_PMU, -EOPNOTSUPP };
-	static const struct bad_cfg dump = {
-		0, PTO_DFX_TENSOR_DUMP | PTO_DFX_AICORE_TIMING, -EOPNOTSUPP };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_level0_writes_nothing),
 		NAMED_TEST("test_level1", test_level, &levels[0]),
@@ -275,8 +273,6 @@ int main(void)
 		NAMED_TEST("test_level_negative", test_invalid,
 			   &level_negative),
 		NAMED_TEST("test_pmu_not_implemented", test_invalid, &pmu),
-		NAMED_TEST("test_tensor_dump_not_implemented", test_invalid,
-			   &dump),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -63,9 +63,12 @@ static void test_host_starts_after_run(void **state)
 	prof_load(&m, prof_host_records(h));
 	r = &m;
 	check_counted(&s, r);
-	/* 2 buffers of 8 cannot hold 200 tasks per core: drops happened. */
+	/* 2 buffers of 8 cannot hold 200 tasks per core: drops happened
+	 * in every kind level 4 records.
+	 */
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
-		assert_true(r->books[k].dropped > 0);
+		if (pto_prof_kind_enabled(PTO_DFX_FLAGS_OF_LEVEL(4), k))
+			assert_true(r->books[k].dropped > 0);
 	/* With nothing returned, each pool delivered at most its buffers. */
 	for (k = 0; k < starved_cfg.cores; k++) {
 		assert_true(r->aicpu[k].len <= 16);

@@ -52,6 +52,27 @@ static void test_records(void **state)
 	OFF(pto_dep_edge_record, succ, 8);
 	OFF(pto_dep_edge_record, source, 16);
 	OFF(pto_dep_edge_record, overlap, 20);
+	SIZE(pto_tdump_head, PTO_TDUMP_RECORD_SIZE);
+	SIZE(pto_tdump_data, PTO_TDUMP_RECORD_SIZE);
+	assert_int_equal(PTO_TDUMP_RECORD_SIZE, 128);
+	assert_int_equal(PTO_TDUMP_CHUNK_BYTES, 120);
+	OFF(pto_tdump_head, entry, 0);
+	OFF(pto_tdump_head, chunk, 4);
+	OFF(pto_tdump_head, task_id, 8);
+	OFF(pto_tdump_head, tensor, 16);
+	OFF(pto_tdump_head, offset, 24);
+	OFF(pto_tdump_head, bytes, 32);
+	OFF(pto_tdump_head, dumped, 40);
+	OFF(pto_tdump_head, time, 48);
+	OFF(pto_tdump_head, func_id, 56);
+	OFF(pto_tdump_head, role, 68);
+	OFF(pto_tdump_head, stage, 69);
+	OFF(pto_tdump_head, arg, 70);
+	OFF(pto_tdump_head, dtype, 71);
+	OFF(pto_tdump_head, flags, 72);
+	OFF(pto_tdump_data, entry, 0);
+	OFF(pto_tdump_data, chunk, 4);
+	OFF(pto_tdump_data, data, 8);
 }
 
 static void test_pools_and_queues(void **state)
@@ -181,6 +202,8 @@ static void test_kind_numbers(void **state)
 	assert_int_equal(PTO_BUF_ORCH_PHASE, 2);
 	assert_int_equal(PTO_BUF_AICORE_TASK, 3);
 	assert_int_equal(PTO_BUF_DEP_EDGE, 4);
+	assert_int_equal(PTO_BUF_PMU, 5);
+	assert_int_equal(PTO_BUF_TENSOR_DUMP, 6);
 	assert_true(PTO_BUF_KIND_COUNT <= PTO_BUF_KIND_MAX);
 	assert_int_equal(PTO_MAX_CORES, 72);
 	assert_int_equal(PTO_SCHED_PHASE_COMPLETE, 0);

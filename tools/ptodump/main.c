@@ -21,6 +21,7 @@ static const char main_usage[] =
 "  report     per-function table, scheduler overhead, critical path\n"
 "  deps       dependency viewer: text, Graphviz DOT, SVG or HTML\n"
 "  merge      captures (devices, runs) -> one trace on the host clock\n"
+"  tensors    a run's tensor dump: list, or one entry's values and diff\n"
 "'ptodump COMMAND --help' describes a command.\n"
 "Exit status: 0 success, 1 error, 2 usage error.\n";
 
@@ -35,6 +36,7 @@ static const struct {
 	{ "report", pd_cmd_report },
 	{ "deps", pd_cmd_deps },
 	{ "merge", pd_cmd_merge },
+	{ "tensors", pd_cmd_tensors },
 };
 
 int main(int argc, char **argv)

@@ -52,7 +52,7 @@ void e2e_dir_make(struct e2e_dir *d)
 	snprintf(d->out, sizeof(d->out), "%s/out", d->root);
 }
 
-/* Removes dir's files and, one level down, its directories' files. */
+/* Removes dir's files and, depth levels down, its directories' files. */
 static void remove_tree(const char *dir, int depth)
 {
 	char path[512];
@@ -74,7 +74,7 @@ static void remove_tree(const char *dir, int depth)
 
 void e2e_dir_remove(struct e2e_dir *d)
 {
-	remove_tree(d->root, 1);
+	remove_tree(d->root, 2);
 }
 
 int e2e_exists(const char *path)

@@ -33,7 +33,7 @@ struct e2e_dir {
 };
 
 void e2e_dir_make(struct e2e_dir *d);
-/* Removes root, its files and its subdirectories' files. */
+/* Removes root and the files and directories below it, 3 levels deep. */
 void e2e_dir_remove(struct e2e_dir *d);
 /* 1 if path exists. */
 int e2e_exists(const char *path);
