@@ -31,6 +31,7 @@ static const char *const pto_kind_names[PTO_BUF_KIND_COUNT] = {
 	[PTO_BUF_ORCH_PHASE] = "orch_phase",
 	[PTO_BUF_AICORE_TASK] = "aicore_task",
 	[PTO_BUF_DEP_EDGE] = "dep_edge",
+	[PTO_BUF_PMU] = "pmu",
 };
 
 /* What is printed of one region, copied under regions_lock. */

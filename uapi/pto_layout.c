@@ -55,6 +55,8 @@ int pto_prof_kind_enabled(__u64 flags, __u32 kind)
 		return !!(flags & PTO_DFX_SCHED_PHASES);
 	case PTO_BUF_ORCH_PHASE:
 		return !!(flags & PTO_DFX_ORCH_PHASES);
+	case PTO_BUF_PMU:
+		return !!(flags & PTO_DFX_PMU);
 	default:
 		return 0;
 	}
@@ -73,6 +75,8 @@ __u32 pto_prof_record_size(__u32 kind)
 		return sizeof(struct pto_aicore_task_record);
 	case PTO_BUF_DEP_EDGE:
 		return sizeof(struct pto_dep_edge_record);
+	case PTO_BUF_PMU:
+		return sizeof(struct pto_pmu_record);
 	default:
 		return 0;
 	}

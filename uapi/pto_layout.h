@@ -30,6 +30,8 @@ extern "C" {
 #define PTO_PROF_DEFAULT_BUFFERS_PHASE		8
 #define PTO_PROF_DEFAULT_RECORDS_DEP_EDGE	4096
 #define PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE	8
+#define PTO_PROF_DEFAULT_RECORDS_PMU		1024
+#define PTO_PROF_DEFAULT_BUFFERS_PMU		8
 
 /*
  * Adds the implied bits of the lifecycle chain. Reserved bits: -EINVAL.

@@ -21,6 +21,7 @@ enum {
 	OPT_DEVICE,
 	OPT_RETAIN,
 	OPT_CAPTURE_ONLY,
+	OPT_PMU,
 };
 
 static const struct option ex_options[] = {
@@ -34,6 +35,7 @@ static const struct option ex_options[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "retain", no_argument, NULL, OPT_RETAIN },
 	{ "capture-only", no_argument, NULL, OPT_CAPTURE_ONLY },
+	{ "pmu", no_argument, NULL, OPT_PMU },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -46,6 +48,8 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"  --size=quick|bench        problem size (default quick)\n"
 		"  --chip-swimlane[=LEVEL]   profiling level 0..4 (bare: 4,\n"
 		"                            absent: 0); first round only\n"
+		"  --pmu                     also PMU counters per task\n"
+		"                            (pmu.csv); first round only\n"
 		"  --rounds N                run the graph N times (default 1)\n"
 		"  --wiring=deferred|inline  fanout wiring mode (default deferred)\n"
 		"  --blocks N                device blocks to use (1..%d)\n"
@@ -161,6 +165,9 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 			break;
 		case OPT_CAPTURE_ONLY:
 			a->capture_only = 1;
+			break;
+		case OPT_PMU:
+			a->pmu = 1;
 			break;
 		case 'h':
 			ex_usage(stdout, name, what);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "ex.h"
+#include "pto_prof.h"	/* PTO_DFX_* */
 
 int ex_submit(struct ex_env *env, pto_orch *o, uint32_t func_id,
 	      const struct pto_param *params, unsigned int n)
@@ -114,6 +115,8 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 	cfg.blocks = a->blocks;
 	cfg.wiring = a->wiring;
 	cfg.chip_swimlane_level = round == 0 ? a->level : 0;
+	if (round == 0 && a->pmu)
+		cfg.dfx_flags = PTO_DFX_FLAGS_OF_LEVEL(a->level) | PTO_DFX_PMU;
 	cfg.output_prefix = a->output;
 	cfg.retain_region = a->retain;
 	cfg.capture_only = a->capture_only;

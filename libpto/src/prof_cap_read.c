@@ -173,7 +173,8 @@ static const char *buffer_problem(const struct prof_records *r,
 		return "BUFFER: record size is not the kind's";
 	if (b->pool >= d->pools)
 		return "BUFFER: pool out of range";
-	if (b->word_mask >> (b->record_size / 4))
+	/* A 128-byte record uses all 32 bits (a shift by 32 is undefined). */
+	if (b->record_size < 128 && b->word_mask >> (b->record_size / 4))
 		return "BUFFER: word mask names words past the record";
 	if (b->count > PTO_PROF_MAX_RECORDS_PER_BUFFER)
 		return "BUFFER: more records than a buffer holds";

@@ -2,7 +2,8 @@
 /*
  * AICPU-side profiling writers. Each pool has one writer at a time: a
  * core's AICPU-task pool and the rotation of its AICore pool belong to the
- * thread owning the core, scheduler-phase and dep-edge pool t to thread t,
+ * thread owning the core, scheduler-phase, dep-edge and PMU pool t to
+ * thread t,
  * orchestrator pool 0 to the orchestrator. A writer pops empty buffers
  * from its pool's free queue, publishes the current one in the pool's
  * active head and hands full ones to its own thread's ready queue. With
@@ -79,6 +80,7 @@ struct pto_prof_dev {
 	struct prof_core core[PTO_MAX_CORES];
 	struct prof_wpool sched[PTO_MAX_AICPU_THREADS];
 	struct prof_wpool edge[PTO_MAX_AICPU_THREADS];
+	struct prof_wpool pmu[PTO_MAX_AICPU_THREADS];
 	struct prof_wpool orch;		/* orchestrator records: pool 0 */
 };
 
@@ -175,7 +177,7 @@ static void count_stray(struct pto_prof_dev *p, __u32 kind,
 /* ---- pools written by AICPU threads ------------------------------------ */
 
 /*
- * The pool thread thr writes kind's records into (phase and edge kinds),
+ * The pool thread thr writes kind's records into (phase, edge and PMU),
  * or NULL: kind off, or thr outside the run (the record counted stray).
  */
 static struct prof_wpool *thread_wpool(struct pto_prof_dev *p,
@@ -190,7 +192,8 @@ static struct prof_wpool *thread_wpool(struct pto_prof_dev *p,
 		return NULL;
 	}
 	w = kind == PTO_BUF_SCHED_PHASE ? &p->sched[thr] :
-	    kind == PTO_BUF_DEP_EDGE ? &p->edge[thr] : &p->orch;
+	    kind == PTO_BUF_DEP_EDGE ? &p->edge[thr] :
+	    kind == PTO_BUF_PMU ? &p->pmu[thr] : &p->orch;
 	return w->pool ? w : NULL;
 }
 
@@ -391,7 +394,8 @@ static int check_thread_buffers(const struct pto_prof_layout *l,
 				  k[PTO_BUF_AICORE_TASK].buffers_per_pool) +
 		  k[PTO_BUF_SCHED_PHASE].buffers_per_pool +
 		  k[PTO_BUF_ORCH_PHASE].buffers_per_pool +
-		  k[PTO_BUF_DEP_EDGE].buffers_per_pool;
+		  k[PTO_BUF_DEP_EDGE].buffers_per_pool +
+		  k[PTO_BUF_PMU].buffers_per_pool;
 
 	if (n <= PTO_READY_QUEUE_CAP)
 		return 0;
@@ -399,14 +403,15 @@ static int check_thread_buffers(const struct pto_prof_layout *l,
 		"hold %llu buffers, more than the %u of its ready queue: "
 		"%u x (buffers_per_pool[aicpu_task] %u + "
 		"buffers_per_pool[aicore_task] %u) + sched_phase %u + "
-		"orch_phase %u + dep_edge %u; lower run_config."
+		"orch_phase %u + dep_edge %u + pmu %u; lower run_config."
 		"buffers_per_pool\n", cores, (unsigned long long)n,
 		PTO_READY_QUEUE_CAP, cores,
 		k[PTO_BUF_AICPU_TASK].buffers_per_pool,
 		k[PTO_BUF_AICORE_TASK].buffers_per_pool,
 		k[PTO_BUF_SCHED_PHASE].buffers_per_pool,
 		k[PTO_BUF_ORCH_PHASE].buffers_per_pool,
-		k[PTO_BUF_DEP_EDGE].buffers_per_pool);
+		k[PTO_BUF_DEP_EDGE].buffers_per_pool,
+		k[PTO_BUF_PMU].buffers_per_pool);
 	return -E2BIG;
 }
 
@@ -451,6 +456,7 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 	for (i = 0; i < PTO_MAX_AICPU_THREADS; i++) {
 		wpool_init(p, &p->sched[i], PTO_BUF_SCHED_PHASE, i);
 		wpool_init(p, &p->edge[i], PTO_BUF_DEP_EDGE, i);
+		wpool_init(p, &p->pmu[i], PTO_BUF_PMU, i);
 	}
 	wpool_init(p, &p->orch, PTO_BUF_ORCH_PHASE, 0);
 	h->counter_freq_hz = counter_freq_hz;
@@ -557,6 +563,22 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 		core_tick(p, c, core, thr);
 }
 
+void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
+		  const struct pto_pmu_record *rec)
+{
+	struct pto_pmu_record *r;
+	struct prof_wpool *w;
+
+	w = thread_wpool(p, thr, PTO_BUF_PMU);
+	if (!w)
+		return;
+	r = wpool_slot(p, w);
+	if (!r)
+		return;
+	*r = *rec;
+	wpool_commit(p, w, thr);
+}
+
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 			  uint32_t kind, uint64_t start, uint64_t end,
 			  uint32_t loop_iter, uint32_t tasks_processed,
@@ -644,6 +666,7 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 	}
 	wpool_flush(p, &p->sched[thr], thr);
 	wpool_flush(p, &p->edge[thr], thr);
+	wpool_flush(p, &p->pmu[thr], thr);
 	if (thr == p->orch_thread)
 		wpool_flush(p, &p->orch, thr);
 }

@@ -74,6 +74,14 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 			uint32_t func_id, uint32_t core_type,
 			uint64_t dispatch_ts, uint64_t finish_ts);
 
+/*
+ * The PMU record of a task that just reported FIN on core rec->core
+ * (PTO_DFX_PMU), by the thread owning that core, into its own PMU pool.
+ */
+struct pto_pmu_record;
+void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
+		  const struct pto_pmu_record *rec);
+
 /* One scheduler-loop phase record (PTO_DFX_SCHED_PHASES). */
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 			  uint32_t kind, uint64_t start, uint64_t end,
@@ -94,7 +102,7 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 
 /*
  * Thread thr exits: hands every partial buffer it owns (its cores' AICPU
- * and AICore buffers, its phase and edge buffers) to the host. Called
+ * and AICore buffers, its phase, edge and PMU buffers) to the host. Called
  * after the thread's cores have all reported FIN for their last task.
  */
 void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr);

@@ -23,6 +23,7 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 					    pto_aicore_task_record),
 	[PTO_BUF_DEP_EDGE] = PROF_SPILLED("dep_edge",
 					  pto_dep_edge_record, edges),
+	[PTO_BUF_PMU] = PROF_SPILLED("pmu", pto_pmu_record, pmu),
 };
 
 const struct prof_kind_desc *prof_kind_desc(uint32_t kind)

@@ -86,6 +86,7 @@ struct prof_records {
 	struct prof_spill sched[PTO_MAX_AICPU_THREADS];
 	struct prof_spill orch[PTO_MAX_AICPU_THREADS];
 	struct prof_spill edges[PTO_MAX_AICPU_THREADS];
+	struct prof_spill pmu[PTO_MAX_AICPU_THREADS]; /* pto_pmu_record */
 	struct prof_join *join;		/* NULL until the first task record */
 	int joined;
 	int books_only;	/* count only: no record is kept (no export) */

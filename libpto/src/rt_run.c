@@ -134,10 +134,9 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 		return -EOPNOTSUPP;
 	}
 #endif
-	if (flags & (PTO_DFX_TENSOR_DUMP | PTO_DFX_PMU)) {
-		pto_err("pto: dfx_flags 0x%llx: tensor dump and PMU "
-			"recording are not implemented\n",
-			(unsigned long long)flags);
+	if (flags & PTO_DFX_TENSOR_DUMP) {
+		pto_err("pto: dfx_flags 0x%llx: tensor dump recording is "
+			"not implemented\n", (unsigned long long)flags);
 		return -EOPNOTSUPP;
 	}
 	for (i = 0; i < PTO_BUF_KIND_MAX; i++) {
@@ -173,8 +172,18 @@ static void kernel_run(void *ctx, unsigned int core,
 	kc.block_idx = p->block_idx;
 	kc.block_num = p->block_num;
 	kc.sub_block_id = p->sub_block_id;
-	if (k)
+	if (RT_PROF(run) && run->flags & PTO_DFX_PMU) {
+		/* The payload's slot is the token's: token & 1. */
+		struct prof_pmu_sample *x =
+			&run->cores[core].pmu[p - run->cores[core].hs->payload];
+
+		prof_pmu_begin(&run->pmu, x);
+		if (k)
+			k->fn(&kc);
+		prof_pmu_end(x);
+	} else if (k) {
 		k->fn(&kc);
+	}
 }
 
 static void thread_exit(struct rt_run *run, unsigned int thr)
@@ -360,6 +369,8 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	int err, perr = 0, xerr = 0;
 
 	err = run_alloc(run);
+	if (!err && run->flags & PTO_DFX_PMU)
+		prof_pmu_probe(&run->pmu);
 	if (!err && run->flags)
 		err = prof_setup(run, &pr, &layout);
 	if (!err)

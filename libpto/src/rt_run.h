@@ -53,6 +53,7 @@ struct rt_run {
 	struct rt_cluster clusters[PTO_MAX_BLOCKS];
 	struct pto_prof_dev *prof; /* read through RT_PROF() */
 	uint64_t flags;		/* normalized dfx flags, 0: off */
+	struct prof_pmu_set pmu; /* counters of PTO_DFX_PMU */
 	struct pto_orch orch;
 	/* Read by every thread each loop, written a few times per run. */
 	_Alignas(64) _Atomic int orch_done;

@@ -110,6 +110,14 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 	       if (finish_ts < dispatch_ts) m.bad_ts++);
 }
 
+/* PMU records are not asked for here (test_prof_pmu.c runs them). */
+void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
+		  const struct pto_pmu_record *rec)
+{
+	(void)p; (void)thr; (void)rec;
+	LOCKED(m.bad_idx++);
+}
+
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 			  uint32_t kind, uint64_t start, uint64_t end,
 			  uint32_t loop_iter, uint32_t tasks, uint32_t hit,
