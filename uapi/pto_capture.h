@@ -51,6 +51,9 @@
  *   NAMES   struct pto_cap_name + name bytes (padded to 8), repeated:
  *           the kernel names; func_id PTO_CAP_NAME_ORCHESTRATOR names the
  *           orchestrator.
+ *   PMU     struct pto_cap_pmu: the PMU counters a PTO_DFX_PMU run
+ *           counts (the columns of its records) and why each other one
+ *           is absent. Written after RUN (before the first REGION).
  *   END     struct pto_cap_end: the capture is complete.
  */
 #ifndef PTO_UAPI_CAPTURE_H
@@ -85,6 +88,7 @@ enum pto_cap_type {
 	PTO_CAP_SEC_BOOKS = 5,
 	PTO_CAP_SEC_NAMES = 6,
 	PTO_CAP_SEC_END = 7,
+	PTO_CAP_SEC_PMU = 8,
 };
 
 struct pto_cap_section {
@@ -151,6 +155,12 @@ struct pto_cap_name {
 	__u32 len;		/* name bytes that follow (no NUL) */
 };
 
+struct pto_cap_pmu {
+	__u32 counters;		/* bit PTO_PMU_*: counted */
+	__u32 user_only;	/* 1: user-mode counts only (paranoid) */
+	__s32 error[PTO_PMU_SLOTS]; /* absent counter: -errno, else 0 */
+};
+
 struct pto_cap_end {
 	__u64 sections;		/* sections before this one */
 	__u64 records;		/* records in BUFFER sections */
@@ -168,6 +178,7 @@ PTO_STATIC_ASSERT(sizeof(struct pto_cap_buffer) == 24, "cap buffer");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_books) == 32, "cap books");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_name) == 8, "cap name");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_end) == 24, "cap end");
+PTO_STATIC_ASSERT(sizeof(struct pto_cap_pmu) == 56, "cap pmu");
 PTO_STATIC_ASSERT(PTO_CAP_REGION_BYTES % 8 == 0, "cap region");
 
 /*

@@ -62,8 +62,9 @@ struct prof_cap_names {
 struct prof_cap_info {
 	int complete;			/* END was read */
 	int32_t status;			/* END's status */
-	int have_region, have_run, have_books;
+	int have_region, have_run, have_books, have_pmu;
 	struct pto_cap_run run;
+	struct pto_cap_pmu pmu;		/* PTO_DFX_PMU runs */
 	struct pto_cap_clock clock[2];	/* PTO_CAP_CLOCK_START / STOP */
 	uint64_t sections;
 	uint64_t valid_bytes;		/* the prefix that was read */

@@ -82,7 +82,7 @@ static const char *const sec_names[] = {
 	[PTO_CAP_SEC_REGION] = "REGION", [PTO_CAP_SEC_RUN] = "RUN",
 	[PTO_CAP_SEC_CLOCK] = "CLOCK", [PTO_CAP_SEC_BUFFER] = "BUFFER",
 	[PTO_CAP_SEC_BOOKS] = "BOOKS", [PTO_CAP_SEC_NAMES] = "NAMES",
-	[PTO_CAP_SEC_END] = "END",
+	[PTO_CAP_SEC_END] = "END", [PTO_CAP_SEC_PMU] = "PMU",
 };
 
 static const char *sec_name(uint32_t type)
@@ -270,7 +270,7 @@ static const char *take_section(struct cap_in *in,
 	const char *why;
 
 	if (s->type != PTO_CAP_SEC_REGION && s->type != PTO_CAP_SEC_RUN &&
-	    !info->have_region)
+	    s->type != PTO_CAP_SEC_PMU && !info->have_region)
 		return "a section before the first REGION";
 	switch (s->type) {
 	case PTO_CAP_SEC_REGION:
@@ -315,6 +315,13 @@ static const char *take_section(struct cap_in *in,
 		return books_problem(r, p, s->length);
 	case PTO_CAP_SEC_NAMES:
 		return names_problem(names, p, s->length, err);
+	case PTO_CAP_SEC_PMU:
+		if (s->length != sizeof(info->pmu))
+			return "PMU: wrong length";
+		memcpy(&info->pmu, p, sizeof(info->pmu));
+		r->pmu_counters = info->pmu.counters;
+		info->have_pmu = 1;
+		return NULL;
 	case PTO_CAP_SEC_END: {
 		const struct pto_cap_end *e = p;
 

@@ -15,6 +15,7 @@
  *   from num_orch_phase_threads (at least one list at level >= 4).
  * deps.json       {"edges": [...]} with pred/succ as decimal strings.
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
+ * pmu.csv         with PMU records: prof_export_pmu.c
  *
  * Everything is read back from the record spills (prof_records.h), so the
  * export takes the same bounded memory whatever the number of records.
@@ -483,5 +484,7 @@ int prof_records_export(const struct prof_records *r, const char *dir,
 		ret = export_deps(r, dir);
 	if (!ret)
 		ret = export_names(r, dir, func_name, ctx);
+	if (!ret)
+		ret = prof_records_export_pmu(r, dir);
 	return ret;
 }

@@ -74,6 +74,8 @@ struct prof_records {
 	uint32_t num_orch_threads;	/* header num_orch_phase_threads */
 	uint32_t num_phase_cores;
 	uint32_t core_to_thread[PTO_MAX_CORES];
+	/* PMU counters of the run (bit PTO_PMU_*): the capture's PMU section */
+	uint32_t pmu_counters;
 	struct prof_books books[PTO_BUF_KIND_COUNT];
 	/* Records added per pool (before the join moves any to mismatch). */
 	uint64_t pool_added[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
@@ -147,8 +149,8 @@ void prof_records_unheld(struct prof_records *r,
 void prof_records_join(struct prof_records *r);
 
 /*
- * Writes dir/l2_swimlane_records.json, dir/deps.json, dir/name_map.json,
- * creating dir. func_name may be NULL. Streams; never builds a whole file
+ * Writes dir/l2_swimlane_records.json, dir/deps.json, dir/name_map.json
+ * (and dir/pmu.csv with PMU records), creating dir. func_name may be NULL. Streams; never builds a whole file
  * or record set in memory. Call after prof_records_join.
  */
 typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
@@ -156,6 +158,9 @@ typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
 #define PROF_NAME_ORCHESTRATOR	UINT32_MAX
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx);
+
+/* dir/pmu.csv (prof_export_pmu.c) when the run recorded PMU counters. */
+int prof_records_export_pmu(const struct prof_records *r, const char *dir);
 
 /*
  * For readers of a joined record set (prof_export.c): the JSON's time

@@ -58,6 +58,19 @@ static void capture_run(struct rt_run *run, struct prof_cap *cap)
 	prof_cap_commit(cap);
 }
 
+static void capture_pmu(struct rt_run *run, struct prof_cap *cap)
+{
+	struct pto_cap_pmu *p = prof_cap_begin(cap, PTO_CAP_SEC_PMU,
+					       sizeof(*p));
+
+	if (!p)
+		return;
+	p->counters = run->pmu.mask;
+	p->user_only = run->pmu.user_only;
+	memcpy(p->error, run->pmu.err, sizeof(p->error));
+	prof_cap_commit(cap);
+}
+
 int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
 		    struct prof_cap **cap)
 {
@@ -82,6 +95,8 @@ int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
 		return err;
 	}
 	capture_run(run, *cap);
+	if (run->flags & PTO_DFX_PMU)
+		capture_pmu(run, *cap);
 	return prof_cap_error(*cap);
 }
 
