@@ -70,4 +70,12 @@ void pd_report_blame(const struct pd_out *o, const struct pd_model *m,
 		     const struct pd_deps *deps, const struct pd_group *g,
 		     size_t ng, const struct pd_names *names);
 
+/*
+ * PMU counters per function from the pmu.csv at csv (mean per task); a
+ * missing file prints nothing and returns 0; a malformed one is a warning
+ * and -EINVAL; another open error its -errno.
+ */
+int pd_report_pmu(const struct pd_out *o, const char *csv,
+		  const struct pd_names *names);
+
 #endif /* PD_REPORT_H */
