@@ -78,6 +78,9 @@ struct pto_capture_info {
 	uint64_t tasks;		/* joined task rows */
 	uint64_t valid_bytes;	/* capture: bytes read as valid */
 	uint64_t file_bytes;
+	/* PTO_DFX_PMU: counters the run counted (bit PTO_PMU_*), from the
+	 * capture's PMU section (a region has none: 0). */
+	uint32_t pmu_counters;
 };
 
 /* Set info->size first. -EINVAL for NULL or a bad size. */
@@ -107,13 +110,16 @@ typedef int (*pto_task_fn)(void *ctx, const struct pto_task *t);
  */
 PTO_API int pto_capture_tasks(pto_capture *c, pto_task_fn fn, void *ctx);
 
-/* rec is a struct pto_sched_phase_record, pto_orch_phase_record or
- * pto_dep_edge_record (pto_prof.h); pool is its AICPU thread. */
+/* rec is a struct pto_sched_phase_record, pto_orch_phase_record,
+ * pto_dep_edge_record or pto_pmu_record (pto_prof.h); pool is its AICPU
+ * thread. */
 typedef int (*pto_record_fn)(void *ctx, uint32_t pool, const void *rec);
 
 /*
- * fn on every record of kind PTO_BUF_SCHED_PHASE, PTO_BUF_ORCH_PHASE or
- * PTO_BUF_DEP_EDGE, thread by thread, each in arrival order. -EINVAL for
+ * fn on every record of kind PTO_BUF_SCHED_PHASE, PTO_BUF_ORCH_PHASE,
+ * PTO_BUF_DEP_EDGE or PTO_BUF_PMU, thread by thread, each in arrival
+ * order. A PMU record's counters[i] holds a value only when bit i of its
+ * counter_mask is set (the counter was counted for that task). -EINVAL for
  * another kind; otherwise as pto_capture_tasks.
  */
 PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
@@ -132,6 +138,10 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 /* "aicpu_task", "sched_phase", ... as in the reconcile lines; NULL for an
  * unknown kind. */
 PTO_API const char *pto_capture_kind_name(uint32_t kind);
+
+/* PMU counter i (PTO_PMU_*) as pmu.csv names it ("cycles", "task_clock_ns",
+ * ...); NULL past the last. */
+PTO_API const char *pto_capture_pmu_counter_name(uint32_t i);
 
 #define PTO_CAPTURE_ORCHESTRATOR	UINT32_MAX
 

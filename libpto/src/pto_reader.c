@@ -16,6 +16,7 @@
 #include "json_out.h"
 #include "prof_cap.h"
 #include "prof_kind.h"
+#include "prof_pmu.h"
 #include "prof_region.h"
 #include "pto_reader.h"
 #include "log.h"
@@ -283,6 +284,7 @@ PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info)
 	i.tasks = c->tasks;
 	i.valid_bytes = c->info.valid_bytes;
 	i.file_bytes = c->info.file_bytes;
+	i.pmu_counters = c->rec.pmu_counters;
 	i.size = info->size < sizeof(i) ? info->size : sizeof(i);
 	memcpy(info, &i, i.size);
 	return 0;
@@ -339,7 +341,7 @@ PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
 
 	if (!c || !fn || (kind != PTO_BUF_SCHED_PHASE &&
 			  kind != PTO_BUF_ORCH_PHASE &&
-			  kind != PTO_BUF_DEP_EDGE))
+			  kind != PTO_BUF_DEP_EDGE && kind != PTO_BUF_PMU))
 		return -EINVAL;
 	for (; !ret && (s = prof_records_spill(&c->rec, kind, w.pool));
 	     w.pool++)
@@ -367,6 +369,11 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 PTO_API const char *pto_capture_kind_name(uint32_t kind)
 {
 	return kind < PTO_BUF_KIND_COUNT ? prof_kind_name(kind) : NULL;
+}
+
+PTO_API const char *pto_capture_pmu_counter_name(uint32_t i)
+{
+	return prof_pmu_name(i);
 }
 
 PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id)
