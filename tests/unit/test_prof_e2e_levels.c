@@ -258,7 +258,6 @@ int main(void)
 	static const struct bad_cfg level5 = { 5, 0, -EINVAL };
 	static const struct bad_cfg level_negative = { -1, 0, -EINVAL };
 	/* Defined bits whose recording does not exist yet: refused. */
-	static const struct bad_cfg pmu = { 0, PTO_DFX_PMU, -EOPNOTSUPP };
 	static const struct bad_cfg dump = {
 		0, PTO_DFX_TENSOR_DUMP | PTO_DFX_AICORE_TIMING, -EOPNOTSUPP };
 	const struct CMUnitTest tests[] = {
@@ -274,7 +273,6 @@ int main(void)
 		NAMED_TEST("test_level5", test_invalid, &level5),
 		NAMED_TEST("test_level_negative", test_invalid,
 			   &level_negative),
-		NAMED_TEST("test_pmu_not_implemented", test_invalid, &pmu),
 		NAMED_TEST("test_tensor_dump_not_implemented", test_invalid,
 			   &dump),
 	};

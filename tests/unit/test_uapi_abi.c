@@ -44,6 +44,16 @@ static void test_records(void **state)
 	OFF(pto_dep_edge_record, succ, 8);
 	OFF(pto_dep_edge_record, source, 16);
 	OFF(pto_dep_edge_record, overlap, 20);
+	SIZE(pto_pmu_record, 128);
+	OFF(pto_pmu_record, reg_token, 8);
+	OFF(pto_pmu_record, func_id, 12);
+	OFF(pto_pmu_record, core, 16);
+	OFF(pto_pmu_record, core_type, 20);
+	OFF(pto_pmu_record, thread, 24);
+	OFF(pto_pmu_record, counter_mask, 28);
+	OFF(pto_pmu_record, counters, 32);
+	assert_int_equal(PTO_PMU_TASK_CLOCK, 5);
+	assert_true(PTO_PMU_COUNTERS <= PTO_PMU_SLOTS);
 }
 
 static void test_pools_and_queues(void **state)
@@ -156,6 +166,8 @@ static void test_kind_numbers(void **state)
 	assert_int_equal(PTO_BUF_ORCH_PHASE, 2);
 	assert_int_equal(PTO_BUF_AICORE_TASK, 3);
 	assert_int_equal(PTO_BUF_DEP_EDGE, 4);
+	assert_int_equal(PTO_BUF_PMU, 5);
+	assert_true(PTO_BUF_KIND_COUNT > PTO_BUF_PMU);
 	assert_true(PTO_BUF_KIND_COUNT <= PTO_BUF_KIND_MAX);
 	assert_int_equal(PTO_MAX_CORES, 72);
 }
