@@ -197,8 +197,8 @@ struct pto_dep_edge_record {
 
 /*
  * PMU counters (pto_pmu_record.counters[] index, bit of counter_mask):
- * hardware counters where the machine has them, software counters of
- * the kernel otherwise. A counter that could not be opened is absent
+ * hardware counters where the machine has them, the operating system's
+ * software counters always. A counter that could not be opened is absent
  * (its bit clear, its value 0); values are never estimated.
  */
 #define PTO_PMU_CYCLES		0
@@ -216,9 +216,9 @@ struct pto_dep_edge_record {
 /*
  * One per task run with PTO_DFX_PMU (kind PTO_BUF_PMU, pool = the AICPU
  * thread that retires the task), written by that thread from what the
- * thread that ran the kernel read around it (stored before FIN). counters[i] is
- * the difference over the kernel of counter i when bit i of counter_mask
- * is set, else 0.
+ * thread that ran the kernel read around it (stored before FIN).
+ * counters[i] is the difference over the kernel of counter i when bit i
+ * of counter_mask is set, else 0.
  */
 struct pto_pmu_record {
 	__u64 task_id;		/* (ring << 32) | local id */

@@ -3,11 +3,10 @@
  * AICPU-side profiling writers. Each pool has one writer at a time: a
  * core's AICPU-task pool and the rotation of its AICore pool belong to the
  * thread owning the core, scheduler-phase, dep-edge and PMU pool t to
- * thread t,
- * orchestrator pool 0 to the orchestrator. A writer pops empty buffers
- * from its pool's free queue, publishes the current one in the pool's
- * active head and hands full ones to its own thread's ready queue. With
- * no free buffer a record is counted dropped; live data is never
+ * thread t, orchestrator pool 0 to the orchestrator. A writer pops empty
+ * buffers from its pool's free queue, publishes the current one in the
+ * pool's active head and hands full ones to its own thread's ready queue.
+ * With no free buffer a record is counted dropped; live data is never
  * overwritten.
  *
  * AICore rotation (exact under dual issue): the AICore writes its records
