@@ -204,13 +204,20 @@ static double measure(struct rig *g, enum what w, uint64_t n)
 		case SCHED:
 			t0 = pto_clock_now();
 			t1 = pto_clock_now();
-			prof_dev_sched_phase(g->dev, 0, PTO_SCHED_PHASE_COMPLETE,
-					     t0, t1, (uint32_t)i, 1, 0, 0);
+			prof_dev_sched_phase(g->dev, 0,
+				&(struct pto_sched_phase_record){
+				.kind = PTO_SCHED_PHASE_COMPLETE,
+				.start_time = t0, .end_time = t1,
+				.loop_iter = (uint32_t)i, .tasks_processed = 1
+			});
 			break;
 		case ORCH_PHASE:
 			t0 = pto_clock_now();
-			prof_dev_orch_phase(g->dev, ORCH, 0, t0,
-					    pto_clock_now(), i, (uint32_t)i);
+			prof_dev_orch_phase(g->dev, ORCH,
+				&(struct pto_orch_phase_record){
+				.start_time = t0, .end_time = pto_clock_now(),
+				.task_id = i, .submit_idx = (uint32_t)i
+			});
 			break;
 		case EDGE:
 			prof_dev_dep_edge(g->dev, ORCH, i, i + 1, 0, 0, 0);

@@ -88,12 +88,18 @@ void pto_account_put(struct pto_account *account)
 	kref_put(&account->ref, pto_account_release);
 }
 
+/* Gives size bytes charged by pto_account_charge() back to account. */
+static void pto_account_uncharge(struct pto_account *account, u64 size)
+{
+	atomic64_sub(size, &account->bytes);
+}
+
 static void pto_bo_free(struct drm_gem_object *obj)
 {
 	struct pto_bo *bo = to_pto_bo(obj);
 
 	if (bo->account) {
-		atomic64_sub(obj->size, &bo->account->bytes);
+		pto_account_uncharge(bo->account, obj->size);
 		pto_account_put(bo->account);
 	}
 	drm_gem_shmem_object_free(obj);
@@ -147,7 +153,7 @@ struct drm_gem_object *pto_gem_create_object(struct drm_device *drm,
 static int pto_account_charge(struct pto_account *account, u64 size)
 {
 	if (atomic64_add_return(size, &account->bytes) > pto_file_byte_limit) {
-		atomic64_sub(size, &account->bytes);
+		pto_account_uncharge(account, size);
 		return -ENOMEM;
 	}
 	return 0;
@@ -178,7 +184,7 @@ struct pto_bo *pto_bo_create(struct pto_device *pdev, struct pto_file *pfile,
 
 	shmem = drm_gem_shmem_create(&pdev->drm, size);
 	if (IS_ERR(shmem)) {
-		atomic64_sub(size, &pfile->account->bytes);
+		pto_account_uncharge(pfile->account, size);
 		/* A failed inode or mmap-offset allocation is -ENOSPC there. */
 		if (PTR_ERR(shmem) == -ENOSPC)
 			return ERR_PTR(-ENOMEM);

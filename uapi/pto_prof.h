@@ -62,9 +62,12 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	3	/* 1: stray[]; 2: receive_time;
-				 * 3: PMU kind (pto_pmu_record)
-				 */
+#define PTO_ABI_VERSION_MINOR	4	/* 1: stray[]; 2: receive_time;
+					 * 3: sched phase record 64 B (queue
+					 * depths), orch phase record 48 B,
+					 * new phase kinds;
+					 * 4: PMU kind (pto_pmu_record)
+					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
 
@@ -116,13 +119,47 @@
 #define PTO_BUF_KIND_MAX	8
 #define PTO_BUF_STRAY_LO	5 /* kinds with a slot in header stray[] */
 
-/* Scheduler phase kinds (pto_sched_phase_record.kind). */
-#define PTO_SCHED_PHASE_COMPLETE 0
-#define PTO_SCHED_PHASE_DISPATCH 1
+/*
+ * Scheduler phase kinds (pto_sched_phase_record.kind): what one pass of
+ * a scheduler loop spent its time on, in loop order. Values are fixed;
+ * pto_sched_phase_name() (pto_layout.h) names them.
+ */
+#define PTO_SCHED_PHASE_COMPLETE 0 /* FINs polled, tasks retired */
+#define PTO_SCHED_PHASE_DISPATCH 1 /* ready tasks sent to cores */
+#define PTO_SCHED_PHASE_RELEASE	2  /* retired tasks: consumers readied,
+				    * references dropped, ring space
+				    * reclaimed (minor 3)
+				    */
+#define PTO_SCHED_PHASE_WIRING	3  /* wiring queue drained (thread 0,
+				    * deferred wiring; minor 3)
+				    */
+#define PTO_SCHED_PHASE_CLAIM	16 /* clusters taken or handed over,
+				    * core handshakes (minor 3)
+				    */
+#define PTO_SCHED_PHASE_IDLE	17 /* spun without work, until work came
+				    * or the spin ended (minor 3)
+				    */
+#define PTO_SCHED_PHASE_SLEEP	18 /* slept on its doorbell (minor 3) */
 
-/* Orchestrator phase kinds (pto_orch_phase_record.kind). */
+/* Ready-queue shapes of the depth snapshots (depth_start/depth_end). */
+#define PTO_SHAPE_AIC		0
+#define PTO_SHAPE_AIV		1
+#define PTO_SHAPE_MIX		2
+#define PTO_SHAPES		3
+
+/*
+ * Orchestrator phase kinds (pto_orch_phase_record.kind); named by
+ * pto_orch_phase_name(). The WAIT_* kinds are back-pressure: the
+ * orchestrator waited for space before it could go on.
+ */
 #define PTO_ORCH_PHASE_SUBMIT	0
 #define PTO_ORCH_PHASE_ALLOC	1
+#define PTO_ORCH_PHASE_SCOPE_BEGIN 2 /* a scope opened (minor 3) */
+#define PTO_ORCH_PHASE_SCOPE_END 3 /* the scope's tasks released */
+#define PTO_ORCH_PHASE_WAIT_SLOT 4 /* task window of the ring full */
+#define PTO_ORCH_PHASE_WAIT_HEAP 5 /* heap ring of the ring full */
+#define PTO_ORCH_PHASE_WAIT_DEP	6  /* dep pool short (inline wiring) */
+#define PTO_ORCH_PHASE_WAIT_WIRING 7 /* wiring queue full (deferred) */
 
 /* Dependency edge sources and overlap classes. */
 #define PTO_DEP_SRC_TENSORMAP	0
@@ -164,7 +201,16 @@ struct pto_aicore_task_record {
 	__u64 receive_time;
 } __attribute__((aligned(32)));
 
-/* One per scheduler loop iteration that did work, per kind. */
+/*
+ * One per phase of a scheduler loop iteration that did work (COMPLETE,
+ * RELEASE, WIRING, DISPATCH, CLAIM), one per idle spin (IDLE) and one
+ * per doorbell sleep (SLEEP). tasks_processed: tasks retired (COMPLETE,
+ * RELEASE), wired (WIRING) or subtasks dispatched (DISPATCH); 0
+ * otherwise. depth_start/depth_end (minor 3; records
+ * of 40 B from older writers lack them, and readers read them as 0) are
+ * the ready-queue depths per shape (PTO_SHAPE_*) when the phase began
+ * and ended. A reader goes by the buffer's record_size: 40 or 64.
+ */
 struct pto_sched_phase_record {
 	__u64 start_time;
 	__u64 end_time;
@@ -174,16 +220,37 @@ struct pto_sched_phase_record {
 	__u32 pop_hit;		/* delta since the previous dispatch record */
 	__u32 pop_miss;		/* delta since the previous dispatch record */
 	__u32 _pad;
+	__u32 depth_start[PTO_SHAPES];
+	__u32 depth_end[PTO_SHAPES];
 };
 
-/* One per submit and per tensor allocation of the orchestrator. */
+/* Size of the scheduler phase record before ABI minor 3. */
+#define PTO_SCHED_PHASE_RECORD_V2_SIZE	40
+
+/*
+ * One per submit and per tensor allocation of the orchestrator, one per
+ * scope begin and end (explicit scopes), and one per wait for space
+ * (WAIT_*: the span is the wait). The fields after kind are minor 3
+ * (records of 32 B from older writers lack them; readers read 0):
+ * scope_depth is the scope the record belongs to (the one begun or
+ * ended), ring the ring it used or waited for, and arg per kind: bytes
+ * asked for (ALLOC, WAIT_HEAP), tasks released (SCOPE_END), 0 else.
+ */
 struct pto_orch_phase_record {
 	__u64 start_time;
 	__u64 end_time;
-	__u64 task_id;		/* 0 for allocations */
-	__u32 submit_idx;	/* 0-based, shared by submit and alloc */
+	__u64 task_id;		/* SUBMIT: the task; 0 for the others */
+	__u32 submit_idx;	/* 0-based, shared by submit and alloc;
+				 * others: that of the next submit/alloc
+				 */
 	__u32 kind;		/* PTO_ORCH_PHASE_* */
+	__u64 arg;
+	__u32 scope_depth;
+	__u32 ring;
 };
+
+/* Size of the orchestrator phase record before ABI minor 3. */
+#define PTO_ORCH_PHASE_RECORD_V2_SIZE	32
 
 /* One per dependency edge, recorded where the edge becomes known. */
 struct pto_dep_edge_record {
@@ -413,11 +480,17 @@ PTO_PROF_ASSERT_OFF(pto_aicpu_task_record, reg_token, 56);
 PTO_PROF_ASSERT_SIZE(pto_aicore_task_record, 32);
 PTO_PROF_ASSERT_OFF(pto_aicore_task_record, reg_token, 16);
 PTO_PROF_ASSERT_OFF(pto_aicore_task_record, receive_time, 24);
-PTO_PROF_ASSERT_SIZE(pto_sched_phase_record, 40);
+PTO_PROF_ASSERT_SIZE(pto_sched_phase_record, 64);
 PTO_PROF_ASSERT_OFF(pto_sched_phase_record, loop_iter, 16);
 PTO_PROF_ASSERT_OFF(pto_sched_phase_record, pop_miss, 32);
-PTO_PROF_ASSERT_SIZE(pto_orch_phase_record, 32);
+PTO_PROF_ASSERT_OFF(pto_sched_phase_record, depth_start,
+		    PTO_SCHED_PHASE_RECORD_V2_SIZE);
+PTO_PROF_ASSERT_OFF(pto_sched_phase_record, depth_end, 52);
+PTO_PROF_ASSERT_SIZE(pto_orch_phase_record, 48);
 PTO_PROF_ASSERT_OFF(pto_orch_phase_record, submit_idx, 24);
+PTO_PROF_ASSERT_OFF(pto_orch_phase_record, arg,
+		    PTO_ORCH_PHASE_RECORD_V2_SIZE);
+PTO_PROF_ASSERT_OFF(pto_orch_phase_record, ring, 44);
 PTO_PROF_ASSERT_SIZE(pto_dep_edge_record, 32);
 PTO_PROF_ASSERT_OFF(pto_dep_edge_record, source, 16);
 PTO_PROF_ASSERT_SIZE(pto_pmu_record, 128);

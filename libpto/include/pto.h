@@ -361,6 +361,11 @@ struct pto_run_result {
 				   * free buffer (counted, never silent)
 				   */
 	uint64_t records_mismatched; /* records without a usable partner */
+	uint64_t orch_waits;	  /* times the orchestrator waited for
+				   * space: task window, heap, dep pool
+				   * (inline wiring) or wiring queue; each
+				   * is an orch_wait_* record at level 4
+				   */
 };
 
 /*

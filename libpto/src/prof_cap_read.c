@@ -169,7 +169,8 @@ static const char *buffer_problem(const struct prof_records *r,
 		return "BUFFER: unknown record kind";
 	if (!pto_prof_kind_enabled(r->dfx_flags, b->kind))
 		return "BUFFER: kind not enabled by the REGION's dfx_flags";
-	if (b->record_size != d->record_size)
+	if (b->record_size != d->record_size &&
+	    (!d->old_record_size || b->record_size != d->old_record_size))
 		return "BUFFER: record size is not the kind's";
 	if (b->pool >= d->pools)
 		return "BUFFER: pool out of range";
@@ -233,12 +234,15 @@ static const char *names_problem(struct prof_cap_names *nm, const char *p,
 
 /*
  * The records of a BUFFER section whole again (the words left out are
- * zero) and at the alignment of their type; NULL: out of memory.
+ * zero), at the alignment of their type and at the kind's record size
+ * (rsize; a record of an older, smaller size is zero-filled to it);
+ * NULL: out of memory.
  */
 static const void *buffer_records(struct cap_in *in,
-				  const struct pto_cap_buffer *b)
+				  const struct pto_cap_buffer *b,
+				  uint32_t rsize)
 {
-	size_t bytes = (size_t)b->count * b->record_size;
+	size_t bytes = (size_t)b->count * rsize;
 	uint32_t words = b->record_size / 4, i, j;
 	const uint32_t *src = (const uint32_t *)(b + 1);
 	uint32_t *dst;
@@ -246,11 +250,15 @@ static const void *buffer_records(struct cap_in *in,
 	if (cap_grow(in, &in->scratch, &in->scratch_cap, bytes))
 		return NULL;
 	dst = (uint32_t *)in->scratch;
-	if (b->word_mask == (words == 32 ? ~0u : (1u << words) - 1))
+	if (rsize == b->record_size &&
+	    b->word_mask == (words == 32 ? ~0u : (1u << words) - 1))
 		return memcpy(dst, src, bytes);
-	for (i = 0; i < b->count; i++)
+	for (i = 0; i < b->count; i++) {
 		for (j = 0; j < words; j++)
 			*dst++ = b->word_mask >> j & 1 ? *src++ : 0;
+		for (; j < rsize / 4; j++)
+			*dst++ = 0;
+	}
 	return in->scratch;
 }
 
@@ -304,7 +312,8 @@ static const char *take_section(struct cap_in *in,
 		why = buffer_problem(r, b, s->length);
 		if (why)
 			return why;
-		recs = buffer_records(in, b);
+		recs = buffer_records(in, b,
+				      prof_kind_desc(b->kind)->record_size);
 		*err = recs ? prof_records_add(r, b->kind, b->pool, recs,
 					       b->count) : -ENOMEM;
 		return *err ? "records could not be stored" : NULL;

@@ -579,9 +579,7 @@ void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
 }
 
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
-			  uint32_t kind, uint64_t start, uint64_t end,
-			  uint32_t loop_iter, uint32_t tasks_processed,
-			  uint32_t pop_hit, uint32_t pop_miss)
+			  const struct pto_sched_phase_record *rec)
 {
 	struct pto_sched_phase_record *r;
 	struct prof_wpool *w;
@@ -592,17 +590,12 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 	r = wpool_slot(p, w);
 	if (!r)
 		return;
-	*r = (struct pto_sched_phase_record){
-		.start_time = start, .end_time = end, .loop_iter = loop_iter,
-		.kind = kind, .tasks_processed = tasks_processed,
-		.pop_hit = pop_hit, .pop_miss = pop_miss,
-	};
+	*r = *rec;
 	wpool_commit(p, w, thr);
 }
 
 void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
-			 uint32_t kind, uint64_t start, uint64_t end,
-			 uint64_t task_id, uint32_t submit_idx)
+			 const struct pto_orch_phase_record *rec)
 {
 	struct pto_orch_phase_record *r;
 	struct prof_wpool *w;
@@ -613,10 +606,7 @@ void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
 	r = wpool_slot(p, w);
 	if (!r)
 		return;
-	*r = (struct pto_orch_phase_record){
-		.start_time = start, .end_time = end, .task_id = task_id,
-		.submit_idx = submit_idx, .kind = kind,
-	};
+	*r = *rec;
 	wpool_commit(p, w, thr);
 }
 

@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pto_prof.h"
+
 struct pto_prof_dev;
 
 /*
@@ -82,18 +84,15 @@ struct pto_pmu_record;
 void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
 		  const struct pto_pmu_record *rec);
 
-/* One scheduler-loop phase record (PTO_DFX_SCHED_PHASES). */
+/* One scheduler-loop phase record (PTO_DFX_SCHED_PHASES), copied. */
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
-			  uint32_t kind, uint64_t start, uint64_t end,
-			  uint32_t loop_iter, uint32_t tasks_processed,
-			  uint32_t pop_hit, uint32_t pop_miss);
+			  const struct pto_sched_phase_record *rec);
 
-/* One orchestrator record (PTO_DFX_ORCH_PHASES); submit_idx is kept
- * by the caller.
+/* One orchestrator record (PTO_DFX_ORCH_PHASES), copied; submit_idx
+ * is kept by the caller.
  */
 void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
-			 uint32_t kind, uint64_t start, uint64_t end,
-			 uint64_t task_id, uint32_t submit_idx);
+			 const struct pto_orch_phase_record *rec);
 
 /* One dependency edge (PTO_DFX_TASK_LIFECYCLE). */
 void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,

@@ -12,7 +12,11 @@
  *   the bounded-memory external sort of prof_sort.c. Scheduler phases are
  *   one list per scheduler thread: max(header num_sched_phase_threads,
  *   highest thread with records + 1) lists; orchestrator phases likewise
- *   from num_orch_phase_threads (at least one list at level >= 4).
+ *   from num_orch_phase_threads (at least one list at level >= 4). Phase
+ *   names are pto_sched_phase_name() / pto_orch_phase_name(); scheduler
+ *   records add shared_at_start / shared_at_end (ready-queue depths
+ *   [aic, aiv, mix], 0 in records of ABI minor < 3), orchestrator scope
+ *   and wait records their scope_depth, ring, tasks_released or bytes.
  * deps.json       {"edges": [...]} with pred/succ as decimal strings.
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
  * pmu.csv         with PMU records: prof_export_pmu.c
@@ -200,11 +204,25 @@ uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind)
 	return 0;
 }
 
+/* , "key": [a, v, m] */
+static void json_line_depths(struct json_line *j, const char *key,
+			     const uint32_t d[PTO_SHAPES])
+{
+	unsigned int i;
+
+	json_line_str(j, key);
+	for (i = 0; i < PTO_SHAPES; i++) {
+		json_line_str(j, i ? ", " : "[");
+		json_line_u64(j, d[i]);
+	}
+	json_line_str(j, "]");
+}
+
 static int write_sched_rec(void *ctx, const void *rec)
 {
 	struct prof_list *l = ctx;
 	const struct pto_sched_phase_record *s = rec;
-	int disp = s->kind == PTO_SCHED_PHASE_DISPATCH;
+	const char *name = pto_sched_phase_name(s->kind);
 	struct json_line *j = &l->line;
 
 	json_line_str(j, l->n++ ? ",\n      {\"start_time_us\": " :
@@ -212,46 +230,71 @@ static int write_sched_rec(void *ctx, const void *rec)
 	json_line_us(j, prof_us(l->clk, s->start_time));
 	json_line_str(j, ", \"end_time_us\": ");
 	json_line_us(j, prof_us(l->clk, s->end_time));
-	json_line_str(j, disp ? ", \"phase\": \"dispatch\", \"loop_iter\": " :
-		      ", \"phase\": \"complete\", \"loop_iter\": ");
+	json_line_str(j, ", \"phase\": \"");
+	json_line_str(j, name ? name : "unknown");
+	json_line_str(j, "\", \"loop_iter\": ");
 	json_line_u64(j, s->loop_iter);
 	json_line_str(j, ", \"tasks_processed\": ");
 	json_line_u64(j, s->tasks_processed);
-	if (disp) {
+	if (s->kind == PTO_SCHED_PHASE_DISPATCH) {
 		json_line_str(j, ", \"pop_hit\": ");
 		json_line_u64(j, s->pop_hit);
 		json_line_str(j, ", \"pop_miss\": ");
 		json_line_u64(j, s->pop_miss);
 	}
+	json_line_depths(j, ", \"shared_at_start\": ", s->depth_start);
+	json_line_depths(j, ", \"shared_at_end\": ", s->depth_end);
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
+}
+
+/* , "key": v */
+static void json_line_key(struct json_line *j, const char *key, uint64_t v)
+{
+	json_line_str(j, key);
+	json_line_u64(j, v);
 }
 
 static int write_orch_rec(void *ctx, const void *rec)
 {
 	struct prof_list *l = ctx;
 	const struct pto_orch_phase_record *o = rec;
-	int alloc = o->kind == PTO_ORCH_PHASE_ALLOC;
+	const char *name = pto_orch_phase_name(o->kind);
 	struct json_line *j = &l->line;
 
 	json_line_str(j, l->n++ ? ",\n      {\"phase\": \"" :
 		      "\n      {\"phase\": \"");
-	json_line_str(j, alloc ? "orch_alloc\", \"start_time_us\": " :
-		      "orch_submit\", \"start_time_us\": ");
+	json_line_str(j, name ? name : "unknown");
+	json_line_str(j, "\", \"start_time_us\": ");
 	json_line_us(j, prof_us(l->clk, o->start_time));
 	json_line_str(j, ", \"end_time_us\": ");
 	json_line_us(j, prof_us(l->clk, o->end_time));
-	json_line_str(j, ", \"submit_idx\": ");
-	json_line_u64(j, o->submit_idx);
-	/* An allocation has no task: -1, as the tools expect. */
-	if (alloc) {
-		json_line_str(j, ", \"task_id\": -1}");
-	} else {
-		json_line_str(j, ", \"task_id\": ");
-		json_line_u64(j, o->task_id);
-		json_line_str(j, "}");
+	json_line_key(j, ", \"submit_idx\": ", o->submit_idx);
+	/* Only a submit has a task: -1 otherwise, as the tools expect. */
+	if (o->kind == PTO_ORCH_PHASE_SUBMIT)
+		json_line_key(j, ", \"task_id\": ", o->task_id);
+	else
+		json_line_str(j, ", \"task_id\": -1");
+	switch (o->kind) {
+	case PTO_ORCH_PHASE_SCOPE_END:
+		json_line_key(j, ", \"tasks_released\": ", o->arg);
+		/* fallthrough */
+	case PTO_ORCH_PHASE_SCOPE_BEGIN:
+		json_line_key(j, ", \"scope_depth\": ", o->scope_depth);
+		break;
+	case PTO_ORCH_PHASE_WAIT_HEAP:
+		json_line_key(j, ", \"bytes\": ", o->arg);
+		/* fallthrough */
+	case PTO_ORCH_PHASE_WAIT_SLOT:
+	case PTO_ORCH_PHASE_WAIT_DEP:
+	case PTO_ORCH_PHASE_WAIT_WIRING:
+		json_line_key(j, ", \"ring\": ", o->ring);
+		break;
+	default:
+		break;
 	}
+	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
 }

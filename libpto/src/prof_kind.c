@@ -4,7 +4,10 @@
 #include "prof_region.h"
 
 #define PROF_SPILLED(n, rec, field)					\
+	PROF_SPILLED_V(n, rec, field, 0)
+#define PROF_SPILLED_V(n, rec, field, old)				\
 	{ .name = (n), .record_size = sizeof(struct rec),		\
+	  .old_record_size = (old),					\
 	  .spill_off = offsetof(struct prof_records, field),		\
 	  .pools = sizeof(((struct prof_records *)0)->field) /		\
 		   sizeof(struct prof_spill) }
@@ -15,10 +18,12 @@
 static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 	[PTO_BUF_AICPU_TASK] = PROF_JOINED("aicpu_task",
 					   pto_aicpu_task_record),
-	[PTO_BUF_SCHED_PHASE] = PROF_SPILLED("sched_phase",
-					     pto_sched_phase_record, sched),
-	[PTO_BUF_ORCH_PHASE] = PROF_SPILLED("orch_phase",
-					    pto_orch_phase_record, orch),
+	[PTO_BUF_SCHED_PHASE] = PROF_SPILLED_V("sched_phase",
+			pto_sched_phase_record, sched,
+			PTO_SCHED_PHASE_RECORD_V2_SIZE),
+	[PTO_BUF_ORCH_PHASE] = PROF_SPILLED_V("orch_phase",
+			pto_orch_phase_record, orch,
+			PTO_ORCH_PHASE_RECORD_V2_SIZE),
 	[PTO_BUF_AICORE_TASK] = PROF_JOINED("aicore_task",
 					    pto_aicore_task_record),
 	[PTO_BUF_DEP_EDGE] = PROF_SPILLED("dep_edge",

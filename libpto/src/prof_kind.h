@@ -14,6 +14,9 @@
 struct prof_kind_desc {
 	const char *name;	/* in reconcile lines and the JSON */
 	uint32_t record_size;
+	uint32_t old_record_size; /* an older ABI's size a capture may hold
+				   * (read widened, zero-filled), 0: none
+				   */
 	uint32_t pools;		/* pools prof_records holds */
 	int joined;		/* AICPU/AICore: go through the join */
 	size_t spill_off;	/* else: offsetof the spill array */

@@ -177,14 +177,47 @@ static int scope_hold(struct pto_orch *o, struct rt_task *t)
 	return 0;
 }
 
-static void orch_record(struct rt_run *run, uint32_t kind, uint64_t t0,
-			uint64_t id)
+/* One orchestrator record of kind from t0 to now (ORCH_PHASES). */
+static void orch_phase(struct rt_run *run, uint32_t kind, uint64_t t0,
+		       uint64_t task_id, uint64_t arg)
 {
-	if (RT_PROF(run) && (run->flags & PTO_DFX_ORCH_PHASES))
-		prof_dev_orch_phase(run->prof, run->orch_thr, kind, t0,
-				    pto_clock_now(), id,
-				    run->orch.submit_idx);
+	struct pto_orch *o = &run->orch;
+
+	prof_dev_orch_phase(run->prof, run->orch_thr,
+			    &(struct pto_orch_phase_record){
+				.start_time = t0, .end_time = pto_clock_now(),
+				.task_id = task_id, .submit_idx = o->submit_idx,
+				.kind = kind, .arg = arg,
+				.scope_depth = o->depth,
+				.ring = cur_ring(o)->index,
+			    });
+}
+
+static bool orch_phases_on(struct rt_run *run)
+{
+	return RT_PROF(run) && (run->flags & PTO_DFX_ORCH_PHASES);
+}
+
+/* A submit or an allocation: recorded, and counted in submit_idx. */
+static void orch_record(struct rt_run *run, uint32_t kind, uint64_t t0,
+			uint64_t id, uint64_t arg)
+{
+	if (orch_phases_on(run))
+		orch_phase(run, kind, t0, id, arg);
 	run->orch.submit_idx++;
+}
+
+uint64_t rt_orch_wait_begin(struct rt_run *run)
+{
+	return orch_phases_on(run) ? pto_clock_now() : 0;
+}
+
+void rt_orch_wait_end(struct rt_run *run, uint32_t kind, uint64_t t0,
+		      uint64_t arg)
+{
+	run->orch.waits++;
+	if (orch_phases_on(run))
+		orch_phase(run, kind, t0, 0, arg);
 }
 
 /*
@@ -229,6 +262,27 @@ static int find_deps(struct pto_orch *o, struct rt_task *t,
 	return 0;
 }
 
+/* Deferred wiring: queues t for scheduler 0, waiting while it is full. */
+static int wiring_push(struct rt_run *run, struct rt_task *t)
+{
+	uint64_t w0;
+	int err;
+
+	if (!rt_spsc_push(&run->wiring, (uint64_t)(uintptr_t)t)) {
+		w0 = rt_orch_wait_begin(run);
+		do {
+			rt_doorbell_ring(&run->db[0]);
+			err = atomic_load(&run->error);
+			if (err)
+				return err;
+			sched_yield();
+		} while (!rt_spsc_push(&run->wiring, (uint64_t)(uintptr_t)t));
+		rt_orch_wait_end(run, PTO_ORCH_PHASE_WAIT_WIRING, w0, 0);
+	}
+	rt_doorbell_ring(&run->db[0]);
+	return 0;
+}
+
 static int submit_common(struct pto_orch *o, const uint32_t func[3],
 			 uint8_t mask, uint8_t shape,
 			 const struct pto_param *params, unsigned int n,
@@ -244,7 +298,7 @@ static int submit_common(struct pto_orch *o, const uint32_t func[3],
 	err = atomic_load(&run->error);
 	if (err)
 		return err;
-	if (RT_PROF(run) && (run->flags & PTO_DFX_ORCH_PHASES))
+	if (orch_phases_on(run))
 		t0 = pto_clock_now();
 	err = rt_ring_alloc_slot(run, r, &t);
 	if (err)
@@ -275,16 +329,11 @@ static int submit_common(struct pto_orch *o, const uint32_t func[3],
 		if (err)
 			return err;
 	} else {
-		while (!rt_spsc_push(&run->wiring, (uint64_t)(uintptr_t)t)) {
-			rt_doorbell_ring(&run->db[0]);
-			err = atomic_load(&run->error);
-			if (err)
-				return err;
-			sched_yield();
-		}
-		rt_doorbell_ring(&run->db[0]);
+		err = wiring_push(run, t);
+		if (err)
+			return err;
 	}
-	orch_record(run, PTO_ORCH_PHASE_SUBMIT, t0, t->id);
+	orch_record(run, PTO_ORCH_PHASE_SUBMIT, t0, t->id, 0);
 	if (task_id)
 		*task_id = t->id;
 	return 0;
@@ -368,6 +417,9 @@ PTO_API int pto_scope_begin(pto_orch *o)
 	o->depth++;
 	o->scopes[o->depth].first = o->ntasks;
 	o->scopes[o->depth].heap_top = cur_ring(o)->heap_top;
+	if (orch_phases_on(o->run))
+		orch_phase(o->run, PTO_ORCH_PHASE_SCOPE_BEGIN, pto_clock_now(),
+			   0, 0);
 	return 0;
 }
 
@@ -389,12 +441,13 @@ static void heap_mark_slot(struct rt_run *run, struct rt_ring *r)
 	rt_task_release(run, t);
 }
 
-/* Ends scope depth (0: the implicit outer scope). */
+/* Ends scope depth (0: the implicit outer scope, not recorded). */
 static void scope_end(struct pto_orch *o)
 {
 	struct rt_scope *s = &o->scopes[o->depth];
 	struct rt_ring *r = cur_ring(o);
-	uint64_t i;
+	uint64_t i, n = o->ntasks - s->first;
+	uint64_t t0 = o->depth && orch_phases_on(o->run) ? pto_clock_now() : 0;
 	bool mark = o->depth == r->index && r->heap_top != s->heap_top;
 	bool held = mark && o->ntasks > s->first &&
 		    o->tasks[o->ntasks - 1] ==
@@ -414,6 +467,8 @@ static void scope_end(struct pto_orch *o)
 	o->ntasks = s->first;
 	if (mark && !held)
 		heap_mark_slot(o->run, r);
+	if (t0)
+		orch_phase(o->run, PTO_ORCH_PHASE_SCOPE_END, t0, 0, n);
 }
 
 PTO_API int pto_scope_end(pto_orch *o)
@@ -445,7 +500,7 @@ PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out)
 	err = atomic_load(&run->error);
 	if (err)
 		return err;
-	if (RT_PROF(run) && (run->flags & PTO_DFX_ORCH_PHASES))
+	if (orch_phases_on(run))
 		t0 = pto_clock_now();
 	err = grow((void **)&o->heap_tensors, &o->heap_cap, o->nheap + 1,
 		   sizeof(*o->heap_tensors));
@@ -474,7 +529,7 @@ PTO_API int pto_orch_alloc(pto_orch *o, size_t bytes, pto_tensor **out)
 	ten->dev_addr = r->heap_bo.dev_addr + off;
 	ten->size = bytes;
 	o->heap_tensors[o->nheap++] = ten;
-	orch_record(run, PTO_ORCH_PHASE_ALLOC, t0, 0);
+	orch_record(run, PTO_ORCH_PHASE_ALLOC, t0, 0, bytes);
 	*out = ten;
 	return 0;
 }

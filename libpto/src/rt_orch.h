@@ -28,6 +28,7 @@ struct pto_orch {
 	struct rt_tensormap tm;
 	uint64_t dep_stamp;	/* submits so far (dep_ctx) */
 	uint32_t submit_idx;
+	uint64_t waits;		/* waits for space (rt_orch_wait_end) */
 	struct pto_tensor **heap_tensors;
 	uint64_t nheap, heap_cap;
 };
@@ -35,5 +36,16 @@ struct pto_orch {
 int rt_orch_init(struct rt_run *run);
 void rt_orch_fini(struct rt_run *run);
 void rt_orch_finish(struct rt_run *run);
+
+/*
+ * Back-pressure: the orchestrator must wait for space (kind
+ * PTO_ORCH_PHASE_WAIT_*). rt_orch_wait_begin when the wait begins (its
+ * time, 0 unless orchestrator phases are recorded), rt_orch_wait_end
+ * once the space is there: counts the wait in waits and records it from
+ * t0 (arg: the record's arg). Orchestrator thread only.
+ */
+uint64_t rt_orch_wait_begin(struct rt_run *run);
+void rt_orch_wait_end(struct rt_run *run, uint32_t kind, uint64_t t0,
+		      uint64_t arg);
 
 #endif /* PTO_RT_ORCH_H */

@@ -152,6 +152,15 @@ static inline bool rt_mpmc_pop(struct rt_mpmc *q, uint64_t *v)
 	return true;
 }
 
+/* A hint: the values queued when it looked (claimed pushes count). */
+static inline uint64_t rt_mpmc_size(struct rt_mpmc *q)
+{
+	uint64_t d = atomic_load_explicit(&q->deq, memory_order_relaxed);
+	uint64_t e = atomic_load_explicit(&q->enq, memory_order_relaxed);
+
+	return e > d ? e - d : 0;
+}
+
 /* A hint: true when the queue looked non-empty. */
 static inline bool rt_mpmc_nonempty(struct rt_mpmc *q)
 {

@@ -210,9 +210,10 @@ static bool quiescent(struct rt_run *run)
 }
 
 /* The orchestrator waits until fits(r, arg): back-pressure. */
-static int ring_wait(struct rt_run *run, struct rt_ring *r,
-		     bool (*fits)(struct rt_ring *, uint64_t), uint64_t arg,
-		     void (*diag)(struct rt_ring *, uint64_t))
+static int ring_wait_loop(struct rt_run *run, struct rt_ring *r,
+			  bool (*fits)(struct rt_ring *, uint64_t),
+			  uint64_t arg,
+			  void (*diag)(struct rt_ring *, uint64_t))
 {
 	unsigned int spins = 0;
 	uint32_t seen;
@@ -248,11 +249,29 @@ static int ring_wait(struct rt_run *run, struct rt_ring *r,
 	}
 }
 
+/* ring_wait_loop when r has no room now: a wait of kind (rt_orch.h). */
+static int ring_wait(struct rt_run *run, struct rt_ring *r,
+		     bool (*fits)(struct rt_ring *, uint64_t), uint64_t arg,
+		     void (*diag)(struct rt_ring *, uint64_t), uint32_t kind)
+{
+	uint64_t t0;
+	int err;
+
+	if (fits(r, arg))
+		return 0;
+	t0 = rt_orch_wait_begin(run);
+	err = ring_wait_loop(run, r, fits, arg, diag);
+	if (!err)
+		rt_orch_wait_end(run, kind, t0, arg);
+	return err;
+}
+
 int rt_ring_alloc_slot(struct rt_run *run, struct rt_ring *r,
 		       struct rt_task **out)
 {
 	struct rt_task *t;
-	int err = ring_wait(run, r, slot_fits, 0, diag_slot);
+	int err = ring_wait(run, r, slot_fits, 0, diag_slot,
+			    PTO_ORCH_PHASE_WAIT_SLOT);
 
 	if (err)
 		return err;
@@ -295,7 +314,8 @@ int rt_ring_alloc_heap(struct rt_run *run, struct rt_ring *r, uint64_t bytes,
 		rt_fail(run, -EDEADLK);
 		return -EDEADLK;
 	}
-	err = ring_wait(run, r, heap_fits, bytes, diag_heap);
+	err = ring_wait(run, r, heap_fits, bytes, diag_heap,
+			PTO_ORCH_PHASE_WAIT_HEAP);
 	if (err)
 		return err;
 	start = heap_start(r, bytes);

@@ -410,6 +410,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	run_threads(run, run->prof ? pr.base : NULL);
 	res->elapsed_ns = pto_clock_mono_ns() - t0;
 	res->tasks = atomic_load(&run->completed);
+	res->orch_waits = run->orch.waits;
 	err = atomic_load(&run->error);
 	if (!err && run->orch_rc < 0)
 		err = run->orch_rc;

@@ -54,9 +54,19 @@ static void pmu_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	prof_dev_pmu(run->prof, thr, &r);
 }
 
+/*
+ * The tasks one poll of the cores completed: released after the poll
+ * (rt_task_complete), so retiring and releasing are phases of their own.
+ * A core completes at most its running and its pending task per poll.
+ */
+struct done_list {
+	unsigned int n;
+	struct rt_task *t[2 * PTO_MAX_CORES];
+};
+
 /* A subtask finished on core; returns 1 when it completed the task. */
 static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
-		    const struct rt_slot_run *s)
+		    const struct rt_slot_run *s, struct done_list *dl)
 {
 	struct rt_task *t = s->task;
 	uint64_t fin = 0;
@@ -72,7 +82,7 @@ static int sub_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	}
 	if (atomic_fetch_sub(&t->subtasks_left, 1) != 1)
 		return 0;
-	rt_task_complete(run, t);
+	dl->t[dl->n++] = t;
 	return 1;
 }
 
@@ -93,7 +103,8 @@ static void mon_publish(struct rt_core *c)
 }
 
 /* The slot transitions of REFERENCE G.6 for one COND value. */
-static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
+static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci,
+		     struct done_list *dl)
 {
 	struct rt_core *c = &run->cores[ci];
 	/* acquire: kernel results and records precede ACK/FIN */
@@ -107,9 +118,9 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 		return 0;
 	c->last_cond = v;
 	if (c->has_pending && tok == c->pending.token) {
-		n += sub_done(run, thr, ci, &c->running); /* runs serially */
+		n += sub_done(run, thr, ci, &c->running, dl); /* runs serially */
 		if (fin) {
-			n += sub_done(run, thr, ci, &c->pending);
+			n += sub_done(run, thr, ci, &c->pending, dl);
 			c->has_running = false;
 		} else {
 			c->running = c->pending;
@@ -120,7 +131,7 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci)
 		if (!fin) {
 			c->running.acked = true;
 		} else {
-			n += sub_done(run, thr, ci, &c->running);
+			n += sub_done(run, thr, ci, &c->running, dl);
 			c->has_running = c->has_pending;
 			c->running = c->pending;
 			c->has_pending = false;
@@ -277,17 +288,27 @@ static int dispatch(struct rt_run *run, struct rt_thread *th)
 	return n;
 }
 
-static int poll_completions(struct rt_run *run, struct rt_thread *th)
+static int poll_completions(struct rt_run *run, struct rt_thread *th,
+			    struct done_list *dl)
 {
 	unsigned int i, ci, hi;
 	int n = 0;
 
+	dl->n = 0;
 	for (i = 0; i < th->nblk; i++)
 		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,
 		     hi = ci + PTO_CORES_PER_BLOCK; ci < hi; ci++)
 			if (run->cores[ci].has_running)
-				n += core_poll(run, th->idx, ci);
+				n += core_poll(run, th->idx, ci, dl);
 	return n;
+}
+
+static void release_done(struct rt_run *run, const struct done_list *dl)
+{
+	unsigned int i;
+
+	for (i = 0; i < dl->n; i++)
+		rt_task_complete(run, dl->t[i]);
 }
 
 static bool owns_busy_core(const struct rt_run *run,
@@ -410,57 +431,115 @@ static int has_work(void *arg)
 	return 0;
 }
 
-static void emit_dispatch(struct rt_run *run, struct rt_thread *th,
-			  uint64_t start, uint64_t end, uint32_t n)
+/* A phase boundary: when, and the ready-queue depths then. */
+struct phase_mark {
+	uint64_t t;
+	uint32_t depth[PTO_SHAPES];
+};
+
+_Static_assert(PTO_SHAPES == RT_SHAPES && PTO_SHAPE_AIC == RT_SHAPE_AIC &&
+	       PTO_SHAPE_AIV == RT_SHAPE_AIV && PTO_SHAPE_MIX == RT_SHAPE_MIX,
+	       "record depths are indexed by ready-queue shape");
+
+static void phase_mark(struct rt_run *run, struct phase_mark *m)
 {
-	prof_dev_sched_phase(run->prof, th->idx, PTO_SCHED_PHASE_DISPATCH,
-			     start, end, th->loop, n,
-			     th->pop_hit - th->pop_hit_emitted,
-			     th->pop_miss - th->pop_miss_emitted);
-	th->pop_hit_emitted = th->pop_hit;
-	th->pop_miss_emitted = th->pop_miss;
+	unsigned int s;
+
+	m->t = pto_clock_now();
+	for (s = 0; s < RT_SHAPES; s++)
+		m->depth[s] = (uint32_t)rt_mpmc_size(&run->ready[s]);
+}
+
+/* Records phase kind from *from to *to (n: tasks processed). */
+static void phase_span(struct rt_run *run, struct rt_thread *th,
+		       const struct phase_mark *from,
+		       const struct phase_mark *to, uint32_t kind, uint32_t n)
+{
+	struct pto_sched_phase_record r = {
+		.start_time = from->t, .end_time = to->t,
+		.loop_iter = th->loop, .kind = kind, .tasks_processed = n,
+	};
+
+	memcpy(r.depth_start, from->depth, sizeof(r.depth_start));
+	memcpy(r.depth_end, to->depth, sizeof(r.depth_end));
+	if (kind == PTO_SCHED_PHASE_DISPATCH) {
+		r.pop_hit = th->pop_hit - th->pop_hit_emitted;
+		r.pop_miss = th->pop_miss - th->pop_miss_emitted;
+		th->pop_hit_emitted = th->pop_hit;
+		th->pop_miss_emitted = th->pop_miss;
+	}
+	prof_dev_sched_phase(run->prof, th->idx, &r);
+}
+
+/* Records phase kind from *m to now, which becomes the next start. */
+static void phase_end(struct rt_run *run, struct rt_thread *th,
+		      struct phase_mark *m, uint32_t kind, uint32_t n)
+{
+	struct phase_mark now;
+
+	phase_mark(run, &now);
+	phase_span(run, th, m, &now, kind, n);
+	*m = now;
 }
 
 /*
  * Idle: spins for SCHED_SPIN_NS when the device's spinner budget allows,
- * then publishes what it can take and sleeps on the doorbell.
+ * then publishes what it can take and sleeps on the doorbell. With
+ * phases on, a spin is one IDLE record (from the start of the first idle
+ * iteration until work came or the spin ended) and a sleep one SLEEP.
  */
 struct idle_wait {
 	uint64_t t0;		/* device counter when idleness began, 0: busy */
 	uint64_t spin_ticks;
 	bool spinning;		/* holds a spinner slot */
+	bool phases;		/* record IDLE and SLEEP */
+	struct phase_mark from;	/* idleness began (phases) */
 };
 
-static void idle_end(struct rt_run *run, struct idle_wait *iw)
+/* Idleness ends at *to (phases: the IDLE record's end). */
+static void idle_end(struct rt_run *run, struct rt_thread *th,
+		     struct idle_wait *iw, const struct phase_mark *to)
 {
-	if (iw->spinning)
+	if (iw->spinning) {
 		dev_spin_end(run->dev);
+		if (iw->phases)
+			phase_span(run, th, &iw->from, to,
+				   PTO_SCHED_PHASE_IDLE, 0);
+	}
 	iw->spinning = false;
 	iw->t0 = 0;
 }
 
+/* pm: the idle iteration's start (phases on). */
 static void idle_step(struct rt_run *run, struct rt_thread *th,
-		      struct idle_wait *iw)
+		      struct idle_wait *iw, const struct phase_mark *pm)
 {
 	struct sleep_ctx sc = { run, th };
 	struct rt_doorbell *d = &run->db[th->idx];
 	uint64_t now = pto_clock_now();
+	struct phase_mark m0;
 	uint32_t m;
 
 	if (!iw->t0) {
 		iw->t0 = now;
 		iw->spinning = dev_spin_begin(run->dev);
+		if (iw->phases)
+			iw->from = *pm;
 	}
 	if (iw->spinning && now - iw->t0 < iw->spin_ticks) {
 		rt_cpu_relax();
 		return;
 	}
-	idle_end(run, iw);
+	if (iw->phases)
+		phase_mark(run, &m0);
+	idle_end(run, th, iw, &m0);
 	m = can_take(run, th);
 	/* seq_cst: before the sleeping flag (see rt_sched_wake_for) */
 	if (atomic_load_explicit(&d->can_take, memory_order_relaxed) != m)
 		atomic_store(&d->can_take, m);
 	rt_doorbell_sleep(d, has_work, &sc, RT_SLEEP_NS);
+	if (iw->phases)
+		phase_end(run, th, &m0, PTO_SCHED_PHASE_SLEEP, 0);
 	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
 		rt_stall_check(run);
 }
@@ -471,50 +550,59 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	bool phases = RT_PROF(run) && phases_on(run);
 	struct idle_wait iw = {
 		.spin_ticks = SCHED_SPIN_NS * run->dev->freq_hz / 1000000000ull,
+		.phases = phases,
 	};
-	uint64_t t0 = 0, t1;
-	int ncomp, ndisp, work;
+	struct phase_mark pm = { 0 }, it; /* phase start, iteration start */
+	struct done_list dl;
+	int ncomp, nwire, ndisp, work;
 
 	for (;;) {
-		work = rt_cluster_claim(run, th);
 		th->loop++;
 		if (phases)
-			t0 = pto_clock_now();
-		ncomp = poll_completions(run, th);
-		if (phases && ncomp) {
-			t1 = pto_clock_now();
-			prof_dev_sched_phase(run->prof, thr,
-					     PTO_SCHED_PHASE_COMPLETE, t0, t1,
-					     th->loop, (uint32_t)ncomp, 0, 0);
-			t0 = t1;
-		}
+			phase_mark(run, &pm);
+		it = pm;
+		work = rt_cluster_claim(run, th);
+		if (phases && work)
+			phase_end(run, th, &pm, PTO_SCHED_PHASE_CLAIM, 0);
+		ncomp = poll_completions(run, th, &dl);
+		if (phases && ncomp)
+			phase_end(run, th, &pm, PTO_SCHED_PHASE_COMPLETE,
+				  (uint32_t)ncomp);
+		release_done(run, &dl);
+		if (phases && ncomp)
+			phase_end(run, th, &pm, PTO_SCHED_PHASE_RELEASE,
+				  (uint32_t)ncomp);
 		work += ncomp;
 		/*
 		 * Wiring batches only while this loop has other work: a
 		 * sparse submit is wired (and dispatched) at once.
 		 */
-		if (thr == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED)
-			work += rt_wiring_drain(run, th,
-						!work ||
+		if (thr == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED) {
+			nwire = rt_wiring_drain(run, th, !work ||
 						atomic_load(&run->orch_done));
+			if (phases && nwire)
+				phase_end(run, th, &pm, PTO_SCHED_PHASE_WIRING,
+					  (uint32_t)nwire);
+			work += nwire;
+		}
 		ndisp = dispatch(run, th);
 		if (phases && ndisp)
-			emit_dispatch(run, th, t0, pto_clock_now(),
-				      (uint32_t)ndisp);
+			phase_end(run, th, &pm, PTO_SCHED_PHASE_DISPATCH,
+				  (uint32_t)ndisp);
 		work += ndisp;
 		if (thr == 0)
 			dev_cores_watch(run->dev->cores);
 		if (atomic_load(&run->finished) && !owns_busy_core(run, th))
 			break;
 		if (work)
-			idle_end(run, &iw);
+			idle_end(run, th, &iw, &it);
 		else
-			idle_step(run, th, &iw);
+			idle_step(run, th, &iw, &it);
 	}
-	idle_end(run, &iw);
+	idle_end(run, th, &iw, &it);
 	if (phases && (th->pop_hit != th->pop_hit_emitted ||
 		       th->pop_miss != th->pop_miss_emitted)) {
-		t1 = pto_clock_now();
-		emit_dispatch(run, th, t1, t1, 0);
+		phase_mark(run, &pm);
+		phase_span(run, th, &pm, &pm, PTO_SCHED_PHASE_DISPATCH, 0);
 	}
 }

@@ -158,11 +158,18 @@ int rt_wiring_drain(struct rt_run *run, struct rt_thread *th, bool force)
 	return done;
 }
 
-/* Inline mode: the orchestrator wires t itself, waiting for entries. */
+/*
+ * Inline mode: the orchestrator wires t itself, waiting for entries (a
+ * wait of the orchestrator, rt_orch.h).
+ */
 int rt_wire_inline(struct rt_run *run, struct rt_task *t)
 {
+	uint64_t t0;
 	int err;
 
+	if (!rt_wire_task(run, t))
+		return 0;
+	t0 = rt_orch_wait_begin(run);
 	while (wire_or_starve(run, t)) {
 		err = atomic_load(&run->error);
 		if (err)
@@ -170,5 +177,6 @@ int rt_wire_inline(struct rt_run *run, struct rt_task *t)
 		rt_futex_wait(&run->dep_wake, run->dep_wake_seen, RT_SLEEP_NS);
 	}
 	atomic_store(&run->dep_starved, 0);
+	rt_orch_wait_end(run, PTO_ORCH_PHASE_WAIT_DEP, t0, 0);
 	return 0;
 }

@@ -177,11 +177,18 @@ static void test_phase_and_edge_thread_outside_run(void **state)
 
 	(void)state;
 	run_begin(&r, 0);
-	prof_dev_sched_phase(r.s.dev, 1, PTO_SCHED_PHASE_COMPLETE, 1, 2, 1, 1,
-			     0, 0);
-	prof_dev_sched_phase(r.s.dev, 2, PTO_SCHED_PHASE_COMPLETE, 1, 2, 1, 1,
-			     0, 0);
-	prof_dev_orch_phase(r.s.dev, 5, PTO_ORCH_PHASE_SUBMIT, 1, 2, 7, 0);
+	prof_dev_sched_phase(r.s.dev, 1, &(struct pto_sched_phase_record){
+		.kind = PTO_SCHED_PHASE_COMPLETE, .start_time = 1,
+		.end_time = 2, .loop_iter = 1, .tasks_processed = 1
+	});
+	prof_dev_sched_phase(r.s.dev, 2, &(struct pto_sched_phase_record){
+		.kind = PTO_SCHED_PHASE_COMPLETE, .start_time = 1,
+		.end_time = 2, .loop_iter = 1, .tasks_processed = 1
+	});
+	prof_dev_orch_phase(r.s.dev, 5, &(struct pto_orch_phase_record){
+		.kind = PTO_ORCH_PHASE_SUBMIT, .start_time = 1, .end_time = 2,
+		.task_id = 7
+	});
 	prof_dev_dep_edge(r.s.dev, 8, 6, 7, PTO_DEP_SRC_TENSORMAP,
 			  PTO_DEP_OVERLAP_OTHER, 0);
 	b = run_end(&r);

@@ -27,15 +27,32 @@ static uint64_t field(const struct jc_value *o, const char *k)
 	return e2e_u64(jc_get(o, k));
 }
 
+/* What the phase lists of a run add up to. */
+struct sums {
+	uint64_t done, released, wired, dispatched;
+};
+
+/* A depth triple [aic, aiv, mix] within the run's tasks. */
+static void check_depths(const struct jc_value *d)
+{
+	size_t i;
+
+	assert_non_null(d);
+	assert_int_equal(d->type, JC_ARR);
+	assert_int_equal(d->len, 3);
+	for (i = 0; i < 3; i++)
+		assert_true(e2e_u64(d->items[i]) <= TASKS);
+}
+
 /*
  * Checks one thread's list; adds the tasks it reports complete (counted
- * when a task's last subtask finished) and the subtasks it dispatched
- * (REFERENCE.md §B: Complete and Dispatch tasks_processed).
+ * when a task's last subtask finished), released and wired, and the
+ * subtasks it dispatched (REFERENCE.md §B: Complete and Dispatch
+ * tasks_processed).
  */
-static void check_sched_list(const struct jc_value *l, uint64_t *done,
-			     uint64_t *dispatched)
+static void check_sched_list(const struct jc_value *l, struct sums *sum)
 {
-	uint64_t last_iter = 0;
+	uint64_t last_iter = 0, n;
 	size_t j;
 
 	assert_int_equal(l->type, JC_ARR);
@@ -43,20 +60,29 @@ static void check_sched_list(const struct jc_value *l, uint64_t *done,
 		const struct jc_value *r = l->items[j];
 		const char *ph = jc_get(r, "phase")->text;
 		int disp = !strcmp(ph, "dispatch");
+		int counts = disp || !strcmp(ph, "complete") ||
+			     !strcmp(ph, "release") || !strcmp(ph, "wiring");
 
-		assert_true(disp || !strcmp(ph, "complete"));
+		assert_true(counts || !strcmp(ph, "claim") ||
+			    !strcmp(ph, "idle") || !strcmp(ph, "sleep"));
 		assert_true(jc_get(r, "start_time_us")->num <=
 			    jc_get(r, "end_time_us")->num);
-		/* Records come in loop order; idle loops write nothing. */
+		/* Records come in loop order. */
 		assert_true(field(r, "loop_iter") >= last_iter);
 		last_iter = field(r, "loop_iter");
 		assert_int_equal(jc_get(r, "pop_hit") != NULL, disp);
 		assert_int_equal(jc_get(r, "pop_miss") != NULL, disp);
+		check_depths(jc_get(r, "shared_at_start"));
+		check_depths(jc_get(r, "shared_at_end"));
+		n = field(r, "tasks_processed");
+		if (!counts)
+			assert_int_equal(n, 0);
 		/*
-		 * Only a thread's last record may report no task: the
-		 * dispatch record at exit carrying the remaining pop deltas.
+		 * Of the counting kinds only a thread's last record may
+		 * report no task: the dispatch record at exit carrying the
+		 * remaining pop deltas.
 		 */
-		if (!field(r, "tasks_processed")) {
+		if (counts && !n) {
 			assert_true(disp);
 			assert_int_equal(j, l->len - 1);
 			assert_true(jc_get(r, "start_time_us")->num ==
@@ -65,9 +91,13 @@ static void check_sched_list(const struct jc_value *l, uint64_t *done,
 				    field(r, "pop_miss") > 0);
 		}
 		if (disp)
-			*dispatched += field(r, "tasks_processed");
-		else
-			*done += field(r, "tasks_processed");
+			sum->dispatched += n;
+		else if (!strcmp(ph, "complete"))
+			sum->done += n;
+		else if (!strcmp(ph, "release"))
+			sum->released += n;
+		else if (!strcmp(ph, "wiring"))
+			sum->wired += n;
 	}
 }
 
@@ -128,7 +158,8 @@ static void run_threads(unsigned int sched, int orch_to_sched)
 	const struct jc_value *sp;
 	struct e2e_work w;
 	struct e2e_dir d;
-	uint64_t dropped, mismatch, done = 0, dispatched = 0;
+	uint64_t dropped, mismatch;
+	struct sums sum = { 0 };
 	unsigned int t;
 
 	e2e_dir_make(&d);
@@ -150,10 +181,15 @@ static void run_threads(unsigned int sched, int orch_to_sched)
 	assert_non_null(sp);
 	assert_int_equal(sp->len, lists);
 	for (t = 0; t < sp->len; t++)
-		check_sched_list(sp->items[t], &done, &dispatched);
-	/* Each task completes once and each subtask is dispatched once. */
-	assert_int_equal(done, TASKS);
-	assert_int_equal(dispatched, e2e_work_subtasks(&w));
+		check_sched_list(sp->items[t], &sum);
+	/*
+	 * Each task completes, is released and is wired (deferred wiring,
+	 * the default) once, and each subtask is dispatched once.
+	 */
+	assert_int_equal(sum.done, TASKS);
+	assert_int_equal(sum.released, TASKS);
+	assert_int_equal(sum.wired, TASKS);
+	assert_int_equal(sum.dispatched, e2e_work_subtasks(&w));
 	check_orch(rec, &w);
 	check_core_to_thread(rec, blocks, lists, !orch_to_sched);
 	jc_free(rec);

@@ -258,11 +258,12 @@ static void test_level_3_sched_phases(void **state)
 	};
 	static const char *const complete[] = {
 		"start_time_us", "end_time_us", "phase", "loop_iter",
-		"tasks_processed",
+		"tasks_processed", "shared_at_start", "shared_at_end",
 	};
 	static const char *const dispatch[] = {
 		"start_time_us", "end_time_us", "phase", "loop_iter",
-		"tasks_processed", "pop_hit", "pop_miss",
+		"tasks_processed", "pop_hit", "pop_miss", "shared_at_start",
+		"shared_at_end",
 	};
 	const struct jc_value *lists;
 	struct exported e;
@@ -281,9 +282,9 @@ static void test_level_3_sched_phases(void **state)
 			const struct jc_value *r = lists->items[t]->items[i];
 
 			if (!strcmp(jc_get(r, "phase")->text, "dispatch"))
-				assert_keys(r, dispatch, 7);
+				assert_keys(r, dispatch, 9);
 			else
-				assert_keys(r, complete, 5);
+				assert_keys(r, complete, 7);
 		}
 	cleanup(&e);
 }

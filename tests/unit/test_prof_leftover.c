@@ -52,8 +52,10 @@ static void test_unflushed_phase_buffer(void **state)
 	(void)state;
 	assert_int_equal(prof_sim_init(&s, &cfg), 0);
 	assert_int_equal(prof_host_start(s.region, s.size, &h), 0);
-	prof_dev_sched_phase(s.dev, 1, PTO_SCHED_PHASE_COMPLETE, 1, 2, 1, 1,
-			     0, 0);
+	prof_dev_sched_phase(s.dev, 1, &(struct pto_sched_phase_record){
+		.kind = PTO_SCHED_PHASE_COMPLETE, .start_time = 1,
+		.end_time = 2, .loop_iter = 1, .tasks_processed = 1
+	});
 	assert_int_equal(stop_captured(h, msg, sizeof(msg)), -EIO);
 	assert_non_null(strstr(msg, "sched_phase pool 1: active buffer"));
 	prof_host_free(h);
@@ -93,9 +95,14 @@ static void test_flushed_writers_leave_nothing(void **state)
 	prof_dev_task_dispatched(s.dev, 2, 1);
 	fw_prof_record(&st, 1, 10, 10, 20);
 	prof_dev_task_done(s.dev, 0, 2, 1, 77, 3, PTO_CORE_TYPE_AIV, 5, 25);
-	prof_dev_sched_phase(s.dev, 1, PTO_SCHED_PHASE_COMPLETE, 1, 2, 1, 1,
-			     0, 0);
-	prof_dev_orch_phase(s.dev, 1, PTO_ORCH_PHASE_SUBMIT, 1, 2, 77, 0);
+	prof_dev_sched_phase(s.dev, 1, &(struct pto_sched_phase_record){
+		.kind = PTO_SCHED_PHASE_COMPLETE, .start_time = 1,
+		.end_time = 2, .loop_iter = 1, .tasks_processed = 1
+	});
+	prof_dev_orch_phase(s.dev, 1, &(struct pto_orch_phase_record){
+		.kind = PTO_ORCH_PHASE_SUBMIT, .start_time = 1, .end_time = 2,
+		.task_id = 77
+	});
 	prof_dev_dep_edge(s.dev, 1, 76, 77, PTO_DEP_SRC_TENSORMAP,
 			  PTO_DEP_OVERLAP_OTHER, 0);
 	prof_dev_thread_flush(s.dev, 0);

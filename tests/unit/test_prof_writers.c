@@ -339,8 +339,11 @@ static void test_aicpu_no_free_buffer_drops(void **state)
 
 	/* 2 buffers of 8, no host: 16 records fit, the rest drop. */
 	for (i = 0; i < 20; i++)
-		prof_dev_sched_phase(s->dev, 1, PTO_SCHED_PHASE_COMPLETE,
-				     i, i + 1, i, 1, 0, 0);
+		prof_dev_sched_phase(s->dev, 1,
+			&(struct pto_sched_phase_record){
+			.kind = PTO_SCHED_PHASE_COMPLETE, .start_time = i,
+			.end_time = i + 1, .loop_iter = i, .tasks_processed = 1
+		});
 	assert_int_equal(p->counters.total, 20);
 	assert_int_equal(p->counters.dropped, 4);
 	assert_int_equal(p->head.buf_off, 0);
@@ -359,10 +362,14 @@ static void test_aicpu_free_queue_overrun_ignored(void **state)
 	for (i = 0; i < PTO_FREE_QUEUE_SLOTS; i++)
 		p->free_queue.slots[i] = 8;	/* not a buffer */
 	p->free_queue.tail = head + 1000;
-	prof_dev_sched_phase(s->dev, 1, PTO_SCHED_PHASE_COMPLETE, 1, 2, 1, 1,
-			     0, 0);
-	prof_dev_sched_phase(s->dev, 1, PTO_SCHED_PHASE_COMPLETE, 2, 3, 2, 1,
-			     0, 0);
+	prof_dev_sched_phase(s->dev, 1, &(struct pto_sched_phase_record){
+		.kind = PTO_SCHED_PHASE_COMPLETE, .start_time = 1,
+		.end_time = 2, .loop_iter = 1, .tasks_processed = 1
+	});
+	prof_dev_sched_phase(s->dev, 1, &(struct pto_sched_phase_record){
+		.kind = PTO_SCHED_PHASE_COMPLETE, .start_time = 2,
+		.end_time = 3, .loop_iter = 2, .tasks_processed = 1
+	});
 	assert_int_equal(p->free_queue.head, head);
 	assert_int_equal(p->counters.total, 2);
 	assert_int_equal(p->counters.dropped, 2);

@@ -95,10 +95,14 @@ static void *build(size_t *size)
 		struct pto_buf_header *b = take(base, PTO_BUF_SCHED_PHASE, 0);
 		struct pto_sched_phase_record *s = (void *)(b + 1);
 
-		s[0] = (struct pto_sched_phase_record){ 9000, 9500, 1,
-			PTO_SCHED_PHASE_DISPATCH, 2, 2, 1, 0 };
-		s[1] = (struct pto_sched_phase_record){ 19000, 19500, 2,
-			PTO_SCHED_PHASE_COMPLETE, 2, 0, 0, 0 };
+		s[0] = (struct pto_sched_phase_record){
+			.start_time = 9000, .end_time = 9500, .loop_iter = 1,
+			.kind = PTO_SCHED_PHASE_DISPATCH,
+			.tasks_processed = 2, .pop_hit = 2, .pop_miss = 1 };
+		s[1] = (struct pto_sched_phase_record){
+			.start_time = 19000, .end_time = 19500, .loop_iter = 2,
+			.kind = PTO_SCHED_PHASE_COMPLETE,
+			.tasks_processed = 2 };
 		b->count = 2;
 	}
 	{

@@ -119,26 +119,29 @@ void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
 }
 
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
-			  uint32_t kind, uint64_t start, uint64_t end,
-			  uint32_t loop_iter, uint32_t tasks, uint32_t hit,
-			  uint32_t miss)
+			  const struct pto_sched_phase_record *r)
 {
-	(void)p; (void)thr; (void)loop_iter; (void)miss;
-	LOCKED(if (end < start) m.bad_ts++;
-	       if (kind == PTO_SCHED_PHASE_COMPLETE) m.complete_tasks += tasks;
-	       else m.dispatch_subtasks += tasks;
-	       m.pop_hit += hit);
+	(void)p; (void)thr;
+	LOCKED(if (r->end_time < r->start_time) m.bad_ts++;
+	       if (r->kind == PTO_SCHED_PHASE_COMPLETE)
+			m.complete_tasks += r->tasks_processed;
+	       else if (r->kind == PTO_SCHED_PHASE_DISPATCH)
+			m.dispatch_subtasks += r->tasks_processed;
+	       m.pop_hit += r->pop_hit);
 }
 
 void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
-			 uint32_t kind, uint64_t start, uint64_t end,
-			 uint64_t task_id, uint32_t submit_idx)
+			 const struct pto_orch_phase_record *r)
 {
-	(void)p; (void)task_id;
-	LOCKED(if (thr != m.orch_thr || end < start) m.bad_ts++;
-	       if (submit_idx != m.next_idx++) m.bad_idx++;
-	       if (kind == PTO_ORCH_PHASE_SUBMIT) m.submits++;
-	       else m.allocs++);
+	(void)p;
+	LOCKED(if (thr != m.orch_thr || r->end_time < r->start_time)
+			m.bad_ts++;
+	       if (r->kind == PTO_ORCH_PHASE_SUBMIT ||
+		   r->kind == PTO_ORCH_PHASE_ALLOC) {
+			if (r->submit_idx != m.next_idx++) m.bad_idx++;
+	       }
+	       if (r->kind == PTO_ORCH_PHASE_SUBMIT) m.submits++;
+	       else if (r->kind == PTO_ORCH_PHASE_ALLOC) m.allocs++);
 }
 
 void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,

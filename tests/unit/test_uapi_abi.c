@@ -30,16 +30,24 @@ static void test_records(void **state)
 	OFF(pto_aicore_task_record, end_time, 8);
 	OFF(pto_aicore_task_record, reg_token, 16);
 	OFF(pto_aicore_task_record, receive_time, 24);
-	SIZE(pto_sched_phase_record, 40);
+	/* Minor 3 grew the phase records; the old sizes stay readable. */
+	SIZE(pto_sched_phase_record, 64);
 	OFF(pto_sched_phase_record, loop_iter, 16);
 	OFF(pto_sched_phase_record, kind, 20);
 	OFF(pto_sched_phase_record, tasks_processed, 24);
 	OFF(pto_sched_phase_record, pop_hit, 28);
 	OFF(pto_sched_phase_record, pop_miss, 32);
-	SIZE(pto_orch_phase_record, 32);
+	OFF(pto_sched_phase_record, depth_start, 40);
+	OFF(pto_sched_phase_record, depth_end, 52);
+	assert_int_equal(PTO_SCHED_PHASE_RECORD_V2_SIZE, 40);
+	SIZE(pto_orch_phase_record, 48);
 	OFF(pto_orch_phase_record, task_id, 16);
 	OFF(pto_orch_phase_record, submit_idx, 24);
 	OFF(pto_orch_phase_record, kind, 28);
+	OFF(pto_orch_phase_record, arg, 32);
+	OFF(pto_orch_phase_record, scope_depth, 40);
+	OFF(pto_orch_phase_record, ring, 44);
+	assert_int_equal(PTO_ORCH_PHASE_RECORD_V2_SIZE, 32);
 	SIZE(pto_dep_edge_record, 32);
 	OFF(pto_dep_edge_record, succ, 8);
 	OFF(pto_dep_edge_record, source, 16);
@@ -170,6 +178,21 @@ static void test_kind_numbers(void **state)
 	assert_true(PTO_BUF_KIND_COUNT > PTO_BUF_PMU);
 	assert_true(PTO_BUF_KIND_COUNT <= PTO_BUF_KIND_MAX);
 	assert_int_equal(PTO_MAX_CORES, 72);
+	assert_int_equal(PTO_SCHED_PHASE_COMPLETE, 0);
+	assert_int_equal(PTO_SCHED_PHASE_DISPATCH, 1);
+	assert_int_equal(PTO_SCHED_PHASE_RELEASE, 2);
+	assert_int_equal(PTO_SCHED_PHASE_WIRING, 3);
+	assert_int_equal(PTO_SCHED_PHASE_CLAIM, 16);
+	assert_int_equal(PTO_SCHED_PHASE_IDLE, 17);
+	assert_int_equal(PTO_SCHED_PHASE_SLEEP, 18);
+	assert_int_equal(PTO_ORCH_PHASE_SUBMIT, 0);
+	assert_int_equal(PTO_ORCH_PHASE_ALLOC, 1);
+	assert_int_equal(PTO_ORCH_PHASE_SCOPE_BEGIN, 2);
+	assert_int_equal(PTO_ORCH_PHASE_SCOPE_END, 3);
+	assert_int_equal(PTO_ORCH_PHASE_WAIT_SLOT, 4);
+	assert_int_equal(PTO_ORCH_PHASE_WAIT_HEAP, 5);
+	assert_int_equal(PTO_ORCH_PHASE_WAIT_DEP, 6);
+	assert_int_equal(PTO_ORCH_PHASE_WAIT_WIRING, 7);
 }
 
 int main(void)

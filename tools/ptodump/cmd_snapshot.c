@@ -22,6 +22,7 @@
 #include "pd_model.h"
 #include "pd_region.h"
 #include "pd_source.h"
+#include "pto_layout.h"
 #include "pto_capture.h"
 #include "pto_reader.h"
 #include "ptodump.h"
@@ -39,30 +40,30 @@ static const char snapshot_usage[] =
 "      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
 "  -h, --help            this text\n";
 
-/* The enumerated field of record x of kind, and its largest valid value. */
+/* The enumerated field of record x of kind, and whether v is valid. */
 static const char *enum_field(uint32_t k, const void *recs, uint32_t x,
-			      uint32_t *v, uint32_t *max)
+			      uint32_t *v, int *ok)
 {
 	switch (k) {
 	case PTO_BUF_AICPU_TASK:
 		*v = ((const struct pto_aicpu_task_record *)recs)[x].core_type;
-		*max = PTO_CORE_TYPE_AIV;
+		*ok = *v <= PTO_CORE_TYPE_AIV;
 		return "core_type";
 	case PTO_BUF_SCHED_PHASE:
 		*v = ((const struct pto_sched_phase_record *)recs)[x].kind;
-		*max = PTO_SCHED_PHASE_DISPATCH;
+		*ok = pto_sched_phase_name(*v) != NULL;
 		return "kind";
 	case PTO_BUF_ORCH_PHASE:
 		*v = ((const struct pto_orch_phase_record *)recs)[x].kind;
-		*max = PTO_ORCH_PHASE_ALLOC;
+		*ok = pto_orch_phase_name(*v) != NULL;
 		return "kind";
 	case PTO_BUF_DEP_EDGE:
 		*v = ((const struct pto_dep_edge_record *)recs)[x].source;
-		*max = PTO_DEP_SRC_EXPLICIT;
+		*ok = *v <= PTO_DEP_SRC_EXPLICIT;
 		return "source";
 	case PTO_BUF_PMU:
 		*v = ((const struct pto_pmu_record *)recs)[x].core_type;
-		*max = PTO_CORE_TYPE_AIV;
+		*ok = *v <= PTO_CORE_TYPE_AIV;
 		return "core_type";
 	default:
 		return NULL;
@@ -73,14 +74,15 @@ static const char *enum_field(uint32_t k, const void *recs, uint32_t x,
 static int check_records(struct pd_region *r, uint32_t k, uint32_t pool,
 			 const void *recs, uint32_t n)
 {
-	uint32_t x, v, max;
 	const char *field;
+	uint32_t x, v;
+	int ok;
 
 	for (x = 0; x < n; x++) {
-		field = enum_field(k, recs, x, &v, &max);
+		field = enum_field(k, recs, x, &v, &ok);
 		if (!field)
 			return 0;
-		if (v > max) {
+		if (!ok) {
 			snprintf(r->err, sizeof(r->err), "%s pool %u record %u: "
 				 "%s %u out of range", pd_kind_name(k), pool, x,
 				 field, v);

@@ -14,6 +14,7 @@
 
 #include "pd_inputs.h"
 #include "pto_capture.h"
+#include "pto_layout.h"
 #include "pto_reader.h"
 #include "ptodump.h"
 
@@ -91,9 +92,12 @@ static int on_sched(void *ctx, uint32_t thread, const void *rec)
 	s->loop_iter = r->loop_iter;
 	s->tasks = r->tasks_processed;
 	s->thread = (uint16_t)thread;
-	s->phase = r->kind == PTO_SCHED_PHASE_DISPATCH ? PD_PHASE_DISPATCH :
-		   PD_PHASE_COMPLETE;
-	if (s->phase == PD_PHASE_DISPATCH) {
+	s->phase = pto_sched_phase_name(r->kind) ? (uint8_t)r->kind :
+		   PD_PHASE_OTHER;
+	memcpy(s->depth_start, r->depth_start, sizeof(s->depth_start));
+	memcpy(s->depth_end, r->depth_end, sizeof(s->depth_end));
+	s->has_depth = 1;
+	if (s->phase == PTO_SCHED_PHASE_DISPATCH) {
 		s->pop_hit = r->pop_hit;
 		s->pop_miss = r->pop_miss;
 		s->has_pop = 1;
@@ -117,8 +121,13 @@ static int on_orch(void *ctx, uint32_t thread, const void *rec)
 	o->end = quantize(raw_us(l, r->end_time));
 	o->submit_idx = r->submit_idx;
 	o->thread = (uint16_t)thread;
-	o->is_submit = r->kind != PTO_ORCH_PHASE_ALLOC;
+	o->kind = pto_orch_phase_name(r->kind) ? (uint8_t)r->kind :
+		  PD_PHASE_OTHER;
+	o->is_submit = r->kind == PTO_ORCH_PHASE_SUBMIT;
 	o->has_task = o->is_submit;
+	o->arg = r->arg;
+	o->scope_depth = r->scope_depth;
+	o->ring = r->ring;
 	o->task_id = o->is_submit ? r->task_id : 0;
 	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "pd_json.h"
 #include "pd_model.h"
+#include "pto_layout.h"
 
 void pd_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *))
@@ -194,6 +195,42 @@ static int span_done(struct pj *p, enum pj_tok k, unsigned int seen,
 	return 0;
 }
 
+/* The kind name_of names name (PTO_*_PHASE_*), else PD_PHASE_OTHER. */
+static uint8_t phase_kind(const char *(*name_of)(__u32 kind),
+			  const char *name)
+{
+	const char *n;
+	uint32_t k;
+
+	for (k = 0; k < PD_PHASE_OTHER; k++) {
+		n = name_of(k);
+		if (n && !strcmp(n, name))
+			return (uint8_t)k;
+	}
+	return PD_PHASE_OTHER;
+}
+
+/* A queue-depth triple [aic, aiv, mix] (v: the array's first token). */
+static int read_depths(struct pj *p, enum pj_tok v, const char *key,
+		       const char *where, uint32_t d[PTO_SHAPES])
+{
+	unsigned int i;
+	uint64_t u;
+
+	if (v != PJ_ARR)
+		return pj_fail(p, "%s: %s must be an array", where, key);
+	for (i = 0; i < PTO_SHAPES; i++) {
+		if (pj_u64(p, pj_next(p), key, &u) || u > UINT32_MAX)
+			return pj_fail(p, "%s: %s needs %d counts", where, key,
+				       PTO_SHAPES);
+		d[i] = (uint32_t)u;
+	}
+	if (pj_next(p) != PJ_ARR_END)
+		return pj_fail(p, "%s: %s needs %d counts", where, key,
+			       PTO_SHAPES);
+	return 0;
+}
+
 static int read_sched_rec(struct pj *p, struct pd_sched *s, const char *where)
 {
 	unsigned int seen = 0;
@@ -210,10 +247,13 @@ static int read_sched_rec(struct pj *p, struct pd_sched *s, const char *where)
 		if (span_field(p, key, v, where, &s->start, &s->end, &seen,
 			       &r)) {
 			if (!r && !strcmp(key, "phase"))
-				s->phase = !strcmp(p->str, "complete") ?
-					   PD_PHASE_COMPLETE :
-					   !strcmp(p->str, "dispatch") ?
-					   PD_PHASE_DISPATCH : PD_PHASE_OTHER;
+				s->phase = phase_kind(pto_sched_phase_name,
+						      p->str);
+		} else if (!strcmp(key, "shared_at_start") ||
+			   !strcmp(key, "shared_at_end")) {
+			r = read_depths(p, v, key, where, key[10] == 's' ?
+					s->depth_start : s->depth_end);
+			s->has_depth = 1;
 		} else if (!strcmp(key, "loop_iter") ||
 			   !strcmp(key, "tasks_processed") ||
 			   !strcmp(key, "pop_hit") || !strcmp(key, "pop_miss")) {
@@ -241,6 +281,7 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 {
 	unsigned int seen = 0;
 	enum pj_tok k, v;
+	uint64_t u;
 	int r = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -251,8 +292,21 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 		v = pj_next(p);
 		if (span_field(p, key, v, where, &o->start, &o->end, &seen,
 			       &r)) {
-			if (!r && !strcmp(key, "phase"))
-				o->is_submit = !strcmp(p->str, "orch_submit");
+			if (!r && !strcmp(key, "phase")) {
+				o->kind = phase_kind(pto_orch_phase_name,
+						     p->str);
+				o->is_submit = o->kind == PTO_ORCH_PHASE_SUBMIT;
+			}
+		} else if (!strcmp(key, "scope_depth") ||
+			   !strcmp(key, "ring")) {
+			r = pj_u64(p, v, key, &u);
+			if (!r && u > UINT32_MAX)
+				r = pj_fail(p, "%s: %s out of range", where, key);
+			*(key[0] == 'r' ? &o->ring : &o->scope_depth) =
+				(uint32_t)u;
+		} else if (!strcmp(key, "bytes") ||
+			   !strcmp(key, "tasks_released")) {
+			r = pj_u64(p, v, key, &o->arg);
 		} else if (!strcmp(key, "submit_idx")) {
 			r = pj_i64(p, v, key, &o->submit_idx);
 		} else if (!strcmp(key, "task_id")) {

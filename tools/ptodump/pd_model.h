@@ -26,27 +26,33 @@ struct pd_task {
 	uint8_t _pad;
 };
 
-#define PD_PHASE_COMPLETE	0
-#define PD_PHASE_DISPATCH	1
-#define PD_PHASE_OTHER		2	/* legacy names; kept, not analysed */
+/* A phase name pto does not record (legacy); kept, not analysed. */
+#define PD_PHASE_OTHER		0xff
 
 struct pd_sched {
 	double start, end;
 	uint32_t loop_iter, tasks;
 	uint32_t pop_hit, pop_miss;
+	uint32_t depth_start[PTO_SHAPES];	/* ready queues per shape */
+	uint32_t depth_end[PTO_SHAPES];
 	uint16_t thread;
-	uint8_t phase;			/* PD_PHASE_* */
+	uint8_t phase;			/* PTO_SCHED_PHASE_*, PD_PHASE_OTHER */
 	uint8_t has_pop;
+	uint8_t has_depth;		/* depth_start/end were recorded */
 };
 
 struct pd_orch {
 	double start, end;
 	uint64_t task_id;
 	int64_t submit_idx;
+	uint64_t arg;			/* bytes, tasks released (per kind) */
+	uint32_t scope_depth, ring;
 	uint16_t thread;
+	uint8_t kind;			/* PTO_ORCH_PHASE_*, PD_PHASE_OTHER */
 	uint8_t is_submit;		/* phase "orch_submit" */
 	uint8_t has_task;		/* task_id >= 0 */
 };
+
 
 /* One kind of the reconcile section. */
 struct pd_books {

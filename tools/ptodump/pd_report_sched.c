@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
- * Scheduler-overhead analysis (REFERENCE E.2), in three parts:
- *   1. per-thread phase time shares (complete, dispatch, idle gaps);
+ * Scheduler-overhead analysis (REFERENCE E.2), in three parts, and what
+ * pto's richer records add:
+ *   1. per-thread phase time shares (complete, dispatch, and idle: the
+ *      gaps between records plus idle and sleep records); then the share
+ *      of every recorded phase kind and the average loop iteration;
  *   2. loop statistics: loops (the largest loop_iter), completed tasks,
  *      tasks per loop, the average loop iteration and the tail-overhead
  *      distribution it explains;
  *   3. ready-queue pops (hit/miss) and fanout/fanin edge totals (tasks
- *      deduplicated by id and billed to core_to_thread[core]).
+ *      deduplicated by id and billed to core_to_thread[core]);
+ *   4. the ready-queue depth per shape sampled at every phase boundary,
+ *      and the orchestrator's waits for space and its scopes.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "pd_report.h"
+#include "pto_layout.h"
+
+#define NKIND PD_PHASE_OTHER	/* kinds by value, PTO_SCHED_PHASE_* */
 
 struct thr {
 	double complete, dispatch, idle;
+	double kind[NKIND], gap;	/* us per recorded kind, unrecorded */
 	uint64_t loops, completed, hit, miss;
 	int work;
 	uint64_t fanout, fanin, max_out, max_in;
@@ -34,24 +43,39 @@ static void scan_threads(const struct pd_model *m, struct thr *v)
 		if (r->phase == PD_PHASE_OTHER)
 			continue;
 		if (r->thread == prev && r->start > prev_end)
-			t->idle += r->start - prev_end;
+			t->gap += r->start - prev_end;
 		if (r->thread != prev || r->end > prev_end)
 			prev_end = r->end;
 		prev = r->thread;
 		t->work = 1;
-		if (dur > 0) {
-			if (r->phase == PD_PHASE_COMPLETE)
-				t->complete += dur;
-			else
-				t->dispatch += dur;
-		}
-		if (r->phase == PD_PHASE_COMPLETE)
+		if (dur > 0)
+			t->kind[r->phase] += dur;
+		if (r->phase == PTO_SCHED_PHASE_COMPLETE)
 			t->completed += r->tasks;
-		else
+		else if (r->phase == PTO_SCHED_PHASE_DISPATCH)
 			t->hit += r->pop_hit, t->miss += r->pop_miss;
 		if (r->loop_iter > t->loops)
 			t->loops = r->loop_iter;
 	}
+	for (i = 0; i < m->sched_threads; i++) {
+		struct thr *t = &v[i];
+
+		t->complete = t->kind[PTO_SCHED_PHASE_COMPLETE];
+		t->dispatch = t->kind[PTO_SCHED_PHASE_DISPATCH];
+		t->idle = t->gap + t->kind[PTO_SCHED_PHASE_IDLE] +
+			  t->kind[PTO_SCHED_PHASE_SLEEP];
+	}
+}
+
+/* Everything thread t's records and gaps span. */
+static double thr_total(const struct thr *t)
+{
+	double sum = t->gap;
+	unsigned int k;
+
+	for (k = 0; k < NKIND; k++)
+		sum += t->kind[k];
+	return sum;
 }
 
 static double pct(double a, double b)
@@ -68,7 +92,7 @@ static void part1(FILE *f, const struct pd_model *m, const struct thr *v)
 		"Complete(us)", "Dispatch(us)", "Idle(us)", "Total(us)",
 		"Complete%", "Dispatch%", "Idle%");
 	for (t = 0; t < m->sched_threads; t++) {
-		double tot = v[t].complete + v[t].dispatch + v[t].idle;
+		double tot = thr_total(&v[t]);
 
 		if (!v[t].work)
 			continue;
@@ -76,6 +100,36 @@ static void part1(FILE *f, const struct pd_model *m, const struct thr *v)
 			"%9.2f\n", t, v[t].complete, v[t].dispatch, v[t].idle,
 			tot, pct(v[t].complete, tot), pct(v[t].dispatch, tot),
 			pct(v[t].idle, tot));
+	}
+}
+
+/* Part 1, per recorded kind: % of the thread's span, and the loop. */
+static void part1_kinds(FILE *f, const struct pd_model *m,
+			const struct thr *v)
+{
+	int used[NKIND] = { 0 };
+	unsigned int t, k;
+
+	for (t = 0; t < m->sched_threads; t++)
+		for (k = 0; k < NKIND; k++)
+			used[k] |= v[t].kind[k] > 0;
+	fprintf(f, "  Phase time per kind (%% of the thread's span; gap: "
+		"unrecorded), loop: avg iteration\n  %-6s", "Thread");
+	for (k = 0; k < NKIND; k++)
+		if (used[k])
+			fprintf(f, " %9s", pto_sched_phase_name(k));
+	fprintf(f, " %9s %10s\n", "gap", "Loop(ns)");
+	for (t = 0; t < m->sched_threads; t++) {
+		double tot = thr_total(&v[t]);
+
+		if (!v[t].work)
+			continue;
+		fprintf(f, "  T%-5u", t);
+		for (k = 0; k < NKIND; k++)
+			if (used[k])
+				fprintf(f, " %8.2f%%", pct(v[t].kind[k], tot));
+		fprintf(f, " %8.2f%% %10.1f\n", pct(v[t].gap, tot),
+			v[t].loops ? tot * 1000.0 / (double)v[t].loops : 0.0);
 	}
 }
 
@@ -119,7 +173,7 @@ static void part2(FILE *f, const struct pd_model *m, const struct thr *v)
 	fprintf(f, "%-6s %10s %10s %11s %14s\n", "Thread", "Loops",
 		"Completed", "Tasks/loop", "Total (us)");
 	for (t = 0; t < m->sched_threads; t++) {
-		double tot = v[t].complete + v[t].dispatch + v[t].idle;
+		double tot = thr_total(&v[t]);
 
 		if (!v[t].work)
 			continue;
@@ -207,6 +261,102 @@ static void part3(FILE *f, const struct pd_model *m, const struct pd_deps *d,
 		(unsigned long long)mi, done ? (double)in / (double)done : 0.0);
 }
 
+/* Depth samples of shape sh (every boundary, or dispatch starts). */
+static size_t depth_samples(const struct pd_model *m, unsigned int sh,
+			    int dispatch_start, double *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nsched; i++) {
+		const struct pd_sched *r = &m->sched[i];
+
+		if (!r->has_depth || r->phase == PD_PHASE_OTHER)
+			continue;
+		if (dispatch_start) {
+			if (r->phase == PTO_SCHED_PHASE_DISPATCH)
+				out[n++] = r->depth_start[sh];
+			continue;
+		}
+		out[n++] = r->depth_start[sh];
+		out[n++] = r->depth_end[sh];
+	}
+	return n;
+}
+
+static double mean(const double *v, size_t n)
+{
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	return n ? sum / (double)n : 0.0;
+}
+
+static void part4_depths(FILE *f, const struct pd_model *m)
+{
+	static const char *const shape[PTO_SHAPES] = { "AIC", "AIV", "MIX" };
+	double *v = malloc((m->nsched ? m->nsched : 1) * 2 * sizeof(*v));
+	unsigned int sh;
+	size_t n, nd;
+
+	if (!v)
+		return;
+	fprintf(f, "Part 4: Ready-queue depth per shape (at every phase "
+		"start and end)\n");
+	if (!depth_samples(m, 0, 0, v)) {
+		fprintf(f, "  (no depths recorded: records of ABI minor < 3)"
+			"\n");
+		free(v);
+		return;
+	}
+	fprintf(f, "  %-5s %9s %9s %7s %7s %7s %7s %14s\n", "Shape",
+		"Samples", "Mean", "P50", "P90", "P99", "Max",
+		"Mean@dispatch");
+	for (sh = 0; sh < PTO_SHAPES; sh++) {
+		double md;
+
+		nd = depth_samples(m, sh, 1, v);
+		md = mean(v, nd);
+		n = depth_samples(m, sh, 0, v);
+		qsort(v, n, sizeof(*v), pd_cmp_dbl);
+		fprintf(f, "  %-5s %9zu %9.2f %7.0f %7.0f %7.0f %7.0f %14.2f\n",
+			shape[sh], n, mean(v, n), pd_percentile(v, n, 50),
+			pd_percentile(v, n, 90), pd_percentile(v, n, 99),
+			v[n - 1], md);
+	}
+	free(v);
+}
+
+/* The orchestrator's waits for space (back-pressure) and its scopes. */
+static void part4_orch(FILE *f, const struct pd_model *m)
+{
+	uint64_t n[NKIND] = { 0 };
+	double us[NKIND] = { 0 };
+	uint32_t depth = 0;
+	unsigned int k;
+	size_t i;
+
+	for (i = 0; i < m->norch; i++) {
+		const struct pd_orch *o = &m->orch[i];
+
+		if (o->kind == PD_PHASE_OTHER)
+			continue;
+		n[o->kind]++;
+		us[o->kind] += o->end - o->start;
+		if (o->kind == PTO_ORCH_PHASE_SCOPE_BEGIN &&
+		    o->scope_depth > depth)
+			depth = o->scope_depth;
+	}
+	fprintf(f, "  Orchestrator: %llu scopes (deepest %u), waits for "
+		"space:", (unsigned long long)n[PTO_ORCH_PHASE_SCOPE_BEGIN],
+		depth);
+	for (k = PTO_ORCH_PHASE_WAIT_SLOT; k <= PTO_ORCH_PHASE_WAIT_WIRING; k++)
+		fprintf(f, " %s %llu (%.3f us)", pto_orch_phase_name(k) + 10,
+			(unsigned long long)n[k], us[k]);
+	fputc('\n', f);
+}
+
 void pd_report_sched(FILE *f, const struct pd_model *m,
 		     const struct pd_deps *deps, const struct pd_group *g,
 		     size_t ng)
@@ -224,7 +374,11 @@ void pd_report_sched(FILE *f, const struct pd_model *m,
 		return;
 	scan_threads(m, v);
 	part1(f, m, v);
+	part1_kinds(f, m, v);
 	part2(f, m, v);
 	part3(f, m, deps, g, ng, v);
+	part4_depths(f, m);
+	if (m->has_orch)
+		part4_orch(f, m);
 	free(v);
 }

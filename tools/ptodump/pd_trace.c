@@ -13,6 +13,7 @@
 
 #include "pd_graph.h"
 #include "pd_trace.h"
+#include "pto_layout.h"
 
 struct gen {
 	struct pd_model *m;
@@ -299,9 +300,29 @@ static int emit_aicpu(struct gen *q, const uint32_t *order, size_t n,
 	return 0;
 }
 
+/* Perfetto's colour of a scheduler phase slice. */
+static const char *sched_cname(uint8_t kind)
+{
+	switch (kind) {
+	case PTO_SCHED_PHASE_COMPLETE:
+		return "good";
+	case PTO_SCHED_PHASE_DISPATCH:
+		return "terrible";
+	case PTO_SCHED_PHASE_RELEASE:
+		return "olive";
+	case PTO_SCHED_PHASE_WIRING:
+		return "yellow";
+	case PTO_SCHED_PHASE_IDLE:
+		return "grey";
+	case PTO_SCHED_PHASE_SLEEP:
+		return "rail_idle";
+	default:
+		return "generic_work";
+	}
+}
+
 static int emit_sched(struct gen *q)
 {
-	static const char *const pname[] = { "complete", "dispatch" };
 	const struct pd_model *m = q->m;
 	double prev_end = 0;
 	int prev_thread = -1;
@@ -337,14 +358,14 @@ static int emit_sched(struct gen *q)
 		if (r->thread != prev_thread || r->end > prev_end)
 			prev_end = r->end;
 		prev_thread = r->thread;
-		a[0].v.s = pname[r->phase];
-		snprintf(name, sizeof(name), "%s(%" PRIu32 ")", pname[r->phase],
+		a[0].v.s = pto_sched_phase_name(r->phase);
+		snprintf(name, sizeof(name), "%s(%" PRIu32 ")", a[0].v.s,
 			 r->tasks);
 		sl.ts = r->start;
 		sl.dur = r->end - r->start;
 		sl.name = name;
 		sl.cat = "scheduler";
-		sl.cname = r->phase == PD_PHASE_COMPLETE ? "good" : "terrible";
+		sl.cname = sched_cname(r->phase);
 		sl.args = a;
 		sl.nargs = r->has_pop ? 5 : 3;
 		if (q->s->slice(q->s, &sl))
@@ -363,10 +384,10 @@ static int emit_orch(struct gen *q)
 	for (i = 0; i < q->m->norch; i++) {
 		const struct pd_orch *o = &q->m->orch[i];
 		struct pd_slice sl = { 0 };
+		const char *phase = pto_orch_phase_name(o->kind);
 		struct pd_arg a[3] = {
 			{ "phase", PD_ARG_STR,
-			  { .s = o->is_submit ? "orch_submit" : "orch_alloc" },
-			  1 },
+			  { .s = phase ? phase : "unknown" }, 1 },
 			{ "submit_idx", PD_ARG_I64, { .i = o->submit_idx }, 0 },
 			{ "task_id", PD_ARG_I64,
 			  { .i = o->has_task ? (int64_t)o->task_id : -1 }, 0 },
@@ -376,8 +397,9 @@ static int emit_orch(struct gen *q)
 			pd_task_label(o->task_id, label, sizeof(label));
 		else
 			snprintf(label, sizeof(label), "%" PRId64, o->submit_idx);
-		snprintf(name, sizeof(name), "%s(%s)",
-			 o->is_submit ? "submit" : "alloc", label);
+		/* The name without "orch_", as the reference converter. */
+		snprintf(name, sizeof(name), "%s(%s)", phase ? phase + 5 :
+			 "unknown", label);
 		sl.pid = PD_PID_ORCH;
 		sl.tid = PD_TID_ORCH(o->thread);
 		sl.ts = o->start;
@@ -507,6 +529,46 @@ static int emit_counters(struct gen *q)
 	return r;
 }
 
+/*
+ * The recorded ready-queue depths, one counter per shape
+ * ("shared_ready_queue_aic", _aiv, _mix): every scheduler phase record's
+ * depth at its start and end, in time order over all threads.
+ */
+static int emit_shared_depths(struct gen *q)
+{
+	static const char *const name[PTO_SHAPES] = {
+		"shared_ready_queue_aic", "shared_ready_queue_aiv",
+		"shared_ready_queue_mix" };
+	const struct pd_model *m = q->m;
+	struct step *v = malloc((m->nsched ? m->nsched : 1) * 2 * sizeof(*v));
+	unsigned int sh;
+	size_t i, n;
+	int r = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (sh = 0; !r && sh < PTO_SHAPES; sh++) {
+		n = 0;
+		for (i = 0; i < m->nsched; i++) {
+			const struct pd_sched *p = &m->sched[i];
+
+			if (!p->has_depth || p->phase == PD_PHASE_OTHER)
+				continue;
+			v[n++] = (struct step){ p->start,
+						(int)p->depth_start[sh] };
+			v[n++] = (struct step){ p->end, (int)p->depth_end[sh] };
+		}
+		qsort(v, n, sizeof(*v), cmp_step);
+		for (i = 0; !r && i < n; i++) {
+			r = q->s->counter(q->s, PD_PID_COUNTERS, name[sh],
+					  v[i].ts, v[i].delta) ? -EIO : 0;
+			q->st->counters++;
+		}
+	}
+	free(v);
+	return r;
+}
+
 static int emit_loss(struct gen *q)
 {
 	const struct pd_model *m = q->m;
@@ -590,6 +652,8 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 		r = emit_orch(&q);
 	if (!r)
 		r = emit_counters(&q);
+	if (!r)
+		r = emit_shared_depths(&q);
 	if (!r)
 		r = emit_loss(&q);
 	free(order);

@@ -197,8 +197,11 @@ static void *sim_sched_main(void *arg)
 		if (completed && s->cfg.level >= 3) {
 			sim_wait_pool(s, PTO_BUF_SCHED_PHASE, t->index);
 			prof_dev_sched_phase(s->dev, t->index,
-					     PTO_SCHED_PHASE_COMPLETE, t0, now,
-					     iter, completed, 0, 0);
+				&(struct pto_sched_phase_record){
+				.kind = PTO_SCHED_PHASE_COMPLETE,
+				.start_time = t0, .end_time = now,
+				.loop_iter = iter, .tasks_processed = completed
+			});
 			s->sched_written[t->index]++;
 		}
 		for (ci = t->index; ci < s->cfg.cores; ci += nsched) {
@@ -218,8 +221,13 @@ static void *sim_sched_main(void *arg)
 		if (dispatched && s->cfg.level >= 3) {
 			sim_wait_pool(s, PTO_BUF_SCHED_PHASE, t->index);
 			prof_dev_sched_phase(s->dev, t->index,
-					     PTO_SCHED_PHASE_DISPATCH, t0, now,
-					     iter, dispatched, dispatched, 1);
+				&(struct pto_sched_phase_record){
+				.kind = PTO_SCHED_PHASE_DISPATCH,
+				.start_time = t0, .end_time = now,
+				.loop_iter = iter,
+				.tasks_processed = dispatched,
+				.pop_hit = dispatched, .pop_miss = 1
+			});
 			s->sched_written[t->index]++;
 		}
 		if (!completed && !dispatched)
@@ -238,9 +246,11 @@ static void *sim_orch_main(void *arg)
 	for (i = 0; i < s->cfg.orch_records && s->cfg.level >= 4; i++) {
 		sim_wait_pool(s, PTO_BUF_ORCH_PHASE, 0);
 		prof_dev_orch_phase(s->dev, t->index,
-				    i % 5 ? PTO_ORCH_PHASE_SUBMIT :
-				    PTO_ORCH_PHASE_ALLOC,
-				    100 + i, 105 + i, i, i);
+			&(struct pto_orch_phase_record){
+			.kind = i % 5 ? PTO_ORCH_PHASE_SUBMIT : PTO_ORCH_PHASE_ALLOC,
+			.start_time = 100 + i, .end_time = 105 + i,
+			.task_id = i, .submit_idx = i
+		});
 		s->orch_written++;
 	}
 	for (i = 0; i < s->cfg.orch_edges && s->cfg.level >= 2; i++) {
