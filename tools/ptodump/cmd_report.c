@@ -46,6 +46,7 @@ static int report(const struct pd_out *o, struct pd_inputs *in,
 		  const char *pmu)
 {
 	char sib[4096];
+	int given = pmu != NULL;
 	const struct pd_deps *d = in->have_deps ? &in->deps : NULL;
 	const struct pd_names *nm = in->have_names ? &in->names : NULL;
 	int r;
@@ -70,9 +71,8 @@ static int report(const struct pd_out *o, struct pd_inputs *in,
 		pd_sibling(src, "pmu.csv", sib, sizeof(sib));
 		pmu = sib;
 	}
-	if (pd_report_pmu(o, pmu, nm) == -EINVAL || r)
-		return r ? r : -EINVAL;
-	return 0;
+	given = pd_report_pmu(o, pmu, given, nm);
+	return r ? r : given;
 }
 
 int pd_cmd_report(int argc, char **argv)

@@ -165,7 +165,7 @@ static int func_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-int pd_report_pmu(const struct pd_out *o, const char *csv,
+int pd_report_pmu(const struct pd_out *o, const char *csv, int given,
 		  const struct pd_names *names)
 {
 	struct pmu_table t = { .ncnt = 0 };
@@ -175,8 +175,12 @@ int pd_report_pmu(const struct pd_out *o, const char *csv,
 	unsigned long ln = 1;
 	unsigned int k;
 
+	if (!f && (given || errno != ENOENT)) {
+		pd_err("%s: %s", csv, strerror(errno));
+		return -errno;
+	}
 	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+		return 0;
 	if (!fgets(line, sizeof(line), f))
 		why = "empty";
 	else
