@@ -56,7 +56,6 @@ struct pmu_group {
 /* A thread's open counters (thread-specific data, closed at its exit). */
 struct pmu_thread {
 	uint32_t want, user_only;	/* the set they were opened for */
-	uint32_t opened;		/* bit i: counter i opened */
 	uint32_t tid;
 	struct pmu_group g[PMU_GROUPS];
 };
@@ -134,7 +133,6 @@ static void pmu_close(struct pmu_thread *t)
 			close(t->g[g].fd[k]);
 		t->g[g].n = 0;
 	}
-	t->opened = 0;
 }
 
 static void pmu_thread_free(void *p)
@@ -167,7 +165,6 @@ static void pmu_thread_open(struct pmu_thread *t, const struct prof_pmu_set *s)
 			continue;	/* the probe's warning named the set */
 		g->fd[g->n] = fd;
 		g->idx[g->n++] = (uint8_t)i;
-		t->opened |= 1u << i;
 	}
 }
 
