@@ -5,7 +5,9 @@
  * counter's mean, a function whose counter was never counted shown as
  * "-"), the section absent without a pmu.csv, and, one test each, a
  * malformed pmu.csv (a warning and exit 1) and a missing --pmu-csv FILE
- * (an error and exit 1).
+ * (an error and exit 1); ptodump convert puts a task's counters on its
+ * AICore slice as "pmu.<counter>" arguments, and none on a task pmu.csv
+ * does not name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include "support/ptodump_support.h"
 
 struct ctx {
+	struct ptodump_set s;
 	char dir[256];
 	char rec[512];
 	char csv[512];
@@ -27,14 +30,12 @@ struct ctx {
 static int setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	struct ptodump_set s;
 
 	if (!c || ptodump_tmpdir(c->dir, sizeof(c->dir)))
 		return -1;
-	ptodump_gen(&s, 60, 6, 2, 7, 1);
-	if (ptodump_write_set(&s, c->dir))
+	ptodump_gen(&c->s, 60, 6, 2, 7, 0);
+	if (ptodump_write_set(&c->s, c->dir))
 		return -1;
-	ptodump_set_free(&s);
 	snprintf(c->rec, sizeof(c->rec), "%s/l2_swimlane_records.json",
 		 c->dir);
 	snprintf(c->csv, sizeof(c->csv), "%s/pmu.csv", c->dir);
@@ -46,6 +47,7 @@ static int teardown(void **state)
 {
 	struct ctx *c = *state;
 
+	ptodump_set_free(&c->s);
 	ptodump_rmdir(c->dir);
 	free(c);
 	return 0;
@@ -117,6 +119,31 @@ static void test_missing_named_csv(void **state)
 	ptodump_run_err(PTODUMP_BIN, args, 1, "none.csv: No such file");
 }
 
+static void test_convert_args(void **state)
+{
+	struct ctx *c = *state;
+	const struct ptodump_task *t = &c->s.tasks[0];
+	char csv[256], trace[600], *json, *p;
+	const char *args[] = { "convert", "-q", "-o", trace, c->rec, NULL };
+
+	snprintf(csv, sizeof(csv), "thread,core,core_type,task,func,"
+		 "task_clock_ns,page_faults\n9,%u,AIC,%llu,%u,4242,\n",
+		 t->core_id, (unsigned long long)t->task_id, t->func_id);
+	remove(c->csv);
+	assert_int_equal(ptodump_write_file(c->csv, csv), 0);
+	snprintf(trace, sizeof(trace), "%s/trace.json", c->dir);
+	assert_int_equal(ptodump_run(PTODUMP_BIN, args, NULL, NULL), 0);
+	json = ptodump_read_file(trace, NULL);
+	assert_non_null(json);
+	/* Exactly one slice carries counters: the named task's. */
+	p = strstr(json, "\"pmu.task_clock_ns\": 4242");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "\"pmu.task_clock_ns\""));
+	/* The empty cell is no argument. */
+	assert_null(strstr(json, "pmu.page_faults"));
+	free(json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_no_csv_no_section),
 		cmocka_unit_test(test_malformed_csv),
 		cmocka_unit_test(test_missing_named_csv),
+		cmocka_unit_test(test_convert_args),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -12,6 +12,7 @@
 #include "pd_crit.h"
 #include "pd_gzip.h"
 #include "pd_inputs.h"
+#include "pd_pmu.h"
 #include "pd_trace.h"
 #include "ptodump.h"
 
@@ -61,7 +62,9 @@ int pd_cmd_convert(int argc, char **argv)
 	struct pd_inputs in;
 	struct pd_sink *sink;
 	struct pd_crit crit = { 0 };
-	char defout[4096], defname[64];
+	char defout[4096], defname[64], pmu_path[4096];
+	struct pd_pmu pmu;
+	int pmu_ok;
 	int c, proto = 0, quiet = 0, gzip = 0, r, cp = -1;
 	FILE *f, *raw;
 
@@ -146,9 +149,14 @@ int pd_cmd_convert(int argc, char **argv)
 			sink->close(sink);
 		sink = w;
 	}
+	/* The run's PMU counters, as arguments of the task slices. */
+	pd_sibling(argv[optind], "pmu.csv", pmu_path, sizeof(pmu_path));
+	pmu_ok = !pd_pmu_load(&pmu, pmu_path);
 	r = sink ? pd_trace_emit(&in.m, in.have_deps ? &in.deps : NULL,
-				 in.have_names ? &in.names : NULL, sink, &st,
-				 frac_cb, &prog) : -ENOMEM;
+				 in.have_names ? &in.names : NULL,
+				 pmu_ok ? &pmu : NULL, sink, &st, frac_cb,
+				 &prog) : -ENOMEM;
+	pd_pmu_free(&pmu);
 	if (sink && sink->close(sink) && !r)
 		r = -EIO;
 	if (fclose(f) && !r)

@@ -87,12 +87,16 @@ struct pd_trace_stats {
 /* Called now and then with the fraction of the work done (0..1). */
 typedef void (*pd_frac_fn)(void *ctx, double frac);
 
+struct pd_pmu;
+
 /*
- * Emits the whole trace of m into sink. m->tasks is re-sorted. deps and
- * names may be NULL. 0 or a negative errno.
+ * Emits the whole trace of m into sink. m->tasks is re-sorted. deps,
+ * names and pmu may be NULL; with pmu each AICore slice carries its
+ * task's counters as "pmu.<counter>" arguments. 0 or a negative errno.
  */
 int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
-		  const struct pd_names *names, struct pd_sink *sink,
-		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx);
+		  const struct pd_names *names, const struct pd_pmu *pmu,
+		  struct pd_sink *sink, struct pd_trace_stats *st,
+		  pd_frac_fn frac, void *ctx);
 
 #endif /* PD_TRACE_H */
