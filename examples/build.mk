@@ -20,11 +20,14 @@ $(O)/obj/tests/unit/test_workloads.o: CFLAGS_EXTRA = \
 RUN_ARGS ?=
 RUN_LOG := $(O)/run.log
 run: $(O)/examples/paged_attention_unroll $(O)/ptodump
-	@rc=0; $< --device=sim --chip-swimlane=4 $(RUN_ARGS) > $(RUN_LOG) \
+	@rc=0; $< --device=sim --chip-swimlane=4 --chip-json $(RUN_ARGS) \
+		> $(RUN_LOG) \
 		2>&1 || rc=$$?; cat $(RUN_LOG); \
 	[ $$rc -eq 0 ] || { echo "run: failed (exit $$rc)"; exit 1; }; \
 	out=$$(sed -n 's/^output: //p' $(RUN_LOG) | tail -n 1); \
 	[ -n "$$out" ] || { echo "run: no profile was written"; exit 1; }; \
 	echo "Capture: $$out/capture.ptocap"; \
 	echo "Records: $$out/l2_swimlane_records.json"; \
+	echo "Records (chip swimlane schema):" \
+		"$$out/chip_swimlane_records.json"; \
 	$(MAKE) --no-print-directory ptodump-trace PTO_OUT="$$out"

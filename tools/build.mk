@@ -19,7 +19,8 @@ $(O)/tests/test_ptodump_%: $(O)/obj/tests/unit/test_ptodump_%.o \
 # Post-processing of a profiled run (for `make run` and users):
 #   make ptodump-trace PTO_OUT=outputs/<run>
 # prints the report, then writes report.md, merged_swimlane.json,
-# merged_swimlane.pftrace, critical_path_observed.json and the
+# merged_swimlane.pftrace (from the capture: with the host's spans),
+# critical_path_observed.json and the
 # dependency graph (deps_graph.html, or deps_graph.dot without Graphviz)
 # next to the records and prints their paths.
 .PHONY: ptodump-trace
@@ -29,14 +30,15 @@ ptodump-trace: $(O)/ptodump
 	@$(O)/ptodump report $(PTO_OUT)/l2_swimlane_records.json
 	@$(O)/ptodump convert -q $(PTO_OUT)/l2_swimlane_records.json
 	@$(O)/ptodump convert -q --format=proto \
-		$(PTO_OUT)/l2_swimlane_records.json
+		-o $(PTO_OUT)/merged_swimlane.pftrace $(PTO_OUT)/capture.ptocap
 	@$(O)/ptodump report --format=md -o $(PTO_OUT)/report.md \
 		$(PTO_OUT)/l2_swimlane_records.json
 	@$(O)/ptodump convert -q --critical-path \
 		$(PTO_OUT)/l2_swimlane_records.json
 	@echo "Report (Markdown): $(PTO_OUT)/report.md"
 	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.json"
-	@echo "Perfetto trace: $(PTO_OUT)/merged_swimlane.pftrace"
+	@echo "Perfetto trace (with the host's spans):" \
+		"$(PTO_OUT)/merged_swimlane.pftrace"
 	@echo "Perfetto trace (critical path):" \
 		"$(PTO_OUT)/critical_path_observed.json"
 	@if [ ! -f $(PTO_OUT)/deps.json ]; then :; \

@@ -35,8 +35,15 @@
  *           stop (the AICPU side fills part of it at run start): a reader
  *           uses the last one. At least one precedes every BUFFER.
  *   RUN     struct pto_cap_run: the run's configuration and core types.
- *   CLOCK   struct pto_cap_clock: a (host monotonic ns, device counter)
- *           pair; one at start, one at stop.
+ *   CLOCK   struct pto_cap_clock: one sample of a clock anchor: host
+ *           CLOCK_MONOTONIC before the device counter read, the counter,
+ *           and the round trip to the host read after it. A run writes
+ *           the REGION's sync_samples of them at start and as many at
+ *           stop, in the order taken; the one with the smallest round
+ *           trip (the first of equals) is the anchor. Captures whose
+ *           REGION has sync_samples 0 (ABI minor < 4) hold one pair per
+ *           position, rtt_ns 0 meaning unknown. A reader that keeps one
+ *           pair per position may keep the last one: a valid sample.
  *   BUFFER  struct pto_cap_buffer + count records: one device buffer's
  *           records exactly as the host took them, in arrival order,
  *           without the 32-bit words that are zero in every record of
@@ -51,6 +58,10 @@
  *   NAMES   struct pto_cap_name + name bytes (padded to 8), repeated:
  *           the kernel names; func_id PTO_CAP_NAME_ORCHESTRATOR names the
  *           orchestrator.
+ *   HOST    struct pto_cap_host_span[n]: what the host did, on its
+ *           CLOCK_MONOTONIC (pto_run, the collector's drain passes and
+ *           stop), written after the run; placed on the device's
+ *           timeline through the anchors. Older readers skip it.
  *   PMU     struct pto_cap_pmu: the PMU counters a PTO_DFX_PMU run
  *           counts (the columns of its records) and why each other one
  *           is absent. Written after RUN (before the first REGION).
@@ -88,7 +99,8 @@ enum pto_cap_type {
 	PTO_CAP_SEC_BOOKS = 5,
 	PTO_CAP_SEC_NAMES = 6,
 	PTO_CAP_SEC_END = 7,
-	PTO_CAP_SEC_PMU = 8,
+	PTO_CAP_SEC_HOST = 8,	/* ABI minor 4 */
+	PTO_CAP_SEC_PMU = 9,	/* ABI minor 5 */
 };
 
 struct pto_cap_section {
@@ -124,11 +136,37 @@ struct pto_cap_run {
 #define PTO_CAP_CLOCK_START	0
 #define PTO_CAP_CLOCK_STOP	1
 
+/* Samples per anchor a reader accepts; the collector takes 5. */
+#define PTO_CAP_CLOCK_MAX_SAMPLES 16
+
 struct pto_cap_clock {
 	__u32 when;		/* PTO_CAP_CLOCK_* */
-	__u32 _pad;
-	__u64 host_ns;		/* CLOCK_MONOTONIC */
+	__u32 rtt_ns;		/* host after - host_ns (ABI minor 4;
+				 * saturates), 0 before
+				 */
+	__u64 host_ns;		/* CLOCK_MONOTONIC before the counter read */
 	__u64 counter;		/* device counter read with it */
+};
+
+/* Host span kinds (pto_cap_host_span.kind). */
+#define PTO_HOST_SPAN_RUN	0	/* pto_run: entry to the device's end */
+#define PTO_HOST_SPAN_SETUP	1	/* pto_run: entry to device start */
+#define PTO_HOST_SPAN_DRAIN	2	/* a collector pass that moved
+					 * buffers (arg: buffers moved)
+					 */
+#define PTO_HOST_SPAN_STOP	3	/* collector stop: final drain, books */
+#define PTO_HOST_SPAN_KINDS	4
+
+/* Host threads (pto_cap_host_span.thread). */
+#define PTO_HOST_THREAD_RUN	0	/* the thread that called pto_run */
+#define PTO_HOST_THREAD_MGMT	1	/* the collector's mgmt thread */
+
+struct pto_cap_host_span {
+	__u64 start_ns;		/* CLOCK_MONOTONIC */
+	__u64 end_ns;
+	__u32 kind;		/* PTO_HOST_SPAN_* */
+	__u32 thread;		/* PTO_HOST_THREAD_* */
+	__u64 arg;
 };
 
 struct pto_cap_buffer {
@@ -174,6 +212,7 @@ PTO_STATIC_ASSERT(sizeof(struct pto_cap_run) == 56 + PTO_MAX_CORES +
 		  PTO_CAP_NAME_LEN, "cap run");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_run) % 8 == 0, "cap run pad");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_clock) == 24, "cap clock");
+PTO_STATIC_ASSERT(sizeof(struct pto_cap_host_span) == 32, "cap host span");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_buffer) == 24, "cap buffer");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_books) == 32, "cap books");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_name) == 8, "cap name");

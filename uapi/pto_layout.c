@@ -82,44 +82,6 @@ __u32 pto_prof_record_size(__u32 kind)
 	}
 }
 
-const char *pto_sched_phase_name(__u32 kind)
-{
-	switch (kind) {
-	case PTO_SCHED_PHASE_COMPLETE:
-		return "complete";
-	case PTO_SCHED_PHASE_DISPATCH:
-		return "dispatch";
-	case PTO_SCHED_PHASE_RELEASE:
-		return "release";
-	case PTO_SCHED_PHASE_WIRING:
-		return "wiring";
-	case PTO_SCHED_PHASE_CLAIM:
-		return "claim";
-	case PTO_SCHED_PHASE_IDLE:
-		return "idle";
-	case PTO_SCHED_PHASE_SLEEP:
-		return "sleep";
-	default:
-		return NULL;
-	}
-}
-
-const char *pto_orch_phase_name(__u32 kind)
-{
-	static const char *const names[] = {
-		[PTO_ORCH_PHASE_SUBMIT] = "orch_submit",
-		[PTO_ORCH_PHASE_ALLOC] = "orch_alloc",
-		[PTO_ORCH_PHASE_SCOPE_BEGIN] = "orch_scope_begin",
-		[PTO_ORCH_PHASE_SCOPE_END] = "orch_scope_end",
-		[PTO_ORCH_PHASE_WAIT_SLOT] = "orch_wait_slot",
-		[PTO_ORCH_PHASE_WAIT_HEAP] = "orch_wait_heap",
-		[PTO_ORCH_PHASE_WAIT_DEP] = "orch_wait_dep",
-		[PTO_ORCH_PHASE_WAIT_WIRING] = "orch_wait_wiring",
-	};
-
-	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : NULL;
-}
-
 /* Pools in the array of a kind, and how many of them own buffers. */
 static void pto_prof_kind_pools(const struct pto_prof_params *p, __u32 kind,
 				__u32 *pool_count, __u32 *buf_pools)

@@ -51,17 +51,6 @@ int pto_prof_kind_enabled(__u64 flags, __u32 kind);
 __u32 pto_prof_record_size(__u32 kind);
 
 /*
- * The name of a scheduler phase kind (PTO_SCHED_PHASE_*: "complete",
- * "dispatch", "release", "wiring", "claim", "idle", "sleep") or of an
- * orchestrator phase kind (PTO_ORCH_PHASE_*: "orch_submit",
- * "orch_alloc", "orch_scope_begin", "orch_scope_end", "orch_wait_slot",
- * "orch_wait_heap", "orch_wait_dep", "orch_wait_wiring"); NULL for a
- * kind it does not know. Every reader and export names kinds by these.
- */
-const char *pto_sched_phase_name(__u32 kind);
-const char *pto_orch_phase_name(__u32 kind);
-
-/*
  * Region size and every section offset from the run's shape. Normalizes
  * dfx_flags. Values of disabled kinds are ignored; values of kinds
  * >= PTO_BUF_KIND_COUNT must be zero.

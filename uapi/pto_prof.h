@@ -62,11 +62,13 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	4	/* 1: stray[]; 2: receive_time;
+#define PTO_ABI_VERSION_MINOR	5	/* 1: stray[]; 2: receive_time;
 					 * 3: sched phase record 64 B (queue
 					 * depths), orch phase record 48 B,
-					 * new phase kinds;
-					 * 4: PMU kind (pto_pmu_record)
+					 * new phase kinds; 4: clock anchor
+					 * samples and uncertainty (header
+					 * sync_*); 5: PMU kind
+					 * (pto_pmu_record)
 					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
@@ -122,7 +124,9 @@
 /*
  * Scheduler phase kinds (pto_sched_phase_record.kind): what one pass of
  * a scheduler loop spent its time on, in loop order. Values are fixed;
- * pto_sched_phase_name() (pto_layout.h) names them.
+ * pto_sched_phase_name() below names them. 0..2 are the reference
+ * runtime's numbers for the same phases and 3 one it leaves unused;
+ * 4..15 stay unused here, so kinds the reference lacks start at 16.
  */
 #define PTO_SCHED_PHASE_COMPLETE 0 /* FINs polled, tasks retired */
 #define PTO_SCHED_PHASE_DISPATCH 1 /* ready tasks sent to cores */
@@ -446,14 +450,24 @@ struct pto_prof_header {
 	__u64 stray[PTO_BUF_STRAY_LO];
 	__u32 core_to_thread[PTO_MAX_CORES]; /* PTO_CORE_THREAD_NONE: unowned */
 
-	/* Written by the host collector. */
+	/*
+	 * Written by the host collector. The clock anchors tie the device
+	 * counter to the host's CLOCK_MONOTONIC at run start and at stop:
+	 * sync_samples times (host before, device counter, host after),
+	 * the sample with the smallest round trip wins; the pair is its
+	 * host midpoint and its counter, true to within the uncertainty
+	 * (half that round trip, rounded up). sync_samples 0 (ABI minor
+	 * < 4): one host read then one counter read, uncertainty unknown.
+	 */
 	__u32 run_state;		/* PTO_RUN_* */
-	__u32 _pad4;
+	__u32 sync_samples;		/* samples per anchor (ABI minor 4) */
 	__u64 sync_start_host_ns;	/* CLOCK_MONOTONIC at start ... */
 	__u64 sync_start_counter;	/* ... and the device counter with it */
 	__u64 sync_stop_host_ns;
 	__u64 sync_stop_counter;
-	__u64 _pad5[3];
+	__u64 sync_start_uncertainty_ns; /* ABI minor 4 */
+	__u64 sync_stop_uncertainty_ns;	 /* ABI minor 4 */
+	__u64 _pad5;
 
 	struct pto_ready_queue ready[PTO_MAX_AICPU_THREADS];
 };
@@ -463,6 +477,60 @@ static inline __u64 *pto_prof_stray(struct pto_prof_header *h, __u32 kind)
 {
 	return kind < PTO_BUF_STRAY_LO ? &h->stray[kind] :
 	       &h->stray_hi[kind - PTO_BUF_STRAY_LO];
+}
+
+/*
+ * The name of a scheduler phase kind ("complete", "dispatch", "release",
+ * "wiring", "claim", "idle", "sleep") or of an orchestrator phase kind
+ * ("orch_submit", "orch_alloc", "orch_scope_begin", "orch_scope_end",
+ * "orch_wait_slot", "orch_wait_heap", "orch_wait_dep",
+ * "orch_wait_wiring"); NULL for a kind it does not know. Every reader
+ * and export names kinds by these.
+ */
+static inline const char *pto_sched_phase_name(__u32 kind)
+{
+	switch (kind) {
+	case PTO_SCHED_PHASE_COMPLETE:
+		return "complete";
+	case PTO_SCHED_PHASE_DISPATCH:
+		return "dispatch";
+	case PTO_SCHED_PHASE_RELEASE:
+		return "release";
+	case PTO_SCHED_PHASE_WIRING:
+		return "wiring";
+	case PTO_SCHED_PHASE_CLAIM:
+		return "claim";
+	case PTO_SCHED_PHASE_IDLE:
+		return "idle";
+	case PTO_SCHED_PHASE_SLEEP:
+		return "sleep";
+	default:
+		return NULL;
+	}
+}
+
+static inline const char *pto_orch_phase_name(__u32 kind)
+{
+	switch (kind) {
+	case PTO_ORCH_PHASE_SUBMIT:
+		return "orch_submit";
+	case PTO_ORCH_PHASE_ALLOC:
+		return "orch_alloc";
+	case PTO_ORCH_PHASE_SCOPE_BEGIN:
+		return "orch_scope_begin";
+	case PTO_ORCH_PHASE_SCOPE_END:
+		return "orch_scope_end";
+	case PTO_ORCH_PHASE_WAIT_SLOT:
+		return "orch_wait_slot";
+	case PTO_ORCH_PHASE_WAIT_HEAP:
+		return "orch_wait_heap";
+	case PTO_ORCH_PHASE_WAIT_DEP:
+		return "orch_wait_dep";
+	case PTO_ORCH_PHASE_WAIT_WIRING:
+		return "orch_wait_wiring";
+	default:
+		return NULL;
+	}
 }
 
 /* ---- fixed sizes and offsets ------------------------------------------ */
@@ -520,6 +588,9 @@ PTO_PROF_ASSERT_OFF(pto_prof_header, counter_freq_hz, 480);
 PTO_PROF_ASSERT_OFF(pto_prof_header, stray, 504);
 PTO_PROF_ASSERT_OFF(pto_prof_header, core_to_thread, 544);
 PTO_PROF_ASSERT_OFF(pto_prof_header, run_state, 832);
+PTO_PROF_ASSERT_OFF(pto_prof_header, sync_samples, 836);
+PTO_PROF_ASSERT_OFF(pto_prof_header, sync_start_uncertainty_ns, 872);
+PTO_PROF_ASSERT_OFF(pto_prof_header, sync_stop_uncertainty_ns, 880);
 PTO_PROF_ASSERT_OFF(pto_prof_header, ready, 896);
 PTO_PROF_ASSERT_SIZE(pto_prof_header, 896 + 8 * (32768 + 128));
 

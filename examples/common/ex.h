@@ -35,6 +35,7 @@ struct ex_args {
 	enum pto_backend backend;
 	int retain;		/* --retain: run_config.retain_region */
 	int capture_only;	/* --capture-only: run_config.capture_only */
+	int chip_json;		/* --chip-json: run_config.chip_json */
 };
 
 /* Exit status of a command-line error. */

@@ -21,6 +21,7 @@ enum {
 	OPT_DEVICE,
 	OPT_RETAIN,
 	OPT_CAPTURE_ONLY,
+	OPT_CHIP_JSON,
 	OPT_PMU,
 };
 
@@ -35,6 +36,7 @@ static const struct option ex_options[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "retain", no_argument, NULL, OPT_RETAIN },
 	{ "capture-only", no_argument, NULL, OPT_CAPTURE_ONLY },
+	{ "chip-json", no_argument, NULL, OPT_CHIP_JSON },
 	{ "pmu", no_argument, NULL, OPT_PMU },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -60,6 +62,9 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"                            after exit (ptodump list)\n"
 		"  --capture-only            write the capture file only, not\n"
 		"                            its JSON conversion\n"
+		"  --chip-json               also write\n"
+		"                            chip_swimlane_records.json\n"
+		"                            (today's reference schema)\n"
 		"  -h, --help                this text\n"
 		"\nPrints per-round timing, then \"golden: PASS\" or "
 		"\"golden: FAIL (...)\";\nexit status 0 on PASS, 1 on FAIL, "
@@ -165,6 +170,9 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 			break;
 		case OPT_CAPTURE_ONLY:
 			a->capture_only = 1;
+			break;
+		case OPT_CHIP_JSON:
+			a->chip_json = 1;
 			break;
 		case OPT_PMU:
 			a->pmu = 1;

@@ -120,6 +120,7 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 	cfg.output_prefix = a->output;
 	cfg.retain_region = a->retain;
 	cfg.capture_only = a->capture_only;
+	cfg.chip_json = a->chip_json;
 	cfg.name = w->name;
 
 	res->size = sizeof(*res);

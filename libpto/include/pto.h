@@ -341,6 +341,11 @@ struct pto_run_config {
 	 * later with ptodump or pto_capture_export_json().
 	 */
 	int capture_only;
+	/* Also write chip_swimlane_records.json (with deps.json and
+	 * name_map.json, also under capture_only): the chip swimlane
+	 * schema of today's reference tools (pto_capture_export()).
+	 */
+	int chip_json;
 };
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg);
@@ -370,7 +375,13 @@ struct pto_run_result {
 
 /*
  * Runs orch(o, user) on the orchestrator thread and every task it
- * submits; returns when all tasks finished (or the run failed). result
+ * submits; returns when all tasks finished (or the run failed). With
+ * profiling, the capture also holds the clock anchors taken at run start
+ * and stop (device counter against the host's CLOCK_MONOTONIC, each the
+ * best of several samples, with its uncertainty) and the host's spans
+ * (this call, its setup, the collector's drain passes and stop): see
+ * pto_capture_clock_anchor() and pto_capture_host_spans() in
+ * pto_reader.h. result
  * may be NULL. Returns orch's negative return, or -EDEADLK, -EINVAL (bad
  * configuration, named in an error), -E2BIG (the profiling region would
  * exceed its 1 GiB limit, or one AICPU thread owning every core could

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "pto.h"
+#include "pto_capture.h"	/* clock samples, host spans */
 #include "pto_prof.h"	/* record layouts and PTO_BUF_* kinds */
 
 #ifdef __cplusplus
@@ -160,12 +161,92 @@ PTO_API int pto_capture_set_func_name(pto_capture *c, uint32_t func_id,
 /* The core's AICPU thread, or -1 (unowned, unknown or out of range). */
 PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core);
 
+/* ---- clock anchors and host spans ------------------------------------- */
+
+/*
+ * A clock anchor ties the device counter to the host's CLOCK_MONOTONIC.
+ * The collector takes one at run start (before any device thread
+ * records) and one at stop (after all flushed), each of several samples
+ * (host before, device counter, host after); the sample with the
+ * smallest round trip wins (the first of equals): the counter was read
+ * at host_ns, its host midpoint, to within uncertainty_ns, half its round
+ * trip rounded up. A region gives the winners only (one sample each,
+ * spanning the uncertainty). legacy: a capture of an older collector,
+ * one host read then one counter read, round trip unknown (0).
+ */
+struct pto_clock_sample {
+	uint64_t host_before_ns;	/* CLOCK_MONOTONIC */
+	uint64_t counter;		/* device counter */
+	uint64_t host_after_ns;
+};
+
+struct pto_clock_anchor {
+	size_t size;		/* sizeof(struct pto_clock_anchor) */
+	uint32_t nsamples;	/* samples below, in the order taken */
+	uint32_t winner;	/* index of the winning sample */
+	int legacy;
+	uint64_t host_ns;	/* the winner's host midpoint */
+	uint64_t counter;	/* the winner's counter */
+	uint64_t rtt_ns;	/* the winner's round trip */
+	uint64_t uncertainty_ns;
+	struct pto_clock_sample sample[PTO_CAP_CLOCK_MAX_SAMPLES];
+};
+
+/*
+ * The anchor at position PTO_CAP_CLOCK_START or PTO_CAP_CLOCK_STOP (set
+ * out->size first). -EINVAL for NULL, a bad size or position; -ENOENT
+ * when the run recorded none there (a run still live has no stop).
+ */
+PTO_API int pto_capture_clock_anchor(pto_capture *c, uint32_t position,
+				     struct pto_clock_anchor *out);
+
+/*
+ * Host spans (struct pto_cap_host_span, on CLOCK_MONOTONIC): pto_run,
+ * its setup, the collector's drain passes and stop. The orchestrator
+ * runs on the device (its submits are orchestrator phase records), so
+ * no host span stands for a submit.
+ */
+typedef int (*pto_host_span_fn)(void *ctx,
+				const struct pto_cap_host_span *s);
+
+/* fn on every host span of a capture, in file order (a region has
+ * none). Returns 0, fn's first non-zero return, or -EINVAL. */
+PTO_API int pto_capture_host_spans(pto_capture *c, pto_host_span_fn fn,
+				   void *ctx);
+
+/* "pto_run", "setup", "drain", "collector_stop"; NULL for an unknown
+ * PTO_HOST_SPAN_* kind. */
+PTO_API const char *pto_host_span_name(uint32_t kind);
+
 /*
  * Writes dir/l2_swimlane_records.json, deps.json and name_map.json
  * (creating dir), exactly what the run writes by default. -EINVAL for
  * NULL arguments; I/O errors as a negative errno.
  */
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir);
+
+/*
+ * Writes the files of sets into dir (creating it), with deps.json and
+ * name_map.json: PTO_CAPTURE_RECORDS_JSON is l2_swimlane_records.json
+ * (pto_capture_export_json); PTO_CAPTURE_CHIP_JSON is
+ * chip_swimlane_records.json, the chip swimlane schema of today's
+ * reference tools (swimlane_converter, sched_overhead_analysis,
+ * critical_path): chip_swimlane_level; metadata (clock_freq_hz,
+ * num_cores, core_types, core_to_thread, clock_anchors); aicore_tasks
+ * [core, task_id, reg_token, start, end, start - receive] and aicpu_tasks
+ * [core, reg_token, dispatch, finish] in device ticks, joined on (core,
+ * reg_token); aicpu_scheduler_phases (with the ready-queue depths
+ * shared_at_start / shared_at_end [aic, aiv, mix]) and
+ * aicpu_orchestrator_phases (submits) per thread, each record with its
+ * "kind" and start_cycles / end_cycles; pto_orchestrator_phases, the
+ * orchestrator's other records (allocations, scopes, waits).
+ * -EINVAL for NULL arguments, no set or an unknown one; I/O errors as a
+ * negative errno.
+ */
+#define PTO_CAPTURE_RECORDS_JSON	1u
+#define PTO_CAPTURE_CHIP_JSON		2u
+PTO_API int pto_capture_export(pto_capture *c, const char *dir,
+			       unsigned int sets);
 
 /*
  * A sim run's profiling region is a shared-memory file of the running

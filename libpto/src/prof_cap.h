@@ -37,10 +37,13 @@ void prof_cap_commit(struct prof_cap *c);
 int prof_cap_buffer(struct prof_cap *c, uint32_t kind, uint32_t pool,
 		    uint32_t seq, const void *recs, uint32_t count,
 		    uint32_t record_size);
-/* The region header (REGION) and a clock pair (CLOCK). */
+/* The region header (REGION); every sample of an anchor (CLOCK each). */
 int prof_cap_region(struct prof_cap *c, const struct pto_prof_header *h);
-int prof_cap_clock(struct prof_cap *c, uint32_t when, uint64_t host_ns,
-		   uint64_t counter);
+int prof_cap_anchor(struct prof_cap *c, uint32_t when,
+		    const struct prof_anchor *a);
+/* Host spans, as HOST sections of up to 2048 spans each. */
+int prof_cap_host(struct prof_cap *c, const struct pto_cap_host_span *v,
+		  size_t n);
 /* NAMES: func_name(ctx, id) for every id < nfuncs, and the orchestrator. */
 int prof_cap_names(struct prof_cap *c, prof_name_fn func_name, void *ctx,
 		   uint32_t nfuncs);
@@ -65,7 +68,6 @@ struct prof_cap_info {
 	int have_region, have_run, have_books, have_pmu;
 	struct pto_cap_run run;
 	struct pto_cap_pmu pmu;		/* PTO_DFX_PMU runs */
-	struct pto_cap_clock clock[2];	/* PTO_CAP_CLOCK_START / STOP */
 	uint64_t sections;
 	uint64_t valid_bytes;		/* the prefix that was read */
 	uint64_t file_bytes;
@@ -75,8 +77,9 @@ struct prof_cap_info {
 /*
  * Reads the capture at path into r (initialised here; free it with
  * prof_records_free, even on error) and names (free with
- * prof_cap_names_free), then ends the join. A capture that is cut or
- * corrupt after a valid prefix loads that prefix: 0 is returned with
+ * prof_cap_names_free), then ends the join; r->anchor holds the CLOCK
+ * sections' samples, r->host the HOST sections' spans. A capture that is
+ * cut or corrupt after a valid prefix loads that prefix: 0 is returned with
  * info->complete 0 and info->problem naming the offset. Errors: -ENOENT
  * etc. from open, -EINVAL (not a capture, bad file header, or no REGION
  * before the problem), -ENOMEM, spill I/O errors.

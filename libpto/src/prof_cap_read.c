@@ -82,7 +82,8 @@ static const char *const sec_names[] = {
 	[PTO_CAP_SEC_REGION] = "REGION", [PTO_CAP_SEC_RUN] = "RUN",
 	[PTO_CAP_SEC_CLOCK] = "CLOCK", [PTO_CAP_SEC_BUFFER] = "BUFFER",
 	[PTO_CAP_SEC_BOOKS] = "BOOKS", [PTO_CAP_SEC_NAMES] = "NAMES",
-	[PTO_CAP_SEC_END] = "END", [PTO_CAP_SEC_PMU] = "PMU",
+	[PTO_CAP_SEC_END] = "END", [PTO_CAP_SEC_HOST] = "HOST",
+	[PTO_CAP_SEC_PMU] = "PMU",
 };
 
 static const char *sec_name(uint32_t type)
@@ -262,6 +263,64 @@ static const void *buffer_records(struct cap_in *in,
 	return in->scratch;
 }
 
+/* A CLOCK section: one more sample of its anchor. */
+static const char *clock_sample(struct prof_anchor *clk,
+				const struct pto_cap_clock *k)
+{
+	struct prof_anchor *a = &clk[k->when];
+
+	if (a->n == PTO_CAP_CLOCK_MAX_SAMPLES)
+		return "CLOCK: more samples than an anchor holds";
+	a->s[a->n].host_before_ns = k->host_ns;
+	a->s[a->n].counter = k->counter;
+	a->s[a->n].host_after_ns = k->host_ns + k->rtt_ns;
+	a->n++;
+	return NULL;
+}
+
+static const char *host_spans(struct prof_records *r, const void *p,
+			      uint64_t len, int *err)
+{
+	const struct pto_cap_host_span *v = p;
+	size_t n = (size_t)(len / sizeof(*v)), i;
+
+	if (len % sizeof(*v))
+		return "HOST: length is not a whole number of spans";
+	for (i = 0; i < n; i++)
+		if (v[i].kind >= PTO_HOST_SPAN_KINDS ||
+		    v[i].end_ns < v[i].start_ns)
+			return "HOST: unknown kind or a span that ends "
+			       "before it starts";
+	*err = prof_records_add_host(r, v, n);
+	return *err ? "out of memory" : NULL;
+}
+
+/*
+ * The anchors of the CLOCK sections into r (the REGION's where a
+ * position has none): an older collector's single pair has no round
+ * trip, and a reader keeping one pair per position keeps the last.
+ */
+static void take_anchors(struct prof_records *r, struct prof_anchor *clk,
+			 const struct pto_prof_header *hdr)
+{
+	uint32_t w;
+
+	for (w = PTO_CAP_CLOCK_START; w <= PTO_CAP_CLOCK_STOP; w++) {
+		struct prof_anchor *a = &clk[w];
+
+		if (!a->n)
+			continue;
+		if (!hdr->sync_samples) {
+			a->s[0] = a->s[a->n - 1];
+			a->s[0].host_after_ns = a->s[0].host_before_ns;
+			a->n = 1;
+			a->legacy = 1;
+		}
+		prof_anchor_pick(a);
+		r->anchor[w] = *a;
+	}
+}
+
 /*
  * One section's payload into r/names/info. NULL, or what is wrong with
  * it (a validation problem; *err set for an I/O or memory failure).
@@ -271,7 +330,8 @@ static const char *take_section(struct cap_in *in,
 				const void *p, struct prof_records *r,
 				struct prof_cap_names *names,
 				struct prof_cap_info *info,
-				struct pto_prof_header *hdr, int *err)
+				struct pto_prof_header *hdr,
+				struct prof_anchor *clk, int *err)
 {
 	const struct pto_cap_buffer *b = p;
 	const void *recs;
@@ -298,14 +358,13 @@ static const char *take_section(struct cap_in *in,
 		info->run.name[PTO_CAP_NAME_LEN - 1] = 0;
 		info->have_run = 1;
 		return NULL;
-	case PTO_CAP_SEC_CLOCK: {
-		const struct pto_cap_clock *k = p;
-
-		if (s->length != sizeof(*k) || k->when > PTO_CAP_CLOCK_STOP)
+	case PTO_CAP_SEC_CLOCK:
+		if (s->length != sizeof(struct pto_cap_clock) ||
+		    ((const struct pto_cap_clock *)p)->when > PTO_CAP_CLOCK_STOP)
 			return "CLOCK: wrong length or kind";
-		info->clock[k->when] = *k;
-		return NULL;
-	}
+		return clock_sample(clk, p);
+	case PTO_CAP_SEC_HOST:
+		return host_spans(r, p, s->length, err);
 	case PTO_CAP_SEC_BUFFER:
 		if (s->length < sizeof(*b))
 			return "BUFFER: shorter than its header";
@@ -349,7 +408,7 @@ static const char *take_section(struct cap_in *in,
 static int read_sections(struct cap_in *in, struct prof_records *r,
 			 struct prof_cap_names *names,
 			 struct prof_cap_info *info,
-			 struct pto_prof_header *hdr)
+			 struct pto_prof_header *hdr, struct prof_anchor *clk)
 {
 	uint64_t off = sizeof(struct pto_cap_file_header);
 	struct pto_cap_section s;
@@ -400,7 +459,7 @@ static int read_sections(struct cap_in *in, struct prof_records *r,
 				"mismatch", sec_name(s.type));
 			break;
 		}
-		why = take_section(in, &s, p, r, names, info, hdr, &err);
+		why = take_section(in, &s, p, r, names, info, hdr, clk, &err);
 		if (err)
 			return err;
 		if (why) {
@@ -419,6 +478,7 @@ int prof_cap_load(const char *path, struct prof_records *r,
 		  struct prof_cap_names *names, struct prof_cap_info *info)
 {
 	struct cap_in in = { .fd = -1 };
+	struct prof_anchor clk[2] = { { 0 } };
 	struct pto_prof_header *hdr;
 	struct stat st;
 	int err;
@@ -441,7 +501,9 @@ int prof_cap_load(const char *path, struct prof_records *r,
 	in.size = info->file_bytes = (uint64_t)st.st_size;
 	err = check_file_header(&in, info);
 	if (!err)
-		err = read_sections(&in, r, names, info, hdr);
+		err = read_sections(&in, r, names, info, hdr, clk);
+	if (!err)
+		take_anchors(r, clk, hdr);
 	if (!err && !info->have_region) {
 		if (!info->problem[0])
 			problem(info, info->valid_bytes, "no REGION section");

@@ -207,18 +207,43 @@ int prof_cap_region(struct prof_cap *c, const struct pto_prof_header *h)
 	return 0;
 }
 
-int prof_cap_clock(struct prof_cap *c, uint32_t when, uint64_t host_ns,
-		   uint64_t counter)
+int prof_cap_anchor(struct prof_cap *c, uint32_t when,
+		    const struct prof_anchor *a)
 {
-	struct pto_cap_clock *k = prof_cap_begin(c, PTO_CAP_SEC_CLOCK,
-						 sizeof(*k));
+	struct pto_cap_clock *k;
+	uint64_t rtt;
+	uint32_t i;
 
-	if (!k)
-		return c->err;
-	k->when = when;
-	k->host_ns = host_ns;
-	k->counter = counter;
-	prof_cap_commit(c);
+	for (i = 0; i < a->n; i++) {
+		k = prof_cap_begin(c, PTO_CAP_SEC_CLOCK, sizeof(*k));
+		if (!k)
+			return c->err;
+		rtt = a->s[i].host_after_ns - a->s[i].host_before_ns;
+		k->when = when;
+		k->rtt_ns = a->s[i].host_after_ns < a->s[i].host_before_ns ||
+			    rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
+		k->host_ns = a->s[i].host_before_ns;
+		k->counter = a->s[i].counter;
+		prof_cap_commit(c);
+	}
+	return 0;
+}
+
+int prof_cap_host(struct prof_cap *c, const struct pto_cap_host_span *v,
+		  size_t n)
+{
+	const size_t most = 2048;	/* spans per section */
+	size_t k;
+	void *p;
+
+	for (; n; n -= k, v += k) {
+		k = n < most ? n : most;
+		p = prof_cap_begin(c, PTO_CAP_SEC_HOST, k * sizeof(*v));
+		if (!p)
+			return c->err;
+		memcpy(p, v, k * sizeof(*v));
+		prof_cap_commit(c);
+	}
 	return 0;
 }
 

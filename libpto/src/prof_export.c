@@ -17,7 +17,11 @@
  *   records add shared_at_start / shared_at_end (ready-queue depths
  *   [aic, aiv, mix], 0 in records of ABI minor < 3), orchestrator scope
  *   and wait records their scope_depth, ring, tasks_released or bytes.
- * deps.json       {"edges": [...]} with pred/succ as decimal strings.
+ * deps.json       {"edges": [...], "tasks": [...]}: edges with pred/succ as
+ *   decimal strings; per task with records its task_id (a string too),
+ *   kernel_ids [AIC, AIV0, AIV1] (-1: subslot inactive) and block_num
+ *   (1: pto runs every task as one block), as today's reference tools
+ *   read them.
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
  * pmu.csv         with PMU records: prof_export_pmu.c
  *
@@ -112,7 +116,8 @@ int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 static int prof_clock_of(const struct prof_records *r, struct prof_clock *c)
 {
 	c->us_per_tick = 1e6 / (double)(r->counter_freq_hz ?
-					r->counter_freq_hz : 1000000000ull);
+					r->counter_freq_hz :
+					PROF_DEFAULT_FREQ_HZ);
 	return prof_records_time_base(r, &c->base);
 }
 
@@ -218,6 +223,23 @@ static void json_line_depths(struct json_line *j, const char *key,
 	json_line_str(j, "]");
 }
 
+void prof_json_sched_fields(struct json_line *j,
+			    const struct pto_sched_phase_record *s)
+{
+	json_line_str(j, ", \"loop_iter\": ");
+	json_line_u64(j, s->loop_iter);
+	json_line_str(j, ", \"tasks_processed\": ");
+	json_line_u64(j, s->tasks_processed);
+	if (s->kind == PTO_SCHED_PHASE_DISPATCH) {
+		json_line_str(j, ", \"pop_hit\": ");
+		json_line_u64(j, s->pop_hit);
+		json_line_str(j, ", \"pop_miss\": ");
+		json_line_u64(j, s->pop_miss);
+	}
+	json_line_depths(j, ", \"shared_at_start\": ", s->depth_start);
+	json_line_depths(j, ", \"shared_at_end\": ", s->depth_end);
+}
+
 static int write_sched_rec(void *ctx, const void *rec)
 {
 	struct prof_list *l = ctx;
@@ -232,18 +254,8 @@ static int write_sched_rec(void *ctx, const void *rec)
 	json_line_us(j, prof_us(l->clk, s->end_time));
 	json_line_str(j, ", \"phase\": \"");
 	json_line_str(j, name ? name : "unknown");
-	json_line_str(j, "\", \"loop_iter\": ");
-	json_line_u64(j, s->loop_iter);
-	json_line_str(j, ", \"tasks_processed\": ");
-	json_line_u64(j, s->tasks_processed);
-	if (s->kind == PTO_SCHED_PHASE_DISPATCH) {
-		json_line_str(j, ", \"pop_hit\": ");
-		json_line_u64(j, s->pop_hit);
-		json_line_str(j, ", \"pop_miss\": ");
-		json_line_u64(j, s->pop_miss);
-	}
-	json_line_depths(j, ", \"shared_at_start\": ", s->depth_start);
-	json_line_depths(j, ", \"shared_at_end\": ", s->depth_end);
+	json_line_str(j, "\"");
+	prof_json_sched_fields(j, s);
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
@@ -256,20 +268,9 @@ static void json_line_key(struct json_line *j, const char *key, uint64_t v)
 	json_line_u64(j, v);
 }
 
-static int write_orch_rec(void *ctx, const void *rec)
+void prof_json_orch_fields(struct json_line *j,
+			   const struct pto_orch_phase_record *o)
 {
-	struct prof_list *l = ctx;
-	const struct pto_orch_phase_record *o = rec;
-	const char *name = pto_orch_phase_name(o->kind);
-	struct json_line *j = &l->line;
-
-	json_line_str(j, l->n++ ? ",\n      {\"phase\": \"" :
-		      "\n      {\"phase\": \"");
-	json_line_str(j, name ? name : "unknown");
-	json_line_str(j, "\", \"start_time_us\": ");
-	json_line_us(j, prof_us(l->clk, o->start_time));
-	json_line_str(j, ", \"end_time_us\": ");
-	json_line_us(j, prof_us(l->clk, o->end_time));
 	json_line_key(j, ", \"submit_idx\": ", o->submit_idx);
 	/* Only a submit has a task: -1 otherwise, as the tools expect. */
 	if (o->kind == PTO_ORCH_PHASE_SUBMIT)
@@ -294,6 +295,23 @@ static int write_orch_rec(void *ctx, const void *rec)
 	default:
 		break;
 	}
+}
+
+static int write_orch_rec(void *ctx, const void *rec)
+{
+	struct prof_list *l = ctx;
+	const struct pto_orch_phase_record *o = rec;
+	const char *name = pto_orch_phase_name(o->kind);
+	struct json_line *j = &l->line;
+
+	json_line_str(j, l->n++ ? ",\n      {\"phase\": \"" :
+		      "\n      {\"phase\": \"");
+	json_line_str(j, name ? name : "unknown");
+	json_line_str(j, "\", \"start_time_us\": ");
+	json_line_us(j, prof_us(l->clk, o->start_time));
+	json_line_str(j, ", \"end_time_us\": ");
+	json_line_us(j, prof_us(l->clk, o->end_time));
+	prof_json_orch_fields(j, o);
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
@@ -319,7 +337,8 @@ static int write_thread_lists(FILE *f, const char *key,
 	return ret;
 }
 
-static void write_core_to_thread(FILE *f, const struct prof_records *r)
+void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
+			       const char *indent)
 {
 	uint32_t c, any = 0;
 
@@ -330,7 +349,7 @@ static void write_core_to_thread(FILE *f, const struct prof_records *r)
 		any |= r->core_to_thread[c] != PTO_CORE_THREAD_NONE;
 	if (!any)
 		return;
-	fputs(",\n  \"core_to_thread\": [", f);
+	fprintf(f, ",\n%s\"core_to_thread\": [", indent);
 	for (c = 0; c < r->num_cores; c++)
 		fprintf(f, "%s%d", c ? ", " : "",
 			r->core_to_thread[c] == PTO_CORE_THREAD_NONE ? -1 :
@@ -361,6 +380,52 @@ static void write_extras(FILE *f, const struct prof_records *r)
 	fputs(first ? "}" : "\n  }", f);
 }
 
+static const char *u64_str(char *buf, uint64_t v)
+{
+	snprintf(buf, 24, "%" PRIu64, v);
+	return buf;
+}
+
+/*
+ * "clock_anchors": every sample of the start and stop anchors
+ * (prof_anchor.h), the winner of each marked; left out when the run
+ * recorded none.
+ */
+static void write_clock_anchors(FILE *f, const struct prof_records *r)
+{
+	static const char *const pos[2] = { "start", "stop" };
+	const struct prof_anchor *a;
+	uint32_t w, i, n = 0;
+	char rb[24], ub[24];
+	uint64_t rtt;
+
+	if (!r->anchor[0].n && !r->anchor[1].n)
+		return;
+	fprintf(f, ",\n  \"clock_anchors\": {\"schema_version\": 1, "
+		"\"provider\": \"pto host collector\", \"clock\": "
+		"\"CLOCK_MONOTONIC\", \"legacy\": %s, \"samples\": [",
+		r->anchor[0].legacy || r->anchor[1].legacy ? "true" : "false");
+	for (w = 0; w < 2; w++) {
+		a = &r->anchor[w];
+		for (i = 0; i < a->n; i++) {
+			rtt = a->s[i].host_after_ns - a->s[i].host_before_ns;
+			fprintf(f, "%s\n    {\"position\": \"%s\", "
+				"\"sample_idx\": %" PRIu32 ", "
+				"\"host_before_ns\": %" PRIu64 ", "
+				"\"device_counter\": %" PRIu64 ", "
+				"\"host_after_ns\": %" PRIu64 ", "
+				"\"rtt_ns\": %s, \"uncertainty_ns\": %s, "
+				"\"winner\": %s}", n++ ? "," : "", pos[w], i,
+				a->s[i].host_before_ns, a->s[i].counter,
+				a->s[i].host_after_ns, a->legacy ? "null" :
+				u64_str(rb, rtt), a->legacy ? "null" :
+				u64_str(ub, rtt / 2 + (rtt & 1)),
+				i == a->winner ? "true" : "false");
+		}
+	}
+	fputs("\n  ]}", f);
+}
+
 static int export_records(const struct prof_records *r, const char *dir)
 {
 	struct prof_clock clk;
@@ -382,8 +447,9 @@ static int export_records(const struct prof_records *r, const char *dir)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
 				r->orch, prof_records_lists(r,
 				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
-	write_core_to_thread(f, r);
+	prof_write_core_to_thread(f, r, "  ");
 	write_extras(f, r);
+	write_clock_anchors(f, r);
 	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }
@@ -414,10 +480,61 @@ static int write_edge(void *ctx, const void *rec)
 	return 0;
 }
 
+/*
+ * One deps.json task: the kernels of its subslots [AIC, AIV0, AIV1] (-1:
+ * inactive) from its rows, which come by core: a cluster's AIV0 core
+ * precedes its AIV1 core, and a single-AIV task has one AIV row.
+ */
+struct dep_task {
+	struct prof_list l;
+	uint64_t id;
+	long long kernel[3];
+	int open;
+};
+
+static void dep_task_put(struct dep_task *d)
+{
+	struct json_line *j = &d->l.line;
+	int k;
+
+	if (!d->open)
+		return;
+	json_line_str(j, d->l.n++ ? ",\n    {\"task_id\": \"" :
+		      "\n    {\"task_id\": \"");
+	json_line_u64(j, d->id);
+	json_line_str(j, "\", \"kernel_ids\": [");
+	for (k = 0; k < 3; k++) {
+		json_line_i64(j, d->kernel[k]);
+		json_line_str(j, k < 2 ? ", " : "], \"block_num\": 1}");
+	}
+	json_line_put(j, d->l.f);
+	d->open = 0;
+}
+
+static int dep_task_row(void *ctx, const void *rec)
+{
+	const struct prof_task_row *t = rec;
+	struct dep_task *d = ctx;
+	int slot;
+
+	if (d->open && t->task_id != d->id)
+		dep_task_put(d);
+	if (!d->open) {
+		d->open = 1;
+		d->id = t->task_id;
+		d->kernel[0] = d->kernel[1] = d->kernel[2] = -1;
+	}
+	slot = t->core_type == PTO_CORE_TYPE_AIC ? 0 :
+	       d->kernel[1] < 0 ? 1 : 2;
+	d->kernel[slot] = t->func_id;
+	return 0;
+}
+
 static int export_deps(const struct prof_records *r, const char *dir)
 {
 	FILE *f = json_open(dir, "deps.json");
 	struct prof_list l = { .f = f };
+	struct dep_task d = { .l = { .f = f } };
 	uint32_t t;
 	int ret = 0;
 
@@ -426,7 +543,12 @@ static int export_deps(const struct prof_records *r, const char *dir)
 	fputs("{\n  \"edges\": [", f);
 	for (t = 0; !ret && t < PTO_MAX_AICPU_THREADS; t++)
 		ret = prof_spill_each(&r->edges[t], write_edge, &l);
-	fputs(l.n ? "\n  ]\n}\n" : "]\n}\n", f);
+	fputs(l.n ? "\n  ],\n  \"tasks\": [" : "],\n  \"tasks\": [", f);
+	if (!ret)
+		ret = prof_sort_stream(&r->tasks, NULL, prof_row_cmp,
+				       dep_task_row, &d);
+	dep_task_put(&d);
+	fputs(d.l.n ? "\n  ]\n}\n" : "]\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }
 
@@ -515,14 +637,17 @@ static int export_names(const struct prof_records *r, const char *dir,
 	return json_close(nm.f) ? -EIO : ret;
 }
 
-int prof_records_export(const struct prof_records *r, const char *dir,
-			prof_name_fn func_name, void *ctx)
+int prof_records_export_sets(const struct prof_records *r, const char *dir,
+			     unsigned int sets, const struct prof_chip_meta *m,
+			     prof_name_fn func_name, void *ctx)
 {
 	int ret = r->err ? r->err : r->books_only ? -EINVAL :
 		  json_mkdirs(dir);
 
-	if (!ret)
+	if (!ret && (sets & PROF_SET_RECORDS))
 		ret = export_records(r, dir);
+	if (!ret && (sets & PROF_SET_CHIP))
+		ret = prof_records_export_chip(r, dir, m);
 	if (!ret)
 		ret = export_deps(r, dir);
 	if (!ret)
@@ -530,4 +655,11 @@ int prof_records_export(const struct prof_records *r, const char *dir,
 	if (!ret)
 		ret = prof_records_export_pmu(r, dir);
 	return ret;
+}
+
+int prof_records_export(const struct prof_records *r, const char *dir,
+			prof_name_fn func_name, void *ctx)
+{
+	return prof_records_export_sets(r, dir, PROF_SET_RECORDS, NULL,
+					func_name, ctx);
 }

@@ -19,7 +19,12 @@
  *
  * At stop: final drain, leftover check, per-pool books, join, then one
  * reconcile line per enabled kind; the capture gets the final region
- * header, the stop clock pair and the books.
+ * header, the stop clock anchor and the books.
+ *
+ * Clock anchors (prof_anchor.h) are taken at start, before any device
+ * thread can record, and at stop, after every one has flushed. With a
+ * capture the collector also notes its own activity as host spans: each
+ * mgmt pass that moved buffers, and the stop.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "prof_anchor.h"
 #include "prof_cap.h"
 #include "prof_host.h"
 #include "prof_kind.h"
@@ -82,7 +88,39 @@ struct pto_prof_host {
 	/* Poll thread only while running (its mem books included). */
 	struct prof_records rec;
 	struct prof_cap *cap;		/* or NULL; poll thread's while live */
+
+	struct prof_anchor anchor[2];	/* PTO_CAP_CLOCK_START / STOP */
+	/* With a capture: the collector's host spans (mgmt while live). */
+	struct pto_cap_host_span *spans;
+	size_t nspans, cap_spans;
 };
+
+/* Notes a host span; one lost for want of memory is left out. */
+static void host_span(struct pto_prof_host *h, uint32_t kind, uint32_t thread,
+		      uint64_t t0, uint64_t arg)
+{
+	struct pto_cap_host_span *v = h->spans;
+
+	if (h->nspans == h->cap_spans) {
+		v = realloc(v, (h->cap_spans * 2 + 64) * sizeof(*v));
+		if (!v)
+			return;
+		h->spans = v;
+		h->cap_spans = h->cap_spans * 2 + 64;
+	}
+	v[h->nspans++] = (struct pto_cap_host_span){
+		.start_ns = t0, .end_ns = pto_clock_mono_ns(), .kind = kind,
+		.thread = thread, .arg = arg };
+}
+
+/* Takes the anchor at position into the header and the capture. */
+static void host_anchor(struct pto_prof_host *h, uint32_t position)
+{
+	struct prof_anchor *a = &h->anchor[position];
+
+	prof_anchor_take(a, PROF_ANCHOR_SAMPLES, position);
+	prof_anchor_to_header(a, position, h->h);
+}
 
 static int fifo_init(struct prof_fifo *f, size_t cap)
 {
@@ -239,6 +277,7 @@ static void *mgmt_main(void *arg)
 {
 	struct pto_prof_host *h = arg;
 	struct timespec ts;
+	uint64_t t0;
 	size_t n;
 	__u32 t;
 	int stop;
@@ -249,9 +288,13 @@ static void *mgmt_main(void *arg)
 		pthread_mutex_unlock(&h->lock);
 		/* After stop is seen, one last pass catches every entry. */
 		n = 0;
+		t0 = h->cap ? pto_clock_mono_ns() : 0;
 		for (t = 0; t < h->nqueues; t++)
 			n += mgmt_drain_queue(h, t);
 		n += mgmt_return_done(h);
+		if (n && h->cap)
+			host_span(h, PTO_HOST_SPAN_DRAIN, PTO_HOST_THREAD_MGMT,
+				  t0, n);
 		if (stop)
 			break;
 		if (n)
@@ -342,6 +385,7 @@ static void host_free_mem(struct pto_prof_host *h)
 		free(h->held[k]);
 	free(h->copyq.items);
 	free(h->doneq.items);
+	free(h->spans);
 	prof_records_free(&h->rec);
 	free(h);
 }
@@ -406,14 +450,12 @@ int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&h->poll_cv, NULL);
 
-	h->h->sync_start_host_ns = pto_clock_mono_ns();
-	h->h->sync_start_counter = pto_clock_now();
+	host_anchor(h, PTO_CAP_CLOCK_START);
 	PROF_STORE(&h->h->run_state, PTO_RUN_RUNNING);
 	if (cap) {
 		prof_cap_region(cap, h->h);
-		prof_cap_clock(cap, PTO_CAP_CLOCK_START,
-			       h->h->sync_start_host_ns,
-			       h->h->sync_start_counter);
+		prof_cap_anchor(cap, PTO_CAP_CLOCK_START,
+				&h->anchor[PTO_CAP_CLOCK_START]);
 		/* On disk at once: a run that dies leaves the metadata. */
 		ret = prof_cap_flush(cap);
 		if (ret)
@@ -525,11 +567,13 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 {
 	struct pto_cap_books *cb = NULL;
 	size_t npools = 0;
+	uint64_t t0;
 	__u32 k;
 	int err = 0;
 
 	if (!h || !h->running)
 		return 0;
+	t0 = pto_clock_mono_ns();
 	pthread_mutex_lock(&h->lock);
 	h->stop = 1;
 	pthread_cond_signal(&h->mgmt_cv);
@@ -539,10 +583,11 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 	h->running = 0;
 	/* Both threads are gone: the rest runs single-threaded. */
 	mgmt_return_done(h);
-	h->h->sync_stop_host_ns = pto_clock_mono_ns();
-	h->h->sync_stop_counter = pto_clock_now();
+	host_anchor(h, PTO_CAP_CLOCK_STOP);
 	PROF_STORE(&h->h->run_state, PTO_RUN_STOPPED);
 	prof_records_read_header(&h->rec, h->h);
+	/* Every sample, as the capture holds them (not the header's). */
+	memcpy(h->rec.anchor, h->anchor, sizeof(h->anchor));
 
 	if (h->poll_err) {
 		pto_err("pto prof: collecting records failed: %s\n",
@@ -558,9 +603,8 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 	}
 	if (h->cap) {
 		prof_cap_region(h->cap, h->h);
-		prof_cap_clock(h->cap, PTO_CAP_CLOCK_STOP,
-			       h->h->sync_stop_host_ns,
-			       h->h->sync_stop_counter);
+		prof_cap_anchor(h->cap, PTO_CAP_CLOCK_STOP,
+				&h->anchor[PTO_CAP_CLOCK_STOP]);
 		for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
 			npools += h->l.kind[k].pool_off ?
 				  h->l.kind[k].buf_pools : 0;
@@ -599,7 +643,16 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 				ok ? "ok" : "FAILED");
 		err |= !ok;
 	}
+	if (h->cap)
+		host_span(h, PTO_HOST_SPAN_STOP, PTO_HOST_THREAD_RUN, t0, 0);
 	return err ? -EIO : 0;
+}
+
+const struct pto_cap_host_span *prof_host_spans(const struct pto_prof_host *h,
+						size_t *n)
+{
+	*n = h && !h->running ? h->nspans : 0;
+	return *n ? h->spans : NULL;
 }
 
 const struct prof_records *prof_host_records(const struct pto_prof_host *h)

@@ -18,16 +18,16 @@ struct pto_prof_host;
 /*
  * Starts collecting from the region at base (initialised by
  * pto_prof_region_init; the device side may open it before or after).
- * Records the start clock pair. -EINVAL when the header's layout is not
+ * Takes the start clock anchor. -EINVAL when the header's layout is not
  * the one pto_prof_layout_compute() gives for its shape or exceeds size.
  */
 int prof_host_start(void *base, size_t size, struct pto_prof_host **out);
 
 /*
  * The same, writing a capture as the run goes (cap, created by the caller
- * and closed by it after prof_host_stop): REGION and the start CLOCK now,
- * each buffer as it arrives, then at stop the final REGION, the stop
- * CLOCK and the BOOKS. Unless keep_records, the collector keeps no
+ * and closed by it after prof_host_stop): REGION and the start CLOCK
+ * samples now, each buffer as it arrives, then at stop the final REGION,
+ * the stop CLOCK samples and the BOOKS. Unless keep_records, the collector keeps no
  * records (it counts and joins for the books; prof_host_export is then
  * -EINVAL: export the capture).
  */
@@ -56,6 +56,14 @@ int prof_host_export(struct pto_prof_host *h, const char *dir,
  * queues included, export buffers too once exported.
  */
 const struct prof_records *prof_host_records(const struct pto_prof_host *h);
+
+/*
+ * Once stopped, with a capture: the collector's host spans (drain
+ * passes, the stop) for the capture's HOST sections; *n of them.
+ */
+struct pto_cap_host_span;
+const struct pto_cap_host_span *prof_host_spans(const struct pto_prof_host *h,
+						size_t *n);
 
 void prof_host_free(struct pto_prof_host *h);
 

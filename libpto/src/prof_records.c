@@ -68,6 +68,7 @@ void prof_records_read_header(struct prof_records *r,
 				       t < h->num_aicpu_threads ?
 				       t : PTO_CORE_THREAD_NONE;
 	}
+	prof_anchor_from_header(r->anchor, h);
 }
 
 static struct prof_spill *kind_spill(struct prof_records *r, uint32_t kind,
@@ -130,6 +131,30 @@ void prof_records_free(struct prof_records *r)
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
 		for (i = 0; kind_spill(r, k, i); i++)
 			prof_spill_free(kind_spill(r, k, i));
+	prof_mem_free(&r->mem, r->host, r->cap_host * sizeof(*r->host));
+	r->host = NULL;
+	r->nhost = r->cap_host = 0;
+}
+
+int prof_records_add_host(struct prof_records *r,
+			  const struct pto_cap_host_span *v, size_t n)
+{
+	size_t cap = r->cap_host;
+	void *nv;
+
+	if (r->nhost + n > cap) {
+		cap = (r->nhost + n) * 2;
+		nv = prof_mem_realloc(&r->mem, r->host,
+				      r->cap_host * sizeof(*v),
+				      cap * sizeof(*v));
+		if (!nv)
+			return -ENOMEM;
+		r->host = nv;
+		r->cap_host = cap;
+	}
+	memcpy(r->host + r->nhost, v, n * sizeof(*v));
+	r->nhost += n;
+	return 0;
 }
 
 /* ---- join table ------------------------------------------------------- */

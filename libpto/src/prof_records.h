@@ -28,8 +28,10 @@
 #define PTO_PROF_RECORDS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
+#include "prof_anchor.h"
 #include "prof_spill.h"
 #include "pto_prof.h"
 
@@ -76,6 +78,11 @@ struct prof_records {
 	uint32_t core_to_thread[PTO_MAX_CORES];
 	/* PMU counters of the run (bit PTO_PMU_*): the capture's PMU section */
 	uint32_t pmu_counters;
+	/* Clock anchors (PTO_CAP_CLOCK_START, _STOP): the header's, or
+	 * every sample of a capture's CLOCK sections. */
+	struct prof_anchor anchor[2];
+	struct pto_cap_host_span *host;	/* host spans, in arrival order */
+	size_t nhost, cap_host;
 	struct prof_books books[PTO_BUF_KIND_COUNT];
 	/* Records added per pool (before the join moves any to mismatch). */
 	uint64_t pool_added[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
@@ -104,6 +111,10 @@ void prof_records_init(struct prof_records *r,
 /* Empty record sets of no region yet (prof_records_read_header later). */
 void prof_records_init_empty(struct prof_records *r);
 void prof_records_free(struct prof_records *r);
+
+/* Appends n host spans to r->host (charged to r->mem). 0 or -ENOMEM. */
+int prof_records_add_host(struct prof_records *r,
+			  const struct pto_cap_host_span *v, size_t n);
 
 /*
  * (Re)reads the header's run metadata into r: flags, level, counter
@@ -161,6 +172,50 @@ int prof_records_export(const struct prof_records *r, const char *dir,
 
 /* dir/pmu.csv (prof_export_pmu.c) when the run recorded PMU counters. */
 int prof_records_export_pmu(const struct prof_records *r, const char *dir);
+/* The counter frequency the exports assume when the run recorded none. */
+#define PROF_DEFAULT_FREQ_HZ	UINT64_C(1000000000)
+
+/*
+ * dir/PROF_CHIP_JSON: the records in the chip swimlane schema of today's
+ * reference tools, raw ticks (prof_export_chip.c). m (may be NULL) adds
+ * what the records do not hold: core_type (per core, PTO_CORE_TYPE_*;
+ * NULL: from the task rows).
+ */
+#define PROF_CHIP_JSON	"chip_swimlane_records.json"
+struct prof_chip_meta {
+	const uint8_t *core_type;
+};
+int prof_records_export_chip(const struct prof_records *r, const char *dir,
+			     const struct prof_chip_meta *m);
+
+/*
+ * ,\n<indent>"core_to_thread": [...] when the run recorded scheduler
+ * phases and some core has an owner (both records files write it).
+ */
+void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
+			       const char *indent);
+
+/*
+ * What both records files write of a phase record after its times and
+ * name: the scheduler's loop_iter, tasks_processed, pop_hit / pop_miss
+ * (dispatch) and ready-queue depths; the orchestrator's submit_idx,
+ * task_id (-1 but for a submit) and its kind's own fields.
+ */
+struct json_line;
+void prof_json_sched_fields(struct json_line *j,
+			    const struct pto_sched_phase_record *s);
+void prof_json_orch_fields(struct json_line *j,
+			   const struct pto_orch_phase_record *o);
+
+/*
+ * prof_records_export with the records files of sets (PROF_SET_*):
+ * deps.json and name_map.json are written with any of them.
+ */
+#define PROF_SET_RECORDS	1u	/* l2_swimlane_records.json */
+#define PROF_SET_CHIP		2u	/* PROF_CHIP_JSON */
+int prof_records_export_sets(const struct prof_records *r, const char *dir,
+			     unsigned int sets, const struct prof_chip_meta *m,
+			     prof_name_fn func_name, void *ctx);
 
 /*
  * For readers of a joined record set (prof_export.c): the JSON's time

@@ -407,9 +407,79 @@ PTO_API int pto_capture_core_thread(pto_capture *c, uint32_t core)
 	return (int)c->rec.core_to_thread[core];
 }
 
+PTO_API int pto_capture_clock_anchor(pto_capture *c, uint32_t position,
+				     struct pto_clock_anchor *out)
+{
+	struct pto_clock_anchor o = { .size = sizeof(o) };
+	const struct prof_anchor *a;
+	uint32_t i;
+
+	if (!c || !out || out->size < sizeof(size_t) ||
+	    position > PTO_CAP_CLOCK_STOP)
+		return -EINVAL;
+	a = &c->rec.anchor[position];
+	if (!a->n)
+		return -ENOENT;
+	o.nsamples = a->n;
+	o.winner = a->winner;
+	o.legacy = a->legacy;
+	o.host_ns = prof_anchor_host_ns(a);
+	o.counter = a->s[a->winner].counter;
+	o.rtt_ns = prof_anchor_rtt(a);
+	o.uncertainty_ns = prof_anchor_uncertainty(a);
+	for (i = 0; i < a->n; i++)
+		o.sample[i] = (struct pto_clock_sample){
+			a->s[i].host_before_ns, a->s[i].counter,
+			a->s[i].host_after_ns };
+	o.size = out->size < sizeof(o) ? out->size : sizeof(o);
+	memcpy(out, &o, o.size);
+	return 0;
+}
+
+PTO_API int pto_capture_host_spans(pto_capture *c, pto_host_span_fn fn,
+				   void *ctx)
+{
+	size_t i;
+	int ret = 0;
+
+	if (!c || !fn)
+		return -EINVAL;
+	for (i = 0; !ret && i < c->rec.nhost; i++)
+		ret = fn(ctx, &c->rec.host[i]);
+	return ret;
+}
+
+PTO_API const char *pto_host_span_name(uint32_t kind)
+{
+	static const char *const names[PTO_HOST_SPAN_KINDS] = {
+		[PTO_HOST_SPAN_RUN] = "pto_run",
+		[PTO_HOST_SPAN_SETUP] = "setup",
+		[PTO_HOST_SPAN_DRAIN] = "drain",
+		[PTO_HOST_SPAN_STOP] = "collector_stop",
+	};
+
+	return kind < PTO_HOST_SPAN_KINDS ? names[kind] : NULL;
+}
+
 PTO_API int pto_capture_export_json(pto_capture *c, const char *dir)
 {
-	if (!c || !dir)
+	return pto_capture_export(c, dir, PTO_CAPTURE_RECORDS_JSON);
+}
+
+_Static_assert(PTO_CAPTURE_RECORDS_JSON == PROF_SET_RECORDS &&
+	       PTO_CAPTURE_CHIP_JSON == PROF_SET_CHIP, "export sets differ");
+
+PTO_API int pto_capture_export(pto_capture *c, const char *dir,
+			       unsigned int sets)
+{
+	struct prof_chip_meta m = { NULL };
+
+	if (!c || !dir || !sets ||
+	    (sets & ~(PTO_CAPTURE_RECORDS_JSON | PTO_CAPTURE_CHIP_JSON)))
 		return -EINVAL;
-	return prof_records_export(&c->rec, dir, prof_cap_name, &c->names);
+	/* A region has no RUN section. */
+	if (c->info.have_run)
+		m.core_type = c->info.run.core_type;
+	return prof_records_export_sets(&c->rec, dir, sets, &m, prof_cap_name,
+					&c->names);
 }

@@ -3,7 +3,7 @@
  * The outputs of a profiled run: its directory, the capture file the
  * host collector writes while the run is live, and after the run the
  * capture's conversion to the seed-schema JSON set (unless the run asked
- * for the capture only).
+ * for the capture only) and, when asked, to chip_swimlane_records.json.
  */
 #include <errno.h>
 #include <limits.h>
@@ -104,6 +104,9 @@ int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
 		      char *dir)
 {
 	struct pto_capture_info info = { .size = sizeof(info) };
+	unsigned int sets = (run->cfg.capture_only ? 0 :
+			     PTO_CAPTURE_RECORDS_JSON) |
+			    (run->cfg.chip_json ? PTO_CAPTURE_CHIP_JSON : 0);
 	char path[PATH_MAX];
 	pto_capture *c;
 	int err;
@@ -111,7 +114,7 @@ int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
 	prof_cap_names(cap, func_name, run, PTO_MAX_FUNCS);
 	err = prof_cap_close(cap, status);
 	snprintf(path, PATH_MAX, "%s/%s", dir, PTO_CAP_FILE_NAME);
-	if (!err && !run->cfg.capture_only) {
+	if (!err && sets) {
 		err = pto_capture_open(path, NULL, &c);
 		if (!err) {
 			pto_capture_info(c, &info);
@@ -122,7 +125,7 @@ int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
 			}
 		}
 		if (!err)
-			err = pto_capture_export_json(c, dir);
+			err = pto_capture_export(c, dir, sets);
 		pto_capture_close(c);
 	}
 	if (err) {

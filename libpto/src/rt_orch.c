@@ -446,8 +446,8 @@ static void scope_end(struct pto_orch *o)
 {
 	struct rt_scope *s = &o->scopes[o->depth];
 	struct rt_ring *r = cur_ring(o);
-	uint64_t i, n = o->ntasks - s->first;
-	uint64_t t0 = o->depth && orch_phases_on(o->run) ? pto_clock_now() : 0;
+	bool rec = o->depth && orch_phases_on(o->run);
+	uint64_t i, n = o->ntasks - s->first, t0 = rec ? pto_clock_now() : 0;
 	bool mark = o->depth == r->index && r->heap_top != s->heap_top;
 	bool held = mark && o->ntasks > s->first &&
 		    o->tasks[o->ntasks - 1] ==
@@ -467,7 +467,7 @@ static void scope_end(struct pto_orch *o)
 	o->ntasks = s->first;
 	if (mark && !held)
 		heap_mark_slot(o->run, r);
-	if (t0)
+	if (rec)
 		orch_phase(o->run, PTO_ORCH_PHASE_SCOPE_END, t0, 0, n);
 }
 

@@ -357,15 +357,36 @@ static void run_threads(struct rt_run *run, void *prof_base)
 	dev_cores_stop(dc);
 }
 
+/*
+ * The host spans of the capture: pto_run (entry to the device's end) and
+ * its setup (entry to device start), then the collector's.
+ */
+static void capture_host_spans(struct prof_cap *cap,
+			       const struct pto_prof_host *host,
+			       uint64_t entry, uint64_t start, uint64_t end)
+{
+	const struct pto_cap_host_span run[] = {
+		{ entry, end, PTO_HOST_SPAN_RUN, PTO_HOST_THREAD_RUN, 0 },
+		{ entry, start, PTO_HOST_SPAN_SETUP, PTO_HOST_THREAD_RUN, 0 },
+	};
+	const struct pto_cap_host_span *v;
+	size_t n;
+
+	prof_cap_host(cap, run, 2);
+	v = prof_host_spans(host, &n);
+	prof_cap_host(cap, v, n);
+}
+
 static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
-		      struct pto_run_result *res, char *dir, size_t dirlen)
+		      struct pto_run_result *res, char *dir, size_t dirlen,
+		      uint64_t entry)
 {
 	struct pto_prof_layout layout;
 	struct dev_region pr = { 0 }, hr = { 0 };
 	struct pto_prof_host *host = NULL;
 	struct prof_cap *cap = NULL;
 	unsigned int i;
-	uint64_t t0;
+	uint64_t t0, t1;
 	int err, perr = 0, xerr = 0;
 
 	err = run_alloc(run);
@@ -408,7 +429,8 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	t0 = pto_clock_mono_ns();
 	rt_stall_init(run);
 	run_threads(run, run->prof ? pr.base : NULL);
-	res->elapsed_ns = pto_clock_mono_ns() - t0;
+	t1 = pto_clock_mono_ns();
+	res->elapsed_ns = t1 - t0;
 	res->tasks = atomic_load(&run->completed);
 	res->orch_waits = run->orch.waits;
 	err = atomic_load(&run->error);
@@ -419,8 +441,10 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		res->reconcile_ok = !perr;
 		note_losses(prof_host_records(host), res);
 		/* Export even when the books failed: keep what was collected. */
-		if (cap)
+		if (cap) {
+			capture_host_spans(cap, host, entry, t0, t1);
 			xerr = rt_capture_finish(run, cap, perr, dir);
+		}
 		cap = NULL;
 		if (!perr)
 			perr = xerr;
@@ -443,6 +467,7 @@ PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 		    struct pto_run_result *result)
 {
 	struct pto_run_result res = { .size = sizeof(res) };
+	uint64_t entry = pto_clock_mono_ns();
 	struct rt_run *run;
 	int err;
 
@@ -460,7 +485,7 @@ PTO_API int pto_run(pto_device *dev, const struct pto_run_config *cfg,
 	err = config_resolve(dev, cfg, run);
 	if (!err)
 		err = run_device(run, orch, user, &res, res.output_dir,
-				 sizeof(res.output_dir));
+				 sizeof(res.output_dir), entry);
 	run_free(run);
 	if (result) {
 		size_t n = result->size < sizeof(res) ? result->size :

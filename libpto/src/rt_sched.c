@@ -21,6 +21,7 @@
 #include "dev_cores.h"
 #include "pto_clock.h"
 #include "prof_dev.h"
+#include "rt_phase.h"
 #include "rt_run.h"
 #include "rt_sched.h"
 #include "rt_stall.h"
@@ -118,7 +119,8 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci,
 		return 0;
 	c->last_cond = v;
 	if (c->has_pending && tok == c->pending.token) {
-		n += sub_done(run, thr, ci, &c->running, dl); /* runs serially */
+		/* runs serially */
+		n += sub_done(run, thr, ci, &c->running, dl);
 		if (fin) {
 			n += sub_done(run, thr, ci, &c->pending, dl);
 			c->has_running = false;
@@ -431,57 +433,6 @@ static int has_work(void *arg)
 	return 0;
 }
 
-/* A phase boundary: when, and the ready-queue depths then. */
-struct phase_mark {
-	uint64_t t;
-	uint32_t depth[PTO_SHAPES];
-};
-
-_Static_assert(PTO_SHAPES == RT_SHAPES && PTO_SHAPE_AIC == RT_SHAPE_AIC &&
-	       PTO_SHAPE_AIV == RT_SHAPE_AIV && PTO_SHAPE_MIX == RT_SHAPE_MIX,
-	       "record depths are indexed by ready-queue shape");
-
-static void phase_mark(struct rt_run *run, struct phase_mark *m)
-{
-	unsigned int s;
-
-	m->t = pto_clock_now();
-	for (s = 0; s < RT_SHAPES; s++)
-		m->depth[s] = (uint32_t)rt_mpmc_size(&run->ready[s]);
-}
-
-/* Records phase kind from *from to *to (n: tasks processed). */
-static void phase_span(struct rt_run *run, struct rt_thread *th,
-		       const struct phase_mark *from,
-		       const struct phase_mark *to, uint32_t kind, uint32_t n)
-{
-	struct pto_sched_phase_record r = {
-		.start_time = from->t, .end_time = to->t,
-		.loop_iter = th->loop, .kind = kind, .tasks_processed = n,
-	};
-
-	memcpy(r.depth_start, from->depth, sizeof(r.depth_start));
-	memcpy(r.depth_end, to->depth, sizeof(r.depth_end));
-	if (kind == PTO_SCHED_PHASE_DISPATCH) {
-		r.pop_hit = th->pop_hit - th->pop_hit_emitted;
-		r.pop_miss = th->pop_miss - th->pop_miss_emitted;
-		th->pop_hit_emitted = th->pop_hit;
-		th->pop_miss_emitted = th->pop_miss;
-	}
-	prof_dev_sched_phase(run->prof, th->idx, &r);
-}
-
-/* Records phase kind from *m to now, which becomes the next start. */
-static void phase_end(struct rt_run *run, struct rt_thread *th,
-		      struct phase_mark *m, uint32_t kind, uint32_t n)
-{
-	struct phase_mark now;
-
-	phase_mark(run, &now);
-	phase_span(run, th, m, &now, kind, n);
-	*m = now;
-}
-
 /*
  * Idle: spins for SCHED_SPIN_NS when the device's spinner budget allows,
  * then publishes what it can take and sleeps on the doorbell. With
@@ -493,18 +444,18 @@ struct idle_wait {
 	uint64_t spin_ticks;
 	bool spinning;		/* holds a spinner slot */
 	bool phases;		/* record IDLE and SLEEP */
-	struct phase_mark from;	/* idleness began (phases) */
+	struct rt_phase_mark from; /* idleness began (phases) */
 };
 
 /* Idleness ends at *to (phases: the IDLE record's end). */
 static void idle_end(struct rt_run *run, struct rt_thread *th,
-		     struct idle_wait *iw, const struct phase_mark *to)
+		     struct idle_wait *iw, const struct rt_phase_mark *to)
 {
 	if (iw->spinning) {
 		dev_spin_end(run->dev);
 		if (iw->phases)
-			phase_span(run, th, &iw->from, to,
-				   PTO_SCHED_PHASE_IDLE, 0);
+			rt_phase_span(run, th, &iw->from, to,
+				      PTO_SCHED_PHASE_IDLE, 0);
 	}
 	iw->spinning = false;
 	iw->t0 = 0;
@@ -512,12 +463,12 @@ static void idle_end(struct rt_run *run, struct rt_thread *th,
 
 /* pm: the idle iteration's start (phases on). */
 static void idle_step(struct rt_run *run, struct rt_thread *th,
-		      struct idle_wait *iw, const struct phase_mark *pm)
+		      struct idle_wait *iw, const struct rt_phase_mark *pm)
 {
 	struct sleep_ctx sc = { run, th };
 	struct rt_doorbell *d = &run->db[th->idx];
 	uint64_t now = pto_clock_now();
-	struct phase_mark m0;
+	struct rt_phase_mark m0;
 	uint32_t m;
 
 	if (!iw->t0) {
@@ -531,7 +482,7 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 		return;
 	}
 	if (iw->phases)
-		phase_mark(run, &m0);
+		rt_phase_now(run, &m0);
 	idle_end(run, th, iw, &m0);
 	m = can_take(run, th);
 	/* seq_cst: before the sleeping flag (see rt_sched_wake_for) */
@@ -539,7 +490,7 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 		atomic_store(&d->can_take, m);
 	rt_doorbell_sleep(d, has_work, &sc, RT_SLEEP_NS);
 	if (iw->phases)
-		phase_end(run, th, &m0, PTO_SCHED_PHASE_SLEEP, 0);
+		rt_phase_end(run, th, &m0, PTO_SCHED_PHASE_SLEEP, 0);
 	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
 		rt_stall_check(run);
 }
@@ -552,26 +503,26 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 		.spin_ticks = SCHED_SPIN_NS * run->dev->freq_hz / 1000000000ull,
 		.phases = phases,
 	};
-	struct phase_mark pm = { 0 }, it; /* phase start, iteration start */
+	struct rt_phase_mark pm = { 0 }, it; /* phase, iteration start */
 	struct done_list dl;
 	int ncomp, nwire, ndisp, work;
 
 	for (;;) {
 		th->loop++;
 		if (phases)
-			phase_mark(run, &pm);
+			rt_phase_now(run, &pm);
 		it = pm;
 		work = rt_cluster_claim(run, th);
 		if (phases && work)
-			phase_end(run, th, &pm, PTO_SCHED_PHASE_CLAIM, 0);
+			rt_phase_end(run, th, &pm, PTO_SCHED_PHASE_CLAIM, 0);
 		ncomp = poll_completions(run, th, &dl);
 		if (phases && ncomp)
-			phase_end(run, th, &pm, PTO_SCHED_PHASE_COMPLETE,
-				  (uint32_t)ncomp);
+			rt_phase_end(run, th, &pm, PTO_SCHED_PHASE_COMPLETE,
+				     (uint32_t)ncomp);
 		release_done(run, &dl);
 		if (phases && ncomp)
-			phase_end(run, th, &pm, PTO_SCHED_PHASE_RELEASE,
-				  (uint32_t)ncomp);
+			rt_phase_end(run, th, &pm, PTO_SCHED_PHASE_RELEASE,
+				     (uint32_t)ncomp);
 		work += ncomp;
 		/*
 		 * Wiring batches only while this loop has other work: a
@@ -581,14 +532,15 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 			nwire = rt_wiring_drain(run, th, !work ||
 						atomic_load(&run->orch_done));
 			if (phases && nwire)
-				phase_end(run, th, &pm, PTO_SCHED_PHASE_WIRING,
-					  (uint32_t)nwire);
+				rt_phase_end(run, th, &pm,
+					     PTO_SCHED_PHASE_WIRING,
+					     (uint32_t)nwire);
 			work += nwire;
 		}
 		ndisp = dispatch(run, th);
 		if (phases && ndisp)
-			phase_end(run, th, &pm, PTO_SCHED_PHASE_DISPATCH,
-				  (uint32_t)ndisp);
+			rt_phase_end(run, th, &pm, PTO_SCHED_PHASE_DISPATCH,
+				     (uint32_t)ndisp);
 		work += ndisp;
 		if (thr == 0)
 			dev_cores_watch(run->dev->cores);
@@ -602,7 +554,7 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	idle_end(run, th, &iw, &it);
 	if (phases && (th->pop_hit != th->pop_hit_emitted ||
 		       th->pop_miss != th->pop_miss_emitted)) {
-		phase_mark(run, &pm);
-		phase_span(run, th, &pm, &pm, PTO_SCHED_PHASE_DISPATCH, 0);
+		rt_phase_now(run, &pm);
+		rt_phase_span(run, th, &pm, &pm, PTO_SCHED_PHASE_DISPATCH, 0);
 	}
 }

@@ -24,17 +24,17 @@ static pto_device *dev;
 /* Top-level keys of l2_swimlane_records.json per level, in order. */
 static const char *const keys_l12[] = {
 	"l2_swimlane_level", "tasks", "schema_version", "dfx_flags",
-	"counter_freq_hz", "reconcile", NULL,
+	"counter_freq_hz", "reconcile", "clock_anchors", NULL,
 };
 static const char *const keys_l3[] = {
 	"l2_swimlane_level", "tasks", "aicpu_scheduler_phases",
 	"core_to_thread", "schema_version", "dfx_flags", "counter_freq_hz",
-	"reconcile", NULL,
+	"reconcile", "clock_anchors", NULL,
 };
 static const char *const keys_l4[] = {
 	"l2_swimlane_level", "tasks", "aicpu_scheduler_phases",
 	"aicpu_orchestrator_phases", "core_to_thread", "schema_version",
-	"dfx_flags", "counter_freq_hz", "reconcile", NULL,
+	"dfx_flags", "counter_freq_hz", "reconcile", "clock_anchors", NULL,
 };
 
 /* The top-level keys of v are exactly keys, in order. */

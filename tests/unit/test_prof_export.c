@@ -169,13 +169,14 @@ static void test_level_1(void **state)
 	static const char *const top[] = {
 		"l2_swimlane_level", "tasks",
 		"schema_version", "dfx_flags", "counter_freq_hz", "reconcile",
+		"clock_anchors",
 	};
 	const struct jc_value *t0;
 	struct exported e;
 
 	(void)state;
 	export_level(&e, 1);
-	assert_keys(e.rec, top, 6);
+	assert_keys(e.rec, top, 7);
 	assert_int_equal(jc_get(e.rec, "l2_swimlane_level")->num, 1);
 	assert_int_equal(jc_get(e.rec, "dfx_flags")->num, 1);
 	check_tasks(&e);
@@ -194,6 +195,7 @@ static void test_level_2_deps_and_names(void **state)
 	static const char *const top[] = {
 		"l2_swimlane_level", "tasks",
 		"schema_version", "dfx_flags", "counter_freq_hz", "reconcile",
+		"clock_anchors",
 	};
 	static const char *const edge_keys[] = {
 		"pred", "succ", "source", "arg", "overlap",
@@ -205,7 +207,7 @@ static void test_level_2_deps_and_names(void **state)
 
 	(void)state;
 	export_level(&e, 2);
-	assert_keys(e.rec, top, 6);
+	assert_keys(e.rec, top, 7);
 	check_tasks(&e);
 	check_reconcile(&e, 3);
 	edges = jc_get(e.deps, "edges");
@@ -254,7 +256,7 @@ static void test_level_3_sched_phases(void **state)
 	static const char *const top[] = {
 		"l2_swimlane_level", "tasks", "aicpu_scheduler_phases",
 		"core_to_thread", "schema_version", "dfx_flags",
-		"counter_freq_hz", "reconcile",
+		"counter_freq_hz", "reconcile", "clock_anchors",
 	};
 	static const char *const complete[] = {
 		"start_time_us", "end_time_us", "phase", "loop_iter",
@@ -271,7 +273,7 @@ static void test_level_3_sched_phases(void **state)
 
 	(void)state;
 	export_level(&e, 3);
-	assert_keys(e.rec, top, 8);
+	assert_keys(e.rec, top, 9);
 	check_tasks(&e);
 	check_reconcile(&e, 4);
 	lists = jc_get(e.rec, "aicpu_scheduler_phases");
@@ -295,6 +297,7 @@ static void test_level_4_orch_phases(void **state)
 		"l2_swimlane_level", "tasks", "aicpu_scheduler_phases",
 		"aicpu_orchestrator_phases", "core_to_thread",
 		"schema_version", "dfx_flags", "counter_freq_hz", "reconcile",
+		"clock_anchors",
 	};
 	static const char *const orch[] = {
 		"phase", "start_time_us", "end_time_us", "submit_idx",
@@ -306,7 +309,7 @@ static void test_level_4_orch_phases(void **state)
 
 	(void)state;
 	export_level(&e, 4);
-	assert_keys(e.rec, top, 9);
+	assert_keys(e.rec, top, 10);
 	assert_int_equal(jc_get(e.rec, "schema_version")->num, 4);
 	check_tasks(&e);
 	check_reconcile(&e, 5);

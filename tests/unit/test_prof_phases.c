@@ -29,7 +29,6 @@
 #include <cmocka.h>
 
 #include "prof_cap.h"
-#include "pto_layout.h"
 #include "pto_reader.h"
 #include "support/e2e_prof.h"
 
@@ -123,7 +122,7 @@ static void run_one(pto_device *dev, const struct shape *sh,
 	e2e_dir_remove(&d);
 }
 
-/* ---- N tasks ready at once ------------------------------------------------ */
+/* ---- N tasks ready at once ----------------------------------------------- */
 
 static _Atomic int gate_open;
 
@@ -207,7 +206,7 @@ static void test_all_ready_at_once(void **state)
 	pto_device_close(dev);
 }
 
-/* ---- back-pressure and scopes --------------------------------------------- */
+/* ---- back-pressure and scopes -------------------------------------------- */
 
 static void busy_kernel(const struct pto_kernel_ctx *c)
 {
@@ -317,7 +316,7 @@ static void test_waits_and_scopes(void **state)
 	pto_device_close(dev);
 }
 
-/* ---- records of the older sizes ------------------------------------------- */
+/* ---- records of the older sizes ------------------------------------------ */
 
 /* A capture with one REGION (level 4, ABI 1.2) and one buffer of n
  * records of size rsize of kind.

@@ -2,7 +2,9 @@
 /*
  * ptodump convert, Chrome JSON: records -> trace -> parsed back. Every
  * task row becomes one slice on its core's lane, every deps edge one
- * flow pair, every scheduler phase one slice; a name map names slices;
+ * flow pair, every scheduler phase one slice; a row's receive time is
+ * its slice's argument and a "local_setup" slice from receive to start
+ * on its lane; a name map names slices;
  * the loss marker appears exactly when records were lost; a missing
  * deps.json is a warning; nothing is drawn on a non-terminal stderr.
  */
@@ -24,7 +26,8 @@ struct ev {
 	int pid, tid;
 	double ts, dur;
 	uint64_t id, task_id, core_id;
-	int has_task;
+	int has_task, has_receive;
+	double receive;
 };
 
 struct trace {
@@ -45,6 +48,9 @@ static void read_args(struct pj *p, struct ev *e)
 			e->has_task = 1;
 		} else if (!strcmp(key, "coreId")) {
 			assert_int_equal(pj_u64(p, v, key, &e->core_id), 0);
+		} else if (!strcmp(key, "receive-us")) {
+			assert_int_equal(pj_dbl(p, v, key, &e->receive), 0);
+			e->has_receive = 1;
 		} else {
 			assert_int_equal(pj_skip(p, v), 0);
 		}
@@ -211,6 +217,62 @@ static void test_slices_match_rows(void **state)
 	}
 	free(want);
 	free(got);
+	free(t.v);
+}
+
+/* The row of task on core, or NULL. */
+static const struct ptodump_task *row_of(const struct ctx *c, uint64_t task,
+					 uint64_t core)
+{
+	size_t i;
+
+	for (i = 0; i < c->set.ntasks; i++)
+		if (c->set.tasks[i].task_id == task &&
+		    c->set.tasks[i].core_id == core)
+			return &c->set.tasks[i];
+	return NULL;
+}
+
+/*
+ * Each task slice carries its row's receive time; each row received
+ * before it started has one "local_setup" slice on its lane, from receive to
+ * start.
+ */
+static void test_setup_slices_match_receive(void **state)
+{
+	struct ctx *c = *state;
+	const struct ptodump_task *r;
+	struct trace t;
+	size_t i, want = 0, setups = 0;
+
+	for (i = 0; i < c->set.ntasks; i++)
+		want += c->set.tasks[i].receive > 0 &&
+			c->set.tasks[i].receive < c->set.tasks[i].start;
+	assert_true(want > 0);
+	assert_int_equal(convert(c, NULL, NULL), 0);
+	load_trace(c->out, &t);
+	for (i = 0; i < t.n; i++) {
+		const struct ev *e = &t.v[i];
+
+		if (strcmp(e->ph, "X") || e->pid != 1)
+			continue;
+		assert_true(e->has_task);
+		if (!strcmp(e->cat, "event")) {
+			r = row_of(c, e->task_id, e->core_id);
+			assert_non_null(r);
+			assert_true(e->has_receive);
+			assert_true(fabs(e->receive - r->receive) < 1e-6);
+			continue;
+		}
+		assert_string_equal(e->cat, "setup");
+		assert_string_equal(e->name, "local_setup");
+		r = row_of(c, e->task_id, (uint64_t)(e->tid - 10000) / 10);
+		assert_non_null(r);
+		assert_true(fabs(e->ts - r->receive) < 1e-6);
+		assert_true(fabs(e->ts + e->dur - r->start) < 1e-6);
+		setups++;
+	}
+	assert_int_equal(setups, want);
 	free(t.v);
 }
 
@@ -428,6 +490,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_slices_match_rows, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_setup_slices_match_receive,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flows_match_edges, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_aicpu_and_sched_lanes,

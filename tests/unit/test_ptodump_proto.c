@@ -25,6 +25,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "support/pftrace.h"
 #include "support/ptodump_support.h"
 
 /* Perfetto field numbers (the oracle; independent of the tool's). */
@@ -52,65 +53,8 @@ enum {
 
 enum { VARINT = 0, I64 = 1, LEN = 2 };
 
-struct rd {
-	const uint8_t *p, *end;
-};
-
-static uint64_t varint(struct rd *r)
-{
-	uint64_t v = 0;
-	int shift = 0;
-
-	for (;;) {
-		assert_true(r->p < r->end);
-		assert_true(shift < 64);
-		v |= (uint64_t)(*r->p & 0x7f) << shift;
-		if (!(*r->p++ & 0x80))
-			return v;
-		shift += 7;
-	}
-}
-
-/* Next field: number, wire type; value or sub-reader. */
-struct field {
-	uint32_t num, wt;
-	uint64_t v;
-	struct rd sub;
-};
-
-static int next(struct rd *r, struct field *f)
-{
-	uint64_t tag, len;
-
-	if (r->p == r->end)
-		return 0;
-	tag = varint(r);
-	f->num = (uint32_t)(tag >> 3);
-	f->wt = (uint32_t)(tag & 7);
-	switch (f->wt) {
-	case VARINT:
-		f->v = varint(r);
-		break;
-	case I64:
-		assert_true(r->end - r->p >= 8);
-		memcpy(&f->v, r->p, 8);
-		r->p += 8;
-		break;
-	case LEN:
-		len = varint(r);
-		assert_true(len <= (uint64_t)(r->end - r->p));
-		f->sub.p = r->p;
-		f->sub.end = r->p + len;
-		r->p += len;
-		break;
-	default:
-		fail_msg("unexpected wire type %u", f->wt);
-	}
-	return 1;
-}
-
 /* Asserts the wire type of a field from a {num, wt} table. */
-static void expect_wt(const struct field *f, const uint32_t (*tab)[2],
+static void expect_wt(const struct pft_field *f, const uint32_t (*tab)[2],
 		      size_t n)
 {
 	size_t i;
@@ -193,16 +137,16 @@ static const char *lookup(struct seqstate *q, int kind, uint64_t iid)
 	return NULL;
 }
 
-static void interned_data(struct seqstate *q, struct rd r)
+static void interned_data(struct seqstate *q, struct pft_rd r)
 {
-	struct field f, g;
+	struct pft_field f, g;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		struct interned e = { 0 };
 		int kind = (int)f.num;
 
 		EXPECT(&f, interned_fields);
-		while (next(&f.sub, &g)) {
+		while (pft_next(&f.sub, &g)) {
 			EXPECT(&g, intern_entry_fields);
 			if (g.num == INTERN_IID)
 				e.iid = g.v;
@@ -218,17 +162,17 @@ static void interned_data(struct seqstate *q, struct rd r)
 	}
 }
 
-static void defaults(struct seqstate *q, struct rd r)
+static void defaults(struct seqstate *q, struct pft_rd r)
 {
-	struct field f, g;
+	struct pft_field f, g;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		if (f.num == DEF_CLOCK_ID) {
 			q->clock = (uint32_t)f.v;
 			continue;
 		}
 		assert_int_equal(f.num, DEF_TRACK_EVENT);
-		while (next(&f.sub, &g))
+		while (pft_next(&f.sub, &g))
 			if (g.num == TED_TRACK)
 				q->track = g.v;
 	}
@@ -236,19 +180,19 @@ static void defaults(struct seqstate *q, struct rd r)
 }
 
 /* A ClockSnapshot: the sequence clock, incremental, at BOOTTIME's time. */
-static void clock_snapshot(struct seqstate *q, struct rd r)
+static void clock_snapshot(struct seqstate *q, struct pft_rd r)
 {
-	struct field f, g;
+	struct pft_field f, g;
 	uint64_t boot = 0, mine = 0;
 	int have_boot = 0, incremental = 0;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		uint32_t id = 0;
 		uint64_t ts = 0;
 		int inc = 0;
 
 		assert_int_equal(f.num, CS_CLOCKS);
-		while (next(&f.sub, &g)) {
+		while (pft_next(&f.sub, &g)) {
 			if (g.num == CLK_ID)
 				id = (uint32_t)g.v;
 			else if (g.num == CLK_TIMESTAMP)
@@ -301,19 +245,19 @@ static struct track *find(struct summary *s, uint64_t uuid)
 	return NULL;
 }
 
-static void descriptor(struct summary *s, struct rd r)
+static void descriptor(struct summary *s, struct pft_rd r)
 {
 	struct track tr = { .tid = -1 };
-	struct field f, g;
+	struct pft_field f, g;
 	int have_uuid = 0;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		EXPECT(&f, desc_fields);
 		if (f.num == TD_UUID) {
 			tr.uuid = f.v;
 			have_uuid = 1;
 		} else if (f.num == TD_THREAD) {
-			while (next(&f.sub, &g)) {
+			while (pft_next(&f.sub, &g)) {
 				EXPECT(&g, thread_fields);
 				if (g.num == THD_PID)
 					tr.pid = (int64_t)g.v;
@@ -321,7 +265,7 @@ static void descriptor(struct summary *s, struct rd r)
 					tr.tid = (int64_t)g.v;
 			}
 		} else if (f.num == TD_PROCESS) {
-			while (next(&f.sub, &g))
+			while (pft_next(&f.sub, &g))
 				EXPECT(&g, process_fields);
 		} else if (f.num == TD_COUNTER) {
 			tr.counter = 1;
@@ -334,13 +278,13 @@ static void descriptor(struct summary *s, struct rd r)
 }
 
 /* The uint value of annotation "coreId", or -1. */
-static int64_t annotation_core(struct seqstate *q, struct rd r)
+static int64_t annotation_core(struct seqstate *q, struct pft_rd r)
 {
-	struct field f;
+	struct pft_field f;
 	int is_core = 0;
 	int64_t v = -1;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		EXPECT(&f, annot_fields);
 		if (f.num == DA_NAME)
 			is_core = f.sub.end - f.sub.p == 6 &&
@@ -353,16 +297,16 @@ static int64_t annotation_core(struct seqstate *q, struct rd r)
 	return is_core ? v : -1;
 }
 
-static void event(struct summary *s, struct seqstate *q, struct rd r,
+static void event(struct summary *s, struct seqstate *q, struct pft_rd r,
 		  int have_ts, uint64_t ts)
 {
 	uint64_t type = 0, uuid = q ? q->track : 0;
 	int64_t core = -1;
 	int is_core_cat = 0;
 	struct track *tr;
-	struct field f;
+	struct pft_field f;
 
-	while (next(&r, &f)) {
+	while (pft_next(&r, &f)) {
 		EXPECT(&f, event_fields);
 		switch (f.num) {
 		case TE_TYPE: type = f.v; break;
@@ -424,21 +368,21 @@ static void event(struct summary *s, struct seqstate *q, struct rd r,
 
 static void decode(const uint8_t *buf, size_t len, struct summary *s)
 {
-	struct rd top = { buf, buf + len };
-	struct field f, g;
+	struct pft_rd top = { buf, buf + len };
+	struct pft_field f, g;
 
-	while (next(&top, &f)) {
+	while (pft_next(&top, &f)) {
 		struct seqstate *q = NULL;
 		int have_ts = 0;
 		uint64_t seq = 0, flags = 0, ts = 0;
-		struct rd ev = { 0 };
+		struct pft_rd ev = { 0 };
 
 		assert_int_equal(f.num, TRACE_PACKET);
 		assert_int_equal(f.wt, LEN);
 		/* Sequence and flags first: they scope the rest. */
-		struct rd pk = f.sub;
+		struct pft_rd pk = f.sub;
 
-		while (next(&pk, &g))
+		while (pft_next(&pk, &g))
 			if (g.num == PKT_SEQ_ID)
 				seq = g.v;
 			else if (g.num == PKT_SEQ_FLAGS)
@@ -451,7 +395,7 @@ static void decode(const uint8_t *buf, size_t len, struct summary *s)
 			memset(q, 0, sizeof(*q));
 			q->cleared = 1;
 		}
-		while (next(&f.sub, &g)) {
+		while (pft_next(&f.sub, &g)) {
 			EXPECT(&g, packet_fields);
 			if (g.num == PKT_TIMESTAMP) {
 				have_ts = 1;

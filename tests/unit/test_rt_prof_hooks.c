@@ -192,6 +192,15 @@ int prof_host_export(struct pto_prof_host *h, const char *dir,
 	return -EINVAL;
 }
 
+/* No collector activity to note. */
+const struct pto_cap_host_span *prof_host_spans(const struct pto_prof_host *h,
+						size_t *n)
+{
+	(void)h;
+	*n = 0;
+	return NULL;
+}
+
 /* Books with nothing lost. */
 const struct prof_records *prof_host_records(const struct pto_prof_host *h)
 {

@@ -109,7 +109,11 @@ static void test_header(void **state)
 	OFF(pto_prof_header, num_orch_phase_threads, 492);
 	OFF(pto_prof_header, core_to_thread, 544);
 	OFF(pto_prof_header, run_state, 832);
+	OFF(pto_prof_header, sync_samples, 836);
 	OFF(pto_prof_header, sync_start_host_ns, 840);
+	OFF(pto_prof_header, sync_stop_counter, 864);
+	OFF(pto_prof_header, sync_start_uncertainty_ns, 872);
+	OFF(pto_prof_header, sync_stop_uncertainty_ns, 880);
 	OFF(pto_prof_header, ready, 896);
 	assert_int_equal(offsetof(struct pto_prof_header, ready) % 64, 0);
 	assert_int_equal(sizeof(struct pto_prof_header) % 64, 0);

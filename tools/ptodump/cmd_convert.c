@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * ptodump convert: records JSON -> Perfetto trace (Chrome JSON or native
- * protobuf).
+ * protobuf); a capture -> chip_swimlane_records.json (libpto's export).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,16 +14,22 @@
 #include "pd_inputs.h"
 #include "pd_pmu.h"
 #include "pd_trace.h"
+#include "pto_reader.h"
 #include "ptodump.h"
 
 static const char convert_usage[] =
 "usage: ptodump convert [options] RECORDS_JSON\n"
-"Converts l2_swimlane_records.json to a Perfetto trace.\n"
+"Converts l2_swimlane_records.json (or a capture) to a Perfetto trace,\n"
+"or a capture to chip_swimlane_records.json.\n"
 "  -o, --output FILE     output path (default: merged_swimlane.json, or\n"
 "                        merged_swimlane.pftrace with --format=proto, next\n"
-"                        to the input)\n"
-"  -f, --format FMT      json (Chrome trace JSON, default) or proto\n"
-"                        (native Perfetto protobuf)\n"
+"                        to the input; chip-json: the directory, default\n"
+"                        the input's)\n"
+"  -f, --format FMT      json (Chrome trace JSON, default), proto (native\n"
+"                        Perfetto protobuf) or chip-json (a capture's\n"
+"                        records in the chip swimlane schema of today's\n"
+"                        reference tools, with deps.json and\n"
+"                        name_map.json)\n"
 "  -z, --gzip            gzip the trace (the default name gets .gz)\n"
 "      --func-names FILE name map {\"callable_id_to_name\": {...}}\n"
 "                        (default: name_map.json next to the input, if any)\n"
@@ -43,6 +49,46 @@ static void frac_cb(void *ctx, double f)
 	pd_progress_set(ctx, 0.5 + 0.5 * f);
 }
 
+/* A capture (or region dump) through libpto's chip swimlane export. */
+static int convert_chip(const char *in, const char *dir, int quiet)
+{
+	struct pto_capture_info info = { .size = sizeof(info) };
+	char defdir[4096];
+	pto_capture *c;
+	int r;
+
+	if (!pd_capture_is(in)) {
+		pd_err("convert: %s: chip-json needs the capture "
+		       "(capture.ptocap) or a region dump: the records JSON "
+		       "holds microseconds, not the device's ticks", in);
+		return PD_EXIT_ERR;
+	}
+	if (!dir) {
+		pd_sibling(in, ".", defdir, sizeof(defdir));
+		dir = defdir;
+	}
+	r = pto_capture_open(in, NULL, &c);
+	if (r) {
+		pd_err("%s: %s", in, pto_strerror(r));
+		return PD_EXIT_ERR;
+	}
+	pto_capture_info(c, &info);
+	if (!info.complete)
+		pd_warn("%s: %s; converting what precedes it", in,
+			info.problem);
+	r = pto_capture_export(c, dir, PTO_CAPTURE_CHIP_JSON);
+	pto_capture_close(c);
+	if (r) {
+		pd_err("export to %s: %s", dir, pto_strerror(r));
+		return PD_EXIT_ERR;
+	}
+	if (!quiet)
+		printf("Conversion complete\n  Input:  %s\n  Output: "
+		       "%s/chip_swimlane_records.json (with deps.json and "
+		       "name_map.json)\n", in, dir);
+	return PD_EXIT_OK;
+}
+
 int pd_cmd_convert(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -58,14 +104,14 @@ int pd_cmd_convert(int argc, char **argv)
 	};
 	const char *out = NULL, *names = NULL, *deps = NULL;
 	struct pd_trace_stats st;
+	struct pd_host_view hv;
 	struct pd_progress prog;
 	struct pd_inputs in;
 	struct pd_sink *sink;
 	struct pd_crit crit = { 0 };
 	char defout[4096], defname[64], pmu_path[4096];
 	struct pd_pmu pmu;
-	int pmu_ok;
-	int c, proto = 0, quiet = 0, gzip = 0, r, cp = -1;
+	int c, proto = 0, chip = 0, quiet = 0, gzip = 0, r, cp = -1, pmu_ok;
 	FILE *f, *raw;
 
 	while ((c = getopt_long(argc, argv, "o:f:qzh", opts, NULL)) != -1) {
@@ -86,11 +132,11 @@ int pd_cmd_convert(int argc, char **argv)
 			}
 			break;
 		case 'f':
-			if (!strcmp(optarg, "proto"))
-				proto = 1;
-			else if (strcmp(optarg, "json")) {
-				pd_err("convert: unknown format '%s' (json or "
-				       "proto)", optarg);
+			proto = !strcmp(optarg, "proto");
+			chip = !strcmp(optarg, "chip-json");
+			if (!proto && !chip && strcmp(optarg, "json")) {
+				pd_err("convert: unknown format '%s' (json, "
+				       "proto or chip-json)", optarg);
 				return PD_EXIT_USAGE;
 			}
 			break;
@@ -105,6 +151,13 @@ int pd_cmd_convert(int argc, char **argv)
 		pd_err("convert: expected one records file");
 		return pd_usage_error("convert");
 	}
+	if (chip && (names || deps || gzip || cp >= 0)) {
+		pd_err("convert: --format=chip-json takes none of --func-names, "
+		       "--deps-json, --gzip, --critical-path");
+		return PD_EXIT_USAGE;
+	}
+	if (chip)
+		return convert_chip(argv[optind], out, quiet);
 	pd_progress_init(&prog, "converting");
 	if (pd_inputs_load(&in, argv[optind], deps, names, &prog)) {
 		pd_progress_done(&prog);
@@ -149,13 +202,24 @@ int pd_cmd_convert(int argc, char **argv)
 			sink->close(sink);
 		sink = w;
 	}
+	hv = (struct pd_host_view){ &in.clock, in.host, in.nhost,
+				    in.time_base, in.m.counter_freq_hz };
+	if (sink && in.have_clock && pd_host_lead_us(&hv) > 0) {
+		struct pd_sink *w = pd_sink_shift_open(sink,
+						       pd_host_lead_us(&hv));
+
+		if (!w)
+			sink->close(sink);
+		sink = w;
+	}
 	/* The run's PMU counters, as arguments of the task slices. */
 	pd_sibling(argv[optind], "pmu.csv", pmu_path, sizeof(pmu_path));
 	pmu_ok = !pd_pmu_load(&pmu, pmu_path);
 	r = sink ? pd_trace_emit(&in.m, in.have_deps ? &in.deps : NULL,
 				 in.have_names ? &in.names : NULL,
-				 pmu_ok ? &pmu : NULL, sink, &st, frac_cb,
-				 &prog) : -ENOMEM;
+				 pmu_ok ? &pmu : NULL,
+				 in.have_clock ? &hv : NULL, sink, &st,
+				 frac_cb, &prog) : -ENOMEM;
 	pd_pmu_free(&pmu);
 	if (sink && sink->close(sink) && !r)
 		r = -EIO;
@@ -172,14 +236,24 @@ int pd_cmd_convert(int argc, char **argv)
 	if (!quiet) {
 		printf("Conversion complete\n  Input:  %s\n  Output: %s\n",
 		       argv[optind], out);
-		printf("  slices: %zu aicore, %zu aicpu, %zu sched (+%zu idle), "
-		       "%zu orch; %zu dependency arrows", st.slices_aicore,
-		       st.slices_aicpu, st.slices_sched, st.slices_idle,
-		       st.slices_orch, st.flows);
+		printf("  slices: %zu aicore (+%zu setup), %zu aicpu, %zu sched "
+		       "(+%zu idle), %zu orch; %zu dependency arrows",
+		       st.slices_aicore, st.slices_setup, st.slices_aicpu,
+		       st.slices_sched, st.slices_idle, st.slices_orch,
+		       st.flows);
 		if (st.skipped_edges)
 			printf(" (%zu edges name tasks not in the records)",
 			       st.skipped_edges);
 		printf("; %zu counter samples", st.counters);
+		if (st.slices_host && in.clock.aligned)
+			printf("; %zu host spans, clocks aligned (+/-%llu ns, "
+			       "%zu host-device arrows)", st.slices_host,
+			       (unsigned long long)in.clock.uncertainty_ns,
+			       st.cross_flows);
+		else if (st.slices_host)
+			printf("; %zu host spans, clocks UNALIGNED (%s): no "
+			       "host-device arrows", st.slices_host,
+			       in.clock.why);
 		if (st.markers)
 			printf("; records were LOST (dropped=%llu mismatch=%llu)",
 			       (unsigned long long)in.m.lost_dropped,

@@ -22,7 +22,6 @@
 #include "pd_model.h"
 #include "pd_region.h"
 #include "pd_source.h"
-#include "pto_layout.h"
 #include "pto_capture.h"
 #include "pto_reader.h"
 #include "ptodump.h"

@@ -20,6 +20,7 @@ static const char main_usage[] =
 "  convert    records JSON -> Perfetto trace (Chrome JSON or protobuf)\n"
 "  report     per-function table, scheduler overhead, critical path\n"
 "  deps       dependency viewer: text, Graphviz DOT, SVG or HTML\n"
+"  merge      captures (devices, runs) -> one trace on the host clock\n"
 "'ptodump COMMAND --help' describes a command.\n"
 "Exit status: 0 success, 1 error, 2 usage error.\n";
 
@@ -33,6 +34,7 @@ static const struct {
 	{ "convert", pd_cmd_convert },
 	{ "report", pd_cmd_report },
 	{ "deps", pd_cmd_deps },
+	{ "merge", pd_cmd_merge },
 };
 
 int main(int argc, char **argv)

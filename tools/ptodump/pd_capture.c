@@ -2,9 +2,11 @@
 /*
  * A capture file (or raw region dump) read into the inputs of convert
  * and report through libpto's public reader: the same model, edges and
- * names its JSON conversion would give. Times become microseconds from
- * the capture's time base, quantized to the 3 decimals of the records
- * JSON so both inputs give the same trace and report.
+ * names its JSON conversion would give, plus the clock anchors and host
+ * spans (which the JSON set does not hold). Times become microseconds
+ * from the capture's time base, quantized to the 3 decimals of the
+ * records JSON so both inputs give the same report, and the same trace
+ * but for the host's spans.
  */
 #include <errno.h>
 #include <math.h>
@@ -14,7 +16,6 @@
 
 #include "pd_inputs.h"
 #include "pto_capture.h"
-#include "pto_layout.h"
 #include "pto_reader.h"
 #include "ptodump.h"
 
@@ -211,6 +212,24 @@ static void load_meta(struct pd_model *m, pto_capture *c,
 	}
 }
 
+static int on_host_span(void *ctx, const struct pto_cap_host_span *s)
+{
+	struct pd_inputs *in = ctx;
+
+	if (pd_grow((void **)&in->host, &in->cap_host, in->nhost,
+		    sizeof(*in->host)))
+		return -ENOMEM;
+	in->host[in->nhost++] = *s;
+	return 0;
+}
+
+int pd_capture_clock(struct pd_inputs *in, pto_capture *c)
+{
+	pd_clock_read(&in->clock, c, PD_CLOCK_MAX_UNCERTAINTY_NS);
+	in->have_clock = 1;
+	return pto_capture_host_spans(c, on_host_span, in);
+}
+
 uint64_t pd_file_magic(const char *path)
 {
 	uint64_t magic = 0;
@@ -248,7 +267,14 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 	pto_capture_info(c, &info);
 	if (!info.complete)
 		pd_warn("%s: %s; using what precedes it", path, info.problem);
-	l.base = info.time_base;
+	r = pd_capture_clock(in, c);
+	if (r) {
+		pto_capture_close(c);
+		pd_err("%s: %s", path, pto_strerror(r));
+		pd_inputs_free(in);
+		return PD_EXIT_ERR;
+	}
+	l.base = in->time_base = info.time_base;
 	l.tasks = info.tasks;
 	l.us_per_tick = 1e6 / (double)(info.counter_freq_hz ?
 				       info.counter_freq_hz : 1000000000ull);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -59,6 +60,9 @@ int pd_inputs_load(struct pd_inputs *in, const char *records,
 		pd_err("%s", msg);
 		return PD_EXIT_ERR;
 	}
+	/* The anchors without host spans or a time base (not in the JSON). */
+	in->have_clock = in->m.has_clock;
+	in->clock = in->m.clock;
 	if (!deps_path) {
 		pd_sibling(records, "deps.json", sib, sizeof(sib));
 		deps_path = sib;
@@ -101,4 +105,8 @@ void pd_inputs_free(struct pd_inputs *in)
 	if (in->have_names)
 		pd_names_free(&in->names);
 	in->have_deps = in->have_names = 0;
+	free(in->host);
+	in->host = NULL;
+	in->nhost = in->cap_host = 0;
+	in->have_clock = 0;
 }

@@ -7,6 +7,7 @@
 #ifndef PD_INPUTS_H
 #define PD_INPUTS_H
 
+#include "pd_clock.h"
 #include "pd_model.h"
 #include "pd_progress.h"
 
@@ -16,6 +17,18 @@ struct pd_inputs {
 	struct pd_names names;
 	int have_deps, have_names;
 	char deps_path[4096];
+	/*
+	 * The clock anchors (have_clock), judged against
+	 * PD_CLOCK_MAX_UNCERTAINTY_NS: a capture's, or a records JSON's
+	 * "clock_anchors". A capture's also: its host spans and the device
+	 * counter value of time 0 (model times are microseconds from it;
+	 * a records JSON holds neither: 0).
+	 */
+	int have_clock;
+	struct pd_clock clock;
+	struct pto_cap_host_span *host;
+	size_t nhost, cap_host;
+	uint64_t time_base;
 };
 
 /*
@@ -40,6 +53,12 @@ int pd_capture_is(const char *path);
 uint64_t pd_file_magic(const char *path);
 int pd_capture_load(struct pd_inputs *in, const char *path,
 		    struct pd_progress *prog);
+/*
+ * What pd_capture_load takes from an open capture besides the records:
+ * its clock anchors into in->clock (have_clock set) and its host spans
+ * into in->host. 0 or -ENOMEM.
+ */
+int pd_capture_clock(struct pd_inputs *in, pto_capture *c);
 
 /* dir/name next to path into out. */
 void pd_sibling(const char *path, const char *name, char *out, size_t len);

@@ -9,7 +9,6 @@
 
 #include "pd_json.h"
 #include "pd_model.h"
-#include "pto_layout.h"
 
 void pd_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *))
@@ -301,7 +300,8 @@ static int read_orch_rec(struct pj *p, struct pd_orch *o, const char *where)
 			   !strcmp(key, "ring")) {
 			r = pj_u64(p, v, key, &u);
 			if (!r && u > UINT32_MAX)
-				r = pj_fail(p, "%s: %s out of range", where, key);
+				r = pj_fail(p, "%s: %s out of range", where,
+					    key);
 			*(key[0] == 'r' ? &o->ring : &o->scope_depth) =
 				(uint32_t)u;
 		} else if (!strcmp(key, "bytes") ||
@@ -510,6 +510,9 @@ static int read_top(struct pj *p, struct pd_model *m, pd_progress_fn progress,
 			r = read_core_to_thread(p, m);
 		} else if (!strcmp(key, "reconcile")) {
 			r = read_reconcile(p, m);
+		} else if (!strcmp(key, "clock_anchors")) {
+			r = pd_clock_read_json(p, &m->clock);
+			m->has_clock = !r;
 		} else {
 			v = pj_next(p);
 			if (!strcmp(key, "l2_swimlane_level")) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pd_clock.h"
 #include "pto_prof.h"
 
 struct pd_task {
@@ -36,7 +37,7 @@ struct pd_sched {
 	uint32_t depth_start[PTO_SHAPES];	/* ready queues per shape */
 	uint32_t depth_end[PTO_SHAPES];
 	uint16_t thread;
-	uint8_t phase;			/* PTO_SCHED_PHASE_*, PD_PHASE_OTHER */
+	uint8_t phase;		/* PTO_SCHED_PHASE_*, PD_PHASE_OTHER */
 	uint8_t has_pop;
 	uint8_t has_depth;		/* depth_start/end were recorded */
 };
@@ -45,10 +46,10 @@ struct pd_orch {
 	double start, end;
 	uint64_t task_id;
 	int64_t submit_idx;
-	uint64_t arg;			/* bytes, tasks released (per kind) */
+	uint64_t arg;		/* bytes, tasks released (per kind) */
 	uint32_t scope_depth, ring;
 	uint16_t thread;
-	uint8_t kind;			/* PTO_ORCH_PHASE_*, PD_PHASE_OTHER */
+	uint8_t kind;		/* PTO_ORCH_PHASE_*, PD_PHASE_OTHER */
 	uint8_t is_submit;		/* phase "orch_submit" */
 	uint8_t has_task;		/* task_id >= 0 */
 };
@@ -82,6 +83,8 @@ struct pd_model {
 	struct pd_books books[PD_MAX_BOOKS];
 	unsigned int nbooks;
 	uint64_t lost_dropped, lost_mismatch;	/* summed over books */
+	int has_clock;			/* "clock_anchors" was present */
+	struct pd_clock clock;
 };
 
 /* Progress hook: called now and then with bytes consumed so far. */

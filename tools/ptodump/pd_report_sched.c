@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "pd_report.h"
-#include "pto_layout.h"
 
 #define NKIND PD_PHASE_OTHER	/* kinds by value, PTO_SCHED_PHASE_* */
 
@@ -117,7 +116,8 @@ static void part1_kinds(FILE *f, const struct pd_model *m,
 		"unrecorded), loop: avg iteration\n  %-6s", "Thread");
 	for (k = 0; k < NKIND; k++)
 		if (used[k])
-			fprintf(f, " %9s", pto_sched_phase_name(k));
+			fprintf(f, " %9s", pto_sched_phase_name(k) ?
+				pto_sched_phase_name(k) : "?");
 	fprintf(f, " %9s %10s\n", "gap", "Loop(ns)");
 	for (t = 0; t < m->sched_threads; t++) {
 		double tot = thr_total(&v[t]);

@@ -134,9 +134,10 @@ static int c_counter(struct pd_sink *s, int pid, const char *name, double ts,
 }
 
 static int c_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const struct pd_arg *args, unsigned int nargs)
+		     const char *cat, const struct pd_arg *args,
+		     unsigned int nargs)
 {
-	return inner(s)->instant(inner(s), pid, ts, name, args, nargs);
+	return inner(s)->instant(inner(s), pid, ts, name, cat, args, nargs);
 }
 
 /* Index of id in c, or -1. */

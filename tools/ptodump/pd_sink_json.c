@@ -111,7 +111,8 @@ static void flow_ev(struct json_sink *j, const struct pd_slice *sl,
 	begin(j);
 	fprintf(j->f, "\"name\": \"%s\", \"cat\": \"flow\", \"ph\": \"%c\", "
 		"\"id\": %" PRIu64 ", \"pid\": %d, \"tid\": %d, "
-		"\"ts\": %.3f, ", fl->violation ? "hb_violation" : "dependency",
+		"\"ts\": %.3f, ", fl->cross ? "host_device" : fl->violation ?
+		"hb_violation" : "dependency",
 		start ? 's' : 'f', fl->id, sl->pid, sl->tid,
 		start ? sl->ts + sl->dur - back : sl->ts);
 	if (!start)
@@ -156,15 +157,15 @@ static int j_counter(struct pd_sink *s, int pid, const char *name, double ts,
 }
 
 static int j_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const struct pd_arg *a, unsigned int n)
+		     const char *cat, const struct pd_arg *a, unsigned int n)
 {
 	struct json_sink *j = js(s);
 
 	begin(j);
 	fputs("\"name\": ", j->f);
 	json_string(j->f, name);
-	fprintf(j->f, ", \"cat\": \"loss\", \"ph\": \"i\", \"s\": \"g\", "
-		"\"pid\": %d, \"tid\": 0, \"ts\": %.3f", pid, ts);
+	fprintf(j->f, ", \"cat\": \"%s\", \"ph\": \"i\", \"s\": \"g\", "
+		"\"pid\": %d, \"tid\": 0, \"ts\": %.3f", cat, pid, ts);
 	put_args(j->f, a, n);
 	fputc('}', j->f);
 	return 0;

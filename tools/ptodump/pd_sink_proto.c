@@ -92,7 +92,7 @@
 #define SEQ_DESCRIPTORS		1
 #define SEQ_CLEARED		1	/* SEQ_INCREMENTAL_STATE_CLEARED */
 #define SEQ_NEEDS_STATE		2	/* SEQ_NEEDS_INCREMENTAL_STATE */
-#define MAX_COUNTERS		8
+#define MAX_COUNTERS		64	/* (process, name) pairs */
 #define MAX_SEQS		1024	/* tracks with events */
 #define INTERN_SLOTS		64	/* per sequence and string kind */
 
@@ -118,7 +118,7 @@ struct proto_sink {
 	struct pb_buf pkt, ev, sub, out, interned[IK_KINDS], entry;
 	struct seq *seqs;		/* open-addressed by track uuid */
 	uint32_t nseqs;
-	const char *counters[MAX_COUNTERS];
+	struct { int pid; const char *name; } counters[MAX_COUNTERS];
 	unsigned int ncounters;
 };
 
@@ -413,13 +413,15 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	int r, fresh;
 
 	for (i = 0; i < p->ncounters; i++)
-		if (!strcmp(p->counters[i], name))
+		if (p->counters[i].pid == pid &&
+		    !strcmp(p->counters[i].name, name))
 			break;
 	if (i == MAX_COUNTERS)
 		return -E2BIG;
 	if (i == p->ncounters) {
 		/* First sample: declare the counter track. */
-		p->counters[p->ncounters++] = name;
+		p->counters[i].pid = pid;
+		p->counters[p->ncounters++].name = name;
 		pb_reset(&p->sub);
 		pb_reset(&p->ev);
 		pb_u64(&p->ev, F_TD_UUID, proc_uuid(pid) | 0x80000000u | i);
@@ -439,7 +441,7 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 }
 
 static int p_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const struct pd_arg *a, unsigned int n)
+		     const char *cat, const struct pd_arg *a, unsigned int n)
 {
 	struct proto_sink *p = ps(s);
 	struct seq *q;
@@ -449,7 +451,7 @@ static int p_instant(struct pd_sink *s, int pid, double ts, const char *name,
 	if (r)
 		return r;
 	pb_u64(&p->ev, F_TE_TYPE, TE_INSTANT);
-	pb_u64(&p->ev, F_TE_CATEGORY_IIDS, intern(p, q, IK_CATEGORY, "loss"));
+	pb_u64(&p->ev, F_TE_CATEGORY_IIDS, intern(p, q, IK_CATEGORY, cat));
 	put_name(p, q, name, 0);
 	put_annotations(p, q, a, n);
 	return put_event(p, q, fresh, ts);

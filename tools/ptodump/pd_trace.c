@@ -14,7 +14,6 @@
 #include "pd_graph.h"
 #include "pd_pmu.h"
 #include "pd_trace.h"
-#include "pto_layout.h"
 
 struct gen {
 	struct pd_model *m;
@@ -31,6 +30,8 @@ struct gen {
 	pd_frac_fn frac;
 	void *ctx;
 	size_t done, total;		/* units of work for progress */
+	/* Rows at the device ends of the cross-domain flows, or -1. */
+	long xfirst, xlast;
 };
 
 static void tick(struct gen *q)
@@ -111,6 +112,15 @@ static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
 	return r ? -EIO : 0;
 }
 
+/* A host <-> device flow of id onto q->flows. */
+static int push_cross(struct gen *q, unsigned int *n, uint64_t id)
+{
+	if (pd_grow((void **)&q->flows, &q->cap_flows, *n, sizeof(*q->flows)))
+		return -ENOMEM;
+	q->flows[(*n)++] = (struct pd_flow){ id, 0, 1 };
+	return 0;
+}
+
 static int push_flow(struct gen *q, unsigned int *n, size_t edge)
 {
 	const struct pd_group *p = &q->g[q->edge_pred[edge]];
@@ -162,6 +172,38 @@ static unsigned int pmu_args(const struct gen *q, const struct pd_task *t,
 	return n;
 }
 
+/*
+ * The AICore's local setup before task row t: a slice from when the core
+ * read the task (receive) to its start, on the task's lane, so the lane
+ * shows the row from receive to end; none when not recorded.
+ */
+static int emit_setup(struct gen *q, const struct pd_task *t)
+{
+	struct pd_arg a[2] = {
+		{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
+		{ "propagation-us", PD_ARG_DBL, { .d = t->receive -
+						  t->dispatch }, 0 },
+	};
+	struct pd_slice sl = { 0 };
+
+	if (!(t->receive > 0) || !(t->receive < t->start))
+		return 0;
+	sl.pid = PD_PID_AICORE;
+	sl.tid = PD_TID_CORE(t->core_id);
+	sl.ts = t->receive;
+	sl.dur = t->start - t->receive;
+	sl.name = "local_setup";
+	sl.cat = "setup";
+	sl.cname = "grey";
+	sl.args = a;
+	/* Propagation (dispatch to receive) needs the dispatch time. */
+	sl.nargs = t->finish > 0 ? 2 : 1;
+	if (q->s->slice(q->s, &sl))
+		return -EIO;
+	q->st->slices_setup++;
+	return 0;
+}
+
 static int emit_aicore(struct gen *q)
 {
 	char name[160], hint[128];
@@ -175,7 +217,7 @@ static int emit_aicore(struct gen *q)
 			struct pd_slice sl = { 0 };
 			unsigned int nout = 0, nall;
 			char label[32];
-			struct pd_arg a[8 + PTO_PMU_SLOTS] = {
+			struct pd_arg a[9 + PTO_PMU_SLOTS] = {
 				/* detail (1): the slice's times say it */
 				{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
 				{ "taskId", PD_ARG_U64, { .u = t->task_id },
@@ -191,6 +233,8 @@ static int emit_aicore(struct gen *q)
 				  { .d = t->dispatch }, 0 },
 				{ "finish-us", PD_ARG_DBL, { .d = t->finish },
 				  0 },
+				{ "receive-us", PD_ARG_DBL, { .d = t->receive },
+				  0 },
 			};
 
 			pd_task_label(t->task_id, label, sizeof(label));
@@ -201,8 +245,14 @@ static int emit_aicore(struct gen *q)
 				     sizeof(name));
 			if (i == g->src && group_flows(q, gi, 1, &nout))
 				return -ENOMEM;
+			if ((long)(g->first + i) == q->xlast &&
+			    push_cross(q, &nout, PD_FLOW_DONE))
+				return -ENOMEM;
 			nall = nout;
 			if (i == g->dst && group_flows(q, gi, 0, &nall))
+				return -ENOMEM;
+			if ((long)(g->first + i) == q->xfirst &&
+			    push_cross(q, &nall, PD_FLOW_SETUP))
 				return -ENOMEM;
 			sl.pid = PD_PID_AICORE;
 			sl.tid = PD_TID_CORE(t->core_id);
@@ -212,15 +262,17 @@ static int emit_aicore(struct gen *q)
 			sl.name_once = 1;
 			sl.cat = "event";
 			sl.args = a;
-			sl.nargs = 8 + pmu_args(q, t, a + 8);
+			sl.nargs = t->receive > 0 ? 9 : 8;
+			sl.nargs += pmu_args(q, t, a + sl.nargs);
 			sl.out = q->flows;
 			sl.nout = nout;
 			sl.in = q->flows + nout;
 			sl.nin = nall - nout;
-			if (q->s->slice(q->s, &sl))
+			if (emit_setup(q, t) || q->s->slice(q->s, &sl))
 				return -EIO;
 			q->st->slices_aicore++;
-			q->st->flows += nout;
+			q->st->flows += nout - ((long)(g->first + i) ==
+						q->xlast);
 			tick(q);
 		}
 	}
@@ -615,7 +667,8 @@ static int emit_loss(struct gen *q)
 	for (i = 0; i < q->ng; i++)
 		if (q->g[i].start < ts)
 			ts = q->g[i].start;
-	if (q->s->instant(q->s, PD_PID_AICORE, ts, "records lost", a, n))
+	if (q->s->instant(q->s, PD_PID_AICORE, ts, "records lost", "loss", a,
+			  n))
 		return -EIO;
 	q->st->markers++;
 	return 0;
@@ -638,10 +691,29 @@ static int map_edges(struct gen *q)
 	return 0;
 }
 
+/* With aligned clocks and host spans: the earliest-starting and the
+ * latest-ending AICore rows, the device ends of the cross flows. */
+static void cross_rows(struct gen *q, const struct pd_host_view *host)
+{
+	const struct pd_model *m = q->m;
+	size_t i;
+
+	q->xfirst = q->xlast = -1;
+	if (!host || !host->n || !host->clock->aligned || !m->ntasks)
+		return;
+	q->xfirst = q->xlast = 0;
+	for (i = 1; i < m->ntasks; i++) {
+		if (m->tasks[i].start < m->tasks[q->xfirst].start)
+			q->xfirst = (long)i;
+		if (m->tasks[i].end > m->tasks[q->xlast].end)
+			q->xlast = (long)i;
+	}
+}
+
 int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 		  const struct pd_names *names, const struct pd_pmu *pmu,
-		  struct pd_sink *sink, struct pd_trace_stats *st,
-		  pd_frac_fn frac, void *ctx)
+		  const struct pd_host_view *host, struct pd_sink *sink,
+		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx)
 {
 	struct gen q = { .m = m, .d = deps, .nm = names, .pmu = pmu,
 			 .s = sink, .st = st, .frac = frac, .ctx = ctx };
@@ -656,6 +728,7 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 	r = pd_groups_build(m, &q.g, &q.ng);
 	if (!r)
 		r = map_edges(&q);
+	cross_rows(&q, host);
 	if (!r && aicpu)
 		r = aicpu_lanes(&q, &order, &n_aicpu, &lane, used);
 	if (!r)
@@ -674,6 +747,8 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 		r = emit_shared_depths(&q);
 	if (!r)
 		r = emit_loss(&q);
+	if (!r && host)
+		r = pd_trace_host(host, q.xfirst >= 0, sink, st);
 	free(order);
 	free(lane);
 	free(q.flows);

@@ -23,6 +23,7 @@ int pd_cmd_snapshot(int argc, char **argv);
 int pd_cmd_convert(int argc, char **argv);
 int pd_cmd_report(int argc, char **argv);
 int pd_cmd_deps(int argc, char **argv);
+int pd_cmd_merge(int argc, char **argv);
 
 /*
  * stat's depth of a live queue (free-running indices; consumer is head,

@@ -99,6 +99,27 @@ void e2e_config(struct pto_run_config *cfg, const struct e2e_dir *d)
 	cfg->output_prefix = d->out;
 }
 
+void e2e_capture_run(pto_device *dev, const struct e2e_dir *d,
+		     const char *sub, unsigned int n, char *cap, size_t len)
+{
+	struct pto_run_result res = { .size = sizeof(res) };
+	struct pto_run_config cfg;
+	struct e2e_work w;
+	char prefix[400];
+
+	snprintf(prefix, sizeof(prefix), "%s/%s", d->root, sub);
+	e2e_config(&cfg, d);
+	cfg.output_prefix = prefix;
+	cfg.chip_swimlane_level = 4;
+	cfg.capture_only = 1;
+	e2e_work_init(&w, dev, n);
+	assert_int_equal(pto_run(dev, &cfg, e2e_work_orch, &w, &res), 0);
+	assert_true(res.reconcile_ok);
+	e2e_work_fini(&w);
+	assert_true((size_t)snprintf(cap, len, "%s/capture.ptocap",
+				     res.output_dir) < len);
+}
+
 uint64_t e2e_u64(const struct jc_value *v)
 {
 	assert_non_null(v);

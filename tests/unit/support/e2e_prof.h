@@ -43,6 +43,13 @@ struct jc_value *e2e_load(const char *dir, const char *name);
 /* A config with quiet set and output_prefix = d->out. */
 void e2e_config(struct pto_run_config *cfg, const struct e2e_dir *d);
 
+/*
+ * A profiled run (level 4, capture only) of an e2e_work of n tasks on
+ * dev, its outputs in d->root/sub; the capture's path into cap.
+ */
+void e2e_capture_run(pto_device *dev, const struct e2e_dir *d,
+		     const char *sub, unsigned int n, char *cap, size_t len);
+
 /* One task row of l2_swimlane_records.json. */
 struct e2e_row {
 	uint64_t task_id;

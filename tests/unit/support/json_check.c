@@ -144,6 +144,8 @@ static struct jc_value *jc_value(struct jc_in *in)
 	case 'n':
 		if (!strncmp(in->p, "true", 4) || !strncmp(in->p, "null", 4)) {
 			v = jc_new(*in->p == 'n' ? JC_NULL : JC_BOOL);
+			if (v)
+				v->num = *in->p == 't';
 			in->p += 4;
 			return v;
 		}

@@ -13,7 +13,7 @@ enum jc_type { JC_NULL, JC_BOOL, JC_NUM, JC_STR, JC_ARR, JC_OBJ };
 struct jc_value {
 	enum jc_type type;
 	char *text;		/* string contents, or a number as written */
-	double num;
+	double num;		/* a number's value; a bool: 1 true, 0 false */
 	size_t len;		/* array items or object members */
 	char **keys;		/* object keys, in order */
 	struct jc_value **items;

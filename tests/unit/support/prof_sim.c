@@ -247,7 +247,8 @@ static void *sim_orch_main(void *arg)
 		sim_wait_pool(s, PTO_BUF_ORCH_PHASE, 0);
 		prof_dev_orch_phase(s->dev, t->index,
 			&(struct pto_orch_phase_record){
-			.kind = i % 5 ? PTO_ORCH_PHASE_SUBMIT : PTO_ORCH_PHASE_ALLOC,
+			.kind = i % 5 ? PTO_ORCH_PHASE_SUBMIT :
+					PTO_ORCH_PHASE_ALLOC,
 			.start_time = 100 + i, .end_time = 105 + i,
 			.task_id = i, .submit_idx = i
 		});
