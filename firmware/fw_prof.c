@@ -100,7 +100,21 @@ void fw_prof_record(struct fw_prof_core *st, uint32_t token,
 					memory_order_relaxed) : 0;
 	if (!b || slot >= st->capacity) {
 		fw_ctr_inc(&pool->counters.dropped);
+		if (!st->lost || start < st->lost_first)
+			st->lost_first = start;
+		if (!st->lost || start > st->lost_last)
+			st->lost_last = start;
+		st->lost++;
 		return;
+	}
+	if (!slot && st->lost) {
+		/* After the owner's own marks, published with the record. */
+		if (!b->lost || st->lost_first < b->lost_first)
+			b->lost_first = st->lost_first;
+		if (!b->lost || st->lost_last > b->lost_last)
+			b->lost_last = st->lost_last;
+		b->lost += st->lost;
+		st->lost = 0;
 	}
 	rec = (struct pto_aicore_task_record *)(b + 1) + slot;
 	rec->start_time = start;

@@ -21,6 +21,12 @@ struct fw_prof_core {
 	uint32_t bad_head;	/* the head at cached_seq named no buffer
 				 * of this core
 				 */
+	/* Records dropped since the last buffer written, and the start
+	 * times of the first and last of them: added to the next buffer's
+	 * loss marker with its first record.
+	 */
+	uint32_t lost;
+	uint64_t lost_first, lost_last;
 };
 
 /* Does this core record? Never in a -DPTO_PROF_COMPILED_OUT build. */
@@ -40,8 +46,12 @@ void fw_prof_bind(struct fw_prof_core *st, void *region, uint64_t head_off);
  * After the kernel of token, read from DATA at receive, ran from start to
  * end, before FIN: writes the record at the count of the buffer the head
  * names (re-read when its sequence changed) and store-releases count + 1.
- * No buffer, or a full one: counted dropped; a head naming no buffer of
- * this core: counted mismatch. Every call adds one to the pool's total.
+ * No buffer, or a full one: counted dropped (and marked in the next
+ * buffer's header: lost, lost_first, lost_last); a head naming no buffer
+ * of this core: counted mismatch. Every call adds one to the pool's
+ * total. The kind's buffer policy (layout policy) is carried out by the
+ * core's AICPU owner, which rotates the buffers: it waits for one
+ * (block) or reuses one (overwrite) before this core could need it.
  */
 void fw_prof_record(struct fw_prof_core *st, uint32_t token,
 		    uint64_t receive, uint64_t start, uint64_t end);

@@ -52,9 +52,14 @@
  *           words in order (popcount(word_mask) * 4 bytes; the records
  *           are padded to 8 bytes as a whole). A word left out is zero.
  *           Dependency edges are the PTO_BUF_DEP_EDGE kind's buffers.
+ *   LOSS    struct pto_cap_loss: the loss marker and block wait a
+ *           buffer carried (its header's lost, lost_first/last,
+ *           wait_start/end), written before that buffer's BUFFER
+ *           section (or alone, for a buffer with no records), only
+ *           when one of them is not 0.
  *   BOOKS   struct pto_cap_books[n]: every pool's device counters
- *           (total, dropped, mismatch) at stop. collected is what the
- *           BUFFER sections hold.
+ *           (total, dropped, mismatch, overwritten) at stop. collected
+ *           is what the BUFFER sections hold.
  *   NAMES   struct pto_cap_name + name bytes (padded to 8), repeated:
  *           the kernel names; func_id PTO_CAP_NAME_ORCHESTRATOR names the
  *           orchestrator.
@@ -75,7 +80,10 @@
 #include "pto_prof.h"
 
 #define PTO_CAP_MAGIC		0x31305041434f5450ull	/* "PTOCAP01" */
-#define PTO_CAP_VERSION		1
+#define PTO_CAP_VERSION		2	/* 2: BOOKS entries carry
+					 * overwritten (version 1: 32-byte
+					 * entries without it); LOSS
+					 */
 #define PTO_CAP_FILE_NAME	"capture.ptocap"
 
 /* Largest payload a reader accepts (a section is at most one buffer). */
@@ -100,7 +108,8 @@ enum pto_cap_type {
 	PTO_CAP_SEC_NAMES = 6,
 	PTO_CAP_SEC_END = 7,
 	PTO_CAP_SEC_HOST = 8,	/* ABI minor 4 */
-	PTO_CAP_SEC_PMU = 9,	/* ABI minor 5 */
+	PTO_CAP_SEC_LOSS = 9,	/* capture version 2 */
+	PTO_CAP_SEC_PMU = 10,	/* ABI minor 6 */
 };
 
 struct pto_cap_section {
@@ -184,6 +193,21 @@ struct pto_cap_books {
 	__u64 total;
 	__u64 dropped;
 	__u64 mismatch;
+	__u64 overwritten;	/* version 2 */
+};
+
+/* A version 1 BOOKS entry: the fields before overwritten. */
+#define PTO_CAP_BOOKS_V1_SIZE	32
+
+struct pto_cap_loss {
+	__u32 kind;
+	__u32 pool;
+	__u32 seq;		/* the buffer's */
+	__u32 lost;		/* records of the pool lost just before it */
+	__u64 lost_first;	/* device times of the first and last */
+	__u64 lost_last;
+	__u64 wait_start;	/* block policy: the wait for the buffer */
+	__u64 wait_end;
 };
 
 #define PTO_CAP_NAME_ORCHESTRATOR	0xffffffffu
@@ -214,7 +238,10 @@ PTO_STATIC_ASSERT(sizeof(struct pto_cap_run) % 8 == 0, "cap run pad");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_clock) == 24, "cap clock");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_host_span) == 32, "cap host span");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_buffer) == 24, "cap buffer");
-PTO_STATIC_ASSERT(sizeof(struct pto_cap_books) == 32, "cap books");
+PTO_STATIC_ASSERT(sizeof(struct pto_cap_books) == 40, "cap books");
+PTO_STATIC_ASSERT(offsetof(struct pto_cap_books, overwritten) ==
+		  PTO_CAP_BOOKS_V1_SIZE, "cap books v1");
+PTO_STATIC_ASSERT(sizeof(struct pto_cap_loss) == 48, "cap loss");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_name) == 8, "cap name");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_end) == 24, "cap end");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_pmu) == 56, "cap pmu");

@@ -42,57 +42,57 @@ __u32 pto_dfx_level(__u64 flags)
 	return level;
 }
 
+/*
+ * The ABI side of every buffer kind: its record size, the dfx bits that
+ * allocate its buffers, and whose its pools are. A new kind adds a row.
+ */
+static const struct {
+	__u32 record_size;
+	__u32 pool_shape;	/* PTO_POOLS_* */
+	__u64 enable;		/* any of these bits allocates the kind */
+} pto_kinds[PTO_BUF_KIND_COUNT] = {
+	/* AICPU task records carry the ids the AICore records lack. */
+	[PTO_BUF_AICPU_TASK] = { sizeof(struct pto_aicpu_task_record),
+				 PTO_POOLS_PER_CORE, PTO_DFX_AICORE_TIMING },
+	[PTO_BUF_SCHED_PHASE] = { sizeof(struct pto_sched_phase_record),
+				  PTO_POOLS_PER_THREAD, PTO_DFX_SCHED_PHASES },
+	[PTO_BUF_ORCH_PHASE] = { sizeof(struct pto_orch_phase_record),
+				 PTO_POOLS_ORCH, PTO_DFX_ORCH_PHASES },
+	[PTO_BUF_AICORE_TASK] = { sizeof(struct pto_aicore_task_record),
+				  PTO_POOLS_PER_CORE, PTO_DFX_AICORE_TIMING },
+	[PTO_BUF_DEP_EDGE] = { sizeof(struct pto_dep_edge_record),
+			       PTO_POOLS_PER_THREAD, PTO_DFX_TASK_LIFECYCLE },
+	/* Outside the lifecycle chain: its own bit alone. */
+	[PTO_BUF_PMU] = { sizeof(struct pto_pmu_record),
+			  PTO_POOLS_PER_THREAD, PTO_DFX_PMU },
+};
+
 int pto_prof_kind_enabled(__u64 flags, __u32 kind)
 {
-	switch (kind) {
-	case PTO_BUF_AICPU_TASK:
-	case PTO_BUF_AICORE_TASK:
-		/* AICPU task records carry the ids the AICore records lack. */
-		return !!(flags & PTO_DFX_AICORE_TIMING);
-	case PTO_BUF_DEP_EDGE:
-		return !!(flags & PTO_DFX_TASK_LIFECYCLE);
-	case PTO_BUF_SCHED_PHASE:
-		return !!(flags & PTO_DFX_SCHED_PHASES);
-	case PTO_BUF_ORCH_PHASE:
-		return !!(flags & PTO_DFX_ORCH_PHASES);
-	case PTO_BUF_PMU:
-		return !!(flags & PTO_DFX_PMU);
-	default:
-		return 0;
-	}
+	return kind < PTO_BUF_KIND_COUNT && (flags & pto_kinds[kind].enable);
 }
 
 __u32 pto_prof_record_size(__u32 kind)
 {
-	switch (kind) {
-	case PTO_BUF_AICPU_TASK:
-		return sizeof(struct pto_aicpu_task_record);
-	case PTO_BUF_SCHED_PHASE:
-		return sizeof(struct pto_sched_phase_record);
-	case PTO_BUF_ORCH_PHASE:
-		return sizeof(struct pto_orch_phase_record);
-	case PTO_BUF_AICORE_TASK:
-		return sizeof(struct pto_aicore_task_record);
-	case PTO_BUF_DEP_EDGE:
-		return sizeof(struct pto_dep_edge_record);
-	case PTO_BUF_PMU:
-		return sizeof(struct pto_pmu_record);
-	default:
-		return 0;
-	}
+	return kind < PTO_BUF_KIND_COUNT ? pto_kinds[kind].record_size : 0;
+}
+
+__u32 pto_prof_kind_pool_shape(__u32 kind)
+{
+	return kind < PTO_BUF_KIND_COUNT ? pto_kinds[kind].pool_shape :
+	       PTO_POOLS_PER_THREAD;
 }
 
 /* Pools in the array of a kind, and how many of them own buffers. */
 static void pto_prof_kind_pools(const struct pto_prof_params *p, __u32 kind,
 				__u32 *pool_count, __u32 *buf_pools)
 {
-	switch (kind) {
-	case PTO_BUF_AICPU_TASK:
-	case PTO_BUF_AICORE_TASK:
+	switch (pto_prof_kind_pool_shape(kind)) {
+	case PTO_POOLS_PER_CORE:
 		*pool_count = p->num_cores;
 		*buf_pools = p->num_cores;
 		break;
-	case PTO_BUF_ORCH_PHASE:
+	case PTO_POOLS_ORCH:
 		/* One orchestrator, pool 0; the stride stays the maximum. */
 		*pool_count = PTO_MAX_AICPU_THREADS;
 		*buf_pools = 1;

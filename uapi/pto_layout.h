@@ -50,6 +50,12 @@ int pto_prof_kind_enabled(__u64 flags, __u32 kind);
 /* sizeof the record of kind, 0 for an unknown kind. */
 __u32 pto_prof_record_size(__u32 kind);
 
+/* Whose a kind's pools are: pool i is core i, thread i, or pool 0 only. */
+#define PTO_POOLS_PER_CORE	0
+#define PTO_POOLS_PER_THREAD	1
+#define PTO_POOLS_ORCH		2	/* the orchestrator: pool 0 */
+__u32 pto_prof_kind_pool_shape(__u32 kind);
+
 /*
  * Region size and every section offset from the run's shape. Normalizes
  * dfx_flags. Values of disabled kinds are ignored; values of kinds

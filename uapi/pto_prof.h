@@ -22,6 +22,8 @@
  *   counters, buffer count/records      the pool's record writer (for
  *                                       AICore pools: the AICore itself)
  *   header stray[]                      any AICPU thread, atomic add
+ *   counters.overwritten                the pool's owning AICPU thread
+ *   buffer claim                        see "claim" below (CAS, two sides)
  * Counters (head, tail) run free and are masked by the queue capacity.
  *
  * Memory ordering (every acquire is paired with exactly one release):
@@ -43,6 +45,23 @@
  *                acquire: the offset read may be newer than the sequence,
  *                so the AICore writes at its buffer's count (host reset
  *                to 0 before reuse), never at a private index.
+ *   claim:       a buffer's claim word is its sequence while it waits in
+ *                a ready queue, else 0. The writer store-releases it
+ *                before pushing the entry; the host takes the buffer by
+ *                compare-and-swap (entry seq -> 0, acquire). Under the
+ *                overwrite policy the pool's owner may take back the
+ *                oldest unclaimed buffer the same way (seq -> 0) and
+ *                reuse it; the host then finds the entry stale (claim
+ *                differs from its seq) and skips it.
+ *
+ * Buffer policy (per kind, layout.kind[k].policy): what a writer does
+ * when its pool has no free buffer. DROP counts the record dropped.
+ * BLOCK waits for the host to return one (bounded by a timeout, then the
+ * record is dropped) and notes the wait in the buffer it got (wait_start,
+ * wait_end). OVERWRITE takes back the pool's oldest buffer still waiting
+ * in the owner's ready queue and counts its records overwritten (else
+ * drops). Every buffer carries the records of its pool lost (dropped or
+ * overwritten) since the previous buffer and their time span.
  */
 #ifndef PTO_UAPI_PROF_H
 #define PTO_UAPI_PROF_H
@@ -62,12 +81,15 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	5	/* 1: stray[]; 2: receive_time;
+#define PTO_ABI_VERSION_MINOR	6	/* 1: stray[]; 2: receive_time;
 					 * 3: sched phase record 64 B (queue
 					 * depths), orch phase record 48 B,
 					 * new phase kinds; 4: clock anchor
 					 * samples and uncertainty (header
-					 * sync_*); 5: PMU kind
+					 * sync_*); 5: buffer policy (kind
+					 * layout policy, pool counters
+					 * overwritten, buffer claim, loss
+					 * and wait); 6: PMU kind
 					 * (pto_pmu_record)
 					 */
 #define PTO_ABI_VERSION \
@@ -120,6 +142,12 @@
 #define PTO_BUF_KIND_COUNT	6
 #define PTO_BUF_KIND_MAX	8
 #define PTO_BUF_STRAY_LO	5 /* kinds with a slot in header stray[] */
+
+/* Buffer policies (pto_prof_kind_layout.policy; see the top of the file). */
+#define PTO_BUF_POLICY_DROP	 0 /* count the record dropped (default) */
+#define PTO_BUF_POLICY_BLOCK	 1 /* wait for a free buffer, with timeout */
+#define PTO_BUF_POLICY_OVERWRITE 2 /* reuse the oldest unclaimed buffer */
+#define PTO_BUF_POLICY_COUNT	 3
 
 /*
  * Scheduler phase kinds (pto_sched_phase_record.kind): what one pass of
@@ -308,7 +336,12 @@ struct pto_pmu_record {
  * Every buffer starts with this header; its records follow at +64.
  * kind, pool_index, capacity and record_size are written once by the
  * region's creator; count by the buffer's record writer; seq by the pool's
- * owner when the buffer is published.
+ * owner when the buffer is published; claim as said at the top. lost,
+ * lost_first/last and wait_start/end (ABI minor 5) are written by the
+ * pool's owner before it publishes the buffer (an AICore adds its own
+ * drops before its first record into it): records of the pool lost just
+ * before this buffer, the device times of the first and last of them,
+ * and the block policy's wait for this buffer (0, 0: none).
  */
 struct pto_buf_header {
 	__u32 count;		/* records written */
@@ -317,7 +350,12 @@ struct pto_buf_header {
 	__u32 pool_index;
 	__u32 capacity;		/* records that fit */
 	__u32 record_size;
-	__u32 _pad[10];
+	__u32 claim;		/* seq while in a ready queue, else 0 */
+	__u32 lost;		/* dropped or overwritten just before */
+	__u64 lost_first;
+	__u64 lost_last;
+	__u64 wait_start;
+	__u64 wait_end;
 };
 
 #define PTO_FREE_QUEUE_SLOTS	16	/* power of two */
@@ -344,7 +382,11 @@ struct pto_pool_counters {
 	__u64 total;		/* records produced (attempted) */
 	__u64 dropped;		/* records lost: no free buffer */
 	__u64 mismatch;		/* records that broke an invariant */
-	__u64 _pad[5];
+	__u64 overwritten;	/* records of reused buffers (ABI minor 5;
+				 * written by the pool's owning AICPU
+				 * thread)
+				 */
+	__u64 _pad[4];
 };
 
 struct pto_pool {
@@ -399,7 +441,10 @@ struct pto_prof_kind_layout {
 				 */
 	__u32 records_per_buffer;
 	__u32 record_size;
-	__u32 _pad;
+	__u32 policy;		/* PTO_BUF_POLICY_* (ABI minor 5): written
+				 * by the AICPU side at run start, before
+				 * any record; the computed layout has 0
+				 */
 };
 
 struct pto_prof_layout {
@@ -566,11 +611,15 @@ PTO_PROF_ASSERT_OFF(pto_pmu_record, reg_token, 8);
 PTO_PROF_ASSERT_OFF(pto_pmu_record, thread, 24);
 PTO_PROF_ASSERT_OFF(pto_pmu_record, counters, 32);
 PTO_PROF_ASSERT_SIZE(pto_buf_header, 64);
+PTO_PROF_ASSERT_OFF(pto_buf_header, claim, 24);
+PTO_PROF_ASSERT_OFF(pto_buf_header, lost_first, 32);
+PTO_PROF_ASSERT_OFF(pto_buf_header, wait_end, 56);
 PTO_PROF_ASSERT_SIZE(pto_free_queue, 256);
 PTO_PROF_ASSERT_OFF(pto_free_queue, head, 128);
 PTO_PROF_ASSERT_OFF(pto_free_queue, tail, 192);
 PTO_PROF_ASSERT_SIZE(pto_active_head, 64);
 PTO_PROF_ASSERT_SIZE(pto_pool_counters, 64);
+PTO_PROF_ASSERT_OFF(pto_pool_counters, overwritten, 24);
 PTO_PROF_ASSERT_SIZE(pto_pool, 384);
 PTO_PROF_ASSERT_OFF(pto_pool, head, 0);
 PTO_PROF_ASSERT_OFF(pto_pool, counters, 64);
@@ -581,6 +630,7 @@ PTO_PROF_ASSERT_OFF(pto_ready_queue, head, 32768);
 PTO_PROF_ASSERT_OFF(pto_ready_queue, tail, 32832);
 PTO_PROF_ASSERT_SIZE(pto_prof_params, 80);
 PTO_PROF_ASSERT_SIZE(pto_prof_kind_layout, 48);
+PTO_PROF_ASSERT_OFF(pto_prof_kind_layout, policy, 44);
 PTO_PROF_ASSERT_SIZE(pto_prof_layout, 416);
 PTO_PROF_ASSERT_OFF(pto_prof_header, stray_hi, 40);
 PTO_PROF_ASSERT_OFF(pto_prof_header, layout, 64);

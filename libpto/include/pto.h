@@ -346,6 +346,31 @@ struct pto_run_config {
 	 * schema of today's reference tools (pto_capture_export()).
 	 */
 	int chip_json;
+	/* What a profiling writer does when its pool has no free buffer,
+	 * per buffer kind (PTO_BUF_*; entries past PTO_BUF_KIND_COUNT
+	 * must be 0), PTO_BUF_POLICY_* of pto_prof.h:
+	 *   DROP (0, default)  count the record dropped and go on;
+	 *   BLOCK              lossless: wait for the host to return a
+	 *                      buffer, at most block_timeout_ms per wait,
+	 *                      then drop (counted, said in a warning)
+	 *                      until one is back. Each wait is kept with
+	 *                      the buffer it got and drawn on the timeline
+	 *                      ("profiling buffer wait"), so the times it
+	 *                      inflated are visible;
+	 *   OVERWRITE          flight recorder: reuse the oldest full
+	 *                      buffer of the pool the host has not taken
+	 *                      yet, so the host keeps the newest records;
+	 *                      the reused buffer's records are counted
+	 *                      overwritten.
+	 * Every policy keeps the books exact: collected + dropped +
+	 * overwritten + mismatch == total, per pool. Records lost
+	 * (dropped or overwritten) are marked on the timeline on the lane
+	 * of their core or thread, over the time they covered. The AICore
+	 * task kind's waiting and reuse are done by the AICPU thread that
+	 * owns the core, when it rotates the core's buffer.
+	 */
+	unsigned int buffer_policy[8];
+	unsigned int block_timeout_ms; /* 0 = 1000, at most 600000 */
 };
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg);
@@ -371,6 +396,9 @@ struct pto_run_result {
 				   * (inline wiring) or wiring queue; each
 				   * is an orch_wait_* record at level 4
 				   */
+	uint64_t records_overwritten; /* records in buffers reused under
+				       * the overwrite buffer policy
+				       */
 };
 
 /*

@@ -111,25 +111,51 @@ typedef int (*pto_task_fn)(void *ctx, const struct pto_task *t);
  */
 PTO_API int pto_capture_tasks(pto_capture *c, pto_task_fn fn, void *ctx);
 
-/* rec is a struct pto_sched_phase_record, pto_orch_phase_record,
- * pto_dep_edge_record or pto_pmu_record (pto_prof.h); pool is its AICPU
- * thread. */
+/* rec is a record of the kind asked for (pto_prof.h: struct
+ * pto_sched_phase_record, pto_orch_phase_record, pto_dep_edge_record,
+ * pto_pmu_record); pool is its AICPU thread. */
 typedef int (*pto_record_fn)(void *ctx, uint32_t pool, const void *rec);
 
 /*
- * fn on every record of kind PTO_BUF_SCHED_PHASE, PTO_BUF_ORCH_PHASE,
- * PTO_BUF_DEP_EDGE or PTO_BUF_PMU, thread by thread, each in arrival
- * order. A PMU record's counters[i] holds a value only when bit i of its
- * counter_mask is set (the counter was counted for that task). -EINVAL for
- * another kind; otherwise as pto_capture_tasks.
+ * fn on every record of kind, pool by pool, each in arrival order, for
+ * the kinds kept as they arrived (PTO_BUF_SCHED_PHASE, PTO_BUF_ORCH_PHASE,
+ * PTO_BUF_DEP_EDGE, PTO_BUF_PMU; the task kinds are joined:
+ * pto_capture_tasks). A PMU record's counters[i] holds a value only when
+ * bit i of its counter_mask is set (the counter was counted for that
+ * task). -EINVAL for another kind; otherwise as pto_capture_tasks.
  */
 PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
 				pto_record_fn fn, void *ctx);
 
-/* Per buffer kind: collected + dropped + mismatch == total. */
+/*
+ * collected + dropped + mismatch + overwritten == total: overwritten
+ * records were in buffers their writer reused (overwrite buffer policy).
+ */
 struct pto_capture_books {
 	uint64_t total, collected, dropped, mismatch;
+	uint64_t overwritten;
 };
+
+/*
+ * A buffer's loss marker: lost records of its pool (dropped or
+ * overwritten) just before the buffer, whose device times lie in
+ * [lost_first, lost_last]; and the block policy's wait for the buffer
+ * (wait_start..wait_end, both 0: none). pool is the core for per-core
+ * kinds (AICPU and AICore task), else the AICPU thread (pool 0 of the
+ * orchestrator kind is the orchestrator). Records lost after a pool's
+ * last buffer have no marker (the books count them).
+ */
+struct pto_capture_loss {
+	uint32_t kind, pool, seq, lost;
+	uint64_t lost_first, lost_last;
+	uint64_t wait_start, wait_end;
+};
+
+typedef int (*pto_loss_fn)(void *ctx, const struct pto_capture_loss *l);
+
+/* fn on every loss marker and block wait, in arrival order; as
+ * pto_capture_tasks. */
+PTO_API int pto_capture_losses(pto_capture *c, pto_loss_fn fn, void *ctx);
 
 /* The books of kind (PTO_BUF_*). -EINVAL: bad kind or NULL; -ENOENT:
  * the run did not record that kind. */

@@ -37,6 +37,8 @@ void prof_cap_commit(struct prof_cap *c);
 int prof_cap_buffer(struct prof_cap *c, uint32_t kind, uint32_t pool,
 		    uint32_t seq, const void *recs, uint32_t count,
 		    uint32_t record_size);
+/* A buffer's loss marker / block wait (LOSS). */
+int prof_cap_loss(struct prof_cap *c, const struct pto_cap_loss *l);
 /* The region header (REGION); every sample of an anchor (CLOCK each). */
 int prof_cap_region(struct prof_cap *c, const struct pto_prof_header *h);
 int prof_cap_anchor(struct prof_cap *c, uint32_t when,
@@ -64,6 +66,7 @@ struct prof_cap_names {
 /* What a loaded capture said besides its records. */
 struct prof_cap_info {
 	int complete;			/* END was read */
+	uint32_t version;		/* the file's PTO_CAP_VERSION */
 	int32_t status;			/* END's status */
 	int have_region, have_run, have_books, have_pmu;
 	struct pto_cap_run run;
@@ -86,6 +89,9 @@ struct prof_cap_info {
  */
 int prof_cap_load(const char *path, struct prof_records *r,
 		  struct prof_cap_names *names, struct prof_cap_info *info);
+/* The same from a file open at fd (read with pread; left open). */
+int prof_cap_load_fd(int fd, struct prof_records *r,
+		     struct prof_cap_names *names, struct prof_cap_info *info);
 
 void prof_cap_names_free(struct prof_cap_names *names);
 /* Where names keeps func_id's name (PROF_NAME_ORCHESTRATOR, which is

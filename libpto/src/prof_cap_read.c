@@ -83,6 +83,7 @@ static const char *const sec_names[] = {
 	[PTO_CAP_SEC_CLOCK] = "CLOCK", [PTO_CAP_SEC_BUFFER] = "BUFFER",
 	[PTO_CAP_SEC_BOOKS] = "BOOKS", [PTO_CAP_SEC_NAMES] = "NAMES",
 	[PTO_CAP_SEC_END] = "END", [PTO_CAP_SEC_HOST] = "HOST",
+	[PTO_CAP_SEC_LOSS] = "LOSS",
 	[PTO_CAP_SEC_PMU] = "PMU",
 };
 
@@ -131,16 +132,18 @@ static int check_file_header(struct cap_in *in, struct prof_cap_info *info)
 		problem(info, 0, "file header checksum mismatch");
 		return -EINVAL;
 	}
-	if (fh->version != PTO_CAP_VERSION || fh->header_size != sizeof(*fh) ||
+	if (fh->version < 1 || fh->version > PTO_CAP_VERSION ||
+	    fh->header_size != sizeof(*fh) ||
 	    fh->section_size != sizeof(struct pto_cap_section) ||
 	    fh->abi_version >> 16 != PTO_ABI_VERSION_MAJOR) {
 		problem(info, 0, "capture version %u (header %u, section %u "
-			"bytes, ABI %u.%u); this reader knows version %u",
+			"bytes, ABI %u.%u); this reader knows versions 1..%u",
 			fh->version, fh->header_size, fh->section_size,
 			fh->abi_version >> 16, fh->abi_version & 0xffff,
 			PTO_CAP_VERSION);
 		return -EINVAL;
 	}
+	info->version = fh->version;
 	return 0;
 }
 
@@ -187,21 +190,29 @@ static const char *buffer_problem(const struct prof_records *r,
 	return NULL;
 }
 
+/* BOOKS entries are 32 bytes in version 1 (no overwritten), else 40. */
 static const char *books_problem(struct prof_records *r, const void *p,
-				 uint64_t len)
+				 uint64_t len, uint32_t version)
 {
-	const struct pto_cap_books *b = p;
-	uint64_t i, n = len / sizeof(*b);
+	size_t esize = version < 2 ? PTO_CAP_BOOKS_V1_SIZE :
+		       sizeof(struct pto_cap_books);
+	uint64_t i, n = len / esize;
+	struct pto_cap_books b;
 
-	if (len % sizeof(*b))
+	if (len % esize)
 		return "BOOKS: length is not a whole number of entries";
-	for (i = 0; i < n; i++)
-		if (!prof_kind_desc(b[i].kind) ||
-		    b[i].pool >= prof_kind_desc(b[i].kind)->pools)
+	for (i = 0; i < n; i++) {
+		memcpy(&b, (const char *)p + i * esize, PTO_CAP_BOOKS_V1_SIZE);
+		if (!prof_kind_desc(b.kind) ||
+		    b.pool >= prof_kind_desc(b.kind)->pools)
 			return "BOOKS: kind or pool out of range";
-	for (i = 0; i < n; i++)
-		prof_records_pool_books(r, b[i].kind, b[i].pool, b[i].total,
-					b[i].dropped, b[i].mismatch);
+	}
+	for (i = 0; i < n; i++) {
+		b.overwritten = 0;
+		memcpy(&b, (const char *)p + i * esize, esize);
+		prof_records_pool_books(r, b.kind, b.pool, b.total, b.dropped,
+					b.mismatch, b.overwritten);
+	}
 	return NULL;
 }
 
@@ -380,7 +391,7 @@ static const char *take_section(struct cap_in *in,
 		if (info->have_books)
 			return "BOOKS: a second BOOKS section";
 		info->have_books = 1;
-		return books_problem(r, p, s->length);
+		return books_problem(r, p, s->length, info->version);
 	case PTO_CAP_SEC_NAMES:
 		return names_problem(names, p, s->length, err);
 	case PTO_CAP_SEC_PMU:
@@ -390,6 +401,17 @@ static const char *take_section(struct cap_in *in,
 		r->pmu_counters = info->pmu.counters;
 		info->have_pmu = 1;
 		return NULL;
+	case PTO_CAP_SEC_LOSS: {
+		const struct pto_cap_loss *l = p;
+
+		if (s->length != sizeof(*l))
+			return "LOSS: wrong length";
+		if (!prof_kind_desc(l->kind) ||
+		    l->pool >= prof_kind_desc(l->kind)->pools)
+			return "LOSS: kind or pool out of range";
+		*err = prof_records_loss(r, l);
+		return *err ? "a loss marker could not be stored" : NULL;
+	}
 	case PTO_CAP_SEC_END: {
 		const struct pto_cap_end *e = p;
 
@@ -477,7 +499,26 @@ static int read_sections(struct cap_in *in, struct prof_records *r,
 int prof_cap_load(const char *path, struct prof_records *r,
 		  struct prof_cap_names *names, struct prof_cap_info *info)
 {
-	struct cap_in in = { .fd = -1 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0) {
+		err = -errno;
+		memset(info, 0, sizeof(*info));
+		memset(names, 0, sizeof(*names));
+		prof_records_init_empty(r);
+		snprintf(info->problem, sizeof(info->problem), "%s",
+			 strerror(-err));
+		return err;
+	}
+	err = prof_cap_load_fd(fd, r, names, info);
+	close(fd);
+	return err;
+}
+
+int prof_cap_load_fd(int fd, struct prof_records *r,
+		     struct prof_cap_names *names, struct prof_cap_info *info)
+{
+	struct cap_in in = { .fd = fd };
 	struct prof_anchor clk[2] = { { 0 } };
 	struct pto_prof_header *hdr;
 	struct stat st;
@@ -491,8 +532,7 @@ int prof_cap_load(const char *path, struct prof_records *r,
 	if (!hdr)
 		return -ENOMEM;
 	in.mem = &r->mem;
-	in.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (in.fd < 0 || fstat(in.fd, &st)) {
+	if (fstat(in.fd, &st)) {
 		err = -errno;
 		snprintf(info->problem, sizeof(info->problem), "%s",
 			 strerror(-err));
@@ -516,8 +556,6 @@ int prof_cap_load(const char *path, struct prof_records *r,
 out:
 	prof_mem_free(&r->mem, in.buf, in.cap);
 	prof_mem_free(&r->mem, in.scratch, in.scratch_cap);
-	if (in.fd >= 0)
-		close(in.fd);
 	free(hdr);
 	return err;
 }

@@ -247,6 +247,18 @@ int prof_cap_host(struct prof_cap *c, const struct pto_cap_host_span *v,
 	return 0;
 }
 
+int prof_cap_loss(struct prof_cap *c, const struct pto_cap_loss *l)
+{
+	struct pto_cap_loss *k = prof_cap_begin(c, PTO_CAP_SEC_LOSS,
+						sizeof(*k));
+
+	if (!k)
+		return c->err;
+	*k = *l;
+	prof_cap_commit(c);
+	return 0;
+}
+
 /* Bytes of one NAMES entry. */
 static size_t name_bytes(const char *s)
 {

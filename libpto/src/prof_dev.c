@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * AICPU-side profiling writers. Each pool has one writer at a time: a
- * core's AICPU-task pool and the rotation of its AICore pool belong to the
- * thread owning the core, scheduler-phase, dep-edge and PMU pool t to
- * thread t, orchestrator pool 0 to the orchestrator. A writer pops empty
- * buffers from its pool's free queue, publishes the current one in the
- * pool's active head and hands full ones to its own thread's ready queue.
- * With no free buffer a record is counted dropped; live data is never
- * overwritten.
+ * AICPU-side profiling writers: one engine for every buffer kind, driven
+ * by the kind table (prof_kind.c) and the region's layout. Each pool has
+ * one writer at a time: a per-core kind's pool (and the rotation of the
+ * core's AICore pool) belongs to the thread owning the core, a per-thread
+ * kind's pool t to thread t, the orchestrator kind's pool 0 to the
+ * orchestrator. A writer pops empty buffers from its pool's free queue,
+ * publishes the current one in the pool's active head and hands full
+ * ones to its own thread's ready queue.
+ *
+ * With no free buffer the kind's policy decides (pto_prof.h): drop
+ * counts the record dropped; block polls the free queue (bounded by the
+ * run's timeout, then drops until a buffer is back) and notes the wait
+ * in the buffer it got; overwrite takes back the oldest buffer of the
+ * pool still unclaimed in the thread's ready queue and counts its records
+ * overwritten. Each buffer's header carries the records of its pool lost
+ * just before it and their device time span.
  *
  * AICore rotation (exact under dual issue): the AICore writes its records
  * and count itself. On each FIN the owning thread checks whether the
@@ -20,9 +28,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "prof_dev.h"
+#include "prof_kind.h"
 #include "prof_region.h"
+#include "pto_clock.h"
+#include "pto_layout.h"
 #include "log.h"
 
 /*
@@ -35,15 +47,33 @@
 /* prof_core.owner while a flush holds the core. */
 #define PROF_CORE_FLUSHING	(PTO_CORE_THREAD_NONE - 1)
 
+#define PROF_BLOCK_POLL_NS	20000	/* block: free-queue poll period */
+#define PROF_BLOCK_DEFAULT_MS	1000
+
+/* The owner's side of one pool (AICPU-written or AICore). */
+struct prof_pstate {
+	struct pto_pool *pool;		/* NULL: kind disabled */
+	__u32 kind, index;
+	__u32 seq;			/* last published sequence */
+	__u32 policy;			/* PTO_BUF_POLICY_* */
+	int fq_broken;			/* free queue overran: unused */
+	int timed_out;			/* block: waited in vain, drops
+					 * until a buffer is back
+					 */
+	int warned;			/* block timeout said */
+	/* Lost since the last buffer taken, for the next one's header. */
+	__u32 lost;
+	__u64 lost_first, lost_last;
+	__u64 wait_start, wait_end;	/* block: the wait for the next */
+};
+
 /* Writer side of one pool whose records an AICPU thread writes. */
 struct prof_wpool {
-	struct pto_pool *pool;		/* NULL: kind disabled */
+	struct prof_pstate s;
 	struct pto_buf_header *buf;	/* current buffer, NULL: none */
 	__u64 buf_off;
-	__u32 kind, index;
 	__u32 count, cap, rsize;
-	__u32 seq;			/* last published sequence */
-	int fq_broken;			/* free queue overran: unused */
+	__u32 time_off;			/* the kind's, PROF_NO_TIME */
 };
 
 struct prof_core {
@@ -57,17 +87,14 @@ struct prof_core {
 	 */
 	_Atomic unsigned int owner;
 	int primed;
-	struct prof_wpool aicpu;
 	/* AICore pool: records by the AICore, rotation by the owner. */
-	struct pto_pool *cpool;		/* NULL: AICore timing off */
+	struct prof_pstate cs;		/* cs.pool NULL: AICore timing off */
 	__u64 cur_off;			/* published buffer, 0: none */
-	__u32 cur_seq;
 	__u32 cap;
 	__u64 dispatched, done;		/* tasks, for the in-flight test */
 	__u64 retired_off;		/* old buffer awaiting handover */
 	__u32 retired_seq;
 	__u64 retire_target;		/* handover once done >= this */
-	int fq_broken;			/* AICore free queue overran */
 };
 
 struct pto_prof_dev {
@@ -76,11 +103,12 @@ struct pto_prof_dev {
 	struct pto_prof_layout l;	/* checked copy of the header's */
 	__u64 flags;
 	unsigned int num_cores, num_threads, orch_thread;
+	uint64_t block_timeout_ns;
+	__u32 aicore_kind;		/* PTO_BUF_KIND_COUNT: none */
+	__u32 shape[PTO_BUF_KIND_COUNT];	/* PTO_POOLS_* */
 	struct prof_core core[PTO_MAX_CORES];
-	struct prof_wpool sched[PTO_MAX_AICPU_THREADS];
-	struct prof_wpool edge[PTO_MAX_AICPU_THREADS];
-	struct prof_wpool pmu[PTO_MAX_AICPU_THREADS];
-	struct prof_wpool orch;		/* orchestrator records: pool 0 */
+	/* AICPU-written kinds: one per pool with buffers; NULL: off. */
+	struct prof_wpool *w[PTO_BUF_KIND_COUNT];
 };
 
 /* ---- queues ----------------------------------------------------------- */
@@ -96,6 +124,8 @@ static int ready_push(struct pto_prof_dev *p, unsigned int thr, __u32 kind,
 
 	if (tail - head >= PTO_READY_QUEUE_CAP)
 		return -ENOSPC;
+	/* Claimable from here: the host's CAS pairs with this release. */
+	PROF_STORE_REL(&prof_buf(p->base, off)->claim, seq);
 	e = &q->entries[tail & (PTO_READY_QUEUE_CAP - 1)];
 	e->pool_index = index;
 	e->kind = kind;
@@ -109,37 +139,32 @@ static int ready_push(struct pto_prof_dev *p, unsigned int thr, __u32 kind,
 /*
  * Pops one of the pool's own buffers; skips slots naming anything else.
  * A tail more than the capacity past head is a broken host: the queue is
- * not used again (*broken set), its records count as dropped.
+ * not used again (fq_broken set), its records count as dropped.
  */
-static __u64 free_pop(struct pto_prof_dev *p, struct pto_pool *pool,
-		      __u32 kind, __u32 index, int *broken)
+static __u64 free_pop(struct pto_prof_dev *p, struct prof_pstate *s)
 {
-	struct pto_free_queue *fq = &pool->free_queue;
-	__u32 head = PROF_LOAD(&fq->head);
-	/* Pairs with the host's release of tail: the slots are written. */
-	__u32 tail = PROF_LOAD_ACQ(&fq->tail);
+	struct pto_free_queue *fq = &s->pool->free_queue;
+	__u32 head = PROF_LOAD(&fq->head), j;
+	long n = s->fq_broken ? 0 : prof_fq_len(fq, head);
+	__u64 off;
 
-	if (*broken)
-		return 0;
-	if (tail - head > PTO_FREE_QUEUE_SLOTS) {
-		pto_err("pto prof: %s pool %u: free queue tail %u is "
-			"%u slots past head; queue ignored\n",
-			prof_kind_name(kind), index, tail, tail - head);
-		*broken = 1;
+	if (n < 0) {
+		pto_err("pto prof: %s pool %u: free queue tail is more "
+			"than %u slots past head %u; queue ignored\n",
+			prof_kind_name(s->kind), s->index,
+			PTO_FREE_QUEUE_SLOTS, head);
+		s->fq_broken = 1;
 		return 0;
 	}
-	while (head != tail) {
-		__u64 off = PROF_LOAD(&fq->slots[head &
-					(PTO_FREE_QUEUE_SLOTS - 1)]);
-
-		head++;
+	for (; n > 0; n--) {
+		off = prof_fq_slot(&p->l, fq, s->kind, s->index, head++, &j);
 		/* Returns the slot to the host. */
 		PROF_STORE_REL(&fq->head, head);
-		if (prof_buf_pool(&p->l, kind, off) == (long)index)
+		if (off)
 			return off;
 		pto_err("pto prof: %s pool %u: free queue names "
-			"0x%llx, not one of its buffers; skipped\n",
-			prof_kind_name(kind), index, (unsigned long long)off);
+			"something not one of its buffers; skipped\n",
+			prof_kind_name(s->kind), s->index);
 	}
 	return 0;
 }
@@ -173,98 +198,259 @@ static void count_stray(struct pto_prof_dev *p, __u32 kind,
 			idx);
 }
 
-/* ---- pools written by AICPU threads ------------------------------------ */
+/* ---- policies ---------------------------------------------------------- */
 
-/*
- * The pool thread thr writes kind's records into (phase, edge and PMU),
- * or NULL: kind off, or thr outside the run (the record counted stray).
- */
-static struct prof_wpool *thread_wpool(struct pto_prof_dev *p,
-				       unsigned int thr, __u32 kind)
+/* n records of s's pool lost between device times first and last. */
+static void loss_note(struct prof_pstate *s, __u32 n, __u64 first,
+		      __u64 last)
 {
-	struct prof_wpool *w;
-
-	if (!p)
-		return NULL;
-	if (thr >= p->num_threads) {
-		count_stray(p, kind, "thread", thr);
-		return NULL;
-	}
-	w = kind == PTO_BUF_SCHED_PHASE ? &p->sched[thr] :
-	    kind == PTO_BUF_DEP_EDGE ? &p->edge[thr] :
-	    kind == PTO_BUF_PMU ? &p->pmu[thr] : &p->orch;
-	return w->pool ? w : NULL;
+	if (!n)
+		return;
+	if (!s->lost || first < s->lost_first)
+		s->lost_first = first;
+	if (!s->lost || last > s->lost_last)
+		s->lost_last = last;
+	s->lost += n;
 }
 
-static void wpool_init(struct pto_prof_dev *p, struct prof_wpool *w,
-		       __u32 kind, __u32 index)
+/* The device time of a record (its kind's time field), else now. */
+static __u64 rec_time(const void *rec, __u32 time_off)
+{
+	__u64 t = 0;
+
+	if (time_off != PROF_NO_TIME)
+		memcpy(&t, (const char *)rec + time_off, sizeof(t));
+	return t ? t : pto_clock_now();
+}
+
+/*
+ * Overwrite: takes back the oldest buffer of s's pool that waits in
+ * thread thr's ready queue and the host has not claimed; its records
+ * count as overwritten. 0 when there is none.
+ */
+static __u64 reclaim(struct pto_prof_dev *p, struct prof_pstate *s,
+		     unsigned int thr)
+{
+	const struct prof_kind_desc *d = prof_kind_desc(s->kind);
+	struct pto_ready_queue *q = &p->h->ready[thr];
+	__u32 tail = PROF_LOAD(&q->tail);
+	/* Pairs with the host's release of head (entries it is done with). */
+	__u32 i = PROF_LOAD_ACQ(&q->head);
+
+	for (; i != tail; i++) {
+		const struct pto_ready_entry *e =
+			&q->entries[i & (PTO_READY_QUEUE_CAP - 1)];
+		struct pto_buf_header *b;
+		__u32 want = e->buf_seq, n;
+		const char *r;
+
+		if (e->kind != s->kind || e->pool_index != s->index)
+			continue;
+		b = prof_buf(p->base, e->buf_off);
+		/* Acquire: the host claimed nothing; its reads are over. */
+		if (!atomic_compare_exchange_strong_explicit(
+				PROF_ATOMIC(&b->claim), &want, 0,
+				memory_order_acquire, memory_order_relaxed))
+			continue;
+		n = PROF_LOAD(&b->count);
+		r = prof_buf_records(b);
+		prof_ctr_add(&s->pool->counters.overwritten, n);
+		/* Its own mark is lost with it: carried to the next. */
+		if (b->lost)
+			loss_note(s, b->lost, b->lost_first, b->lost_last);
+		if (n)
+			loss_note(s, n, rec_time(r, d->time_off),
+				  rec_time(r + (size_t)(n - 1) *
+					   b->record_size, d->time_off));
+		return e->buf_off;
+	}
+	return 0;
+}
+
+/* Block: polls the free queue until a buffer is back or the timeout. */
+static __u64 block_wait(struct pto_prof_dev *p, struct prof_pstate *s)
+{
+	const struct timespec poll = { 0, PROF_BLOCK_POLL_NS };
+	__u64 t0, deadline, off;
+
+	if (s->timed_out || s->fq_broken)
+		return 0;
+	t0 = pto_clock_now();
+	deadline = pto_clock_mono_ns() + p->block_timeout_ns;
+	while (!(off = free_pop(p, s))) {
+		if (s->fq_broken || pto_clock_mono_ns() >= deadline) {
+			s->timed_out = 1;
+			if (!s->warned)
+				pto_warn("pto prof: %s pool %u: no free "
+					"buffer within %llu ms (block "
+					"policy); records dropped until the "
+					"host returns one\n",
+					prof_kind_name(s->kind), s->index,
+					(unsigned long long)
+					(p->block_timeout_ns / 1000000));
+			s->warned = 1;
+			return 0;
+		}
+		/* Waiting for the host is the policy (not a sync). */
+		nanosleep(&poll, NULL);
+	}
+	s->wait_start = t0;
+	s->wait_end = pto_clock_now();
+	return off;
+}
+
+/*
+ * A buffer for s's pool by its policy, its header stamped with the
+ * losses and the wait before it and with sequence ++seq, count 0. 0 when
+ * there is none (the caller counts the record dropped).
+ */
+static __u64 pool_take(struct pto_prof_dev *p, struct prof_pstate *s,
+		       unsigned int thr)
+{
+	struct pto_buf_header *b;
+	__u64 off = free_pop(p, s);
+
+	if (off)
+		s->timed_out = 0;
+	else if (s->policy == PTO_BUF_POLICY_OVERWRITE)
+		off = reclaim(p, s, thr);
+	else if (s->policy == PTO_BUF_POLICY_BLOCK)
+		off = block_wait(p, s);
+	if (!off)
+		return 0;
+	b = prof_buf(p->base, off);
+	/* The host reset count, but a reclaimed buffer is as it was. */
+	PROF_STORE(&b->count, 0);
+	b->seq = ++s->seq;
+	b->lost = s->lost;
+	b->lost_first = s->lost_first;
+	b->lost_last = s->lost_last;
+	b->wait_start = s->wait_start;
+	b->wait_end = s->wait_end;
+	s->lost = 0;
+	s->lost_first = s->lost_last = s->wait_start = s->wait_end = 0;
+	return off;
+}
+
+static void pstate_init(struct pto_prof_dev *p, struct prof_pstate *s,
+			__u32 kind, __u32 index)
 {
 	const struct pto_prof_kind_layout *k = &p->l.kind[kind];
 
-	*w = (struct prof_wpool){ .kind = kind, .index = index };
-	if (!k->pool_off || index >= k->buf_pools)
-		return;
-	w->pool = prof_pool(p->base, &p->l, kind, index);
-	w->cap = k->records_per_buffer;
-	w->rsize = k->record_size;
+	*s = (struct prof_pstate){ .kind = kind, .index = index };
+	if (k->pool_off && index < k->buf_pools)
+		s->pool = prof_pool(p->base, &p->l, kind, index);
 }
 
-static int wpool_acquire(struct pto_prof_dev *p, struct prof_wpool *w)
-{
-	__u64 off = free_pop(p, w->pool, w->kind, w->index, &w->fq_broken);
+/* ---- pools written by AICPU threads ------------------------------------ */
 
-	if (!off)
-		return -ENOENT;
-	w->buf = prof_buf(p->base, off);
-	w->buf_off = off;
-	w->count = 0;
-	/* The host reset count; the writer owns it from here. */
-	PROF_STORE(&w->buf->count, 0);
-	w->buf->seq = ++w->seq;
-	head_publish(w->pool, off, w->seq);
-	return 0;
+/*
+ * The pool of kind that thread thr writes a record for index (a core
+ * for per-core kinds, ignored for the others) into, or NULL: kind off,
+ * or a thread or core outside the run (the record counted, stray or
+ * mismatch).
+ */
+static struct prof_wpool *wpool_of(struct pto_prof_dev *p, unsigned int thr,
+				   __u32 kind, unsigned int index)
+{
+	struct prof_wpool *w;
+	__u32 shape;
+
+	if (!p || kind >= PTO_BUF_KIND_COUNT || !p->w[kind])
+		return NULL;
+	shape = p->shape[kind];
+	if (shape != PTO_POOLS_PER_CORE) {
+		if (thr >= p->num_threads) {
+			count_stray(p, kind, "thread", thr);
+			return NULL;
+		}
+		index = shape == PTO_POOLS_ORCH ? 0 : thr;
+	} else if (index >= p->num_cores) {
+		count_stray(p, kind, "core", index);
+		return NULL;
+	}
+	w = &p->w[kind][index];
+	if (shape == PTO_POOLS_PER_CORE && thr >= p->num_threads) {
+		/* No ready queue to hand buffers to: counted mismatch. */
+		prof_ctr_add(&w->s.pool->counters.total, 1);
+		if (!PROF_LOAD(&w->s.pool->counters.mismatch))
+			pto_warn("pto prof: %s pool %u: record for thread "
+				"%u, outside the run; counted mismatch\n",
+				prof_kind_name(kind), index, thr);
+		prof_ctr_add(&w->s.pool->counters.mismatch, 1);
+		return NULL;
+	}
+	return w->s.pool ? w : NULL;
 }
 
 /* Hands the current buffer to thread thr's ready queue. */
 static void wpool_handover(struct pto_prof_dev *p, struct prof_wpool *w,
 			   unsigned int thr)
 {
-	if (ready_push(p, thr, w->kind, w->index, w->buf_off, w->seq)) {
-		/* Cannot happen within the open-time bound; never lose
-		 * records silently if the host stopped popping.
+	if (ready_push(p, thr, w->s.kind, w->s.index, w->buf_off,
+		       w->s.seq)) {
+		/* Cannot happen within the open-time bound (but for stale
+		 * entries of reclaimed buffers); never lose records
+		 * silently if the host stopped popping.
 		 */
 		pto_warn("pto prof: ready queue %u full, %u %s "
 			"records of pool %u dropped\n", thr, w->count,
-			prof_kind_name(w->kind), w->index);
-		prof_ctr_add(&w->pool->counters.dropped, w->count);
+			prof_kind_name(w->s.kind), w->s.index);
+		prof_ctr_add(&w->s.pool->counters.dropped, w->count);
 		w->count = 0;
 		PROF_STORE(&w->buf->count, 0);
 		return;
 	}
 	w->buf = NULL;
 	w->buf_off = 0;
-	PROF_STORE(&w->pool->head.buf_off, 0);
+	PROF_STORE(&w->s.pool->head.buf_off, 0);
 }
 
-/* A record of w's pool that cannot be written: counted mismatch. */
-static void wpool_mismatch(struct prof_wpool *w, const char *why,
-			   unsigned int idx)
+/* Publishes a buffer pool_take gave w. */
+static void wpool_start(struct prof_wpool *w, char *base, __u64 off)
 {
-	prof_ctr_add(&w->pool->counters.total, 1);
-	if (!PROF_LOAD(&w->pool->counters.mismatch))
-		pto_warn("pto prof: %s pool %u: record for %s %u, "
-			"outside the run; counted mismatch\n",
-			prof_kind_name(w->kind), w->index, why, idx);
-	prof_ctr_add(&w->pool->counters.mismatch, 1);
+	w->buf = prof_buf(base, off);
+	w->buf_off = off;
+	w->count = 0;
+	head_publish(w->s.pool, off, w->s.seq);
 }
 
-/* The slot for one record, or NULL (counted dropped). */
-static void *wpool_slot(struct pto_prof_dev *p, struct prof_wpool *w)
+static void wpool_flush(struct pto_prof_dev *p, struct prof_wpool *w,
+			unsigned int thr)
 {
-	prof_ctr_add(&w->pool->counters.total, 1);
-	if (!w->buf && wpool_acquire(p, w)) {
-		prof_ctr_add(&w->pool->counters.dropped, 1);
-		return NULL;
+	__u64 off;
+
+	if (!w->s.pool)
+		return;
+	/* Records lost after the last buffer: an empty one marks them. */
+	if (!w->buf && w->s.lost && (off = pool_take(p, &w->s, thr)))
+		wpool_start(w, p->base, off);
+	if (w->buf && (w->count || w->buf->lost))
+		wpool_handover(p, w, thr);
+}
+
+/*
+ * The slot for a record of w's pool made at device time t (0: unknown),
+ * or NULL: no buffer by the pool's policy, the record counted dropped
+ * and its time (else now) marked.
+ */
+static void *wpool_slot(struct pto_prof_dev *p, struct prof_wpool *w,
+			unsigned int thr, __u64 t)
+{
+	struct pto_pool *pool = w->s.pool;
+
+	prof_ctr_add(&pool->counters.total, 1);
+	if (!w->buf) {
+		__u64 off = pool_take(p, &w->s, thr);
+
+		if (!off) {
+			if (!t)
+				t = pto_clock_now();
+			prof_ctr_add(&pool->counters.dropped, 1);
+			loss_note(&w->s, 1, t, t);
+			return NULL;
+		}
+		wpool_start(w, p->base, off);
 	}
 	return prof_buf_records(w->buf) + (size_t)w->count * w->rsize;
 }
@@ -279,36 +465,40 @@ static void wpool_commit(struct pto_prof_dev *p, struct prof_wpool *w,
 		wpool_handover(p, w, thr);
 }
 
-static void wpool_flush(struct pto_prof_dev *p, struct prof_wpool *w,
-			unsigned int thr)
+/*
+ * The slot for a record of kind by thread thr for index (see wpool_of)
+ * made at time t, its pool in *w; NULL: not to be written. The caller
+ * fills the slot and calls wpool_commit.
+ */
+static inline void *record_slot(struct pto_prof_dev *p, unsigned int thr,
+				__u32 kind, unsigned int index, __u64 t,
+				struct prof_wpool **w)
 {
-	if (w->pool && w->buf && w->count)
-		wpool_handover(p, w, thr);
+	*w = wpool_of(p, thr, kind, index);
+	return *w ? wpool_slot(p, *w, thr, t) : NULL;
 }
 
 /* ---- AICore pools -------------------------------------------------------- */
 
 static int core_publish(struct pto_prof_dev *p, struct prof_core *c,
-			unsigned int core)
+			unsigned int thr)
 {
-	__u64 off = free_pop(p, c->cpool, PTO_BUF_AICORE_TASK, core,
-			     &c->fq_broken);
+	__u64 off = pool_take(p, &c->cs, thr);
 
 	if (!off)
 		return -ENOENT;
-	prof_buf(p->base, off)->seq = ++c->cur_seq;
 	c->cur_off = off;
-	head_publish(c->cpool, off, c->cur_seq);
+	head_publish(c->cs.pool, off, c->cs.seq);
 	return 0;
 }
 
 static void core_retire(struct pto_prof_dev *p, struct prof_core *c,
-			unsigned int core, unsigned int thr)
+			unsigned int thr)
 {
-	if (ready_push(p, thr, PTO_BUF_AICORE_TASK, core, c->retired_off,
+	if (ready_push(p, thr, c->cs.kind, c->cs.index, c->retired_off,
 		       c->retired_seq)) {
 		pto_warn("pto prof: ready queue %u full, AICore "
-			"buffer of core %u kept for later\n", thr, core);
+			"buffer of core %u kept for later\n", thr, c->cs.index);
 		return;
 	}
 	c->retired_off = 0;
@@ -316,15 +506,15 @@ static void core_retire(struct pto_prof_dev *p, struct prof_core *c,
 
 /* After a FIN on core: hand over a quiet old buffer, rotate when due. */
 static void core_tick(struct pto_prof_dev *p, struct prof_core *c,
-		      unsigned int core, unsigned int thr)
+		      unsigned int thr)
 {
 	__u32 cnt, old_seq;
 	__u64 old;
 
 	if (c->retired_off && c->done >= c->retire_target)
-		core_retire(p, c, core, thr);
+		core_retire(p, c, thr);
 	if (!c->cur_off) {
-		core_publish(p, c, core);
+		core_publish(p, c, thr);
 		return;
 	}
 	/* Pairs with the AICore's release of count. */
@@ -334,8 +524,8 @@ static void core_tick(struct pto_prof_dev *p, struct prof_core *c,
 	if (c->retired_off)
 		return;
 	old = c->cur_off;
-	old_seq = c->cur_seq;
-	if (core_publish(p, c, core)) {
+	old_seq = c->cs.seq;
+	if (core_publish(p, c, thr)) {
 		/*
 		 * No free buffer: the AICore drops (counted) once this one is
 		 * full. A full one is handed over anyway with no successor,
@@ -344,38 +534,38 @@ static void core_tick(struct pto_prof_dev *p, struct prof_core *c,
 		if (cnt < c->cap)
 			return;
 		c->cur_off = 0;
-		head_publish(c->cpool, 0, ++c->cur_seq);
+		head_publish(c->cs.pool, 0, ++c->cs.seq);
 	}
 	c->retired_off = old;
 	c->retired_seq = old_seq;
 	c->retire_target = c->dispatched;
 	if (c->done >= c->retire_target)
-		core_retire(p, c, core, thr);
+		core_retire(p, c, thr);
 }
 
 static void core_flush(struct pto_prof_dev *p, struct prof_core *c,
-		       unsigned int core, unsigned int thr)
+		       unsigned int thr)
 {
 	__u64 off = c->cur_off;
 
 	if (c->retired_off)
-		core_retire(p, c, core, thr);
+		core_retire(p, c, thr);
 	/* Pairs with the AICore's release of count. */
 	if (c->retired_off || !off ||
 	    !PROF_LOAD_ACQ(&prof_buf(p->base, off)->count))
 		return;
 	if (c->dispatched != c->done) {
 		pto_warn("pto prof: core %u flushed with %llu task(s) "
-			"in flight; AICore buffer kept\n", core,
+			"in flight; AICore buffer kept\n", c->cs.index,
 			(unsigned long long)(c->dispatched - c->done));
 		return;
 	}
 	/* Unpublish first, so a late AICore write counts as dropped. */
 	c->cur_off = 0;
-	head_publish(c->cpool, 0, ++c->cur_seq);
 	c->retired_off = off;
 	c->retired_seq = prof_buf(p->base, off)->seq;
-	core_retire(p, c, core, thr);
+	head_publish(c->cs.pool, 0, ++c->cs.seq);
+	core_retire(p, c, thr);
 }
 
 /* ---- API --------------------------------------------------------------- */
@@ -388,29 +578,29 @@ static void core_flush(struct pto_prof_dev *p, struct prof_core *c,
 static int check_thread_buffers(const struct pto_prof_layout *l,
 				__u32 cores)
 {
-	const struct pto_prof_kind_layout *k = l->kind;
-	__u64 n = (__u64)cores * (k[PTO_BUF_AICPU_TASK].buffers_per_pool +
-				  k[PTO_BUF_AICORE_TASK].buffers_per_pool) +
-		  k[PTO_BUF_SCHED_PHASE].buffers_per_pool +
-		  k[PTO_BUF_ORCH_PHASE].buffers_per_pool +
-		  k[PTO_BUF_DEP_EDGE].buffers_per_pool +
-		  k[PTO_BUF_PMU].buffers_per_pool;
+	char why[512];
+	size_t len = 0;
+	__u64 n = 0;
+	__u32 k, per;
 
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		if (!l->kind[k].pool_off)
+			continue;
+		per = pto_prof_kind_pool_shape(k) == PTO_POOLS_PER_CORE ?
+		      cores : 1;
+		n += (__u64)per * l->kind[k].buffers_per_pool;
+		if (len < sizeof(why))
+			len += (size_t)snprintf(why + len, sizeof(why) - len,
+				"%s%u x buffers_per_pool[%s] %u",
+				len ? " + " : "", per, prof_kind_name(k),
+				l->kind[k].buffers_per_pool);
+	}
 	if (n <= PTO_READY_QUEUE_CAP)
 		return 0;
 	pto_err("pto: profiling: a thread owning all %u cores could "
 		"hold %llu buffers, more than the %u of its ready queue: "
-		"%u x (buffers_per_pool[aicpu_task] %u + "
-		"buffers_per_pool[aicore_task] %u) + sched_phase %u + "
-		"orch_phase %u + dep_edge %u + pmu %u; lower run_config."
-		"buffers_per_pool\n", cores, (unsigned long long)n,
-		PTO_READY_QUEUE_CAP, cores,
-		k[PTO_BUF_AICPU_TASK].buffers_per_pool,
-		k[PTO_BUF_AICORE_TASK].buffers_per_pool,
-		k[PTO_BUF_SCHED_PHASE].buffers_per_pool,
-		k[PTO_BUF_ORCH_PHASE].buffers_per_pool,
-		k[PTO_BUF_DEP_EDGE].buffers_per_pool,
-		k[PTO_BUF_PMU].buffers_per_pool);
+		"%s; lower run_config.buffers_per_pool\n", cores,
+		(unsigned long long)n, PTO_READY_QUEUE_CAP, why);
 	return -E2BIG;
 }
 
@@ -422,6 +612,7 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 	struct pto_prof_layout l;
 	struct pto_prof_header *h = base;
 	unsigned int i;
+	__u32 k;
 
 	*out = NULL;
 	if (prof_region_check(base, size, &l) || h->num_cores != num_cores ||
@@ -439,25 +630,39 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 	p->num_cores = num_cores;
 	p->num_threads = num_threads;
 	p->orch_thread = orch_thread;
-	for (i = 0; i < num_cores; i++) {
-		struct prof_core *c = &p->core[i];
-		const struct pto_prof_kind_layout *k =
-			&l.kind[PTO_BUF_AICORE_TASK];
+	p->block_timeout_ns = PROF_BLOCK_DEFAULT_MS * 1000000ull;
+	p->aicore_kind = PTO_BUF_KIND_COUNT;
+	for (i = 0; i < num_cores; i++)
+		atomic_init(&p->core[i].owner, PTO_CORE_THREAD_NONE);
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		const struct prof_kind_desc *d = prof_kind_desc(k);
+		const struct pto_prof_kind_layout *kl = &l.kind[k];
 
-		atomic_init(&c->owner, PTO_CORE_THREAD_NONE);
-		wpool_init(p, &c->aicpu, PTO_BUF_AICPU_TASK, i);
-		if (k->pool_off) {
-			c->cpool = prof_pool(p->base, &l,
-					     PTO_BUF_AICORE_TASK, i);
-			c->cap = k->records_per_buffer;
+		p->shape[k] = pto_prof_kind_pool_shape(k);
+		if (!kl->pool_off)
+			continue;
+		if (d->aicore) {
+			p->aicore_kind = k;
+			for (i = 0; i < num_cores; i++) {
+				pstate_init(p, &p->core[i].cs, k, i);
+				p->core[i].cap = kl->records_per_buffer;
+			}
+			continue;
+		}
+		p->w[k] = calloc(kl->buf_pools, sizeof(*p->w[k]));
+		if (!p->w[k]) {
+			prof_dev_close(p);
+			return -ENOMEM;
+		}
+		for (i = 0; i < kl->buf_pools; i++) {
+			struct prof_wpool *w = &p->w[k][i];
+
+			pstate_init(p, &w->s, k, i);
+			w->cap = kl->records_per_buffer;
+			w->rsize = kl->record_size;
+			w->time_off = d->time_off;
 		}
 	}
-	for (i = 0; i < PTO_MAX_AICPU_THREADS; i++) {
-		wpool_init(p, &p->sched[i], PTO_BUF_SCHED_PHASE, i);
-		wpool_init(p, &p->edge[i], PTO_BUF_DEP_EDGE, i);
-		wpool_init(p, &p->pmu[i], PTO_BUF_PMU, i);
-	}
-	wpool_init(p, &p->orch, PTO_BUF_ORCH_PHASE, 0);
 	h->counter_freq_hz = counter_freq_hz;
 	h->num_phase_cores = num_cores;
 	prof_dev_set_threads(p, num_threads > 1 ? num_threads - 1 : 1, 1);
@@ -467,7 +672,38 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 
 void prof_dev_close(struct pto_prof_dev *p)
 {
+	__u32 k;
+
+	if (!p)
+		return;
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		free(p->w[k]);
 	free(p);
+}
+
+int prof_dev_set_policy(struct pto_prof_dev *p, uint32_t kind,
+			uint32_t policy, unsigned int block_timeout_ms)
+{
+	unsigned int i;
+
+	if (!p || kind >= PTO_BUF_KIND_COUNT ||
+	    policy >= PTO_BUF_POLICY_COUNT)
+		return -EINVAL;
+	if (!p->l.kind[kind].pool_off)
+		return 0;
+	if (block_timeout_ms)
+		p->block_timeout_ns = block_timeout_ms * 1000000ull;
+	/* Before any writer (and the AICore's bind) reads it. */
+	p->l.kind[kind].policy = policy;
+	PROF_STORE(&p->h->layout.kind[kind].policy, policy);
+	if (kind == p->aicore_kind) {
+		for (i = 0; i < p->num_cores; i++)
+			p->core[i].cs.policy = policy;
+		return 0;
+	}
+	for (i = 0; i < p->l.kind[kind].buf_pools; i++)
+		p->w[kind][i].s.policy = policy;
+	return 0;
 }
 
 void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int nsched,
@@ -509,8 +745,8 @@ void prof_dev_core_assign(struct pto_prof_dev *p, unsigned int core,
 	if (c->primed)
 		return;
 	c->primed = 1;
-	if (c->cpool)
-		core_publish(p, c, core);
+	if (c->cs.pool)
+		core_publish(p, c, thr);
 }
 
 void prof_dev_task_dispatched(struct pto_prof_dev *p, unsigned int core,
@@ -521,61 +757,49 @@ void prof_dev_task_dispatched(struct pto_prof_dev *p, unsigned int core,
 		p->core[core].dispatched++;
 }
 
+void prof_dev_record(struct pto_prof_dev *p, unsigned int thr,
+		     uint32_t kind, unsigned int index, const void *rec)
+{
+	struct prof_wpool *w = wpool_of(p, thr, kind, index);
+	void *slot;
+
+	if (!w)
+		return;
+	slot = wpool_slot(p, w, thr, rec_time(rec, w->time_off));
+	if (!slot)
+		return;
+	memcpy(slot, rec, w->rsize);
+	wpool_commit(p, w, thr);
+}
+
 void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 			unsigned int core, uint32_t token, uint64_t task_id,
 			uint32_t func_id, uint32_t core_type,
 			uint64_t dispatch_ts, uint64_t finish_ts)
 {
 	struct pto_aicpu_task_record *r;
+	struct prof_wpool *w;
 	struct prof_core *c;
 
-	if (!p)
-		return;
-	if (core >= p->num_cores) {
-		count_stray(p, PTO_BUF_AICPU_TASK, "core", core);
-		return;
+	r = record_slot(p, thr, PTO_BUF_AICPU_TASK, core, finish_ts, &w);
+	if (r) {
+		*r = (struct pto_aicpu_task_record){
+			.dispatch_time = dispatch_ts,
+			.finish_time = finish_ts,
+			.task_id = task_id,
+			.func_id = func_id,
+			.core_type = core_type,
+			.reg_token = token,
+		};
+		wpool_commit(p, w, thr);
 	}
+	if (!p || core >= p->num_cores)
+		return;
 	c = &p->core[core];
-	if (thr >= p->num_threads) {
-		/* No ready queue to hand buffers to: no rotation either. */
-		if (c->aicpu.pool)
-			wpool_mismatch(&c->aicpu, "thread", thr);
-		c->done++;
-		return;
-	}
-	if (c->aicpu.pool) {
-		r = wpool_slot(p, &c->aicpu);
-		if (r) {
-			*r = (struct pto_aicpu_task_record){
-				.dispatch_time = dispatch_ts,
-				.finish_time = finish_ts,
-				.task_id = task_id,
-				.func_id = func_id,
-				.core_type = core_type,
-				.reg_token = token,
-			};
-			wpool_commit(p, &c->aicpu, thr);
-		}
-	}
 	c->done++;
-	if (c->cpool && c->primed)
-		core_tick(p, c, core, thr);
-}
-
-void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
-		  const struct pto_pmu_record *rec)
-{
-	struct pto_pmu_record *r;
-	struct prof_wpool *w;
-
-	w = thread_wpool(p, thr, PTO_BUF_PMU);
-	if (!w)
-		return;
-	r = wpool_slot(p, w);
-	if (!r)
-		return;
-	*r = *rec;
-	wpool_commit(p, w, thr);
+	/* No ready queue outside the run: no rotation either. */
+	if (c->cs.pool && c->primed && thr < p->num_threads)
+		core_tick(p, c, thr);
 }
 
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
@@ -584,10 +808,7 @@ void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,
 	struct pto_sched_phase_record *r;
 	struct prof_wpool *w;
 
-	w = thread_wpool(p, thr, PTO_BUF_SCHED_PHASE);
-	if (!w)
-		return;
-	r = wpool_slot(p, w);
+	r = record_slot(p, thr, PTO_BUF_SCHED_PHASE, thr, rec->start_time, &w);
 	if (!r)
 		return;
 	*r = *rec;
@@ -600,10 +821,7 @@ void prof_dev_orch_phase(struct pto_prof_dev *p, unsigned int thr,
 	struct pto_orch_phase_record *r;
 	struct prof_wpool *w;
 
-	w = thread_wpool(p, thr, PTO_BUF_ORCH_PHASE);
-	if (!w)
-		return;
-	r = wpool_slot(p, w);
+	r = record_slot(p, thr, PTO_BUF_ORCH_PHASE, 0, rec->start_time, &w);
 	if (!r)
 		return;
 	*r = *rec;
@@ -617,10 +835,7 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 	struct pto_dep_edge_record *r;
 	struct prof_wpool *w;
 
-	w = thread_wpool(p, thr, PTO_BUF_DEP_EDGE);
-	if (!w)
-		return;
-	r = wpool_slot(p, w);
+	r = record_slot(p, thr, PTO_BUF_DEP_EDGE, thr, 0, &w);
 	if (!r)
 		return;
 	*r = (struct pto_dep_edge_record){
@@ -630,9 +845,26 @@ void prof_dev_dep_edge(struct pto_prof_dev *p, unsigned int thr,
 	wpool_commit(p, w, thr);
 }
 
+/* Flushes the per-core pools of core c (held by thr). */
+static void core_pools_flush(struct pto_prof_dev *p, unsigned int core,
+			     unsigned int thr)
+{
+	struct prof_core *c = &p->core[core];
+	__u32 k;
+
+	if (!c->primed)
+		return;
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		if (p->w[k] && p->shape[k] == PTO_POOLS_PER_CORE)
+			wpool_flush(p, &p->w[k][core], thr);
+	if (c->cs.pool)
+		core_flush(p, c, thr);
+}
+
 void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 {
 	unsigned int i;
+	__u32 k, shape;
 
 	if (!p || thr >= p->num_threads)
 		return;
@@ -645,17 +877,17 @@ void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr)
 				PROF_CORE_FLUSHING, memory_order_acquire,
 				memory_order_relaxed))
 			continue;
-		if (c->primed) {
-			wpool_flush(p, &c->aicpu, thr);
-			if (c->cpool)
-				core_flush(p, c, i, thr);
-		}
+		core_pools_flush(p, i, thr);
 		/* release: the flush precedes a later claim of the core */
 		atomic_store_explicit(&c->owner, thr, memory_order_release);
 	}
-	wpool_flush(p, &p->sched[thr], thr);
-	wpool_flush(p, &p->edge[thr], thr);
-	wpool_flush(p, &p->pmu[thr], thr);
-	if (thr == p->orch_thread)
-		wpool_flush(p, &p->orch, thr);
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
+		shape = p->shape[k];
+		if (!p->w[k] || shape == PTO_POOLS_PER_CORE)
+			continue;
+		if (shape == PTO_POOLS_PER_THREAD)
+			wpool_flush(p, &p->w[k][thr], thr);
+		else if (thr == p->orch_thread)
+			wpool_flush(p, &p->w[k][0], thr);
+	}
 }

@@ -50,6 +50,27 @@ int prof_dev_open(void *base, size_t size, unsigned int num_cores,
 		  uint64_t counter_freq_hz, struct pto_prof_dev **out);
 void prof_dev_close(struct pto_prof_dev *p);
 
+/*
+ * The buffer policy of kind (PTO_BUF_POLICY_*, pto_prof.h) and, when not
+ * 0, the block policy's timeout (default 1000 ms; one for every kind).
+ * Written into the region's layout, where the AICore reads it: call
+ * after prof_dev_open, before any record is written. A disabled kind is
+ * left alone. -EINVAL for an unknown kind or policy.
+ */
+int prof_dev_set_policy(struct pto_prof_dev *p, uint32_t kind,
+			uint32_t policy, unsigned int block_timeout_ms);
+
+/*
+ * One record of an AICPU-written kind (rec: the kind's record, its
+ * record_size bytes) by thread thr. index names the core for per-core
+ * kinds and is ignored for per-thread kinds (pool thr) and the
+ * orchestrator kind (pool 0). The pool's policy applies when it has no
+ * buffer; a thread or core outside the run is counted (stray or
+ * mismatch). The typed calls below are this with their record built.
+ */
+void prof_dev_record(struct pto_prof_dev *p, unsigned int thr,
+		     uint32_t kind, unsigned int index, const void *rec);
+
 /* Scheduler/orchestrator thread counts of the run (header fields). */
 void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int nsched,
 			  unsigned int norch);
@@ -75,14 +96,6 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 			unsigned int core, uint32_t token, uint64_t task_id,
 			uint32_t func_id, uint32_t core_type,
 			uint64_t dispatch_ts, uint64_t finish_ts);
-
-/*
- * The PMU record of a task that just reported FIN on core rec->core
- * (PTO_DFX_PMU), by the thread owning that core, into its own PMU pool.
- */
-struct pto_pmu_record;
-void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
-		  const struct pto_pmu_record *rec);
 
 /* One scheduler-loop phase record (PTO_DFX_SCHED_PHASES), copied. */
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,

@@ -89,6 +89,7 @@ static int base_task(void *ctx, const void *rec)
 }
 
 /* Sched and orch phase records both start with start_time. */
+/* The kinds in the time base (prof_kind_desc time_base) start with it. */
 _Static_assert(offsetof(struct pto_sched_phase_record, start_time) == 0 &&
 	       offsetof(struct pto_orch_phase_record, start_time) == 0,
 	       "phase records start with start_time");
@@ -100,16 +101,16 @@ static int base_phase(void *ctx, const void *rec)
 
 int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 {
-	uint32_t i;
+	const struct prof_spill *s;
+	uint32_t i, k;
 	int ret;
 
 	*base = 0;
 	ret = prof_spill_each(&r->tasks, base_task, base);
-	for (i = 0; !ret && r->level >= 3 && i < PTO_MAX_AICPU_THREADS; i++) {
-		ret = prof_spill_each(&r->sched[i], base_phase, base);
-		if (!ret)
-			ret = prof_spill_each(&r->orch[i], base_phase, base);
-	}
+	for (k = 0; !ret && r->level >= 3 && k < PTO_BUF_KIND_COUNT; k++)
+		for (i = 0; !ret && prof_kind_desc(k)->time_base &&
+			    (s = prof_records_spill(r, k, i)); i++)
+			ret = prof_spill_each(s, base_phase, base);
 	return ret;
 }
 
@@ -201,10 +202,10 @@ static uint32_t thread_lists(const struct prof_spill *v, uint32_t declared)
 uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind)
 {
 	if (kind == PTO_BUF_SCHED_PHASE)
-		return r->level >= 3 ? thread_lists(r->sched,
+		return r->level >= 3 ? thread_lists(r->spill[PTO_BUF_SCHED_PHASE],
 						    r->num_sched_threads) : 0;
 	if (kind == PTO_BUF_ORCH_PHASE)
-		return r->level >= 4 ? thread_lists(r->orch,
+		return r->level >= 4 ? thread_lists(r->spill[PTO_BUF_ORCH_PHASE],
 			r->num_orch_threads ? r->num_orch_threads : 1) : 0;
 	return 0;
 }
@@ -357,6 +358,47 @@ void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
 	fputc(']', f);
 }
 
+/* ,\n  "loss_markers": [...] of the buffers that carried one. */
+struct loss_out {
+	FILE *f;
+	const struct prof_clock *clk;
+	uint64_t n;
+};
+
+static int write_loss(void *ctx, const void *rec)
+{
+	const struct pto_cap_loss *l = rec;
+	struct loss_out *o = ctx;
+
+	fprintf(o->f, "%s\n    {\"kind\": \"%s\", \"pool\": %" PRIu32
+		", \"lost\": %" PRIu32, o->n++ ? "," : "",
+		prof_kind_desc(l->kind)->name, l->pool, l->lost);
+	if (l->lost)
+		fprintf(o->f, ", \"first_lost_us\": %.3f, \"last_lost_us\": "
+			"%.3f", prof_us(o->clk, l->lost_first),
+			prof_us(o->clk, l->lost_last));
+	if (l->wait_start || l->wait_end)
+		fprintf(o->f, ", \"wait_start_us\": %.3f, \"wait_end_us\": "
+			"%.3f", prof_us(o->clk, l->wait_start),
+			prof_us(o->clk, l->wait_end));
+	fputc('}', o->f);
+	return 0;
+}
+
+static int write_losses(FILE *f, const struct prof_records *r,
+			const struct prof_clock *clk)
+{
+	struct loss_out o = { f, clk, 0 };
+	int ret;
+
+	if (!prof_spill_count(&r->losses))
+		return 0;
+	fputs(",\n  \"loss_markers\": [", f);
+	ret = prof_spill_each(&r->losses, write_loss, &o);
+	fputs("\n  ]", f);
+	return ret;
+}
+
 static void write_extras(FILE *f, const struct prof_records *r)
 {
 	uint32_t k, first = 1;
@@ -372,9 +414,10 @@ static void write_extras(FILE *f, const struct prof_records *r)
 			continue;
 		fprintf(f, "%s\n    \"%s\": {\"total\": %" PRIu64
 			", \"collected\": %" PRIu64 ", \"dropped\": %" PRIu64
-			", \"mismatch\": %" PRIu64 "}", first ? "" : ",",
+			", \"mismatch\": %" PRIu64 ", \"overwritten\": %"
+			PRIu64 "}", first ? "" : ",",
 			prof_kind_desc(k)->name, b->total, b->collected,
-			b->dropped, b->mismatch);
+			b->dropped, b->mismatch, b->overwritten);
 		first = 0;
 	}
 	fputs(first ? "}" : "\n  }", f);
@@ -440,14 +483,17 @@ static int export_records(const struct prof_records *r, const char *dir)
 	fprintf(f, "{\n  \"l2_swimlane_level\": %" PRIu32 ",\n", r->level);
 	ret = write_tasks(f, r, &clk);
 	if (!ret && r->level >= 3)
-		ret = write_thread_lists(f, "aicpu_scheduler_phases", r->sched,
+		ret = write_thread_lists(f, "aicpu_scheduler_phases",
+				r->spill[PTO_BUF_SCHED_PHASE],
 				prof_records_lists(r, PTO_BUF_SCHED_PHASE),
 				&clk, write_sched_rec);
 	if (!ret && r->level >= 4)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
-				r->orch, prof_records_lists(r,
+				r->spill[PTO_BUF_ORCH_PHASE], prof_records_lists(r,
 				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
 	prof_write_core_to_thread(f, r, "  ");
+	if (!ret)
+		ret = write_losses(f, r, &clk);
 	write_extras(f, r);
 	write_clock_anchors(f, r);
 	fputs("\n}\n", f);
@@ -542,7 +588,8 @@ static int export_deps(const struct prof_records *r, const char *dir)
 		return -errno;
 	fputs("{\n  \"edges\": [", f);
 	for (t = 0; !ret && t < PTO_MAX_AICPU_THREADS; t++)
-		ret = prof_spill_each(&r->edges[t], write_edge, &l);
+		ret = prof_spill_each(&r->spill[PTO_BUF_DEP_EDGE][t],
+				      write_edge, &l);
 	fputs(l.n ? "\n  ],\n  \"tasks\": [" : "],\n  \"tasks\": [", f);
 	if (!ret)
 		ret = prof_sort_stream(&r->tasks, NULL, prof_row_cmp,

@@ -81,7 +81,8 @@ int prof_records_export_pmu(const struct prof_records *r, const char *dir)
 		return 0;
 	prof_spill_init(&c.all, r->tasks.mem, sizeof(struct pto_pmu_record));
 	for (i = 0; !ret && i < PTO_MAX_AICPU_THREADS; i++)
-		ret = prof_spill_each(&r->pmu[i], pmu_gather, &c);
+		ret = prof_spill_each(prof_records_spill(r, PTO_BUF_PMU, i),
+				      pmu_gather, &c);
 	c.f = ret ? NULL : json_open(dir, "pmu.csv");
 	if (!ret && !c.f)
 		ret = -errno;

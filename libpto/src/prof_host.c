@@ -62,6 +62,7 @@ struct pto_prof_host {
 	struct pto_prof_header *h;
 	struct pto_prof_layout l;	/* checked copy */
 	__u32 nqueues;
+	__u32 npools;			/* pools with buffers, every kind */
 	__u32 ready_head[PTO_MAX_AICPU_THREADS];	/* mgmt only */
 	int queue_broken[PTO_MAX_AICPU_THREADS];	/* mgmt only */
 	unsigned char *held[PTO_BUF_KIND_COUNT];	/* mgmt only */
@@ -75,6 +76,7 @@ struct pto_prof_host {
 
 	pthread_t mgmt, poll;
 	int running;
+	_Atomic int hold;		/* prof_host_hold */
 	/* lock protects copyq, doneq, stop, no_more and poll_err. */
 	pthread_mutex_t lock;
 	pthread_cond_t mgmt_cv;		/* doneq grew, or stop */
@@ -152,12 +154,20 @@ static __u64 buf_index(const struct pto_prof_layout *l, __u32 kind,
 
 /* ---- mgmt ------------------------------------------------------------- */
 
+/*
+ * What is wrong with ready entry e, or NULL. A structurally valid entry
+ * is claimed first (the claim of pto_prof.h): *stale is set when its
+ * writer took the buffer back (overwrite policy), whose records the
+ * writer counted overwritten; the entry is then skipped.
+ */
 static const char *entry_problem(struct pto_prof_host *h,
-				 const struct pto_ready_entry *e)
+				 const struct pto_ready_entry *e, int *stale)
 {
 	const struct pto_prof_kind_layout *k;
 	const struct pto_buf_header *b;
+	__u32 want = e->buf_seq;
 
+	*stale = 0;
 	if (e->kind >= PTO_BUF_KIND_COUNT || !h->l.kind[e->kind].pool_off)
 		return "bad kind";
 	k = &h->l.kind[e->kind];
@@ -165,13 +175,23 @@ static const char *entry_problem(struct pto_prof_host *h,
 		return "bad pool";
 	if (prof_buf_pool(&h->l, e->kind, e->buf_off) != (long)e->pool_index)
 		return "offset is not a buffer of that pool";
-	if (h->held[e->kind][buf_index(&h->l, e->kind, e->buf_off)])
-		return "buffer already handed over";
 	b = prof_buf(h->base, e->buf_off);
 	if (b->kind != e->kind || b->pool_index != e->pool_index ||
 	    b->capacity != k->records_per_buffer ||
 	    b->record_size != k->record_size)
 		return "buffer header altered";
+	/* Acquire: pairs with the writer's release of claim. */
+	if (!atomic_compare_exchange_strong_explicit(
+			PROF_ATOMIC(&prof_buf(h->base, e->buf_off)->claim),
+			&want, 0, memory_order_acquire, memory_order_relaxed)) {
+		/* Taken back: only under overwrite, never by a later seq. */
+		*stale = PROF_LOAD(&h->h->layout.kind[e->kind].policy) ==
+			 PTO_BUF_POLICY_OVERWRITE &&
+			 (__s32)(PROF_LOAD(&b->seq) - e->buf_seq) >= 0;
+		return *stale ? NULL : "sequence differs from the buffer's";
+	}
+	if (h->held[e->kind][buf_index(&h->l, e->kind, e->buf_off)])
+		return "buffer already handed over";
 	if (b->seq != e->buf_seq)
 		return "sequence differs from the buffer's";
 	return NULL;
@@ -198,9 +218,12 @@ static size_t mgmt_drain_queue(struct pto_prof_host *h, __u32 t)
 	for (; head != tail; head++, n++) {
 		struct pto_ready_entry e =
 			q->entries[head & (PTO_READY_QUEUE_CAP - 1)];
-		const char *why = entry_problem(h, &e);
+		int stale;
+		const char *why = entry_problem(h, &e, &stale);
 		struct prof_item it = { e.kind, e.pool_index, e.buf_off };
 
+		if (stale)
+			continue;
 		if (why) {
 			pto_err("pto prof: ready queue %u: rejected "
 				"entry kind=%u pool=%u off=0x%llx seq=%u: "
@@ -289,9 +312,11 @@ static void *mgmt_main(void *arg)
 		/* After stop is seen, one last pass catches every entry. */
 		n = 0;
 		t0 = h->cap ? pto_clock_mono_ns() : 0;
-		for (t = 0; t < h->nqueues; t++)
+		for (t = 0; (stop || !atomic_load(&h->hold)) &&
+			    t < h->nqueues; t++)
 			n += mgmt_drain_queue(h, t);
-		n += mgmt_return_done(h);
+		if (stop || !atomic_load(&h->hold))
+			n += mgmt_return_done(h);
 		if (n && h->cap)
 			host_span(h, PTO_HOST_SPAN_DRAIN, PTO_HOST_THREAD_MGMT,
 				  t0, n);
@@ -318,6 +343,28 @@ static void *mgmt_main(void *arg)
 }
 
 /* ---- poll ------------------------------------------------------------- */
+
+/* Keeps the loss marker / block wait buffer b carries, if any. */
+static int host_loss(struct pto_prof_host *h, const struct prof_item *it,
+		     const struct pto_buf_header *b)
+{
+	const struct pto_cap_loss l = {
+		.kind = it->kind, .pool = it->pool, .seq = PROF_LOAD(&b->seq),
+		.lost = PROF_LOAD(&b->lost),
+		.lost_first = PROF_LOAD(&b->lost_first),
+		.lost_last = PROF_LOAD(&b->lost_last),
+		.wait_start = PROF_LOAD(&b->wait_start),
+		.wait_end = PROF_LOAD(&b->wait_end),
+	};
+	int err;
+
+	if (!l.lost && !l.wait_start && !l.wait_end)
+		return 0;
+	err = prof_records_loss(&h->rec, &l);
+	if (!err && h->cap)
+		err = prof_cap_loss(h->cap, &l);
+	return err;
+}
 
 static void *poll_main(void *arg)
 {
@@ -358,8 +405,10 @@ static void *poll_main(void *arg)
 				prof_kind_name(it.kind), it.pool, count, cap);
 			count = 0;
 		}
-		err = prof_records_add(&h->rec, it.kind, it.pool,
-				       prof_buf_records(b), count);
+		err = host_loss(h, &it, b);
+		if (!err)
+			err = prof_records_add(&h->rec, it.kind, it.pool,
+					       prof_buf_records(b), count);
 		if (!err && h->cap && count)
 			err = prof_cap_buffer(h->cap, it.kind, it.pool,
 					      PROF_LOAD(&b->seq),
@@ -432,6 +481,7 @@ int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
 		if (!kl->pool_off)
 			continue;
 		total += n;
+		h->npools += kl->buf_pools;
 		h->held[k] = calloc(n, 1);
 		if (!h->held[k])
 			goto nomem;
@@ -542,19 +592,21 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 		__u64 total = PROF_LOAD(&c->total);
 		__u64 dropped = PROF_LOAD(&c->dropped);
 		__u64 mismatch = PROF_LOAD(&c->mismatch);
+		__u64 overwritten = PROF_LOAD(&c->overwritten);
 
 		prof_records_pool_books(&h->rec, kind, i, total, dropped,
-					mismatch);
+					mismatch, overwritten);
 		if (*cb)
 			*(*cb)++ = (struct pto_cap_books){ kind, i, total,
-							   dropped, mismatch };
-		if (added + dropped + mismatch != total) {
+				dropped, mismatch, overwritten };
+		if (added + dropped + overwritten + mismatch != total) {
 			pto_err("pto prof: %s pool %u: books do not "
 				"balance: collected=%llu dropped=%llu "
-				"mismatch=%llu total=%llu\n",
-				prof_kind_name(kind), i,
+				"overwritten=%llu mismatch=%llu "
+				"total=%llu\n", prof_kind_name(kind), i,
 				(unsigned long long)added,
 				(unsigned long long)dropped,
+				(unsigned long long)overwritten,
 				(unsigned long long)mismatch,
 				(unsigned long long)total);
 			bad = 1;
@@ -566,7 +618,6 @@ static int host_books(struct pto_prof_host *h, __u32 kind,
 int prof_host_stop(struct pto_prof_host *h, int quiet)
 {
 	struct pto_cap_books *cb = NULL;
-	size_t npools = 0;
 	uint64_t t0;
 	__u32 k;
 	int err = 0;
@@ -605,11 +656,8 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 		prof_cap_region(h->cap, h->h);
 		prof_cap_anchor(h->cap, PTO_CAP_CLOCK_STOP,
 				&h->anchor[PTO_CAP_CLOCK_STOP]);
-		for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
-			npools += h->l.kind[k].pool_off ?
-				  h->l.kind[k].buf_pools : 0;
 		cb = prof_cap_begin(h->cap, PTO_CAP_SEC_BOOKS,
-				    npools * sizeof(*cb));
+				    h->npools * sizeof(*cb));
 	}
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		if (!h->l.kind[k].pool_off)
@@ -630,7 +678,7 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 	prof_records_join(&h->rec);
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		const struct prof_books *b = &h->rec.books[k];
-		int ok = b->collected + b->dropped + b->mismatch == b->total;
+		int ok = prof_books_ok(b);
 
 		if (!h->l.kind[k].pool_off)
 			continue;
@@ -638,14 +686,23 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 			pto_log(ok ? PTO_LOG_INFO : PTO_LOG_ERROR,
 				"reconcile %s: total=%" PRIu64 " collected=%"
 				PRIu64 " dropped=%" PRIu64 " mismatch=%" PRIu64
-				" %s\n", prof_kind_name(k), b->total,
-				b->collected, b->dropped, b->mismatch,
+				" overwritten=%" PRIu64 " %s\n",
+				prof_kind_name(k), b->total, b->collected,
+				b->dropped, b->mismatch, b->overwritten,
 				ok ? "ok" : "FAILED");
 		err |= !ok;
 	}
 	if (h->cap)
 		host_span(h, PTO_HOST_SPAN_STOP, PTO_HOST_THREAD_RUN, t0, 0);
 	return err ? -EIO : 0;
+}
+
+void prof_host_hold(struct pto_prof_host *h, int hold)
+{
+	atomic_store(&h->hold, !!hold);
+	pthread_mutex_lock(&h->lock);
+	pthread_cond_signal(&h->mgmt_cv);
+	pthread_mutex_unlock(&h->lock);
 }
 
 const struct pto_cap_host_span *prof_host_spans(const struct pto_prof_host *h,

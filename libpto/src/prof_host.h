@@ -36,6 +36,13 @@ int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
 			    int keep_records, struct pto_prof_host **out);
 
 /*
+ * Test hook: while hold is set the collector takes no ready entry and
+ * returns no buffer (a host that stalls); clearing it resumes. Any
+ * thread; stop ends a hold.
+ */
+void prof_host_hold(struct pto_prof_host *h, int hold);
+
+/*
  * After every device thread has flushed and exited: stops the threads,
  * drains what is left, reconciles every pool kind. Prints one line per
  * kind unless quiet. Returns 0, or -EIO when a pool's books do not

@@ -1,34 +1,68 @@
 // SPDX-License-Identifier: MIT
 /* The per-kind description table (the only per-kind code of the engine). */
+#include "prof_join.h"
 #include "prof_kind.h"
 #include "prof_region.h"
+#include "pto_layout.h"
 
-#define PROF_SPILLED(n, rec, field)					\
-	PROF_SPILLED_V(n, rec, field, 0)
-#define PROF_SPILLED_V(n, rec, field, old)				\
-	{ .name = (n), .record_size = sizeof(struct rec),		\
-	  .old_record_size = (old),					\
-	  .spill_off = offsetof(struct prof_records, field),		\
-	  .pools = sizeof(((struct prof_records *)0)->field) /		\
-		   sizeof(struct prof_spill) }
-#define PROF_JOINED(n, rec)						\
-	{ .name = (n), .record_size = sizeof(struct rec),		\
-	  .pools = PTO_MAX_CORES, .joined = 1 }
+#define PROF_REC(n, rec, defs)						\
+	.name = (n), .record_size = sizeof(struct rec), defs
+#define PROF_SPILLED(npools)						\
+	.pools = (npools), .partner = PROF_NO_PARTNER
+#define PROF_JOINED(other)						\
+	.collect = prof_records_join_add, .pools = PTO_MAX_CORES,	\
+	.partner = (other)
+#define PROF_DEFS(r, b)	.def_records = (r), .def_buffers = (b)
+#define PROF_TIME(rec, field) .time_off = offsetof(struct rec, field)
 
 static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
-	[PTO_BUF_AICPU_TASK] = PROF_JOINED("aicpu_task",
-					   pto_aicpu_task_record),
-	[PTO_BUF_SCHED_PHASE] = PROF_SPILLED_V("sched_phase",
-			pto_sched_phase_record, sched,
-			PTO_SCHED_PHASE_RECORD_V2_SIZE),
-	[PTO_BUF_ORCH_PHASE] = PROF_SPILLED_V("orch_phase",
-			pto_orch_phase_record, orch,
-			PTO_ORCH_PHASE_RECORD_V2_SIZE),
-	[PTO_BUF_AICORE_TASK] = PROF_JOINED("aicore_task",
-					    pto_aicore_task_record),
-	[PTO_BUF_DEP_EDGE] = PROF_SPILLED("dep_edge",
-					  pto_dep_edge_record, edges),
-	[PTO_BUF_PMU] = PROF_SPILLED("pmu", pto_pmu_record, pmu),
+	[PTO_BUF_AICPU_TASK] = {
+		PROF_REC("aicpu_task", pto_aicpu_task_record,
+			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
+				   PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK)),
+		PROF_TIME(pto_aicpu_task_record, finish_time),
+		PROF_JOINED(PTO_BUF_AICORE_TASK),
+	},
+	[PTO_BUF_SCHED_PHASE] = {
+		PROF_REC("sched_phase", pto_sched_phase_record,
+			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
+				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
+		PROF_TIME(pto_sched_phase_record, start_time),
+		.old_record_size = PTO_SCHED_PHASE_RECORD_V2_SIZE,
+		.time_base = 1,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
+	},
+	[PTO_BUF_ORCH_PHASE] = {
+		PROF_REC("orch_phase", pto_orch_phase_record,
+			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
+				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
+		PROF_TIME(pto_orch_phase_record, start_time),
+		.old_record_size = PTO_ORCH_PHASE_RECORD_V2_SIZE,
+		.time_base = 1,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
+	},
+	[PTO_BUF_AICORE_TASK] = {
+		PROF_REC("aicore_task", pto_aicore_task_record,
+			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
+				   PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK)),
+		PROF_TIME(pto_aicore_task_record, start_time),
+		.aicore = 1,
+		PROF_JOINED(PTO_BUF_AICPU_TASK),
+	},
+	[PTO_BUF_DEP_EDGE] = {
+		PROF_REC("dep_edge", pto_dep_edge_record,
+			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
+				   PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE)),
+		.time_off = PROF_NO_TIME,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
+	},
+	[PTO_BUF_PMU] = {
+		PROF_REC("pmu", pto_pmu_record,
+			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PMU,
+				   PTO_PROF_DEFAULT_BUFFERS_PMU)),
+		.time_off = PROF_NO_TIME,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
+	},
 };
 
 const struct prof_kind_desc *prof_kind_desc(uint32_t kind)
@@ -39,4 +73,12 @@ const struct prof_kind_desc *prof_kind_desc(uint32_t kind)
 const char *prof_kind_name(__u32 kind)
 {
 	return kind < PTO_BUF_KIND_COUNT ? prof_kinds[kind].name : "?";
+}
+
+void prof_default_pool(__u32 kind, __u32 *records, __u32 *buffers)
+{
+	const struct prof_kind_desc *d = prof_kind_desc(kind);
+
+	*records = d ? d->def_records : 0;
+	*buffers = d ? d->def_buffers : 0;
 }

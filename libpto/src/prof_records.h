@@ -33,14 +33,16 @@
 
 #include "prof_anchor.h"
 #include "prof_spill.h"
+#include "pto_capture.h"
 #include "pto_prof.h"
 
-/* Per buffer kind: collected + dropped + mismatch == total. */
+/* Per buffer kind: collected + dropped + overwritten + mismatch == total. */
 struct prof_books {
 	uint64_t total;		/* device counters, summed over pools */
 	uint64_t collected;
 	uint64_t dropped;
 	uint64_t mismatch;
+	uint64_t overwritten;	/* in reused buffers (overwrite policy) */
 };
 
 /*
@@ -92,10 +94,13 @@ struct prof_records {
 	struct prof_mem mem;
 	struct prof_spill tasks;	/* struct prof_task_row */
 	struct prof_spill lone_core;	/* struct prof_task_row */
-	struct prof_spill sched[PTO_MAX_AICPU_THREADS];
-	struct prof_spill orch[PTO_MAX_AICPU_THREADS];
-	struct prof_spill edges[PTO_MAX_AICPU_THREADS];
-	struct prof_spill pmu[PTO_MAX_AICPU_THREADS]; /* pto_pmu_record */
+	/*
+	 * Records of the kinds kept as they arrive (no collect handler),
+	 * per pool (the kind's pools: prof_records_spill).
+	 */
+	struct prof_spill spill[PTO_BUF_KIND_COUNT][PTO_MAX_CORES];
+	/* Loss markers and block waits of buffers, in arrival order. */
+	struct prof_spill losses;	/* struct pto_cap_loss */
 	struct prof_join *join;		/* NULL until the first task record */
 	int joined;
 	int books_only;	/* count only: no record is kept (no export) */
@@ -134,26 +139,40 @@ int prof_records_add(struct prof_records *r, uint32_t kind, uint32_t pool,
 		     const void *records, uint32_t count);
 
 /*
+ * Keeps the loss marker / block wait a buffer carried (kind and pool
+ * validated by the caller). Nothing when books_only. 0 or a spill errno.
+ */
+int prof_records_loss(struct prof_records *r, const struct pto_cap_loss *l);
+
+/*
  * Adds one pool's device counters to kind's books (kind and pool in
  * range: checked by the caller).
  */
 void prof_records_pool_books(struct prof_records *r, uint32_t kind,
 			     uint32_t pool, uint64_t total, uint64_t dropped,
-			     uint64_t mismatch);
+			     uint64_t mismatch, uint64_t overwritten);
+
+/* collected + dropped + overwritten + mismatch == total. */
+static inline int prof_books_ok(const struct prof_books *b)
+{
+	return b->collected + b->dropped + b->overwritten + b->mismatch ==
+	       b->total;
+}
 
 /*
  * After every pool's books: counts the records that no pool's counters
  * hold, as total and mismatch of their kind, and says why (a warning):
  * the header's stray[] (records that named a thread or core outside the
- * run) and, per core, the task records one side counted fewer of than
- * the other (the AICPU thread and the AICore each count one per task;
- * an AICore that rejected its profiling head at bind counts nothing).
+ * run) and, per core, the records one side of a join (the kinds'
+ * partner) counted fewer of than the other (the AICPU thread and the
+ * AICore each count one per task; an AICore that rejected its profiling
+ * head at bind counts nothing).
  */
 void prof_records_unheld(struct prof_records *r,
 			 const struct pto_prof_header *h);
 
 /*
- * Ends the join: every AICPU or AICore record still without a partner
+ * Ends the join: every record of a joined kind still without a partner
  * is counted in books[kind].mismatch (and moved out of collected). Call
  * once per record set, after every record was added.
  */
@@ -229,7 +248,7 @@ int prof_records_each_task(const struct prof_records *r, prof_rec_fn fn,
 			   void *ctx);
 uint32_t prof_records_lists(const struct prof_records *r, uint32_t kind);
 
-/* The spill of kind's pool (sched, orch, edges), NULL for other kinds. */
+/* The spill of kind's pool, NULL for a joined kind or no such pool. */
 const struct prof_spill *prof_records_spill(const struct prof_records *r,
 					    uint32_t kind, uint32_t pool);
 

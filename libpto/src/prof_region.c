@@ -31,32 +31,16 @@ int prof_region_check(const void *base, size_t size,
 	}
 	if (pto_prof_layout_compute(&params, &computed))
 		return -EINVAL;
+	/* The policies are the run's (written at its start), not computed. */
+	for (k = 0; k < PTO_BUF_KIND_MAX; k++) {
+		if (claimed.kind[k].policy >= PTO_BUF_POLICY_COUNT ||
+		    (claimed.kind[k].policy && !computed.kind[k].pool_off))
+			return -EINVAL;
+		computed.kind[k].policy = claimed.kind[k].policy;
+	}
 	if (memcmp(&computed, &claimed, sizeof(computed)) ||
 	    computed.region_size > size)
 		return -EINVAL;
 	*out = computed;
 	return 0;
-}
-
-void prof_default_pool(__u32 kind, __u32 *records, __u32 *buffers)
-{
-	static const __u32 rec[PTO_BUF_KIND_COUNT] = {
-		[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
-		[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
-		[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_RECORDS_PHASE,
-		[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
-		[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
-		[PTO_BUF_PMU] = PTO_PROF_DEFAULT_RECORDS_PMU,
-	};
-	static const __u32 buf[PTO_BUF_KIND_COUNT] = {
-		[PTO_BUF_AICPU_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK,
-		[PTO_BUF_SCHED_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
-		[PTO_BUF_ORCH_PHASE] = PTO_PROF_DEFAULT_BUFFERS_PHASE,
-		[PTO_BUF_AICORE_TASK] = PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK,
-		[PTO_BUF_DEP_EDGE] = PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE,
-		[PTO_BUF_PMU] = PTO_PROF_DEFAULT_BUFFERS_PMU,
-	};
-
-	*records = kind < PTO_BUF_KIND_COUNT ? rec[kind] : 0;
-	*buffers = kind < PTO_BUF_KIND_COUNT ? buf[kind] : 0;
 }

@@ -70,6 +70,37 @@ static inline long prof_buf_pool(const struct pto_prof_layout *l,
 }
 
 /*
+ * The free queue of pool index of kind, as its readers see it: the slots
+ * from head to tail, -1 when tail runs more than the queue's capacity
+ * past head (a broken host: the queue is not to be used).
+ */
+static inline long prof_fq_len(const struct pto_free_queue *fq, __u32 head)
+{
+	/* Pairs with the host's release of tail: the slots are written. */
+	__u32 n = PROF_LOAD_ACQ(&fq->tail) - head;
+
+	return n > PTO_FREE_QUEUE_SLOTS ? -1 : (long)n;
+}
+
+/*
+ * The buffer in free-queue slot pos of pool index of kind when it is one
+ * of the pool's own buffers (*j its place in the pool), else 0.
+ */
+static inline __u64 prof_fq_slot(const struct pto_prof_layout *l,
+				 const struct pto_free_queue *fq, __u32 kind,
+				 __u32 index, __u32 pos, __u32 *j)
+{
+	const struct pto_prof_kind_layout *k = &l->kind[kind];
+	__u64 off = PROF_LOAD(&fq->slots[pos & (PTO_FREE_QUEUE_SLOTS - 1)]);
+
+	if (prof_buf_pool(l, kind, off) != (long)index)
+		return 0;
+	*j = (__u32)((off - k->buf_off) / k->buf_size -
+		     (__u64)index * k->buffers_per_pool);
+	return off;
+}
+
+/*
  * Checks that the header at base describes a region of at most size
  * bytes whose layout is exactly what pto_prof_layout_compute() gives for
  * the header's shape, and copies that layout to out. -EINVAL otherwise.

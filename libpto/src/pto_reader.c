@@ -76,66 +76,42 @@ static int capture_finish(struct pto_capture *c, pto_capture **out)
 	return 0;
 }
 
-static int open_dump(const char *path, const struct pto_capture_opts *opts,
+/* A region dump (a copy of a region's bytes) open at fd. */
+static int open_dump(int fd, const struct pto_capture_opts *opts,
 		     pto_capture **out)
 {
 	struct stat st;
 	size_t got = 0;
 	ssize_t n;
 	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
-	if (fd < 0 || fstat(fd, &st)) {
-		err = -errno;
-		if (fd >= 0)
-			close(fd);
-		return err;
-	}
+	if (fstat(fd, &st))
+		return -errno;
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return -ENOMEM;
-	}
 	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
+		n = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(fd);
-	err = pto_capture_open_region(buf, got, opts, out);
+	n = pto_capture_open_region(buf, got, opts, out);
 	free(buf);
-	return err;
+	return (int)n;
 }
 
-PTO_API int pto_capture_open(const char *path,
-			     const struct pto_capture_opts *opts,
-			     pto_capture **out)
+/* A capture file open at fd (path for messages). */
+static int open_capture(int fd, const char *path, pto_capture **out)
 {
-	struct pto_capture *c;
-	uint32_t magic = 0;
-	FILE *f;
+	struct pto_capture *c = calloc(1, sizeof(*c));
 	int err;
 
-	if (!out)
-		return -EINVAL;
-	*out = NULL;
-	if (!path || !opts_ok(opts))
-		return -EINVAL;
-	f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	if (fread(&magic, sizeof(magic), 1, f) != 1)
-		magic = 0;
-	fclose(f);
-	if (magic == PTO_PROF_MAGIC)
-		return open_dump(path, opts, out);
-	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	err = prof_cap_load(path, &c->rec, &c->names, &c->info);
+	err = prof_cap_load_fd(fd, &c->rec, &c->names, &c->info);
 	if (err) {
 		pto_err("pto: capture %s: %s\n", path,
 			c->info.problem[0] ? c->info.problem :
@@ -146,6 +122,30 @@ PTO_API int pto_capture_open(const char *path,
 	return capture_finish(c, out);
 }
 
+PTO_API int pto_capture_open(const char *path,
+			     const struct pto_capture_opts *opts,
+			     pto_capture **out)
+{
+	uint32_t magic = 0;
+	int fd, err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!path || !opts_ok(opts))
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* One open file: its first word says what it is. */
+	if (pread(fd, &magic, sizeof(magic), 0) != sizeof(magic))
+		magic = 0;
+	err = magic == PTO_PROF_MAGIC ? open_dump(fd, opts, out) :
+	      open_capture(fd, path, out);
+	close(fd);
+	return err;
+}
+
 /* ---- regions ------------------------------------------------------------ */
 
 /* Marks the buffers of pool i of kind sitting in its free queue. */
@@ -153,23 +153,34 @@ static int region_free_bufs(const char *base,
 			    const struct pto_prof_layout *l, uint32_t kind,
 			    uint32_t i, unsigned char *skip)
 {
-	const struct pto_prof_kind_layout *kl = &l->kind[kind];
 	const struct pto_pool *p = prof_pool((char *)base, l, kind, i);
-	uint32_t head = PROF_LOAD(&p->free_queue.head);
-	uint32_t tail = PROF_LOAD(&p->free_queue.tail);
-	uint64_t off;
+	uint32_t head = PROF_LOAD(&p->free_queue.head), j;
+	long n = prof_fq_len(&p->free_queue, head);
 
-	if (tail - head > PTO_FREE_QUEUE_SLOTS)
-		return -EINVAL;
-	for (; head != tail; head++) {
-		off = PROF_LOAD(&p->free_queue.slots[head &
-					(PTO_FREE_QUEUE_SLOTS - 1)]);
-		if (prof_buf_pool(l, kind, off) != (long)i)
+	for (; n > 0; n--, head++) {
+		if (!prof_fq_slot(l, &p->free_queue, kind, i, head, &j))
 			return -EINVAL;
-		skip[(off - kl->buf_off) / kl->buf_size -
-		     (uint64_t)i * kl->buffers_per_pool] = 1;
+		skip[j] = 1;
 	}
-	return 0;
+	return n < 0 ? -EINVAL : 0;
+}
+
+/* The loss marker / block wait buffer h of kind's pool carries. */
+static int region_loss(struct prof_records *r, uint32_t kind, uint32_t pool,
+		       const struct pto_buf_header *h)
+{
+	const struct pto_cap_loss l = {
+		.kind = kind, .pool = pool, .seq = PROF_LOAD(&h->seq),
+		.lost = PROF_LOAD(&h->lost),
+		.lost_first = PROF_LOAD(&h->lost_first),
+		.lost_last = PROF_LOAD(&h->lost_last),
+		.wait_start = PROF_LOAD(&h->wait_start),
+		.wait_end = PROF_LOAD(&h->wait_end),
+	};
+
+	if (!l.lost && !l.wait_start && !l.wait_end)
+		return 0;
+	return prof_records_loss(r, &l);
 }
 
 /* Every counted buffer of kind (copied first, then checked) into r. */
@@ -189,7 +200,8 @@ static int region_kind(const char *base, const struct pto_prof_layout *l,
 		prof_records_pool_books(r, kind, i,
 					PROF_LOAD(&p->counters.total),
 					PROF_LOAD(&p->counters.dropped),
-					PROF_LOAD(&p->counters.mismatch));
+					PROF_LOAD(&p->counters.mismatch),
+					PROF_LOAD(&p->counters.overwritten));
 		memset(skip, 0, kl->buffers_per_pool);
 		err = region_free_bufs(base, l, kind, i, skip);
 		for (j = 0; !err && j < kl->buffers_per_pool; j++) {
@@ -199,10 +211,11 @@ static int region_kind(const char *base, const struct pto_prof_layout *l,
 
 			if (skip[j])
 				continue;
+			err = region_loss(r, kind, i, h);
 			n = PROF_LOAD(&h->count);
-			if (n > kl->records_per_buffer)
+			if (!err && n > kl->records_per_buffer)
 				err = -EINVAL;
-			else if (n)
+			else if (!err && n)
 				err = prof_records_add(r, kind, i, memcpy(copy,
 					h + 1, (size_t)n * kl->record_size),
 					n);
@@ -339,14 +352,40 @@ PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
 	const struct prof_spill *s;
 	int ret = 0;
 
-	if (!c || !fn || (kind != PTO_BUF_SCHED_PHASE &&
-			  kind != PTO_BUF_ORCH_PHASE &&
-			  kind != PTO_BUF_DEP_EDGE && kind != PTO_BUF_PMU))
+	if (!c || !fn || !prof_records_spill(&c->rec, kind, 0))
 		return -EINVAL;
 	for (; !ret && (s = prof_records_spill(&c->rec, kind, w.pool));
 	     w.pool++)
 		ret = prof_spill_each(s, rec_one, &w);
 	return ret;
+}
+
+struct loss_walk {
+	pto_loss_fn fn;
+	void *ctx;
+};
+
+static int loss_one(void *ctx, const void *rec)
+{
+	const struct pto_cap_loss *l = rec;
+	struct loss_walk *w = ctx;
+	const struct pto_capture_loss out = {
+		.kind = l->kind, .pool = l->pool, .seq = l->seq,
+		.lost = l->lost, .lost_first = l->lost_first,
+		.lost_last = l->lost_last, .wait_start = l->wait_start,
+		.wait_end = l->wait_end,
+	};
+
+	return w->fn(w->ctx, &out);
+}
+
+PTO_API int pto_capture_losses(pto_capture *c, pto_loss_fn fn, void *ctx)
+{
+	struct loss_walk w = { fn, ctx };
+
+	if (!c || !fn)
+		return -EINVAL;
+	return prof_spill_each(&c->rec.losses, loss_one, &w);
 }
 
 PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
@@ -363,6 +402,7 @@ PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 	out->collected = b->collected;
 	out->dropped = b->dropped;
 	out->mismatch = b->mismatch;
+	out->overwritten = b->overwritten;
 	return 0;
 }
 

@@ -71,6 +71,13 @@ static void capture_pmu(struct rt_run *run, struct prof_cap *cap)
 	prof_cap_commit(cap);
 }
 
+/* dir/capture.ptocap into path (PATH_MAX bytes); -ENAMETOOLONG. */
+static int capture_path(char *path, const char *dir)
+{
+	return snprintf(path, PATH_MAX, "%s/%s", dir, PTO_CAP_FILE_NAME) >=
+	       PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
 int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
 		    struct prof_cap **cap)
 {
@@ -82,9 +89,8 @@ int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
 			      run->cfg.name);
 	if (!err)
 		err = json_mkdirs(dir);
-	if (!err && snprintf(path, sizeof(path), "%s/%s", dir,
-			     PTO_CAP_FILE_NAME) >= (int)sizeof(path))
-		err = -ENAMETOOLONG;
+	if (!err)
+		err = capture_path(path, dir);
 	if (!err)
 		err = prof_cap_create(path, cap);
 	if (err) {
@@ -113,7 +119,8 @@ int rt_capture_finish(struct rt_run *run, struct prof_cap *cap, int status,
 
 	prof_cap_names(cap, func_name, run, PTO_MAX_FUNCS);
 	err = prof_cap_close(cap, status);
-	snprintf(path, PATH_MAX, "%s/%s", dir, PTO_CAP_FILE_NAME);
+	/* It fit when the capture was created. */
+	capture_path(path, dir);
 	if (!err && sets) {
 		err = pto_capture_open(path, NULL, &c);
 		if (!err) {

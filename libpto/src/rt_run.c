@@ -37,6 +37,7 @@
 #define DEF_DEP_POOL	16384
 #define MAX_TASK_WINDOW	(1u << 20)
 #define DEF_STALL_MS	5000
+#define MAX_BLOCK_TIMEOUT_MS	600000u
 
 PTO_API void pto_run_config_init(struct pto_run_config *cfg)
 {
@@ -153,7 +154,18 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 			return bad_config("buffers_per_pool[%u] %u: at most %u",
 					  i, c->buffers_per_pool[i],
 					  (unsigned int)PTO_PROF_MAX_BUFFERS_PER_POOL);
+		if (i >= PTO_BUF_KIND_COUNT && c->buffer_policy[i])
+			return bad_config("buffer_policy[%u]: only kinds 0..%d "
+					  "exist", i, PTO_BUF_KIND_COUNT - 1);
+		if (c->buffer_policy[i] >= PTO_BUF_POLICY_COUNT)
+			return bad_config("buffer_policy[%u] %u: "
+					  "PTO_BUF_POLICY_DROP (0), _BLOCK (1) "
+					  "or _OVERWRITE (2)", i,
+					  c->buffer_policy[i]);
 	}
+	if (c->block_timeout_ms > MAX_BLOCK_TIMEOUT_MS)
+		return bad_config("block_timeout_ms %u: at most %u",
+				  c->block_timeout_ms, MAX_BLOCK_TIMEOUT_MS);
 	run->flags = flags;
 	return 0;
 }
@@ -263,6 +275,9 @@ static int prof_setup(struct rt_run *run, struct dev_region *pr,
 		return err;
 	prof_dev_set_threads(run->prof, run->nsched +
 			     (run->cfg.orch_to_sched ? 1 : 0), 1);
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		prof_dev_set_policy(run->prof, k, c->buffer_policy[k],
+				    c->block_timeout_ms);
 	return 0;
 }
 
@@ -275,12 +290,15 @@ static void note_losses(const struct prof_records *r,
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
 		res->records_dropped += r->books[k].dropped;
 		res->records_mismatched += r->books[k].mismatch;
+		res->records_overwritten += r->books[k].overwritten;
 	}
-	if (res->records_dropped || res->records_mismatched)
+	if (res->records_dropped || res->records_mismatched ||
+	    res->records_overwritten)
 		pto_warn("pto: profiling lost records: %llu dropped "
-			"(no free buffer), %llu mismatched\n",
+			"(no free buffer), %llu mismatched, %llu overwritten\n",
 			(unsigned long long)res->records_dropped,
-			(unsigned long long)res->records_mismatched);
+			(unsigned long long)res->records_mismatched,
+			(unsigned long long)res->records_overwritten);
 }
 
 /* Zeroed memory for types with 64-byte aligned (cache-line) members. */

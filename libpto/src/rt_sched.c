@@ -52,7 +52,7 @@ static void pmu_done(struct rt_run *run, unsigned int thr, unsigned int core,
 	};
 
 	memcpy(r.counters, x->v, sizeof(r.counters));
-	prof_dev_pmu(run->prof, thr, &r);
+	prof_dev_record(run->prof, thr, PTO_BUF_PMU, thr, &r);
 }
 
 /*

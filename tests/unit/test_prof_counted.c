@@ -124,8 +124,8 @@ static void test_aicore_rejected_head(void **state)
 	assert_books(&b[PTO_BUF_AICORE_TASK], 3, 0, 3);
 	/* Their AICPU records have no partner: mismatch too. */
 	assert_books(&b[PTO_BUF_AICPU_TASK], 3, 0, 3);
-	assert_non_null(strstr(r.msg, "core 2: 3 AICPU and 0 AICore task "
-			       "records counted"));
+	assert_non_null(strstr(r.msg, "core 2: 3 aicpu_task and 0 "
+			       "aicore_task records counted"));
 	assert_non_null(strstr(r.msg, "rejected its profiling head"));
 	run_free(&r);
 }
@@ -229,7 +229,7 @@ static void test_unheld_in_capture(void **state)
 		assert_memory_equal(&rec.books[k], &live[k], sizeof(*live));
 	assert_books(&rec.books[PTO_BUF_AICORE_TASK], 2, 0, 2);
 	assert_books(&rec.books[PTO_BUF_AICPU_TASK], 3, 0, 3);
-	assert_non_null(strstr(r.msg, "core 2: 2 AICPU and 0 AICore"));
+	assert_non_null(strstr(r.msg, "core 2: 2 aicpu_task and 0 aicore_task"));
 	prof_records_free(&rec);
 	prof_cap_names_free(&names);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

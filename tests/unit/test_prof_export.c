@@ -149,7 +149,7 @@ static void check_tasks(const struct exported *e)
 static void check_reconcile(const struct exported *e, size_t kinds)
 {
 	static const char *const book_keys[] = {
-		"total", "collected", "dropped", "mismatch",
+		"total", "collected", "dropped", "mismatch", "overwritten",
 	};
 	const struct jc_value *r = jc_get(e->rec, "reconcile");
 	size_t i;
@@ -157,7 +157,7 @@ static void check_reconcile(const struct exported *e, size_t kinds)
 	assert_non_null(r);
 	assert_int_equal(r->len, kinds);
 	for (i = 0; i < r->len; i++) {
-		assert_keys(r->items[i], book_keys, 4);
+		assert_keys(r->items[i], book_keys, 5);
 		assert_true(r->items[i]->items[0]->num ==
 			    r->items[i]->items[1]->num);
 	}

@@ -134,6 +134,42 @@ static void test_run_config_records_per_buffer(void **state)
 	assert_non_null(strstr(msg, "run_config.records_per_buffer[3]"));
 }
 
+static void test_run_config_unknown_buffer_policy(void **state)
+{
+	struct pto_run_config c;
+
+	pto_run_config_init(&c);
+	c.chip_swimlane_level = 4;
+	c.buffer_policy[PTO_BUF_SCHED_PHASE] = PTO_BUF_POLICY_COUNT;
+	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.buffer_policy[1] 3: "));
+}
+
+static void test_run_config_buffer_policy_of_no_kind(void **state)
+{
+	struct pto_run_config c;
+
+	pto_run_config_init(&c);
+	c.chip_swimlane_level = 4;
+	c.buffer_policy[7] = PTO_BUF_POLICY_BLOCK;
+	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.buffer_policy[7]: only "
+			       "kinds"));
+}
+
+static void test_run_config_block_timeout(void **state)
+{
+	struct pto_run_config c;
+
+	pto_run_config_init(&c);
+	c.chip_swimlane_level = 4;
+	c.buffer_policy[PTO_BUF_ORCH_PHASE] = PTO_BUF_POLICY_BLOCK;
+	c.block_timeout_ms = 600001;
+	assert_int_equal(run_with(*state, &c, NULL), -EINVAL);
+	assert_non_null(strstr(msg, "run_config.block_timeout_ms 600001: "
+			       "at most 600000"));
+}
+
 /* Every pool at its maximum: the region would pass its size limit. */
 static void test_run_config_region_too_big(void **state)
 {
@@ -223,6 +259,9 @@ int main(void)
 		T(test_run_config_trailing_byte),
 		T(test_run_config_heap_size),
 		T(test_run_config_records_per_buffer),
+		T(test_run_config_unknown_buffer_policy),
+		T(test_run_config_buffer_policy_of_no_kind),
+		T(test_run_config_block_timeout),
 		T(test_run_config_region_too_big),
 		T(test_run_result_size),
 		T(test_tensor_range_named),

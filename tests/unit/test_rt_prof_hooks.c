@@ -81,6 +81,20 @@ void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int s,
 	LOCKED(m.nsched = s; m.norch = o);
 }
 
+int prof_dev_set_policy(struct pto_prof_dev *p, uint32_t kind,
+			uint32_t policy, unsigned int block_timeout_ms)
+{
+	(void)p; (void)kind; (void)block_timeout_ms;
+	LOCKED(if (policy) m.bad_idx++);
+	return 0;
+}
+
+void prof_dev_record(struct pto_prof_dev *p, unsigned int thr,
+		     uint32_t kind, unsigned int index, const void *rec)
+{
+	(void)p; (void)thr; (void)kind; (void)index; (void)rec;
+}
+
 void prof_dev_core_assign(struct pto_prof_dev *p, unsigned int core,
 			  unsigned int thr)
 {
@@ -108,14 +122,6 @@ void prof_dev_task_done(struct pto_prof_dev *p, unsigned int thr,
 	       if (token != m.last_done[core] + 1) m.bad_token++;
 	       m.last_done[core] = token;
 	       if (finish_ts < dispatch_ts) m.bad_ts++);
-}
-
-/* PMU records are not asked for here (test_prof_pmu.c runs them). */
-void prof_dev_pmu(struct pto_prof_dev *p, unsigned int thr,
-		  const struct pto_pmu_record *rec)
-{
-	(void)p; (void)thr; (void)rec;
-	LOCKED(m.bad_idx++);
 }
 
 void prof_dev_sched_phase(struct pto_prof_dev *p, unsigned int thr,

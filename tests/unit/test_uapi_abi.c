@@ -71,6 +71,12 @@ static void test_pools_and_queues(void **state)
 	OFF(pto_buf_header, count, 0);
 	OFF(pto_buf_header, seq, 4);
 	OFF(pto_buf_header, capacity, 16);
+	OFF(pto_buf_header, claim, 24);
+	OFF(pto_buf_header, lost, 28);
+	OFF(pto_buf_header, lost_first, 32);
+	OFF(pto_buf_header, lost_last, 40);
+	OFF(pto_buf_header, wait_start, 48);
+	OFF(pto_buf_header, wait_end, 56);
 	SIZE(pto_free_queue, 256);
 	OFF(pto_free_queue, slots, 0);
 	/* head and tail on separate cache lines */
@@ -80,6 +86,7 @@ static void test_pools_and_queues(void **state)
 	OFF(pto_active_head, buf_off, 0);
 	OFF(pto_active_head, buf_seq, 8);
 	SIZE(pto_pool_counters, 64);
+	OFF(pto_pool_counters, overwritten, 24);
 	SIZE(pto_pool, 384);
 	OFF(pto_pool, head, 0);
 	OFF(pto_pool, counters, 64);
@@ -100,6 +107,7 @@ static void test_header(void **state)
 	(void)state;
 	SIZE(pto_prof_params, 80);
 	SIZE(pto_prof_kind_layout, 48);
+	OFF(pto_prof_kind_layout, policy, 44);
 	SIZE(pto_prof_layout, 416);
 	OFF(pto_prof_header, magic, 0);
 	OFF(pto_prof_header, dfx_flags, 8);

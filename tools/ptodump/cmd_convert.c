@@ -254,10 +254,14 @@ int pd_cmd_convert(int argc, char **argv)
 			printf("; %zu host spans, clocks UNALIGNED (%s): no "
 			       "host-device arrows", st.slices_host,
 			       in.clock.why);
-		if (st.markers)
-			printf("; records were LOST (dropped=%llu mismatch=%llu)",
+		if (in.m.lost_dropped || in.m.lost_mismatch ||
+		    in.m.lost_overwritten)
+			printf("; records were LOST (dropped=%llu mismatch=%llu "
+			       "overwritten=%llu; %zu markers)",
 			       (unsigned long long)in.m.lost_dropped,
-			       (unsigned long long)in.m.lost_mismatch);
+			       (unsigned long long)in.m.lost_mismatch,
+			       (unsigned long long)in.m.lost_overwritten,
+			       st.markers);
 		if (cp >= 0)
 			printf("\n  critical path (%s): %zu tasks highlighted",
 			       cp == PD_CRIT_STATIC ? "static" : "observed",

@@ -41,6 +41,35 @@ static void fence(const struct pd_out *o, const char *title)
 		fputs("```\n", o->f);
 }
 
+/* The books per kind, and the loss markers and block waits. */
+static void report_books(const struct pd_out *o, const struct pd_model *m)
+{
+	size_t i, waits = 0, marks = 0;
+	unsigned int k;
+
+	if (!m->nbooks)
+		return;
+	fence(o, "Profiling Records");
+	fprintf(o->f, "%-12s %12s %12s %10s %10s %11s\n", "kind", "total",
+		"collected", "dropped", "mismatch", "overwritten");
+	for (k = 0; k < m->nbooks; k++) {
+		const struct pd_books *b = &m->books[k];
+
+		fprintf(o->f, "%-12s %12llu %12llu %10llu %10llu %11llu\n",
+			b->kind, (unsigned long long)b->total,
+			(unsigned long long)b->collected,
+			(unsigned long long)b->dropped,
+			(unsigned long long)b->mismatch,
+			(unsigned long long)b->overwritten);
+	}
+	for (i = 0; i < m->nlosses; i++) {
+		marks += m->losses[i].lost != 0;
+		waits += m->losses[i].wait_start || m->losses[i].wait_end;
+	}
+	fprintf(o->f, "loss markers: %zu, block waits: %zu\n", marks, waits);
+	fence(o, NULL);
+}
+
 static int report(const struct pd_out *o, struct pd_inputs *in,
 		  const struct pd_group *g, size_t ng, const char *src,
 		  const char *pmu)
@@ -67,6 +96,7 @@ static int report(const struct pd_out *o, struct pd_inputs *in,
 	r = pd_report_critpath(o->f, &in->m, d, g, ng, nm);
 	fence(o, NULL);
 	pd_report_blame(o, &in->m, d, g, ng, nm);
+	report_books(o, &in->m);
 	if (!pmu) {
 		pd_sibling(src, "pmu.csv", sib, sizeof(sib));
 		pmu = sib;

@@ -56,16 +56,21 @@ int pd_stat_queue_depth(struct pd_region *r, const uint32_t *consumer,
 static int stat_pools(struct pd_region *r, uint32_t k)
 {
 	const struct pto_prof_kind_layout *kl = &r->h->layout.kind[k];
-	uint64_t tot = 0, drop = 0, mis = 0, pt, pd, pm;
+	static const char *const policy[PTO_BUF_POLICY_COUNT] = {
+		"drop", "block", "overwrite",
+	};
+	uint64_t tot = 0, drop = 0, mis = 0, ow = 0, pt, pd, pm, po;
 	uint32_t i, free_n, fill;
 	char where[64], act[16];
 
 	if (!kl->pool_off)
 		return 0;
-	printf("%s: %u pools x %u buffers x %u records\n", pd_kind_name(k),
-	       kl->buf_pools, kl->buffers_per_pool, kl->records_per_buffer);
-	printf("  %-5s %12s %10s %10s %6s %10s\n", "pool", "total", "dropped",
-	       "mismatch", "free", "active");
+	/* The region check accepted only known policies. */
+	printf("%s: %u pools x %u buffers x %u records, policy %s\n",
+	       pd_kind_name(k), kl->buf_pools, kl->buffers_per_pool,
+	       kl->records_per_buffer, policy[kl->policy]);
+	printf("  %-5s %12s %10s %10s %11s %6s %10s\n", "pool", "total",
+	       "dropped", "mismatch", "overwritten", "free", "active");
 	for (i = 0; i < kl->buf_pools; i++) {
 		const struct pto_pool *p = pd_pool(r, k, i);
 		uint64_t off = PD_LOAD(&p->head.buf_off);
@@ -93,21 +98,24 @@ static int stat_pools(struct pd_region *r, uint32_t k)
 		pt = PD_LOAD(&p->counters.total);
 		pd = PD_LOAD(&p->counters.dropped);
 		pm = PD_LOAD(&p->counters.mismatch);
+		po = PD_LOAD(&p->counters.overwritten);
 		tot += pt;
 		drop += pd;
 		mis += pm;
+		ow += po;
 		if (off)
 			snprintf(act, sizeof(act), "%u", fill);
 		printf("  %-5u %12" PRIu64 " %10" PRIu64 " %10" PRIu64
-		       " %6u %10s\n", i, pt, pd, pm, free_n, off ? act : "-");
+		       " %11" PRIu64 " %6u %10s\n", i, pt, pd, pm, po, free_n,
+		       off ? act : "-");
 	}
 	/* Records that named no pool of the run (counted mismatch). */
 	pt = PD_LOAD(pto_prof_stray((struct pto_prof_header *)r->base, k));
 	if (pt)
 		printf("  %-5s %12" PRIu64 " %10s %10" PRIu64 "\n", "stray",
 		       pt, "", pt);
-	printf("  %-5s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n", "sum",
-	       tot + pt, drop, mis + pt);
+	printf("  %-5s %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %11" PRIu64
+	       "\n", "sum", tot + pt, drop, mis + pt, ow);
 	return 0;
 }
 

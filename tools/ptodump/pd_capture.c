@@ -206,10 +206,30 @@ static void load_meta(struct pd_model *m, pto_capture *c,
 		d->collected = b.collected;
 		d->dropped = b.dropped;
 		d->mismatch = b.mismatch;
+		d->overwritten = b.overwritten;
 		m->lost_dropped += b.dropped;
 		m->lost_mismatch += b.mismatch;
+		m->lost_overwritten += b.overwritten;
 		m->nbooks++;
 	}
+}
+
+static int on_loss(void *ctx, const struct pto_capture_loss *x)
+{
+	struct pd_cap_load *l = ctx;
+	struct pd_model *m = &l->in->m;
+
+	if (pd_grow((void **)&m->losses, &m->cap_losses, m->nlosses,
+		    sizeof(*m->losses)))
+		return l->oom = -ENOMEM;
+	m->losses[m->nlosses++] = (struct pd_loss){
+		.first = quantize(raw_us(l, x->lost_first)),
+		.last = quantize(raw_us(l, x->lost_last)),
+		.wait_start = quantize(raw_us(l, x->wait_start)),
+		.wait_end = quantize(raw_us(l, x->wait_end)),
+		.lost = x->lost, .kind = x->kind, .pool = x->pool,
+	};
+	return 0;
 }
 
 static int on_host_span(void *ctx, const struct pto_cap_host_span *s)
@@ -286,6 +306,8 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 		r = pto_capture_records(c, PTO_BUF_ORCH_PHASE, on_orch, &l);
 	if (!r)
 		r = pto_capture_records(c, PTO_BUF_DEP_EDGE, on_edge, &l);
+	if (!r)
+		r = pto_capture_losses(c, on_loss, &l);
 	if (!r) {
 		in->have_deps = 1;
 		r = pd_deps_finish(&in->deps);

@@ -9,6 +9,8 @@
 
 #include "pd_json.h"
 #include "pd_model.h"
+#include "pto_layout.h"
+#include "pto_reader.h"
 
 void pd_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *))
@@ -424,6 +426,8 @@ static int read_books(struct pj *p, struct pd_books *b)
 			dst = &b->dropped;
 		else if (!strcmp(key, "mismatch"))
 			dst = &b->mismatch;
+		else if (!strcmp(key, "overwritten"))
+			dst = &b->overwritten;
 		if (dst ? pj_u64(p, v, key, dst) : pj_skip(p, v))
 			return -EINVAL;
 	}
@@ -431,7 +435,8 @@ static int read_books(struct pj *p, struct pd_books *b)
 }
 
 /*
- * "reconcile": per kind {"total", "collected", "dropped", "mismatch"},
+ * "reconcile": per kind {"total", "collected", "dropped", "mismatch",
+ * "overwritten" (optional)},
  * either keyed by kind ({"<kind>": {...}}) or as a list of objects that
  * name their "kind".
  */
@@ -456,10 +461,88 @@ static int read_reconcile(struct pj *p, struct pd_model *m)
 			return -EINVAL;
 		m->lost_dropped += b->dropped;
 		m->lost_mismatch += b->mismatch;
+		m->lost_overwritten += b->overwritten;
 	}
 	if (t != end)
 		return t == PJ_ERR ? -EINVAL :
 		       pj_fail(p, "reconcile: expected an object per kind");
+	return 0;
+}
+
+/* The kind named name (as in the reconcile lines), else -1. */
+static int kind_of(const char *name)
+{
+	const char *n;
+	int k;
+
+	for (k = 0; k < PTO_BUF_KIND_MAX; k++)
+		if ((n = pto_capture_kind_name((uint32_t)k)) && !strcmp(n, name))
+			return k;
+	return -1;
+}
+
+/* One "loss_markers" entry, its '{' already read. */
+static int read_loss(struct pj *p, struct pd_loss *l)
+{
+	enum pj_tok k, v;
+	uint64_t u;
+	int r = 0, kind = -1;
+
+	while (!r && (k = pj_next(p)) == PJ_KEY) {
+		char key[32];
+
+		pj_copy(p, key, sizeof(key));
+		v = pj_next(p);
+		if (!strcmp(key, "kind") && v == PJ_STR) {
+			kind = kind_of(p->str);
+		} else if (!strcmp(key, "pool")) {
+			r = pj_u64(p, v, key, &u);
+			l->pool = u < PTO_MAX_CORES ? (uint32_t)u : 0;
+			if (!r && u >= PTO_MAX_CORES)
+				r = pj_fail(p, "loss_markers: pool %llu out of "
+					    "range", (unsigned long long)u);
+		} else if (!strcmp(key, "lost")) {
+			r = pj_u64(p, v, key, &l->lost);
+		} else if (!strcmp(key, "first_lost_us")) {
+			r = pj_dbl(p, v, key, &l->first);
+		} else if (!strcmp(key, "last_lost_us")) {
+			r = pj_dbl(p, v, key, &l->last);
+		} else if (!strcmp(key, "wait_start_us")) {
+			r = pj_dbl(p, v, key, &l->wait_start);
+		} else if (!strcmp(key, "wait_end_us")) {
+			r = pj_dbl(p, v, key, &l->wait_end);
+		} else {
+			r = pj_skip(p, v);
+		}
+	}
+	if (r || k != PJ_OBJ_END)
+		return -EINVAL;
+	if (kind < 0)
+		return pj_fail(p, "loss_markers: an entry without a known "
+			       "kind");
+	l->kind = (uint32_t)kind;
+	return 0;
+}
+
+/* "loss_markers": [ {"kind", "pool", "lost", "first_lost_us", ...} ] */
+static int read_losses(struct pj *p, struct pd_model *m)
+{
+	enum pj_tok t;
+
+	if (pj_expect(p, PJ_ARR, "loss_markers"))
+		return -EINVAL;
+	while ((t = pj_next(p)) == PJ_OBJ) {
+		if (pd_grow((void **)&m->losses, &m->cap_losses, m->nlosses,
+			    sizeof(*m->losses)))
+			return pj_fail(p, "out of memory");
+		memset(&m->losses[m->nlosses], 0, sizeof(*m->losses));
+		if (read_loss(p, &m->losses[m->nlosses]))
+			return -EINVAL;
+		m->nlosses++;
+	}
+	if (t != PJ_ARR_END)
+		return t == PJ_ERR ? -EINVAL :
+		       pj_fail(p, "loss_markers: expected objects");
 	return 0;
 }
 
@@ -510,6 +593,8 @@ static int read_top(struct pj *p, struct pd_model *m, pd_progress_fn progress,
 			r = read_core_to_thread(p, m);
 		} else if (!strcmp(key, "reconcile")) {
 			r = read_reconcile(p, m);
+		} else if (!strcmp(key, "loss_markers")) {
+			r = read_losses(p, m);
 		} else if (!strcmp(key, "clock_anchors")) {
 			r = pd_clock_read_json(p, &m->clock);
 			m->has_clock = !r;
@@ -587,8 +672,10 @@ void pd_model_free(struct pd_model *m)
 	free(m->tasks);
 	free(m->sched);
 	free(m->orch);
+	free(m->losses);
 	m->tasks = NULL;
 	m->sched = NULL;
 	m->orch = NULL;
-	m->ntasks = m->nsched = m->norch = 0;
+	m->losses = NULL;
+	m->ntasks = m->nsched = m->norch = m->nlosses = 0;
 }

@@ -58,7 +58,19 @@ struct pd_orch {
 /* One kind of the reconcile section. */
 struct pd_books {
 	char kind[32];
-	uint64_t total, collected, dropped, mismatch;
+	uint64_t total, collected, dropped, mismatch, overwritten;
+};
+
+/*
+ * A buffer's loss marker: lost records of (kind, pool) just before it,
+ * over [first, last], and the block policy's wait for it (wait_start ==
+ * wait_end == 0: none). Times in us like the records.
+ */
+struct pd_loss {
+	double first, last;
+	double wait_start, wait_end;
+	uint64_t lost;
+	uint32_t kind, pool;
 };
 
 #define PD_MAX_THREADS	64	/* phase arrays accepted per section */
@@ -83,6 +95,9 @@ struct pd_model {
 	struct pd_books books[PD_MAX_BOOKS];
 	unsigned int nbooks;
 	uint64_t lost_dropped, lost_mismatch;	/* summed over books */
+	uint64_t lost_overwritten;
+	struct pd_loss *losses;		/* in arrival order */
+	size_t nlosses, cap_losses;
 	int has_clock;			/* "clock_anchors" was present */
 	struct pd_clock clock;
 };

@@ -102,8 +102,17 @@ static int check_recompute(struct pd_region *r)
 			claimed->kind[k].records_per_buffer;
 		params.buffers_per_pool[k] = claimed->kind[k].buffers_per_pool;
 	}
-	if (pto_prof_layout_compute(&params, &l) ||
-	    memcmp(&l, claimed, sizeof(l)))
+	if (pto_prof_layout_compute(&params, &l))
+		return verr(r, "layout: the header's own parameters give no "
+			    "layout");
+	/* The buffer policies are the run's (written at its start). */
+	for (k = 0; k < PTO_BUF_KIND_MAX; k++) {
+		if (claimed->kind[k].policy >= PTO_BUF_POLICY_COUNT)
+			return verr(r, "layout: kind %u buffer policy %u is "
+				    "unknown", k, claimed->kind[k].policy);
+		l.kind[k].policy = claimed->kind[k].policy;
+	}
+	if (memcmp(&l, claimed, sizeof(l)))
 		return verr(r, "layout: sections are not where the header's "
 			    "own parameters put them");
 	return 0;

@@ -133,11 +133,12 @@ static int c_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	return inner(s)->counter(inner(s), pid, name, ts, v);
 }
 
-static int c_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const char *cat, const struct pd_arg *args,
-		     unsigned int nargs)
+static int c_instant(struct pd_sink *s, int pid, int tid, double ts,
+		     const char *name, const char *cat,
+		     const struct pd_arg *args, unsigned int nargs)
 {
-	return inner(s)->instant(inner(s), pid, ts, name, cat, args, nargs);
+	return inner(s)->instant(inner(s), pid, tid, ts, name, cat, args,
+				 nargs);
 }
 
 /* Index of id in c, or -1. */

@@ -156,16 +156,18 @@ static int j_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	return 0;
 }
 
-static int j_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const char *cat, const struct pd_arg *a, unsigned int n)
+static int j_instant(struct pd_sink *s, int pid, int tid, double ts,
+		     const char *name, const char *cat,
+		     const struct pd_arg *a, unsigned int n)
 {
 	struct json_sink *j = js(s);
 
 	begin(j);
 	fputs("\"name\": ", j->f);
 	json_string(j->f, name);
-	fprintf(j->f, ", \"cat\": \"%s\", \"ph\": \"i\", \"s\": \"g\", "
-		"\"pid\": %d, \"tid\": 0, \"ts\": %.3f", cat, pid, ts);
+	fprintf(j->f, ", \"cat\": \"%s\", \"ph\": \"i\", \"s\": \"%s\", "
+		"\"pid\": %d, \"tid\": %d, \"ts\": %.3f", cat,
+		tid < 0 ? "g" : "t", pid, tid < 0 ? 0 : tid, ts);
 	put_args(j->f, a, n);
 	fputc('}', j->f);
 	return 0;

@@ -98,13 +98,13 @@ static int m_counter(struct pd_sink *s, int pid, const char *name, double ts,
 				 pd_merge_us(k->pl, ts), v);
 }
 
-static int m_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const char *cat, const struct pd_arg *args,
-		     unsigned int nargs)
+static int m_instant(struct pd_sink *s, int pid, int tid, double ts,
+		     const char *name, const char *cat,
+		     const struct pd_arg *args, unsigned int nargs)
 {
 	struct merge_sink *k = ms(s);
 
-	return k->inner->instant(k->inner, pid_of(k, pid),
+	return k->inner->instant(k->inner, pid_of(k, pid), tid,
 				 pd_merge_us(k->pl, ts), name, cat, args,
 				 nargs);
 }

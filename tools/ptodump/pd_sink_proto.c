@@ -440,14 +440,16 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	return put_event(p, q, fresh, ts);
 }
 
-static int p_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const char *cat, const struct pd_arg *a, unsigned int n)
+static int p_instant(struct pd_sink *s, int pid, int tid, double ts,
+		     const char *name, const char *cat,
+		     const struct pd_arg *a, unsigned int n)
 {
 	struct proto_sink *p = ps(s);
 	struct seq *q;
 	int r, fresh;
 
-	r = begin_event(p, proc_uuid(pid), &q, &fresh);
+	r = begin_event(p, tid < 0 ? proc_uuid(pid) : thread_uuid(pid, tid),
+			&q, &fresh);
 	if (r)
 		return r;
 	pb_u64(&p->ev, F_TE_TYPE, TE_INSTANT);

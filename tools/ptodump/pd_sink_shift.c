@@ -43,12 +43,12 @@ static int t_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	return ss(s)->in->counter(ss(s)->in, pid, name, ts + ss(s)->us, v);
 }
 
-static int t_instant(struct pd_sink *s, int pid, double ts, const char *name,
-		     const char *cat, const struct pd_arg *args,
-		     unsigned int nargs)
+static int t_instant(struct pd_sink *s, int pid, int tid, double ts,
+		     const char *name, const char *cat,
+		     const struct pd_arg *args, unsigned int nargs)
 {
-	return ss(s)->in->instant(ss(s)->in, pid, ts + ss(s)->us, name, cat,
-				  args, nargs);
+	return ss(s)->in->instant(ss(s)->in, pid, tid, ts + ss(s)->us, name,
+				  cat, args, nargs);
 }
 
 static int t_close(struct pd_sink *s)

@@ -89,8 +89,10 @@ struct pd_sink {
 	int (*slice)(struct pd_sink *s, const struct pd_slice *sl);
 	int (*counter)(struct pd_sink *s, int pid, const char *name, double ts,
 		       int64_t value);
-	int (*instant)(struct pd_sink *s, int pid, double ts, const char *name,
-		       const char *cat, const struct pd_arg *args,
+	/* On lane (pid, tid), or process-wide when tid < 0. */
+	int (*instant)(struct pd_sink *s, int pid, int tid, double ts,
+		       const char *name, const char *cat,
+		       const struct pd_arg *args,
 		       unsigned int nargs);
 	/* Flushes and frees; returns 0 or -errno of the first write error. */
 	int (*close)(struct pd_sink *s);

@@ -53,7 +53,7 @@ static int emit_anchor(const struct pd_host_view *h, struct pd_sink *s,
 		{ "uncertainty_ns", PD_ARG_U64, { .u = x->uncertainty_ns }, 0 },
 	};
 
-	return s->instant(s, PD_PID_HOST, pd_host_us(h, x->host_ns),
+	return s->instant(s, PD_PID_HOST, -1, pd_host_us(h, x->host_ns),
 			  position == PTO_CAP_CLOCK_START ?
 			  "clock anchor (start)" : "clock anchor (stop)",
 			  "clock", a, 5) ? -EIO : 0;
@@ -74,7 +74,7 @@ static int emit_status(const struct pd_host_view *h, struct pd_sink *s)
 	};
 	double ts = k->aligned ? pd_host_us(h, a0->host_ns) : 0;
 
-	if (s->instant(s, PD_PID_HOST, ts, k->aligned ? "clock aligned" :
+	if (s->instant(s, PD_PID_HOST, -1, ts, k->aligned ? "clock aligned" :
 		       "clock unaligned", "clock", a, k->aligned ? 5 : 2))
 		return -EIO;
 	return k->aligned ? emit_anchor(h, s, PTO_CAP_CLOCK_START) ||

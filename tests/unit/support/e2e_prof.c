@@ -196,7 +196,7 @@ void e2e_check_books(const struct jc_value *rec, uint64_t *dropped,
 		     uint64_t *mismatch)
 {
 	const struct jc_value *r = jc_get(rec, "reconcile"), *b;
-	uint64_t d = 0, m = 0, t, c, bd, bm;
+	uint64_t d = 0, m = 0, t, c, bd, bm, ow;
 	size_t i;
 
 	assert_non_null(r);
@@ -207,11 +207,14 @@ void e2e_check_books(const struct jc_value *rec, uint64_t *dropped,
 		c = e2e_u64(jc_get(b, "collected"));
 		bd = e2e_u64(jc_get(b, "dropped"));
 		bm = e2e_u64(jc_get(b, "mismatch"));
-		if (c + bd + bm != t)
+		ow = jc_get(b, "overwritten") ?
+		     e2e_u64(jc_get(b, "overwritten")) : 0;
+		if (c + bd + bm + ow != t)
 			fail_msg("%s: collected %llu + dropped %llu + mismatch "
-				 "%llu != total %llu", r->keys[i],
-				 (unsigned long long)c, (unsigned long long)bd,
-				 (unsigned long long)bm, (unsigned long long)t);
+				 "%llu + overwritten %llu != total %llu",
+				 r->keys[i], (unsigned long long)c,
+				 (unsigned long long)bd, (unsigned long long)bm,
+				 (unsigned long long)ow, (unsigned long long)t);
 		d += bd;
 		m += bm;
 	}

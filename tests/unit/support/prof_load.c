@@ -72,9 +72,9 @@ void prof_load(struct prof_loaded *m, const struct prof_records *r)
 		load_alloc(&seen[c], m->aicpu[c].len, 1);
 	}
 	for (t = 0; t < PTO_MAX_AICPU_THREADS; t++) {
-		load_spill(&m->sched[t], &r->sched[t]);
-		load_spill(&m->orch[t], &r->orch[t]);
-		load_spill(&m->edges[t], &r->edges[t]);
+		load_spill(&m->sched[t], &r->spill[PTO_BUF_SCHED_PHASE][t]);
+		load_spill(&m->orch[t], &r->spill[PTO_BUF_ORCH_PHASE][t]);
+		load_spill(&m->edges[t], &r->spill[PTO_BUF_DEP_EDGE][t]);
 	}
 	/* AICPU records back at their arrival index on their core. */
 	rows = load_rows(&r->tasks);

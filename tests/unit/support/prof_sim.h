@@ -10,6 +10,7 @@
 #ifndef PTO_TEST_PROF_SIM_H
 #define PTO_TEST_PROF_SIM_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,7 @@ struct prof_sim {
 	uint64_t sched_written[PTO_MAX_AICPU_THREADS];
 	uint64_t edges_written[PTO_MAX_AICPU_THREADS];
 	uint64_t orch_written;
+	pthread_t runner;		/* prof_sim_start */
 };
 
 #define PROF_SIM_TASK_ID(core, token) (((uint64_t)(core) << 20) | (token))
@@ -54,6 +56,14 @@ int prof_sim_init(struct prof_sim *s, const struct prof_sim_cfg *cfg);
 
 /* Runs every device thread to the end (each flushes as it exits). */
 void prof_sim_run(struct prof_sim *s);
+
+/* prof_sim_run on a thread of its own; prof_sim_join waits for it. */
+void prof_sim_start(struct prof_sim *s);
+void prof_sim_join(struct prof_sim *s);
+
+/* Every pool of every kind gets policy (PTO_BUF_POLICY_*). */
+void prof_sim_policy(struct prof_sim *s, uint32_t policy,
+		     unsigned int block_timeout_ms);
 
 void prof_sim_destroy(struct prof_sim *s);
 
@@ -77,7 +87,9 @@ void prof_sim_capture(const struct prof_sim_cfg *cfg, const char *cap,
 		      const char *live_dir, prof_name_fn name_of,
 		      uint32_t nfuncs, int hold);
 
-/* cmocka check: collected + dropped + mismatch == total for every kind. */
+/* cmocka check: collected + dropped + overwritten + mismatch == total
+ * for every kind.
+ */
 void prof_sim_check_books(const struct prof_books *books);
 
 #endif /* PTO_TEST_PROF_SIM_H */
