@@ -10,8 +10,9 @@
  * lifecycle records) and with level 4, where pmu.csv holds one row per
  * subtask, each joined to its task row of l2_swimlane_records.json by
  * (task, core) with the same func; and with tiny PMU pools and a host
- * that returns no buffer while the run is live, the PMU books balance
- * and pmu.csv holds exactly the collected records.
+ * that returns no buffer while the run is live, under each buffer policy
+ * (drop, block, overwrite), the PMU books balance and pmu.csv holds
+ * exactly the collected records.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -334,9 +335,15 @@ static int count_rec(void *ctx, uint32_t pool, const void *rec)
 	return 0;
 }
 
-/* Tiny PMU pools, a host that holds every buffer: the books stay exact. */
+/*
+ * Tiny PMU pools and a host that holds every buffer while the run is
+ * live, under the buffer policy *state: the books stay exact, the
+ * capture and pmu.csv hold exactly the collected records, and the
+ * policy's loss shows (dropped, or overwritten).
+ */
 static void test_tiny_pools_reconcile(void **state)
 {
+	const unsigned int policy = *(const unsigned int *)*state;
 	struct pto_capture_books b;
 	static struct csv c;
 	struct pto_run_config cfg;
@@ -348,12 +355,13 @@ static void test_tiny_pools_reconcile(void **state)
 	char path[600], err[8192];
 	uint64_t n = 0;
 
-	(void)state;
 	e2e_dir_make(&d);
 	e2e_config(&cfg, &d);
 	cfg.dfx_flags = PTO_DFX_FLAGS_OF_LEVEL(1) | PTO_DFX_PMU;
 	cfg.records_per_buffer[PTO_BUF_PMU] = 2;
 	cfg.buffers_per_pool[PTO_BUF_PMU] = 1;
+	cfg.buffer_policy[PTO_BUF_PMU] = policy;
+	cfg.block_timeout_ms = 1;
 	e2e_work_init(&w, dev, 120);
 	setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1);
 	assert_int_equal(stderr_capture_begin(&sc), 0);
@@ -366,8 +374,12 @@ static void test_tiny_pools_reconcile(void **state)
 	assert_int_equal(pto_capture_open(path, NULL, &cap), 0);
 	assert_int_equal(pto_capture_reconcile(cap, PTO_BUF_PMU, &b), 0);
 	assert_int_equal(b.total, e2e_work_subtasks(&w));
-	assert_int_equal(b.collected + b.dropped + b.mismatch, b.total);
-	assert_true(b.dropped > 0);
+	assert_int_equal(b.collected + b.dropped + b.mismatch +
+			 b.overwritten, b.total);
+	if (policy == PTO_BUF_POLICY_OVERWRITE)
+		assert_true(b.overwritten > 0);
+	else
+		assert_true(b.dropped > 0);
 	assert_int_equal(pto_capture_records(cap, PTO_BUF_PMU, count_rec, &n),
 			 0);
 	assert_int_equal(n, b.collected);
@@ -395,13 +407,25 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A cmocka test of f with initial state st, reported under name. */
+#define NAMED_TEST(name, f, st) { name, f, NULL, NULL, (void *)(st) }
+
 int main(void)
 {
+	static const unsigned int policies[] = {
+		PTO_BUF_POLICY_DROP, PTO_BUF_POLICY_BLOCK,
+		PTO_BUF_POLICY_OVERWRITE,
+	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_software_counts),
 		cmocka_unit_test(test_hardware_present_or_named),
 		cmocka_unit_test(test_joined_to_every_task),
-		cmocka_unit_test(test_tiny_pools_reconcile),
+		NAMED_TEST("test_tiny_pools_drop", test_tiny_pools_reconcile,
+			   &policies[0]),
+		NAMED_TEST("test_tiny_pools_block", test_tiny_pools_reconcile,
+			   &policies[1]),
+		NAMED_TEST("test_tiny_pools_overwrite",
+			   test_tiny_pools_reconcile, &policies[2]),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
