@@ -258,6 +258,8 @@ struct pto_sched_phase_record {
 
 /* Size of the scheduler phase record before ABI minor 3. */
 #define PTO_SCHED_PHASE_RECORD_V2_SIZE	40
+/* The ABI minor from which scheduler records carry queue depths. */
+#define PTO_ABI_MINOR_QUEUE_DEPTHS	3
 
 /*
  * One per submit and per tensor allocation of the orchestrator, one per

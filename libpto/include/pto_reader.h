@@ -79,6 +79,9 @@ struct pto_capture_info {
 	uint64_t tasks;		/* joined task rows */
 	uint64_t valid_bytes;	/* capture: bytes read as valid */
 	uint64_t file_bytes;
+	uint32_t abi_version;	/* PTO_ABI_VERSION the records were
+				 * written with (their region header's)
+				 */
 	/* PTO_DFX_PMU: counters the run counted (bit PTO_PMU_*), from the
 	 * capture's PMU section (a region has none: 0). */
 	uint32_t pmu_counters;

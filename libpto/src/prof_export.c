@@ -15,7 +15,7 @@
  *   from num_orch_phase_threads (at least one list at level >= 4). Phase
  *   names are pto_sched_phase_name() / pto_orch_phase_name(); scheduler
  *   records add shared_at_start / shared_at_end (ready-queue depths
- *   [aic, aiv, mix], 0 in records of ABI minor < 3), orchestrator scope
+ *   [aic, aiv, mix]; not in records of ABI minor < 3), orchestrator scope
  *   and wait records their scope_depth, ring, tasks_released or bytes.
  * deps.json       {"edges": [...], "tasks": [...]}: edges with pred/succ as
  *   decimal strings; per task with records its task_id (a string too),
@@ -136,6 +136,7 @@ int prof_records_each_task(const struct prof_records *r, prof_rec_fn fn,
 struct prof_list {
 	FILE *f;
 	const struct prof_clock *clk;
+	int depths;		/* the records carry queue depths */
 	size_t n;
 	struct json_line line;
 };
@@ -225,7 +226,7 @@ static void json_line_depths(struct json_line *j, const char *key,
 }
 
 void prof_json_sched_fields(struct json_line *j,
-			    const struct pto_sched_phase_record *s)
+			    const struct pto_sched_phase_record *s, int depths)
 {
 	json_line_str(j, ", \"loop_iter\": ");
 	json_line_u64(j, s->loop_iter);
@@ -237,6 +238,8 @@ void prof_json_sched_fields(struct json_line *j,
 		json_line_str(j, ", \"pop_miss\": ");
 		json_line_u64(j, s->pop_miss);
 	}
+	if (!depths)
+		return;
 	json_line_depths(j, ", \"shared_at_start\": ", s->depth_start);
 	json_line_depths(j, ", \"shared_at_end\": ", s->depth_end);
 }
@@ -256,7 +259,7 @@ static int write_sched_rec(void *ctx, const void *rec)
 	json_line_str(j, ", \"phase\": \"");
 	json_line_str(j, name ? name : "unknown");
 	json_line_str(j, "\"");
-	prof_json_sched_fields(j, s);
+	prof_json_sched_fields(j, s, l->depths);
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;
@@ -321,6 +324,7 @@ static int write_orch_rec(void *ctx, const void *rec)
 /* ,\n  "key": [ one list of records per thread ] */
 static int write_thread_lists(FILE *f, const char *key,
 			      const struct prof_spill *v, uint32_t n,
+			      const struct prof_records *r,
 			      const struct prof_clock *clk, prof_rec_fn rec)
 {
 	uint32_t t;
@@ -328,7 +332,11 @@ static int write_thread_lists(FILE *f, const char *key,
 
 	fprintf(f, ",\n  \"%s\": [", key);
 	for (t = 0; !ret && t < n; t++) {
-		struct prof_list l = { .f = f, .clk = clk };
+		struct prof_list l = {
+			.f = f, .clk = clk,
+			.depths = (r->abi_version & 0xffff) >=
+				  PTO_ABI_MINOR_QUEUE_DEPTHS,
+		};
 
 		fprintf(f, "%s\n    [", t ? "," : "");
 		ret = prof_spill_each(&v[t], rec, &l);
@@ -485,12 +493,12 @@ static int export_records(const struct prof_records *r, const char *dir)
 	if (!ret && r->level >= 3)
 		ret = write_thread_lists(f, "aicpu_scheduler_phases",
 				r->spill[PTO_BUF_SCHED_PHASE],
-				prof_records_lists(r, PTO_BUF_SCHED_PHASE),
+				prof_records_lists(r, PTO_BUF_SCHED_PHASE), r,
 				&clk, write_sched_rec);
 	if (!ret && r->level >= 4)
 		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
 				r->spill[PTO_BUF_ORCH_PHASE], prof_records_lists(r,
-				PTO_BUF_ORCH_PHASE), &clk, write_orch_rec);
+				PTO_BUF_ORCH_PHASE), r, &clk, write_orch_rec);
 	prof_write_core_to_thread(f, r, "  ");
 	if (!ret)
 		ret = write_losses(f, r, &clk);

@@ -133,7 +133,8 @@ static int write_sched(void *ctx, const void *rec)
 	json_line_str(j, name ? name : "unknown");
 	json_line_str(j, "\", ");
 	write_cycles(j, s->start_time, s->end_time);
-	prof_json_sched_fields(j, s);
+	/* Today's schema always has the depths: 0 in older records. */
+	prof_json_sched_fields(j, s, 1);
 	json_line_str(j, "}");
 	json_line_put(j, l->f);
 	return 0;

@@ -24,6 +24,7 @@ void prof_records_read_header(struct prof_records *r,
 
 	r->dfx_flags = h->dfx_flags;
 	r->level = h->level;
+	r->abi_version = h->abi_version;
 	/* The region may have changed since it was validated: clamp. */
 	r->num_cores = h->num_cores <= PTO_MAX_CORES ? h->num_cores :
 		       PTO_MAX_CORES;

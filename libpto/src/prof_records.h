@@ -73,6 +73,7 @@ struct prof_records {
 	uint64_t dfx_flags;
 	uint32_t level;
 	uint32_t num_cores;
+	uint32_t abi_version;	/* header abi_version of the records */
 	uint64_t counter_freq_hz;
 	uint32_t num_sched_threads;	/* header num_sched_phase_threads */
 	uint32_t num_orch_threads;	/* header num_orch_phase_threads */
@@ -217,12 +218,13 @@ void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
 /*
  * What both records files write of a phase record after its times and
  * name: the scheduler's loop_iter, tasks_processed, pop_hit / pop_miss
- * (dispatch) and ready-queue depths; the orchestrator's submit_idx,
- * task_id (-1 but for a submit) and its kind's own fields.
+ * (dispatch) and ready-queue depths (when depths: the records carry
+ * them, ABI minor >= PTO_ABI_MINOR_QUEUE_DEPTHS); the orchestrator's
+ * submit_idx, task_id (-1 but for a submit) and its kind's own fields.
  */
 struct json_line;
 void prof_json_sched_fields(struct json_line *j,
-			    const struct pto_sched_phase_record *s);
+			    const struct pto_sched_phase_record *s, int depths);
 void prof_json_orch_fields(struct json_line *j,
 			   const struct pto_orch_phase_record *o);
 

@@ -297,6 +297,7 @@ PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info)
 	i.tasks = c->tasks;
 	i.valid_bytes = c->info.valid_bytes;
 	i.file_bytes = c->info.file_bytes;
+	i.abi_version = c->rec.abi_version;
 	i.pmu_counters = c->rec.pmu_counters;
 	i.size = info->size < sizeof(i) ? info->size : sizeof(i);
 	memcpy(info, &i, i.size);

@@ -31,6 +31,7 @@
 #include "prof_cap.h"
 #include "pto_reader.h"
 #include "support/e2e_prof.h"
+#include "support/ptodump_support.h"
 
 #define GATE	20	/* AIV: holds its consumers back until opened */
 #define BUSY	21	/* AIV: runs about 50 us */
@@ -41,6 +42,7 @@
 /* ---- the capture of a run, read back ------------------------------------ */
 
 struct recs {
+	uint32_t abi_version;	/* of the records, pto_capture_info */
 	struct pto_sched_phase_record *s;
 	size_t ns;
 	struct pto_orch_phase_record *o;
@@ -71,12 +73,16 @@ static int take_orch(void *ctx, uint32_t pool, const void *rec)
 
 static void load_recs(const char *path, struct recs *r)
 {
+	struct pto_capture_info info;
 	struct pto_capture_opts opts;
 	pto_capture *c;
 
 	memset(r, 0, sizeof(*r));
 	pto_capture_opts_init(&opts);
 	assert_int_equal(pto_capture_open(path, &opts, &c), 0);
+	info.size = sizeof(info);
+	assert_int_equal(pto_capture_info(c, &info), 0);
+	r->abi_version = info.abi_version;
 	assert_int_equal(pto_capture_records(c, PTO_BUF_SCHED_PHASE,
 					     take_sched, r), 0);
 	assert_int_equal(pto_capture_records(c, PTO_BUF_ORCH_PHASE,
@@ -166,6 +172,7 @@ static void test_all_ready_at_once(void **state)
 	atomic_store(&gate_open, 0);
 	run_one(dev, &sh, fan_orch, t, &r, &res);
 	assert_int_equal(res.tasks, FAN + 1);
+	assert_int_equal(r.abi_version, PTO_ABI_VERSION);
 
 	for (i = 0; i < r.ns; i++) {
 		const struct pto_sched_phase_record *s = &r.s[i];
@@ -344,6 +351,24 @@ static void write_old(const char *path, uint32_t kind, const void *recs,
 	free(h);
 }
 
+/* The capture at path as l2_swimlane_records.json in dir, read back. */
+static char *export_json(const char *path, const char *dir)
+{
+	struct pto_capture_opts opts;
+	char file[512];
+	pto_capture *c;
+	char *text;
+
+	pto_capture_opts_init(&opts);
+	assert_int_equal(pto_capture_open(path, &opts, &c), 0);
+	assert_int_equal(pto_capture_export_json(c, dir), 0);
+	pto_capture_close(c);
+	snprintf(file, sizeof(file), "%s/l2_swimlane_records.json", dir);
+	text = ptodump_read_file(file, NULL);
+	assert_non_null(text);
+	return text;
+}
+
 static void test_old_sizes_read(void **state)
 {
 	/* The 40-B and 32-B layouts: the new records' leading fields. */
@@ -360,6 +385,7 @@ static void test_old_sizes_read(void **state)
 	};
 	unsigned char old_s[2 * PTO_SCHED_PHASE_RECORD_V2_SIZE];
 	struct e2e_dir d;
+	char *json;
 	char path[400];
 	struct recs r;
 	int i;
@@ -373,11 +399,19 @@ static void test_old_sizes_read(void **state)
 	write_old(path, PTO_BUF_SCHED_PHASE, old_s, 2,
 		  PTO_SCHED_PHASE_RECORD_V2_SIZE);
 	load_recs(path, &r);
+	assert_int_equal(r.abi_version, (PTO_ABI_VERSION_MAJOR << 16) | 2);
 	assert_int_equal(r.ns, 2);
 	/* Read whole, the depths (absent) 0. */
 	assert_memory_equal(&r.s[0], &s[0], sizeof(s[0]));
 	assert_memory_equal(&r.s[1], &s[1], sizeof(s[1]));
 	free_recs(&r);
+	/* Their JSON claims no depths it does not have. */
+	json = export_json(path, d.root);
+	assert_non_null(strstr(json, "\"phase\": \"dispatch\", "
+			       "\"loop_iter\": 7, \"tasks_processed\": 3, "
+			       "\"pop_hit\": 3, \"pop_miss\": 2}"));
+	assert_null(strstr(json, "shared_at_start"));
+	free(json);
 
 	snprintf(path, sizeof(path), "%s/orch.ptocap", d.root);
 	write_old(path, PTO_BUF_ORCH_PHASE, &o, 1,

@@ -25,6 +25,7 @@ struct pd_cap_load {
 	uint64_t tasks;
 	uint64_t base;
 	double us_per_tick;
+	int depths;			/* sched records carry depths */
 	size_t edge_cap;
 	int oom;
 };
@@ -97,7 +98,7 @@ static int on_sched(void *ctx, uint32_t thread, const void *rec)
 		   PD_PHASE_OTHER;
 	memcpy(s->depth_start, r->depth_start, sizeof(s->depth_start));
 	memcpy(s->depth_end, r->depth_end, sizeof(s->depth_end));
-	s->has_depth = 1;
+	s->has_depth = (uint8_t)l->depths;
 	if (s->phase == PTO_SCHED_PHASE_DISPATCH) {
 		s->pop_hit = r->pop_hit;
 		s->pop_miss = r->pop_miss;
@@ -295,6 +296,7 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 		return PD_EXIT_ERR;
 	}
 	l.base = in->time_base = info.time_base;
+	l.depths = (info.abi_version & 0xffff) >= PTO_ABI_MINOR_QUEUE_DEPTHS;
 	l.tasks = info.tasks;
 	l.us_per_tick = 1e6 / (double)(info.counter_freq_hz ?
 				       info.counter_freq_hz : 1000000000ull);
