@@ -18,10 +18,10 @@ static inline _Atomic uint32_t *reg(__u32 *r)
 	return (_Atomic uint32_t *)r;
 }
 
-/* Does DATA value t name a token the core has not served yet? */
-static bool data_new(const struct aicore *c, uint32_t t)
+/* Does DATA value t name a token not served yet (last served: last)? */
+static bool data_new(uint32_t last, uint32_t t)
 {
-	return t != c->last && t != PTO_TOKEN_AICPU_IDLE;
+	return t != last && t != PTO_TOKEN_AICPU_IDLE;
 }
 
 void aicore_init(struct aicore *c, struct pto_hs_core *hs, void *prof_region)
@@ -81,7 +81,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 		return AICORE_IDLE;
 	/* acquire: the payload is written before DATA */
 	t = atomic_load_explicit(reg(&hs->data), memory_order_acquire);
-	if (!data_new(c, t))
+	if (!data_new(c->last, t))
 		return AICORE_IDLE;
 	if (t == PTO_TOKEN_EXIT_SIGNAL) {
 		c->state = AICORE_EXITED;
@@ -116,21 +116,24 @@ enum aicore_step_result aicore_step(struct aicore *c,
 	return AICORE_RAN;
 }
 
-bool aicore_pending(struct aicore *c)
+bool aicore_pending_at(struct pto_hs_core *hs, struct aicore_mark m)
 {
-	struct pto_hs_core *hs = c->hs;
-
-	switch (c->state) {
+	switch (m.state) {
 	case AICORE_BOOT:
 		return atomic_load(reg(&hs->aicpu_ready));
 	case AICORE_REGS:
 		return atomic_load(reg(&hs->aicpu_regs_ready)) ||
 		       atomic_load(reg(&hs->data)) == PTO_TOKEN_EXIT_SIGNAL;
 	case AICORE_READY:
-		return data_new(c, atomic_load(reg(&hs->data)));
+		return data_new(m.last, atomic_load(reg(&hs->data)));
 	default:
 		return false;
 	}
+}
+
+bool aicore_pending(const struct aicore *c)
+{
+	return aicore_pending_at(c->hs, aicore_mark(c));
 }
 
 void aicore_main(struct aicore *c, const struct aicore_platform *pf)

@@ -68,7 +68,23 @@ enum aicore_step_result aicore_step(struct aicore *c,
  * that stops serving a core calls it after its own seq_cst store, so a
  * DATA store it raced with is seen here.
  */
-bool aicore_pending(struct aicore *c);
+bool aicore_pending(const struct aicore *c);
+
+/*
+ * The same question for a host that no longer owns the core: on the
+ * core's state as it left it (aicore_mark, taken while it owned it).
+ */
+struct aicore_mark {
+	uint32_t last;
+	enum aicore_state state;
+};
+
+static inline struct aicore_mark aicore_mark(const struct aicore *c)
+{
+	return (struct aicore_mark){ c->last, c->state };
+}
+
+bool aicore_pending_at(struct pto_hs_core *hs, struct aicore_mark m);
 
 /* A dedicated loop: steps, waiting when idle, until the core exits. */
 void aicore_main(struct aicore *c, const struct aicore_platform *pf);

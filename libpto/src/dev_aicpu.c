@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The AICPU threads of a device: created at device open, parked on a
- * condition variable between runs. dev_aicpu_run() hands one run's
+ * The AICPU threads of a device: created at device open, parked between
+ * runs (dev_park.h). dev_aicpu_run() hands one run's
  * function to the first n of them and returns when all n returned.
  */
 #include <errno.h>
@@ -11,6 +11,8 @@
 #include <stdlib.h>
 
 #include "dev_aicpu.h"
+#include "dev_park.h"
+#include "device.h"
 #include "pto_prof.h"
 
 struct aicpu_thread {
@@ -20,12 +22,8 @@ struct aicpu_thread {
 };
 
 struct dev_aicpu {
-	pthread_mutex_t lock;
-	pthread_cond_t go, done;
-	uint32_t gen;		/* bumped per run */
-	unsigned int n;		/* threads taking part in the run */
-	unsigned int running;	/* of those, not returned yet */
-	bool closing;
+	pto_device *dev;
+	struct dev_park park;	/* its lock: fn, arg */
 	void (*fn)(void *arg, unsigned int idx);
 	void *arg;
 	unsigned int nthreads;
@@ -38,26 +36,17 @@ static void *aicpu_main(void *p)
 	struct dev_aicpu *da = t->da;
 	uint32_t seen = 0;
 
-	pthread_mutex_lock(&da->lock);
-	for (;;) {
-		while (!da->closing && (seen == da->gen || t->idx >= da->n)) {
-			seen = da->gen;
-			pthread_cond_wait(&da->go, &da->lock);
-		}
-		if (da->closing)
-			break;
-		seen = da->gen;
-		pthread_mutex_unlock(&da->lock);
+	while (dev_park_enter(&da->park, t->idx, &seen, NULL)) {
+		dev_awake(da->dev);
 		da->fn(da->arg, t->idx);
-		pthread_mutex_lock(&da->lock);
-		if (!--da->running)
-			pthread_cond_signal(&da->done);
+		dev_asleep(da->dev);
+		dev_park_leave(&da->park);
 	}
-	pthread_mutex_unlock(&da->lock);
 	return NULL;
 }
 
-int dev_aicpu_open(unsigned int nthreads, struct dev_aicpu **out)
+int dev_aicpu_open(pto_device *dev, unsigned int nthreads,
+		   struct dev_aicpu **out)
 {
 	struct dev_aicpu *da = calloc(1, sizeof(*da));
 	unsigned int i;
@@ -65,9 +54,8 @@ int dev_aicpu_open(unsigned int nthreads, struct dev_aicpu **out)
 
 	if (!da)
 		return -ENOMEM;
-	pthread_mutex_init(&da->lock, NULL);
-	pthread_cond_init(&da->go, NULL);
-	pthread_cond_init(&da->done, NULL);
+	da->dev = dev;
+	dev_park_init(&da->park);
 	for (i = 0; i < nthreads && !err; i++) {
 		da->thr[i].da = da;
 		da->thr[i].idx = i;
@@ -90,29 +78,22 @@ void dev_aicpu_close(struct dev_aicpu *da)
 
 	if (!da)
 		return;
-	pthread_mutex_lock(&da->lock);
-	da->closing = true;
-	pthread_cond_broadcast(&da->go);
-	pthread_mutex_unlock(&da->lock);
+	pthread_mutex_lock(&da->park.lock);
+	dev_park_close_locked(&da->park);
+	pthread_mutex_unlock(&da->park.lock);
 	for (i = 0; i < da->nthreads; i++)
 		pthread_join(da->thr[i].tid, NULL);
-	pthread_cond_destroy(&da->go);
-	pthread_cond_destroy(&da->done);
-	pthread_mutex_destroy(&da->lock);
+	dev_park_fini(&da->park);
 	free(da);
 }
 
 void dev_aicpu_run(struct dev_aicpu *da, unsigned int n,
 		   void (*fn)(void *arg, unsigned int idx), void *arg)
 {
-	pthread_mutex_lock(&da->lock);
+	pthread_mutex_lock(&da->park.lock);
 	da->fn = fn;
 	da->arg = arg;
-	da->n = n;
-	da->running = n;
-	da->gen++;
-	pthread_cond_broadcast(&da->go);
-	while (da->running)
-		pthread_cond_wait(&da->done, &da->lock);
-	pthread_mutex_unlock(&da->lock);
+	dev_park_start_locked(&da->park, n);
+	dev_park_wait_locked(&da->park);
+	pthread_mutex_unlock(&da->park.lock);
 }

@@ -6,9 +6,13 @@
 #ifndef PTO_DEV_AICPU_H
 #define PTO_DEV_AICPU_H
 
+#include "pto.h"
+
 struct dev_aicpu;
 
-int dev_aicpu_open(unsigned int nthreads, struct dev_aicpu **out);
+/* nthreads threads of dev, each counted in dev->awake while in a run. */
+int dev_aicpu_open(pto_device *dev, unsigned int nthreads,
+		   struct dev_aicpu **out);
 void dev_aicpu_close(struct dev_aicpu *da);
 
 /*

@@ -6,29 +6,34 @@
  * Pending cores: dev_core_kick() sets a core's bit in pend; an executor
  * takes a bit (fetch_and) and claims the core (busy, exchange), steps it
  * until it is idle, releases busy and re-checks the core
- * (aicore_pending, on a copy of the firmware state taken before the
+ * (aicore_pending_at, on the mark of the firmware state taken before the
  * release): an executor that took the bit while the core was claimed
  * dropped it, and the owner's re-check, after its seq_cst release, sees
  * the DATA store that bit announced. Only the claimer touches a core's
  * firmware state.
  *
  * Waking (no lost wake-up): an idle executor spins, bounded in time and
- * only within the device's spinner budget, then counts itself in
- * sleepers and re-checks pend before a futex wait on seq. A kick sets the
- * bit first and wakes one sleeper (seq++, FUTEX_WAKE 1) only when no
- * executor spins; all of these are seq_cst, so either the sleeper sees
- * the bit or the kicker sees the sleeper. An executor that takes a bit
- * while others remain wakes the next sleeper the same way, so a long
- * kernel never holds other pending cores.
+ * only while the device lets it (device.h: fewer spinners than CPUs, no
+ * more threads awake than CPUs), then sets its state to EXEC_SLEEPING
+ * and re-checks pend before a futex wait on its state. A kick sets the
+ * bit first and, only when no executor spins, wakes one sleeping
+ * executor: the first whose state it moves from EXEC_SLEEPING to
+ * EXEC_WAKING (compare-and-swap), then FUTEX_WAKE on that word. All of
+ * these are seq_cst, so either the sleeper sees the bit or the kicker
+ * sees the sleeper; an executor already being woken is never woken
+ * twice, so a pass that kicks several cores costs at most one wake per
+ * sleeping executor. An executor that takes a bit while others remain
+ * wakes the next sleeper the same way, so a long kernel never holds
+ * other pending cores.
  */
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aicore.h"
 #include "dev_cores.h"
+#include "dev_park.h"
 #include "device.h"
 #include "pto_clock.h"
 #include "rt_futex.h"
@@ -39,13 +44,17 @@
 #define EXEC_SLEEP_NS	100000000ull	/* bound of one futex sleep */
 #define DEV_CORES_STUCK_NS 10000000ull
 
+enum exec_state { EXEC_RUNNING, EXEC_SLEEPING, EXEC_WAKING };
+
 struct exec {
 	/* Clock when it started serving a core, 0: not in one (watch). */
 	_Alignas(64) _Atomic uint64_t since;
+	_Atomic uint32_t state;	/* enum exec_state, its futex word */
 	struct dev_cores *dc;
 	pthread_t tid;
-	uint32_t seen;		/* run generation served last (lock) */
-	bool retire;		/* leave when parked (lock) */
+	unsigned int idx;
+	uint32_t seen;		/* run generation served last (park) */
+	bool retire;		/* leave when parked (park.lock) */
 };
 
 struct dev_cores {
@@ -53,20 +62,14 @@ struct dev_cores {
 	_Alignas(64) _Atomic uint64_t pend[PEND_WORDS];
 	_Atomic int queued;	/* bits in pend */
 	int room;		/* queued below this: dev_cores_room() */
-	_Alignas(64) _Atomic uint32_t seq;	/* executor futex word */
-	_Atomic uint32_t sleepers;
-	_Atomic uint32_t spinning;
+	_Alignas(64) _Atomic uint32_t spinning;
 	_Atomic unsigned int rr;	/* where take() starts scanning */
 	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
 	_Atomic unsigned int nexec;
 	unsigned int base_exec;	/* executors started at open */
 	uint64_t spin_ticks, stuck_ticks;
-	pthread_mutex_t lock;	/* gen, in_run, closing, adding executors */
-	pthread_cond_t cv;
+	struct dev_park park;	/* its lock: adding and retiring executors */
 	unsigned int ncores;	/* of the run */
-	uint32_t gen;
-	unsigned int in_run;
-	bool closing;
 	struct aicore_platform pf;
 	struct aicore core[PTO_MAX_CORES];
 	_Atomic uint32_t busy[PTO_MAX_CORES];
@@ -83,13 +86,30 @@ static bool any_pend(struct dev_cores *dc)
 	return false;
 }
 
+/* Wakes x if it sleeps and nobody wakes it yet; true if it did. */
+static bool wake(struct exec *x)
+{
+	uint32_t st = EXEC_SLEEPING;
+
+	if (atomic_load_explicit(&x->state, memory_order_relaxed) != st ||
+	    !atomic_compare_exchange_strong(&x->state, &st, EXEC_WAKING))
+		return false;
+	rt_futex_wake(&x->state, 1);
+	return true;
+}
+
 /* Wakes one sleeping executor unless one spins (it sees the bit). */
 static void wake_one(struct dev_cores *dc)
 {
-	if (atomic_load(&dc->spinning) || !atomic_load(&dc->sleepers))
+	/* acquire: pairs with add_exec */
+	unsigned int i, n = atomic_load_explicit(&dc->nexec,
+						  memory_order_acquire);
+
+	if (atomic_load(&dc->spinning))
 		return;
-	atomic_fetch_add(&dc->seq, 1);
-	rt_futex_wake(&dc->seq, 1);
+	for (i = 0; i < n; i++)
+		if (wake(dc->exec[i]))
+			return;
 }
 
 void dev_core_kick(struct dev_cores *dc, unsigned int core)
@@ -139,7 +159,8 @@ static int take(struct dev_cores *dc)
 
 static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 {
-	struct aicore *c = &dc->core[ci], seen;
+	struct aicore *c = &dc->core[ci];
+	struct aicore_mark seen;
 
 	if (atomic_exchange(&dc->busy[ci], 1))
 		return;		/* its owner re-checks after releasing */
@@ -150,33 +171,42 @@ static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 			;
 		atomic_store_explicit(&x->since, 0, memory_order_relaxed);
 		/* The re-check reads the firmware state as we left it: once
-		 * busy is released the next claimer owns c. A stale copy only
+		 * busy is released the next claimer owns c. A stale mark only
 		 * makes the re-check claim a core with nothing to do.
 		 */
-		seen = *c;
+		seen = aicore_mark(c);
 		atomic_store(&dc->busy[ci], 0);
-	} while (aicore_pending(&seen) && !atomic_exchange(&dc->busy[ci], 1));
+	} while (aicore_pending_at(c->hs, seen) &&
+		 !atomic_exchange(&dc->busy[ci], 1));
 }
 
-static void exec_idle(struct dev_cores *dc)
+/* Idle: spins while the device lets it (device.h), then sleeps. */
+static void exec_idle(struct dev_cores *dc, struct exec *x)
 {
+	bool asleep = false;
 	uint64_t t0;
-	uint32_t s;
 
 	if (dev_spin_begin(dc->dev)) {
 		atomic_fetch_add(&dc->spinning, 1);
 		t0 = pto_clock_now();
 		while (!any_pend(dc) && atomic_load(&dc->active) &&
-		       pto_clock_now() - t0 < dc->spin_ticks)
+		       pto_clock_now() - t0 < dc->spin_ticks) {
+			if (!dev_spin_on(dc->dev)) {
+				asleep = true;
+				break;
+			}
 			rt_cpu_relax();
+		}
 		atomic_fetch_sub(&dc->spinning, 1);
 		dev_spin_end(dc->dev);
 	}
-	s = atomic_load(&dc->seq);
-	atomic_fetch_add(&dc->sleepers, 1);
+	if (!asleep)
+		dev_asleep(dc->dev);
+	atomic_store(&x->state, EXEC_SLEEPING);
 	if (!any_pend(dc) && atomic_load(&dc->active))
-		rt_futex_wait(&dc->seq, s, EXEC_SLEEP_NS);
-	atomic_fetch_sub(&dc->sleepers, 1);
+		rt_futex_wait(&x->state, EXEC_SLEEPING, EXEC_SLEEP_NS);
+	atomic_store(&x->state, EXEC_RUNNING);
+	dev_awake(dc->dev);
 }
 
 static void *exec_main(void *arg)
@@ -185,34 +215,26 @@ static void *exec_main(void *arg)
 	struct dev_cores *dc = x->dc;
 	int ci;
 
-	pthread_mutex_lock(&dc->lock);
-	for (;;) {
-		while (!dc->closing && !x->retire && x->seen == dc->gen)
-			pthread_cond_wait(&dc->cv, &dc->lock);
-		if (dc->closing || x->retire)
-			break;
-		x->seen = dc->gen;
-		dc->in_run++;
-		pthread_mutex_unlock(&dc->lock);
+	while (dev_park_enter(&dc->park, x->idx, &x->seen, &x->retire)) {
+		dev_awake(dc->dev);
 		while (atomic_load(&dc->active)) {
 			ci = take(dc);
 			if (ci >= 0)
 				serve_core(dc, x, (unsigned int)ci);
 			else
-				exec_idle(dc);
+				exec_idle(dc, x);
 		}
-		pthread_mutex_lock(&dc->lock);
-		if (!--dc->in_run)
-			pthread_cond_broadcast(&dc->cv);
+		dev_asleep(dc->dev);
+		dev_park_leave(&dc->park);
 	}
-	pthread_mutex_unlock(&dc->lock);
 	return NULL;
 }
 
-/* One more executor; under dc->lock. */
+/* One more executor, joining the run that is on; under park.lock. */
 static int add_exec(struct dev_cores *dc)
 {
 	unsigned int n = atomic_load(&dc->nexec);
+	bool joins = atomic_load(&dc->active);
 	struct exec *x;
 	int err;
 
@@ -223,13 +245,15 @@ static int add_exec(struct dev_cores *dc)
 		return -ENOMEM;
 	memset(x, 0, sizeof(*x));
 	x->dc = dc;
-	/* Joins a run that is on now. */
-	x->seen = atomic_load(&dc->active) ? dc->gen - 1 : dc->gen;
+	x->idx = n;
+	x->seen = dc->park.gen - joins;
 	err = -pthread_create(&x->tid, NULL, exec_main, x);
 	if (err) {
 		free(x);
 		return err;
 	}
+	if (joins)
+		dev_park_grow_locked(&dc->park);
 	dc->exec[n] = x;
 	/* release: exec[n] is set before a watcher sees n + 1 */
 	atomic_store_explicit(&dc->nexec, n + 1, memory_order_release);
@@ -261,20 +285,20 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 		return -ENOMEM;
 	memset(dc, 0, sizeof(*dc));
 	dc->dev = dev;
-	dc->spin_ticks = EXEC_SPIN_NS * dev->freq_hz / 1000000000ull;
-	dc->stuck_ticks = DEV_CORES_STUCK_NS * dev->freq_hz / 1000000000ull;
+	dc->spin_ticks = pto_clock_ns_to_ticks(EXEC_SPIN_NS, dev->freq_hz);
+	dc->stuck_ticks = pto_clock_ns_to_ticks(DEV_CORES_STUCK_NS,
+						dev->freq_hz);
 	dc->pf.now = pf_now;
 	dc->pf.wait = pf_wait;
-	pthread_mutex_init(&dc->lock, NULL);
-	pthread_cond_init(&dc->cv, NULL);
+	dev_park_init(&dc->park);
 	if (n > dev->info.blocks * PTO_CORES_PER_BLOCK)
 		n = dev->info.blocks * PTO_CORES_PER_BLOCK;
-	pthread_mutex_lock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
 	for (i = 0; i < n && !err; i++)
 		err = add_exec(dc);
 	dc->base_exec = atomic_load(&dc->nexec);
 	dc->room = 2 * (int)dc->base_exec;
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_unlock(&dc->park.lock);
 	if (err) {
 		dev_cores_close(dc);
 		return err;
@@ -289,17 +313,15 @@ void dev_cores_close(struct dev_cores *dc)
 
 	if (!dc)
 		return;
-	pthread_mutex_lock(&dc->lock);
-	dc->closing = true;
-	pthread_cond_broadcast(&dc->cv);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
+	dev_park_close_locked(&dc->park);
+	pthread_mutex_unlock(&dc->park.lock);
 	n = atomic_load(&dc->nexec);
 	for (i = 0; i < n; i++) {
 		pthread_join(dc->exec[i]->tid, NULL);
 		free(dc->exec[i]);
 	}
-	pthread_cond_destroy(&dc->cv);
-	pthread_mutex_destroy(&dc->lock);
+	dev_park_fini(&dc->park);
 	free(dc);
 }
 
@@ -324,10 +346,9 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 	}
 	atomic_store(&dc->active, 1);
 	/* The lock orders the writes above before the executors' run. */
-	pthread_mutex_lock(&dc->lock);
-	dc->gen++;
-	pthread_cond_broadcast(&dc->cv);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
+	dev_park_start_locked(&dc->park, atomic_load(&dc->nexec));
+	pthread_mutex_unlock(&dc->park.lock);
 }
 
 void dev_cores_stop(struct dev_cores *dc)
@@ -335,20 +356,20 @@ void dev_cores_stop(struct dev_cores *dc)
 	unsigned int w, i, n;
 
 	atomic_store(&dc->active, 0);
-	atomic_fetch_add(&dc->seq, 1);
-	rt_futex_wake(&dc->seq, INT_MAX);
-	pthread_mutex_lock(&dc->lock);
-	while (dc->in_run)
-		pthread_cond_wait(&dc->cv, &dc->lock);
+	n = atomic_load(&dc->nexec);
+	for (i = 0; i < n; i++)
+		wake(dc->exec[i]);
+	pthread_mutex_lock(&dc->park.lock);
+	dev_park_wait_locked(&dc->park);
 	/* Executors the watch added leave: the next run starts with one
 	 * per online CPU again.
 	 */
 	n = atomic_load(&dc->nexec);
 	for (i = dc->base_exec; i < n; i++)
 		dc->exec[i]->retire = true;
-	pthread_cond_broadcast(&dc->cv);
+	dev_park_notify_locked(&dc->park);
 	atomic_store(&dc->nexec, dc->base_exec);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_unlock(&dc->park.lock);
 	for (i = dc->base_exec; i < n; i++) {
 		pthread_join(dc->exec[i]->tid, NULL);
 		free(dc->exec[i]);
@@ -386,8 +407,8 @@ void dev_cores_watch(struct dev_cores *dc)
 	}
 	if (!any_pend(dc) || pto_clock_now() - newest < dc->stuck_ticks)
 		return;
-	pthread_mutex_lock(&dc->lock);
+	pthread_mutex_lock(&dc->park.lock);
 	if (atomic_load(&dc->nexec) == n && atomic_load(&dc->active))
 		add_exec(dc);
-	pthread_mutex_unlock(&dc->lock);
+	pthread_mutex_unlock(&dc->park.lock);
 }

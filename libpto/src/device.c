@@ -129,10 +129,10 @@ PTO_API int pto_device_open(const struct pto_device_opts *opts,
 		  dev->backend == PTO_BACKEND_DRM ? "drm" : "sim",
 		  dev->info.blocks, dev->info.aicpu_threads);
 	dev->ncpus = online_cpus();
-	dev->max_spinners = dev->ncpus - 1;
 	err = dev_cores_open(dev, &dev->cores);
 	if (!err)
-		err = dev_aicpu_open(dev->info.aicpu_threads, &dev->aicpu);
+		err = dev_aicpu_open(dev, dev->info.aicpu_threads,
+				     &dev->aicpu);
 	if (err) {
 		dev_cores_close(dev->cores);
 		dev->ops->close(dev->priv);

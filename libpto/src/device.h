@@ -21,10 +21,12 @@ struct dev_aicpu;
 
 /*
  * The device's threads live as long as it: the AICPU threads and the
- * executors of the simulated cores (dev_aicpu.c, dev_cores.c). Threads
- * that wait for work spin only within the spinner budget: fewer
- * spinners than online CPUs (dev_spin_begin), so spinning never takes
- * the CPU a thread with work needs.
+ * executors of the simulated cores (dev_aicpu.c, dev_cores.c). During a
+ * run each of them counts itself in awake unless it sleeps (futex) or is
+ * parked. A thread without work spins only while spinners < ncpus and
+ * awake <= ncpus (itself included), and stops as soon as more threads are
+ * awake than CPUs, so runnable threads exceed the online CPUs only while
+ * each has work.
  */
 struct pto_device {
 	const struct dev_ops *ops;
@@ -35,8 +37,8 @@ struct pto_device {
 	unsigned int ncpus;	/* online CPUs this process may use */
 	struct dev_cores *cores;
 	struct dev_aicpu *aicpu;
-	_Alignas(64) _Atomic uint32_t spinners;
-	uint32_t max_spinners;	/* ncpus - 1 */
+	_Alignas(64) _Atomic uint32_t awake;
+	_Atomic uint32_t spinners;
 	_Alignas(64) struct rt_kernel kernels[PTO_MAX_FUNCS];
 };
 
@@ -72,13 +74,32 @@ static inline const struct rt_kernel *rt_kernel_get(const pto_device *dev,
 	return &dev->kernels[func_id];
 }
 
-/* May the caller spin-wait now? Then it calls dev_spin_end() after. */
+/* A device thread starts to sleep (or leaves a run) / wakes (joins one). */
+static inline void dev_asleep(pto_device *dev)
+{
+	atomic_fetch_sub_explicit(&dev->awake, 1, memory_order_relaxed);
+}
+
+static inline void dev_awake(pto_device *dev)
+{
+	atomic_fetch_add_explicit(&dev->awake, 1, memory_order_relaxed);
+}
+
+/*
+ * May an awake thread without work spin now? Then it holds a spinner
+ * slot (fewer spinners than CPUs, so one CPU is left for a thread being
+ * woken) and calls dev_spin_on() each check of its spin, and
+ * dev_spin_end() when it stops.
+ */
 static inline bool dev_spin_begin(pto_device *dev)
 {
 	uint32_t n = atomic_load_explicit(&dev->spinners,
 					  memory_order_relaxed);
 
-	while (n < dev->max_spinners)
+	if (atomic_load_explicit(&dev->awake, memory_order_relaxed) >
+	    dev->ncpus)
+		return false;
+	while (n + 1 < dev->ncpus)
 		if (atomic_compare_exchange_weak_explicit(
 			    &dev->spinners, &n, n + 1, memory_order_relaxed,
 			    memory_order_relaxed))
@@ -89,6 +110,24 @@ static inline bool dev_spin_begin(pto_device *dev)
 static inline void dev_spin_end(pto_device *dev)
 {
 	atomic_fetch_sub_explicit(&dev->spinners, 1, memory_order_relaxed);
+}
+
+/*
+ * One check of a spin: false when the caller must stop because more
+ * threads are awake than CPUs. Then it has counted itself asleep (one
+ * spinner stops per thread too many), sleeps, and calls dev_awake() when
+ * it wakes.
+ */
+static inline bool dev_spin_on(pto_device *dev)
+{
+	uint32_t n = atomic_load_explicit(&dev->awake, memory_order_relaxed);
+
+	while (n > dev->ncpus)
+		if (atomic_compare_exchange_weak_explicit(
+			    &dev->awake, &n, n - 1, memory_order_relaxed,
+			    memory_order_relaxed))
+			return false;
+	return true;
 }
 
 #endif /* PTO_DEVICE_H */

@@ -50,11 +50,16 @@ uint64_t prof_anchor_host_ns(const struct prof_anchor *a)
 	return a->n ? s->host_before_ns + prof_anchor_rtt(a) / 2 : 0;
 }
 
+uint64_t prof_anchor_half_rtt(uint64_t rtt)
+{
+	return rtt / 2 + (rtt & 1);
+}
+
 uint64_t prof_anchor_uncertainty(const struct prof_anchor *a)
 {
 	uint64_t r = prof_anchor_rtt(a);
 
-	return r == UINT64_MAX ? r : r / 2 + (r & 1);
+	return r == UINT64_MAX ? r : prof_anchor_half_rtt(r);
 }
 
 void prof_anchor_to_header(const struct prof_anchor *a, uint32_t position,

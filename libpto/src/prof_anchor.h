@@ -41,6 +41,8 @@ uint64_t prof_anchor_rtt(const struct prof_anchor *a);
 /* The winner's host midpoint and half its round trip, rounded up. */
 uint64_t prof_anchor_host_ns(const struct prof_anchor *a);
 uint64_t prof_anchor_uncertainty(const struct prof_anchor *a);
+/* Half of round trip rtt, rounded up: a sample's uncertainty. */
+uint64_t prof_anchor_half_rtt(uint64_t rtt);
 
 /* Stores the winner of a at position into the header's sync_* fields. */
 void prof_anchor_to_header(const struct prof_anchor *a, uint32_t position,

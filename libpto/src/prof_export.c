@@ -88,29 +88,35 @@ static int base_task(void *ctx, const void *rec)
 	return 0;
 }
 
-/* Sched and orch phase records both start with start_time. */
-/* The kinds in the time base (prof_kind_desc time_base) start with it. */
-_Static_assert(offsetof(struct pto_sched_phase_record, start_time) == 0 &&
-	       offsetof(struct pto_orch_phase_record, start_time) == 0,
-	       "phase records start with start_time");
-static int base_phase(void *ctx, const void *rec)
+/* The time base of the kinds with time_base: their records' u64 time. */
+struct base_ctx {
+	uint64_t *base;
+	uint32_t time_off;	/* prof_kind_desc time_off */
+};
+
+static int base_rec(void *ctx, const void *rec)
 {
-	base_min(ctx, *(const uint64_t *)rec);
+	const struct base_ctx *b = ctx;
+
+	base_min(b->base, *(const uint64_t *)((const char *)rec + b->time_off));
 	return 0;
 }
 
 int prof_records_time_base(const struct prof_records *r, uint64_t *base)
 {
 	const struct prof_spill *s;
+	struct base_ctx b = { base, 0 };
 	uint32_t i, k;
 	int ret;
 
 	*base = 0;
 	ret = prof_spill_each(&r->tasks, base_task, base);
-	for (k = 0; !ret && r->level >= 3 && k < PTO_BUF_KIND_COUNT; k++)
+	for (k = 0; !ret && r->level >= 3 && k < PTO_BUF_KIND_COUNT; k++) {
+		b.time_off = prof_kind_desc(k)->time_off;
 		for (i = 0; !ret && prof_kind_desc(k)->time_base &&
 			    (s = prof_records_spill(r, k, i)); i++)
-			ret = prof_spill_each(s, base_phase, base);
+			ret = prof_spill_each(s, base_rec, &b);
+	}
 	return ret;
 }
 
@@ -321,29 +327,36 @@ static int write_orch_rec(void *ctx, const void *rec)
 	return 0;
 }
 
-/* ,\n  "key": [ one list of records per thread ] */
-static int write_thread_lists(FILE *f, const char *key,
-			      const struct prof_spill *v, uint32_t n,
-			      const struct prof_records *r,
-			      const struct prof_clock *clk, prof_rec_fn rec)
+int prof_write_thread_lists(FILE *f, const struct prof_records *r,
+			    uint32_t kind, const char *key, prof_rec_fn fn,
+			    void *ctx, size_t *n)
 {
-	uint32_t t;
+	uint32_t t, lists = prof_records_lists(r, kind);
 	int ret = 0;
 
 	fprintf(f, ",\n  \"%s\": [", key);
-	for (t = 0; !ret && t < n; t++) {
-		struct prof_list l = {
-			.f = f, .clk = clk,
-			.depths = (r->abi_version & 0xffff) >=
-				  PTO_ABI_MINOR_QUEUE_DEPTHS,
-		};
-
+	for (t = 0; !ret && t < lists; t++) {
+		*n = 0;
 		fprintf(f, "%s\n    [", t ? "," : "");
-		ret = prof_spill_each(&v[t], rec, &l);
-		fputs(l.n ? "\n    ]" : "]", f);
+		ret = prof_spill_each(prof_records_spill(r, kind, t), fn, ctx);
+		fputs(*n ? "\n    ]" : "]", f);
 	}
-	fputs(n ? "\n  ]" : "]", f);
+	fputs(lists ? "\n  ]" : "]", f);
 	return ret;
+}
+
+/* The records JSON's lists of kind, times in us on clk. */
+static int write_thread_lists(FILE *f, const struct prof_records *r,
+			      uint32_t kind, const char *key,
+			      const struct prof_clock *clk, prof_rec_fn rec)
+{
+	struct prof_list l = {
+		.f = f, .clk = clk,
+		.depths = (r->abi_version & 0xffff) >=
+			  PTO_ABI_MINOR_QUEUE_DEPTHS,
+	};
+
+	return prof_write_thread_lists(f, r, kind, key, rec, &l, &l.n);
 }
 
 void prof_write_core_to_thread(FILE *f, const struct prof_records *r,
@@ -470,7 +483,7 @@ static void write_clock_anchors(FILE *f, const struct prof_records *r)
 				a->s[i].host_before_ns, a->s[i].counter,
 				a->s[i].host_after_ns, a->legacy ? "null" :
 				u64_str(rb, rtt), a->legacy ? "null" :
-				u64_str(ub, rtt / 2 + (rtt & 1)),
+				u64_str(ub, prof_anchor_half_rtt(rtt)),
 				i == a->winner ? "true" : "false");
 		}
 	}
@@ -491,14 +504,13 @@ static int export_records(const struct prof_records *r, const char *dir)
 	fprintf(f, "{\n  \"l2_swimlane_level\": %" PRIu32 ",\n", r->level);
 	ret = write_tasks(f, r, &clk);
 	if (!ret && r->level >= 3)
-		ret = write_thread_lists(f, "aicpu_scheduler_phases",
-				r->spill[PTO_BUF_SCHED_PHASE],
-				prof_records_lists(r, PTO_BUF_SCHED_PHASE), r,
-				&clk, write_sched_rec);
+		ret = write_thread_lists(f, r, PTO_BUF_SCHED_PHASE,
+					 "aicpu_scheduler_phases", &clk,
+					 write_sched_rec);
 	if (!ret && r->level >= 4)
-		ret = write_thread_lists(f, "aicpu_orchestrator_phases",
-				r->spill[PTO_BUF_ORCH_PHASE], prof_records_lists(r,
-				PTO_BUF_ORCH_PHASE), r, &clk, write_orch_rec);
+		ret = write_thread_lists(f, r, PTO_BUF_ORCH_PHASE,
+					 "aicpu_orchestrator_phases", &clk,
+					 write_orch_rec);
 	prof_write_core_to_thread(f, r, "  ");
 	if (!ret)
 		ret = write_losses(f, r, &clk);

@@ -172,24 +172,6 @@ static int write_orch_other(void *ctx, const void *rec)
 	return o->kind != PTO_ORCH_PHASE_SUBMIT ? write_orch(ctx, o) : 0;
 }
 
-static int write_phase_lists(FILE *f, const struct prof_records *r,
-			     uint32_t kind, const char *key, prof_rec_fn fn)
-{
-	uint32_t t, n = prof_records_lists(r, kind);
-	int ret = 0;
-
-	fprintf(f, ",\n  \"%s\": [", key);
-	for (t = 0; !ret && t < n; t++) {
-		struct chip_list l = { .f = f };
-
-		fprintf(f, "%s\n    [", t ? "," : "");
-		ret = prof_spill_each(prof_records_spill(r, kind, t), fn, &l);
-		fputs(l.n ? "\n    ]" : "]", f);
-	}
-	fputs(n ? "\n  ]" : "]", f);
-	return ret;
-}
-
 /* The core types the task rows show (cores without rows keep theirs). */
 static int row_core_type(void *ctx, const void *rec)
 {
@@ -265,7 +247,7 @@ static void write_anchors(FILE *f, const struct prof_records *r)
 				"\"device_timestamp_unit\": \"syscnt_cycles\", "
 				"\"samples\": [", position[w], i,
 				k->host_before_ns, k->counter, k->counter,
-				k->host_after_ns, rtt, rtt / 2 + (rtt & 1),
+				k->host_after_ns, rtt, prof_anchor_half_rtt(rtt),
 				!bad ? "0" : a->legacy ?
 				"\"round_trip_unknown\"" :
 				"\"host_clock_backwards\"",
@@ -280,6 +262,7 @@ int prof_records_export_chip(const struct prof_records *r, const char *dir,
 			     const struct prof_chip_meta *m)
 {
 	FILE *f = json_open(dir, PROF_CHIP_JSON);
+	struct chip_list l = { .f = f };
 	int ret;
 
 	if (!f)
@@ -299,16 +282,17 @@ int prof_records_export_chip(const struct prof_records *r, const char *dir,
 				      PTO_DFX_TASK_LIFECYCLE ? write_aicpu :
 				      NULL);
 	if (!ret && r->level >= 3)
-		ret = write_phase_lists(f, r, PTO_BUF_SCHED_PHASE,
-					"aicpu_scheduler_phases", write_sched);
+		ret = prof_write_thread_lists(f, r, PTO_BUF_SCHED_PHASE,
+					      "aicpu_scheduler_phases",
+					      write_sched, &l, &l.n);
 	if (!ret && r->level >= 4)
-		ret = write_phase_lists(f, r, PTO_BUF_ORCH_PHASE,
-					"aicpu_orchestrator_phases",
-					write_orch_submit);
+		ret = prof_write_thread_lists(f, r, PTO_BUF_ORCH_PHASE,
+					      "aicpu_orchestrator_phases",
+					      write_orch_submit, &l, &l.n);
 	if (!ret && r->level >= 4)
-		ret = write_phase_lists(f, r, PTO_BUF_ORCH_PHASE,
-					"pto_orchestrator_phases",
-					write_orch_other);
+		ret = prof_write_thread_lists(f, r, PTO_BUF_ORCH_PHASE,
+					      "pto_orchestrator_phases",
+					      write_orch_other, &l, &l.n);
 	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }

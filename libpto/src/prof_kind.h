@@ -52,8 +52,8 @@ struct prof_kind_desc {
 	 * their pool in struct prof_records.
 	 */
 	prof_collect_fn collect;
-	int time_base;		/* at level >= 3, its records' times (their
-				 * first u64) count in the JSON's time base
+	int time_base;		/* at level >= 3, its records' times (at
+				 * time_off) count in the JSON's time base
 				 */
 	uint32_t old_record_size; /* an older ABI's size a capture may hold
 				   * (read widened, zero-filled), 0: none

@@ -229,6 +229,15 @@ void prof_json_orch_fields(struct json_line *j,
 			   const struct pto_orch_phase_record *o);
 
 /*
+ * ,\n  "key": [ one list per thread of phase kind's records ] (both
+ * records files): fn(ctx, record) writes an element; *n, the elements
+ * fn wrote to the current list, is zeroed before each list.
+ */
+int prof_write_thread_lists(FILE *f, const struct prof_records *r,
+			    uint32_t kind, const char *key, prof_rec_fn fn,
+			    void *ctx, size_t *n);
+
+/*
  * prof_records_export with the records files of sets (PROF_SET_*):
  * deps.json and name_map.json are written with any of them.
  */

@@ -49,4 +49,10 @@ static inline uint64_t pto_clock_now(void)
  */
 uint64_t pto_clock_freq_hz(void);
 
+/* ns nanoseconds in ticks of a counter of freq_hz (ns < 2^64 / freq_hz). */
+static inline uint64_t pto_clock_ns_to_ticks(uint64_t ns, uint64_t freq_hz)
+{
+	return ns * freq_hz / 1000000000ull;
+}
+
 #endif /* PTO_CLOCK_H */

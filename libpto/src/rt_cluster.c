@@ -113,6 +113,7 @@ static void rebuild(struct rt_run *run, struct rt_thread *th)
 	for (b = 0; b < run->nblocks; b++)
 		if (th->owned[b])
 			th->blk[th->nblk++] = (uint8_t)b;
+	rt_sched_masks(run, th);
 }
 
 static void take(struct rt_run *run, struct rt_thread *th, unsigned int b)

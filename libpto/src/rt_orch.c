@@ -45,7 +45,7 @@ static struct rt_ring *cur_ring(struct pto_orch *o)
 
 static bool tm_live(void *ctx, const struct rt_tm_task *who)
 {
-	return rt_task_live(ctx, (unsigned int)(who->id >> 32), who->pos);
+	return rt_task_live(ctx, who->ring, who->pos);
 }
 
 int rt_orch_init(struct rt_run *run)
@@ -229,7 +229,8 @@ static int find_deps(struct pto_orch *o, struct rt_task *t,
 {
 	struct dep_ctx dc = { .run = o->run, .t = t,
 			      .stamp = ++o->dep_stamp };
-	struct rt_tm_task who = { .task = t, .id = t->id, .pos = t->pos };
+	struct rt_tm_task who = { .task = t, .id = t->id, .pos = t->pos,
+				  .ring = rt_ring_of(o->run, t)->index };
 	const struct pto_param *p;
 	unsigned int i, pass;
 	int err;

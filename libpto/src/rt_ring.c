@@ -243,8 +243,11 @@ static int ring_wait_loop(struct rt_run *run, struct rt_ring *r,
 			continue;
 		}
 		atomic_store(&run->orch_waiting, 1);
-		if (atomic_load(&r->progress) == seen && !quiescent(run))
+		if (atomic_load(&r->progress) == seen && !quiescent(run)) {
+			dev_asleep(run->dev);
 			rt_futex_wait(&r->progress, seen, RT_WAIT_NS);
+			dev_awake(run->dev);
+		}
 		atomic_store(&run->orch_waiting, 0);
 	}
 }

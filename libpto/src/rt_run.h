@@ -67,6 +67,10 @@ struct rt_run {
 	_Atomic uint32_t dep_wake; /* bumped on progress while starved */
 	uint32_t dep_wake_seen;	/* wiring owner: dep_wake at last try */
 	_Atomic uint32_t orch_waiting; /* orchestrator waits on a ring */
+	/* Cores whose COND became FIN (or EXITED) since their owner last
+	 * looked: set by the executors, taken by the owning scheduler.
+	 */
+	struct rt_fin_word fin_pend[RT_CORE_WORDS];
 	/* Counters written per task, each on a line of its own. */
 	_Alignas(64) _Atomic uint64_t submitted; /* dispatchable tasks
 						  * published (orchestrator)

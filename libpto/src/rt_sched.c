@@ -6,11 +6,15 @@
  * one running and one pending task per core (REFERENCE G.6; the pending
  * slot only where no other core of the task's shape exists). Ready
  * queues are lock-free MPMC, one per shape: AIC, AIV and MIX (a whole
- * idle cluster, only its active subslots dispatched). A scheduler
+ * idle cluster, only its active subslots dispatched). A loop's work is
+ * proportional to the cores it owns and what changed on them: a core's
+ * executor sets the core's bit in run->fin_pend after FIN (the owner
+ * reads COND only for those), and the owner keeps bitmaps of its cores
+ * and of the idle ones per shape (th->own, th->idle). A scheduler
  * dispatches only while the device's executors have room
  * (dev_cores_room), so ready work waits in the ready queues, not in
  * front of the executors. An idle scheduler spins for a bounded time
- * while the device's spinner budget allows, then sleeps on its doorbell,
+ * while the device lets it (device.h), then sleeps on its doorbell,
  * rung by a FIN on one of its cores, a ready push of a shape it has an
  * idle core for (or ready work passed on by a scheduler that has none),
  * a wiring push (thread 0) or the end of the run.
@@ -53,6 +57,38 @@ static void pmu_done(struct rt_run *run, unsigned int thr, unsigned int core,
 
 	memcpy(r.counters, x->v, sizeof(r.counters));
 	prof_dev_record(run->prof, thr, PTO_BUF_PMU, thr, &r);
+}
+
+static inline unsigned int core_shape(unsigned int ci)
+{
+	return ci % PTO_CORES_PER_BLOCK == PTO_SUBSLOT_AIC ? RT_SHAPE_AIC :
+	       RT_SHAPE_AIV;
+}
+
+/* Core ci of th (no task on it) is idle or not, in th->idle. */
+static inline void mark_idle(struct rt_thread *th, unsigned int ci,
+			     bool idle)
+{
+	uint64_t *w = &th->idle[core_shape(ci)][ci / 64];
+
+	if (idle)
+		*w |= 1ull << (ci % 64);
+	else
+		*w &= ~(1ull << (ci % 64));
+}
+
+void rt_sched_masks(const struct rt_run *run, struct rt_thread *th)
+{
+	unsigned int i, ci, hi;
+
+	memset(th->own, 0, sizeof(th->own));
+	memset(th->idle, 0, sizeof(th->idle));
+	for (i = 0; i < th->nblk; i++)
+		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,
+		     hi = ci + PTO_CORES_PER_BLOCK; ci < hi; ci++) {
+			th->own[ci / 64] |= 1ull << (ci % 64);
+			mark_idle(th, ci, !run->cores[ci].has_running);
+		}
 }
 
 /*
@@ -104,9 +140,10 @@ static void mon_publish(struct rt_core *c)
 }
 
 /* The slot transitions of REFERENCE G.6 for one COND value. */
-static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci,
-		     struct done_list *dl)
+static int core_poll(struct rt_run *run, struct rt_thread *th,
+		     unsigned int ci, struct done_list *dl)
 {
+	unsigned int thr = th->idx;
 	struct rt_core *c = &run->cores[ci];
 	/* acquire: kernel results and records precede ACK/FIN */
 	uint32_t v = atomic_load_explicit(rt_reg(&c->hs->cond),
@@ -139,12 +176,14 @@ static int core_poll(struct rt_run *run, unsigned int thr, unsigned int ci,
 			c->has_pending = false;
 		}
 	}
+	if (!c->has_running)
+		mark_idle(th, ci, true);
 	mon_publish(c);
 	return n;
 }
 
-static void dispatch_sub(struct rt_run *run, unsigned int ci,
-			 struct rt_task *t, unsigned int sub)
+static void dispatch_sub(struct rt_run *run, struct rt_thread *th,
+			 unsigned int ci, struct rt_task *t, unsigned int sub)
 {
 	struct rt_core *c = &run->cores[ci];
 	uint32_t tok = rt_token_next(&c->seq);
@@ -173,6 +212,7 @@ static void dispatch_sub(struct rt_run *run, unsigned int ci,
 		c->has_pending = true;
 	else
 		c->has_running = true;
+	mark_idle(th, ci, false);
 	mon_publish(c);
 	/* seq_cst: payload before DATA (release), and DATA before the
 	 * kick's pending bit (dev_cores.c)
@@ -195,14 +235,6 @@ static bool pop(struct rt_run *run, struct rt_thread *th, unsigned int shape,
 	return true;
 }
 
-/* A core may take a task now: idle, or (pending stage) running acked. */
-static bool core_free(const struct rt_core *c, bool pending_stage)
-{
-	if (!pending_stage)
-		return !c->has_running;
-	return c->has_running && c->running.acked && !c->has_pending;
-}
-
 static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 {
 	struct rt_task *t;
@@ -218,8 +250,8 @@ static int dispatch_mix(struct rt_run *run, struct rt_thread *th)
 			break;
 		for (s = 0; s < PTO_CORES_PER_BLOCK; s++)
 			if (t->mask & (1u << s)) {
-				dispatch_sub(run, b * PTO_CORES_PER_BLOCK + s,
-					     t, s);
+				dispatch_sub(run, th,
+					     b * PTO_CORES_PER_BLOCK + s, t, s);
 				n++;
 			}
 	}
@@ -236,8 +268,9 @@ static void shape_cores(unsigned int b, unsigned int shape, unsigned int *lo,
 	      (b + 1) * PTO_CORES_PER_BLOCK;
 }
 
-static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
-			  unsigned int shape, bool pending_stage)
+/* The pending stage (see pending_slot_ok): cores of shape, running acked. */
+static int dispatch_pending(struct rt_run *run, struct rt_thread *th,
+			    unsigned int shape)
 {
 	struct rt_task *t;
 	unsigned int i, ci, hi;
@@ -245,12 +278,37 @@ static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
 
 	for (i = 0; i < th->nblk; i++)
 		for (shape_cores(th->blk[i], shape, &ci, &hi); ci < hi; ci++) {
-			if (!core_free(&run->cores[ci], pending_stage))
+			const struct rt_core *c = &run->cores[ci];
+
+			if (!c->has_running || !c->running.acked ||
+			    c->has_pending)
 				continue;
 			if (!dev_cores_room(run->dev->cores) ||
 			    !pop(run, th, shape, &t))
 				return n;
-			dispatch_sub(run, ci, t, shape == RT_SHAPE_AIC ?
+			dispatch_sub(run, th, ci, t, shape == RT_SHAPE_AIC ?
+				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
+			n++;
+		}
+	return n;
+}
+
+/* Idle cores of shape (AIC or AIV) first, lowest core first. */
+static int dispatch_shape(struct rt_run *run, struct rt_thread *th,
+			  unsigned int shape)
+{
+	struct rt_task *t;
+	unsigned int w, ci;
+	uint64_t bits;
+	int n = 0;
+
+	for (w = 0; w < RT_CORE_WORDS; w++)
+		for (bits = th->idle[shape][w]; bits; bits &= bits - 1) {
+			ci = w * 64 + (unsigned int)__builtin_ctzll(bits);
+			if (!dev_cores_room(run->dev->cores) ||
+			    !pop(run, th, shape, &t))
+				return n;
+			dispatch_sub(run, th, ci, t, shape == RT_SHAPE_AIC ?
 				     PTO_SUBSLOT_AIC : PTO_SUBSLOT_AIV0);
 			n++;
 		}
@@ -281,45 +339,71 @@ static int dispatch(struct rt_run *run, struct rt_thread *th)
 	/* Leftover MIX work keeps clusters draining for it. */
 	if (rt_mpmc_nonempty(&run->ready[RT_SHAPE_MIX]))
 		return n;
-	n += dispatch_shape(run, th, first, false);
-	n += dispatch_shape(run, th, first ^ 1, false);
+	n += dispatch_shape(run, th, first);
+	n += dispatch_shape(run, th, first ^ 1);
 	if (pending_slot_ok(run, first))
-		n += dispatch_shape(run, th, first, true);
+		n += dispatch_pending(run, th, first);
 	if (pending_slot_ok(run, first ^ 1))
-		n += dispatch_shape(run, th, first ^ 1, true);
+		n += dispatch_pending(run, th, first ^ 1);
 	return n;
 }
 
+/*
+ * Core ci (< PTO_CORES_PER_BLOCK) of a one-block run, busy and th's: its
+ * pending slot waits for an ACK, which sets no FIN-pending bit, so th
+ * reads its COND every loop.
+ */
+static bool ack_watched(const struct rt_run *run, const struct rt_thread *th,
+			unsigned int ci)
+{
+	return run->nblocks == 1 && (th->own[0] & (1ull << ci)) &&
+	       run->cores[ci].has_running;
+}
+
+/* Retires what the FIN-pending bits of th's cores announce. */
 static int poll_completions(struct rt_run *run, struct rt_thread *th,
 			    struct done_list *dl)
 {
-	unsigned int i, ci, hi;
+	unsigned int w, ci;
+	uint64_t bits;
 	int n = 0;
 
 	dl->n = 0;
-	for (i = 0; i < th->nblk; i++)
-		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,
-		     hi = ci + PTO_CORES_PER_BLOCK; ci < hi; ci++)
+	for (w = 0; w < RT_CORE_WORDS; w++) {
+		bits = atomic_load_explicit(&run->fin_pend[w].bits,
+					    memory_order_relaxed) & th->own[w];
+		if (!bits)
+			continue;
+		/* acquire: pairs with rt_core_notify, after the COND store */
+		bits &= atomic_fetch_and(&run->fin_pend[w].bits, ~bits);
+		for (; bits; bits &= bits - 1) {
+			ci = w * 64 + (unsigned int)__builtin_ctzll(bits);
 			if (run->cores[ci].has_running)
-				n += core_poll(run, th->idx, ci, dl);
+				n += core_poll(run, th, ci, dl);
+		}
+	}
+	for (ci = 0; ci < PTO_CORES_PER_BLOCK; ci++)
+		if (ack_watched(run, th, ci))
+			n += core_poll(run, th, ci, dl);
 	return n;
 }
 
-static void release_done(struct rt_run *run, const struct done_list *dl)
+static void release_done(struct rt_run *run, struct rt_thread *th,
+			 const struct done_list *dl)
 {
 	unsigned int i;
 
 	for (i = 0; i < dl->n; i++)
-		rt_task_complete(run, dl->t[i]);
+		rt_task_complete(run, dl->t[i], &th->ready);
 }
 
-static bool owns_busy_core(const struct rt_run *run,
-			   const struct rt_thread *th)
+/* Does th own a core with a task on it? */
+static bool owns_busy_core(const struct rt_thread *th)
 {
-	unsigned int i;
+	unsigned int w;
 
-	for (i = 0; i < th->nblk; i++)
-		if (!rt_cluster_idle(run, th->blk[i]))
+	for (w = 0; w < RT_CORE_WORDS; w++)
+		if (th->own[w] & ~(th->idle[0][w] | th->idle[1][w]))
 			return true;
 	return false;
 }
@@ -328,20 +412,19 @@ static bool owns_busy_core(const struct rt_run *run,
 static uint32_t can_take(const struct rt_run *run, const struct rt_thread *th)
 {
 	uint32_t m = 0;
-	unsigned int i, b;
+	unsigned int i, w;
 
-	for (i = 0; i < th->nblk; i++) {
-		const struct rt_core *c;
-
-		b = th->blk[i];
-		c = &run->cores[b * PTO_CORES_PER_BLOCK];
-		if (!c[0].has_running)
+	for (w = 0; w < RT_CORE_WORDS; w++) {
+		if (th->idle[RT_SHAPE_AIC][w])
 			m |= 1u << RT_SHAPE_AIC;
-		if (!c[1].has_running || !c[2].has_running)
+		if (th->idle[RT_SHAPE_AIV][w])
 			m |= 1u << RT_SHAPE_AIV;
-		if (rt_cluster_idle(run, b))
-			m |= 1u << RT_SHAPE_MIX;
 	}
+	for (i = 0; i < th->nblk; i++)
+		if (rt_cluster_idle(run, th->blk[i])) {
+			m |= 1u << RT_SHAPE_MIX;
+			break;
+		}
 	return m;
 }
 
@@ -369,6 +452,22 @@ void rt_sched_wake_for(struct rt_run *run, unsigned int shape)
 	}
 }
 
+/*
+ * After a pass that made tasks ready (th->ready): wakes a scheduler for
+ * each shape whose ready queue this pass's dispatch left non-empty, so
+ * a task this thread dispatched itself costs no wake.
+ */
+static void wake_for_left(struct rt_run *run, struct rt_thread *th)
+{
+	unsigned int s;
+
+	for (s = 0; s < RT_SHAPES; s++)
+		if ((th->ready & (1u << s)) &&
+		    rt_mpmc_nonempty(&run->ready[s]))
+			rt_sched_wake_for(run, s);
+	th->ready = 0;
+}
+
 void rt_wake_schedulers(struct rt_run *run)
 {
 	unsigned int i;
@@ -384,6 +483,8 @@ void rt_core_notify(void *ctx, unsigned int core)
 		&run->clusters[core / PTO_CORES_PER_BLOCK].owner,
 		memory_order_relaxed);
 
+	/* seq_cst: after the COND store, before the doorbell's fence */
+	atomic_fetch_or(&run->fin_pend[core / 64].bits, 1ull << (core % 64));
 	rt_doorbell_ring(&run->db[owner]);
 }
 
@@ -404,22 +505,21 @@ static int has_work(void *arg)
 	struct rt_thread *th = sc->th;
 	uint32_t m = atomic_load_explicit(&run->db[th->idx].can_take,
 					  memory_order_relaxed);
-	unsigned int i, ci, hi, s;
+	unsigned int w, ci, s;
 
 	if (atomic_load(&run->finished) || rt_cluster_pending(run, th))
 		return 1;
 	if (th->idx == 0 && run->cfg.wiring == PTO_WIRING_DEFERRED &&
 	    rt_wiring_has_work(run))
 		return 1;
-	for (i = 0; i < th->nblk; i++)
-		for (ci = th->blk[i] * PTO_CORES_PER_BLOCK,
-		     hi = ci + PTO_CORES_PER_BLOCK; ci < hi; ci++) {
-			const struct rt_core *c = &run->cores[ci];
-
-			if (c->has_running &&
-			    atomic_load(rt_reg(&c->hs->cond)) != c->last_cond)
-				return 1;
-		}
+	for (w = 0; w < RT_CORE_WORDS; w++)
+		if (atomic_load(&run->fin_pend[w].bits) & th->own[w])
+			return 1;
+	for (ci = 0; ci < PTO_CORES_PER_BLOCK; ci++)
+		if (ack_watched(run, th, ci) &&
+		    atomic_load(rt_reg(&run->cores[ci].hs->cond)) !=
+		    run->cores[ci].last_cond)
+			return 1;
 	/* No room: the FIN of a dispatch in flight wakes its owner. */
 	if (!dev_cores_room(run->dev->cores))
 		return 0;
@@ -434,7 +534,7 @@ static int has_work(void *arg)
 }
 
 /*
- * Idle: spins for SCHED_SPIN_NS when the device's spinner budget allows,
+ * Idle: spins for SCHED_SPIN_NS while the device lets it (device.h),
  * then publishes what it can take and sleeps on the doorbell. With
  * phases on, a spin is one IDLE record (from the start of the first idle
  * iteration until work came or the spin ended) and a sleep one SLEEP.
@@ -469,6 +569,7 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 	struct rt_doorbell *d = &run->db[th->idx];
 	uint64_t now = pto_clock_now();
 	struct rt_phase_mark m0;
+	bool asleep = false;
 	uint32_t m;
 
 	if (!iw->t0) {
@@ -478,8 +579,11 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 			iw->from = *pm;
 	}
 	if (iw->spinning && now - iw->t0 < iw->spin_ticks) {
-		rt_cpu_relax();
-		return;
+		if (dev_spin_on(run->dev)) {
+			rt_cpu_relax();
+			return;
+		}
+		asleep = true;
 	}
 	if (iw->phases)
 		rt_phase_now(run, &m0);
@@ -488,7 +592,10 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 	/* seq_cst: before the sleeping flag (see rt_sched_wake_for) */
 	if (atomic_load_explicit(&d->can_take, memory_order_relaxed) != m)
 		atomic_store(&d->can_take, m);
+	if (!asleep)
+		dev_asleep(run->dev);
 	rt_doorbell_sleep(d, has_work, &sc, RT_SLEEP_NS);
+	dev_awake(run->dev);
 	if (iw->phases)
 		rt_phase_end(run, th, &m0, PTO_SCHED_PHASE_SLEEP, 0);
 	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
@@ -500,7 +607,8 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	struct rt_thread *th = &run->thr[thr];
 	bool phases = RT_PROF(run) && phases_on(run);
 	struct idle_wait iw = {
-		.spin_ticks = SCHED_SPIN_NS * run->dev->freq_hz / 1000000000ull,
+		.spin_ticks = pto_clock_ns_to_ticks(SCHED_SPIN_NS,
+						    run->dev->freq_hz),
 		.phases = phases,
 	};
 	struct rt_phase_mark pm = { 0 }, it; /* phase, iteration start */
@@ -519,7 +627,7 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 		if (phases && ncomp)
 			rt_phase_end(run, th, &pm, PTO_SCHED_PHASE_COMPLETE,
 				     (uint32_t)ncomp);
-		release_done(run, &dl);
+		release_done(run, th, &dl);
 		if (phases && ncomp)
 			rt_phase_end(run, th, &pm, PTO_SCHED_PHASE_RELEASE,
 				     (uint32_t)ncomp);
@@ -541,10 +649,12 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 		if (phases && ndisp)
 			rt_phase_end(run, th, &pm, PTO_SCHED_PHASE_DISPATCH,
 				     (uint32_t)ndisp);
+		if (th->ready)
+			wake_for_left(run, th);
 		work += ndisp;
 		if (thr == 0)
 			dev_cores_watch(run->dev->cores);
-		if (atomic_load(&run->finished) && !owns_busy_core(run, th))
+		if (atomic_load(&run->finished) && !owns_busy_core(th))
 			break;
 		if (work)
 			idle_end(run, th, &iw, &it);

@@ -26,6 +26,14 @@ static inline _Atomic uint32_t *rt_reg(__u32 *r)
 
 #define RT_SLEEP_NS		50000000ull	/* doorbell wait bound */
 
+/* Bitmaps of cores: bit ci % 64 of word ci / 64. */
+#define RT_CORE_WORDS		((PTO_MAX_CORES + 63) / 64)
+
+/* A word of run->fin_pend, on a cache line of its own. */
+struct rt_fin_word {
+	_Alignas(64) _Atomic uint64_t bits;
+};
+
 /* A task on a core: running, or pending behind the running one. */
 struct rt_slot_run {
 	struct rt_task *task;
@@ -77,9 +85,14 @@ struct rt_thread {
 	uint32_t pop_hit, pop_miss;
 	uint32_t pop_hit_emitted, pop_miss_emitted;
 	uint32_t backoff;	/* wiring drain skips */
+	uint32_t ready;		/* shapes made ready this pass (rt_sched.c) */
 	bool owned[PTO_MAX_BLOCKS];
 	uint8_t blk[PTO_MAX_BLOCKS];	/* the owned blocks, ascending */
 	unsigned int nblk;
+	uint64_t own[RT_CORE_WORDS];	/* cores of the owned blocks */
+	uint64_t idle[2][RT_CORE_WORDS];	/* of those, the ones with no
+						 * task, by shape (AIC, AIV)
+						 */
 	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
 };
 
@@ -109,6 +122,7 @@ void rt_wake_schedulers(struct rt_run *run);
 void rt_sched_wake_for(struct rt_run *run, unsigned int shape);
 void rt_sched_loop(struct rt_run *run, unsigned int thr);
 void rt_core_notify(void *ctx, unsigned int core);
+void rt_sched_masks(const struct rt_run *run, struct rt_thread *th);
 
 /* rt_cluster.c */
 bool rt_cluster_idle(const struct rt_run *run, unsigned int b);

@@ -19,14 +19,28 @@
 #include "rt_task.h"
 #include "rt_wiring.h"
 
+/*
+ * Pushes t to the ready queue of its shape; returns the shape, read
+ * before the push (once pushed, t may run, complete and have its slot
+ * reused), or -1 when the push failed. Capacity covers every slot of
+ * every ring: a push cannot fail.
+ */
+static int push(struct rt_run *run, struct rt_task *t)
+{
+	unsigned int shape = t->shape;
+
+	if (rt_mpmc_push(&run->ready[shape], (uint64_t)(uintptr_t)t))
+		return (int)shape;
+	rt_fail(run, -EOVERFLOW);
+	return -1;
+}
+
 void rt_push_ready(struct rt_run *run, struct rt_task *t)
 {
-	/* Capacity covers every slot of every ring: a push cannot fail. */
-	if (!rt_mpmc_push(&run->ready[t->shape], (uint64_t)(uintptr_t)t)) {
-		rt_fail(run, -EOVERFLOW);
-		return;
-	}
-	rt_sched_wake_for(run, t->shape);
+	int shape = push(run, t);
+
+	if (shape >= 0)
+		rt_sched_wake_for(run, (unsigned int)shape);
 }
 
 void rt_task_release(struct rt_run *run, struct rt_task *t)
@@ -40,11 +54,13 @@ void rt_task_release(struct rt_run *run, struct rt_task *t)
 	rt_ring_reclaim(run, r);
 }
 
-void rt_task_complete(struct rt_run *run, struct rt_task *t)
+void rt_task_complete(struct rt_run *run, struct rt_task *t,
+		      uint32_t *ready)
 {
 	struct rt_dep *d, *next;
 	struct rt_task *c;
 	uint32_t i;
+	int shape;
 
 	/* acquire: pairs with the wiring step's unlock */
 	while (atomic_flag_test_and_set_explicit(&t->fanout_lock,
@@ -59,9 +75,12 @@ void rt_task_complete(struct rt_run *run, struct rt_task *t)
 		/* Read the entry before the consumer can become ready. */
 		next = d->next;
 		c = d->consumer;
-		if (atomic_fetch_add(&c->fanin_refcount, 1) + 1 ==
+		if (atomic_fetch_add(&c->fanin_refcount, 1) + 1 !=
 		    c->fanin_count)
-			rt_push_ready(run, c);
+			continue;
+		shape = push(run, c);
+		if (shape >= 0)
+			*ready |= 1u << shape;
 	}
 	for (i = 0; i < t->nfanin; i++)
 		rt_task_release(run, t->fanin[i]);

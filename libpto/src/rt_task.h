@@ -77,6 +77,12 @@ struct rt_task {
 /* rt_task.c */
 void rt_push_ready(struct rt_run *run, struct rt_task *t);
 void rt_task_release(struct rt_run *run, struct rt_task *t);
-void rt_task_complete(struct rt_run *run, struct rt_task *t);
+/*
+ * t completed: its consumers that became ready are pushed, and their
+ * shapes added to *ready (bit per enum rt_shape) for the caller to wake
+ * a scheduler for once it has dispatched what it can itself.
+ */
+void rt_task_complete(struct rt_run *run, struct rt_task *t,
+		      uint32_t *ready);
 
 #endif /* PTO_RT_TASK_H */

@@ -267,7 +267,21 @@ static int collect(struct rt_tensormap *tm, struct rt_tm_tensor *t,
 			entry_drop(tm, t, tm->found[i]);
 	}
 	tm->nfound = n;
+	tm->found_of = t;
+	tm->found_off = off;
+	tm->found_end = end;
+	tm->found_readers = readers;
 	return 0;
+}
+
+/* collect(), unless found holds that already (a writer's lookup). */
+static int collect_again(struct rt_tensormap *tm, struct rt_tm_tensor *t,
+			 uint64_t off, uint64_t end, bool readers)
+{
+	if (tm->found_of == t && tm->found_off == off &&
+	    tm->found_end == end && tm->found_readers == readers)
+		return 0;
+	return collect(tm, t, off, end, readers);
 }
 
 /* Drops the stale entries of every tensor; frees tensors left empty. */
@@ -293,6 +307,7 @@ static int sweep(struct rt_tensormap *tm)
 	}
 	tm->sweep_at = tm->live * 2 > TM_SWEEP_MIN ? tm->live * 2 :
 		       TM_SWEEP_MIN;
+	tm->found_of = NULL;	/* tensors were freed */
 	return 0;
 }
 
@@ -346,7 +361,7 @@ int rt_tm_insert(struct rt_tensormap *tm, const void *tensor, uint64_t off,
 		return -ENOMEM;
 	if (writer) {
 		/* Superseded: the new writer is ordered after them. */
-		err = collect(tm, t, off, end, true);
+		err = collect_again(tm, t, off, end, true);
 		if (err)
 			return err;
 		for (i = 0; i < tm->nfound; i++)
@@ -354,6 +369,7 @@ int rt_tm_insert(struct rt_tensormap *tm, const void *tensor, uint64_t off,
 			    tm->found[i]->end <= end)
 				entry_drop(tm, t, tm->found[i]);
 	}
+	tm->found_of = NULL;	/* the trees change */
 	e = entry_new(tm);
 	if (!e)
 		return -ENOMEM;

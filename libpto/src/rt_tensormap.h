@@ -33,6 +33,7 @@ struct rt_tm_task {
 	void *task;
 	uint64_t id;		/* task id (profiling label) */
 	uint64_t pos;		/* 64-bit ring position: never aliases */
+	uint32_t ring;		/* the ring pos is on */
 };
 
 struct rt_tm_entry {
@@ -69,6 +70,13 @@ struct rt_tensormap {
 	uint32_t rng;			/* treap priorities */
 	struct rt_tm_entry **found;	/* lookup scratch */
 	uint64_t nfound, found_cap;
+	/* What found holds, until the next insert: every live entry of
+	 * found_of overlapping [found_off, found_end), readers included
+	 * when found_readers (NULL: nothing reusable).
+	 */
+	const struct rt_tm_tensor *found_of;
+	uint64_t found_off, found_end;
+	bool found_readers;
 	rt_tm_live_fn is_live;
 	void *live_ctx;
 };

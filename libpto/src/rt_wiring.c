@@ -174,7 +174,9 @@ int rt_wire_inline(struct rt_run *run, struct rt_task *t)
 		err = atomic_load(&run->error);
 		if (err)
 			return err;
+		dev_asleep(run->dev);
 		rt_futex_wait(&run->dep_wake, run->dep_wake_seen, RT_SLEEP_NS);
+		dev_awake(run->dev);
 	}
 	atomic_store(&run->dep_starved, 0);
 	rt_orch_wait_end(run, PTO_ORCH_PHASE_WAIT_DEP, t0, 0);

@@ -4,7 +4,7 @@
  * vs partial overlap; a covering writer hides older entries; a writer
  * drops the writer and reader entries it covers; entries of reclaimed
  * tasks are cleaned up on lookup and by the sweep; a lookup touches only
- * the entries overlapping its range.
+ * the entries overlapping its range; a writer's insert reuses its lookup.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -245,6 +245,35 @@ static void test_lookup_touches_overlaps(void **state)
 	assert_int_equal(live_calls, 2);
 }
 
+/*
+ * A writer's submit: the lookup of its range, then its insert, which
+ * drops the entries it covers from what the lookup found, without
+ * querying the range again; a lookup of another range in between makes
+ * the insert query its own.
+ */
+static void test_writer_insert_reuses_lookup(void **state)
+{
+	struct rt_tensormap *tm = *state;
+	int a = 0;
+
+	assert_int_equal(put(tm, &a, 0, 64, 1, true), 0);
+	assert_int_equal(put(tm, &a, 0, 64, 2, false), 0);
+	assert_int_equal(put(tm, &a, 64, 128, 3, false), 0);
+	live_calls = 0;
+	assert_int_equal(look_all(tm, &a, 0, 64, true).n, 2);
+	assert_int_equal(live_calls, 2);
+	assert_int_equal(put(tm, &a, 0, 64, 4, true), 0);
+	assert_int_equal(live_calls, 2);	/* no second query */
+	assert_int_equal(tm->live, 2);		/* 1 and 2 superseded */
+	live_calls = 0;
+	assert_int_equal(look_all(tm, &a, 0, 128, true).n, 2);
+	assert_int_equal(look_all(tm, &a, 64, 128, true).n, 1);
+	live_calls = 0;
+	assert_int_equal(put(tm, &a, 0, 64, 5, true), 0);
+	assert_int_equal(live_calls, 1);	/* its own query */
+	assert_int_equal(tm->live, 2);		/* 4 superseded */
+}
+
 /* Readers of a tensor nobody rewrites are swept once reclaimed. */
 static void test_sweep_readers(void **state)
 {
@@ -277,6 +306,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_writer_drops_readers,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_touches_overlaps,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_insert_reuses_lookup,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_readers, setup,
 						teardown),

@@ -52,10 +52,7 @@ static void frac_cb(void *ctx, double f)
 /* A capture (or region dump) through libpto's chip swimlane export. */
 static int convert_chip(const char *in, const char *dir, int quiet)
 {
-	struct pto_capture_info info = { .size = sizeof(info) };
 	char defdir[4096];
-	pto_capture *c;
-	int r;
 
 	if (!pd_capture_is(in)) {
 		pd_err("convert: %s: chip-json needs the capture "
@@ -67,21 +64,8 @@ static int convert_chip(const char *in, const char *dir, int quiet)
 		pd_sibling(in, ".", defdir, sizeof(defdir));
 		dir = defdir;
 	}
-	r = pto_capture_open(in, NULL, &c);
-	if (r) {
-		pd_err("%s: %s", in, pto_strerror(r));
+	if (pd_capture_export(in, dir, PTO_CAPTURE_CHIP_JSON, "converting"))
 		return PD_EXIT_ERR;
-	}
-	pto_capture_info(c, &info);
-	if (!info.complete)
-		pd_warn("%s: %s; converting what precedes it", in,
-			info.problem);
-	r = pto_capture_export(c, dir, PTO_CAPTURE_CHIP_JSON);
-	pto_capture_close(c);
-	if (r) {
-		pd_err("export to %s: %s", dir, pto_strerror(r));
-		return PD_EXIT_ERR;
-	}
 	if (!quiet)
 		printf("Conversion complete\n  Input:  %s\n  Output: "
 		       "%s/chip_swimlane_records.json (with deps.json and "
@@ -105,6 +89,7 @@ int pd_cmd_convert(int argc, char **argv)
 	const char *out = NULL, *names = NULL, *deps = NULL;
 	struct pd_trace_stats st;
 	struct pd_host_view hv;
+	double lead;
 	struct pd_progress prog;
 	struct pd_inputs in;
 	struct pd_sink *sink;
@@ -202,11 +187,11 @@ int pd_cmd_convert(int argc, char **argv)
 			sink->close(sink);
 		sink = w;
 	}
-	hv = (struct pd_host_view){ &in.clock, in.host, in.nhost,
-				    in.time_base, in.m.counter_freq_hz };
-	if (sink && in.have_clock && pd_host_lead_us(&hv) > 0) {
-		struct pd_sink *w = pd_sink_shift_open(sink,
-						       pd_host_lead_us(&hv));
+	pd_host_view_init(&hv, &in.clock, in.host, in.nhost, in.time_base,
+			  in.m.counter_freq_hz);
+	lead = in.have_clock ? pd_host_lead_us(&hv) : 0;
+	if (sink && lead > 0) {
+		struct pd_sink *w = pd_sink_shift_open(sink, lead);
 
 		if (!w)
 			sink->close(sink);

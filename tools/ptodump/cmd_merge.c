@@ -59,15 +59,14 @@ static void label_of(struct capture *c, const char *path)
 static int64_t merged_origin(const struct capture *v, size_t n)
 {
 	int64_t o = INT64_MAX, h;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (!v[i].in.clock.aligned)
 			continue;
 		h = pd_clock_to_host(&v[i].in.clock, v[i].in.time_base);
-		for (k = 0; k < v[i].in.nhost; k++)
-			if ((int64_t)v[i].in.host[k].start_ns < h)
-				h = (int64_t)v[i].in.host[k].start_ns;
+		if (v[i].hv.n && (int64_t)v[i].hv.earliest_ns < h)
+			h = (int64_t)v[i].hv.earliest_ns;
 		if (h + v[i].pl.offset_ns < o)
 			o = h + v[i].pl.offset_ns;
 	}
@@ -106,6 +105,9 @@ static int load_all(struct capture *v, char **paths, size_t n)
 		}
 		if (pd_capture_load(&v[i].in, paths[i], NULL))
 			return -EINVAL;
+		pd_host_view_init(&v[i].hv, &v[i].in.clock, v[i].in.host,
+				  v[i].in.nhost, v[i].in.time_base,
+				  v[i].in.m.counter_freq_hz);
 		if (!v[i].in.clock.aligned)
 			pd_warn("merge: %s: clocks unaligned (%s); its events "
 				"are not ordered against the others'",
@@ -131,9 +133,6 @@ static int emit_all(struct capture *v, size_t n, struct pd_sink *sink)
 		c->pl.time_base = c->in.time_base;
 		c->pl.counter_freq_hz = c->in.m.counter_freq_hz;
 		c->pl.origin_ns = origin;
-		c->hv = (struct pd_host_view){ &c->in.clock, c->in.host,
-					       c->in.nhost, c->in.time_base,
-					       c->in.m.counter_freq_hz };
 		w = pd_sink_merge_open(sink, &c->pl);
 		if (!w)
 			return -ENOMEM;

@@ -199,24 +199,8 @@ static int export_region(struct pd_region *r, const struct pd_names *nm,
 /* A capture file's JSON set, as the run that wrote it would write it. */
 static int snapshot_capture(const char *path, const char *dir)
 {
-	struct pto_capture_info info = { .size = sizeof(info) };
-	pto_capture *c;
-	int ret = pto_capture_open(path, NULL, &c);
-
-	if (ret) {
-		pd_err("%s: %s", path, pto_strerror(ret));
+	if (pd_capture_export(path, dir, PTO_CAPTURE_RECORDS_JSON, "writing"))
 		return PD_EXIT_ERR;
-	}
-	pto_capture_info(c, &info);
-	if (!info.complete)
-		pd_warn("%s: %s; writing what precedes it", path,
-			info.problem);
-	ret = pto_capture_export_json(c, dir);
-	pto_capture_close(c);
-	if (ret) {
-		pd_err("export to %s: %s", dir, pto_strerror(ret));
-		return PD_EXIT_ERR;
-	}
 	printf("%s/l2_swimlane_records.json\n", dir);
 	return PD_EXIT_OK;
 }

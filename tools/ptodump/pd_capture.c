@@ -271,6 +271,30 @@ int pd_capture_is(const char *path)
 	return magic == PTO_CAP_MAGIC || (uint32_t)magic == PTO_PROF_MAGIC;
 }
 
+int pd_capture_export(const char *path, const char *dir, unsigned int sets,
+		      const char *verb)
+{
+	struct pto_capture_info info = { .size = sizeof(info) };
+	pto_capture *c;
+	int r = pto_capture_open(path, NULL, &c);
+
+	if (r) {
+		pd_err("%s: %s", path, pto_strerror(r));
+		return PD_EXIT_ERR;
+	}
+	pto_capture_info(c, &info);
+	if (!info.complete)
+		pd_warn("%s: %s; %s what precedes it", path, info.problem,
+			verb);
+	r = pto_capture_export(c, dir, sets);
+	pto_capture_close(c);
+	if (r) {
+		pd_err("export to %s: %s", dir, pto_strerror(r));
+		return PD_EXIT_ERR;
+	}
+	return PD_EXIT_OK;
+}
+
 int pd_capture_load(struct pd_inputs *in, const char *path,
 		    struct pd_progress *prog)
 {

@@ -59,6 +59,15 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
  * into in->host. 0 or -ENOMEM.
  */
 int pd_capture_clock(struct pd_inputs *in, pto_capture *c);
+/*
+ * libpto's export of the capture (or region dump) at path: its sets
+ * (PTO_CAPTURE_*_JSON, with deps.json and name_map.json) into dir. An
+ * incomplete capture exports what precedes its problem, which a warning
+ * says ("<verb> what precedes it"). PD_EXIT_OK, or PD_EXIT_ERR with the
+ * error printed.
+ */
+int pd_capture_export(const char *path, const char *dir, unsigned int sets,
+		      const char *verb);
 
 /* dir/name next to path into out. */
 void pd_sibling(const char *path, const char *name, char *out, size_t len);

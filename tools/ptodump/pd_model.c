@@ -196,19 +196,26 @@ static int span_done(struct pj *p, enum pj_tok k, unsigned int seen,
 	return 0;
 }
 
+/* The kind below n that name_of names name, else -1. */
+static int kind_named(const char *(*name_of)(__u32 kind), uint32_t n,
+		      const char *name)
+{
+	const char *s;
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		if ((s = name_of(k)) && !strcmp(s, name))
+			return (int)k;
+	return -1;
+}
+
 /* The kind name_of names name (PTO_*_PHASE_*), else PD_PHASE_OTHER. */
 static uint8_t phase_kind(const char *(*name_of)(__u32 kind),
 			  const char *name)
 {
-	const char *n;
-	uint32_t k;
+	int k = kind_named(name_of, PD_PHASE_OTHER, name);
 
-	for (k = 0; k < PD_PHASE_OTHER; k++) {
-		n = name_of(k);
-		if (n && !strcmp(n, name))
-			return (uint8_t)k;
-	}
-	return PD_PHASE_OTHER;
+	return k < 0 ? PD_PHASE_OTHER : (uint8_t)k;
 }
 
 /* A queue-depth triple [aic, aiv, mix] (v: the array's first token). */
@@ -469,18 +476,6 @@ static int read_reconcile(struct pj *p, struct pd_model *m)
 	return 0;
 }
 
-/* The kind named name (as in the reconcile lines), else -1. */
-static int kind_of(const char *name)
-{
-	const char *n;
-	int k;
-
-	for (k = 0; k < PTO_BUF_KIND_MAX; k++)
-		if ((n = pto_capture_kind_name((uint32_t)k)) && !strcmp(n, name))
-			return k;
-	return -1;
-}
-
 /* One "loss_markers" entry, its '{' already read. */
 static int read_loss(struct pj *p, struct pd_loss *l)
 {
@@ -494,7 +489,8 @@ static int read_loss(struct pj *p, struct pd_loss *l)
 		pj_copy(p, key, sizeof(key));
 		v = pj_next(p);
 		if (!strcmp(key, "kind") && v == PJ_STR) {
-			kind = kind_of(p->str);
+			kind = kind_named(pto_capture_kind_name,
+					  PTO_BUF_KIND_MAX, p->str);
 		} else if (!strcmp(key, "pool")) {
 			r = pj_u64(p, v, key, &u);
 			l->pool = u < PTO_MAX_CORES ? (uint32_t)u : 0;

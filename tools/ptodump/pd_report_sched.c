@@ -21,7 +21,6 @@
 #define NKIND PD_PHASE_OTHER	/* kinds by value, PTO_SCHED_PHASE_* */
 
 struct thr {
-	double complete, dispatch, idle;
 	double kind[NKIND], gap;	/* us per recorded kind, unrecorded */
 	uint64_t loops, completed, hit, miss;
 	int work;
@@ -56,14 +55,6 @@ static void scan_threads(const struct pd_model *m, struct thr *v)
 		if (r->loop_iter > t->loops)
 			t->loops = r->loop_iter;
 	}
-	for (i = 0; i < m->sched_threads; i++) {
-		struct thr *t = &v[i];
-
-		t->complete = t->kind[PTO_SCHED_PHASE_COMPLETE];
-		t->dispatch = t->kind[PTO_SCHED_PHASE_DISPATCH];
-		t->idle = t->gap + t->kind[PTO_SCHED_PHASE_IDLE] +
-			  t->kind[PTO_SCHED_PHASE_SLEEP];
-	}
 }
 
 /* Everything thread t's records and gaps span. */
@@ -91,14 +82,19 @@ static void part1(FILE *f, const struct pd_model *m, const struct thr *v)
 		"Complete(us)", "Dispatch(us)", "Idle(us)", "Total(us)",
 		"Complete%", "Dispatch%", "Idle%");
 	for (t = 0; t < m->sched_threads; t++) {
+		const double *k = v[t].kind;
 		double tot = thr_total(&v[t]);
+		/* Idle: the gaps between records, and idle and sleep ones. */
+		double idle = v[t].gap + k[PTO_SCHED_PHASE_IDLE] +
+			      k[PTO_SCHED_PHASE_SLEEP];
 
 		if (!v[t].work)
 			continue;
 		fprintf(f, "T%-5u %14.3f %14.3f %14.3f %14.3f %9.2f %9.2f "
-			"%9.2f\n", t, v[t].complete, v[t].dispatch, v[t].idle,
-			tot, pct(v[t].complete, tot), pct(v[t].dispatch, tot),
-			pct(v[t].idle, tot));
+			"%9.2f\n", t, k[PTO_SCHED_PHASE_COMPLETE],
+			k[PTO_SCHED_PHASE_DISPATCH], idle, tot,
+			pct(k[PTO_SCHED_PHASE_COMPLETE], tot),
+			pct(k[PTO_SCHED_PHASE_DISPATCH], tot), pct(idle, tot));
 	}
 }
 

@@ -115,7 +115,13 @@ struct pd_host_view {
 	size_t n;
 	uint64_t time_base;		/* device counter of time 0 */
 	double counter_freq_hz;
+	uint64_t earliest_ns;		/* earliest span start (n 0: none) */
 };
+
+/* A view of host spans v[0..n) (earliest_ns found once, here). */
+void pd_host_view_init(struct pd_host_view *h, const struct pd_clock *clock,
+		       const struct pto_cap_host_span *v, size_t n,
+		       uint64_t time_base, double counter_freq_hz);
 
 /*
  * Where host time ns lands on the device timeline (us from time_base):

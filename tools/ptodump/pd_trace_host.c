@@ -12,15 +12,17 @@
 
 #include "pd_trace.h"
 
-static uint64_t earliest(const struct pd_host_view *h)
+void pd_host_view_init(struct pd_host_view *h, const struct pd_clock *clock,
+		       const struct pto_cap_host_span *v, size_t n,
+		       uint64_t time_base, double counter_freq_hz)
 {
-	uint64_t t = UINT64_MAX;
 	size_t i;
 
-	for (i = 0; i < h->n; i++)
-		if (h->v[i].start_ns < t)
-			t = h->v[i].start_ns;
-	return t;
+	*h = (struct pd_host_view){ clock, v, n, time_base, counter_freq_hz,
+				    UINT64_MAX };
+	for (i = 0; i < n; i++)
+		if (v[i].start_ns < h->earliest_ns)
+			h->earliest_ns = v[i].start_ns;
 }
 
 double pd_host_us(const struct pd_host_view *h, uint64_t ns)
@@ -28,14 +30,14 @@ double pd_host_us(const struct pd_host_view *h, uint64_t ns)
 	int64_t c;
 
 	if (!h->clock->aligned)
-		return (double)(ns - earliest(h)) / 1000.0;
+		return (double)(ns - h->earliest_ns) / 1000.0;
 	c = pd_clock_to_counter(h->clock, (int64_t)ns);
 	return (double)(c - (int64_t)h->time_base) * 1e6 / h->counter_freq_hz;
 }
 
 double pd_host_lead_us(const struct pd_host_view *h)
 {
-	double lo = h->n ? pd_host_us(h, earliest(h)) : 0;
+	double lo = h->n ? pd_host_us(h, h->earliest_ns) : 0;
 
 	return lo < 0 ? -lo : 0;
 }

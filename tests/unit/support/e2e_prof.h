@@ -73,8 +73,9 @@ uint64_t e2e_u64(const struct jc_value *v);
 
 /*
  * Checks the reconcile object: every present kind has
- * collected + dropped + mismatch + overwritten == total; returns the sums of dropped
- * and mismatch over all kinds through the pointers (may be NULL).
+ * collected + dropped + mismatch + overwritten == total; returns the
+ * sums of dropped and mismatch over all kinds through the pointers (may
+ * be NULL).
  */
 void e2e_check_books(const struct jc_value *rec, uint64_t *dropped,
 		     uint64_t *mismatch);
