@@ -23,16 +23,8 @@
 #include "pto_drv.h"
 #include "pto_debugfs.h"
 #include "pto_gem.h"
+#include "pto_layout.h"
 #include "pto_prof.h"
-
-static const char *const pto_kind_names[PTO_BUF_KIND_COUNT] = {
-	[PTO_BUF_AICPU_TASK] = "aicpu_task",
-	[PTO_BUF_SCHED_PHASE] = "sched_phase",
-	[PTO_BUF_ORCH_PHASE] = "orch_phase",
-	[PTO_BUF_AICORE_TASK] = "aicore_task",
-	[PTO_BUF_DEP_EDGE] = "dep_edge",
-	[PTO_BUF_PMU] = "pmu",
-};
 
 /* What is printed of one region, copied under regions_lock. */
 struct pto_debugfs_entry {
@@ -78,10 +70,11 @@ static void pto_debugfs_counters(struct seq_file *m,
 			if (off + sizeof(*c) > l->region_size)
 				break;
 			c = (const struct pto_pool_counters *)(base + off);
-			seq_printf(m, "  %s[%u] total %llu dropped %llu mismatch %llu\n",
-				   pto_kind_names[k], i, READ_ONCE(c->total),
-				   READ_ONCE(c->dropped),
-				   READ_ONCE(c->mismatch));
+			seq_printf(m, "  %s[%u] total %llu dropped %llu mismatch %llu overwritten %llu\n",
+				   pto_prof_kind_name(k), i,
+				   READ_ONCE(c->total), READ_ONCE(c->dropped),
+				   READ_ONCE(c->mismatch),
+				   READ_ONCE(c->overwritten));
 		}
 	}
 }

@@ -43,33 +43,45 @@ __u32 pto_dfx_level(__u64 flags)
 }
 
 /*
- * The ABI side of every buffer kind: its record size, the dfx bits that
- * allocate its buffers, and whose its pools are. A new kind adds a row.
+ * The ABI side of every buffer kind: its name (reconcile lines, JSON,
+ * debugfs), record size, the dfx bits that allocate its buffers, and
+ * whose its pools are. A new kind adds a row.
  */
 static const struct {
+	const char *name;
 	__u32 record_size;
 	__u32 pool_shape;	/* PTO_POOLS_* */
 	__u64 enable;		/* any of these bits allocates the kind */
 } pto_kinds[PTO_BUF_KIND_COUNT] = {
 	/* AICPU task records carry the ids the AICore records lack. */
-	[PTO_BUF_AICPU_TASK] = { sizeof(struct pto_aicpu_task_record),
+	[PTO_BUF_AICPU_TASK] = { "aicpu_task",
+				 sizeof(struct pto_aicpu_task_record),
 				 PTO_POOLS_PER_CORE, PTO_DFX_AICORE_TIMING },
-	[PTO_BUF_SCHED_PHASE] = { sizeof(struct pto_sched_phase_record),
+	[PTO_BUF_SCHED_PHASE] = { "sched_phase",
+				  sizeof(struct pto_sched_phase_record),
 				  PTO_POOLS_PER_THREAD, PTO_DFX_SCHED_PHASES },
-	[PTO_BUF_ORCH_PHASE] = { sizeof(struct pto_orch_phase_record),
+	[PTO_BUF_ORCH_PHASE] = { "orch_phase",
+				 sizeof(struct pto_orch_phase_record),
 				 PTO_POOLS_ORCH, PTO_DFX_ORCH_PHASES },
-	[PTO_BUF_AICORE_TASK] = { sizeof(struct pto_aicore_task_record),
+	[PTO_BUF_AICORE_TASK] = { "aicore_task",
+				  sizeof(struct pto_aicore_task_record),
 				  PTO_POOLS_PER_CORE, PTO_DFX_AICORE_TIMING },
-	[PTO_BUF_DEP_EDGE] = { sizeof(struct pto_dep_edge_record),
+	[PTO_BUF_DEP_EDGE] = { "dep_edge",
+			       sizeof(struct pto_dep_edge_record),
 			       PTO_POOLS_PER_THREAD, PTO_DFX_TASK_LIFECYCLE },
 	/* Outside the lifecycle chain: its own bit alone. */
-	[PTO_BUF_PMU] = { sizeof(struct pto_pmu_record),
+	[PTO_BUF_PMU] = { "pmu", sizeof(struct pto_pmu_record),
 			  PTO_POOLS_PER_THREAD, PTO_DFX_PMU },
 };
 
 int pto_prof_kind_enabled(__u64 flags, __u32 kind)
 {
 	return kind < PTO_BUF_KIND_COUNT && (flags & pto_kinds[kind].enable);
+}
+
+const char *pto_prof_kind_name(__u32 kind)
+{
+	return kind < PTO_BUF_KIND_COUNT ? pto_kinds[kind].name : (void *)0;
 }
 
 __u32 pto_prof_record_size(__u32 kind)

@@ -47,6 +47,9 @@ __u32 pto_dfx_level(__u64 flags);
 /* Non-zero when buffers of kind are allocated under (normalized) flags. */
 int pto_prof_kind_enabled(__u64 flags, __u32 kind);
 
+/* Short name of kind ("aicpu_task", ...), NULL for an unknown kind. */
+const char *pto_prof_kind_name(__u32 kind);
+
 /* sizeof the record of kind, 0 for an unknown kind. */
 __u32 pto_prof_record_size(__u32 kind);
 

@@ -78,9 +78,7 @@ void dev_aicpu_close(struct dev_aicpu *da)
 
 	if (!da)
 		return;
-	pthread_mutex_lock(&da->park.lock);
-	dev_park_close_locked(&da->park);
-	pthread_mutex_unlock(&da->park.lock);
+	dev_park_close(&da->park);
 	for (i = 0; i < da->nthreads; i++)
 		pthread_join(da->thr[i].tid, NULL);
 	dev_park_fini(&da->park);

@@ -86,12 +86,17 @@ static bool any_pend(struct dev_cores *dc)
 	return false;
 }
 
-/* Wakes x if it sleeps and nobody wakes it yet; true if it did. */
+/*
+ * Wakes x if it sleeps and nobody wakes it yet; true if it did. The
+ * state load is seq_cst: it pairs with the executor's store of SLEEPING
+ * before its own seq_cst check of pend (the kicker's fetch_or came
+ * first), so one of the two sees the other.
+ */
 static bool wake(struct exec *x)
 {
 	uint32_t st = EXEC_SLEEPING;
 
-	if (atomic_load_explicit(&x->state, memory_order_relaxed) != st ||
+	if (atomic_load(&x->state) != st ||
 	    !atomic_compare_exchange_strong(&x->state, &st, EXEC_WAKING))
 		return false;
 	rt_futex_wake(&x->state, 1);
@@ -313,9 +318,7 @@ void dev_cores_close(struct dev_cores *dc)
 
 	if (!dc)
 		return;
-	pthread_mutex_lock(&dc->park.lock);
-	dev_park_close_locked(&dc->park);
-	pthread_mutex_unlock(&dc->park.lock);
+	dev_park_close(&dc->park);
 	n = atomic_load(&dc->nexec);
 	for (i = 0; i < n; i++) {
 		pthread_join(dc->exec[i]->tid, NULL);

@@ -50,10 +50,12 @@ void dev_park_start_locked(struct dev_park *p, unsigned int n)
 	pthread_cond_broadcast(&p->go);
 }
 
-void dev_park_close_locked(struct dev_park *p)
+void dev_park_close(struct dev_park *p)
 {
+	pthread_mutex_lock(&p->lock);
 	p->closing = true;
 	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->lock);
 }
 
 void dev_park_grow_locked(struct dev_park *p)

@@ -35,9 +35,10 @@ bool dev_park_enter(struct dev_park *p, unsigned int idx, uint32_t *seen,
 /* The caller's part of the run is done. */
 void dev_park_leave(struct dev_park *p);
 
-/* Under p->lock: a run of threads 0..n-1 starts / every thread leaves. */
+/* Under p->lock: a run of threads 0..n-1 starts. */
 void dev_park_start_locked(struct dev_park *p, unsigned int n);
-void dev_park_close_locked(struct dev_park *p);
+/* Every thread leaves the pool (takes p->lock). */
+void dev_park_close(struct dev_park *p);
 /* Under p->lock: thread n of the pool joins the run that is on. */
 void dev_park_grow_locked(struct dev_park *p);
 /* Under p->lock: parked threads re-check their retire flags. */

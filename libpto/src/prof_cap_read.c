@@ -173,7 +173,7 @@ static const char *buffer_problem(const struct prof_records *r,
 		return "BUFFER: unknown record kind";
 	if (!pto_prof_kind_enabled(r->dfx_flags, b->kind))
 		return "BUFFER: kind not enabled by the REGION's dfx_flags";
-	if (b->record_size != d->record_size &&
+	if (b->record_size != pto_prof_record_size(b->kind) &&
 	    (!d->old_record_size || b->record_size != d->old_record_size))
 		return "BUFFER: record size is not the kind's";
 	if (b->pool >= d->pools)
@@ -383,7 +383,7 @@ static const char *take_section(struct cap_in *in,
 		if (why)
 			return why;
 		recs = buffer_records(in, b,
-				      prof_kind_desc(b->kind)->record_size);
+				      pto_prof_record_size(b->kind));
 		*err = recs ? prof_records_add(r, b->kind, b->pool, recs,
 					       b->count) : -ENOMEM;
 		return *err ? "records could not be stored" : NULL;

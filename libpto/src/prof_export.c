@@ -38,6 +38,7 @@
 #include "pto_layout.h"
 #include "prof_kind.h"
 #include "prof_records.h"
+#include "prof_region.h"
 #include "prof_sort.h"
 
 /* Recently seen func ids, so repeats are rarely spilled (export_names). */
@@ -393,7 +394,7 @@ static int write_loss(void *ctx, const void *rec)
 
 	fprintf(o->f, "%s\n    {\"kind\": \"%s\", \"pool\": %" PRIu32
 		", \"lost\": %" PRIu32, o->n++ ? "," : "",
-		prof_kind_desc(l->kind)->name, l->pool, l->lost);
+		prof_kind_name(l->kind), l->pool, l->lost);
 	if (l->lost)
 		fprintf(o->f, ", \"first_lost_us\": %.3f, \"last_lost_us\": "
 			"%.3f", prof_us(o->clk, l->lost_first),
@@ -437,7 +438,7 @@ static void write_extras(FILE *f, const struct prof_records *r)
 			", \"collected\": %" PRIu64 ", \"dropped\": %" PRIu64
 			", \"mismatch\": %" PRIu64 ", \"overwritten\": %"
 			PRIu64 "}", first ? "" : ",",
-			prof_kind_desc(k)->name, b->total, b->collected,
+			prof_kind_name(k), b->total, b->collected,
 			b->dropped, b->mismatch, b->overwritten);
 		first = 0;
 	}

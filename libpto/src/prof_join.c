@@ -16,6 +16,7 @@
 
 #include "prof_join.h"
 #include "prof_kind.h"
+#include "pto_layout.h"
 
 #define JOIN_MIN	64	/* first entries / buckets allocated */
 
@@ -212,7 +213,7 @@ static int join_one(struct prof_records *r, uint32_t kind, uint32_t core,
 int prof_records_join_add(struct prof_records *r, uint32_t kind,
 			  uint32_t pool, const void *records, uint32_t count)
 {
-	uint32_t size = prof_kind_desc(kind)->record_size, i;
+	uint32_t size = pto_prof_record_size(kind), i;
 	const char *p = records;
 	int err;
 

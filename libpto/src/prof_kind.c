@@ -5,8 +5,6 @@
 #include "prof_region.h"
 #include "pto_layout.h"
 
-#define PROF_REC(n, rec, defs)						\
-	.name = (n), .record_size = sizeof(struct rec), defs
 #define PROF_SPILLED(npools)						\
 	.pools = (npools), .partner = PROF_NO_PARTNER
 #define PROF_JOINED(other)						\
@@ -17,49 +15,43 @@
 
 static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 	[PTO_BUF_AICPU_TASK] = {
-		PROF_REC("aicpu_task", pto_aicpu_task_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
-				   PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICPU_TASK,
+			  PTO_PROF_DEFAULT_BUFFERS_AICPU_TASK),
 		PROF_TIME(pto_aicpu_task_record, finish_time),
 		PROF_JOINED(PTO_BUF_AICORE_TASK),
 	},
 	[PTO_BUF_SCHED_PHASE] = {
-		PROF_REC("sched_phase", pto_sched_phase_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
-				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
+			  PTO_PROF_DEFAULT_BUFFERS_PHASE),
 		PROF_TIME(pto_sched_phase_record, start_time),
 		.old_record_size = PTO_SCHED_PHASE_RECORD_V2_SIZE,
 		.time_base = 1,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 	[PTO_BUF_ORCH_PHASE] = {
-		PROF_REC("orch_phase", pto_orch_phase_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
-				   PTO_PROF_DEFAULT_BUFFERS_PHASE)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PHASE,
+			  PTO_PROF_DEFAULT_BUFFERS_PHASE),
 		PROF_TIME(pto_orch_phase_record, start_time),
 		.old_record_size = PTO_ORCH_PHASE_RECORD_V2_SIZE,
 		.time_base = 1,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 	[PTO_BUF_AICORE_TASK] = {
-		PROF_REC("aicore_task", pto_aicore_task_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
-				   PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_AICORE_TASK,
+			  PTO_PROF_DEFAULT_BUFFERS_AICORE_TASK),
 		PROF_TIME(pto_aicore_task_record, start_time),
 		.aicore = 1,
 		PROF_JOINED(PTO_BUF_AICPU_TASK),
 	},
 	[PTO_BUF_DEP_EDGE] = {
-		PROF_REC("dep_edge", pto_dep_edge_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
-				   PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_DEP_EDGE,
+			  PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE),
 		.time_off = PROF_NO_TIME,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
 	[PTO_BUF_PMU] = {
-		PROF_REC("pmu", pto_pmu_record,
-			 PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PMU,
-				   PTO_PROF_DEFAULT_BUFFERS_PMU)),
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PMU,
+			  PTO_PROF_DEFAULT_BUFFERS_PMU),
 		.time_off = PROF_NO_TIME,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
@@ -72,7 +64,9 @@ const struct prof_kind_desc *prof_kind_desc(uint32_t kind)
 
 const char *prof_kind_name(__u32 kind)
 {
-	return kind < PTO_BUF_KIND_COUNT ? prof_kinds[kind].name : "?";
+	const char *n = pto_prof_kind_name(kind);
+
+	return n ? n : "?";
 }
 
 void prof_default_pool(__u32 kind, __u32 *records, __u32 *buffers)

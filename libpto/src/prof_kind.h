@@ -11,9 +11,10 @@
  * and the JSON of the phase and edge kinds in prof_export.c are those
  * kinds' own code.)
  *
- * What a row says:
- *   - the records: name, size, defaults of records_per_buffer and
- *     buffers_per_pool, where a record keeps a device time (loss spans);
+ * What a row says (the name, record size, enabling bits and pool shape
+ * are the ABI table's, pto_layout.c, shared with pto.ko):
+ *   - the records: defaults of records_per_buffer and buffers_per_pool,
+ *     where a record keeps a device time (loss spans);
  *   - who writes the pools: an AICPU thread (the pool is a core owned by
  *     the thread, a thread, or the orchestrator: pto_prof_kind_pool_shape)
  *     or the AICore firmware (aicore: the core's owner only rotates);
@@ -42,8 +43,6 @@ typedef int (*prof_collect_fn)(struct prof_records *r, uint32_t kind,
 			       uint32_t count);
 
 struct prof_kind_desc {
-	const char *name;	/* in reconcile lines and the JSON */
-	uint32_t record_size;
 	uint32_t def_records;	/* records_per_buffer when config says 0 */
 	uint32_t def_buffers;	/* buffers_per_pool when config says 0 */
 	uint32_t time_off;	/* offset of a u64 device time, PROF_NO_TIME */

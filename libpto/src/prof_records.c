@@ -81,7 +81,7 @@ void prof_records_init_empty(struct prof_records *r)
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
 		for (i = 0; kind_spill(r, k, i); i++)
 			prof_spill_init(kind_spill(r, k, i), &r->mem,
-					prof_kind_desc(k)->record_size);
+					pto_prof_record_size(k));
 	for (i = 0; i < PTO_MAX_CORES; i++)
 		r->core_to_thread[i] = PTO_CORE_THREAD_NONE;
 }

@@ -349,15 +349,15 @@ static int dispatch(struct rt_run *run, struct rt_thread *th)
 }
 
 /*
- * Core ci (< PTO_CORES_PER_BLOCK) of a one-block run, busy and th's: its
- * pending slot waits for an ACK, which sets no FIN-pending bit, so th
- * reads its COND every loop.
+ * Core ci (< PTO_CORES_PER_BLOCK) of a shape that uses the pending slot
+ * (pending_slot_ok), busy and th's: its pending slot waits for an ACK,
+ * which sets no FIN-pending bit, so th reads its COND every loop.
  */
 static bool ack_watched(const struct rt_run *run, const struct rt_thread *th,
 			unsigned int ci)
 {
-	return run->nblocks == 1 && (th->own[0] & (1ull << ci)) &&
-	       run->cores[ci].has_running;
+	return pending_slot_ok(run, core_shape(ci)) &&
+	       (th->own[0] & (1ull << ci)) && run->cores[ci].has_running;
 }
 
 /* Retires what the FIN-pending bits of th's cores announce. */

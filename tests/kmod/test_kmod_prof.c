@@ -651,10 +651,12 @@ static void test_debugfs_lists_regions(void **state)
 			c.layout.pool_size);
 	pool->counters.total = 41;
 	pool->counters.dropped = 2;
+	pool->counters.overwritten = 3;
 	snprintf(want, sizeof(want), "region %u live pid %d uid %u ",
 		 c.region_id, getpid(), getuid());
 	snprintf(want_pool, sizeof(want_pool),
-		 "  aicore_task[1] total 41 dropped 2 mismatch 0\n");
+		 "  aicore_task[1] total 41 dropped 2 mismatch 0 "
+		 "overwritten 3\n");
 	f = debugfs_regions();
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {

@@ -215,6 +215,21 @@ static void test_orchestrator_lane(void **state)
 	assert_int_equal(ls.v[0].lost_last, T(25));
 	/* 1 GHz counter: a tick is 0.001 us. */
 	trace_has_marker(&r, 4, 4000, (double)(T(16) - base) / 1000.0, 10);
+	/* The report's books and marker count. */
+	{
+		const char *args[] = { "report", r.cap, NULL };
+		char *out = NULL;
+
+		assert_int_equal(ptodump_run(PTODUMP_BIN, args, &out, NULL),
+				 0);
+		assert_non_null(strstr(out, "=== Profiling Records ===\n"));
+		assert_non_null(strstr(out, "\norch_phase             30"
+				       "           20         10          0"
+				       "           0\n"));
+		assert_non_null(strstr(out, "loss markers: 1, block waits: "
+				       "0\n"));
+		free(out);
+	}
 	rig_free(&r);
 }
 

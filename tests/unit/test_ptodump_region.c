@@ -167,20 +167,29 @@ static void test_stat_valid(void **state)
 {
 	struct ctx *c = *state;
 	char *out = NULL;
-	unsigned long long total, dropped, mismatch;
+	unsigned long long total, dropped, mismatch, over;
+	struct pto_prof_header *h = c->base;
+	unsigned int free_n, fill;
 	const char *p;
 
+	/* The kind's policy and a pool's overwritten records are shown. */
+	h->layout.kind[PTO_BUF_AICORE_TASK].policy = PTO_BUF_POLICY_OVERWRITE;
+	pool(c->base, PTO_BUF_AICORE_TASK, 0)->counters.overwritten = 3;
 	save(c, c->size);
 	assert_int_equal(run(c, "stat", &out, NULL), 0);
-	p = strstr(out, "aicore_task: 6 pools x 2 buffers x 8");
+	p = strstr(out, "aicore_task: 6 pools x 2 buffers x 8 records, "
+		   "policy overwrite\n");
 	assert_non_null(p);
 	assert_non_null(strstr(out, "state stopped"));
 	/* Per pool: the counters written, one free buffer, ROWS active. */
 	p = strstr(p, "\n  0 ");
 	assert_non_null(p);
-	assert_int_equal(sscanf(p, " 0 %llu %llu %llu 1 5", &total, &dropped,
-				&mismatch), 3);
+	assert_int_equal(sscanf(p, " 0 %llu %llu %llu %llu %u %u", &total,
+				&dropped, &mismatch, &over, &free_n, &fill), 6);
 	assert_int_equal(total, ROWS);
+	assert_int_equal(over, 3);
+	assert_int_equal(free_n, 1);
+	assert_int_equal(fill, 5);
 	p = strstr(p, "sum");
 	assert_non_null(p);
 	assert_int_equal(sscanf(p, "sum %llu", &total), 1);
@@ -288,6 +297,7 @@ static void m_pools(struct ctx *c) { KL(c, PTO_BUF_AICPU_TASK)->buf_pools = 99; 
 static void m_disabled(struct ctx *c) { KL(c, 6)->pool_off = 4096; }
 static void m_c2t(struct ctx *c) { H(c)->core_to_thread[0] = 9; }
 static void m_state(struct ctx *c) { H(c)->run_state = 7; }
+static void m_policy(struct ctx *c) { KL(c, PTO_BUF_ORCH_PHASE)->policy = 3; }
 static void m_phase_thr(struct ctx *c) { H(c)->num_sched_phase_threads = 9; }
 
 static struct pto_buf_header *active(struct ctx *c, uint32_t k, uint32_t i)
@@ -382,6 +392,7 @@ static const struct bad cases[] = {
 	{ "disabled kind laid out", STAT, m_disabled, "is disabled" },
 	{ "core_to_thread", SNAP, m_c2t, "core_to_thread[0] = 9" },
 	{ "run state", STAT, m_state, "run_state 7 unknown" },
+	{ "buffer policy", STAT, m_policy, "kind 2 buffer policy 3 is unknown" },
 	{ "phase threads", STAT, m_phase_thr, "phase thread/core counts" },
 	{ "count > capacity", SNAP, m_count, "count 9 exceeds capacity 8" },
 	{ "count > capacity (stat)", STAT, m_count, "exceeds capacity" },

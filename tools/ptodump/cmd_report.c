@@ -50,6 +50,8 @@ static void report_books(const struct pd_out *o, const struct pd_model *m)
 	if (!m->nbooks)
 		return;
 	fence(o, "Profiling Records");
+	if (!o->md)
+		fputs("\n=== Profiling Records ===\n", o->f);
 	fprintf(o->f, "%-12s %12s %12s %10s %10s %11s\n", "kind", "total",
 		"collected", "dropped", "mismatch", "overwritten");
 	for (k = 0; k < m->nbooks; k++) {

@@ -198,7 +198,11 @@ static int emit_setup(struct gen *q, const struct pd_task *t)
 	sl.cat = "setup";
 	sl.cname = "grey";
 	sl.args = a;
-	/* Propagation (dispatch to receive) needs the dispatch time. */
+	/*
+	 * Propagation (dispatch to receive) needs the dispatch time, which
+	 * is recorded with finish (TASK_LIFECYCLE); test finish: the
+	 * earliest dispatch is the time base, 0 here.
+	 */
 	sl.nargs = t->finish > 0 ? 2 : 1;
 	if (q->s->slice(q->s, &sl))
 		return -EIO;
