@@ -109,7 +109,7 @@ enum pto_cap_type {
 	PTO_CAP_SEC_END = 7,
 	PTO_CAP_SEC_HOST = 8,	/* ABI minor 4 */
 	PTO_CAP_SEC_LOSS = 9,	/* capture version 2 */
-	PTO_CAP_SEC_PMU = 10,	/* ABI minor 6 */
+	PTO_CAP_SEC_PMU = 10,	/* ABI minor 7 */
 };
 
 struct pto_cap_section {
