@@ -247,6 +247,15 @@ class Bench:
         for lv in range(5):
             cases["L%d" % lv] = level_case(lv)
         cases["L4C"] = level_case(4, capture_only=True)
+
+        def pmu_fn():
+            runs[0] += 1
+            d = os.path.join(self.tmp, "run%d" % runs[0])
+            s = self.jsonl([self.prog("pto_graph"), "chain", "-n", n, "-P",
+                            "-o", d])[0]
+            shutil.rmtree(d, ignore_errors=True)
+            return s
+        cases["PMU"] = pmu_fn
         res = self.interleave(cases, self.reps)
         run = {k: statistics.median(s["run_ns"] for s in v)
                for k, v in res.items()}
@@ -257,6 +266,10 @@ class Bench:
                      (label, lv), value=run["L%d" % lv] / run["L0"],
                      unit="x", goal=goals.get(lv), fmt="%.2f",
                      note=self.min_ratio(res["L%d" % lv], res["L0"]))
+        self.row("profiling", "%s: PMU on / off device-run time" % label,
+                 value=run["PMU"] / run["L0"], unit="x", fmt="%.2f",
+                 note="dfx PMU bit alone vs level 0 (two counter-group "
+                 "reads per task); " + self.min_ratio(res["PMU"], res["L0"]))
         self.row("profiling", "%s: level 0 / profiling compiled out" % label,
                  value=run["L0"] / run["noprof"], unit="x", goal=1.01,
                  fmt="%.3f", note=self.min_ratio(res["L0"], res["noprof"]))

@@ -4,7 +4,8 @@
  * the device. One JSON object per line on stdout, one per run:
  *
  *   pto_graph chain|fanout [-n tasks] [-l level] [-w deferred|inline]
- *             [-o prefix] [-r runs] [-C]      (-C: write the capture only)
+ *             [-o prefix] [-r runs] [-C] [-P] (-C: write the capture only;
+ *                                              -P: PMU counters too)
  *     {"wall_ns": pto_run wall, "run_ns": the device run (result
  *      elapsed_ns), "orch_ns": time in the orchestration function
  *      (back-pressure included), "tasks", "dropped", "mismatched"}
@@ -23,6 +24,7 @@
 
 #include "graph.h"
 #include "pto.h"
+#include "pto_prof.h"
 
 #define FUNC_AIC 0
 #define FUNC_AIV 1
@@ -103,7 +105,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: pto_graph chain|fanout|empty|idle [-n tasks] "
 		"[-l level] [-w deferred|inline] [-o prefix] [-r runs] [-C] "
-		"[-t ms]\n");
+		"[-P] [-t ms]\n");
 	return 2;
 }
 
@@ -114,13 +116,13 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "";
 	unsigned int r, runs = 1, idle_ms = 1000;
 	pto_device *dev;
-	int opt, ret;
+	int opt, ret, pmu = 0;
 
 	pto_run_config_init(&cfg);
 	cfg.quiet = 1;
 	cfg.name = "bench";
 	optind = 2;
-	while ((opt = getopt(argc, argv, "n:l:w:o:r:t:C")) != -1) {
+	while ((opt = getopt(argc, argv, "n:l:w:o:r:t:CP")) != -1) {
 		switch (opt) {
 		case 'n': b.tasks = strtoull(optarg, NULL, 0); break;
 		case 'l': cfg.chip_swimlane_level = atoi(optarg); break;
@@ -130,9 +132,13 @@ int main(int argc, char **argv)
 		case 'r': runs = (unsigned int)atoi(optarg); break;
 		case 't': idle_ms = (unsigned int)atoi(optarg); break;
 		case 'C': cfg.capture_only = 1; break;
+		case 'P': pmu = 1; break;
 		default: return usage();
 		}
 	}
+	if (pmu)
+		cfg.dfx_flags = PTO_DFX_FLAGS_OF_LEVEL(
+			(unsigned int)cfg.chip_swimlane_level) | PTO_DFX_PMU;
 	if (strcmp(mode, "empty") && strcmp(mode, "idle") &&
 	    graph_parse(mode, &b.kind))
 		return usage();

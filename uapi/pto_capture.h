@@ -67,6 +67,9 @@
  *           CLOCK_MONOTONIC (pto_run, the collector's drain passes and
  *           stop), written after the run; placed on the device's
  *           timeline through the anchors. Older readers skip it.
+ *   PMU     struct pto_cap_pmu: the PMU counters a PTO_DFX_PMU run
+ *           counts (the columns of its records) and why each other one
+ *           is absent. Written after RUN (before the first REGION).
  *   END     struct pto_cap_end: the capture is complete.
  */
 #ifndef PTO_UAPI_CAPTURE_H
@@ -106,6 +109,7 @@ enum pto_cap_type {
 	PTO_CAP_SEC_END = 7,
 	PTO_CAP_SEC_HOST = 8,	/* ABI minor 4 */
 	PTO_CAP_SEC_LOSS = 9,	/* capture version 2 */
+	PTO_CAP_SEC_PMU = 10,	/* ABI minor 7 */
 };
 
 struct pto_cap_section {
@@ -213,6 +217,12 @@ struct pto_cap_name {
 	__u32 len;		/* name bytes that follow (no NUL) */
 };
 
+struct pto_cap_pmu {
+	__u32 counters;		/* bit PTO_PMU_*: counted */
+	__u32 user_only;	/* 1: user-mode counts only (paranoid) */
+	__s32 error[PTO_PMU_SLOTS]; /* absent counter: -errno, else 0 */
+};
+
 struct pto_cap_end {
 	__u64 sections;		/* sections before this one */
 	__u64 records;		/* records in BUFFER sections */
@@ -234,6 +244,7 @@ PTO_STATIC_ASSERT(offsetof(struct pto_cap_books, overwritten) ==
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_loss) == 48, "cap loss");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_name) == 8, "cap name");
 PTO_STATIC_ASSERT(sizeof(struct pto_cap_end) == 24, "cap end");
+PTO_STATIC_ASSERT(sizeof(struct pto_cap_pmu) == 56, "cap pmu");
 PTO_STATIC_ASSERT(PTO_CAP_REGION_BYTES % 8 == 0, "cap region");
 
 /*

@@ -69,6 +69,9 @@ static const struct {
 	[PTO_BUF_DEP_EDGE] = { "dep_edge",
 			       sizeof(struct pto_dep_edge_record),
 			       PTO_POOLS_PER_THREAD, PTO_DFX_TASK_LIFECYCLE },
+	/* Outside the lifecycle chain: its own bit alone. */
+	[PTO_BUF_PMU] = { "pmu", sizeof(struct pto_pmu_record),
+			  PTO_POOLS_PER_THREAD, PTO_DFX_PMU },
 	[PTO_BUF_TENSOR_DUMP] = { "tensor_dump", PTO_TDUMP_RECORD_SIZE,
 				  PTO_POOLS_PER_THREAD, PTO_DFX_TENSOR_DUMP },
 };

@@ -32,6 +32,8 @@ extern "C" {
 #define PTO_PROF_DEFAULT_BUFFERS_DEP_EDGE	8
 #define PTO_PROF_DEFAULT_RECORDS_TENSOR_DUMP	1024	/* 128 KiB */
 #define PTO_PROF_DEFAULT_BUFFERS_TENSOR_DUMP	8
+#define PTO_PROF_DEFAULT_RECORDS_PMU		1024
+#define PTO_PROF_DEFAULT_BUFFERS_PMU		8
 
 /*
  * Adds the implied bits of the lifecycle chain. Reserved bits: -EINVAL.

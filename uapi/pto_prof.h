@@ -81,7 +81,7 @@
 
 #define PTO_PROF_MAGIC		0x50544f50u	/* "PTOP" */
 #define PTO_ABI_VERSION_MAJOR	1
-#define PTO_ABI_VERSION_MINOR	6	/* 1: stray[]; 2: receive_time;
+#define PTO_ABI_VERSION_MINOR	7	/* 1: stray[]; 2: receive_time;
 					 * 3: sched phase record 64 B (queue
 					 * depths), orch phase record 48 B,
 					 * new phase kinds; 4: clock anchor
@@ -90,7 +90,8 @@
 					 * layout policy, pool counters
 					 * overwritten, buffer claim, loss
 					 * and wait); 6: tensor dump kind
-					 * and records
+					 * and records; 7: PMU kind
+					 * (pto_pmu_record)
 					 */
 #define PTO_ABI_VERSION \
 	((PTO_ABI_VERSION_MAJOR << 16) | PTO_ABI_VERSION_MINOR)
@@ -112,6 +113,8 @@
  * dfx_flags: what a run records. A level (0..4) is a convenience for a set
  * of bits; a bit implies the bits below it in the lifecycle chain
  * (ORCH_PHASES => SCHED_PHASES => TASK_LIFECYCLE => AICORE_TIMING).
+ * PMU is outside the chain: it neither implies nor is implied by a
+ * level, and its records stand alone (they carry the task's ids).
  * Bits outside PTO_DFX_VALID_MASK are reserved and rejected.
  */
 #define PTO_DFX_AICORE_TIMING	(1ull << 0) /* AICore start/end per task */
@@ -119,7 +122,7 @@
 #define PTO_DFX_SCHED_PHASES	(1ull << 2) /* scheduler loop phases */
 #define PTO_DFX_ORCH_PHASES	(1ull << 3) /* orchestrator submit/alloc */
 #define PTO_DFX_TENSOR_DUMP	(1ull << 4) /* tensor bytes around tasks */
-#define PTO_DFX_PMU		(1ull << 5) /* reserved for PMU counters */
+#define PTO_DFX_PMU		(1ull << 5) /* counters around each kernel */
 #define PTO_DFX_VALID_MASK	0x3full
 #define PTO_DFX_LIFECYCLE_CHAIN	0x0full
 
@@ -137,8 +140,7 @@
 #define PTO_BUF_ORCH_PHASE	2 /* per orchestrator (pool 0) */
 #define PTO_BUF_AICORE_TASK	3 /* per core, written by the AICore */
 #define PTO_BUF_DEP_EDGE	4 /* per AICPU thread */
-/* Kind 5 is reserved for the PMU collector: no layout enables it yet. */
-#define PTO_BUF_PMU		5 /* per core: counters around each kernel */
+#define PTO_BUF_PMU		5 /* per AICPU thread: kernel counters */
 #define PTO_BUF_TENSOR_DUMP	6 /* per AICPU thread: tensor bytes */
 #define PTO_BUF_KIND_COUNT	7
 #define PTO_BUF_KIND_MAX	8
@@ -344,6 +346,42 @@ struct pto_tdump_data {
 	__u32 entry;		/* the entry it belongs to */
 	__u32 chunk;		/* 1..: bytes [(chunk - 1) * 120, ...) */
 	__u8 data[PTO_TDUMP_CHUNK_BYTES];
+};
+
+/*
+ * PMU counters (pto_pmu_record.counters[] index, bit of counter_mask):
+ * hardware counters where the machine has them, the operating system's
+ * software counters always. A counter that could not be opened is absent
+ * (its bit clear, its value 0); values are never estimated.
+ */
+#define PTO_PMU_CYCLES		0
+#define PTO_PMU_INSTRUCTIONS	1
+#define PTO_PMU_CACHE_REFERENCES 2
+#define PTO_PMU_CACHE_MISSES	3
+#define PTO_PMU_BRANCH_MISSES	4
+#define PTO_PMU_TASK_CLOCK	5	/* ns on a CPU */
+#define PTO_PMU_CONTEXT_SWITCHES 6
+#define PTO_PMU_PAGE_FAULTS	7
+#define PTO_PMU_CPU_MIGRATIONS	8
+#define PTO_PMU_COUNTERS	9	/* defined counters */
+#define PTO_PMU_SLOTS		12	/* counters[] entries */
+
+/*
+ * One per task run with PTO_DFX_PMU (kind PTO_BUF_PMU, pool = the AICPU
+ * thread that retires the task), written by that thread from what the
+ * thread that ran the kernel read around it (stored before FIN).
+ * counters[i] is the difference over the kernel of counter i when bit i
+ * of counter_mask is set, else 0.
+ */
+struct pto_pmu_record {
+	__u64 task_id;		/* (ring << 32) | local id */
+	__u32 reg_token;	/* dispatch token (join with AICore records) */
+	__u32 func_id;
+	__u32 core;
+	__u32 core_type;	/* PTO_CORE_TYPE_* */
+	__u32 thread;		/* OS thread id of the kernel's thread */
+	__u32 counter_mask;	/* bit i: counters[i] was counted */
+	__u64 counters[PTO_PMU_SLOTS];
 };
 
 /* ---- buffers and pools ------------------------------------------------ */
@@ -631,6 +669,10 @@ PTO_PROF_ASSERT_OFF(pto_tdump_head, role, 68);
 PTO_PROF_ASSERT_OFF(pto_tdump_head, flags, 72);
 PTO_PROF_ASSERT_SIZE(pto_tdump_data, PTO_TDUMP_RECORD_SIZE);
 PTO_PROF_ASSERT_OFF(pto_tdump_data, data, 8);
+PTO_PROF_ASSERT_SIZE(pto_pmu_record, 128);
+PTO_PROF_ASSERT_OFF(pto_pmu_record, reg_token, 8);
+PTO_PROF_ASSERT_OFF(pto_pmu_record, thread, 24);
+PTO_PROF_ASSERT_OFF(pto_pmu_record, counters, 32);
 PTO_PROF_ASSERT_SIZE(pto_buf_header, 64);
 PTO_PROF_ASSERT_OFF(pto_buf_header, claim, 24);
 PTO_PROF_ASSERT_OFF(pto_buf_header, lost_first, 32);

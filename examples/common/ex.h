@@ -26,6 +26,7 @@ enum ex_size {
 struct ex_args {
 	enum ex_size size;
 	int level;		/* --chip-swimlane: 0..4 */
+	int pmu;		/* --pmu: PTO_DFX_PMU on top of the level */
 	unsigned int rounds;	/* >= 1 */
 	enum pto_wiring_mode wiring;
 	unsigned int blocks;	/* 0 = device default */

@@ -23,6 +23,7 @@ enum {
 	OPT_CAPTURE_ONLY,
 	OPT_CHIP_JSON,
 	OPT_TENSOR_DUMP,
+	OPT_PMU,
 };
 
 static const struct option ex_options[] = {
@@ -38,6 +39,7 @@ static const struct option ex_options[] = {
 	{ "capture-only", no_argument, NULL, OPT_CAPTURE_ONLY },
 	{ "chip-json", no_argument, NULL, OPT_CHIP_JSON },
 	{ "tensor-dump", optional_argument, NULL, OPT_TENSOR_DUMP },
+	{ "pmu", no_argument, NULL, OPT_PMU },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -50,6 +52,8 @@ static void ex_usage(FILE *f, const char *name, const char *what)
 		"  --size=quick|bench        problem size (default quick)\n"
 		"  --chip-swimlane[=LEVEL]   profiling level 0..4 (bare: 4,\n"
 		"                            absent: 0); first round only\n"
+		"  --pmu                     also PMU counters per task\n"
+		"                            (pmu.csv); first round only\n"
 		"  --rounds N                run the graph N times (default 1)\n"
 		"  --wiring=deferred|inline  fanout wiring mode (default deferred)\n"
 		"  --blocks N                device blocks to use (1..%d)\n"
@@ -180,6 +184,9 @@ int ex_args_parse(int argc, char **argv, const char *name, const char *what,
 			if (optarg && ex_parse_uint(optarg, 1, 1u << 26,
 						    &a->tensor_dump_bytes))
 				return ex_bad(name, "tensor-dump", optarg);
+			break;
+		case OPT_PMU:
+			a->pmu = 1;
 			break;
 		case 'h':
 			ex_usage(stdout, name, what);

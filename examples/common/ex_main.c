@@ -115,10 +115,14 @@ static int ex_round(const struct ex_workload *w, struct ex_env *env,
 	cfg.blocks = a->blocks;
 	cfg.wiring = a->wiring;
 	cfg.chip_swimlane_level = round == 0 ? a->level : 0;
-	if (round == 0 && a->tensor_dump) {
-		cfg.dfx_flags = PTO_DFX_FLAGS_OF_LEVEL(a->level) |
-				PTO_DFX_TENSOR_DUMP;
-		cfg.tensor_dump_max_bytes = a->tensor_dump_bytes;
+	if (round == 0 && (a->tensor_dump || a->pmu)) {
+		cfg.dfx_flags = PTO_DFX_FLAGS_OF_LEVEL(a->level);
+		if (a->tensor_dump) {
+			cfg.dfx_flags |= PTO_DFX_TENSOR_DUMP;
+			cfg.tensor_dump_max_bytes = a->tensor_dump_bytes;
+		}
+		if (a->pmu)
+			cfg.dfx_flags |= PTO_DFX_PMU;
 	}
 	cfg.output_prefix = a->output;
 	cfg.retain_region = a->retain;

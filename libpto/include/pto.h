@@ -369,7 +369,15 @@ struct pto_run_config {
 	/* Profiling. */
 	int chip_swimlane_level;  /* 0..4; used when dfx_flags == 0 */
 	uint64_t dfx_flags;	  /* raw PTO_DFX_* bits (pto_prof.h), implied
-				   * bits added
+				   * bits added. PTO_DFX_PMU (bit 5, outside
+				   * the levels, implying nothing): per task
+				   * the perf_event counters of the thread
+				   * that ran the kernel (hardware where the
+				   * machine has them, software always; one
+				   * that cannot be opened is named in a
+				   * warning and left out), in the capture
+				   * and in <output dir>/pmu.csv; costs two
+				   * counter-group reads per kernel
 				   */
 	const char *output_prefix; /* NULL: outputs/<name>_<YYYYmmdd_HHMMSS> */
 	const char *name;	  /* run name for the default prefix */
@@ -392,7 +400,8 @@ struct pto_run_config {
 	unsigned int stall_report_ms;
 	/* Write the capture file only (<output dir>/capture.ptocap), not
 	 * its JSON conversion (l2_swimlane_records.json, deps.json,
-	 * name_map.json), which is written by default; convert a capture
+	 * name_map.json, pmu.csv with PTO_DFX_PMU), which is written by
+	 * default; convert a capture
 	 * later with ptodump or pto_capture_export_json().
 	 */
 	int capture_only;
@@ -494,9 +503,8 @@ struct pto_run_result {
  * configuration, named in an error), -E2BIG (the profiling region would
  * exceed its 1 GiB limit, or one AICPU thread owning every core could
  * hold more profiling buffers than its ready queue's 1024 entries:
- * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase,
- * edge and tensor-dump buffers_per_pool; both named in an error), -EOPNOTSUPP (a dfx bit
- * whose recording is not implemented: PMU), -EIO
+ * cores x (AICPU-task + AICore-task buffers_per_pool) + the phase, edge,
+ * PMU and tensor-dump buffers_per_pool; both named in an error), -EIO
  * (profiling books did not balance), -ENOMEM, or the negative errno of
  * writing the profile (e.g. -EACCES, -ENAMETOOLONG; said in an error, and
  * result->output_dir is then ""). Dropped profiling records are reported

@@ -84,6 +84,9 @@ struct pto_capture_info {
 	uint32_t abi_version;	/* PTO_ABI_VERSION the records were
 				 * written with (their region header's)
 				 */
+	/* PTO_DFX_PMU: counters the run counted (bit PTO_PMU_*), from the
+	 * capture's PMU section (a region has none: 0). */
+	uint32_t pmu_counters;
 };
 
 /* Set info->size first. -EINVAL for NULL or a bad size. */
@@ -114,15 +117,17 @@ typedef int (*pto_task_fn)(void *ctx, const struct pto_task *t);
 PTO_API int pto_capture_tasks(pto_capture *c, pto_task_fn fn, void *ctx);
 
 /* rec is a record of the kind asked for (pto_prof.h: struct
- * pto_sched_phase_record, pto_orch_phase_record, pto_dep_edge_record);
- * pool is its AICPU thread. */
+ * pto_sched_phase_record, pto_orch_phase_record, pto_dep_edge_record,
+ * pto_pmu_record); pool is its AICPU thread. */
 typedef int (*pto_record_fn)(void *ctx, uint32_t pool, const void *rec);
 
 /*
  * fn on every record of kind, pool by pool, each in arrival order, for
  * the kinds kept as they arrived (PTO_BUF_SCHED_PHASE, PTO_BUF_ORCH_PHASE,
- * PTO_BUF_DEP_EDGE; the task kinds are joined: pto_capture_tasks).
- * -EINVAL for another kind; otherwise as pto_capture_tasks.
+ * PTO_BUF_DEP_EDGE, PTO_BUF_PMU; the task kinds are joined:
+ * pto_capture_tasks). A PMU record's counters[i] holds a value only when
+ * bit i of its counter_mask is set (the counter was counted for that
+ * task). -EINVAL for another kind; otherwise as pto_capture_tasks.
  */
 PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
 				pto_record_fn fn, void *ctx);
@@ -202,6 +207,9 @@ typedef int (*pto_tensor_dump_fn)(void *ctx,
  */
 PTO_API int pto_capture_tensor_dumps(pto_capture *c, pto_tensor_dump_fn fn,
 				     void *ctx);
+/* PMU counter i (PTO_PMU_*) as pmu.csv names it ("cycles", "task_clock_ns",
+ * ...); NULL past the last. */
+PTO_API const char *pto_capture_pmu_counter_name(uint32_t i);
 
 #define PTO_CAPTURE_ORCHESTRATOR	UINT32_MAX
 

@@ -68,8 +68,9 @@ struct prof_cap_info {
 	int complete;			/* END was read */
 	uint32_t version;		/* the file's PTO_CAP_VERSION */
 	int32_t status;			/* END's status */
-	int have_region, have_run, have_books;
+	int have_region, have_run, have_books, have_pmu;
 	struct pto_cap_run run;
+	struct pto_cap_pmu pmu;		/* PTO_DFX_PMU runs */
 	uint64_t sections;
 	uint64_t valid_bytes;		/* the prefix that was read */
 	uint64_t file_bytes;

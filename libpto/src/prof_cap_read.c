@@ -84,6 +84,7 @@ static const char *const sec_names[] = {
 	[PTO_CAP_SEC_BOOKS] = "BOOKS", [PTO_CAP_SEC_NAMES] = "NAMES",
 	[PTO_CAP_SEC_END] = "END", [PTO_CAP_SEC_HOST] = "HOST",
 	[PTO_CAP_SEC_LOSS] = "LOSS",
+	[PTO_CAP_SEC_PMU] = "PMU",
 };
 
 static const char *sec_name(uint32_t type)
@@ -177,7 +178,7 @@ static const char *buffer_problem(const struct prof_records *r,
 		return "BUFFER: record size is not the kind's";
 	if (b->pool >= d->pools)
 		return "BUFFER: pool out of range";
-	/* 32 words (a 128-byte record) may use every bit. */
+	/* A 128-byte record uses all 32 bits (a shift by 32 is undefined). */
 	if (b->record_size < 128 && b->word_mask >> (b->record_size / 4))
 		return "BUFFER: word mask names words past the record";
 	if (b->count > PTO_PROF_MAX_RECORDS_PER_BUFFER)
@@ -348,7 +349,7 @@ static const char *take_section(struct cap_in *in,
 	const char *why;
 
 	if (s->type != PTO_CAP_SEC_REGION && s->type != PTO_CAP_SEC_RUN &&
-	    !info->have_region)
+	    s->type != PTO_CAP_SEC_PMU && !info->have_region)
 		return "a section before the first REGION";
 	switch (s->type) {
 	case PTO_CAP_SEC_REGION:
@@ -393,6 +394,13 @@ static const char *take_section(struct cap_in *in,
 		return books_problem(r, p, s->length, info->version);
 	case PTO_CAP_SEC_NAMES:
 		return names_problem(names, p, s->length, err);
+	case PTO_CAP_SEC_PMU:
+		if (s->length != sizeof(info->pmu))
+			return "PMU: wrong length";
+		memcpy(&info->pmu, p, sizeof(info->pmu));
+		r->pmu_counters = info->pmu.counters;
+		info->have_pmu = 1;
+		return NULL;
 	case PTO_CAP_SEC_LOSS: {
 		const struct pto_cap_loss *l = p;
 

@@ -128,7 +128,7 @@ void prof_dev_tensor_flush(struct pto_prof_dev *p, unsigned int thr);
 
 /*
  * Thread thr exits: hands every partial buffer it owns (its cores' AICPU
- * and AICore buffers, its phase, edge and dump buffers) to the host. Called
+ * and AICore buffers, its phase, edge, PMU and dump buffers) to the host. Called
  * after the thread's cores have all reported FIN for their last task.
  */
 void prof_dev_thread_flush(struct pto_prof_dev *p, unsigned int thr);

@@ -23,6 +23,7 @@
  *   (1: pto runs every task as one block), as today's reference tools
  *   read them.
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
+ * pmu.csv         with PMU records: prof_export_pmu.c
  *
  * Everything is read back from the record spills (prof_records.h), so the
  * export takes the same bounded memory whatever the number of records.
@@ -723,6 +724,8 @@ int prof_records_export_sets(const struct prof_records *r, const char *dir,
 		ret = export_names(r, dir, func_name, ctx);
 	if (!ret && (r->dfx_flags & PTO_DFX_TENSOR_DUMP))
 		ret = prof_tdump_export(r, dir);
+	if (!ret)
+		ret = prof_records_export_pmu(r, dir);
 	return ret;
 }
 

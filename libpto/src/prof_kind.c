@@ -49,9 +49,12 @@ static const struct prof_kind_desc prof_kinds[PTO_BUF_KIND_COUNT] = {
 		.time_off = PROF_NO_TIME,
 		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
 	},
-	/* Reserved for the PMU collector: no layout enables it, no name. */
-	[PTO_BUF_PMU] = { .time_off = PROF_NO_TIME,
-			  .partner = PROF_NO_PARTNER },
+	[PTO_BUF_PMU] = {
+		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_PMU,
+			  PTO_PROF_DEFAULT_BUFFERS_PMU),
+		.time_off = PROF_NO_TIME,
+		PROF_SPILLED(PTO_MAX_AICPU_THREADS),
+	},
 	/* Head and data records (uapi/pto_prof.h); only heads keep a time. */
 	[PTO_BUF_TENSOR_DUMP] = {
 		PROF_DEFS(PTO_PROF_DEFAULT_RECORDS_TENSOR_DUMP,

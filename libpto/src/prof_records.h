@@ -79,6 +79,8 @@ struct prof_records {
 	uint32_t num_orch_threads;	/* header num_orch_phase_threads */
 	uint32_t num_phase_cores;
 	uint32_t core_to_thread[PTO_MAX_CORES];
+	/* PMU counters of the run (bit PTO_PMU_*): the capture's PMU section */
+	uint32_t pmu_counters;
 	/* Clock anchors (PTO_CAP_CLOCK_START, _STOP): the header's, or
 	 * every sample of a capture's CLOCK sections. */
 	struct prof_anchor anchor[2];
@@ -178,8 +180,8 @@ void prof_records_unheld(struct prof_records *r,
 void prof_records_join(struct prof_records *r);
 
 /*
- * Writes dir/l2_swimlane_records.json, dir/deps.json, dir/name_map.json,
- * creating dir. func_name may be NULL. Streams; never builds a whole file
+ * Writes dir/l2_swimlane_records.json, dir/deps.json, dir/name_map.json
+ * (and dir/pmu.csv with PMU records), creating dir. func_name may be NULL. Streams; never builds a whole file
  * or record set in memory. Call after prof_records_join.
  */
 typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
@@ -188,6 +190,8 @@ typedef const char *(*prof_name_fn)(void *ctx, uint32_t func_id);
 int prof_records_export(const struct prof_records *r, const char *dir,
 			prof_name_fn func_name, void *ctx);
 
+/* dir/pmu.csv (prof_export_pmu.c) when the run recorded PMU counters. */
+int prof_records_export_pmu(const struct prof_records *r, const char *dir);
 /* The counter frequency the exports assume when the run recorded none. */
 #define PROF_DEFAULT_FREQ_HZ	UINT64_C(1000000000)
 

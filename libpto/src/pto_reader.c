@@ -16,6 +16,7 @@
 #include "json_out.h"
 #include "prof_cap.h"
 #include "prof_kind.h"
+#include "prof_pmu.h"
 #include "prof_region.h"
 #include "prof_tdump.h"
 #include "pto_reader.h"
@@ -298,6 +299,7 @@ PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info)
 	i.valid_bytes = c->info.valid_bytes;
 	i.file_bytes = c->info.file_bytes;
 	i.abi_version = c->rec.abi_version;
+	i.pmu_counters = c->rec.pmu_counters;
 	i.size = info->size < sizeof(i) ? info->size : sizeof(i);
 	memcpy(info, &i, i.size);
 	return 0;
@@ -410,6 +412,11 @@ PTO_API const char *pto_capture_kind_name(uint32_t kind)
 {
 	/* NULL too for a kind without a name (the reserved PMU slot). */
 	return pto_prof_kind_name(kind);
+}
+
+PTO_API const char *pto_capture_pmu_counter_name(uint32_t i)
+{
+	return prof_pmu_name(i);
 }
 
 PTO_API const char *pto_capture_func_name(pto_capture *c, uint32_t func_id)

@@ -58,6 +58,19 @@ static void capture_run(struct rt_run *run, struct prof_cap *cap)
 	prof_cap_commit(cap);
 }
 
+static void capture_pmu(struct rt_run *run, struct prof_cap *cap)
+{
+	struct pto_cap_pmu *p = prof_cap_begin(cap, PTO_CAP_SEC_PMU,
+					       sizeof(*p));
+
+	if (!p)
+		return;
+	p->counters = run->pmu.mask;
+	p->user_only = run->pmu.user_only;
+	memcpy(p->error, run->pmu.err, sizeof(p->error));
+	prof_cap_commit(cap);
+}
+
 /* dir/capture.ptocap into path (PATH_MAX bytes); -ENAMETOOLONG. */
 static int capture_path(char *path, const char *dir)
 {
@@ -88,6 +101,8 @@ int rt_capture_open(struct rt_run *run, char *dir, size_t dirlen,
 		return err;
 	}
 	capture_run(run, *cap);
+	if (run->flags & PTO_DFX_PMU)
+		capture_pmu(run, *cap);
 	return prof_cap_error(*cap);
 }
 

@@ -136,11 +136,6 @@ static int config_resolve(pto_device *dev, const struct pto_run_config *in,
 		return -EOPNOTSUPP;
 	}
 #endif
-	if (flags & PTO_DFX_PMU) {
-		pto_err("pto: dfx_flags 0x%llx: PMU recording is not "
-			"implemented\n", (unsigned long long)flags);
-		return -EOPNOTSUPP;
-	}
 	for (i = 0; i < PTO_BUF_KIND_MAX; i++) {
 		if (i >= PTO_BUF_KIND_COUNT &&
 		    (c->records_per_buffer[i] || c->buffers_per_pool[i]))
@@ -185,8 +180,18 @@ static void kernel_run(void *ctx, unsigned int core,
 	kc.block_idx = p->block_idx;
 	kc.block_num = p->block_num;
 	kc.sub_block_id = p->sub_block_id;
-	if (k)
+	if (RT_PROF(run) && run->flags & PTO_DFX_PMU) {
+		/* The payload's slot is the token's: token & 1. */
+		struct prof_pmu_sample *x =
+			&run->cores[core].pmu[p - run->cores[core].hs->payload];
+
+		prof_pmu_begin(&run->pmu, x);
+		if (k)
+			k->fn(&kc);
+		prof_pmu_end(x);
+	} else if (k) {
 		k->fn(&kc);
+	}
 }
 
 static void thread_exit(struct rt_run *run, unsigned int thr)
@@ -402,6 +407,8 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	int err, perr = 0, xerr = 0;
 
 	err = run_alloc(run);
+	if (!err && run->flags & PTO_DFX_PMU)
+		prof_pmu_probe(&run->pmu);
 	if (!err && run->flags)
 		err = prof_setup(run, &pr, &layout);
 	if (!err)

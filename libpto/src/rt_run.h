@@ -55,6 +55,7 @@ struct rt_run {
 	struct pto_prof_dev *prof; /* read through RT_PROF() */
 	struct rt_tdump *tdump;	/* tensor dump (rt_tdump.h), NULL: off */
 	uint64_t flags;		/* normalized dfx flags, 0: off */
+	struct prof_pmu_set pmu; /* counters of PTO_DFX_PMU */
 	struct pto_orch orch;
 	/* Read by every thread each loop, written a few times per run. */
 	_Alignas(64) _Atomic int orch_done;

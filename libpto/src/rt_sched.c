@@ -40,6 +40,26 @@ static inline bool phases_on(const struct rt_run *run)
 	return run->flags & PTO_DFX_SCHED_PHASES;
 }
 
+/* The PMU record of a subtask that reported FIN on core. */
+static void pmu_done(struct rt_run *run, unsigned int thr, unsigned int core,
+		     const struct rt_slot_run *s, const struct rt_task *t)
+{
+	/* The kernel's thread wrote it before FIN, which we acquired. */
+	const struct prof_pmu_sample *x = &run->cores[core].pmu[s->token & 1];
+	struct pto_pmu_record r = {
+		.task_id = t->id,
+		.reg_token = s->token,
+		.func_id = t->func[s->sub],
+		.core = core,
+		.core_type = run->cores[core].type,
+		.thread = x->tid,
+		.counter_mask = x->mask,
+	};
+
+	memcpy(r.counters, x->v, sizeof(r.counters));
+	prof_dev_record(run->prof, thr, PTO_BUF_PMU, thr, &r);
+}
+
 static inline unsigned int core_shape(unsigned int ci)
 {
 	return ci % PTO_CORES_PER_BLOCK == PTO_SUBSLOT_AIC ? RT_SHAPE_AIC :
@@ -103,6 +123,8 @@ static int sub_done(struct rt_run *run, struct rt_thread *th,
 		prof_dev_task_done(run->prof, thr, core, s->token, t->id,
 				   t->func[s->sub], run->cores[core].type,
 				   s->dispatch_ts, fin);
+		if (run->flags & PTO_DFX_PMU)
+			pmu_done(run, thr, core, s, t);
 	}
 	if (atomic_fetch_sub(&t->subtasks_left, 1) != 1)
 		return 0;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "prof_pmu.h"
 #include "pto_hs.h"
 #include "pto_prof.h"
 
@@ -64,6 +65,10 @@ struct rt_core {
 	/* Stall monitor (scheduler 0) only. */
 	uint32_t stall_tok;	/* running token last sampled, 0: idle */
 	uint64_t stall_seen_ns;	/* when stall_tok was first sampled */
+	/* PMU counts per payload slot (token & 1): written by the kernel's
+	 * thread before FIN, read by the owner after it (uapi/pto_hs.h).
+	 */
+	struct prof_pmu_sample pmu[2];
 };
 
 struct rt_cluster {

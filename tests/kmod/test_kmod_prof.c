@@ -98,6 +98,36 @@ static void check_pools(const char *base, const struct pto_prof_layout *l,
 	}
 }
 
+/*
+ * The PMU bit alone (outside the lifecycle chain): accepted, normalized to
+ * itself, and only the PMU kind is laid out, its pools primed.
+ */
+static void test_create_pmu_only(void **state)
+{
+	struct drm_pto_prof_create c;
+	const struct pto_prof_header *h;
+	uint32_t k;
+	char *base;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	kt_params(&c.params);
+	c.params.dfx_flags = PTO_DFX_PMU;
+	assert_int_equal(kt_ioctl(kt_fd, DRM_IOCTL_PTO_PROF_CREATE, &c), 0);
+	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
+		assert_int_equal(!!c.layout.kind[k].pool_off, k == PTO_BUF_PMU);
+	assert_int_equal(c.layout.kind[PTO_BUF_PMU].record_size,
+			 sizeof(struct pto_pmu_record));
+	base = kt_map(kt_fd, c.mmap_offset, c.layout.region_size, PROT_READ);
+	assert_true(base != MAP_FAILED);
+	h = (const void *)base;
+	assert_int_equal(h->dfx_flags, PTO_DFX_PMU);
+	assert_int_equal(h->level, 0);
+	check_pools(base, &c.layout, PTO_BUF_PMU);
+	munmap(base, c.layout.region_size);
+	assert_int_equal(release(kt_fd, c.region_id), 0);
+}
+
 /* Header fields, full free queues, zero counters and queues. */
 static void test_fresh_region_content(void **state)
 {
@@ -129,13 +159,11 @@ static void test_fresh_region_content(void **state)
 		assert_int_equal(h->ready[i].tail, 0);
 	}
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++) {
-		/* Level 4 is the lifecycle chain: no PMU, no tensor dump. */
-		if (k >= PTO_BUF_PMU) {
-			assert_int_equal(c.layout.kind[k].pool_off, 0);
-			continue;
-		}
-		assert_int_not_equal(c.layout.kind[k].pool_off, 0);
-		check_pools(base, &c.layout, k);
+		/* Every kind of the level (the PMU bit is not one of them). */
+		assert_int_equal(!!c.layout.kind[k].pool_off,
+				 pto_prof_kind_enabled(h->dfx_flags, k));
+		if (c.layout.kind[k].pool_off)
+			check_pools(base, &c.layout, k);
 	}
 	munmap(base, c.layout.region_size);
 	assert_int_equal(release(kt_fd, c.region_id), 0);
@@ -752,6 +780,7 @@ int main(void)
 		KT_TEST(test_create_layout),
 		KT_TEST(test_fresh_region_content),
 		KT_TEST(test_tensor_dump_region),
+		KT_TEST(test_create_pmu_only),
 		KT_TEST(test_owner_mapping_writable),
 		KT_TEST(test_list),
 		KT_TEST(test_list_capacity),

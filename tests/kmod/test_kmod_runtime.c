@@ -3,9 +3,11 @@
  * ($PTO_EXAMPLES_DIR, shipped into the VM): paged_attention_unroll and
  * mixed_pipeline pass their golden check with --device=drm at levels 0
  * and 4, at 4 with every kind reconciled without loss and the JSON
- * holding every completed task; a --tensor-dump run (dfx bit 4, its
- * pools in pto.ko's region) reconciles its dump kind and ptodump
- * tensors shows an entry; no region is left behind unless --retain
+ * holding every completed task; a --tensor-dump --pmu run (dfx bits 4
+ * and 5, their pools in pto.ko's region) reconciles its dump and PMU
+ * kinds and ptodump tensors shows an entry; at 4 with --pmu (PTO_DFX_PMU) the pmu kind
+ * reconciles too, one PMU record per AICPU task record, written to
+ * pmu.csv; no region is left behind unless --retain
  * asked for one, which ptodump then lists as retained; auto picks drm
  * while pto is loaded and sim when it is not; --device=drm without pto,
  * with a per-file byte limit below the run's memory, or with --retain on
@@ -186,6 +188,51 @@ static void test_paged_attention_level4(void **state)
 	golden_level4("paged_attention_unroll", "/tmp/rt_pa");
 }
 
+/* Lines of dir/name, -1 when it cannot be read. */
+static long file_lines(const char *dir, const char *name)
+{
+	char path[512];
+	long n = 0;
+	FILE *f;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Level 4 and --pmu on drm: the PMU kind reconciles beside the others. */
+static void test_paged_attention_pmu(void **state)
+{
+	static const char *const args[] = { "--device=drm",
+		"--chip-swimlane=4", "--pmu", "--output", "/tmp/rt_pmu", NULL };
+	char out[OUT_CAP], dir[256];
+	const char *pmu, *cpu;
+	pid_t pid;
+
+	(void)state;
+	run_pass("paged_attention_unroll", args, out, &pid);
+	assert_reconciled(out);
+	pmu = strstr(out, "reconcile pmu: ");
+	cpu = strstr(out, "reconcile aicpu_task: ");
+	assert_non_null(pmu);
+	assert_non_null(cpu);
+	assert_true(value_after(pmu, "total=") > 0);
+	assert_true(value_after(pmu, "total=") == value_after(cpu, "total="));
+	assert_true(value_after(pmu, "total=") ==
+		    value_after(pmu, "collected="));
+	assert_int_equal(output_dir(out, dir, sizeof(dir)), 0);
+	/* A header and one row per PMU record. */
+	assert_int_equal(file_lines(dir, "pmu.csv"),
+			 value_after(pmu, "collected=") + 1);
+	assert_int_equal(regions(), 0);
+}
+
 static void test_mixed_pipeline_level0(void **state)
 {
 	(void)state;
@@ -199,16 +246,17 @@ static void test_mixed_pipeline_level4(void **state)
 }
 
 /*
- * mixed_pipeline with its tensors dumped (256 bytes per region) at
- * level 4: every kind, the dump included, reconciled without loss; an
+ * mixed_pipeline with the three collectors at once: the swimlane at
+ * level 4, its tensors dumped (256 bytes per region) and PMU counters:
+ * every kind, the dump and the PMU included, reconciled without loss; an
  * entry shown by ptodump tensors.
  */
-static void test_mixed_pipeline_tensor_dump(void **state)
+static void test_mixed_pipeline_all_collectors(void **state)
 {
 	static const char *const args[] = { "--device=drm",
 					    "--chip-swimlane=4",
-					    "--tensor-dump=256", "--output",
-					    "/tmp/rt_dump", NULL };
+					    "--tensor-dump=256", "--pmu",
+					    "--output", "/tmp/rt_dump", NULL };
 	static const char *const pd[] = { "tensors", "--show", "0",
 					  "/tmp/rt_dump", NULL };
 	char out[OUT_CAP], show[OUT_CAP];
@@ -218,6 +266,14 @@ static void test_mixed_pipeline_tensor_dump(void **state)
 	(void)state;
 	run_pass("mixed_pipeline", args, out, &pid);
 	assert_reconciled(out);
+	/* The PMU beside the dump: one record per AICPU task record. */
+	line = strstr(out, "reconcile pmu: ");
+	assert_non_null(line);
+	assert_true(value_after(line, "total=") ==
+		    value_after(strstr(out, "reconcile aicpu_task: "),
+				"total="));
+	assert_true(value_after(line, "total=") ==
+		    value_after(line, "collected="));
 	line = strstr(out, "reconcile tensor_dump: ");
 	assert_non_null(line);
 	assert_true(value_after(line, "total=") > 0);
@@ -348,9 +404,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		KT_TEST(test_paged_attention_level0),
 		KT_TEST(test_paged_attention_level4),
+		KT_TEST(test_paged_attention_pmu),
 		KT_TEST(test_mixed_pipeline_level0),
 		KT_TEST(test_mixed_pipeline_level4),
-		KT_TEST(test_mixed_pipeline_tensor_dump),
+		KT_TEST(test_mixed_pipeline_all_collectors),
 		KT_TEST(test_retain_listed_after_exit),
 		KT_TEST(test_auto_is_drm),
 		KT_TEST(test_drm_without_pto),

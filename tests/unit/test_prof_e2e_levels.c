@@ -257,8 +257,6 @@ int main(void)
 	static const struct bad_cfg reserved_bit63 = { 0, 1ull << 63, -EINVAL };
 	static const struct bad_cfg level5 = { 5, 0, -EINVAL };
 	static const struct bad_cfg level_negative = { -1, 0, -EINVAL };
-	/* A defined bit whose recording does not exist yet: refused. */
-	static const struct bad_cfg pmu = { 0, PTO_DFX_PMU, -EOPNOTSUPP };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_level0_writes_nothing),
 		NAMED_TEST("test_level1", test_level, &levels[0]),
@@ -272,7 +270,6 @@ int main(void)
 		NAMED_TEST("test_level5", test_invalid, &level5),
 		NAMED_TEST("test_level_negative", test_invalid,
 			   &level_negative),
-		NAMED_TEST("test_pmu_not_implemented", test_invalid, &pmu),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

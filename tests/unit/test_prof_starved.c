@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "prof_host.h"
+#include "pto_layout.h"
 #include "support/prof_sim.h"
 
 static const struct prof_sim_cfg starved_cfg = {
@@ -67,7 +68,8 @@ static void test_host_starts_after_run(void **state)
 	 * in every kind level 4 records.
 	 */
 	for (k = 0; k < PTO_BUF_KIND_COUNT; k++)
-		if (pto_prof_kind_enabled(PTO_DFX_FLAGS_OF_LEVEL(4), k))
+		if (pto_prof_kind_enabled(PTO_DFX_FLAGS_OF_LEVEL(
+				starved_cfg.level), k))
 			assert_true(r->books[k].dropped > 0);
 	/* With nothing returned, each pool delivered at most its buffers. */
 	for (k = 0; k < starved_cfg.cores; k++) {

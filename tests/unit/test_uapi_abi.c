@@ -73,6 +73,16 @@ static void test_records(void **state)
 	OFF(pto_tdump_data, entry, 0);
 	OFF(pto_tdump_data, chunk, 4);
 	OFF(pto_tdump_data, data, 8);
+	SIZE(pto_pmu_record, 128);
+	OFF(pto_pmu_record, reg_token, 8);
+	OFF(pto_pmu_record, func_id, 12);
+	OFF(pto_pmu_record, core, 16);
+	OFF(pto_pmu_record, core_type, 20);
+	OFF(pto_pmu_record, thread, 24);
+	OFF(pto_pmu_record, counter_mask, 28);
+	OFF(pto_pmu_record, counters, 32);
+	assert_int_equal(PTO_PMU_TASK_CLOCK, 5);
+	assert_true(PTO_PMU_COUNTERS <= PTO_PMU_SLOTS);
 }
 
 static void test_pools_and_queues(void **state)
@@ -204,6 +214,7 @@ static void test_kind_numbers(void **state)
 	assert_int_equal(PTO_BUF_DEP_EDGE, 4);
 	assert_int_equal(PTO_BUF_PMU, 5);
 	assert_int_equal(PTO_BUF_TENSOR_DUMP, 6);
+	assert_true(PTO_BUF_KIND_COUNT > PTO_BUF_PMU);
 	assert_true(PTO_BUF_KIND_COUNT <= PTO_BUF_KIND_MAX);
 	assert_int_equal(PTO_MAX_CORES, 72);
 	assert_int_equal(PTO_SCHED_PHASE_COMPLETE, 0);

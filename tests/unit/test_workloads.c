@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Every example workload at its quick size, in both wiring modes, without
- * profiling: exit status 0 and "golden: PASS". Plus the command-line
- * battery shared by the examples: each invalid input exits 2.
+ * profiling: exit status 0 and "golden: PASS". Every example again with
+ * all three collectors at once (swimlane at level 4, tensor dump, PMU):
+ * golden passes, every kind's books add up and each collector's files
+ * are written. Plus the command-line battery shared by the examples:
+ * each invalid input exits 2.
  *
  * examples/build.mk passes the binaries' directory (PTO_EXAMPLES_DIR) and
  * their names (PTO_EXAMPLES, space-separated).
@@ -122,6 +125,87 @@ static void test_workload(void **state)
 	assert_int_equal(c.status, 0);
 	assert_true(has_line(c.out, "golden: PASS"));
 	free(c.out);
+}
+
+/* ---- all collectors at once ------------------------------------------- */
+
+/*
+ * Every "reconcile KIND: total=T collected=C dropped=D mismatch=M
+ * overwritten=O ok" line of out adds up (C + D + M + O == T); returns
+ * how many lines name kind.
+ */
+static unsigned int check_books(const char *out, const char *kind)
+{
+	unsigned long long t, c, d, m, o;
+	unsigned int named = 0;
+	const char *p = out;
+	char k[64];
+
+	while ((p = strstr(p, "reconcile "))) {
+		if (p != out && p[-1] != '\n') {
+			p++;
+			continue;
+		}
+		assert_int_equal(sscanf(p, "reconcile %63[^:]: total=%llu "
+					"collected=%llu dropped=%llu "
+					"mismatch=%llu overwritten=%llu",
+					k, &t, &c, &d, &m, &o), 6);
+		assert_int_equal(c + d + m + o, t);
+		named += !strcmp(k, kind);
+		p++;
+	}
+	return named;
+}
+
+/* dir/name exists as a non-empty file. */
+static void assert_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX + 64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		print_error("%s missing\n", path);
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true(ftell(f) > 0);
+	fclose(f);
+}
+
+static void test_all_collectors(void **state)
+{
+	const char *name = *state;
+	char prefix[PATH_MAX], dir[PATH_MAX];
+	const char *args[] = { "--size=quick", "--chip-swimlane=4",
+			       "--tensor-dump", "--pmu", "--output", prefix,
+			       NULL };
+	char tmpl[] = "/tmp/pto_allcol.XXXXXX";
+	const char *o;
+	struct child c;
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(prefix, sizeof(prefix), "%s/%s", tmpl, name);
+	run_example(name, args, &c);
+	if (c.status != 0 || !has_line(c.out, "golden: PASS"))
+		print_error("%s:\n%s\n", name, c.out);
+	assert_int_equal(c.status, 0);
+	assert_true(has_line(c.out, "golden: PASS"));
+	/* The swimlane's kinds, the dump and the PMU each reconciled. */
+	assert_int_equal(check_books(c.out, "aicore_task"), 1);
+	assert_int_equal(check_books(c.out, "tensor_dump"), 1);
+	assert_int_equal(check_books(c.out, "pmu"), 1);
+	o = strstr(c.out, "\noutput: ");
+	assert_non_null(o);
+	assert_int_equal(sscanf(o, "\noutput: %4095s", dir), 1);
+	assert_file(dir, "capture.ptocap");
+	assert_file(dir, "l2_swimlane_records.json");
+	assert_file(dir, "tensor_dump/manifest.json");
+	assert_file(dir, "tensor_dump/tensors.bin");
+	assert_file(dir, "pmu.csv");
+	free(c.out);
+	snprintf(dir, sizeof(dir), "rm -rf '%s'", tmpl);
+	assert_int_equal(system(dir), 0);
 }
 
 /* ---- command line: each invalid input exits 2 -------------------------- */
@@ -266,8 +350,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_help_exits_zero),
 	};
 	static const char *const wirings[] = { "deferred", "inline" };
-	struct CMUnitTest tests[2 * MAX_EXAMPLES];
+	struct CMUnitTest tests[3 * MAX_EXAMPLES];
 	struct wl_case cases[2 * MAX_EXAMPLES];
+	char all_names[MAX_EXAMPLES][96];
 	char names[2 * MAX_EXAMPLES][96];
 	char *list = strdup(PTO_EXAMPLES), *tok, *save = NULL;
 	unsigned int i, n = 0;
@@ -298,6 +383,15 @@ int main(int argc, char **argv)
 			tests[n].initial_state = &cases[n];
 		}
 	}
+	for (i = 0; i < ex_count; i++) {
+		snprintf(all_names[i], sizeof(all_names[i]),
+			 "%s_all_collectors", ex_names[i]);
+		memset(&tests[n + i], 0, sizeof(tests[n + i]));
+		tests[n + i].name = all_names[i];
+		tests[n + i].test_func = test_all_collectors;
+		tests[n + i].initial_state = ex_names[i];
+	}
+	n += ex_count;
 	ret = _cmocka_run_group_tests("workloads", tests, n, NULL, NULL);
 	ret += cmocka_run_group_tests_name("workload_cli", cli, NULL, NULL);
 	ret = ret ? 1 : 0;

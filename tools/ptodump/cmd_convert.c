@@ -12,6 +12,7 @@
 #include "pd_crit.h"
 #include "pd_gzip.h"
 #include "pd_inputs.h"
+#include "pd_pmu.h"
 #include "pd_trace.h"
 #include "pto_reader.h"
 #include "ptodump.h"
@@ -93,8 +94,9 @@ int pd_cmd_convert(int argc, char **argv)
 	struct pd_inputs in;
 	struct pd_sink *sink;
 	struct pd_crit crit = { 0 };
-	char defout[4096], defname[64];
-	int c, proto = 0, chip = 0, quiet = 0, gzip = 0, r, cp = -1;
+	char defout[4096], defname[64], pmu_path[4096];
+	struct pd_pmu pmu;
+	int c, proto = 0, chip = 0, quiet = 0, gzip = 0, r, cp = -1, pmu_ok;
 	FILE *f, *raw;
 
 	while ((c = getopt_long(argc, argv, "o:f:qzh", opts, NULL)) != -1) {
@@ -195,10 +197,15 @@ int pd_cmd_convert(int argc, char **argv)
 			sink->close(sink);
 		sink = w;
 	}
+	/* The run's PMU counters, as arguments of the task slices. */
+	pd_sibling(argv[optind], "pmu.csv", pmu_path, sizeof(pmu_path));
+	pmu_ok = !pd_pmu_load(&pmu, pmu_path);
 	r = sink ? pd_trace_emit(&in.m, in.have_deps ? &in.deps : NULL,
 				 in.have_names ? &in.names : NULL,
+				 pmu_ok ? &pmu : NULL,
 				 in.have_clock ? &hv : NULL, sink, &st,
 				 frac_cb, &prog) : -ENOMEM;
+	pd_pmu_free(&pmu);
 	if (sink && sink->close(sink) && !r)
 		r = -EIO;
 	if (fclose(f) && !r)

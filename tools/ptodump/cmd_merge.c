@@ -138,7 +138,7 @@ static int emit_all(struct capture *v, size_t n, struct pd_sink *sink)
 			return -ENOMEM;
 		r = pd_trace_emit(&c->in.m, c->in.have_deps ? &c->in.deps :
 				  NULL, c->in.have_names ? &c->in.names : NULL,
-				  &c->hv, w, &st, NULL, NULL);
+				  NULL, &c->hv, w, &st, NULL, NULL);
 		w->close(w);
 	}
 	return r;

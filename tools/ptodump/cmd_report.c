@@ -2,7 +2,8 @@
 /*
  * ptodump report: per-function table, head/tail percentiles,
  * scheduler-overhead analysis, overhead verdict, AICore switch, the
- * critical path and its blame, as text or Markdown.
+ * critical path and its blame, and the PMU counters per function (when
+ * pmu.csv is next to the records), as text or Markdown.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,13 +20,16 @@ static const char report_usage[] =
 "Prints the per-function table, head/tail overhead percentiles, the\n"
 "scheduler-overhead analysis, the overhead verdict per shape, the AICore\n"
 "switch per core, the critical path and its blame of\n"
-"l2_swimlane_records.json.\n"
+"l2_swimlane_records.json, and the PMU counters per function of the\n"
+"run's pmu.csv when it has one.\n"
 "  -f, --format FMT      text (default) or md (Markdown)\n"
 "  -o, --output FILE     write the report to FILE (default: stdout)\n"
 "      --func-names FILE name map (default: name_map.json next to the\n"
 "                        input, if any)\n"
 "      --deps-json FILE  dependency edges (default: deps.json next to the\n"
 "                        input)\n"
+"      --pmu-csv FILE    PMU counters (default: pmu.csv next to the\n"
+"                        input, if any)\n"
 "  -h, --help            this text\n";
 
 /* Markdown: a plain-text section inside a fenced block. */
@@ -69,8 +73,11 @@ static void report_books(const struct pd_out *o, const struct pd_model *m)
 }
 
 static int report(const struct pd_out *o, struct pd_inputs *in,
-		  const struct pd_group *g, size_t ng, const char *src)
+		  const struct pd_group *g, size_t ng, const char *src,
+		  const char *pmu)
 {
+	char sib[4096];
+	int given = pmu != NULL;
 	const struct pd_deps *d = in->have_deps ? &in->deps : NULL;
 	const struct pd_names *nm = in->have_names ? &in->names : NULL;
 	int r;
@@ -92,7 +99,12 @@ static int report(const struct pd_out *o, struct pd_inputs *in,
 	fence(o, NULL);
 	pd_report_blame(o, &in->m, d, g, ng, nm);
 	report_books(o, &in->m);
-	return r;
+	if (!pmu) {
+		pd_sibling(src, "pmu.csv", sib, sizeof(sib));
+		pmu = sib;
+	}
+	given = pd_report_pmu(o, pmu, given, nm);
+	return r ? r : given;
 }
 
 int pd_cmd_report(int argc, char **argv)
@@ -102,10 +114,11 @@ int pd_cmd_report(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "func-names", required_argument, NULL, 'n' },
 		{ "deps-json", required_argument, NULL, 'd' },
+		{ "pmu-csv", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *names = NULL, *deps = NULL, *path = NULL;
+	const char *names = NULL, *deps = NULL, *path = NULL, *pmu = NULL;
 	struct pd_out o = { stdout, 0 };
 	struct pd_progress prog;
 	struct pd_inputs in;
@@ -126,6 +139,7 @@ int pd_cmd_report(int argc, char **argv)
 			break;
 		case 'n': names = optarg; break;
 		case 'd': deps = optarg; break;
+		case 'p': pmu = optarg; break;
 		case 'h':
 			fputs(report_usage, stdout);
 			return PD_EXIT_OK;
@@ -151,7 +165,7 @@ int pd_cmd_report(int argc, char **argv)
 		pd_err("%s: %s", path, strerror(errno));
 		c = -EIO;
 	} else {
-		c = report(&o, &in, g, ng, argv[optind]);
+		c = report(&o, &in, g, ng, argv[optind], pmu);
 		if (path && fclose(o.f) && !c) {
 			pd_err("%s: %s", path, strerror(errno));
 			c = -EIO;

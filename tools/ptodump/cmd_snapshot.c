@@ -29,7 +29,8 @@
 static const char snapshot_usage[] =
 "usage: ptodump snapshot (--region FILE | --id N [--device NODE]) [options]\n"
 "Writes the records of a profiling region as l2_swimlane_records.json,\n"
-"deps.json and name_map.json, the files a profiled run exports.\n"
+"deps.json and name_map.json (and pmu.csv with PMU records), the files\n"
+"a profiled run exports.\n"
 "  -r, --region FILE     a raw region dump, or a capture file\n"
 "  -i, --id N            a live or retained region of the pto driver\n"
 "  -d, --device NODE     the render node (default: the pto node with\n"
@@ -59,6 +60,10 @@ static const char *enum_field(uint32_t k, const void *recs, uint32_t x,
 		*v = ((const struct pto_dep_edge_record *)recs)[x].source;
 		*ok = *v <= PTO_DEP_SRC_EXPLICIT;
 		return "source";
+	case PTO_BUF_PMU:
+		*v = ((const struct pto_pmu_record *)recs)[x].core_type;
+		*ok = *v <= PTO_CORE_TYPE_AIV;
+		return "core_type";
 	default:
 		return NULL;
 	}

@@ -70,4 +70,13 @@ void pd_report_blame(const struct pd_out *o, const struct pd_model *m,
 		     const struct pd_deps *deps, const struct pd_group *g,
 		     size_t ng, const struct pd_names *names);
 
+/*
+ * PMU counters per function from the pmu.csv at csv (mean per task). A
+ * missing file prints nothing and returns 0 unless the user named it
+ * (given); a malformed one is a warning and -EINVAL; an open error is
+ * printed and its -errno returned.
+ */
+int pd_report_pmu(const struct pd_out *o, const char *csv, int given,
+		  const struct pd_names *names);
+
 #endif /* PD_REPORT_H */

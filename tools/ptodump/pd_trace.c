@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pd_graph.h"
+#include "pd_pmu.h"
 #include "pd_trace.h"
 #include "pto_layout.h"
 #include "pto_reader.h"
@@ -20,6 +21,7 @@ struct gen {
 	struct pd_model *m;
 	const struct pd_deps *d;
 	const struct pd_names *nm;
+	const struct pd_pmu *pmu;	/* NULL: no PMU arguments */
 	struct pd_sink *s;
 	struct pd_trace_stats *st;
 	struct pd_group *g;
@@ -157,6 +159,21 @@ static int group_flows(struct gen *q, size_t gi, int out, unsigned int *n)
 	return 0;
 }
 
+/* The PMU counters of task t as arguments at a; how many. */
+static unsigned int pmu_args(const struct gen *q, const struct pd_task *t,
+			     struct pd_arg *a)
+{
+	const struct pd_pmu_row *r = q->pmu ?
+		pd_pmu_find(q->pmu, t->task_id, t->core_id) : NULL;
+	unsigned int k, n = 0;
+
+	for (k = 0; r && k < q->pmu->ncnt; k++)
+		if (r->mask >> k & 1)
+			a[n++] = (struct pd_arg){ q->pmu->key[k], PD_ARG_U64,
+						  { .u = r->v[k] }, 0 };
+	return n;
+}
+
 /*
  * The AICore's local setup before task row t: a slice from when the core
  * read the task (receive) to its start, on the task's lane, so the lane
@@ -206,7 +223,7 @@ static int emit_aicore(struct gen *q)
 			struct pd_slice sl = { 0 };
 			unsigned int nout = 0, nall;
 			char label[32];
-			struct pd_arg a[9] = {
+			struct pd_arg a[9 + PTO_PMU_SLOTS] = {
 				/* detail (1): the slice's times say it */
 				{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
 				{ "taskId", PD_ARG_U64, { .u = t->task_id },
@@ -252,6 +269,7 @@ static int emit_aicore(struct gen *q)
 			sl.cat = "event";
 			sl.args = a;
 			sl.nargs = t->receive > 0 ? 9 : 8;
+			sl.nargs += pmu_args(q, t, a + sl.nargs);
 			sl.out = q->flows;
 			sl.nout = nout;
 			sl.in = q->flows + nout;
@@ -797,12 +815,12 @@ static void cross_rows(struct gen *q, const struct pd_host_view *host)
 }
 
 int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
-		  const struct pd_names *names,
+		  const struct pd_names *names, const struct pd_pmu *pmu,
 		  const struct pd_host_view *host, struct pd_sink *sink,
 		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx)
 {
-	struct gen q = { .m = m, .d = deps, .nm = names, .s = sink, .st = st,
-			 .frac = frac, .ctx = ctx };
+	struct gen q = { .m = m, .d = deps, .nm = names, .pmu = pmu,
+			 .s = sink, .st = st, .frac = frac, .ctx = ctx };
 	uint8_t used[PTO_MAX_CORES] = { 0 };
 	uint32_t *order = NULL;
 	uint8_t *lane = NULL;

@@ -137,12 +137,15 @@ struct pd_sink *pd_sink_shift_open(struct pd_sink *in, double us);
 /* Called now and then with the fraction of the work done (0..1). */
 typedef void (*pd_frac_fn)(void *ctx, double frac);
 
+struct pd_pmu;
+
 /*
- * Emits the whole trace of m into sink. m->tasks is re-sorted. deps and
- * names may be NULL. 0 or a negative errno.
+ * Emits the whole trace of m into sink. m->tasks is re-sorted. deps,
+ * names and pmu may be NULL; with pmu each AICore slice carries its
+ * task's counters as "pmu.<counter>" arguments. 0 or a negative errno.
  */
 int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
-		  const struct pd_names *names,
+		  const struct pd_names *names, const struct pd_pmu *pmu,
 		  const struct pd_host_view *host, struct pd_sink *sink,
 		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx);
 
