@@ -322,7 +322,12 @@ static __u64 pool_take(struct pto_prof_dev *p, struct prof_pstate *s,
 	b = prof_buf(p->base, off);
 	/* The host reset count, but a reclaimed buffer is as it was. */
 	PROF_STORE(&b->count, 0);
-	b->seq = ++s->seq;
+	/*
+	 * Atomic: under overwrite the host may still look at a reclaimed
+	 * buffer's seq (entry_problem's stale test, relaxed); either value
+	 * makes its entry stale there.
+	 */
+	PROF_STORE(&b->seq, ++s->seq);
 	b->lost = s->lost;
 	b->lost_first = s->lost_first;
 	b->lost_last = s->lost_last;
