@@ -56,48 +56,43 @@ static void chip_next(struct chip_list *l, const char *first,
 	json_line_str(&l->line, l->n++ ? rest : first);
 }
 
+/* One row of a task tuple list: [v0, v1, ...]. */
+static void write_tuple(struct chip_list *l, const uint64_t *v, size_t n)
+{
+	struct json_line *j = &l->line;
+	size_t i;
+
+	chip_next(l, "\n    [", ",\n    [");
+	for (i = 0; i < n; i++) {
+		if (i)
+			json_line_str(j, ", ");
+		json_line_u64(j, v[i]);
+	}
+	json_line_str(j, "]");
+	json_line_put(j, l->f);
+}
+
 static int write_aicore(void *ctx, const void *rec)
 {
 	const struct prof_task_row *t = rec;
-	struct chip_list *l = ctx;
-	struct json_line *j = &l->line;
+	uint64_t v[6] = {
+		t->core, t->task_id, t->reg_token, t->start_time, t->end_time,
+		t->receive_time && t->receive_time <= t->start_time ?
+		t->start_time - t->receive_time : 0,
+	};
 
-	if (!t->joined)
-		return 0;
-	chip_next(l, "\n    [", ",\n    [");
-	json_line_u64(j, t->core);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->task_id);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->reg_token);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->start_time);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->end_time);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->receive_time && t->receive_time <= t->start_time ?
-		      t->start_time - t->receive_time : 0);
-	json_line_str(j, "]");
-	json_line_put(j, l->f);
+	if (t->joined)
+		write_tuple(ctx, v, 6);
 	return 0;
 }
 
 static int write_aicpu(void *ctx, const void *rec)
 {
 	const struct prof_task_row *t = rec;
-	struct chip_list *l = ctx;
-	struct json_line *j = &l->line;
+	uint64_t v[4] = { t->core, t->reg_token, t->dispatch_time,
+			  t->finish_time };
 
-	chip_next(l, "\n    [", ",\n    [");
-	json_line_u64(j, t->core);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->reg_token);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->dispatch_time);
-	json_line_str(j, ", ");
-	json_line_u64(j, t->finish_time);
-	json_line_str(j, "]");
-	json_line_put(j, l->f);
+	write_tuple(ctx, v, 4);
 	return 0;
 }
 
