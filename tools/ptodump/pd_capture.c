@@ -326,10 +326,16 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 	l.us_per_tick = 1e6 / (double)info.counter_freq_hz;
 	load_meta(&in->m, c, &info);
 	r = pto_capture_tasks(c, on_task, &l);
+	/* Each kind of phase parked as soon as it is read: memory holds
+	 * one kind at a time. */
 	if (!r && info.level >= 3)
 		r = pto_capture_records(c, PTO_BUF_SCHED_PHASE, on_sched, &l);
+	if (!r)
+		pd_model_sort(&in->m);
 	if (!r && info.level >= 4)
 		r = pto_capture_records(c, PTO_BUF_ORCH_PHASE, on_orch, &l);
+	if (!r)
+		pd_model_sort(&in->m);
 	if (!r)
 		r = pto_capture_records(c, PTO_BUF_DEP_EDGE, on_edge, &l);
 	if (!r)
@@ -347,6 +353,5 @@ int pd_capture_load(struct pd_inputs *in, const char *path,
 		pd_inputs_free(in);
 		return PD_EXIT_ERR;
 	}
-	pd_model_sort(&in->m);
 	return 0;
 }

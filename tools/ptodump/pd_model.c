@@ -542,28 +542,6 @@ static int read_losses(struct pj *p, struct pd_model *m)
 	return 0;
 }
 
-static int cmp_sched(const void *a, const void *b)
-{
-	const struct pd_sched *x = a, *y = b;
-
-	if (x->thread != y->thread)
-		return x->thread < y->thread ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return (x->end > y->end) - (x->end < y->end);
-}
-
-static int cmp_orch(const void *a, const void *b)
-{
-	const struct pd_orch *x = a, *y = b;
-
-	if (x->thread != y->thread)
-		return x->thread < y->thread ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return (x->end > y->end) - (x->end < y->end);
-}
-
 static int read_top(struct pj *p, struct pd_model *m, pd_progress_fn progress,
 		    void *ctx)
 {
@@ -657,14 +635,9 @@ int pd_model_load(struct pd_model *m, const char *path, char *msg,
 	return 0;
 }
 
-void pd_model_sort(struct pd_model *m)
-{
-	pd_sort(m->sched, m->nsched, sizeof(*m->sched), cmp_sched);
-	pd_sort(m->orch, m->norch, sizeof(*m->orch), cmp_orch);
-}
-
 void pd_model_free(struct pd_model *m)
 {
+	pd_model_unpark(m);
 	free(m->tasks);
 	free(m->sched);
 	free(m->orch);

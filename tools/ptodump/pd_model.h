@@ -83,10 +83,17 @@ struct pd_model {
 	double counter_freq_hz;
 	struct pd_task *tasks;
 	size_t ntasks, cap_tasks;
-	struct pd_sched *sched;		/* sorted by (thread, start) */
+	/*
+	 * The phases, sorted by (thread, start, end): in memory while
+	 * loading, then parked in a temporary file (pd_model_sort; the
+	 * array is then NULL). Read them with struct pd_iter.
+	 */
+	struct pd_sched *sched;
 	size_t nsched, cap_sched;
-	struct pd_orch *orch;		/* sorted by (thread, start) */
+	struct pd_orch *orch;
 	size_t norch, cap_orch;
+	int sched_fd, orch_fd;		/* valid when *_parked */
+	uint8_t sched_parked, orch_parked;
 	unsigned int sched_threads;	/* arrays in aicpu_scheduler_phases */
 	unsigned int orch_threads;
 	int has_sched, has_orch;	/* the keys were present */
@@ -112,8 +119,44 @@ typedef void (*pd_progress_fn)(void *ctx, uint64_t done);
 int pd_model_load(struct pd_model *m, const char *path, char *msg,
 		  size_t msglen, pd_progress_fn progress, void *ctx);
 void pd_model_free(struct pd_model *m);
-/* Orders the phases by (thread, start, end), as pd_model_load leaves them. */
+/*
+ * Orders the phases in memory by (thread, start, end), as pd_model_load
+ * leaves them, and parks them in an unlinked temporary file ($TMPDIR,
+ * else /tmp); without one they stay in memory. Phases already parked
+ * are left alone, so a loader may call it after each kind.
+ */
 void pd_model_sort(struct pd_model *m);
+/* Closes the parked phases' files (pd_model_free does). */
+void pd_model_unpark(struct pd_model *m);
+
+/*
+ * A walk over one kind of phase in (thread, start, end) order, parked
+ * or in memory; buf holds a chunk read back. No clean-up needed.
+ */
+struct pd_iter {
+	const char *mem;	/* in memory, else read from fd */
+	int fd;
+	size_t elem, n, next;	/* record size, records, next index */
+	size_t lo, len;		/* buf holds records [lo, lo + len) */
+	int err;		/* -EIO: a parked chunk could not be read */
+	_Alignas(8) char buf[16384];
+};
+
+void pd_iter_sched(struct pd_iter *it, const struct pd_model *m);
+void pd_iter_orch(struct pd_iter *it, const struct pd_model *m);
+/* The next phase; NULL after the last (or on a read error: it->err). */
+const struct pd_sched *pd_sched_next(struct pd_iter *it);
+const struct pd_orch *pd_orch_next(struct pd_iter *it);
+
+/*
+ * The recorded ready-queue depths: fn on every scheduler phase of a
+ * known kind with depths, at its start (depth_start; dispatch_start set
+ * for a dispatch phase) then at its end (depth_end), in phase order.
+ * depth holds PTO_SHAPES values. 0, or -EIO (parked phases unreadable).
+ */
+typedef void (*pd_depth_fn)(void *ctx, double ts, const uint32_t *depth,
+			    int dispatch_start);
+int pd_model_depths(const struct pd_model *m, pd_depth_fn fn, void *ctx);
 
 /* ---- deps.json ---------------------------------------------------------- */
 

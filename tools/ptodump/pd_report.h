@@ -57,6 +57,8 @@ void pd_table_end(const struct pd_table *t);
 /* qsort comparator of doubles; v[min(n * p / 100, n - 1)] of sorted v. */
 int pd_cmp_dbl(const void *a, const void *b);
 double pd_percentile(const double *v, size_t n, int p);
+/* v in the order of pd_cmp_dbl, stably (a radix sort; as qsort). */
+void pd_sort_dbl(double *v, size_t n);
 
 void pd_report_ohpct(const struct pd_out *o, const struct pd_model *m,
 		     const struct pd_names *names);

@@ -42,7 +42,7 @@ static void pct_row(const struct pd_table *t, const char *id,
 
 	if (!n)
 		return;
-	pd_sort(v, n, sizeof(*v), pd_cmp_dbl);
+	pd_sort_dbl(v, n);
 	snprintf(count, sizeof(count), "%zu", n);
 	for (i = 0; i < NPCT; i++) {
 		snprintf(cell[i], sizeof(cell[i]), "%.3f",

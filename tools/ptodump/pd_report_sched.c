@@ -29,12 +29,13 @@ struct thr {
 
 static void scan_threads(const struct pd_model *m, struct thr *v)
 {
+	const struct pd_sched *r;
 	double prev_end = 0;
+	struct pd_iter it;
 	int prev = -1;
-	size_t i;
 
-	for (i = 0; i < m->nsched; i++) {
-		const struct pd_sched *r = &m->sched[i];
+	pd_iter_sched(&it, m);
+	while ((r = pd_sched_next(&it))) {
 		struct thr *t = &v[r->thread];
 		double dur = r->end - r->start;
 
@@ -142,7 +143,7 @@ static void tail_distribution(FILE *f, const struct pd_model *m, double loop)
 		if (m->tasks[i].finish > 0)
 			tails[n++] = m->tasks[i].finish - m->tasks[i].end;
 	if (n) {
-		qsort(tails, n, sizeof(*tails), pd_cmp_dbl);
+		pd_sort_dbl(tails, n);
 		fprintf(f, "  Tail OH distribution (N=%zu):\n", n);
 		for (i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
 			fprintf(f, "    P%-3d %10.3f us\n", pcts[i],
@@ -257,26 +258,23 @@ static void part3(FILE *f, const struct pd_model *m, const struct pd_deps *d,
 		(unsigned long long)mi, done ? (double)in / (double)done : 0.0);
 }
 
-/* Depth samples of shape sh (every boundary, or dispatch starts). */
-static size_t depth_samples(const struct pd_model *m, unsigned int sh,
-			    int dispatch_start, double *out)
+struct depths {
+	unsigned int sh;
+	double *v, dsum;	/* samples; sum at dispatch starts */
+	size_t n, nd;
+};
+
+static void depth_sample(void *ctx, double ts, const uint32_t *depth,
+			 int dispatch_start)
 {
-	size_t i, n = 0;
+	struct depths *d = ctx;
 
-	for (i = 0; i < m->nsched; i++) {
-		const struct pd_sched *r = &m->sched[i];
-
-		if (!r->has_depth || r->phase == PD_PHASE_OTHER)
-			continue;
-		if (dispatch_start) {
-			if (r->phase == PTO_SCHED_PHASE_DISPATCH)
-				out[n++] = r->depth_start[sh];
-			continue;
-		}
-		out[n++] = r->depth_start[sh];
-		out[n++] = r->depth_end[sh];
+	(void)ts;
+	d->v[d->n++] = depth[d->sh];
+	if (dispatch_start) {
+		d->dsum += depth[d->sh];
+		d->nd++;
 	}
-	return n;
 }
 
 static double mean(const double *v, size_t n)
@@ -292,36 +290,36 @@ static double mean(const double *v, size_t n)
 static void part4_depths(FILE *f, const struct pd_model *m)
 {
 	static const char *const shape[PTO_SHAPES] = { "AIC", "AIV", "MIX" };
-	double *v = malloc((m->nsched ? m->nsched : 1) * 2 * sizeof(*v));
+	struct depths d = { 0 };
 	unsigned int sh;
-	size_t n, nd;
+	size_t n;
 
-	if (!v)
+	d.v = malloc((m->nsched ? m->nsched : 1) * 2 * sizeof(*d.v));
+	if (!d.v)
 		return;
 	fprintf(f, "Part 4: Ready-queue depth per shape (at every phase "
 		"start and end)\n");
-	if (!depth_samples(m, 0, 0, v)) {
-		fprintf(f, "  (no depths recorded: records of ABI minor < 3)"
-			"\n");
-		free(v);
-		return;
-	}
-	fprintf(f, "  %-5s %9s %9s %7s %7s %7s %7s %14s\n", "Shape",
-		"Samples", "Mean", "P50", "P90", "P99", "Max",
-		"Mean@dispatch");
 	for (sh = 0; sh < PTO_SHAPES; sh++) {
-		double md;
-
-		nd = depth_samples(m, sh, 1, v);
-		md = mean(v, nd);
-		n = depth_samples(m, sh, 0, v);
-		qsort(v, n, sizeof(*v), pd_cmp_dbl);
+		d = (struct depths){ .sh = sh, .v = d.v };
+		if (pd_model_depths(m, depth_sample, &d))
+			break;
+		n = d.n;
+		if (!n) {
+			fprintf(f, "  (no depths recorded: records of ABI "
+				"minor < 3)\n");
+			break;
+		}
+		if (!sh)
+			fprintf(f, "  %-5s %9s %9s %7s %7s %7s %7s %14s\n",
+				"Shape", "Samples", "Mean", "P50", "P90", "P99",
+				"Max", "Mean@dispatch");
+		pd_sort_dbl(d.v, n);
 		fprintf(f, "  %-5s %9zu %9.2f %7.0f %7.0f %7.0f %7.0f %14.2f\n",
-			shape[sh], n, mean(v, n), pd_percentile(v, n, 50),
-			pd_percentile(v, n, 90), pd_percentile(v, n, 99),
-			v[n - 1], md);
+			shape[sh], n, mean(d.v, n), pd_percentile(d.v, n, 50),
+			pd_percentile(d.v, n, 90), pd_percentile(d.v, n, 99),
+			d.v[n - 1], d.nd ? d.dsum / (double)d.nd : 0.0);
 	}
-	free(v);
+	free(d.v);
 }
 
 /* The orchestrator's waits for space (back-pressure) and its scopes. */
@@ -329,13 +327,13 @@ static void part4_orch(FILE *f, const struct pd_model *m)
 {
 	uint64_t n[NKIND] = { 0 };
 	double us[NKIND] = { 0 };
+	const struct pd_orch *o;
 	uint32_t depth = 0;
+	struct pd_iter it;
 	unsigned int k;
-	size_t i;
 
-	for (i = 0; i < m->norch; i++) {
-		const struct pd_orch *o = &m->orch[i];
-
+	pd_iter_orch(&it, m);
+	while ((o = pd_orch_next(&it))) {
 		if (o->kind == PD_PHASE_OTHER)
 			continue;
 		n[o->kind]++;

@@ -398,14 +398,13 @@ static const char *sched_cname(uint8_t kind)
 
 static int emit_sched(struct gen *q)
 {
-	const struct pd_model *m = q->m;
+	const struct pd_sched *r;
 	double prev_end = 0;
 	int prev_thread = -1;
+	struct pd_iter it;
 	char name[64];
-	size_t i;
 
-	for (i = 0; i < m->nsched; i++) {
-		const struct pd_sched *r = &m->sched[i];
+	for (pd_iter_sched(&it, q->m); (r = pd_sched_next(&it));) {
 		struct pd_slice sl = { 0 };
 		struct pd_arg a[5] = {
 			{ "phase", PD_ARG_STR, { .s = NULL }, 1 },
@@ -448,16 +447,16 @@ static int emit_sched(struct gen *q)
 		q->st->slices_sched++;
 		tick(q);
 	}
-	return 0;
+	return it.err;
 }
 
 static int emit_orch(struct gen *q)
 {
 	char name[64], label[32];
-	size_t i;
+	const struct pd_orch *o;
+	struct pd_iter it;
 
-	for (i = 0; i < q->m->norch; i++) {
-		const struct pd_orch *o = &q->m->orch[i];
+	for (pd_iter_orch(&it, q->m); (o = pd_orch_next(&it));) {
 		struct pd_slice sl = { 0 };
 		const char *phase = pto_orch_phase_name(o->kind);
 		struct pd_arg a[3] = {
@@ -490,7 +489,7 @@ static int emit_orch(struct gen *q)
 		q->st->slices_orch++;
 		tick(q);
 	}
-	return 0;
+	return it.err;
 }
 
 struct step {
@@ -544,8 +543,10 @@ static double submit_end(const struct pd_edge *v, size_t n, uint64_t id)
 static int emit_counters(struct gen *q)
 {
 	const struct pd_model *m = q->m;
+	const struct pd_orch *o;
 	struct pd_edge *subs;
 	size_t i, n = 0, k, nsubs = 0;
+	struct pd_iter it;
 	struct step *v;
 	int r;
 
@@ -556,12 +557,11 @@ static int emit_counters(struct gen *q)
 		free(subs);
 		return -ENOMEM;
 	}
-	for (k = 0; k < m->norch; k++)
-		if (m->orch[k].is_submit && m->orch[k].has_task)
+	for (pd_iter_orch(&it, m); (o = pd_orch_next(&it));)
+		if (o->is_submit && o->has_task)
 			subs[nsubs++] = (struct pd_edge){
-				m->orch[k].task_id,
-				m->orch[k].end > 0 ?
-				(uint64_t)(m->orch[k].end * 1000.0) : 0 };
+				o->task_id,
+				o->end > 0 ? (uint64_t)(o->end * 1000.0) : 0 };
 	qsort(subs, nsubs, sizeof(*subs), pd_edge_cmp);
 	for (i = 0; i < q->ng; i++) {
 		const struct pd_group *g = &q->g[i];
@@ -569,7 +569,7 @@ static int emit_counters(struct gen *q)
 		v[n++] = (struct step){ pd_group_first(g), 1 };
 		v[n++] = (struct step){ pd_group_last(g), -1 };
 	}
-	r = emit_steps(q, v, n, "tasks_in_flight");
+	r = it.err ? it.err : emit_steps(q, v, n, "tasks_in_flight");
 	n = 0;
 	for (i = 0; r == 0 && i < q->ng; i++) {
 		const struct pd_group *g = &q->g[i];
@@ -604,6 +604,21 @@ static int emit_counters(struct gen *q)
 	return r;
 }
 
+struct steps {
+	struct step *v;
+	size_t n;
+	unsigned int sh;
+};
+
+static void depth_step(void *ctx, double ts, const uint32_t *depth,
+		       int dispatch_start)
+{
+	struct steps *d = ctx;
+
+	(void)dispatch_start;
+	d->v[d->n++] = (struct step){ ts, (int)depth[d->sh] };
+}
+
 /*
  * The recorded ready-queue depths, one counter per shape
  * ("shared_ready_queue_aic", _aiv, _mix): every scheduler phase record's
@@ -615,6 +630,7 @@ static int emit_shared_depths(struct gen *q)
 		"shared_ready_queue_aic", "shared_ready_queue_aiv",
 		"shared_ready_queue_mix" };
 	const struct pd_model *m = q->m;
+	struct steps d = { 0 };
 	struct step *v = malloc((m->nsched ? m->nsched : 1) * 2 * sizeof(*v));
 	unsigned int sh;
 	size_t i, n;
@@ -623,16 +639,9 @@ static int emit_shared_depths(struct gen *q)
 	if (!v)
 		return -ENOMEM;
 	for (sh = 0; !r && sh < PTO_SHAPES; sh++) {
-		n = 0;
-		for (i = 0; i < m->nsched; i++) {
-			const struct pd_sched *p = &m->sched[i];
-
-			if (!p->has_depth || p->phase == PD_PHASE_OTHER)
-				continue;
-			v[n++] = (struct step){ p->start,
-						(int)p->depth_start[sh] };
-			v[n++] = (struct step){ p->end, (int)p->depth_end[sh] };
-		}
+		d = (struct steps){ v, 0, sh };
+		r = pd_model_depths(m, depth_step, &d);
+		n = d.n;
 		qsort(v, n, sizeof(*v), cmp_step);
 		for (i = 0; !r && i < n; i++) {
 			r = q->s->counter(q->s, PD_PID_COUNTERS, name[sh],
