@@ -59,44 +59,71 @@ int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n)
 	return 0;
 }
 
-static const struct pd_task *sort_rows;
-static int (*sort_cmp)(const struct pd_task *, const struct pd_task *);
-
-static int cmp_idx(const void *a, const void *b)
+static uint64_t key_end(const struct pd_task *t)
 {
-	return sort_cmp(&sort_rows[*(const uint32_t *)a],
-			&sort_rows[*(const uint32_t *)b]);
+	return pd_dbl_key(t->end);
 }
 
-uint32_t *pd_rows_sorted(const struct pd_model *m,
-			 int (*cmp)(const struct pd_task *,
-				    const struct pd_task *))
+static uint64_t key_start(const struct pd_task *t)
 {
-	uint32_t *idx = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*idx));
-	size_t i;
+	return pd_dbl_key(t->start);
+}
 
-	if (!idx)
-		return NULL;
-	for (i = 0; i < m->ntasks; i++)
+static uint64_t key_core(const struct pd_task *t)
+{
+	return t->core_id;
+}
+
+static uint64_t key_func(const struct pd_task *t)
+{
+	return t->func_id;
+}
+
+typedef uint64_t (*row_key_fn)(const struct pd_task *t);
+
+/*
+ * Indices of m->tasks ordered by keys[nk - 1], then keys[nk - 2], ...,
+ * then row index: one stable sort per key, least significant first.
+ */
+static uint32_t *rows_sorted(const struct pd_model *m, const row_key_fn *keys,
+			     unsigned int nk)
+{
+	size_t i, n = m->ntasks;
+	uint32_t *idx = malloc((n ? n : 1) * sizeof(*idx));
+	struct pd_kv *kv = malloc((n ? n : 1) * sizeof(*kv));
+	unsigned int k;
+
+	for (i = 0; idx && kv && i < n; i++)
 		idx[i] = (uint32_t)i;
-	sort_rows = m->tasks;
-	sort_cmp = cmp;
-	pd_sort(idx, m->ntasks, sizeof(*idx), cmp_idx);
+	for (k = 0; idx && kv && k < nk; k++) {
+		for (i = 0; i < n; i++)
+			kv[i] = (struct pd_kv){ keys[k](&m->tasks[idx[i]]),
+						idx[i] };
+		if (pd_radix_sort(kv, n, sizeof(*kv)))
+			break;
+		for (i = 0; i < n; i++)
+			idx[i] = (uint32_t)kv[i].val;
+	}
+	if (!kv || k < nk) {
+		free(idx);
+		idx = NULL;
+	}
+	free(kv);
 	return idx;
-}
-
-static int cmp_core(const struct pd_task *x, const struct pd_task *y)
-{
-	if (x->core_id != y->core_id)
-		return x->core_id < y->core_id ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return (x->end > y->end) - (x->end < y->end);
 }
 
 uint32_t *pd_rows_by_core(const struct pd_model *m)
 {
-	return pd_rows_sorted(m, cmp_core);
+	static const row_key_fn keys[] = { key_end, key_start, key_core };
+
+	return rows_sorted(m, keys, 3);
+}
+
+uint32_t *pd_rows_by_func(const struct pd_model *m)
+{
+	static const row_key_fn keys[] = { key_func };
+
+	return rows_sorted(m, keys, 1);
 }
 
 long pd_group_find(const struct pd_group *g, size_t n, uint64_t id)

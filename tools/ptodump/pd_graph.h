@@ -36,13 +36,12 @@ double pd_group_last(const struct pd_group *g);
  */
 int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n);
 
-/* Indices of m->tasks in the order of cmp (of two rows); malloc'd, NULL
- * on ENOMEM. */
-uint32_t *pd_rows_sorted(const struct pd_model *m,
-			 int (*cmp)(const struct pd_task *,
-				    const struct pd_task *));
-/* The same ordered by (core, start, end). */
+/*
+ * Indices of m->tasks ordered by (core, start, end), and by function,
+ * rows in index order where those are equal; malloc'd, NULL on ENOMEM.
+ */
 uint32_t *pd_rows_by_core(const struct pd_model *m);
+uint32_t *pd_rows_by_func(const struct pd_model *m);
 
 /* Index of the group of id, or -1. */
 long pd_group_find(const struct pd_group *g, size_t n, uint64_t id);

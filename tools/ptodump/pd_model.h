@@ -217,6 +217,22 @@ void pd_task_name(const struct pd_names *nm, uint32_t func_id,
 void pd_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));
 
+/*
+ * n elements of size bytes, each led by a uint64_t key, sorted stably
+ * by key (a radix sort). 0, or -ENOMEM with v as it was.
+ */
+int pd_radix_sort(void *v, size_t n, size_t size);
+struct pd_kv {
+	uint64_t key, val;
+};
+/* A key in the order of doubles (-0 as +0; no NaN). */
+uint64_t pd_dbl_key(double x);
+/*
+ * The same for elements led by a double: sorted stably by it. -EINVAL
+ * (some key is a -0) or -ENOMEM: v holds the same elements, unsorted.
+ */
+int pd_radix_dbl(void *v, size_t n, size_t size);
+
 /* Grows *v (elements of size elem) to hold one more; -ENOMEM. */
 int pd_grow(void **v, size_t *cap, size_t n, size_t elem);
 

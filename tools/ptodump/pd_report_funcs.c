@@ -20,16 +20,6 @@ struct fstat {
 	double head, tail, lat, life_exec;
 };
 
-static const struct pd_task *by_func;
-
-static int cmp_func(const void *a, const void *b)
-{
-	uint32_t x = by_func[*(const uint32_t *)a].func_id;
-	uint32_t y = by_func[*(const uint32_t *)b].func_id;
-
-	return (x > y) - (x < y);
-}
-
 static void row(FILE *f, const char *id, const char *name,
 		const struct fstat *s)
 {
@@ -78,17 +68,13 @@ void pd_report_funcs(FILE *f, const struct pd_model *m,
 		"Exec = kernel time on AICore; Latency = dispatch->finish "
 		"(incl. head OH + Exec + tail OH)\n%s\n", rule, rule);
 	v = calloc(m->ntasks ? m->ntasks : 1, sizeof(*v));
-	idx = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*idx));
+	idx = pd_rows_by_func(m);
 	if (!v || !idx) {
 		free(v);
 		free(idx);
 		fprintf(f, "(out of memory)\n");
 		return;
 	}
-	for (i = 0; i < m->ntasks; i++)
-		idx[i] = (uint32_t)i;
-	by_func = m->tasks;
-	qsort(idx, m->ntasks, sizeof(*idx), cmp_func);
 	for (i = 0; i < m->ntasks; i++) {
 		const struct pd_task *t = &m->tasks[idx[i]];
 

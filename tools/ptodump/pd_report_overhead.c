@@ -25,11 +25,6 @@
 static const int pcts[] = { 10, 25, 50, 75, 90, 95, 99 };
 #define NPCT	(sizeof(pcts) / sizeof(pcts[0]))
 
-static int cmp_func(const struct pd_task *x, const struct pd_task *y)
-{
-	return (x->func_id > y->func_id) - (x->func_id < y->func_id);
-}
-
 static const int pct_w[] = { -8, -24, -4, 8, 10, 10, 10, 10, 10, 10, 10,
 			     10 };
 
@@ -64,7 +59,7 @@ void pd_report_ohpct(const struct pd_out *o, const struct pd_model *m,
 	size_t n = m->ntasks ? m->ntasks : 1, i, j, k, nh = 0, nt = 0;
 	double *h = malloc(n * sizeof(*h)), *tl = malloc(n * sizeof(*tl));
 	double *ah = malloc(n * sizeof(*ah)), *at = malloc(n * sizeof(*at));
-	uint32_t *idx = pd_rows_sorted(m, cmp_func);
+	uint32_t *idx = pd_rows_by_func(m);
 
 	pd_heading(o, "Head / Tail Overhead Percentiles");
 	if (!h || !tl || !ah || !at || !idx) {
@@ -154,7 +149,7 @@ void pd_report_head(const struct pd_out *o, const struct pd_model *m,
 		pd_line(o, "(no receive times: records before ABI 1.2)");
 		return;
 	}
-	idx = pd_rows_sorted(m, cmp_func);
+	idx = pd_rows_by_func(m);
 	if (!idx) {
 		pd_line(o, "(out of memory)");
 		return;

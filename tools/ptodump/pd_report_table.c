@@ -79,60 +79,10 @@ int pd_cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The order of pd_cmp_dbl as unsigned keys (-0 and +0 equal). */
-static uint64_t dbl_key(double x)
-{
-	uint64_t u;
-
-	if (x == 0)
-		x = 0;
-	memcpy(&u, &x, sizeof(u));
-	return u >> 63 ? ~u : u | 1ull << 63;
-}
-
-#define DIGIT_BITS	11
-#define DIGITS		(1u << DIGIT_BITS)
-
 void pd_sort_dbl(double *v, size_t n)
 {
-	double *tmp, *src = v, *dst, *t;
-	size_t *cnt, i, sum, c;
-	unsigned int shift;
-
-	if (n < 1024 || !(tmp = malloc(n * sizeof(*tmp)))) {
+	if (pd_radix_dbl(v, n, sizeof(*v)))
 		pd_sort(v, n, sizeof(*v), pd_cmp_dbl);
-		return;
-	}
-	cnt = malloc(DIGITS * sizeof(*cnt));
-	if (!cnt) {
-		free(tmp);
-		pd_sort(v, n, sizeof(*v), pd_cmp_dbl);
-		return;
-	}
-	dst = tmp;
-	/* Least significant digit first; each pass is stable. */
-	for (shift = 0; shift < 64; shift += DIGIT_BITS) {
-		memset(cnt, 0, DIGITS * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[dbl_key(src[i]) >> shift & (DIGITS - 1)]++;
-		if (cnt[dbl_key(src[0]) >> shift & (DIGITS - 1)] == n)
-			continue;	/* one digit throughout */
-		for (i = 0, sum = 0; i < DIGITS; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[cnt[dbl_key(src[i]) >> shift & (DIGITS - 1)]++] =
-				src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(cnt);
-	free(tmp);
 }
 
 double pd_percentile(const double *v, size_t n, int p)

@@ -123,7 +123,8 @@ static void sweep(struct verdict *vd, struct ev *v, size_t n)
 	int run[NSHAPE] = { 0 }, wait[NSHAPE] = { 0 };
 	size_t i = 0, j;
 
-	pd_sort(v, n, sizeof(*v), cmp_ev);
+	if (pd_radix_dbl(v, n, sizeof(*v)))
+		pd_sort(v, n, sizeof(*v), cmp_ev);
 	while (i < n) {
 		int over = 0, any = 0, all = 1, has = 1;
 		double len;
