@@ -158,10 +158,52 @@ double pd_group_last(const struct pd_group *g)
 	return g->life ? g->finish : g->end;
 }
 
+/*
+ * Each edge's succ group into succ_of (-1: no such group) and each
+ * group's out-edges [lo[u], hi[u]) of d->e, by merge walks: the edges
+ * are sorted by pred (by_succ: by succ), the groups by id. Returns the
+ * edges naming a task that has no group.
+ */
+static size_t edge_groups(const struct pd_group *g, size_t ng,
+			  const struct pd_deps *d, long *succ_of,
+			  uint32_t *lo, uint32_t *hi)
+{
+	size_t i, j = 0, skipped = 0;
+
+	for (i = 0; i < ng; i++)
+		lo[i] = hi[i] = 0;
+	for (i = 0; i < d->n; i++) {
+		uint64_t id = d->e[i].pred;
+
+		while (j < ng && g[j].id < id)
+			j++;
+		succ_of[i] = j < ng && g[j].id == id ? 0 : -1;
+		if (succ_of[i] < 0)
+			continue;
+		if (lo[j] == hi[j])
+			lo[j] = (uint32_t)i;
+		hi[j] = (uint32_t)i + 1;
+	}
+	for (i = 0, j = 0; i < d->n; i++) {
+		size_t e = d->by_succ[i];
+		uint64_t id = d->e[e].succ;
+
+		while (j < ng && g[j].id < id)
+			j++;
+		if (succ_of[e] < 0 || j == ng || g[j].id != id) {
+			succ_of[e] = -1;
+			skipped++;
+		} else {
+			succ_of[e] = (long)j;
+		}
+	}
+	return skipped;
+}
+
 int pd_critpath(const struct pd_group *g, size_t ng, const struct pd_deps *d,
 		struct pd_critpath *out)
 {
-	uint32_t *indeg = NULL, *order = NULL, *prev = NULL;
+	uint32_t *indeg = NULL, *order = NULL, *prev = NULL, *lo = NULL, *hi;
 	long *succ_of = NULL;	/* edge -> succ group, -1: not present */
 	double *dist = NULL;
 	size_t i, head = 0, tail = 0, best = 0;
@@ -175,19 +217,14 @@ int pd_critpath(const struct pd_group *g, size_t ng, const struct pd_deps *d,
 	prev = malloc(ng * sizeof(*prev));
 	dist = malloc(ng * sizeof(*dist));
 	succ_of = malloc((d->n ? d->n : 1) * sizeof(*succ_of));
-	if (!indeg || !order || !prev || !dist || !succ_of)
+	lo = malloc(ng * 2 * sizeof(*lo));
+	if (!indeg || !order || !prev || !dist || !succ_of || !lo)
 		goto out;
-	for (i = 0; i < d->n; i++) {
-		long p = pd_group_find(g, ng, d->e[i].pred);
-
-		succ_of[i] = pd_group_find(g, ng, d->e[i].succ);
-		if (p < 0 || succ_of[i] < 0) {
-			succ_of[i] = -1;
-			out->skipped_edges++;
-			continue;
-		}
-		indeg[succ_of[i]]++;
-	}
+	hi = lo + ng;
+	out->skipped_edges = edge_groups(g, ng, d, succ_of, lo, hi);
+	for (i = 0; i < d->n; i++)
+		if (succ_of[i] >= 0)
+			indeg[succ_of[i]]++;
 	for (i = 0; i < ng; i++) {
 		dist[i] = pd_group_weight(&g[i]);
 		prev[i] = UINT32_MAX;
@@ -196,11 +233,9 @@ int pd_critpath(const struct pd_group *g, size_t ng, const struct pd_deps *d,
 	}
 	while (head < tail) {
 		uint32_t u = order[head++];
-		size_t lo, hi, e;
+		size_t e;
 
-		/* Edges are sorted by pred: u's out-edges are one range. */
-		pd_deps_succs(d, g[u].id, &lo, &hi);
-		for (e = lo; e < hi; e++) {
+		for (e = lo[u]; e < hi[u]; e++) {
 			long v = succ_of[e];
 			double w;
 
@@ -241,6 +276,7 @@ out:
 	free(prev);
 	free(dist);
 	free(succ_of);
+	free(lo);
 	return r;
 }
 

@@ -34,55 +34,75 @@ static double key_dbl(uint64_t key)
 	return x;
 }
 
+#define PASSES		((64 + DIGIT_BITS - 1) / DIGIT_BITS)
+
 /*
  * n elements of size bytes, each led by its uint64_t key, sorted
- * stably by key; tmp holds n more.
+ * stably by key; tmp holds n more, cnt PASSES * DIGITS counts. One read
+ * counts every digit; a digit the same throughout costs no pass.
  */
-static inline void radix(void *v, void *tmp, size_t n, size_t size)
+static inline __attribute__((always_inline))
+void radix(void *v, void *tmp, size_t *cnt, size_t n, size_t size)
 {
 	char *src = v, *dst = tmp, *t;
-	size_t cnt[DIGITS], i, sum, c;
-	unsigned int shift;
+	size_t i, sum, c, *h;
+	unsigned int d, shift;
 	uint64_t key;
 
-#define KEY(p) (memcpy(&key, (p), sizeof(key)), key >> shift & (DIGITS - 1))
-	for (shift = 0; shift < 64; shift += DIGIT_BITS) {
-		memset(cnt, 0, sizeof(cnt));
-		for (i = 0; i < n; i++)
-			cnt[KEY(src + i * size)]++;
-		if (cnt[KEY(src)] == n)
-			continue;	/* one digit throughout */
+	memset(cnt, 0, PASSES * DIGITS * sizeof(*cnt));
+	for (i = 0; i < n; i++) {
+		memcpy(&key, src + i * size, sizeof(key));
+		for (d = 0; d < PASSES; d++)
+			cnt[d * DIGITS +
+			    (key >> (d * DIGIT_BITS) & (DIGITS - 1))]++;
+	}
+	for (d = 0; d < PASSES; d++) {
+		h = cnt + d * DIGITS;
+		shift = d * DIGIT_BITS;
+		memcpy(&key, src, sizeof(key));
+		if (h[key >> shift & (DIGITS - 1)] == n)
+			continue;
 		for (i = 0, sum = 0; i < DIGITS; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
+			c = h[i];
+			h[i] = sum;
 			sum += c;
 		}
-		for (i = 0; i < n; i++)
-			memcpy(dst + cnt[KEY(src + i * size)]++ * size,
+		for (i = 0; i < n; i++) {
+			memcpy(&key, src + i * size, sizeof(key));
+			memcpy(dst + h[key >> shift & (DIGITS - 1)]++ * size,
 			       src + i * size, size);
+		}
 		t = src;
 		src = dst;
 		dst = t;
 	}
-#undef KEY
 	if (src != v)
 		memcpy(v, src, n * size);
 }
 
 int pd_radix_sort(void *v, size_t n, size_t size)
 {
-	void *tmp = n > 1 ? malloc(n * size) : NULL;
+	size_t *cnt;
+	void *tmp;
 
-	if (n > 1 && !tmp)
+	if (n < 2)
+		return 0;
+	tmp = malloc(n * size);
+	cnt = malloc(PASSES * DIGITS * sizeof(*cnt));
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
 		return -ENOMEM;
+	}
 	/* Constant sizes let the compiler inline the copies. */
-	if (n > 1 && size == 8)
-		radix(v, tmp, n, 8);
-	else if (n > 1 && size == 16)
-		radix(v, tmp, n, 16);
-	else if (n > 1)
-		radix(v, tmp, n, size);
+	if (size == 8)
+		radix(v, tmp, cnt, n, 8);
+	else if (size == 16)
+		radix(v, tmp, cnt, n, 16);
+	else
+		radix(v, tmp, cnt, n, size);
 	free(tmp);
+	free(cnt);
 	return 0;
 }
 
