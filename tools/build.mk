@@ -50,6 +50,8 @@ ptodump-trace: $(O)/ptodump
 		echo "Dependency graph: $(PTO_OUT)/deps_graph.dot" \
 		"(install graphviz to render it)"; fi
 
-# The protoc test finds its schema (tests/perfetto/) in the source tree.
-$(O)/obj/tests/unit/test_ptodump_protoc.o: CFLAGS_EXTRA = -Itools/ptodump \
+# The protoc test finds its schema (tests/perfetto/) in the source tree,
+# the fixed-capture test its capture (tests/unit/data/).
+$(O)/obj/tests/unit/test_ptodump_protoc.o \
+$(O)/obj/tests/unit/test_ptodump_fixed.o: CFLAGS_EXTRA = -Itools/ptodump \
 	-DPTODUMP_BIN='"$(O)/ptodump"' -DPTO_SRCDIR='"$(CURDIR)"'
