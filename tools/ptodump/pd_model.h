@@ -213,7 +213,8 @@ void pd_kernel_name(const struct pd_names *nm, uint32_t func_id, char *buf,
 void pd_task_name(const struct pd_names *nm, uint32_t func_id,
 		  uint64_t task_id, char *buf, size_t len);
 
-/* qsort() that accepts an empty (possibly NULL) array. */
+/* qsort() that accepts an empty (possibly NULL) array, and leaves one
+ * already in order untouched without sorting it. */
 void pd_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));
 
