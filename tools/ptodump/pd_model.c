@@ -644,7 +644,7 @@ int pd_model_load(struct pd_model *m, const char *path, char *msg,
 
 void pd_model_free(struct pd_model *m)
 {
-	pd_model_unpark(m);
+	pd_phases_close(m);
 	free(m->tasks);
 	free(m->sched);
 	free(m->orch);

@@ -127,7 +127,7 @@ void pd_model_free(struct pd_model *m);
  */
 void pd_model_sort(struct pd_model *m);
 /* Closes the parked phases' files (pd_model_free does). */
-void pd_model_unpark(struct pd_model *m);
+void pd_phases_close(struct pd_model *m);
 
 /*
  * A walk over one kind of phase in (thread, start, end) order, parked

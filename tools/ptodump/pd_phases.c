@@ -104,7 +104,7 @@ void pd_model_sort(struct pd_model *m)
 	}
 }
 
-void pd_model_unpark(struct pd_model *m)
+void pd_phases_close(struct pd_model *m)
 {
 	if (m->sched_parked)
 		close(m->sched_fd);
