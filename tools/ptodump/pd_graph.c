@@ -37,7 +37,7 @@ int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n)
 			c = &g[ng++];
 			memset(c, 0, sizeof(*c));
 			c->id = t->task_id;
-			c->first = i;
+			c->first = (uint32_t)i;
 			c->start = t->start;
 			c->end = t->end;
 		}

@@ -12,15 +12,15 @@
 
 #include "pd_model.h"
 
-struct pd_group {
+struct pd_group {		/* 56 bytes: one per task of the run */
 	uint64_t id;
-	size_t first;		/* rows first .. first + n - 1 of m->tasks */
-	uint32_t n;
-	uint32_t src;		/* row (offset from first) with the latest end */
-	uint32_t dst;		/* row with the earliest start */
-	uint32_t life;		/* some row has lifecycle times (finish > 0;
+	uint32_t first;		/* rows first .. first + n - 1 of m->tasks */
+	uint32_t n : 31;
+	uint32_t life : 1;	/* some row has lifecycle times (finish > 0;
 				 * a dispatch at the time base reads 0)
 				 */
+	uint32_t src;		/* row (offset from first) with the latest end */
+	uint32_t dst;		/* row with the earliest start */
 	double start, end;	/* earliest start, latest end */
 	double dispatch;	/* earliest dispatch of those rows */
 	double finish;		/* latest finish, 0: none */
