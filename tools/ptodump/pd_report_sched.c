@@ -197,22 +197,28 @@ static void part2(FILE *f, const struct pd_model *m, const struct thr *v)
 static void bill_edges(const struct pd_model *m, const struct pd_deps *d,
 		       const struct pd_group *g, size_t ng, struct thr *v)
 {
-	size_t i, lo, hi;
+	size_t i, a = 0, b = 0;
 
+	/* Groups, edges by pred and by_succ are all in id order: walked
+	 * side by side. */
 	for (i = 0; i < ng; i++) {
 		unsigned int core = m->tasks[g[i].first].core_id;
+		uint64_t out = 0, in = 0, id = g[i].id;
 		int32_t t;
-		uint64_t out, in;
 
+		while (a < d->n && d->e[a].pred < id)
+			a++;
+		for (; a < d->n && d->e[a].pred == id; a++)
+			out++;
+		while (b < d->n && d->e[d->by_succ[b]].succ < id)
+			b++;
+		for (; b < d->n && d->e[d->by_succ[b]].succ == id; b++)
+			in++;
 		if (core >= m->n_core_to_thread)
 			continue;
 		t = m->core_to_thread[core];
 		if (t < 0 || (unsigned int)t >= m->sched_threads)
 			continue;
-		pd_deps_succs(d, g[i].id, &lo, &hi);
-		out = hi - lo;
-		pd_deps_preds(d, g[i].id, &lo, &hi);
-		in = hi - lo;
 		v[t].fanout += out;
 		v[t].fanin += in;
 		if (out > v[t].max_out)
