@@ -271,6 +271,12 @@ static uint64_t pf_now(void *ctx)
 	return pto_clock_now();
 }
 
+static uint64_t pf_now_local(void *ctx)
+{
+	(void)ctx;
+	return pto_clock_now_unordered();
+}
+
 /* aicore_main's wait on this host: a bounded futex sleep on DATA. */
 static void pf_wait(void *ctx, unsigned int core, const uint32_t *data,
 		    uint32_t seen)
@@ -294,6 +300,7 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 	dc->stuck_ticks = pto_clock_ns_to_ticks(DEV_CORES_STUCK_NS,
 						dev->freq_hz);
 	dc->pf.now = pf_now;
+	dc->pf.now_local = pf_now_local;
 	dc->pf.wait = pf_wait;
 	dev_park_init(&dc->park);
 	if (n > dev->info.blocks * PTO_CORES_PER_BLOCK)

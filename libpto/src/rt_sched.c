@@ -548,12 +548,14 @@ static int has_work(void *arg)
 /*
  * Idle: spins for SCHED_SPIN_NS while the device lets it (device.h),
  * then publishes what it can take and sleeps on the doorbell. With
- * phases on, a spin is one IDLE record (from the start of the first idle
- * iteration until work came or the spin ended) and a sleep one SLEEP.
+ * phases on, a spin of at least PTO_PROF_IDLE_MIN_NS is one IDLE record
+ * (from the start of the first idle iteration until work came or the
+ * spin ended) and a sleep one SLEEP.
  */
 struct idle_wait {
 	uint64_t t0;		/* device counter when idleness began, 0: busy */
 	uint64_t spin_ticks;
+	uint64_t idle_min_ticks; /* shorter spins: no IDLE record */
 	bool spinning;		/* holds a spinner slot */
 	bool phases;		/* record IDLE and SLEEP */
 	struct rt_phase_mark from; /* idleness began (phases) */
@@ -565,7 +567,7 @@ static void idle_end(struct rt_run *run, struct rt_thread *th,
 {
 	if (iw->spinning) {
 		dev_spin_end(run->dev);
-		if (iw->phases)
+		if (iw->phases && to->t - iw->from.t >= iw->idle_min_ticks)
 			rt_phase_span(run, th, &iw->from, to,
 				      PTO_SCHED_PHASE_IDLE, 0);
 	}
@@ -623,6 +625,8 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	struct idle_wait iw = {
 		.spin_ticks = pto_clock_ns_to_ticks(SCHED_SPIN_NS,
 						    run->dev->freq_hz),
+		.idle_min_ticks = pto_clock_ns_to_ticks(PTO_PROF_IDLE_MIN_NS,
+							run->dev->freq_hz),
 		.phases = phases,
 	};
 	struct rt_phase_mark pm = { 0 }, it; /* phase, iteration start */
