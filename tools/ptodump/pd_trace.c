@@ -126,9 +126,11 @@ static int group_flows(struct pd_gen *q, size_t gi, int out, unsigned int *n)
 	for (k = lo; k < hi; k++) {
 		size_t e = out ? k : q->d->by_succ[k];
 
-		if (q->edge_pred[e] >= 0 && q->edge_succ[e] >= 0 &&
-		    push_flow(q, n, e))
+		if (q->edge_pred[e] < 0 || q->edge_succ[e] < 0)
+			continue;
+		if (push_flow(q, n, e))
 			return -ENOMEM;
+		q->st->flows += out;	/* each arrow once: at its tail */
 	}
 	return 0;
 }
@@ -184,79 +186,96 @@ static int emit_setup(struct pd_gen *q, const struct pd_task *t)
 	return 0;
 }
 
-static int emit_aicore(struct pd_gen *q)
+/*
+ * The slice of task row r (of group gi) and its setup slice. Its
+ * dispatch, finish and receive times are details when a twin slice
+ * shows them: the row's AICPU slice (dispatch to finish), its setup
+ * slice (receive to start).
+ */
+static int emit_row(struct pd_gen *q, size_t gi, size_t r, int aicpu)
 {
-	char name[160], hint[128];
-	size_t gi, i;
+	const struct pd_group *g = &q->g[gi];
+	const struct pd_task *t = &q->m->tasks[r];
+	size_t i = r - g->first;
+	int twin_aicpu = aicpu && t->finish > 0 && t->dispatch >= 0;
+	int twin_setup = t->receive > 0 && t->receive < t->start;
+	struct pd_slice sl = { 0 };
+	unsigned int nout = 0, nall;
+	char label[32], name[160], hint[128];
+	struct pd_arg a[9 + PTO_PMU_SLOTS] = {
+		/* detail (1): the slice's times say it */
+		{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
+		{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
+		{ "funcId", PD_ARG_U64, { .u = t->func_id }, 0 },
+		{ "coreId", PD_ARG_U64, { .u = t->core_id }, 0 },
+		{ "start-us", PD_ARG_DBL, { .d = t->start }, 1 },
+		{ "duration-us", PD_ARG_DBL, { .d = t->dur }, 1 },
+		{ "dispatch-us", PD_ARG_DBL, { .d = t->dispatch },
+		  twin_aicpu },
+		{ "finish-us", PD_ARG_DBL, { .d = t->finish }, twin_aicpu },
+		{ "receive-us", PD_ARG_DBL, { .d = t->receive }, twin_setup },
+	};
 
-	for (gi = 0; gi < q->ng; gi++) {
-		const struct pd_group *g = &q->g[gi];
-
-		for (i = 0; i < g->n; i++) {
-			const struct pd_task *t = &q->m->tasks[g->first + i];
-			struct pd_slice sl = { 0 };
-			unsigned int nout = 0, nall;
-			char label[32];
-			struct pd_arg a[9 + PTO_PMU_SLOTS] = {
-				/* detail (1): the slice's times say it */
-				{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
-				{ "taskId", PD_ARG_U64, { .u = t->task_id },
-				  0 },
-				{ "funcId", PD_ARG_U64, { .u = t->func_id },
-				  0 },
-				{ "coreId", PD_ARG_U64, { .u = t->core_id },
-				  0 },
-				{ "start-us", PD_ARG_DBL, { .d = t->start }, 1 },
-				{ "duration-us", PD_ARG_DBL, { .d = t->dur },
-				  1 },
-				{ "dispatch-us", PD_ARG_DBL,
-				  { .d = t->dispatch }, 0 },
-				{ "finish-us", PD_ARG_DBL, { .d = t->finish },
-				  0 },
-				{ "receive-us", PD_ARG_DBL, { .d = t->receive },
-				  0 },
-			};
-
-			pd_task_label(t->task_id, label, sizeof(label));
-			snprintf(hint, sizeof(hint),
-				 "Task:%s, FuncId:%" PRIu32 ", CoreId:%u", label,
-				 t->func_id, t->core_id);
-			pd_task_name(q->nm, t->func_id, t->task_id, name,
-				     sizeof(name));
-			if (i == g->src && group_flows(q, gi, 1, &nout))
-				return -ENOMEM;
-			if ((long)(g->first + i) == q->xlast &&
-			    push_cross(q, &nout, PD_FLOW_DONE))
-				return -ENOMEM;
-			nall = nout;
-			if (i == g->dst && group_flows(q, gi, 0, &nall))
-				return -ENOMEM;
-			if ((long)(g->first + i) == q->xfirst &&
-			    push_cross(q, &nall, PD_FLOW_SETUP))
-				return -ENOMEM;
-			sl.pid = PD_PID_AICORE;
-			sl.tid = PD_TID_CORE(t->core_id);
-			sl.ts = t->start;
-			sl.dur = t->end - t->start;
-			sl.name = name;
-			sl.name_once = 1;
-			sl.cat = "event";
-			sl.args = a;
-			sl.nargs = t->receive > 0 ? 9 : 8;
-			sl.nargs += pmu_args(q, t, a + sl.nargs);
-			sl.out = q->flows;
-			sl.nout = nout;
-			sl.in = q->flows + nout;
-			sl.nin = nall - nout;
-			if (emit_setup(q, t) || q->s->slice(q->s, &sl))
-				return -EIO;
-			q->st->slices_aicore++;
-			q->st->flows += nout - ((long)(g->first + i) ==
-						q->xlast);
-			pd_gen_tick(q);
-		}
-	}
+	pd_task_label(t->task_id, label, sizeof(label));
+	snprintf(hint, sizeof(hint), "Task:%s, FuncId:%" PRIu32 ", CoreId:%u",
+		 label, t->func_id, t->core_id);
+	pd_task_name(q->nm, t->func_id, t->task_id, name, sizeof(name));
+	if (i == g->src && group_flows(q, gi, 1, &nout))
+		return -ENOMEM;
+	if ((long)r == q->xlast && push_cross(q, &nout, PD_FLOW_DONE))
+		return -ENOMEM;
+	nall = nout;
+	if (i == g->dst && group_flows(q, gi, 0, &nall))
+		return -ENOMEM;
+	if ((long)r == q->xfirst && push_cross(q, &nall, PD_FLOW_SETUP))
+		return -ENOMEM;
+	sl.pid = PD_PID_AICORE;
+	sl.tid = PD_TID_CORE(t->core_id);
+	sl.ts = t->start;
+	sl.dur = t->end - t->start;
+	sl.name = name;
+	sl.name_once = 1;
+	sl.cat = "event";
+	sl.args = a;
+	sl.nargs = t->receive > 0 ? 9 : 8;
+	sl.nargs += pmu_args(q, t, a + sl.nargs);
+	sl.out = q->flows;
+	sl.nout = nout;
+	sl.in = q->flows + nout;
+	sl.nin = nall - nout;
+	if (emit_setup(q, t) || q->s->slice(q->s, &sl))
+		return -EIO;
+	q->st->slices_aicore++;
+	pd_gen_tick(q);
 	return 0;
+}
+
+/*
+ * The AICore lanes, each in time order (core, start): a lane's events
+ * then only move forward, which keeps a protobuf trace's time deltas
+ * small and its clock snapshots few.
+ */
+static int emit_aicore(struct pd_gen *q, int aicpu)
+{
+	uint32_t *order = pd_rows_by_core(q->m);
+	size_t *grp = malloc((q->m->ntasks ? q->m->ntasks : 1) *
+			     sizeof(*grp));
+	size_t gi, i;
+	int r = 0;
+
+	if (!order || !grp) {
+		free(order);
+		free(grp);
+		return -ENOMEM;
+	}
+	for (gi = 0; gi < q->ng; gi++)
+		for (i = 0; i < q->g[gi].n; i++)
+			grp[q->g[gi].first + i] = gi;
+	for (i = 0; !r && i < q->m->ntasks; i++)
+		r = emit_row(q, grp[order[i]], order[i], aicpu);
+	free(order);
+	free(grp);
+	return r;
 }
 
 /* Row indices sorted by (core, dispatch) for the AICPU view. */
@@ -527,7 +546,7 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 	if (!r)
 		r = emit_meta(&q, aicpu, used);
 	if (!r)
-		r = emit_aicore(&q);
+		r = emit_aicore(&q, aicpu);
 	if (!r && aicpu)
 		r = emit_aicpu(&q, order, n_aicpu, lane);
 	if (!r)
