@@ -435,7 +435,10 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	unsigned int i;
 	int r, fresh;
 
-	for (i = 0; i < p->ncounters; i++)
+	for (i = 0; i < p->ncounters; i++)	/* the same string: no strcmp */
+		if (p->counters[i].pid == pid && p->counters[i].name == name)
+			break;
+	for (i = i < p->ncounters ? i : 0; i < p->ncounters; i++)
 		if (p->counters[i].pid == pid &&
 		    !strcmp(p->counters[i].name, name))
 			break;
@@ -521,7 +524,7 @@ struct pd_sink *pd_sink_proto_open(FILE *f)
 		return NULL;
 	}
 	p->ops = (struct pd_sink){ p_process, p_thread, p_slice, p_counter,
-				   p_instant, p_close };
+				   p_instant, p_close, 1 };
 	p->f = f;
 	return &p->ops;
 }

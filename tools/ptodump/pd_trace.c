@@ -119,10 +119,8 @@ static int group_flows(struct pd_gen *q, size_t gi, int out, unsigned int *n)
 
 	if (!q->d)
 		return 0;
-	if (out)
-		pd_deps_succs(q->d, q->g[gi].id, &lo, &hi);
-	else
-		pd_deps_preds(q->d, q->g[gi].id, &lo, &hi);
+	lo = out ? q->ge[gi].out_lo : q->ge[gi].in_lo;
+	hi = out ? q->ge[gi].out_hi : q->ge[gi].in_hi;
 	for (k = lo; k < hi; k++) {
 		size_t e = out ? k : q->d->by_succ[k];
 
@@ -216,9 +214,13 @@ static int emit_row(struct pd_gen *q, size_t gi, size_t r, int aicpu)
 		{ "receive-us", PD_ARG_DBL, { .d = t->receive }, twin_setup },
 	};
 
-	pd_task_label(t->task_id, label, sizeof(label));
-	snprintf(hint, sizeof(hint), "Task:%s, FuncId:%" PRIu32 ", CoreId:%u",
-		 label, t->func_id, t->core_id);
+	hint[0] = 0;
+	if (!q->s->compact) {
+		pd_task_label(t->task_id, label, sizeof(label));
+		snprintf(hint, sizeof(hint),
+			 "Task:%s, FuncId:%" PRIu32 ", CoreId:%u", label,
+			 t->func_id, t->core_id);
+	}
 	pd_task_name(q->nm, t->func_id, t->task_id, name, sizeof(name));
 	if (i == g->src && group_flows(q, gi, 1, &nout))
 		return -ENOMEM;
@@ -257,38 +259,28 @@ static int emit_row(struct pd_gen *q, size_t gi, size_t r, int aicpu)
  */
 static int emit_aicore(struct pd_gen *q, int aicpu)
 {
-	uint32_t *order = pd_rows_by_core(q->m);
-	size_t *grp = malloc((q->m->ntasks ? q->m->ntasks : 1) *
-			     sizeof(*grp));
-	size_t gi, i;
-	int r = 0;
+	size_t n = q->m->ntasks ? q->m->ntasks : 1, gi, i;
+	uint32_t *order = malloc(n * sizeof(*order)), *grp = NULL;
+	int r = order ? pd_rows_by_core_time(q->m, NULL, q->m->ntasks, 0,
+					     order) : -ENOMEM;
 
-	if (!order || !grp) {
+	if (!r) {
+		grp = malloc(n * sizeof(*grp));
+		r = grp ? 0 : -ENOMEM;
+	}
+	if (r) {
 		free(order);
 		free(grp);
-		return -ENOMEM;
+		return r;
 	}
 	for (gi = 0; gi < q->ng; gi++)
 		for (i = 0; i < q->g[gi].n; i++)
-			grp[q->g[gi].first + i] = gi;
+			grp[q->g[gi].first + i] = (uint32_t)gi;
 	for (i = 0; !r && i < q->m->ntasks; i++)
 		r = emit_row(q, grp[order[i]], order[i], aicpu);
 	free(order);
 	free(grp);
 	return r;
-}
-
-/* Row indices sorted by (core, dispatch) for the AICPU view. */
-static const struct pd_task *sort_tasks;
-
-static int cmp_core_dispatch(const void *a, const void *b)
-{
-	const struct pd_task *x = &sort_tasks[*(const uint32_t *)a];
-	const struct pd_task *y = &sort_tasks[*(const uint32_t *)b];
-
-	if (x->core_id != y->core_id)
-		return x->core_id < y->core_id ? -1 : 1;
-	return (x->dispatch > y->dispatch) - (x->dispatch < y->dispatch);
 }
 
 /*
@@ -303,15 +295,22 @@ static int aicpu_lanes(struct pd_gen *q, uint32_t **order, size_t *n_out,
 	size_t i, n = 0;
 	unsigned int l, core = UINT32_MAX;
 
+	uint32_t *rows = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*rows));
+	int r;
+
 	*order = malloc((m->ntasks ? m->ntasks : 1) * sizeof(**order));
 	*lane = malloc(m->ntasks ? m->ntasks : 1);
-	if (!*order || !*lane)
+	if (!rows || !*order || !*lane) {
+		free(rows);
 		return -ENOMEM;
+	}
 	for (i = 0; i < m->ntasks; i++)
 		if (m->tasks[i].finish > 0 && m->tasks[i].dispatch >= 0)
-			(*order)[n++] = (uint32_t)i;
-	sort_tasks = m->tasks;
-	qsort(*order, n, sizeof(**order), cmp_core_dispatch);
+			rows[n++] = (uint32_t)i;
+	r = pd_rows_by_core_time(m, rows, n, 1, *order);
+	free(rows);
+	if (r)
+		return r;
 	for (i = 0; i < n; i++) {
 		const struct pd_task *t = &m->tasks[(*order)[i]];
 
@@ -486,20 +485,43 @@ static int emit_orch(struct pd_gen *q)
 	return 0;
 }
 
+/*
+ * Each group's edges and each edge's groups, in one walk of the groups
+ * (by id) beside the edges by pred and by succ: both sorted alike.
+ */
 static int map_edges(struct pd_gen *q)
 {
-	size_t i, n = q->d ? q->d->n : 0;
+	const struct pd_deps *d = q->d;
+	size_t i, n = d ? d->n : 0, a = 0, b = 0;
 
 	q->edge_pred = malloc((n ? n : 1) * sizeof(long));
 	q->edge_succ = malloc((n ? n : 1) * sizeof(long));
-	if (!q->edge_pred || !q->edge_succ)
+	q->ge = calloc(q->ng ? q->ng : 1, sizeof(*q->ge));
+	if (!q->edge_pred || !q->edge_succ || !q->ge)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		q->edge_pred[i] = pd_group_find(q->g, q->ng, q->d->e[i].pred);
-		q->edge_succ[i] = pd_group_find(q->g, q->ng, q->d->e[i].succ);
+	if (n > UINT32_MAX)
+		return -E2BIG;
+	for (i = 0; i < n; i++)
+		q->edge_pred[i] = q->edge_succ[i] = -1;
+	for (i = 0; n && i < q->ng; i++) {
+		uint64_t id = q->g[i].id;
+
+		while (a < n && d->e[a].pred < id)
+			a++;
+		q->ge[i].out_lo = (uint32_t)a;
+		for (; a < n && d->e[a].pred == id; a++)
+			q->edge_pred[a] = (long)i;
+		q->ge[i].out_hi = (uint32_t)a;
+		while (b < n && d->e[d->by_succ[b]].succ < id)
+			b++;
+		q->ge[i].in_lo = (uint32_t)b;
+		for (; b < n && d->e[d->by_succ[b]].succ == id; b++)
+			q->edge_succ[d->by_succ[b]] = (long)i;
+		q->ge[i].in_hi = (uint32_t)b;
+	}
+	for (i = 0; i < n; i++)
 		if (q->edge_pred[i] < 0 || q->edge_succ[i] < 0)
 			q->st->skipped_edges++;
-	}
 	return 0;
 }
 
@@ -564,6 +586,7 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 	free(q.flows);
 	free(q.edge_pred);
 	free(q.edge_succ);
+	free(q.ge);
 	free(q.g);
 	return r;
 }

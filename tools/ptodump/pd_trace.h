@@ -98,6 +98,7 @@ struct pd_sink {
 		       unsigned int nargs);
 	/* Flushes and frees; returns 0 or -errno of the first write error. */
 	int (*close)(struct pd_sink *s);
+	int compact;	/* leaves pd_arg.detail out: no need to build them */
 };
 
 struct pd_sink *pd_sink_json_open(FILE *f);

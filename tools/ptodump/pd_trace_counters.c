@@ -12,87 +12,31 @@
 
 #include "pd_trace_gen.h"
 
-struct step {
-	double ts;
-	int delta;
-};
-
-/* ts as an unsigned key in the same order (-0 as 0). */
-static uint64_t ts_key(double ts)
+/* A change of a counter by delta at ts, as a sort item by time. */
+static struct pd_kv step(double ts, int delta)
 {
-	uint64_t u;
-
-	if (ts == 0)
-		ts = 0;
-	memcpy(&u, &ts, sizeof(u));
-	return u >> 63 ? ~u : u | 1ull << 63;
-}
-
-/* Key 0: the delta; key 1: the time. */
-static uint64_t step_key(const struct step *s, int key)
-{
-	return key ? ts_key(s->ts) : (uint32_t)s->delta ^ 0x80000000u;
+	return (struct pd_kv){ pd_key_double(ts), (uint64_t)(int64_t)delta };
 }
 
 /*
- * Sorts v by (ts, delta) -- decrements first at a time: no false peaks
- * -- with a stable radix sort (delta's bytes, then the time's; a byte
- * all keys share is skipped): millions of steps, which qsort took most
- * of a conversion's sorting time on.
+ * The steps v[0..n) in time order, each the level after all changes at
+ * one time (their order within a time is then of no matter: no false
+ * peaks).
  */
-static int sort_steps(struct step *v, size_t n)
-{
-	struct step *tmp, *a = v, *b;
-	int key, shift;
-	size_t i;
-
-	if (n < 2)
-		return 0;
-	tmp = malloc(n * sizeof(*tmp));
-	if (!tmp)
-		return -ENOMEM;
-	b = tmp;
-	for (key = 0; key < 2; key++) {
-		for (shift = 0; shift < (key ? 64 : 32); shift += 8) {
-			size_t cnt[256] = { 0 }, pos = 0, c;
-			struct step *t;
-
-			for (i = 0; i < n; i++)
-				cnt[step_key(&a[i], key) >> shift & 0xff]++;
-			if (cnt[step_key(&a[0], key) >> shift & 0xff] == n)
-				continue;
-			for (i = 0; i < 256; i++) {
-				c = cnt[i];
-				cnt[i] = pos;
-				pos += c;
-			}
-			for (i = 0; i < n; i++)
-				b[cnt[step_key(&a[i], key) >> shift & 0xff]++] =
-					a[i];
-			t = a;
-			a = b;
-			b = t;
-		}
-	}
-	if (a != v)
-		memcpy(v, a, n * sizeof(*v));
-	free(tmp);
-	return 0;
-}
-
-static int emit_steps(struct pd_gen *q, struct step *v, size_t n,
+static int emit_steps(struct pd_gen *q, struct pd_kv *v, size_t n,
 		      const char *name)
 {
 	int64_t level = 0;
 	size_t i;
 
-	if (sort_steps(v, n))
+	if (pd_kv_sort(v, n))
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		level += v[i].delta;
-		if (i + 1 < n && v[i + 1].ts == v[i].ts)
+		level += (int64_t)v[i].val;
+		if (i + 1 < n && v[i + 1].key == v[i].key)
 			continue;
-		if (q->s->counter(q->s, PD_PID_COUNTERS, name, v[i].ts, level))
+		if (q->s->counter(q->s, PD_PID_COUNTERS, name,
+				  pd_double_of_key(v[i].key), level))
 			return -EIO;
 		q->st->counters++;
 	}
@@ -120,7 +64,7 @@ static int emit_counters(struct pd_gen *q)
 	const struct pd_model *m = q->m;
 	struct pd_edge *subs;
 	size_t i, n = 0, k, nsubs = 0;
-	struct step *v;
+	struct pd_kv *v;
 	int r;
 
 	v = malloc((q->ng ? q->ng : 1) * 2 * sizeof(*v));
@@ -140,8 +84,8 @@ static int emit_counters(struct pd_gen *q)
 	for (i = 0; i < q->ng; i++) {
 		const struct pd_group *g = &q->g[i];
 
-		v[n++] = (struct step){ pd_group_first(g), 1 };
-		v[n++] = (struct step){ pd_group_last(g), -1 };
+		v[n++] = step(pd_group_first(g), 1);
+		v[n++] = step(pd_group_last(g), -1);
 	}
 	r = emit_steps(q, v, n, "tasks_in_flight");
 	n = 0;
@@ -152,8 +96,10 @@ static int emit_counters(struct pd_gen *q)
 
 		if (!g->life)
 			continue;
-		if (q->d)
-			pd_deps_preds(q->d, g->id, &lo, &hi);
+		if (q->d) {
+			lo = q->ge[i].in_lo;
+			hi = q->ge[i].in_hi;
+		}
 		for (k = lo; k < hi; k++) {
 			long p = q->edge_pred[q->d->by_succ[k]];
 			double t;
@@ -168,8 +114,8 @@ static int emit_counters(struct pd_gen *q)
 			ready = submit_end(subs, nsubs, g->id);
 		if (ready < 0 || ready > g->dispatch)
 			continue;
-		v[n++] = (struct step){ ready, 1 };
-		v[n++] = (struct step){ g->dispatch, -1 };
+		v[n++] = step(ready, 1);
+		v[n++] = step(g->dispatch, -1);
 	}
 	if (!r && n)
 		r = emit_steps(q, v, n, "ready_queue_depth");
@@ -178,10 +124,44 @@ static int emit_counters(struct pd_gen *q)
 	return r;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts v[0..n) ascending: by insertion when short (most runs). */
+static void sort_ints(int *v, size_t n)
+{
+	size_t i, j;
+	int x;
+
+	if (n > 8) {
+		qsort(v, n, sizeof(*v), cmp_int);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* The depth of shape sh at the start (even val) or end of a record. */
+static int depth_of(const struct pd_model *m, uint64_t val, unsigned int sh)
+{
+	const struct pd_sched *p = &m->sched[val >> 1];
+
+	return (int)(val & 1 ? p->depth_end[sh] : p->depth_start[sh]);
+}
+
 /*
  * The recorded ready-queue depths, one counter per shape
  * ("shared_ready_queue_aic", _aiv, _mix): every scheduler phase record's
- * depth at its start and end, in time order over all threads.
+ * depth at its start and end, in time order over all threads (ties by
+ * value). The times are sorted once for the three shapes.
  */
 static int emit_shared_depths(struct pd_gen *q)
 {
@@ -189,32 +169,47 @@ static int emit_shared_depths(struct pd_gen *q)
 		"shared_ready_queue_aic", "shared_ready_queue_aiv",
 		"shared_ready_queue_mix" };
 	const struct pd_model *m = q->m;
-	struct step *v = malloc((m->nsched ? m->nsched : 1) * 2 * sizeof(*v));
+	size_t cap = 0, i, j, k, n = 0;
+	struct pd_kv *kv = malloc((m->nsched ? m->nsched : 1) * 2 *
+				  sizeof(*kv));
+	int *run = NULL;	/* the depths at one time */
 	unsigned int sh;
-	size_t i, n;
 	int r = 0;
 
-	if (!v)
+	if (!kv)
 		return -ENOMEM;
-	for (sh = 0; !r && sh < PTO_SHAPES; sh++) {
-		n = 0;
-		for (i = 0; i < m->nsched; i++) {
-			const struct pd_sched *p = &m->sched[i];
+	for (i = 0; i < m->nsched; i++) {
+		const struct pd_sched *p = &m->sched[i];
 
-			if (!p->has_depth || p->phase == PD_PHASE_OTHER)
-				continue;
-			v[n++] = (struct step){ p->start,
-						(int)p->depth_start[sh] };
-			v[n++] = (struct step){ p->end, (int)p->depth_end[sh] };
-		}
-		r = sort_steps(v, n);
-		for (i = 0; !r && i < n; i++) {
-			r = q->s->counter(q->s, PD_PID_COUNTERS, name[sh],
-					  v[i].ts, v[i].delta) ? -EIO : 0;
-			q->st->counters++;
+		if (!p->has_depth || p->phase == PD_PHASE_OTHER)
+			continue;
+		kv[n++] = (struct pd_kv){ pd_key_double(p->start), 2 * i };
+		kv[n++] = (struct pd_kv){ pd_key_double(p->end), 2 * i + 1 };
+	}
+	r = pd_kv_sort(kv, n);
+	for (sh = 0; !r && sh < PTO_SHAPES; sh++) {
+		for (i = 0; !r && i < n; i = j) {
+			for (j = i; !r && j < n && kv[j].key == kv[i].key;
+			     j++) {
+				r = pd_grow((void **)&run, &cap, j - i,
+					    sizeof(*run));
+				if (!r)
+					run[j - i] = depth_of(m, kv[j].val, sh);
+			}
+			if (r)
+				break;
+			sort_ints(run, j - i);
+			for (k = 0; !r && k < j - i; k++) {
+				r = q->s->counter(q->s, PD_PID_COUNTERS,
+						  name[sh],
+						  pd_double_of_key(kv[i].key),
+						  run[k]) ? -EIO : 0;
+				q->st->counters++;
+			}
 		}
 	}
-	free(v);
+	free(kv);
+	free(run);
 	return r;
 }
 

@@ -8,6 +8,7 @@
 #define PD_TRACE_GEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pd_graph.h"
 #include "pd_trace.h"
@@ -22,6 +23,13 @@ struct pd_gen {
 	struct pd_group *g;
 	size_t ng;
 	long *edge_pred, *edge_succ;	/* per edge: group index or -1 */
+	/*
+	 * Per group: its edges, out: d->e[out_lo, out_hi) (by pred), in:
+	 * d->e[d->by_succ[in_lo .. in_hi)] (by succ).
+	 */
+	struct pd_gedges {
+		uint32_t out_lo, out_hi, in_lo, in_hi;
+	} *ge;
 	struct pd_flow *flows;		/* scratch */
 	size_t cap_flows;
 	pd_frac_fn frac;
@@ -37,6 +45,24 @@ static inline void pd_gen_tick(struct pd_gen *q)
 	if (q->frac && !(++q->done & 0x3fff))
 		q->frac(q->ctx, (double)q->done / (double)q->total);
 }
+
+/* A sort item: key, and what it sorts (a row, a value). */
+struct pd_kv {
+	uint64_t key, val;
+};
+
+/* d as a key that sorts in d's order, and back. */
+uint64_t pd_key_double(double d);
+double pd_double_of_key(uint64_t key);
+/* Sorts v[0..n) by key, stably (pd_trace_sort.c). 0 or -ENOMEM. */
+int pd_kv_sort(struct pd_kv *v, size_t n);
+/*
+ * The n rows of m (rows[0..n), or 0..n-1 when rows is NULL) into out
+ * ordered by (core, start) -- by (core, dispatch) with by_dispatch --
+ * ties in their given order. 0 or -ENOMEM.
+ */
+int pd_rows_by_core_time(const struct pd_model *m, const uint32_t *rows,
+			 size_t n, int by_dispatch, uint32_t *out);
 
 /*
  * The Counters process's tracks: tasks in flight, ready-queue depth
