@@ -119,8 +119,7 @@ static int group_flows(struct pd_gen *q, size_t gi, int out, unsigned int *n)
 
 	if (!q->d)
 		return 0;
-	lo = out ? q->ge[gi].out_lo : q->ge[gi].in_lo;
-	hi = out ? q->ge[gi].out_hi : q->ge[gi].in_hi;
+	pd_gen_edges(q, gi, out, &lo, &hi);
 	for (k = lo; k < hi; k++) {
 		size_t e = out ? k : q->d->by_succ[k];
 
@@ -494,13 +493,14 @@ static int map_edges(struct pd_gen *q)
 	const struct pd_deps *d = q->d;
 	size_t i, n = d ? d->n : 0, a = 0, b = 0;
 
-	q->edge_pred = malloc((n ? n : 1) * sizeof(long));
-	q->edge_succ = malloc((n ? n : 1) * sizeof(long));
-	q->ge = calloc(q->ng ? q->ng : 1, sizeof(*q->ge));
-	if (!q->edge_pred || !q->edge_succ || !q->ge)
-		return -ENOMEM;
-	if (n > UINT32_MAX)
+	if (n > INT32_MAX || q->ng > INT32_MAX)
 		return -E2BIG;
+	q->edge_pred = malloc((n ? n : 1) * sizeof(*q->edge_pred));
+	q->edge_succ = malloc((n ? n : 1) * sizeof(*q->edge_succ));
+	q->out_lo = malloc((q->ng ? q->ng : 1) * sizeof(*q->out_lo));
+	q->in_lo = malloc((q->ng ? q->ng : 1) * sizeof(*q->in_lo));
+	if (!q->edge_pred || !q->edge_succ || !q->out_lo || !q->in_lo)
+		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		q->edge_pred[i] = q->edge_succ[i] = -1;
 	for (i = 0; n && i < q->ng; i++) {
@@ -508,21 +508,52 @@ static int map_edges(struct pd_gen *q)
 
 		while (a < n && d->e[a].pred < id)
 			a++;
-		q->ge[i].out_lo = (uint32_t)a;
+		q->out_lo[i] = (uint32_t)a;
 		for (; a < n && d->e[a].pred == id; a++)
-			q->edge_pred[a] = (long)i;
-		q->ge[i].out_hi = (uint32_t)a;
+			q->edge_pred[a] = (int32_t)i;
 		while (b < n && d->e[d->by_succ[b]].succ < id)
 			b++;
-		q->ge[i].in_lo = (uint32_t)b;
+		q->in_lo[i] = (uint32_t)b;
 		for (; b < n && d->e[d->by_succ[b]].succ == id; b++)
-			q->edge_succ[d->by_succ[b]] = (long)i;
-		q->ge[i].in_hi = (uint32_t)b;
+			q->edge_succ[d->by_succ[b]] = (int32_t)i;
 	}
 	for (i = 0; i < n; i++)
 		if (q->edge_pred[i] < 0 || q->edge_succ[i] < 0)
 			q->st->skipped_edges++;
 	return 0;
+}
+
+/* Done with the edges: their memory back before the depths' sort. */
+static void free_edges(struct pd_gen *q)
+{
+	free(q->edge_pred);
+	free(q->edge_succ);
+	free(q->out_lo);
+	free(q->in_lo);
+	q->edge_pred = q->edge_succ = NULL;
+	q->out_lo = q->in_lo = NULL;
+}
+
+void pd_gen_edges(const struct pd_gen *q, size_t gi, int out, size_t *lo,
+		  size_t *hi)
+{
+	const struct pd_deps *d = q->d;
+	uint64_t id = q->g[gi].id;
+	size_t k;
+
+	if (!d || !d->n) {
+		*lo = *hi = 0;
+		return;
+	}
+	k = out ? q->out_lo[gi] : q->in_lo[gi];
+	*lo = k;
+	if (out)
+		while (k < d->n && d->e[k].pred == id)
+			k++;
+	else
+		while (k < d->n && d->e[d->by_succ[k]].succ == id)
+			k++;
+	*hi = k;
 }
 
 /* With aligned clocks and host spans: the earliest-starting and the
@@ -577,6 +608,9 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 		r = emit_orch(&q);
 	if (!r)
 		r = pd_trace_counters(&q);
+	free_edges(&q);
+	if (!r)
+		r = pd_trace_depths(&q);
 	if (!r)
 		r = pd_trace_losses(&q);
 	if (!r && host)
@@ -584,9 +618,7 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 	free(order);
 	free(lane);
 	free(q.flows);
-	free(q.edge_pred);
-	free(q.edge_succ);
-	free(q.ge);
+	free_edges(&q);
 	free(q.g);
 	return r;
 }

@@ -59,7 +59,7 @@ static double submit_end(const struct pd_edge *v, size_t n, uint64_t id)
  * record -- to its dispatch; tasks whose ready moment is unknown are left
  * out.
  */
-static int emit_counters(struct pd_gen *q)
+int pd_trace_counters(struct pd_gen *q)
 {
 	const struct pd_model *m = q->m;
 	struct pd_edge *subs;
@@ -92,14 +92,11 @@ static int emit_counters(struct pd_gen *q)
 	for (i = 0; r == 0 && i < q->ng; i++) {
 		const struct pd_group *g = &q->g[i];
 		double ready = -1;
-		size_t lo = 0, hi = 0;
+		size_t lo, hi;
 
 		if (!g->life)
 			continue;
-		if (q->d) {
-			lo = q->ge[i].in_lo;
-			hi = q->ge[i].in_hi;
-		}
+		pd_gen_edges(q, i, 0, &lo, &hi);
 		for (k = lo; k < hi; k++) {
 			long p = q->edge_pred[q->d->by_succ[k]];
 			double t;
@@ -163,7 +160,7 @@ static int depth_of(const struct pd_model *m, uint64_t val, unsigned int sh)
  * depth at its start and end, in time order over all threads (ties by
  * value). The times are sorted once for the three shapes.
  */
-static int emit_shared_depths(struct pd_gen *q)
+int pd_trace_depths(struct pd_gen *q)
 {
 	static const char *const name[PTO_SHAPES] = {
 		"shared_ready_queue_aic", "shared_ready_queue_aiv",
@@ -211,11 +208,4 @@ static int emit_shared_depths(struct pd_gen *q)
 	free(kv);
 	free(run);
 	return r;
-}
-
-int pd_trace_counters(struct pd_gen *q)
-{
-	int r = emit_counters(q);
-
-	return r ? r : emit_shared_depths(q);
 }

@@ -22,14 +22,9 @@ struct pd_gen {
 	struct pd_trace_stats *st;
 	struct pd_group *g;
 	size_t ng;
-	long *edge_pred, *edge_succ;	/* per edge: group index or -1 */
-	/*
-	 * Per group: its edges, out: d->e[out_lo, out_hi) (by pred), in:
-	 * d->e[d->by_succ[in_lo .. in_hi)] (by succ).
-	 */
-	struct pd_gedges {
-		uint32_t out_lo, out_hi, in_lo, in_hi;
-	} *ge;
+	int32_t *edge_pred, *edge_succ;	/* per edge: group index or -1 */
+	/* Per group: where its edges start in d->e (by pred), in by_succ. */
+	uint32_t *out_lo, *in_lo;
 	struct pd_flow *flows;		/* scratch */
 	size_t cap_flows;
 	pd_frac_fn frac;
@@ -65,10 +60,16 @@ int pd_rows_by_core_time(const struct pd_model *m, const uint32_t *rows,
 			 size_t n, int by_dispatch, uint32_t *out);
 
 /*
- * The Counters process's tracks: tasks in flight, ready-queue depth
- * (both derived per task) and the recorded shared ready-queue depths.
+ * The edges of group gi leaving it (out: d->e[*lo, *hi)) or entering it
+ * (d->e[d->by_succ[*lo .. *hi)]); none without deps.
  */
+void pd_gen_edges(const struct pd_gen *q, size_t gi, int out, size_t *lo,
+		  size_t *hi);
+
+/* The counter tracks derived per task: tasks in flight, ready queue. */
 int pd_trace_counters(struct pd_gen *q);
+/* The recorded shared ready-queue depths (needs no edges). */
+int pd_trace_depths(struct pd_gen *q);
 /* The loss totals marker and each buffer's loss marker and wait slice. */
 int pd_trace_losses(struct pd_gen *q);
 
