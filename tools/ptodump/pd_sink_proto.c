@@ -427,6 +427,22 @@ static int p_slice(struct pd_sink *s, const struct pd_slice *sl)
 	return put_event(p, q, fresh, sl->ts + sl->dur);
 }
 
+/* The counter of (pid, name), or p->ncounters when it has none yet. */
+static unsigned int counter_index(const struct proto_sink *p, int pid,
+				  const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->ncounters; i++)	/* the same string: no strcmp */
+		if (p->counters[i].pid == pid && p->counters[i].name == name)
+			return i;
+	for (i = 0; i < p->ncounters; i++)
+		if (p->counters[i].pid == pid &&
+		    !strcmp(p->counters[i].name, name))
+			return i;
+	return i;
+}
+
 static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 		     int64_t value)
 {
@@ -435,13 +451,7 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	unsigned int i;
 	int r, fresh;
 
-	for (i = 0; i < p->ncounters; i++)	/* the same string: no strcmp */
-		if (p->counters[i].pid == pid && p->counters[i].name == name)
-			break;
-	for (i = i < p->ncounters ? i : 0; i < p->ncounters; i++)
-		if (p->counters[i].pid == pid &&
-		    !strcmp(p->counters[i].name, name))
-			break;
+	i = counter_index(p, pid, name);
 	if (i == MAX_COUNTERS)
 		return -E2BIG;
 	if (i == p->ncounters) {

@@ -291,10 +291,9 @@ static int aicpu_lanes(struct pd_gen *q, uint32_t **order, size_t *n_out,
 {
 	const struct pd_model *m = q->m;
 	double last[PD_AICPU_LANES];
+	uint32_t *rows = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*rows));
 	size_t i, n = 0;
 	unsigned int l, core = UINT32_MAX;
-
-	uint32_t *rows = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*rows));
 	int r;
 
 	*order = malloc((m->ntasks ? m->ntasks : 1) * sizeof(**order));
