@@ -601,6 +601,10 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 		r = emit_aicore(&q, aicpu);
 	if (!r && aicpu)
 		r = emit_aicpu(&q, order, n_aicpu, lane);
+	free(order);		/* done with: room for the counters' sorts */
+	free(lane);
+	order = NULL;
+	lane = NULL;
 	if (!r)
 		r = emit_sched(&q);
 	if (!r)

@@ -32,18 +32,14 @@ double pd_double_of_key(uint64_t key)
 
 int pd_kv_sort(struct pd_kv *v, size_t n)
 {
-	size_t (*cnt)[256], i, b, pos, c;
+	size_t cnt[8][256] = { { 0 } }, i, b, pos, c;
 	struct pd_kv *tmp, *a = v, *t;
 
 	if (n < 2)
 		return 0;
 	tmp = malloc(n * sizeof(*tmp));
-	cnt = calloc(8, sizeof(*cnt));
-	if (!tmp || !cnt) {
-		free(tmp);
-		free(cnt);
+	if (!tmp)
 		return -ENOMEM;
-	}
 	for (i = 0; i < n; i++)
 		for (b = 0; b < 8; b++)
 			cnt[b][v[i].key >> (8 * b) & 0xff]++;
@@ -63,7 +59,6 @@ int pd_kv_sort(struct pd_kv *v, size_t n)
 	if (a != v)
 		memcpy(v, a, n * sizeof(*v));
 	free(tmp);
-	free(cnt);
 	return 0;
 }
 
