@@ -5,9 +5,10 @@
  * threads that step the cores' firmware. Executors are created at device
  * open and parked between runs; there are as many as online CPUs, so
  * cores never oversubscribe the machine. A dispatch is a DATA store and
- * dev_core_kick(): a bit in the pending-core bitmap and at most one
- * futex wake, of a sleeping executor, and only when none spins to see
- * the bit.
+ * dev_core_post() (a bit in the pending-core bitmap), then either the
+ * poster serves the core itself (dev_core_serve) or dev_cores_wake():
+ * at most one futex wake, of a sleeping executor, and only when none
+ * spins to see the bit.
  */
 #ifndef PTO_DEV_CORES_H
 #define PTO_DEV_CORES_H
@@ -49,8 +50,22 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env);
  */
 void dev_cores_stop(struct dev_cores *dc);
 
-/* After a store to DATA (or the AICPU's handshake words) of core. */
-void dev_core_kick(struct dev_cores *dc, unsigned int core);
+/*
+ * After a store to DATA (or the AICPU's handshake words) of core: marks
+ * it pending. The caller then calls dev_core_serve() on it or
+ * dev_cores_wake(), so a pending core never waits for a sleeper.
+ */
+void dev_core_post(struct dev_cores *dc, unsigned int core);
+
+/* Wakes an executor for the pending cores unless one spins. */
+void dev_cores_wake(struct dev_cores *dc);
+
+/*
+ * Serves pending core on the calling thread, as an executor would: runs
+ * what its DATA holds (firmware step, records, FIN and its wake); false
+ * when the core was not pending (an executor took it).
+ */
+bool dev_core_serve(struct dev_cores *dc, unsigned int core);
 
 /*
  * Do the executors have room for another dispatch: fewer kicked cores
