@@ -183,14 +183,17 @@ static int take(struct dev_cores *dc)
 	return -1;
 }
 
-/* x: the executor serving, NULL: the core's poster (dev_core_serve). */
-static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
+/*
+ * x: the executor serving, NULL: the core's poster (dev_core_serve).
+ * False when another server held the core (it re-checks after).
+ */
+static bool serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 {
 	struct aicore *c = &dc->core[ci];
 	struct aicore_mark seen;
 
 	if (atomic_exchange(&dc->busy[ci], 1))
-		return;		/* its owner re-checks after releasing */
+		return false;	/* its owner re-checks after releasing */
 	do {
 		if (x)
 			atomic_store_explicit(&x->since, pto_clock_now(),
@@ -208,6 +211,7 @@ static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 		atomic_store(&dc->busy[ci], 0);
 	} while (aicore_pending_at(c->hs, seen) &&
 		 !atomic_exchange(&dc->busy[ci], 1));
+	return true;
 }
 
 bool dev_core_serve(struct dev_cores *dc, unsigned int core)
@@ -217,8 +221,7 @@ bool dev_core_serve(struct dev_cores *dc, unsigned int core)
 	if (!(atomic_fetch_and(&dc->pend[core >> 6], ~bit) & bit))
 		return false;	/* an executor took it */
 	atomic_fetch_sub_explicit(&dc->queued, 1, memory_order_relaxed);
-	serve_core(dc, NULL, core);
-	return true;
+	return serve_core(dc, NULL, core);
 }
 
 /* Idle: spins while the device lets it (device.h), then sleeps. */

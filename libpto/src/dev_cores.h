@@ -63,7 +63,8 @@ void dev_cores_wake(struct dev_cores *dc);
 /*
  * Serves pending core on the calling thread, as an executor would: runs
  * what its DATA holds (firmware step, records, FIN and its wake); false
- * when the core was not pending (an executor took it).
+ * when it did not: an executor took the core, or holds it and serves
+ * the new DATA after its kernel.
  */
 bool dev_core_serve(struct dev_cores *dc, unsigned int core);
 
