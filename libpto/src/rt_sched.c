@@ -53,6 +53,7 @@
 #define RT_INLINE_RUNS	8u
 #define RT_INLINE_CAP	16u
 #define RT_INLINE_MAX_NS 20000ull
+#define RT_INLINE_SHARE_NS 4000ull
 
 static inline bool phases_on(const struct rt_run *run)
 {
@@ -287,28 +288,34 @@ static void dispatch_sub(struct rt_run *run, struct rt_thread *th,
 	 */
 	atomic_store(rt_reg(&c->hs->data), tok);
 	dev_core_post(run->dev->cores, ci);
-	if (kernel_inline_ok(run, t->func[sub]))
+	if (kernel_inline_ok(run, t->func[sub])) {
 		th->serve[ci / 64] |= 1ull << (ci % 64);
-	else
+		th->nserve++;
+	} else
 		th->wake_exec = true;
 }
 
 /*
  * After a dispatch pass: wakes an executor for the cores posted for
- * them, then serves the others inline (what an executor took meanwhile
- * it serves). A kernel that ran long inline is left to the executors
- * from then on (rt_kernel_ran).
+ * them, or to share the inline ones when there are several and this
+ * thread's inline kernels took more than RT_INLINE_SHARE_NS on average
+ * (a wake costs about that), then serves the inline ones (what an
+ * executor took meanwhile it serves). A kernel that ran long inline is
+ * left to the executors from then on (rt_kernel_ran).
  */
 static void serve_posted(struct rt_run *run, struct rt_thread *th)
 {
 	struct dev_cores *dc = run->dev->cores;
 	const struct rt_slot_run *sl;
 	unsigned int w, ci;
-	uint64_t bits, t0;
+	uint64_t bits, t0, dt;
 
-	if (th->wake_exec)
+	if (th->wake_exec || (th->nserve > 1 && th->inline_avg >
+			      pto_clock_ns_to_ticks(RT_INLINE_SHARE_NS,
+						    run->dev->freq_hz)))
 		dev_cores_wake(dc);
 	th->wake_exec = false;
+	th->nserve = 0;
 	for (w = 0; w < RT_CORE_WORDS; w++) {
 		for (bits = th->serve[w]; bits; bits &= bits - 1) {
 			ci = w * 64 + (unsigned int)__builtin_ctzll(bits);
@@ -316,9 +323,11 @@ static void serve_posted(struct rt_run *run, struct rt_thread *th)
 			sl = run->cores[ci].has_pending ?
 			     &run->cores[ci].pending : &run->cores[ci].running;
 			t0 = pto_clock_now();
-			if (dev_core_serve(dc, ci))
-				rt_kernel_ran(run, sl->task->func[sl->sub],
-					      pto_clock_now() - t0);
+			if (!dev_core_serve(dc, ci))
+				continue;
+			dt = pto_clock_now() - t0;
+			rt_kernel_ran(run, sl->task->func[sl->sub], dt);
+			th->inline_avg += dt / 4 - th->inline_avg / 4;
 		}
 		th->serve[w] = 0;
 	}

@@ -94,11 +94,14 @@ struct rt_thread {
 						 * task, by shape (AIC, AIV)
 						 */
 	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
-	/* Cores this dispatch pass posted: to serve inline, and whether
-	 * any was left to the executors (rt_sched.c, serve_posted).
+	/* Cores this dispatch pass posted: to serve inline (how many),
+	 * and whether any was left to the executors; the mean time of
+	 * this thread's inline kernels (rt_sched.c, serve_posted).
 	 */
 	uint64_t serve[RT_CORE_WORDS];
+	unsigned int nserve;
 	bool wake_exec;
+	uint64_t inline_avg;	/* device counter ticks */
 	/* Tensor dump (rt_tdump.c): region copies made, cut at the cap;
 	 * the flush generation last handled.
 	 */
