@@ -182,8 +182,8 @@ static void kernel_run(void *ctx, unsigned int core,
 	kc.block_idx = p->block_idx;
 	kc.block_num = p->block_num;
 	kc.sub_block_id = p->sub_block_id;
-	/* Timed until the scheduler knows whether it may run it inline. */
-	learning = k && rt_kernel_learning(run, p->func_id);
+	/* Timed until a scheduler may run it inline (rt_sched.c). */
+	learning = k && !rt_kernel_inline_ok(run, p->func_id);
 	if (learning)
 		t0 = pto_clock_now();
 	if (RT_PROF(run) && run->flags & PTO_DFX_PMU) {

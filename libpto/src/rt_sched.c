@@ -24,9 +24,11 @@
  * executors' firmware step, the same records and core ids), instead of
  * waking an executor and waiting for its FIN: on a machine with fewer
  * CPUs than device threads every dependent hand-off would otherwise be
- * two context switches. Only kernels of functions known to be short
- * (rt_kernel_inline_ok) run inline, so a scheduler is never held by a
- * long or blocking kernel it could have left to the executors.
+ * two context switches. Only kernels of functions that ran short
+ * (rt_kernel_inline_ok) run inline: a kernel that never returned, or
+ * that is long most of the time, stays on the executors. (One of a
+ * function that ran short and then blocks holds its scheduler; the
+ * other schedulers and the executors go on.)
  */
 #include <errno.h>
 #include <string.h>
@@ -66,15 +68,10 @@ static _Atomic uint32_t *inline_score(struct rt_run *run, uint32_t func)
 	return &run->dev->kernels[func].inline_score;
 }
 
-static bool kernel_inline_ok(struct rt_run *run, uint32_t func)
+bool rt_kernel_inline_ok(struct rt_run *run, uint32_t func)
 {
 	return atomic_load_explicit(inline_score(run, func),
 				    memory_order_relaxed) >= RT_INLINE_RUNS;
-}
-
-bool rt_kernel_learning(struct rt_run *run, uint32_t func)
-{
-	return !kernel_inline_ok(run, func);
 }
 
 void rt_kernel_ran(struct rt_run *run, uint32_t func, uint64_t ticks)
@@ -288,11 +285,12 @@ static void dispatch_sub(struct rt_run *run, struct rt_thread *th,
 	 */
 	atomic_store(rt_reg(&c->hs->data), tok);
 	dev_core_post(run->dev->cores, ci);
-	if (kernel_inline_ok(run, t->func[sub])) {
+	if (rt_kernel_inline_ok(run, t->func[sub])) {
 		th->serve[ci / 64] |= 1ull << (ci % 64);
 		th->nserve++;
-	} else
+	} else {
 		th->wake_exec = true;
+	}
 }
 
 /*
@@ -537,7 +535,7 @@ static bool idle_cluster(const struct rt_thread *th)
 		       th->idle[RT_SHAPE_AIC][w + 1] |
 		       th->idle[RT_SHAPE_AIV][w + 1] : 0;
 		x = a & (a >> 1 | next << 63) & (a >> 2 | next << 62);
-		if (x & starts0 << (3 - w % 3) % 3)
+		if (x & (starts0 << (3 - w % 3) % 3))
 			return true;
 	}
 	return false;

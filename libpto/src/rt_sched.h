@@ -137,11 +137,11 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr);
 void rt_core_notify(void *ctx, unsigned int core);
 void rt_sched_masks(const struct rt_run *run, struct rt_thread *th);
 /*
- * Which functions' kernels a scheduler runs inline: a kernel of a
- * registered func ran for ticks (the device counter); learning: its
- * kernels are still being timed.
+ * Does a scheduler run the kernels of registered func inline (then only
+ * the inline ones are timed)? rt_kernel_ran: one of them ran for ticks
+ * (the device counter).
  */
-bool rt_kernel_learning(struct rt_run *run, uint32_t func);
+bool rt_kernel_inline_ok(struct rt_run *run, uint32_t func);
 void rt_kernel_ran(struct rt_run *run, uint32_t func, uint64_t ticks);
 
 /* rt_cluster.c */
