@@ -13,9 +13,9 @@
  * announced. Only the claimer touches a core's firmware state.
  *
  * A poster then serves the core itself or calls dev_cores_wake(): a
- * scheduler that would otherwise go idle runs a short kernel as the core
- * it dispatched to (same firmware step, same records, same core id), so
- * a dependent hand-off costs no executor wake and no context switch.
+ * scheduler runs a short kernel it dispatched as the core it went to
+ * (same firmware step, same records, same core id), so a dependent
+ * hand-off costs no executor wake and no context switch.
  *
  * Waking (no lost wake-up): an idle executor spins, bounded in time and
  * only while the device lets it (device.h: fewer spinners than CPUs, no
@@ -95,7 +95,7 @@ static bool any_pend(struct dev_cores *dc)
 /*
  * Wakes x if it sleeps and nobody wakes it yet; true if it did. The
  * state load is seq_cst: it pairs with the executor's store of SLEEPING
- * before its own seq_cst check of pend (the kicker's fetch_or came
+ * before its own seq_cst check of pend (the poster's fetch_or came
  * first), so one of the two sees the other.
  */
 static bool wake(struct exec *x)
@@ -150,7 +150,7 @@ void dev_cores_wake(struct dev_cores *dc)
 
 /*
  * Takes one pending core, -1: none. Round robin from the core after the
- * last one taken, so a core kicked again and again cannot starve others.
+ * last one taken, so a core posted again and again cannot starve others.
  */
 static int take(struct dev_cores *dc)
 {
@@ -373,7 +373,7 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 	 * Power-on here: the first handshake step (aicpu_ready is set) binds
 	 * each core and publishes aicore_regs_ready, so schedulers never
 	 * wait for an executor to boot a core. The rest of the handshake
-	 * happens in the core's first step after a kick.
+	 * happens in the core's first step after a post.
 	 */
 	for (i = 0; i < env->ncores; i++) {
 		aicore_init(&dc->core[i], &env->hs[i], env->prof_region);

@@ -69,7 +69,7 @@ void dev_cores_wake(struct dev_cores *dc);
 bool dev_core_serve(struct dev_cores *dc, unsigned int core);
 
 /*
- * Do the executors have room for another dispatch: fewer kicked cores
+ * Do the executors have room for another dispatch: fewer posted cores
  * waiting for an executor than two per executor? A scheduler that
  * dispatches only then keeps ready work in its ready queues instead of
  * queueing it for the executors, so dispatch -> start stays short while
