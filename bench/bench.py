@@ -357,7 +357,9 @@ class Bench:
                  value=statistics.median(s["task"] for s in rec) -
                  statistics.median(s["aicpu_task"] for s in rec),
                  unit="ns", goal=25, fmt="%.1f",
-                 note="difference of the medians above")
+                 note="difference of the medians above; as the "
+                 "firmware: receive and start one ordered read, end an "
+                 "unordered one")
         for k in ("sched_phase", "orch_phase"):
             self.row("records", "%s record (2 clock reads)" % k,
                      [s[k] for s in rec], unit="ns", fmt="%.1f")

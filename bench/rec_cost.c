@@ -12,8 +12,9 @@
  *
  *   floor        counter read + 32 B store into a ring of 64 KiB
  *   task         one task on a core: dispatch and finish bookkeeping,
- *                the AICore record (2 clock reads) and the AICPU record
- *                (2 clock reads)
+ *                the AICore record (its receive and start stamp one
+ *                ordered clock read, its end an unordered one) and the
+ *                AICPU record (2 clock reads)
  *   aicpu_task   the same without the AICore record
  *   sched_phase  2 clock reads + the record
  *   orch_phase   2 clock reads + the record
@@ -136,9 +137,11 @@ static inline void rig_task(struct rig *g, int aicore)
 
 	prof_dev_task_dispatched(g->dev, 0, tok);
 	d = pto_clock_now();
-	if (aicore) {
+	if (aicore) {	/* the stamps of firmware/aicore.c */
 		s = pto_clock_now();
-		e = pto_clock_now();
+		e = pto_clock_now_unordered();
+		if (e < s)
+			e = s;
 		fw_prof_record(&g->fw, tok, s, s, e);
 	}
 	f = pto_clock_now();

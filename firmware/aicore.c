@@ -72,7 +72,7 @@ enum aicore_step_result aicore_step(struct aicore *c,
 	struct pto_hs_core *hs = c->hs;
 	unsigned int core = hs->core_index;
 	const struct pto_hs_payload *p;
-	uint64_t receive, start, end;
+	uint64_t start, end;
 	uint32_t t;
 
 	if (c->state == AICORE_EXITED)
@@ -91,8 +91,14 @@ enum aicore_step_result aicore_step(struct aicore *c,
 		pf->wake(pf->ctx, core);
 		return AICORE_DONE;
 	}
-	/* Receive time: the new token was just read (only when recording). */
-	receive = FW_PROF_ON(&c->prof) ? pf->now(pf->ctx) : 0;
+	/*
+	 * One ordered stamp (only when recording) serves as receive and
+	 * start time: taken right after the token was read, it is not
+	 * earlier than the dispatch that wrote DATA, and all that lies
+	 * between it and the kernel is the ACK store, cheaper than a clock
+	 * read: a second read would time mostly itself.
+	 */
+	start = FW_PROF_ON(&c->prof) ? pf->now(pf->ctx) : 0;
 	p = &hs->payload[t & 1];
 	/* release: we read the payload before the AICPU may reuse the other
 	 * slot
@@ -101,10 +107,19 @@ enum aicore_step_result aicore_step(struct aicore *c,
 			      memory_order_release);
 	/* Timing only when this core records (a branch when off). */
 	if (FW_PROF_ON(&c->prof)) {
-		start = pf->now(pf->ctx);
 		pf->run(pf->ctx, core, p);
-		end = pf->now(pf->ctx);
-		fw_prof_record(&c->prof, t, receive, start, end);
+		/*
+		 * Unordered: the end stamp needs only to precede FIN, which
+		 * it does (the FIN store below becomes visible only after
+		 * the read before it ran), so the scheduler's finish stamp,
+		 * ordered after it sees FIN, is not earlier; and to follow
+		 * start, which the clamp keeps when the two reads ran out
+		 * of order.
+		 */
+		end = pf->now_local(pf->ctx);
+		if (end < start)
+			end = start;
+		fw_prof_record(&c->prof, t, start, start, end);
 	} else {
 		pf->run(pf->ctx, core, p);
 	}

@@ -22,8 +22,15 @@
 #include "pto_prof.h"
 
 struct aicore_platform {
-	/* The device counter (record timestamps). */
+	/*
+	 * The device counter (record timestamps; called only when the core
+	 * records). now: ordered after this core's earlier loads (a stamp
+	 * taken after reading DATA is not earlier than the dispatch that
+	 * wrote it). now_local: unordered, for the end stamp, which needs
+	 * only program order (see aicore_step).
+	 */
 	uint64_t (*now)(void *ctx);
+	uint64_t (*now_local)(void *ctx);
 	/* aicore_main only: sleep until DATA (*data) may differ from seen. */
 	void (*wait)(void *ctx, unsigned int core, const uint32_t *data,
 		     uint32_t seen);

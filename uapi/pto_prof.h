@@ -246,7 +246,9 @@ struct pto_aicore_task_record {
 
 /*
  * One per phase of a scheduler loop iteration that did work (COMPLETE,
- * RELEASE, WIRING, DISPATCH, CLAIM), one per idle spin (IDLE) and one
+ * RELEASE, WIRING, DISPATCH, CLAIM), one per idle spin long enough to
+ * record (IDLE; libpto: PTO_PROF_IDLE_MIN_NS, shorter spins are gaps
+ * between a thread's records) and one
  * per doorbell sleep (SLEEP). tasks_processed: tasks retired (COMPLETE,
  * RELEASE), wired (WIRING) or subtasks dispatched (DISPATCH); 0
  * otherwise. depth_start/depth_end (minor 3; records

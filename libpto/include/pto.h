@@ -343,6 +343,17 @@ enum pto_tdump_select {
 #define PTO_TDUMP_DEFAULT_BYTES	65536		/* per region */
 #define PTO_TDUMP_MAX_BYTES	(64ull << 20)	/* per region */
 
+/*
+ * Scheduler phases (PTO_DFX_SCHED_PHASES, level 3): an idle spin is
+ * recorded (an IDLE phase record) only when it lasted at least this
+ * long, e.g. a spinning scheduler that lost its CPU. A shorter spin,
+ * which includes every spin that ended in work or in a sleep as it
+ * should, produces no record (none is counted, none is dropped): it is
+ * a gap between the thread's records, which ptodump report counts as
+ * idle time.
+ */
+#define PTO_PROF_IDLE_MIN_NS	10000u
+
 enum pto_wiring_mode {
 	PTO_WIRING_DEFERRED = 0, /* wiring queue drained by scheduler 0 */
 	PTO_WIRING_INLINE = 1,	 /* orchestrator wires at submit (A/B) */

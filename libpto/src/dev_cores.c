@@ -3,28 +3,33 @@
  * Simulated AICores: M:N executor threads stepping the firmware
  * (firmware/aicore.h), and the firmware's platform on this host.
  *
- * Pending cores: dev_core_kick() sets a core's bit in pend; an executor
- * takes a bit (fetch_and) and claims the core (busy, exchange), steps it
- * until it is idle, releases busy and re-checks the core
- * (aicore_pending_at, on the mark of the firmware state taken before the
- * release): an executor that took the bit while the core was claimed
- * dropped it, and the owner's re-check, after its seq_cst release, sees
- * the DATA store that bit announced. Only the claimer touches a core's
- * firmware state.
+ * Pending cores: dev_core_post() sets a core's bit in pend; a server (an
+ * executor, or the poster itself through dev_core_serve()) takes a bit
+ * (fetch_and) and claims the core (busy, exchange), steps it until it is
+ * idle, releases busy and re-checks the core (aicore_pending_at, on the
+ * mark of the firmware state taken before the release): a server that
+ * took the bit while the core was claimed dropped it, and the owner's
+ * re-check, after its seq_cst release, sees the DATA store that bit
+ * announced. Only the claimer touches a core's firmware state.
+ *
+ * A poster then serves the core itself or calls dev_cores_wake(): a
+ * scheduler runs a short kernel it dispatched as the core it went to
+ * (same firmware step, same records, same core id), so a dependent
+ * hand-off costs no executor wake and no context switch.
  *
  * Waking (no lost wake-up): an idle executor spins, bounded in time and
  * only while the device lets it (device.h: fewer spinners than CPUs, no
  * more threads awake than CPUs), then sets its state to EXEC_SLEEPING
- * and re-checks pend before a futex wait on its state. A kick sets the
- * bit first and, only when no executor spins, wakes one sleeping
- * executor: the first whose state it moves from EXEC_SLEEPING to
- * EXEC_WAKING (compare-and-swap), then FUTEX_WAKE on that word. All of
- * these are seq_cst, so either the sleeper sees the bit or the kicker
- * sees the sleeper; an executor already being woken is never woken
- * twice, so a pass that kicks several cores costs at most one wake per
- * sleeping executor. An executor that takes a bit while others remain
- * wakes the next sleeper the same way, so a long kernel never holds
- * other pending cores.
+ * and re-checks pend before a futex wait on its state. dev_cores_wake()
+ * (after the bits were set) does nothing when an executor spins, else
+ * wakes one sleeping executor: the first from a round-robin start whose
+ * state it moves from EXEC_SLEEPING to EXEC_WAKING (compare-and-swap),
+ * then FUTEX_WAKE on that word. All of these are seq_cst, so either the
+ * sleeper sees the bit or the waker sees the sleeper; an executor
+ * already being woken is never woken twice, so a pass that posts several
+ * cores costs at most one wake per sleeping executor. An executor that
+ * takes a bit while others remain wakes the next sleeper the same way,
+ * so a long kernel never holds other pending cores.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -64,6 +69,7 @@ struct dev_cores {
 	int room;		/* queued below this: dev_cores_room() */
 	_Alignas(64) _Atomic uint32_t spinning;
 	_Atomic unsigned int rr;	/* where take() starts scanning */
+	_Atomic unsigned int wrr;	/* where wake_one() starts */
 	_Alignas(64) _Atomic uint32_t active;	/* a run is on */
 	_Atomic unsigned int nexec;
 	unsigned int base_exec;	/* executors started at open */
@@ -89,7 +95,7 @@ static bool any_pend(struct dev_cores *dc)
 /*
  * Wakes x if it sleeps and nobody wakes it yet; true if it did. The
  * state load is seq_cst: it pairs with the executor's store of SLEEPING
- * before its own seq_cst check of pend (the kicker's fetch_or came
+ * before its own seq_cst check of pend (the poster's fetch_or came
  * first), so one of the two sees the other.
  */
 static bool wake(struct exec *x)
@@ -103,33 +109,48 @@ static bool wake(struct exec *x)
 	return true;
 }
 
-/* Wakes one sleeping executor unless one spins (it sees the bit). */
+/*
+ * Wakes one sleeping executor unless one spins (it sees the bit), from
+ * the executor after the one woken last, so wakes spread over them.
+ */
 static void wake_one(struct dev_cores *dc)
 {
 	/* acquire: pairs with add_exec */
-	unsigned int i, n = atomic_load_explicit(&dc->nexec,
-						  memory_order_acquire);
+	unsigned int i, x, n = atomic_load_explicit(&dc->nexec,
+						     memory_order_acquire);
+	unsigned int start = atomic_load_explicit(&dc->wrr,
+						  memory_order_relaxed);
 
 	if (atomic_load(&dc->spinning))
 		return;
-	for (i = 0; i < n; i++)
-		if (wake(dc->exec[i]))
+	for (i = 0; i < n; i++) {
+		x = (start + i) % n;
+		if (wake(dc->exec[x])) {
+			atomic_store_explicit(&dc->wrr, x + 1,
+					      memory_order_relaxed);
 			return;
+		}
+	}
 }
 
-void dev_core_kick(struct dev_cores *dc, unsigned int core)
+void dev_core_post(struct dev_cores *dc, unsigned int core)
 {
 	uint64_t bit = 1ull << (core & 63);
 
 	if (atomic_fetch_or(&dc->pend[core >> 6], bit) & bit)
 		return;		/* announced already, not yet taken */
 	atomic_fetch_add_explicit(&dc->queued, 1, memory_order_relaxed);
-	wake_one(dc);
+}
+
+void dev_cores_wake(struct dev_cores *dc)
+{
+	if (any_pend(dc))
+		wake_one(dc);
 }
 
 /*
  * Takes one pending core, -1: none. Round robin from the core after the
- * last one taken, so a core kicked again and again cannot starve others.
+ * last one taken, so a core posted again and again cannot starve others.
  */
 static int take(struct dev_cores *dc)
 {
@@ -162,19 +183,26 @@ static int take(struct dev_cores *dc)
 	return -1;
 }
 
-static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
+/*
+ * x: the executor serving, NULL: the core's poster (dev_core_serve).
+ * False when another server held the core (it re-checks after).
+ */
+static bool serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 {
 	struct aicore *c = &dc->core[ci];
 	struct aicore_mark seen;
 
 	if (atomic_exchange(&dc->busy[ci], 1))
-		return;		/* its owner re-checks after releasing */
+		return false;	/* its owner re-checks after releasing */
 	do {
-		atomic_store_explicit(&x->since, pto_clock_now(),
-				      memory_order_relaxed);
+		if (x)
+			atomic_store_explicit(&x->since, pto_clock_now(),
+					      memory_order_relaxed);
 		while (aicore_step(c, &dc->pf) == AICORE_RAN)
 			;
-		atomic_store_explicit(&x->since, 0, memory_order_relaxed);
+		if (x)
+			atomic_store_explicit(&x->since, 0,
+					      memory_order_relaxed);
 		/* The re-check reads the firmware state as we left it: once
 		 * busy is released the next claimer owns c. A stale mark only
 		 * makes the re-check claim a core with nothing to do.
@@ -183,30 +211,35 @@ static void serve_core(struct dev_cores *dc, struct exec *x, unsigned int ci)
 		atomic_store(&dc->busy[ci], 0);
 	} while (aicore_pending_at(c->hs, seen) &&
 		 !atomic_exchange(&dc->busy[ci], 1));
+	return true;
+}
+
+bool dev_core_serve(struct dev_cores *dc, unsigned int core)
+{
+	uint64_t bit = 1ull << (core & 63);
+
+	if (!(atomic_fetch_and(&dc->pend[core >> 6], ~bit) & bit))
+		return false;	/* an executor took it */
+	atomic_fetch_sub_explicit(&dc->queued, 1, memory_order_relaxed);
+	return serve_core(dc, NULL, core);
 }
 
 /* Idle: spins while the device lets it (device.h), then sleeps. */
 static void exec_idle(struct dev_cores *dc, struct exec *x)
 {
-	bool asleep = false;
+	struct dev_spin sp = { 0 };
 	uint64_t t0;
 
-	if (dev_spin_begin(dc->dev)) {
+	if (dev_spin_begin(dc->dev, &sp)) {
 		atomic_fetch_add(&dc->spinning, 1);
 		t0 = pto_clock_now();
 		while (!any_pend(dc) && atomic_load(&dc->active) &&
-		       pto_clock_now() - t0 < dc->spin_ticks) {
-			if (!dev_spin_on(dc->dev)) {
-				asleep = true;
-				break;
-			}
+		       pto_clock_now() - t0 < dc->spin_ticks &&
+		       dev_spin_on(dc->dev, &sp))
 			rt_cpu_relax();
-		}
 		atomic_fetch_sub(&dc->spinning, 1);
-		dev_spin_end(dc->dev);
 	}
-	if (!asleep)
-		dev_asleep(dc->dev);
+	dev_spin_stop(dc->dev, &sp);
 	atomic_store(&x->state, EXEC_SLEEPING);
 	if (!any_pend(dc) && atomic_load(&dc->active))
 		rt_futex_wait(&x->state, EXEC_SLEEPING, EXEC_SLEEP_NS);
@@ -271,6 +304,12 @@ static uint64_t pf_now(void *ctx)
 	return pto_clock_now();
 }
 
+static uint64_t pf_now_local(void *ctx)
+{
+	(void)ctx;
+	return pto_clock_now_unordered();
+}
+
 /* aicore_main's wait on this host: a bounded futex sleep on DATA. */
 static void pf_wait(void *ctx, unsigned int core, const uint32_t *data,
 		    uint32_t seen)
@@ -294,6 +333,7 @@ int dev_cores_open(pto_device *dev, struct dev_cores **out)
 	dc->stuck_ticks = pto_clock_ns_to_ticks(DEV_CORES_STUCK_NS,
 						dev->freq_hz);
 	dc->pf.now = pf_now;
+	dc->pf.now_local = pf_now_local;
 	dc->pf.wait = pf_wait;
 	dev_park_init(&dc->park);
 	if (n > dev->info.blocks * PTO_CORES_PER_BLOCK)
@@ -340,7 +380,7 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env)
 	 * Power-on here: the first handshake step (aicpu_ready is set) binds
 	 * each core and publishes aicore_regs_ready, so schedulers never
 	 * wait for an executor to boot a core. The rest of the handshake
-	 * happens in the core's first step after a kick.
+	 * happens in the core's first step after a post.
 	 */
 	for (i = 0; i < env->ncores; i++) {
 		aicore_init(&dc->core[i], &env->hs[i], env->prof_region);

@@ -5,9 +5,10 @@
  * threads that step the cores' firmware. Executors are created at device
  * open and parked between runs; there are as many as online CPUs, so
  * cores never oversubscribe the machine. A dispatch is a DATA store and
- * dev_core_kick(): a bit in the pending-core bitmap and at most one
- * futex wake, of a sleeping executor, and only when none spins to see
- * the bit.
+ * dev_core_post() (a bit in the pending-core bitmap), then either the
+ * poster serves the core itself (dev_core_serve) or dev_cores_wake():
+ * at most one futex wake, of a sleeping executor, and only when none
+ * spins to see the bit.
  */
 #ifndef PTO_DEV_CORES_H
 #define PTO_DEV_CORES_H
@@ -49,11 +50,26 @@ void dev_cores_start(struct dev_cores *dc, const struct dev_cores_env *env);
  */
 void dev_cores_stop(struct dev_cores *dc);
 
-/* After a store to DATA (or the AICPU's handshake words) of core. */
-void dev_core_kick(struct dev_cores *dc, unsigned int core);
+/*
+ * After a store to DATA (or the AICPU's handshake words) of core: marks
+ * it pending. The caller then calls dev_core_serve() on it or
+ * dev_cores_wake(), so a pending core never waits for a sleeper.
+ */
+void dev_core_post(struct dev_cores *dc, unsigned int core);
+
+/* Wakes an executor for the pending cores unless one spins. */
+void dev_cores_wake(struct dev_cores *dc);
 
 /*
- * Do the executors have room for another dispatch: fewer kicked cores
+ * Serves pending core on the calling thread, as an executor would: runs
+ * what its DATA holds (firmware step, records, FIN and its wake); false
+ * when it did not: an executor took the core, or holds it and serves
+ * the new DATA after its kernel.
+ */
+bool dev_core_serve(struct dev_cores *dc, unsigned int core);
+
+/*
+ * Do the executors have room for another dispatch: fewer posted cores
  * waiting for an executor than two per executor? A scheduler that
  * dispatches only then keeps ready work in its ready queues instead of
  * queueing it for the executors, so dispatch -> start stays short while

@@ -14,6 +14,8 @@ struct rt_kernel {
 	pto_kernel_fn fn;
 	enum pto_core_type type;
 	char name[48];
+	/* Whether schedulers run it inline (rt_sched.c: rt_kernel_ran). */
+	_Atomic uint32_t inline_score;
 };
 
 struct dev_cores;
@@ -86,12 +88,22 @@ static inline void dev_awake(pto_device *dev)
 }
 
 /*
+ * The spin of an idle device thread: slot while it holds a spinner slot
+ * (dev_spin_begin .. dev_spin_end), asleep once dev_spin_on() counted it
+ * asleep. dev_spin_stop() ends the spin before a sleep.
+ */
+struct dev_spin {
+	bool slot;
+	bool asleep;
+};
+
+/*
  * May an awake thread without work spin now? Then it holds a spinner
  * slot (fewer spinners than CPUs, so one CPU is left for a thread being
  * woken) and calls dev_spin_on() each check of its spin, and
- * dev_spin_end() when it stops.
+ * dev_spin_end() (or dev_spin_stop()) when it stops.
  */
-static inline bool dev_spin_begin(pto_device *dev)
+static inline bool dev_spin_begin(pto_device *dev, struct dev_spin *s)
 {
 	uint32_t n = atomic_load_explicit(&dev->spinners,
 					  memory_order_relaxed);
@@ -103,31 +115,48 @@ static inline bool dev_spin_begin(pto_device *dev)
 		if (atomic_compare_exchange_weak_explicit(
 			    &dev->spinners, &n, n + 1, memory_order_relaxed,
 			    memory_order_relaxed))
-			return true;
+			return s->slot = true;
 	return false;
 }
 
-static inline void dev_spin_end(pto_device *dev)
+static inline void dev_spin_end(pto_device *dev, struct dev_spin *s)
 {
-	atomic_fetch_sub_explicit(&dev->spinners, 1, memory_order_relaxed);
+	if (s->slot)
+		atomic_fetch_sub_explicit(&dev->spinners, 1,
+					  memory_order_relaxed);
+	s->slot = false;
 }
 
 /*
  * One check of a spin: false when the caller must stop because more
  * threads are awake than CPUs. Then it has counted itself asleep (one
- * spinner stops per thread too many), sleeps, and calls dev_awake() when
- * it wakes.
+ * spinner stops per thread too many) and goes to sleep.
  */
-static inline bool dev_spin_on(pto_device *dev)
+static inline bool dev_spin_on(pto_device *dev, struct dev_spin *s)
 {
 	uint32_t n = atomic_load_explicit(&dev->awake, memory_order_relaxed);
 
 	while (n > dev->ncpus)
 		if (atomic_compare_exchange_weak_explicit(
 			    &dev->awake, &n, n - 1, memory_order_relaxed,
-			    memory_order_relaxed))
+			    memory_order_relaxed)) {
+			s->asleep = true;
 			return false;
+		}
 	return true;
+}
+
+/*
+ * The thread goes to sleep after its spin (or without one): ends the
+ * spin and counts it asleep unless dev_spin_on() did; dev_awake() when
+ * it wakes.
+ */
+static inline void dev_spin_stop(pto_device *dev, struct dev_spin *s)
+{
+	dev_spin_end(dev, s);
+	if (!s->asleep)
+		dev_asleep(dev);
+	s->asleep = false;
 }
 
 #endif /* PTO_DEVICE_H */

@@ -43,6 +43,24 @@ static inline uint64_t pto_clock_now(void)
 }
 
 /*
+ * The device counter without the fence: for a stamp whose only ordering
+ * needs are program order after an earlier pto_clock_now() of the same
+ * thread and before the thread's later stores (a store becomes visible
+ * only after the read before it executed). The read may run ahead of
+ * the instructions just before it by the width of the out-of-order
+ * window, and, not ordered with other counter reads either, may even
+ * read below that earlier stamp: callers clamp to it.
+ */
+static inline uint64_t pto_clock_now_unordered(void)
+{
+#if defined(__x86_64__)
+	if (__builtin_expect(pto_clock_use_tsc, 1))
+		return __rdtsc();
+#endif
+	return pto_clock_mono_ns();
+}
+
+/*
  * Frequency of pto_clock_now() in Hz. The first call calibrates (about
  * 20 ms) and must happen before any pto_clock_now() whose value is kept;
  * pto_device_open() makes it. Thread-safe.

@@ -172,6 +172,8 @@ static void kernel_run(void *ctx, unsigned int core,
 	struct rt_run *run = ctx;
 	const struct rt_kernel *k = rt_kernel_get(run->dev, p->func_id);
 	struct pto_kernel_ctx kc;
+	uint64_t t0 = 0;
+	bool learning;
 
 	kc.num_args = p->num_args;
 	memcpy(kc.args, p->args, sizeof(uint64_t) * p->num_args);
@@ -180,6 +182,10 @@ static void kernel_run(void *ctx, unsigned int core,
 	kc.block_idx = p->block_idx;
 	kc.block_num = p->block_num;
 	kc.sub_block_id = p->sub_block_id;
+	/* Timed until a scheduler may run it inline (rt_sched.c). */
+	learning = k && !rt_kernel_inline_ok(run, p->func_id);
+	if (learning)
+		t0 = pto_clock_now();
 	if (RT_PROF(run) && run->flags & PTO_DFX_PMU) {
 		/* The payload's slot is the token's: token & 1. */
 		struct prof_pmu_sample *x =
@@ -192,6 +198,8 @@ static void kernel_run(void *ctx, unsigned int core,
 	} else if (k) {
 		k->fn(&kc);
 	}
+	if (learning)
+		rt_kernel_ran(run, p->func_id, pto_clock_now() - t0);
 }
 
 static void thread_exit(struct rt_run *run, unsigned int thr)

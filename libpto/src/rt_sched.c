@@ -18,6 +18,17 @@
  * rung by a FIN on one of its cores, a ready push of a shape it has an
  * idle core for (or ready work passed on by a scheduler that has none),
  * a wiring push (thread 0) or the end of the run.
+ *
+ * Serving inline: after a dispatch pass, a scheduler runs the kernels it
+ * just dispatched itself, as the cores they went to (dev_core_serve: the
+ * executors' firmware step, the same records and core ids), instead of
+ * waking an executor and waiting for its FIN: on a machine with fewer
+ * CPUs than device threads every dependent hand-off would otherwise be
+ * two context switches. Only kernels of functions that ran short
+ * (rt_kernel_inline_ok) run inline: a kernel that never returned, or
+ * that is long most of the time, stays on the executors. (One of a
+ * function that ran short and then blocks holds its scheduler; the
+ * other schedulers and the executors go on.)
  */
 #include <errno.h>
 #include <string.h>
@@ -34,10 +45,50 @@
 #include "rt_wiring.h"
 
 #define SCHED_SPIN_NS 2000ull	/* idle spin before sleeping */
+/*
+ * Whether a function's kernels run inline: its score counts short runs
+ * (at most RT_INLINE_MAX_NS) up to RT_INLINE_CAP, and a longer run halves
+ * it; they run inline from RT_INLINE_RUNS on. A kernel preempted once in
+ * a while (a shared machine) keeps its place, one that is long most of
+ * the time never gets one, and one that never returned never counted.
+ */
+#define RT_INLINE_RUNS	8u
+#define RT_INLINE_CAP	16u
+#define RT_INLINE_MAX_NS 20000ull
+#define RT_INLINE_SHARE_NS 4000ull
 
 static inline bool phases_on(const struct rt_run *run)
 {
 	return run->flags & PTO_DFX_SCHED_PHASES;
+}
+
+/* The inline score of func (see RT_INLINE_RUNS). */
+static _Atomic uint32_t *inline_score(struct rt_run *run, uint32_t func)
+{
+	return &run->dev->kernels[func].inline_score;
+}
+
+bool rt_kernel_inline_ok(struct rt_run *run, uint32_t func)
+{
+	return atomic_load_explicit(inline_score(run, func),
+				    memory_order_relaxed) >= RT_INLINE_RUNS;
+}
+
+void rt_kernel_ran(struct rt_run *run, uint32_t func, uint64_t ticks)
+{
+	_Atomic uint32_t *sc = inline_score(run, func);
+	uint32_t v = atomic_load_explicit(sc, memory_order_relaxed), nv;
+
+	if (ticks > pto_clock_ns_to_ticks(RT_INLINE_MAX_NS,
+					  run->dev->freq_hz))
+		nv = v / 2;
+	else
+		nv = v < RT_INLINE_CAP ? v + 1 : v;
+	/* one try: a lost update of a racing run only delays the score */
+	if (nv != v)
+		atomic_compare_exchange_strong_explicit(
+			sc, &v, nv, memory_order_relaxed,
+			memory_order_relaxed);
 }
 
 /* The PMU record of a subtask that reported FIN on core. */
@@ -230,10 +281,54 @@ static void dispatch_sub(struct rt_run *run, struct rt_thread *th,
 	mark_idle(th, ci, false);
 	mon_publish(c);
 	/* seq_cst: payload before DATA (release), and DATA before the
-	 * kick's pending bit (dev_cores.c)
+	 * pending bit (dev_cores.c)
 	 */
 	atomic_store(rt_reg(&c->hs->data), tok);
-	dev_core_kick(run->dev->cores, ci);
+	dev_core_post(run->dev->cores, ci);
+	if (rt_kernel_inline_ok(run, t->func[sub])) {
+		th->serve[ci / 64] |= 1ull << (ci % 64);
+		th->nserve++;
+	} else {
+		th->wake_exec = true;
+	}
+}
+
+/*
+ * After a dispatch pass: wakes an executor for the cores posted for
+ * them, or to share the inline ones when there are several and this
+ * thread's inline kernels took more than RT_INLINE_SHARE_NS on average
+ * (a wake costs about that), then serves the inline ones (what an
+ * executor took meanwhile it serves). A kernel that ran long inline is
+ * left to the executors from then on (rt_kernel_ran).
+ */
+static void serve_posted(struct rt_run *run, struct rt_thread *th)
+{
+	struct dev_cores *dc = run->dev->cores;
+	const struct rt_slot_run *sl;
+	unsigned int w, ci;
+	uint64_t bits, t0, dt;
+
+	if (th->wake_exec || (th->nserve > 1 && th->inline_avg >
+			      pto_clock_ns_to_ticks(RT_INLINE_SHARE_NS,
+						    run->dev->freq_hz)))
+		dev_cores_wake(dc);
+	th->wake_exec = false;
+	th->nserve = 0;
+	for (w = 0; w < RT_CORE_WORDS; w++) {
+		for (bits = th->serve[w]; bits; bits &= bits - 1) {
+			ci = w * 64 + (unsigned int)__builtin_ctzll(bits);
+			/* the slot dispatched last, unchanged until we poll */
+			sl = run->cores[ci].has_pending ?
+			     &run->cores[ci].pending : &run->cores[ci].running;
+			t0 = pto_clock_now();
+			if (!dev_core_serve(dc, ci))
+				continue;
+			dt = pto_clock_now() - t0;
+			rt_kernel_ran(run, sl->task->func[sl->sub], dt);
+			th->inline_avg += dt / 4 - th->inline_avg / 4;
+		}
+		th->serve[w] = 0;
+	}
 }
 
 static bool pop(struct rt_run *run, struct rt_thread *th, unsigned int shape,
@@ -420,11 +515,37 @@ static bool owns_busy_core(const struct rt_thread *th)
 	return false;
 }
 
+/*
+ * Does th own an idle cluster (its three cores idle)? From th->idle: bit
+ * g of x is set when cores g, g + 1 and g + 2 are idle (the next word
+ * carries the bits past 63), and a cluster starts at every core index
+ * divisible by three: in word w, at the bits p with (64w + p) % 3 == 0,
+ * i.e. p % 3 == (3 - w % 3) % 3 as 64 % 3 == 1. th->idle holds only
+ * th's cores, so such a triple is one of its clusters.
+ */
+static bool idle_cluster(const struct rt_thread *th)
+{
+	const uint64_t starts0 = 0x9249249249249249ull; /* p % 3 == 0 */
+	uint64_t a, next, x;
+	unsigned int w;
+
+	for (w = 0; w < RT_CORE_WORDS; w++) {
+		a = th->idle[RT_SHAPE_AIC][w] | th->idle[RT_SHAPE_AIV][w];
+		next = w + 1 < RT_CORE_WORDS ?
+		       th->idle[RT_SHAPE_AIC][w + 1] |
+		       th->idle[RT_SHAPE_AIV][w + 1] : 0;
+		x = a & (a >> 1 | next << 63) & (a >> 2 | next << 62);
+		if (x & (starts0 << (3 - w % 3) % 3))
+			return true;
+	}
+	return false;
+}
+
 /* Shapes (bit per enum rt_shape) this thread has an idle core for. */
-static uint32_t can_take(const struct rt_run *run, const struct rt_thread *th)
+static uint32_t can_take(const struct rt_thread *th)
 {
 	uint32_t m = 0;
-	unsigned int i, w;
+	unsigned int w;
 
 	for (w = 0; w < RT_CORE_WORDS; w++) {
 		if (th->idle[RT_SHAPE_AIC][w])
@@ -432,11 +553,8 @@ static uint32_t can_take(const struct rt_run *run, const struct rt_thread *th)
 		if (th->idle[RT_SHAPE_AIV][w])
 			m |= 1u << RT_SHAPE_AIV;
 	}
-	for (i = 0; i < th->nblk; i++)
-		if (rt_cluster_idle(run, th->blk[i])) {
-			m |= 1u << RT_SHAPE_MIX;
-			break;
-		}
+	if (idle_cluster(th))
+		m |= 1u << RT_SHAPE_MIX;
 	return m;
 }
 
@@ -548,13 +666,15 @@ static int has_work(void *arg)
 /*
  * Idle: spins for SCHED_SPIN_NS while the device lets it (device.h),
  * then publishes what it can take and sleeps on the doorbell. With
- * phases on, a spin is one IDLE record (from the start of the first idle
- * iteration until work came or the spin ended) and a sleep one SLEEP.
+ * phases on, a spin of at least PTO_PROF_IDLE_MIN_NS is one IDLE record
+ * (from the start of the first idle iteration until work came or the
+ * spin ended) and a sleep one SLEEP.
  */
 struct idle_wait {
 	uint64_t t0;		/* device counter when idleness began, 0: busy */
 	uint64_t spin_ticks;
-	bool spinning;		/* holds a spinner slot */
+	uint64_t idle_min_ticks; /* shorter spins: no IDLE record */
+	struct dev_spin spin;
 	bool phases;		/* record IDLE and SLEEP */
 	struct rt_phase_mark from; /* idleness began (phases) */
 };
@@ -563,13 +683,12 @@ struct idle_wait {
 static void idle_end(struct rt_run *run, struct rt_thread *th,
 		     struct idle_wait *iw, const struct rt_phase_mark *to)
 {
-	if (iw->spinning) {
-		dev_spin_end(run->dev);
-		if (iw->phases)
+	if (iw->spin.slot) {
+		dev_spin_end(run->dev, &iw->spin);
+		if (iw->phases && to->t - iw->from.t >= iw->idle_min_ticks)
 			rt_phase_span(run, th, &iw->from, to,
 				      PTO_SCHED_PHASE_IDLE, 0);
 	}
-	iw->spinning = false;
 	iw->t0 = 0;
 }
 
@@ -581,31 +700,27 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 	struct rt_doorbell *d = &run->db[th->idx];
 	uint64_t now = pto_clock_now();
 	struct rt_phase_mark m0;
-	bool asleep = false;
 	uint32_t m;
 
 	if (!iw->t0) {
 		iw->t0 = now;
-		iw->spinning = dev_spin_begin(run->dev);
+		dev_spin_begin(run->dev, &iw->spin);
 		if (iw->phases)
 			iw->from = *pm;
 	}
-	if (iw->spinning && now - iw->t0 < iw->spin_ticks) {
-		if (dev_spin_on(run->dev)) {
-			rt_cpu_relax();
-			return;
-		}
-		asleep = true;
+	if (iw->spin.slot && now - iw->t0 < iw->spin_ticks &&
+	    dev_spin_on(run->dev, &iw->spin)) {
+		rt_cpu_relax();
+		return;
 	}
 	if (iw->phases)
 		rt_phase_now(run, &m0);
 	idle_end(run, th, iw, &m0);
-	m = can_take(run, th);
+	m = can_take(th);
 	/* seq_cst: before the sleeping flag (see rt_sched_wake_for) */
 	if (atomic_load_explicit(&d->can_take, memory_order_relaxed) != m)
 		atomic_store(&d->can_take, m);
-	if (!asleep)
-		dev_asleep(run->dev);
+	dev_spin_stop(run->dev, &iw->spin);
 	rt_doorbell_sleep(d, has_work, &sc, RT_SLEEP_NS);
 	dev_awake(run->dev);
 	if (iw->phases)
@@ -623,6 +738,8 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 	struct idle_wait iw = {
 		.spin_ticks = pto_clock_ns_to_ticks(SCHED_SPIN_NS,
 						    run->dev->freq_hz),
+		.idle_min_ticks = pto_clock_ns_to_ticks(PTO_PROF_IDLE_MIN_NS,
+							run->dev->freq_hz),
 		.phases = phases,
 	};
 	struct rt_phase_mark pm = { 0 }, it; /* phase, iteration start */
@@ -665,6 +782,8 @@ void rt_sched_loop(struct rt_run *run, unsigned int thr)
 				     (uint32_t)ndisp);
 		if (th->ready)
 			wake_for_left(run, th);
+		if (ndisp)
+			serve_posted(run, th);
 		work += ndisp;
 		if (thr == 0)
 			dev_cores_watch(run->dev->cores);

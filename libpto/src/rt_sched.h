@@ -94,6 +94,14 @@ struct rt_thread {
 						 * task, by shape (AIC, AIV)
 						 */
 	uint32_t handoff_seen;	/* run->handoff_gen last scanned */
+	/* Cores this dispatch pass posted: to serve inline (how many),
+	 * and whether any was left to the executors; the mean time of
+	 * this thread's inline kernels (rt_sched.c, serve_posted).
+	 */
+	uint64_t serve[RT_CORE_WORDS];
+	unsigned int nserve;
+	bool wake_exec;
+	uint64_t inline_avg;	/* device counter ticks */
 	/* Tensor dump (rt_tdump.c): region copies made, cut at the cap;
 	 * the flush generation last handled.
 	 */
@@ -128,6 +136,13 @@ void rt_sched_wake_for(struct rt_run *run, unsigned int shape);
 void rt_sched_loop(struct rt_run *run, unsigned int thr);
 void rt_core_notify(void *ctx, unsigned int core);
 void rt_sched_masks(const struct rt_run *run, struct rt_thread *th);
+/*
+ * Does a scheduler run the kernels of registered func inline (then only
+ * the inline ones are timed)? rt_kernel_ran: one of them ran for ticks
+ * (the device counter).
+ */
+bool rt_kernel_inline_ok(struct rt_run *run, uint32_t func);
+void rt_kernel_ran(struct rt_run *run, uint32_t func, uint64_t ticks);
 
 /* rt_cluster.c */
 bool rt_cluster_idle(const struct rt_run *run, unsigned int b);

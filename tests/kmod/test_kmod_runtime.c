@@ -3,9 +3,9 @@
  * ($PTO_EXAMPLES_DIR, shipped into the VM): paged_attention_unroll and
  * mixed_pipeline pass their golden check with --device=drm at levels 0
  * and 4, at 4 with every kind reconciled without loss and the JSON
- * holding every completed task; a --tensor-dump run (dfx bit 4, its
- * pools in pto.ko's region) reconciles its dump kind and ptodump
- * tensors shows an entry; at 4 with --pmu (PTO_DFX_PMU) the pmu kind
+ * holding every completed task; a --tensor-dump --pmu run (dfx bits 4
+ * and 5, their pools in pto.ko's region) reconciles its dump and PMU
+ * kinds and ptodump tensors shows an entry; at 4 with --pmu (PTO_DFX_PMU) the pmu kind
  * reconciles too, one PMU record per AICPU task record, written to
  * pmu.csv; no region is left behind unless --retain
  * asked for one, which ptodump then lists as retained; auto picks drm
@@ -246,16 +246,17 @@ static void test_mixed_pipeline_level4(void **state)
 }
 
 /*
- * mixed_pipeline with its tensors dumped (256 bytes per region) at
- * level 4: every kind, the dump included, reconciled without loss; an
+ * mixed_pipeline with the three collectors at once: the swimlane at
+ * level 4, its tensors dumped (256 bytes per region) and PMU counters:
+ * every kind, the dump and the PMU included, reconciled without loss; an
  * entry shown by ptodump tensors.
  */
-static void test_mixed_pipeline_tensor_dump(void **state)
+static void test_mixed_pipeline_all_collectors(void **state)
 {
 	static const char *const args[] = { "--device=drm",
 					    "--chip-swimlane=4",
-					    "--tensor-dump=256", "--output",
-					    "/tmp/rt_dump", NULL };
+					    "--tensor-dump=256", "--pmu",
+					    "--output", "/tmp/rt_dump", NULL };
 	static const char *const pd[] = { "tensors", "--show", "0",
 					  "/tmp/rt_dump", NULL };
 	char out[OUT_CAP], show[OUT_CAP];
@@ -265,6 +266,14 @@ static void test_mixed_pipeline_tensor_dump(void **state)
 	(void)state;
 	run_pass("mixed_pipeline", args, out, &pid);
 	assert_reconciled(out);
+	/* The PMU beside the dump: one record per AICPU task record. */
+	line = strstr(out, "reconcile pmu: ");
+	assert_non_null(line);
+	assert_true(value_after(line, "total=") ==
+		    value_after(strstr(out, "reconcile aicpu_task: "),
+				"total="));
+	assert_true(value_after(line, "total=") ==
+		    value_after(line, "collected="));
 	line = strstr(out, "reconcile tensor_dump: ");
 	assert_non_null(line);
 	assert_true(value_after(line, "total=") > 0);
@@ -398,7 +407,7 @@ int main(void)
 		KT_TEST(test_paged_attention_pmu),
 		KT_TEST(test_mixed_pipeline_level0),
 		KT_TEST(test_mixed_pipeline_level4),
-		KT_TEST(test_mixed_pipeline_tensor_dump),
+		KT_TEST(test_mixed_pipeline_all_collectors),
 		KT_TEST(test_retain_listed_after_exit),
 		KT_TEST(test_auto_is_drm),
 		KT_TEST(test_drm_without_pto),

@@ -4,7 +4,8 @@
  * 1..PTO_MAX_AICPU_THREADS-1 (device opened with one more AICPU thread
  * for the orchestrator), a level-4 run exports one scheduler-phase list
  * per scheduler thread (one more when the orchestrator turns scheduler),
- * each list well formed, their completions adding up to the tasks and
+ * each list well formed (an idle record no shorter than
+ * PTO_PROF_IDLE_MIN_NS), their completions adding up to the tasks and
  * their dispatches to the subtasks; the orchestrator's records in its single list, one per
  * submit in submission order; core_to_thread naming only schedulers,
  * one per cluster; and books that balance with nothing lost.
@@ -67,6 +68,11 @@ static void check_sched_list(const struct jc_value *l, struct sums *sum)
 			    !strcmp(ph, "idle") || !strcmp(ph, "sleep"));
 		assert_true(jc_get(r, "start_time_us")->num <=
 			    jc_get(r, "end_time_us")->num);
+		/* Shorter idle spins are not recorded (1 ns of rounding). */
+		if (!strcmp(ph, "idle"))
+			assert_true(jc_get(r, "end_time_us")->num -
+				    jc_get(r, "start_time_us")->num >=
+				    PTO_PROF_IDLE_MIN_NS / 1e3 - 1e-3);
 		/* Records come in loop order. */
 		assert_true(field(r, "loop_iter") >= last_iter);
 		last_iter = field(r, "loop_iter");

@@ -61,12 +61,12 @@ int pd_groups_build(struct pd_model *m, struct pd_group **out, size_t *n)
 
 static uint64_t key_end(const struct pd_task *t)
 {
-	return pd_dbl_key(t->end);
+	return pd_key_double(t->end);
 }
 
 static uint64_t key_start(const struct pd_task *t)
 {
-	return pd_dbl_key(t->start);
+	return pd_key_double(t->start);
 }
 
 static uint64_t key_core(const struct pd_task *t)

@@ -223,11 +223,14 @@ void pd_sort(void *base, size_t n, size_t size,
  * by key (a radix sort). 0, or -ENOMEM with v as it was.
  */
 int pd_radix_sort(void *v, size_t n, size_t size);
+/* A sort item: key, and what it sorts (a row, a value). */
 struct pd_kv {
 	uint64_t key, val;
 };
-/* A key in the order of doubles (-0 as +0; no NaN). */
-uint64_t pd_dbl_key(double x);
+int pd_kv_sort(struct pd_kv *v, size_t n);
+/* A key in the order of doubles (-0 as +0; no NaN), and back. */
+uint64_t pd_key_double(double x);
+double pd_double_of_key(uint64_t key);
 /*
  * The same for elements led by a double: sorted stably by it. -EINVAL
  * (some key is a -0) or -ENOMEM: v holds the same elements, unsorted.

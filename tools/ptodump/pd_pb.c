@@ -7,7 +7,7 @@
 
 #include "pd_pb.h"
 
-static int reserve(struct pb_buf *b, size_t n)
+int pb_grow(struct pb_buf *b, size_t n)
 {
 	size_t cap;
 	uint8_t *p;
@@ -40,40 +40,12 @@ void pb_free(struct pb_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static void pb_varint(struct pb_buf *b, uint64_t v)
-{
-	if (reserve(b, 10))
-		return;
-	do {
-		uint8_t c = v & 0x7f;
-
-		v >>= 7;
-		b->p[b->len++] = c | (v ? 0x80 : 0);
-	} while (v);
-}
-
-static void pb_tag(struct pb_buf *b, uint32_t field, uint32_t wt)
-{
-	pb_varint(b, ((uint64_t)field << 3) | wt);
-}
-
-void pb_u64(struct pb_buf *b, uint32_t field, uint64_t v)
-{
-	pb_tag(b, field, PB_WT_VARINT);
-	pb_varint(b, v);
-}
-
-void pb_i64(struct pb_buf *b, uint32_t field, int64_t v)
-{
-	pb_u64(b, field, (uint64_t)v);
-}
-
 void pb_fixed64(struct pb_buf *b, uint32_t field, uint64_t v)
 {
 	int i;
 
 	pb_tag(b, field, PB_WT_I64);
-	if (reserve(b, 8))
+	if (pb_reserve(b, 8))
 		return;
 	for (i = 0; i < 8; i++)
 		b->p[b->len++] = (uint8_t)(v >> (8 * i));
@@ -92,7 +64,7 @@ static void pb_bytes(struct pb_buf *b, uint32_t field, const void *p,
 {
 	pb_tag(b, field, PB_WT_LEN);
 	pb_varint(b, n);
-	if (!n || reserve(b, n))
+	if (!n || pb_reserve(b, n))
 		return;
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
@@ -112,7 +84,7 @@ void pb_msg(struct pb_buf *b, uint32_t field, const struct pb_buf *m)
 
 void pb_raw(struct pb_buf *b, const struct pb_buf *m)
 {
-	if (!m->len || reserve(b, m->len))
+	if (!m->len || pb_reserve(b, m->len))
 		return;
 	memcpy(b->p + b->len, m->p, m->len);
 	b->len += m->len;

@@ -2,7 +2,8 @@
 /*
  * A minimal protobuf encoder: messages are built bottom-up in growable
  * byte buffers, a nested message is appended to its parent as a
- * length-delimited field.
+ * length-delimited field. Varints are inline: a trace writes tens of
+ * millions of them.
  */
 #ifndef PD_PB_H
 #define PD_PB_H
@@ -21,11 +22,60 @@ struct pb_buf {
 	int oom;		/* sticky: an allocation failed */
 };
 
+/* Room for n more bytes at b->p + b->len; 0, or -1 (b->oom set). */
+int pb_grow(struct pb_buf *b, size_t n);
+
+static inline int pb_reserve(struct pb_buf *b, size_t n)
+{
+	return b->cap - b->len >= n ? 0 : pb_grow(b, n);
+}
+
+/* Bytes of v as a varint. */
+static inline size_t pb_varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static inline void pb_varint(struct pb_buf *b, uint64_t v)
+{
+	uint8_t *q;
+
+	if (pb_reserve(b, 10))
+		return;
+	q = b->p + b->len;
+	while (v >= 0x80) {
+		*q++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*q++ = (uint8_t)v;
+	b->len = (size_t)(q - b->p);
+}
+
+static inline void pb_tag(struct pb_buf *b, uint32_t field, uint32_t wt)
+{
+	pb_varint(b, ((uint64_t)field << 3) | wt);
+}
+
+static inline void pb_u64(struct pb_buf *b, uint32_t field, uint64_t v)
+{
+	pb_tag(b, field, PB_WT_VARINT);
+	pb_varint(b, v);
+}
+
+/* int32/int64 fields: negative values as 10-byte two's complement. */
+static inline void pb_i64(struct pb_buf *b, uint32_t field, int64_t v)
+{
+	pb_u64(b, field, (uint64_t)v);
+}
+
 void pb_reset(struct pb_buf *b);
 void pb_free(struct pb_buf *b);
-void pb_u64(struct pb_buf *b, uint32_t field, uint64_t v);
-/* int32/int64 fields: negative values as 10-byte two's complement. */
-void pb_i64(struct pb_buf *b, uint32_t field, int64_t v);
 void pb_fixed64(struct pb_buf *b, uint32_t field, uint64_t v);
 void pb_double(struct pb_buf *b, uint32_t field, double v);
 void pb_str(struct pb_buf *b, uint32_t field, const char *s);

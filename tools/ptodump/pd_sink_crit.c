@@ -212,6 +212,7 @@ struct pd_sink *pd_sink_crit_open(struct pd_sink *in, const struct pd_crit *c)
 	k->s.counter = c_counter;
 	k->s.instant = c_instant;
 	k->s.close = c_close;
+	k->s.compact = in->compact;
 	k->in = in;
 	k->c = c;
 	return &k->s;

@@ -191,7 +191,7 @@ struct pd_sink *pd_sink_json_open(FILE *f)
 	if (!j)
 		return NULL;
 	j->ops = (struct pd_sink){ j_process, j_thread, j_slice, j_counter,
-				   j_instant, j_close };
+				   j_instant, j_close, 0 };
 	j->f = f;
 	j->first = 1;
 	fputs("{\"traceEvents\": [", f);

@@ -127,7 +127,7 @@ struct pd_sink *pd_sink_merge_open(struct pd_sink *inner,
 	if (!k)
 		return NULL;
 	k->s = (struct pd_sink){ m_process, m_thread, m_slice, m_counter,
-				 m_instant, m_close };
+				 m_instant, m_close, inner->compact };
 	k->inner = inner;
 	k->pl = pl;
 	return &k->s;

@@ -2,7 +2,8 @@
 /*
  * Native Perfetto trace sink: a Trace message streamed as one
  * length-delimited TracePacket (Trace.packet = 1) after another, in
- * bounded memory (one packet at a time plus small fixed tables).
+ * bounded memory (a megabyte of packets at a time plus small fixed
+ * tables).
  *
  * Tracks are declared with TrackDescriptor packets (process, thread and
  * counter tracks) on sequence 1. Each track's events then go on a
@@ -16,11 +17,14 @@
  * (InternedData in the packet that first uses one,
  * SEQ_NEEDS_INCREMENTAL_STATE on every event packet) through a small
  * fixed cache per sequence, so memory stays bounded whatever the number
- * of distinct strings; names used once (a task's slice) are inline. Only the args a reader needs ride on
- * each slice (pd_arg.detail ones are left out: the slice's own times
- * hold them, and the Chrome JSON keeps them all). Slices are
+ * of distinct strings; names used once (a task's slice) are inline.
+ * Only the args a reader needs ride on each slice (pd_arg.detail ones
+ * are left out: the slice's own times or a twin slice hold them, and the
+ * Chrome JSON keeps them all). Slices are
  * TYPE_SLICE_BEGIN / TYPE_SLICE_END TrackEvents; flows ride on the begin
- * events (flow_ids leaving, terminating_flow_ids arriving). Field numbers
+ * events (flow_ids leaving, terminating_flow_ids arriving). A counter
+ * track gets a sample only when its value changes (a counter track draws
+ * steps, so a repeat adds nothing). Field numbers
  * are those of Perfetto's public protos (protos/perfetto/trace/...).
  */
 #include <errno.h>
@@ -95,6 +99,7 @@
 #define MAX_COUNTERS		64	/* (process, name) pairs */
 #define MAX_SEQS		1024	/* tracks with events */
 #define INTERN_SLOTS		64	/* per sequence and string kind */
+#define OUT_FLUSH		(1u << 20)	/* bytes of packets per write */
 
 enum { IK_CATEGORY, IK_NAME, IK_ANNOT, IK_KINDS };
 
@@ -118,7 +123,11 @@ struct proto_sink {
 	struct pb_buf pkt, ev, sub, out, interned[IK_KINDS], entry;
 	struct seq *seqs;		/* open-addressed by track uuid */
 	uint32_t nseqs;
-	struct { int pid; const char *name; } counters[MAX_COUNTERS];
+	struct {
+		int pid;
+		const char *name;
+		int64_t last;		/* the value last written */
+	} counters[MAX_COUNTERS];
 	unsigned int ncounters;
 };
 
@@ -200,16 +209,24 @@ static uint64_t intern(struct proto_sink *p, struct seq *q, int kind,
 	return sl->iid;
 }
 
-/* Wraps p->pkt as Trace.packet and writes it. */
-static int put_packet(struct proto_sink *p)
+/* Writes out the packets gathered in p->out once they fill OUT_FLUSH. */
+static int flush_out(struct proto_sink *p, size_t at_least)
 {
-	pb_reset(&p->out);
-	pb_msg(&p->out, F_TRACE_PACKET, &p->pkt);
 	if (p->out.oom || p->pkt.oom || p->ev.oom || p->sub.oom)
 		return -ENOMEM;
+	if (p->out.len < at_least)
+		return 0;
 	if (fwrite(p->out.p, 1, p->out.len, p->f) != p->out.len)
 		return -EIO;
+	pb_reset(&p->out);
 	return 0;
+}
+
+/* Appends p->pkt as Trace.packet. */
+static int put_packet(struct proto_sink *p)
+{
+	pb_msg(&p->out, F_TRACE_PACKET, &p->pkt);
+	return flush_out(p, OUT_FLUSH);
 }
 
 /* A descriptor (p->ev) on the descriptor sequence. */
@@ -280,35 +297,41 @@ static int put_snapshot(struct proto_sink *p, struct seq *q, int fresh,
 	return r;
 }
 
-/* Writes the event p->ev at ts on sequence q. */
+/*
+ * Writes the event p->ev at ts on sequence q: the packet's fields go
+ * straight into p->out behind its length (the most frequent write of a
+ * trace, so the event is copied once).
+ */
 static int put_event(struct proto_sink *p, struct seq *q, int fresh,
 		     double ts)
 {
-	uint64_t t = ns(ts);
-	int k, r, any = 0;
+	uint64_t t = ns(ts), dt;
+	size_t len;
+	int k, r;
 
 	if (fresh || t < q->last_ts) {
 		r = put_snapshot(p, q, fresh, t);
 		if (r)
 			return r;
 	}
-	pb_reset(&p->pkt);
-	pb_u64(&p->pkt, F_PKT_TIMESTAMP, t - q->last_ts);
+	dt = t - q->last_ts;
 	q->last_ts = t;
-	pb_u64(&p->pkt, F_PKT_SEQ_ID, q->id);
-	pb_u64(&p->pkt, F_PKT_SEQ_FLAGS, SEQ_NEEDS_STATE);
 	pb_reset(&p->sub);
-	for (k = 0; k < IK_KINDS; k++) {
-		if (!p->interned[k].len)
-			continue;
-		/* The entries are already fields of InternedData. */
+	for (k = 0; k < IK_KINDS; k++)	/* already fields of InternedData */
 		pb_raw(&p->sub, &p->interned[k]);
-		any = 1;
-	}
-	if (any)
-		pb_msg(&p->pkt, F_PKT_INTERNED, &p->sub);
-	pb_msg(&p->pkt, F_PKT_TRACK_EVENT, &p->ev);
-	return put_packet(p);
+	len = 1 + pb_varint_len(dt) + 1 + pb_varint_len(q->id) + 2 +
+	      1 + pb_varint_len(p->ev.len) + p->ev.len;
+	if (p->sub.len)
+		len += 1 + pb_varint_len(p->sub.len) + p->sub.len;
+	pb_tag(&p->out, F_TRACE_PACKET, PB_WT_LEN);
+	pb_varint(&p->out, len);
+	pb_u64(&p->out, F_PKT_TIMESTAMP, dt);
+	pb_u64(&p->out, F_PKT_SEQ_ID, q->id);
+	pb_u64(&p->out, F_PKT_SEQ_FLAGS, SEQ_NEEDS_STATE);
+	if (p->sub.len)
+		pb_msg(&p->out, F_PKT_INTERNED, &p->sub);
+	pb_msg(&p->out, F_PKT_TRACK_EVENT, &p->ev);
+	return flush_out(p, OUT_FLUSH);
 }
 
 static int p_process(struct pd_sink *s, int pid, const char *name, int sort)
@@ -404,6 +427,22 @@ static int p_slice(struct pd_sink *s, const struct pd_slice *sl)
 	return put_event(p, q, fresh, sl->ts + sl->dur);
 }
 
+/* The counter of (pid, name), or p->ncounters when it has none yet. */
+static unsigned int counter_index(const struct proto_sink *p, int pid,
+				  const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->ncounters; i++)	/* the same string: no strcmp */
+		if (p->counters[i].pid == pid && p->counters[i].name == name)
+			return i;
+	for (i = 0; i < p->ncounters; i++)
+		if (p->counters[i].pid == pid &&
+		    !strcmp(p->counters[i].name, name))
+			return i;
+	return i;
+}
+
 static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 		     int64_t value)
 {
@@ -412,10 +451,7 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 	unsigned int i;
 	int r, fresh;
 
-	for (i = 0; i < p->ncounters; i++)
-		if (p->counters[i].pid == pid &&
-		    !strcmp(p->counters[i].name, name))
-			break;
+	i = counter_index(p, pid, name);
 	if (i == MAX_COUNTERS)
 		return -E2BIG;
 	if (i == p->ncounters) {
@@ -431,7 +467,10 @@ static int p_counter(struct pd_sink *s, int pid, const char *name, double ts,
 		r = put_desc(p);
 		if (r)
 			return r;
+	} else if (p->counters[i].last == value) {
+		return 0;	/* a counter track shows steps: no change */
 	}
+	p->counters[i].last = value;
 	r = begin_event(p, proc_uuid(pid) | 0x80000000u | i, &q, &fresh);
 	if (r)
 		return r;
@@ -462,9 +501,11 @@ static int p_instant(struct pd_sink *s, int pid, int tid, double ts,
 static int p_close(struct pd_sink *s)
 {
 	struct proto_sink *p = ps(s);
-	int r = fflush(p->f) || ferror(p->f) ? -EIO : 0;
+	int r = flush_out(p, 0);
 	uint32_t i, k, j;
 
+	if (fflush(p->f) || ferror(p->f))
+		r = r ? r : -EIO;
 	for (i = 0; i < MAX_SEQS; i++)
 		for (k = 0; k < IK_KINDS; k++)
 			for (j = 0; j < INTERN_SLOTS; j++)
@@ -493,7 +534,7 @@ struct pd_sink *pd_sink_proto_open(FILE *f)
 		return NULL;
 	}
 	p->ops = (struct pd_sink){ p_process, p_thread, p_slice, p_counter,
-				   p_instant, p_close };
+				   p_instant, p_close, 1 };
 	p->f = f;
 	return &p->ops;
 }

@@ -66,7 +66,7 @@ struct pd_sink *pd_sink_shift_open(struct pd_sink *in, double us)
 	if (!k)
 		return NULL;
 	k->s = (struct pd_sink){ t_process, t_thread, t_slice, t_counter,
-				 t_instant, t_close };
+				 t_instant, t_close, in->compact };
 	k->in = in;
 	k->us = us;
 	return &k->s;

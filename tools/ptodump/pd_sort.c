@@ -15,7 +15,7 @@
 #define DIGIT_BITS	11
 #define DIGITS		(1u << DIGIT_BITS)
 
-uint64_t pd_dbl_key(double x)
+uint64_t pd_key_double(double x)
 {
 	uint64_t u;
 
@@ -25,7 +25,7 @@ uint64_t pd_dbl_key(double x)
 	return u >> 63 ? ~u : u | 1ull << 63;
 }
 
-static double key_dbl(uint64_t key)
+double pd_double_of_key(uint64_t key)
 {
 	uint64_t u = key >> 63 ? key & ~(1ull << 63) : ~key;
 	double x;
@@ -121,14 +121,19 @@ int pd_radix_dbl(void *v, size_t n, size_t size)
 	}
 	for (i = 0; i < n; i++) {
 		memcpy(&x, p + i * size, sizeof(x));
-		key = pd_dbl_key(x);
+		key = pd_key_double(x);
 		memcpy(p + i * size, &key, sizeof(key));
 	}
 	r = pd_radix_sort(v, n, size);
 	for (i = 0; i < n; i++) {
 		memcpy(&key, p + i * size, sizeof(key));
-		x = key_dbl(key);
+		x = pd_double_of_key(key);
 		memcpy(p + i * size, &x, sizeof(x));
 	}
 	return r;
+}
+
+int pd_kv_sort(struct pd_kv *v, size_t n)
+{
+	return pd_radix_sort(v, n, sizeof(*v));
 }

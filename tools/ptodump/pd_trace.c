@@ -11,36 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pd_graph.h"
 #include "pd_pmu.h"
-#include "pd_trace.h"
+#include "pd_trace_gen.h"
 #include "pto_layout.h"
 #include "pto_reader.h"
-
-struct gen {
-	struct pd_model *m;
-	const struct pd_deps *d;
-	const struct pd_names *nm;
-	const struct pd_pmu *pmu;	/* NULL: no PMU arguments */
-	struct pd_sink *s;
-	struct pd_trace_stats *st;
-	struct pd_group *g;
-	size_t ng;
-	long *edge_pred, *edge_succ;	/* per edge: group index or -1 */
-	struct pd_flow *flows;		/* scratch */
-	size_t cap_flows;
-	pd_frac_fn frac;
-	void *ctx;
-	size_t done, total;		/* units of work for progress */
-	/* Rows at the device ends of the cross-domain flows, or -1. */
-	long xfirst, xlast;
-};
-
-static void tick(struct gen *q)
-{
-	if (q->frac && !(++q->done & 0x3fff))
-		q->frac(q->ctx, (double)q->done / (double)q->total);
-}
 
 static int has_aicpu(const struct pd_model *m)
 {
@@ -52,7 +26,7 @@ static int has_aicpu(const struct pd_model *m)
 	return 0;
 }
 
-static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
+static int emit_meta(struct pd_gen *q, int aicpu, const uint8_t *lanes_used)
 {
 	static const char *const tname[] = { "AIC", "AIV" };
 	struct pd_sink *s = q->s;
@@ -115,7 +89,7 @@ static int emit_meta(struct gen *q, int aicpu, const uint8_t *lanes_used)
 }
 
 /* A host <-> device flow of id onto q->flows. */
-static int push_cross(struct gen *q, unsigned int *n, uint64_t id)
+static int push_cross(struct pd_gen *q, unsigned int *n, uint64_t id)
 {
 	if (pd_grow((void **)&q->flows, &q->cap_flows, *n, sizeof(*q->flows)))
 		return -ENOMEM;
@@ -123,7 +97,7 @@ static int push_cross(struct gen *q, unsigned int *n, uint64_t id)
 	return 0;
 }
 
-static int push_flow(struct gen *q, unsigned int *n, size_t edge)
+static int push_flow(struct pd_gen *q, unsigned int *n, size_t edge)
 {
 	const struct pd_group *p = &q->g[q->edge_pred[edge]];
 	const struct pd_group *c = &q->g[q->edge_succ[edge]];
@@ -139,28 +113,27 @@ static int push_flow(struct gen *q, unsigned int *n, size_t edge)
 }
 
 /* Flows leaving (out) or entering a group, appended to q->flows. */
-static int group_flows(struct gen *q, size_t gi, int out, unsigned int *n)
+static int group_flows(struct pd_gen *q, size_t gi, int out, unsigned int *n)
 {
 	size_t lo, hi, k;
 
 	if (!q->d)
 		return 0;
-	if (out)
-		pd_deps_succs(q->d, q->g[gi].id, &lo, &hi);
-	else
-		pd_deps_preds(q->d, q->g[gi].id, &lo, &hi);
+	pd_gen_edges(q, gi, out, &lo, &hi);
 	for (k = lo; k < hi; k++) {
 		size_t e = out ? k : q->d->by_succ[k];
 
-		if (q->edge_pred[e] >= 0 && q->edge_succ[e] >= 0 &&
-		    push_flow(q, n, e))
+		if (q->edge_pred[e] < 0 || q->edge_succ[e] < 0)
+			continue;
+		if (push_flow(q, n, e))
 			return -ENOMEM;
+		q->st->flows += out;	/* each arrow once: at its tail */
 	}
 	return 0;
 }
 
 /* The PMU counters of task t as arguments at a; how many. */
-static unsigned int pmu_args(const struct gen *q, const struct pd_task *t,
+static unsigned int pmu_args(const struct pd_gen *q, const struct pd_task *t,
 			     struct pd_arg *a)
 {
 	const struct pd_pmu_row *r = q->pmu ?
@@ -179,7 +152,7 @@ static unsigned int pmu_args(const struct gen *q, const struct pd_task *t,
  * read the task (receive) to its start, on the task's lane, so the lane
  * shows the row from receive to end; none when not recorded.
  */
-static int emit_setup(struct gen *q, const struct pd_task *t)
+static int emit_setup(struct pd_gen *q, const struct pd_task *t)
 {
 	struct pd_arg a[2] = {
 		{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
@@ -210,115 +183,132 @@ static int emit_setup(struct gen *q, const struct pd_task *t)
 	return 0;
 }
 
-static int emit_aicore(struct gen *q)
+/*
+ * The slice of task row r (of group gi) and its setup slice. Its
+ * dispatch, finish and receive times are details when a twin slice
+ * shows them: the row's AICPU slice (dispatch to finish), its setup
+ * slice (receive to start).
+ */
+static int emit_row(struct pd_gen *q, size_t gi, size_t r, int aicpu)
 {
-	char name[160], hint[128];
-	size_t gi, i;
+	const struct pd_group *g = &q->g[gi];
+	const struct pd_task *t = &q->m->tasks[r];
+	size_t i = r - g->first;
+	int twin_aicpu = aicpu && t->finish > 0 && t->dispatch >= 0;
+	int twin_setup = t->receive > 0 && t->receive < t->start;
+	struct pd_slice sl = { 0 };
+	unsigned int nout = 0, nall;
+	char label[32], name[160], hint[128];
+	struct pd_arg a[9 + PTO_PMU_SLOTS] = {
+		/* detail (1): the slice's times say it */
+		{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
+		{ "taskId", PD_ARG_U64, { .u = t->task_id }, 0 },
+		{ "funcId", PD_ARG_U64, { .u = t->func_id }, 0 },
+		{ "coreId", PD_ARG_U64, { .u = t->core_id }, 0 },
+		{ "start-us", PD_ARG_DBL, { .d = t->start }, 1 },
+		{ "duration-us", PD_ARG_DBL, { .d = t->dur }, 1 },
+		{ "dispatch-us", PD_ARG_DBL, { .d = t->dispatch },
+		  twin_aicpu },
+		{ "finish-us", PD_ARG_DBL, { .d = t->finish }, twin_aicpu },
+		{ "receive-us", PD_ARG_DBL, { .d = t->receive }, twin_setup },
+	};
 
-	for (gi = 0; gi < q->ng; gi++) {
-		const struct pd_group *g = &q->g[gi];
-
-		for (i = 0; i < g->n; i++) {
-			const struct pd_task *t = &q->m->tasks[g->first + i];
-			struct pd_slice sl = { 0 };
-			unsigned int nout = 0, nall;
-			char label[32];
-			struct pd_arg a[9 + PTO_PMU_SLOTS] = {
-				/* detail (1): the slice's times say it */
-				{ "event-hint", PD_ARG_STR, { .s = hint }, 1 },
-				{ "taskId", PD_ARG_U64, { .u = t->task_id },
-				  0 },
-				{ "funcId", PD_ARG_U64, { .u = t->func_id },
-				  0 },
-				{ "coreId", PD_ARG_U64, { .u = t->core_id },
-				  0 },
-				{ "start-us", PD_ARG_DBL, { .d = t->start }, 1 },
-				{ "duration-us", PD_ARG_DBL, { .d = t->dur },
-				  1 },
-				{ "dispatch-us", PD_ARG_DBL,
-				  { .d = t->dispatch }, 0 },
-				{ "finish-us", PD_ARG_DBL, { .d = t->finish },
-				  0 },
-				{ "receive-us", PD_ARG_DBL, { .d = t->receive },
-				  0 },
-			};
-
-			pd_task_label(t->task_id, label, sizeof(label));
-			snprintf(hint, sizeof(hint),
-				 "Task:%s, FuncId:%" PRIu32 ", CoreId:%u", label,
-				 t->func_id, t->core_id);
-			pd_task_name(q->nm, t->func_id, t->task_id, name,
-				     sizeof(name));
-			if (i == g->src && group_flows(q, gi, 1, &nout))
-				return -ENOMEM;
-			if ((long)(g->first + i) == q->xlast &&
-			    push_cross(q, &nout, PD_FLOW_DONE))
-				return -ENOMEM;
-			nall = nout;
-			if (i == g->dst && group_flows(q, gi, 0, &nall))
-				return -ENOMEM;
-			if ((long)(g->first + i) == q->xfirst &&
-			    push_cross(q, &nall, PD_FLOW_SETUP))
-				return -ENOMEM;
-			sl.pid = PD_PID_AICORE;
-			sl.tid = PD_TID_CORE(t->core_id);
-			sl.ts = t->start;
-			sl.dur = t->end - t->start;
-			sl.name = name;
-			sl.name_once = 1;
-			sl.cat = "event";
-			sl.args = a;
-			sl.nargs = t->receive > 0 ? 9 : 8;
-			sl.nargs += pmu_args(q, t, a + sl.nargs);
-			sl.out = q->flows;
-			sl.nout = nout;
-			sl.in = q->flows + nout;
-			sl.nin = nall - nout;
-			if (emit_setup(q, t) || q->s->slice(q->s, &sl))
-				return -EIO;
-			q->st->slices_aicore++;
-			q->st->flows += nout - ((long)(g->first + i) ==
-						q->xlast);
-			tick(q);
-		}
+	hint[0] = 0;
+	if (!q->s->compact) {
+		pd_task_label(t->task_id, label, sizeof(label));
+		snprintf(hint, sizeof(hint),
+			 "Task:%s, FuncId:%" PRIu32 ", CoreId:%u", label,
+			 t->func_id, t->core_id);
 	}
+	pd_task_name(q->nm, t->func_id, t->task_id, name, sizeof(name));
+	if (i == g->src && group_flows(q, gi, 1, &nout))
+		return -ENOMEM;
+	if ((long)r == q->xlast && push_cross(q, &nout, PD_FLOW_DONE))
+		return -ENOMEM;
+	nall = nout;
+	if (i == g->dst && group_flows(q, gi, 0, &nall))
+		return -ENOMEM;
+	if ((long)r == q->xfirst && push_cross(q, &nall, PD_FLOW_SETUP))
+		return -ENOMEM;
+	sl.pid = PD_PID_AICORE;
+	sl.tid = PD_TID_CORE(t->core_id);
+	sl.ts = t->start;
+	sl.dur = t->end - t->start;
+	sl.name = name;
+	sl.name_once = 1;
+	sl.cat = "event";
+	sl.args = a;
+	sl.nargs = t->receive > 0 ? 9 : 8;
+	sl.nargs += pmu_args(q, t, a + sl.nargs);
+	sl.out = q->flows;
+	sl.nout = nout;
+	sl.in = q->flows + nout;
+	sl.nin = nall - nout;
+	if (emit_setup(q, t) || q->s->slice(q->s, &sl))
+		return -EIO;
+	q->st->slices_aicore++;
+	pd_gen_tick(q);
 	return 0;
 }
 
-/* Row indices sorted by (core, dispatch) for the AICPU view. */
-static const struct pd_task *sort_tasks;
-
-static int cmp_core_dispatch(const void *a, const void *b)
+/*
+ * The AICore lanes, each in time order (core, start): a lane's events
+ * then only move forward, which keeps a protobuf trace's time deltas
+ * small and its clock snapshots few.
+ */
+static int emit_aicore(struct pd_gen *q, int aicpu)
 {
-	const struct pd_task *x = &sort_tasks[*(const uint32_t *)a];
-	const struct pd_task *y = &sort_tasks[*(const uint32_t *)b];
+	size_t n = q->m->ntasks ? q->m->ntasks : 1, gi, i;
+	uint32_t *order = malloc(n * sizeof(*order)), *grp = NULL;
+	int r = order ? pd_rows_by_core_time(q->m, NULL, q->m->ntasks, 0,
+					     order) : -ENOMEM;
 
-	if (x->core_id != y->core_id)
-		return x->core_id < y->core_id ? -1 : 1;
-	return (x->dispatch > y->dispatch) - (x->dispatch < y->dispatch);
+	if (!r) {
+		grp = malloc(n * sizeof(*grp));
+		r = grp ? 0 : -ENOMEM;
+	}
+	if (r) {
+		free(order);
+		free(grp);
+		return r;
+	}
+	for (gi = 0; gi < q->ng; gi++)
+		for (i = 0; i < q->g[gi].n; i++)
+			grp[q->g[gi].first + i] = (uint32_t)gi;
+	for (i = 0; !r && i < q->m->ntasks; i++)
+		r = emit_row(q, grp[order[i]], order[i], aicpu);
+	free(order);
+	free(grp);
+	return r;
 }
 
 /*
  * Greedy lanes per core: a lane is free when its last finish <= dispatch.
  * *order: the rows with lifecycle times, by (core, dispatch); *n of them.
  */
-static int aicpu_lanes(struct gen *q, uint32_t **order, size_t *n_out,
+static int aicpu_lanes(struct pd_gen *q, uint32_t **order, size_t *n_out,
 		       uint8_t **lane, uint8_t *used)
 {
 	const struct pd_model *m = q->m;
 	double last[PD_AICPU_LANES];
+	uint32_t *rows = malloc((m->ntasks ? m->ntasks : 1) * sizeof(*rows));
 	size_t i, n = 0;
 	unsigned int l, core = UINT32_MAX;
+	int r;
 
 	*order = malloc((m->ntasks ? m->ntasks : 1) * sizeof(**order));
 	*lane = malloc(m->ntasks ? m->ntasks : 1);
-	if (!*order || !*lane)
+	if (!rows || !*order || !*lane) {
+		free(rows);
 		return -ENOMEM;
+	}
 	for (i = 0; i < m->ntasks; i++)
 		if (m->tasks[i].finish > 0 && m->tasks[i].dispatch >= 0)
-			(*order)[n++] = (uint32_t)i;
-	sort_tasks = m->tasks;
-	qsort(*order, n, sizeof(**order), cmp_core_dispatch);
+			rows[n++] = (uint32_t)i;
+	r = pd_rows_by_core_time(m, rows, n, 1, *order);
+	free(rows);
+	if (r)
+		return r;
 	for (i = 0; i < n; i++) {
 		const struct pd_task *t = &m->tasks[(*order)[i]];
 
@@ -339,7 +329,7 @@ static int aicpu_lanes(struct gen *q, uint32_t **order, size_t *n_out,
 	return 0;
 }
 
-static int emit_aicpu(struct gen *q, const uint32_t *order, size_t n,
+static int emit_aicpu(struct pd_gen *q, const uint32_t *order, size_t n,
 		      const uint8_t *lane)
 {
 	char name[160];
@@ -370,7 +360,7 @@ static int emit_aicpu(struct gen *q, const uint32_t *order, size_t n,
 		if (q->s->slice(q->s, &sl))
 			return -EIO;
 		q->st->slices_aicpu++;
-		tick(q);
+		pd_gen_tick(q);
 	}
 	return 0;
 }
@@ -396,7 +386,7 @@ static const char *sched_cname(uint8_t kind)
 	}
 }
 
-static int emit_sched(struct gen *q)
+static int emit_sched(struct pd_gen *q)
 {
 	const struct pd_sched *r;
 	double prev_end = 0;
@@ -445,12 +435,12 @@ static int emit_sched(struct gen *q)
 		if (q->s->slice(q->s, &sl))
 			return -EIO;
 		q->st->slices_sched++;
-		tick(q);
+		pd_gen_tick(q);
 	}
 	return it.err;
 }
 
-static int emit_orch(struct gen *q)
+static int emit_orch(struct pd_gen *q)
 {
 	char name[64], label[32];
 	const struct pd_orch *o;
@@ -487,326 +477,86 @@ static int emit_orch(struct gen *q)
 		if (q->s->slice(q->s, &sl))
 			return -EIO;
 		q->st->slices_orch++;
-		tick(q);
+		pd_gen_tick(q);
 	}
 	return it.err;
 }
 
-struct step {
-	double ts;
-	int delta;
-};
-
-static int cmp_step(const void *a, const void *b)
-{
-	const struct step *x = a, *y = b;
-
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->delta - y->delta;	/* decrements first: no false peaks */
-}
-
-static int emit_steps(struct gen *q, struct step *v, size_t n,
-		      const char *name)
-{
-	int64_t level = 0;
-	size_t i;
-
-	qsort(v, n, sizeof(*v), cmp_step);
-	for (i = 0; i < n; i++) {
-		level += v[i].delta;
-		if (i + 1 < n && v[i + 1].ts == v[i].ts)
-			continue;
-		if (q->s->counter(q->s, PD_PID_COUNTERS, name, v[i].ts, level))
-			return -EIO;
-		q->st->counters++;
-	}
-	return 0;
-}
-
-/* End of the earliest submit of id in v, (task id, end ns) by task id. */
-static double submit_end(const struct pd_edge *v, size_t n, uint64_t id)
-{
-	size_t a = pd_edge_lower(v, n, id);
-
-	return a < n && v[a].pred == id ? (double)v[a].succ / 1000.0 : -1;
-}
-
 /*
- * Counters, per task id. In flight: from its first dispatch (its start
- * without lifecycle data) to its last finish (or end). Ready-queue depth:
- * from the moment the task became ready -- its last producer's finish
- * (or end), or for a task without producers the end of its orch_submit
- * record -- to its dispatch; tasks whose ready moment is unknown are left
- * out.
+ * Each group's edges and each edge's groups, in one walk of the groups
+ * (by id) beside the edges by pred and by succ: both sorted alike.
  */
-static int emit_counters(struct gen *q)
+static int map_edges(struct pd_gen *q)
 {
-	const struct pd_model *m = q->m;
-	const struct pd_orch *o;
-	struct pd_edge *subs;
-	size_t i, n = 0, k, nsubs = 0;
-	struct pd_iter it;
-	struct step *v;
-	int r;
+	const struct pd_deps *d = q->d;
+	size_t i, n = d ? d->n : 0, a = 0, b = 0;
 
-	v = malloc((q->ng ? q->ng : 1) * 2 * sizeof(*v));
-	subs = malloc((m->norch ? m->norch : 1) * sizeof(*subs));
-	if (!v || !subs) {
-		free(v);
-		free(subs);
+	if (n > INT32_MAX || q->ng > INT32_MAX)
+		return -E2BIG;
+	q->edge_pred = malloc((n ? n : 1) * sizeof(*q->edge_pred));
+	q->edge_succ = malloc((n ? n : 1) * sizeof(*q->edge_succ));
+	q->out_lo = malloc((q->ng ? q->ng : 1) * sizeof(*q->out_lo));
+	q->in_lo = malloc((q->ng ? q->ng : 1) * sizeof(*q->in_lo));
+	if (!q->edge_pred || !q->edge_succ || !q->out_lo || !q->in_lo)
 		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		q->edge_pred[i] = q->edge_succ[i] = -1;
+	for (i = 0; n && i < q->ng; i++) {
+		uint64_t id = q->g[i].id;
+
+		while (a < n && d->e[a].pred < id)
+			a++;
+		q->out_lo[i] = (uint32_t)a;
+		for (; a < n && d->e[a].pred == id; a++)
+			q->edge_pred[a] = (int32_t)i;
+		while (b < n && d->e[d->by_succ[b]].succ < id)
+			b++;
+		q->in_lo[i] = (uint32_t)b;
+		for (; b < n && d->e[d->by_succ[b]].succ == id; b++)
+			q->edge_succ[d->by_succ[b]] = (int32_t)i;
 	}
-	for (pd_iter_orch(&it, m); (o = pd_orch_next(&it));)
-		if (o->is_submit && o->has_task)
-			subs[nsubs++] = (struct pd_edge){
-				o->task_id,
-				o->end > 0 ? (uint64_t)(o->end * 1000.0) : 0 };
-	qsort(subs, nsubs, sizeof(*subs), pd_edge_cmp);
-	for (i = 0; i < q->ng; i++) {
-		const struct pd_group *g = &q->g[i];
-
-		v[n++] = (struct step){ pd_group_first(g), 1 };
-		v[n++] = (struct step){ pd_group_last(g), -1 };
-	}
-	r = it.err ? it.err : emit_steps(q, v, n, "tasks_in_flight");
-	n = 0;
-	for (i = 0; r == 0 && i < q->ng; i++) {
-		const struct pd_group *g = &q->g[i];
-		double ready = -1;
-		size_t lo = 0, hi = 0;
-
-		if (!g->life)
-			continue;
-		if (q->d)
-			pd_deps_preds(q->d, g->id, &lo, &hi);
-		for (k = lo; k < hi; k++) {
-			long p = q->edge_pred[q->d->by_succ[k]];
-			double t;
-
-			if (p < 0)
-				continue;
-			t = pd_group_last(&q->g[p]);
-			if (t > ready)
-				ready = t;
-		}
-		if (ready < 0)
-			ready = submit_end(subs, nsubs, g->id);
-		if (ready < 0 || ready > g->dispatch)
-			continue;
-		v[n++] = (struct step){ ready, 1 };
-		v[n++] = (struct step){ g->dispatch, -1 };
-	}
-	if (!r && n)
-		r = emit_steps(q, v, n, "ready_queue_depth");
-	free(v);
-	free(subs);
-	return r;
-}
-
-struct steps {
-	struct step *v;
-	size_t n;
-	unsigned int sh;
-};
-
-static void depth_step(void *ctx, double ts, const uint32_t *depth,
-		       int dispatch_start)
-{
-	struct steps *d = ctx;
-
-	(void)dispatch_start;
-	d->v[d->n++] = (struct step){ ts, (int)depth[d->sh] };
-}
-
-/*
- * The recorded ready-queue depths, one counter per shape
- * ("shared_ready_queue_aic", _aiv, _mix): every scheduler phase record's
- * depth at its start and end, in time order over all threads.
- */
-static int emit_shared_depths(struct gen *q)
-{
-	static const char *const name[PTO_SHAPES] = {
-		"shared_ready_queue_aic", "shared_ready_queue_aiv",
-		"shared_ready_queue_mix" };
-	const struct pd_model *m = q->m;
-	struct steps d = { 0 };
-	struct step *v = malloc((m->nsched ? m->nsched : 1) * 2 * sizeof(*v));
-	unsigned int sh;
-	size_t i, n;
-	int r = 0;
-
-	if (!v)
-		return -ENOMEM;
-	for (sh = 0; !r && sh < PTO_SHAPES; sh++) {
-		d = (struct steps){ v, 0, sh };
-		r = pd_model_depths(m, depth_step, &d);
-		n = d.n;
-		qsort(v, n, sizeof(*v), cmp_step);
-		for (i = 0; !r && i < n; i++) {
-			r = q->s->counter(q->s, PD_PID_COUNTERS, name[sh],
-					  v[i].ts, v[i].delta) ? -EIO : 0;
-			q->st->counters++;
-		}
-	}
-	free(v);
-	return r;
-}
-
-/* The run's totals of lost records: one marker at the trace start. */
-static int emit_loss_totals(struct gen *q)
-{
-	const struct pd_model *m = q->m;
-	struct pd_arg a[3 + 3 * PD_MAX_BOOKS];
-	char keys[3 * PD_MAX_BOOKS][48];
-	unsigned int n = 0, i;
-	double ts = 0;
-
-	if (!m->lost_dropped && !m->lost_mismatch && !m->lost_overwritten)
-		return 0;
-	a[n++] = (struct pd_arg){ "dropped", PD_ARG_U64,
-				  { .u = m->lost_dropped }, 0 };
-	a[n++] = (struct pd_arg){ "mismatch", PD_ARG_U64,
-				  { .u = m->lost_mismatch }, 0 };
-	a[n++] = (struct pd_arg){ "overwritten", PD_ARG_U64,
-				  { .u = m->lost_overwritten }, 0 };
-	for (i = 0; i < m->nbooks; i++) {
-		const struct pd_books *b = &m->books[i];
-
-		snprintf(keys[3 * i], sizeof(keys[0]), "%s.dropped", b->kind);
-		snprintf(keys[3 * i + 1], sizeof(keys[0]), "%s.mismatch",
-			 b->kind);
-		snprintf(keys[3 * i + 2], sizeof(keys[0]), "%s.overwritten",
-			 b->kind);
-		a[n++] = (struct pd_arg){ keys[3 * i], PD_ARG_U64,
-					  { .u = b->dropped }, 0 };
-		a[n++] = (struct pd_arg){ keys[3 * i + 1], PD_ARG_U64,
-					  { .u = b->mismatch }, 0 };
-		a[n++] = (struct pd_arg){ keys[3 * i + 2], PD_ARG_U64,
-					  { .u = b->overwritten }, 0 };
-	}
-	if (q->ng)
-		ts = q->g[0].start;
-	for (i = 0; i < q->ng; i++)
-		if (q->g[i].start < ts)
-			ts = q->g[i].start;
-	if (q->s->instant(q->s, PD_PID_AICORE, -1, ts, "records lost", "loss",
-			  a, n))
-		return -EIO;
-	q->st->markers++;
-	return 0;
-}
-
-/*
- * The lane of kind's pool: its core's (per-core kinds), else its
- * thread's (the orchestrator's for the orchestrator kind). Declared here
- * too: a lane may have no records of its own.
- */
-static int pool_lane(struct gen *q, uint32_t kind, uint32_t pool, int *pid,
-		     int *tid)
-{
-	char name[32];
-
-	switch (pto_prof_kind_pool_shape(kind)) {
-	case PTO_POOLS_PER_CORE:
-		*pid = PD_PID_AICORE;
-		*tid = PD_TID_CORE(pool);
-		snprintf(name, sizeof(name), "core_%u", pool);
-		return 0;	/* AICore lanes are named by emit_meta */
-	case PTO_POOLS_ORCH:
-		*pid = PD_PID_ORCH;
-		*tid = PD_TID_ORCH(pool);
-		snprintf(name, sizeof(name), "Orch_%u", pool);
-		break;
-	default:
-		*pid = PD_PID_SCHED;
-		*tid = PD_TID_SCHED(pool);
-		snprintf(name, sizeof(name), "Sched_%u", pool);
-		break;
-	}
-	return q->s->thread(q->s, *pid, *tid, name) ? -EIO : 0;
-}
-
-/*
- * Per buffer: its loss marker (records of its pool dropped or
- * overwritten just before it) as an instant on the pool's lane at the
- * first lost record's time, and the block policy's wait for it as a
- * slice on the lane of the thread that waited (a per-core kind's: the
- * core's owner, when known).
- */
-static int emit_loss_markers(struct gen *q)
-{
-	const struct pd_model *m = q->m;
-	struct pd_slice sl = { 0 };
-	struct pd_arg a[4];
-	size_t i;
-	int pid, tid;
-
-	for (i = 0; i < m->nlosses; i++) {
-		const struct pd_loss *l = &m->losses[i];
-		const char *kind = pto_capture_kind_name(l->kind);
-
-		a[0] = (struct pd_arg){ "kind", PD_ARG_STR,
-					{ .s = kind ? kind : "?" }, 0 };
-		a[1] = (struct pd_arg){ "pool", PD_ARG_U64, { .u = l->pool },
-					0 };
-		if (pool_lane(q, l->kind, l->pool, &pid, &tid))
-			return -EIO;
-		if (l->lost) {
-			a[2] = (struct pd_arg){ "lost", PD_ARG_U64,
-						{ .u = l->lost }, 0 };
-			a[3] = (struct pd_arg){ "last_lost_us", PD_ARG_DBL,
-						{ .d = l->last }, 0 };
-			if (q->s->instant(q->s, pid, tid, l->first,
-					  "records lost", "loss", a, 4))
-				return -EIO;
-			q->st->markers++;
-		}
-		if (!l->wait_start && !l->wait_end)
-			continue;
-		if (pto_prof_kind_pool_shape(l->kind) == PTO_POOLS_PER_CORE &&
-		    l->pool < m->n_core_to_thread &&
-		    m->core_to_thread[l->pool] >= 0 &&
-		    pool_lane(q, PTO_BUF_SCHED_PHASE,
-			      (uint32_t)m->core_to_thread[l->pool], &pid,
-			      &tid))
-			return -EIO;
-		sl.pid = pid;
-		sl.tid = tid;
-		sl.ts = l->wait_start;
-		sl.dur = l->wait_end - l->wait_start;
-		sl.name = "profiling buffer wait";
-		sl.cat = "loss";
-		sl.cname = "terrible";
-		sl.args = a;
-		sl.nargs = 2;
-		if (q->s->slice(q->s, &sl))
-			return -EIO;
-		q->st->markers++;
-	}
-	return 0;
-}
-
-static int map_edges(struct gen *q)
-{
-	size_t i, n = q->d ? q->d->n : 0;
-
-	q->edge_pred = malloc((n ? n : 1) * sizeof(long));
-	q->edge_succ = malloc((n ? n : 1) * sizeof(long));
-	if (!q->edge_pred || !q->edge_succ)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		q->edge_pred[i] = pd_group_find(q->g, q->ng, q->d->e[i].pred);
-		q->edge_succ[i] = pd_group_find(q->g, q->ng, q->d->e[i].succ);
+	for (i = 0; i < n; i++)
 		if (q->edge_pred[i] < 0 || q->edge_succ[i] < 0)
 			q->st->skipped_edges++;
-	}
 	return 0;
+}
+
+/* Done with the edges: their memory back before the depths' sort. */
+static void free_edges(struct pd_gen *q)
+{
+	free(q->edge_pred);
+	free(q->edge_succ);
+	free(q->out_lo);
+	free(q->in_lo);
+	q->edge_pred = q->edge_succ = NULL;
+	q->out_lo = q->in_lo = NULL;
+}
+
+void pd_gen_edges(const struct pd_gen *q, size_t gi, int out, size_t *lo,
+		  size_t *hi)
+{
+	const struct pd_deps *d = q->d;
+	uint64_t id = q->g[gi].id;
+	size_t k;
+
+	if (!d || !d->n) {
+		*lo = *hi = 0;
+		return;
+	}
+	k = out ? q->out_lo[gi] : q->in_lo[gi];
+	*lo = k;
+	if (out)
+		while (k < d->n && d->e[k].pred == id)
+			k++;
+	else
+		while (k < d->n && d->e[d->by_succ[k]].succ == id)
+			k++;
+	*hi = k;
 }
 
 /* With aligned clocks and host spans: the earliest-starting and the
  * latest-ending AICore rows, the device ends of the cross flows. */
-static void cross_rows(struct gen *q, const struct pd_host_view *host)
+static void cross_rows(struct pd_gen *q, const struct pd_host_view *host)
 {
 	const struct pd_model *m = q->m;
 	size_t i;
@@ -828,7 +578,7 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 		  const struct pd_host_view *host, struct pd_sink *sink,
 		  struct pd_trace_stats *st, pd_frac_fn frac, void *ctx)
 {
-	struct gen q = { .m = m, .d = deps, .nm = names, .pmu = pmu,
+	struct pd_gen q = { .m = m, .d = deps, .nm = names, .pmu = pmu,
 			 .s = sink, .st = st, .frac = frac, .ctx = ctx };
 	uint8_t used[PTO_MAX_CORES] = { 0 };
 	uint32_t *order = NULL;
@@ -847,28 +597,30 @@ int pd_trace_emit(struct pd_model *m, const struct pd_deps *deps,
 	if (!r)
 		r = emit_meta(&q, aicpu, used);
 	if (!r)
-		r = emit_aicore(&q);
+		r = emit_aicore(&q, aicpu);
 	if (!r && aicpu)
 		r = emit_aicpu(&q, order, n_aicpu, lane);
+	free(order);		/* done with: room for the counters' sorts */
+	free(lane);
+	order = NULL;
+	lane = NULL;
 	if (!r)
 		r = emit_sched(&q);
 	if (!r)
 		r = emit_orch(&q);
 	if (!r)
-		r = emit_counters(&q);
+		r = pd_trace_counters(&q);
+	free_edges(&q);
 	if (!r)
-		r = emit_shared_depths(&q);
+		r = pd_trace_depths(&q);
 	if (!r)
-		r = emit_loss_totals(&q);
-	if (!r)
-		r = emit_loss_markers(&q);
+		r = pd_trace_losses(&q);
 	if (!r && host)
 		r = pd_trace_host(host, q.xfirst >= 0, sink, st);
 	free(order);
 	free(lane);
 	free(q.flows);
-	free(q.edge_pred);
-	free(q.edge_succ);
+	free_edges(&q);
 	free(q.g);
 	return r;
 }

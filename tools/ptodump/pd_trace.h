@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Perfetto trace of a records file: what lanes, slices, flows,
- * counters and markers it holds (pd_trace.c) is decided once and handed
+ * counters and markers it holds (pd_trace.c; its counter tracks:
+ * pd_trace_counters.c, its loss markers: pd_trace_loss.c, its host
+ * spans: pd_trace_host.c) is decided once and handed
  * to a sink that writes one format (Chrome JSON: pd_sink_json.c, native
  * protobuf: pd_sink_proto.c).
  *
@@ -96,6 +98,7 @@ struct pd_sink {
 		       unsigned int nargs);
 	/* Flushes and frees; returns 0 or -errno of the first write error. */
 	int (*close)(struct pd_sink *s);
+	int compact;	/* leaves pd_arg.detail out: no need to build them */
 };
 
 struct pd_sink *pd_sink_json_open(FILE *f);

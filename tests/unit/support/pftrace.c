@@ -21,7 +21,8 @@ enum {
 	TD_NAME = 2, TD_PROCESS = 3, TD_THREAD = 4, TD_COUNTER = 8,
 	PD_PID = 1, PD_NAME = 6, THD_PID = 1, THD_TID = 2, THD_NAME = 5,
 	TE_CATEGORY_IIDS = 3, TE_TYPE = 9, TE_NAME_IID = 10, TE_TRACK = 11,
-	TE_NAME = 23, TE_FLOW = 47, TE_FLOW_END = 48, SEQ_CLEARED = 1,
+	TE_NAME = 23, TE_COUNTER = 30, TE_FLOW = 47, TE_FLOW_END = 48,
+	SEQ_CLEARED = 1,
 };
 
 enum { VARINT = 0, I64 = 1, LEN = 2, I32 = 5 };
@@ -178,12 +179,14 @@ static void event(struct pftrace *t, struct seq *q, struct pft_rd r)
 	struct pft_slice sl = { 0 };
 	const struct pft_track *tr;
 	uint64_t type = 0, uuid = q->track;
+	int64_t value = 0;
 	struct pft_field f;
 
 	while (pft_next(&r, &f)) {
 		switch (f.num) {
 		case TE_TYPE: type = f.v; break;
 		case TE_TRACK: uuid = f.v; break;
+		case TE_COUNTER: value = (int64_t)f.v; break;
 		case TE_NAME: copy_str(sl.name, sizeof(sl.name), &f.sub); break;
 		case TE_NAME_IID:
 			snprintf(sl.name, sizeof(sl.name), "%s",
@@ -224,6 +227,15 @@ static void event(struct pftrace *t, struct seq *q, struct pft_rd r)
 				      (t->ninstants + 1) * sizeof(in));
 		assert_non_null(t->instants);
 		t->instants[t->ninstants++] = in;
+	} else if (type == 4) {		/* TYPE_COUNTER */
+		struct pft_counter c = { q->last, value, "" };
+
+		assert_true(tr->counter);
+		snprintf(c.name, sizeof(c.name), "%s", tr->name);
+		t->counters = realloc(t->counters,
+				      (t->ncounters + 1) * sizeof(c));
+		assert_non_null(t->counters);
+		t->counters[t->ncounters++] = c;
 	}
 }
 
@@ -324,6 +336,7 @@ void pftrace_free(struct pftrace *t)
 	free(t->tracks);
 	free(t->slices);
 	free(t->instants);
+	free(t->counters);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -338,15 +351,57 @@ const char *pftrace_process(const struct pftrace *t, int64_t pid)
 	return NULL;
 }
 
-size_t pftrace_flows(const struct pftrace *t)
+static int u64_cmp(const void *a, const void *b)
 {
-	size_t i, j, k, l, n = 0;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The flow ids of every slice's out (or in) list, sorted; *n of them. */
+static uint64_t *flow_ids(const struct pftrace *t, int out, size_t *n)
+{
+	uint64_t *v;
+	size_t i, j, k = 0;
 
 	for (i = 0; i < t->nslices; i++)
-		for (j = 0; j < t->slices[i].nout; j++)
-			for (k = 0; k < t->nslices; k++)
-				for (l = 0; l < t->slices[k].nin; l++)
-					n += t->slices[k].in[l] ==
-					     t->slices[i].out[j];
+		k += out ? t->slices[i].nout : t->slices[i].nin;
+	v = malloc((k ? k : 1) * sizeof(*v));
+	assert_non_null(v);
+	k = 0;
+	for (i = 0; i < t->nslices; i++)
+		for (j = 0; j < (out ? t->slices[i].nout : t->slices[i].nin);
+		     j++)
+			v[k++] = out ? t->slices[i].out[j] : t->slices[i].in[j];
+	qsort(v, k, sizeof(*v), u64_cmp);
+	*n = k;
+	return v;
+}
+
+size_t pftrace_flows(const struct pftrace *t)
+{
+	size_t no, ni, i = 0, j = 0, n = 0;
+	uint64_t *o = flow_ids(t, 1, &no), *in = flow_ids(t, 0, &ni);
+
+	/* Every (leaving, arriving) pair of one id, as a sorted merge. */
+	while (i < no && j < ni) {
+		size_t a = i, b = j;
+
+		if (o[i] < in[j]) {
+			i++;
+			continue;
+		}
+		if (o[i] > in[j]) {
+			j++;
+			continue;
+		}
+		while (i < no && o[i] == o[a])
+			i++;
+		while (j < ni && in[j] == in[b])
+			j++;
+		n += (i - a) * (j - b);
+	}
+	free(o);
+	free(in);
 	return n;
 }

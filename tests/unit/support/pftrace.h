@@ -3,7 +3,8 @@
  * A native Perfetto trace (ptodump --format=proto, merge) read back into
  * plain arrays for tests that check what it shows: tracks with their
  * process and thread, slices with absolute times (the sequences'
- * incremental clocks summed) and flow ids, instants. The wire format is
+ * incremental clocks summed) and flow ids, instants, counter samples.
+ * The wire format is
  * checked in depth by test_ptodump_proto.c; this reader takes what the
  * other tests need and fails the running test on malformed input; its
  * wire-format reader serves that test too.
@@ -52,6 +53,12 @@ struct pft_instant {
 	char name[128];
 };
 
+struct pft_counter {
+	uint64_t ts;			/* ns */
+	int64_t value;
+	char name[192];			/* the counter track's name */
+};
+
 struct pftrace {
 	struct pft_track *tracks;
 	size_t ntracks;
@@ -59,6 +66,8 @@ struct pftrace {
 	size_t nslices;
 	struct pft_instant *instants;
 	size_t ninstants;
+	struct pft_counter *counters;
+	size_t ncounters;
 };
 
 /* Reads path (asserts it decodes). */
