@@ -396,7 +396,7 @@ static int count_rec(void *ctx, uint32_t pool, const void *rec)
 static void test_tiny_pools_reconcile(void **state)
 {
 	const unsigned int policy = *(const unsigned int *)*state;
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	static struct csv c;
 	struct pto_run_config cfg;
 	struct pto_run_result res = { .size = sizeof(res) };
