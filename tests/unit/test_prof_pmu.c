@@ -4,16 +4,16 @@
  * software counters are counted for every task and task_clock_ns grows
  * with the kernel's work (a loop of 10N iterations against one of N:
  * compared by medians, never held to a wall-clock bound); each task
- * that touches fresh pages counts page faults; each hardware counter is
+ * that touches fresh pages counts page faults, a thread's first one too,
+ * run right after its counters were opened; each hardware counter is
  * either counted in every row or named unavailable in a warning and
  * absent from pmu.csv and from the capture's counter set; the bit runs
- * alone (no
- * lifecycle records) and with level 4, where pmu.csv holds one row per
- * subtask, each joined to its task row of l2_swimlane_records.json by
- * (task, core) with the same func; and with tiny PMU pools and a host
- * that returns no buffer while the run is live, under each buffer policy
- * (drop, block, overwrite), the PMU books balance and pmu.csv holds
- * exactly the collected records.
+ * alone (no lifecycle records) and with level 4, where pmu.csv holds one
+ * row per subtask, each joined to its task row of
+ * l2_swimlane_records.json by (task, core) with the same func; and with
+ * tiny PMU pools and a host that returns no buffer while the run is
+ * live, under each buffer policy (drop, block, overwrite), the PMU books
+ * balance and pmu.csv holds exactly the collected records.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -249,7 +249,9 @@ static void test_software_counts(void **state)
 /* The first kernel of a thread: its counters opened just before it. */
 static void *first_kernel(void *arg)
 {
-	struct pto_kernel_ctx k = { .num_args = 2, .args = { 0, FAULT_PAGES } };
+	struct pto_kernel_ctx k = {
+		.num_args = 2, .args = { 0, FAULT_PAGES },
+	};
 	struct prof_pmu_set s;
 	struct prof_pmu_sample *x = arg;
 
