@@ -184,7 +184,6 @@ static int write_task(void *ctx, const void *rec)
 	return 0;
 }
 
-
 /* Lists to write for a per-thread kind: see the file comment. */
 static uint32_t thread_lists(const struct prof_spill *v, uint32_t declared)
 {
