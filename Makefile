@@ -150,7 +150,9 @@ test-unit: tests
 
 # ---- sanitizers: the userspace suite under one, in its own build dir ---
 # Reports fail the run (-fno-sanitize-recover, halt_on_error); tests
-# that bound RSS or time skip under a sanitizer and say why.
+# that bound RSS or time skip under a sanitizer and say why. Reports go to
+# files in build-*/sanitizer-reports/ (tests that capture stderr would
+# swallow them), which tests/run-unit.sh prints under the test's name.
 SAN_asan       := address
 SAN_ubsan      := undefined
 SAN_tsan       := thread
@@ -162,8 +164,9 @@ export TSAN_OPTIONS  ?= halt_on_error=1:second_deadlock_stack=1$(if \
 			$(TSAN_SUPP),:suppressions=$(TSAN_SUPP))
 EXTRA_CLEAN += rm -rf build-asan build-ubsan build-tsan build-asan-ubsan;
 check-asan check-ubsan check-tsan check-asan-ubsan: check-%:
-	@$(MAKE) --no-print-directory BUILD=build-$* SANITIZE=$(SAN_$*) \
-		test-unit
+	@PTO_SAN_LOGS=$(CURDIR)/build-$*/sanitizer-reports \
+		$(MAKE) --no-print-directory BUILD=build-$* \
+		SANITIZE=$(SAN_$*) test-unit
 
 # ---- component fragments (kmod, run, bench, ...) -----------------------
 TEST_TARGETS := test-unit

@@ -135,8 +135,11 @@ PTO_API int pto_capture_records(pto_capture *c, uint32_t kind,
 /*
  * collected + dropped + mismatch + overwritten == total: overwritten
  * records were in buffers their writer reused (overwrite buffer policy).
+ * Like the other structs the library fills, it leads with its size, so
+ * it can grow without breaking callers built against an older header.
  */
 struct pto_capture_books {
+	size_t size;		/* sizeof(struct pto_capture_books) */
 	uint64_t total, collected, dropped, mismatch;
 	uint64_t overwritten;
 };
@@ -162,8 +165,8 @@ typedef int (*pto_loss_fn)(void *ctx, const struct pto_capture_loss *l);
  * pto_capture_tasks. */
 PTO_API int pto_capture_losses(pto_capture *c, pto_loss_fn fn, void *ctx);
 
-/* The books of kind (PTO_BUF_*). -EINVAL: bad kind or NULL; -ENOENT:
- * the run did not record that kind. */
+/* The books of kind (PTO_BUF_*) (set out->size first). -EINVAL: bad
+ * kind, NULL or a bad size; -ENOENT: the run did not record that kind. */
 PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 				  struct pto_capture_books *out);
 

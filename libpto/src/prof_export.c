@@ -21,7 +21,8 @@
  *   decimal strings; per task with records its task_id (a string too),
  *   kernel_ids [AIC, AIV0, AIV1] (-1: subslot inactive) and block_num
  *   (1: pto runs every task as one block), as today's reference tools
- *   read them.
+ *   read them. Its tasks come from the same pass over the sorted task
+ *   rows as the records' (one external sort feeds both files).
  * name_map.json   {"callable_id_to_name": {...}, "orchestrator_name": ...}
  * pmu.csv         with PMU records: prof_export_pmu.c
  *
@@ -181,18 +182,6 @@ static int write_task(void *ctx, const void *rec)
 	json_line_str(j, "\n    }");
 	json_line_put(j, l->f);
 	return 0;
-}
-
-static int write_tasks(FILE *f, const struct prof_records *r,
-		       const struct prof_clock *clk)
-{
-	struct prof_list l = { .f = f, .clk = clk };
-	int ret;
-
-	fputs("  \"tasks\": [", f);
-	ret = prof_records_each_task(r, write_task, &l);
-	fputs(l.n ? "\n  ]" : "]", f);
-	return ret;
 }
 
 /* Lists to write for a per-thread kind: see the file comment. */
@@ -493,36 +482,6 @@ static void write_clock_anchors(FILE *f, const struct prof_records *r)
 	fputs("\n  ]}", f);
 }
 
-static int export_records(const struct prof_records *r, const char *dir)
-{
-	struct prof_clock clk;
-	FILE *f;
-	int ret = prof_clock_of(r, &clk);
-
-	if (ret)
-		return ret;
-	f = json_open(dir, "l2_swimlane_records.json");
-	if (!f)
-		return -errno;
-	fprintf(f, "{\n  \"l2_swimlane_level\": %" PRIu32 ",\n", r->level);
-	ret = write_tasks(f, r, &clk);
-	if (!ret && r->level >= 3)
-		ret = write_thread_lists(f, r, PTO_BUF_SCHED_PHASE,
-					 "aicpu_scheduler_phases", &clk,
-					 write_sched_rec);
-	if (!ret && r->level >= 4)
-		ret = write_thread_lists(f, r, PTO_BUF_ORCH_PHASE,
-					 "aicpu_orchestrator_phases", &clk,
-					 write_orch_rec);
-	prof_write_core_to_thread(f, r, "  ");
-	if (!ret)
-		ret = write_losses(f, r, &clk);
-	write_extras(f, r);
-	write_clock_anchors(f, r);
-	fputs("\n}\n", f);
-	return json_close(f) ? -EIO : ret;
-}
-
 static int write_edge(void *ctx, const void *rec)
 {
 	static const char *const overlap[] = { NULL, "covered", "other" };
@@ -599,26 +558,96 @@ static int dep_task_row(void *ctx, const void *rec)
 	return 0;
 }
 
-static int export_deps(const struct prof_records *r, const char *dir)
+/*
+ * deps.json around its task rows: deps_open writes the edges, the rows
+ * come to dep_task_row in prof_row_cmp order, deps_close ends the file
+ * (ret: the result so far).
+ */
+static int deps_open(struct dep_task *d, const struct prof_records *r,
+		     const char *dir)
 {
-	FILE *f = json_open(dir, "deps.json");
-	struct prof_list l = { .f = f };
-	struct dep_task d = { .l = { .f = f } };
+	struct prof_list l = { .f = json_open(dir, "deps.json") };
 	uint32_t t;
 	int ret = 0;
 
-	if (!f)
+	memset(d, 0, sizeof(*d));
+	d->l.f = l.f;
+	if (!l.f)
 		return -errno;
-	fputs("{\n  \"edges\": [", f);
+	fputs("{\n  \"edges\": [", l.f);
 	for (t = 0; !ret && t < PTO_MAX_AICPU_THREADS; t++)
 		ret = prof_spill_each(&r->spill[PTO_BUF_DEP_EDGE][t],
 				      write_edge, &l);
-	fputs(l.n ? "\n  ],\n  \"tasks\": [" : "],\n  \"tasks\": [", f);
+	fputs(l.n ? "\n  ],\n  \"tasks\": [" : "],\n  \"tasks\": [", l.f);
+	return ret;
+}
+
+static int deps_close(struct dep_task *d, int ret)
+{
+	dep_task_put(d);
+	fputs(d->l.n ? "\n  ]\n}\n" : "]\n}\n", d->l.f);
+	return json_close(d->l.f) ? -EIO : ret;
+}
+
+/* The sorted task rows feed both files: every row is a deps.json task's
+ * kernel, the joined ones are the records' tasks. */
+struct task_sinks {
+	struct prof_list *records;
+	struct dep_task *deps;
+};
+
+static int task_row_both(void *ctx, const void *rec)
+{
+	const struct task_sinks *s = ctx;
+
+	if (((const struct prof_task_row *)rec)->joined)
+		write_task(s->records, rec);
+	return dep_task_row(s->deps, rec);
+}
+
+static int write_tasks(FILE *f, const struct prof_records *r,
+		       const struct prof_clock *clk, struct dep_task *deps)
+{
+	struct prof_list l = { .f = f, .clk = clk };
+	struct task_sinks s = { &l, deps };
+	int ret;
+
+	fputs("  \"tasks\": [", f);
+	ret = prof_sort_stream(&r->tasks, NULL, prof_row_cmp, task_row_both,
+			       &s);
+	fputs(l.n ? "\n  ]" : "]", f);
+	return ret;
+}
+
+/* l2_swimlane_records.json; its task rows also go to deps. */
+static int export_records(const struct prof_records *r, const char *dir,
+			  struct dep_task *deps)
+{
+	struct prof_clock clk;
+	FILE *f;
+	int ret = prof_clock_of(r, &clk);
+
+	if (ret)
+		return ret;
+	f = json_open(dir, "l2_swimlane_records.json");
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"l2_swimlane_level\": %" PRIu32 ",\n", r->level);
+	ret = write_tasks(f, r, &clk, deps);
+	if (!ret && r->level >= 3)
+		ret = write_thread_lists(f, r, PTO_BUF_SCHED_PHASE,
+					 "aicpu_scheduler_phases", &clk,
+					 write_sched_rec);
+	if (!ret && r->level >= 4)
+		ret = write_thread_lists(f, r, PTO_BUF_ORCH_PHASE,
+					 "aicpu_orchestrator_phases", &clk,
+					 write_orch_rec);
+	prof_write_core_to_thread(f, r, "  ");
 	if (!ret)
-		ret = prof_sort_stream(&r->tasks, NULL, prof_row_cmp,
-				       dep_task_row, &d);
-	dep_task_put(&d);
-	fputs(d.l.n ? "\n  ]\n}\n" : "]\n}\n", f);
+		ret = write_losses(f, r, &clk);
+	write_extras(f, r);
+	write_clock_anchors(f, r);
+	fputs("\n}\n", f);
 	return json_close(f) ? -EIO : ret;
 }
 
@@ -713,13 +742,20 @@ int prof_records_export_sets(const struct prof_records *r, const char *dir,
 {
 	int ret = r->err ? r->err : r->books_only ? -EINVAL :
 		  json_mkdirs(dir);
+	struct dep_task d = { .l = { .f = NULL } };
 
+	/* One sort of the task rows feeds deps.json and the records. */
+	if (!ret)
+		ret = deps_open(&d, r, dir);
 	if (!ret && (sets & PROF_SET_RECORDS))
-		ret = export_records(r, dir);
+		ret = export_records(r, dir, &d);
+	else if (!ret)
+		ret = prof_sort_stream(&r->tasks, NULL, prof_row_cmp,
+				       dep_task_row, &d);
+	if (d.l.f)
+		ret = deps_close(&d, ret);
 	if (!ret && (sets & PROF_SET_CHIP))
 		ret = prof_records_export_chip(r, dir, m);
-	if (!ret)
-		ret = export_deps(r, dir);
 	if (!ret)
 		ret = export_names(r, dir, func_name, ctx);
 	if (!ret && (r->dfx_flags & PTO_DFX_TENSOR_DUMP))

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -75,8 +76,14 @@ const char *prof_pmu_name(unsigned int i)
 	return i < PTO_PMU_COUNTERS ? pmu_counters[i].name : NULL;
 }
 
-/* Opens counter i for the calling thread in group (-1: a new leader);
- * the fd or -errno.
+/*
+ * Opens counter i for the calling thread in group (-1: a new leader);
+ * the fd or -errno. A leader starts disabled and pmu_thread_open enables
+ * its group whole once every member is in: a member added to a leader
+ * already counting is not scheduled in with it until the thread is next
+ * switched out and back, so a thread that ran its kernels without being
+ * switched counted none of its page faults (its task clock, the leader,
+ * counted).
  */
 static int pmu_open(unsigned int i, uint32_t user_only, int group)
 {
@@ -91,6 +98,7 @@ static int pmu_open(unsigned int i, uint32_t user_only, int group)
 			PERF_FORMAT_TOTAL_TIME_RUNNING;
 	a.exclude_kernel = user_only;
 	a.exclude_hv = 1;
+	a.disabled = group < 0;
 	fd = syscall(SYS_perf_event_open, &a, 0, -1, group,
 		     PERF_FLAG_FD_CLOEXEC);
 	return fd < 0 ? -errno : (int)fd;
@@ -123,16 +131,19 @@ void prof_pmu_probe(struct prof_pmu_set *s)
 	}
 }
 
+static void pmu_group_close(struct pmu_group *g)
+{
+	/* Members before their leader. */
+	while (g->n)
+		close(g->fd[--g->n]);
+}
+
 static void pmu_close(struct pmu_thread *t)
 {
-	unsigned int g, k;
+	unsigned int g;
 
-	for (g = 0; g < PMU_GROUPS; g++) {
-		/* Members before their leader. */
-		for (k = t->g[g].n; k-- > 0;)
-			close(t->g[g].fd[k]);
-		t->g[g].n = 0;
-	}
+	for (g = 0; g < PMU_GROUPS; g++)
+		pmu_group_close(&t->g[g]);
 }
 
 static void pmu_thread_free(void *p)
@@ -166,6 +177,11 @@ static void pmu_thread_open(struct pmu_thread *t, const struct prof_pmu_set *s)
 		g->fd[g->n] = fd;
 		g->idx[g->n++] = (uint8_t)i;
 	}
+	/* A group that cannot be enabled would read as counted zeros. */
+	for (i = 0; i < PMU_GROUPS; i++)
+		if (t->g[i].n && ioctl(t->g[i].fd[0], PERF_EVENT_IOC_ENABLE,
+				       PERF_IOC_FLAG_GROUP))
+			pmu_group_close(&t->g[i]);
 }
 
 /* The calling thread's counters for s, opened on first use; NULL: none. */

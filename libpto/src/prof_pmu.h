@@ -8,7 +8,8 @@
  * closed; a counter that cannot be opened is named once with the reason
  * in a warning and left out). Each thread that then runs a kernel opens
  * the probed set for itself on first use (one counting group per perf
- * type, read with PERF_FORMAT_GROUP in one read() each), keeps it open
+ * type, enabled whole once built, read with PERF_FORMAT_GROUP in one
+ * read() each), keeps it open
  * for later runs and closes it when the thread exits. A counter the
  * kernel multiplexed during a task (it did not run the whole time) is
  * left out of that task's sample: values are never scaled estimates.

@@ -280,6 +280,19 @@ PTO_API void pto_capture_close(pto_capture *c)
 
 /* ---- reading ------------------------------------------------------------ */
 
+/*
+ * A struct the library fills, full (full bytes, size leading) into out:
+ * the prefix the caller's out->size knows, that size recorded in it.
+ */
+static void copy_sized(void *out, void *full, size_t bytes)
+{
+	size_t n = *(const size_t *)out < bytes ? *(const size_t *)out :
+		   bytes;
+
+	*(size_t *)full = n;
+	memcpy(out, full, n);
+}
+
 PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info)
 {
 	struct pto_capture_info i = { .size = sizeof(i) };
@@ -300,8 +313,7 @@ PTO_API int pto_capture_info(pto_capture *c, struct pto_capture_info *info)
 	i.file_bytes = c->info.file_bytes;
 	i.abi_version = c->rec.abi_version;
 	i.pmu_counters = c->rec.pmu_counters;
-	i.size = info->size < sizeof(i) ? info->size : sizeof(i);
-	memcpy(info, &i, i.size);
+	copy_sized(info, &i, sizeof(i));
 	return 0;
 }
 
@@ -393,18 +405,21 @@ PTO_API int pto_capture_losses(pto_capture *c, pto_loss_fn fn, void *ctx)
 PTO_API int pto_capture_reconcile(pto_capture *c, uint32_t kind,
 				  struct pto_capture_books *out)
 {
+	struct pto_capture_books o = { .size = sizeof(o) };
 	const struct prof_books *b;
 
-	if (!c || !out || kind >= PTO_BUF_KIND_COUNT)
+	if (!c || !out || out->size < sizeof(size_t) ||
+	    kind >= PTO_BUF_KIND_COUNT)
 		return -EINVAL;
 	if (!pto_prof_kind_enabled(c->rec.dfx_flags, kind))
 		return -ENOENT;
 	b = &c->rec.books[kind];
-	out->total = b->total;
-	out->collected = b->collected;
-	out->dropped = b->dropped;
-	out->mismatch = b->mismatch;
-	out->overwritten = b->overwritten;
+	o.total = b->total;
+	o.collected = b->collected;
+	o.dropped = b->dropped;
+	o.mismatch = b->mismatch;
+	o.overwritten = b->overwritten;
+	copy_sized(out, &o, sizeof(o));
 	return 0;
 }
 
@@ -474,8 +489,7 @@ PTO_API int pto_capture_clock_anchor(pto_capture *c, uint32_t position,
 		o.sample[i] = (struct pto_clock_sample){
 			a->s[i].host_before_ns, a->s[i].counter,
 			a->s[i].host_after_ns };
-	o.size = out->size < sizeof(o) ? out->size : sizeof(o);
-	memcpy(out, &o, o.size);
+	copy_sized(out, &o, sizeof(o));
 	return 0;
 }
 

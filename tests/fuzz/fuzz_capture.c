@@ -34,7 +34,7 @@ static int sum_dump(void *ctx, const struct pto_tensor_dump *d)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pto_capture_books books;
+	struct pto_capture_books books = { .size = sizeof(books) };
 	pto_capture *c;
 	uint64_t n = 0;
 	uint32_t k;

@@ -176,7 +176,7 @@ static int on_rec(void *ctx, uint32_t pool, const void *rec)
 static void test_reads_what_was_recorded(void **state)
 {
 	struct pto_capture_info info = { .size = sizeof(info) };
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct counts n = { .ordered = 1 };
 	pto_capture *c;
 	uint32_t k;
@@ -241,7 +241,7 @@ static void test_open_region(void **state)
 		.records = 8, .buffers = 4, .orch_records = 5,
 		.orch_edges = 4,
 	};
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct counts n = { .ordered = 1 };
 	struct prof_sim s;
 	pto_capture *c;
@@ -518,13 +518,46 @@ static void test_info_bad_size(void **state)
 
 static void test_reconcile_bad_kind(void **state)
 {
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	pto_capture *c;
 
 	(void)state;
 	assert_int_equal(pto_capture_open(cap_path, NULL, &c), 0);
 	assert_int_equal(pto_capture_reconcile(c, PTO_BUF_KIND_COUNT, &b),
 			 -EINVAL);
+	pto_capture_close(c);
+}
+
+static void test_reconcile_bad_size(void **state)
+{
+	struct pto_capture_books b = { .size = 0 };
+	pto_capture *c;
+
+	(void)state;
+	assert_int_equal(pto_capture_open(cap_path, NULL, &c), 0);
+	assert_int_equal(pto_capture_reconcile(c, PTO_BUF_DEP_EDGE, &b),
+			 -EINVAL);
+	pto_capture_close(c);
+}
+
+/* A caller built when the books ended before overwritten gets the
+ * fields it knows and nothing past them. */
+static void test_reconcile_older_size(void **state)
+{
+	struct pto_capture_books b = {
+		.size = offsetof(struct pto_capture_books, overwritten),
+		.overwritten = 12345,
+	};
+	pto_capture *c;
+
+	(void)state;
+	assert_int_equal(pto_capture_open(cap_path, NULL, &c), 0);
+	assert_int_equal(pto_capture_reconcile(c, PTO_BUF_DEP_EDGE, &b), 0);
+	assert_int_equal(b.size,
+			 offsetof(struct pto_capture_books, overwritten));
+	assert_true(b.total >= 15);
+	assert_int_equal(b.collected, b.total);
+	assert_int_equal(b.overwritten, 12345);
 	pto_capture_close(c);
 }
 
@@ -591,6 +624,8 @@ int main(void)
 		cmocka_unit_test(test_region_not_a_region),
 		cmocka_unit_test(test_info_bad_size),
 		cmocka_unit_test(test_reconcile_bad_kind),
+		cmocka_unit_test(test_reconcile_bad_size),
+		cmocka_unit_test(test_reconcile_older_size),
 		cmocka_unit_test(test_records_of_a_joined_kind),
 		cmocka_unit_test(test_set_name_bad_func),
 		cmocka_unit_test(test_export_null_dir),

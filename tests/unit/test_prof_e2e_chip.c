@@ -542,6 +542,54 @@ static void test_export_chip_only(void **state)
 	assert_false(e2e_exists(dir));
 }
 
+/* The whole of path (NUL-terminated, malloc'd), into *len. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/*
+ * deps.json is the same whether the records' pass over the sorted task
+ * rows writes it too or it sorts them alone (the chip set alone).
+ */
+static void test_export_deps_either_set(void **state)
+{
+	struct opened *o = *state;
+	char dir[2][400], path[2 * 400 + 16], *text[2];
+	size_t len[2];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(dir[i], sizeof(dir[i]), "%s/set%u", o->d.root, i);
+		assert_int_equal(pto_capture_export(o->c, dir[i], i ?
+						    PTO_CAPTURE_CHIP_JSON :
+						    PTO_CAPTURE_RECORDS_JSON),
+				 0);
+		snprintf(path, sizeof(path), "%s/deps.json", dir[i]);
+		text[i] = slurp(path, &len[i]);
+	}
+	assert_non_null(strstr(text[0], "\"kernel_ids\""));
+	assert_int_equal(len[0], len[1]);
+	assert_memory_equal(text[0], text[1], len[0]);
+	free(text[0]);
+	free(text[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +604,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_null_capture,
 						open_capture, close_capture),
 		cmocka_unit_test_setup_teardown(test_export_chip_only,
+						open_capture, close_capture),
+		cmocka_unit_test_setup_teardown(test_export_deps_either_set,
 						open_capture, close_capture),
 	};
 

@@ -383,7 +383,7 @@ static void test_select_by_mark(void **state)
 static void test_reconcile_tiny_pools_held_host(void **state)
 {
 	struct pto_run_result res = { .size = sizeof(res) };
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct pto_run_config cfg;
 	struct tworld w;
 	struct got g;
@@ -422,7 +422,7 @@ static void test_block_policy_loses_nothing(void **state)
 {
 	struct pto_run_result res = { .size = sizeof(res) };
 	unsigned char b1[BYTES], c1[BYTES];
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct pto_run_config cfg;
 	struct tworld w;
 	struct got g;
@@ -463,7 +463,7 @@ static void test_block_policy_loses_nothing(void **state)
 static void test_overwrite_policy_books(void **state)
 {
 	struct pto_run_result res = { .size = sizeof(res) };
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct pto_run_config cfg;
 	struct tworld w;
 	struct got g;

@@ -187,7 +187,7 @@ static void orch_rec(struct rig *r, uint32_t i)
 /* Orchestrator records (pool 0 of the orchestrator kind). */
 static void test_orchestrator_lane(void **state)
 {
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct losses ls;
 	uint64_t base;
 	struct rig r;
@@ -255,7 +255,7 @@ static void test_block_wait_lane(void **state)
 	char out[256], want[96], *text;
 	const char *args[] = { "convert", "-q", "-o", out, NULL, NULL };
 	const char *at;
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct losses ls;
 	uint64_t base;
 	pthread_t t;
@@ -332,7 +332,7 @@ static void task(struct rig *r, struct fw_prof_core *st, uint32_t tok)
 static void test_core_lane(void **state)
 {
 	const struct pto_hs_core *hs;
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	struct fw_prof_core st;
 	struct pto_pool *cp;
 	struct losses ls;

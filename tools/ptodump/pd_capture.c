@@ -177,7 +177,7 @@ static int load_names(struct pd_inputs *in, pto_capture *c)
 static void load_meta(struct pd_model *m, pto_capture *c,
 		      const struct pto_capture_info *info)
 {
-	struct pto_capture_books b;
+	struct pto_capture_books b = { .size = sizeof(b) };
 	uint32_t k, i;
 	int any = 0;
 
