@@ -25,6 +25,7 @@
  * reported FIN, so no record can still land in it.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@
 
 #define PROF_BLOCK_POLL_NS	20000	/* block: free-queue poll period */
 #define PROF_BLOCK_DEFAULT_MS	1000
+/* Fewer free buffers than this after a take: ring the host doorbell. */
+#define PROF_DOORBELL_FREE	2
 
 /* The owner's side of one pool (AICPU-written or AICore). */
 struct prof_pstate {
@@ -110,6 +113,8 @@ struct pto_prof_dev {
 	/* AICPU-written kinds: one per pool with buffers; NULL: off. */
 	struct prof_wpool *w[PTO_BUF_KIND_COUNT];
 	__u32 tdump_entry[PTO_MAX_AICPU_THREADS]; /* next dump entry */
+	void (*ring)(void *ctx);	/* prof_dev_set_doorbell */
+	void *ring_ctx;
 };
 
 /* ---- queues ----------------------------------------------------------- */
@@ -311,9 +316,15 @@ static __u64 pool_take(struct pto_prof_dev *p, struct prof_pstate *s,
 	struct pto_buf_header *b;
 	__u64 off = free_pop(p, s);
 
-	if (off)
+	if (off) {
 		s->timed_out = 0;
-	else if (s->policy == PTO_BUF_POLICY_OVERWRITE)
+		if (p->ring && prof_fq_len(&s->pool->free_queue,
+					   PROF_LOAD(&s->pool->free_queue.head)) <
+			       PROF_DOORBELL_FREE) {
+			p->ring(p->ring_ctx);
+			sched_yield();
+		}
+	} else if (s->policy == PTO_BUF_POLICY_OVERWRITE)
 		off = reclaim(p, s, thr);
 	else if (s->policy == PTO_BUF_POLICY_BLOCK)
 		off = block_wait(p, s);
@@ -336,6 +347,13 @@ static __u64 pool_take(struct pto_prof_dev *p, struct prof_pstate *s,
 	s->lost = 0;
 	s->lost_first = s->lost_last = s->wait_start = s->wait_end = 0;
 	return off;
+}
+
+void prof_dev_set_doorbell(struct pto_prof_dev *p, void (*ring)(void *ctx),
+			   void *ctx)
+{
+	p->ring = ring;
+	p->ring_ctx = ctx;
 }
 
 static void pstate_init(struct pto_prof_dev *p, struct prof_pstate *s,

@@ -71,6 +71,17 @@ int prof_dev_set_policy(struct pto_prof_dev *p, uint32_t kind,
 void prof_dev_record(struct pto_prof_dev *p, unsigned int thr,
 		     uint32_t kind, unsigned int index, const void *rec);
 
+/*
+ * ring(ctx) is called when a writer takes the last free buffers of a
+ * pool (on hardware: an interrupt to the host), and the writer then
+ * yields its CPU once: where the device's threads share the CPUs with
+ * the host collector (the simulated device), a device busy on every CPU
+ * would otherwise leave the collector no time to return buffers before
+ * the pool runs dry. Set before any record is written; NULL: none.
+ */
+void prof_dev_set_doorbell(struct pto_prof_dev *p, void (*ring)(void *ctx),
+			   void *ctx);
+
 /* Scheduler/orchestrator thread counts of the run (header fields). */
 void prof_dev_set_threads(struct pto_prof_dev *p, unsigned int nsched,
 			  unsigned int norch);

@@ -342,6 +342,14 @@ static void *mgmt_main(void *arg)
 	return NULL;
 }
 
+void prof_host_kick(void *arg)
+{
+	struct pto_prof_host *h = arg;
+
+	/* Without the lock: a kick just before mgmt waits costs one tick. */
+	pthread_cond_signal(&h->mgmt_cv);
+}
+
 /* ---- poll ------------------------------------------------------------- */
 
 /* Keeps the loss marker / block wait buffer b carries, if any. */

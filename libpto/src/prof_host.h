@@ -43,6 +43,12 @@ int prof_host_start_capture(void *base, size_t size, struct prof_cap *cap,
 void prof_host_hold(struct pto_prof_host *h, int hold);
 
 /*
+ * The device's doorbell (prof_dev_set_doorbell; arg: the host): the
+ * collector drains now instead of at its next idle tick.
+ */
+void prof_host_kick(void *arg);
+
+/*
  * After every device thread has flushed and exited: stops the threads,
  * drains what is left, reconciles every pool kind. Prints one line per
  * kind unless quiet. Returns 0, or -EIO when a pool's books do not

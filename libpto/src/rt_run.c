@@ -448,6 +448,7 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 		err = prof_host_start_capture(pr.base, pr.size, cap, 0, &host);
 		if (err)
 			goto out;
+		prof_dev_set_doorbell(run->prof, prof_host_kick, host);
 	}
 	pto_debug("pto: run: %u schedulers, %u blocks, dfx_flags 0x%llx\n",
 		  run->nsched, run->nblocks, (unsigned long long)run->flags);
@@ -466,6 +467,8 @@ static int run_device(struct rt_run *run, pto_orch_fn fn, void *user,
 	if (!err && run->orch_rc < 0)
 		err = run->orch_rc;
 	if (host) {
+		/* The device's threads are done: nothing rings any more. */
+		prof_dev_set_doorbell(run->prof, NULL, NULL);
 		perr = prof_host_stop(host, run->cfg.quiet);
 		if (run->tdump && !run->cfg.quiet)
 			pto_info("pto: tensor dump: %llu region copies, %llu "

@@ -35,6 +35,7 @@
 static struct {
 	pthread_mutex_t lock;	/* protects everything below */
 	int opened, host_started, host_stopped, captured, closed;
+	int bell_set, bell_cleared;	/* doorbell to the host, and off */
 	unsigned int cores, threads, orch_thr, nsched, norch;
 	unsigned int assigned[MAXC], bound[MAXC];
 	uint32_t last_dispatch[MAXC], last_done[MAXC];
@@ -195,6 +196,23 @@ int prof_host_stop(struct pto_prof_host *h, int quiet)
 	(void)h; (void)quiet;
 	LOCKED(m.host_stopped++);
 	return 0;
+}
+
+void prof_host_kick(void *arg)
+{
+	(void)arg;
+}
+
+/* The device rings the collector started (not before), never after stop. */
+void prof_dev_set_doorbell(struct pto_prof_dev *p, void (*ring)(void *ctx),
+			   void *ctx)
+{
+	(void)p;
+	LOCKED(if (ring == prof_host_kick && ctx == &m && m.host_started &&
+		   !m.host_stopped)
+			m.bell_set++;
+	       else if (!ring && !m.host_stopped)
+			m.bell_cleared++);
 }
 
 void prof_host_free(struct pto_prof_host *h)
@@ -367,6 +385,8 @@ static void test_level4_hooks(void **state)
 	for (i = 0; i < 4; i++)
 		assert_int_equal(m.flushed[i], 1);
 	assert_int_equal(m.host_stopped, 1);
+	assert_int_equal(m.bell_set, 1);
+	assert_int_equal(m.bell_cleared, 1);
 	assert_int_equal(m.captured, 1);
 	assert_string_equal(res.output_dir, "prof_hooks_out");
 	check_capture();
