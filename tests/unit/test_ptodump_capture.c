@@ -66,20 +66,6 @@ static char *run_out(const char *const *args)
 	return out;
 }
 
-static void assert_same_file(const char *a, const char *b)
-{
-	size_t la, lb;
-	char *x = ptodump_read_file(a, &la), *y = ptodump_read_file(b, &lb);
-
-	assert_non_null(x);
-	assert_non_null(y);
-	assert_true(la > 0);
-	assert_int_equal(la, lb);
-	assert_memory_equal(x, y, la);
-	free(x);
-	free(y);
-}
-
 static void test_report_same(void **state)
 {
 	const char *a[] = { "report", cap, NULL };
@@ -106,7 +92,7 @@ static void check_convert(const char *fmt)
 	snprintf(oj, sizeof(oj), "%s/json.%s", dir, fmt);
 	free(run_out(a));
 	free(run_out(b));
-	assert_same_file(oc, oj);
+	ptodump_assert_same_file(oc, oj);
 }
 
 static void test_convert_json_same(void **state)
@@ -136,7 +122,7 @@ static void test_snapshot_same(void **state)
 	for (i = 0; i < 3; i++) {
 		snprintf(a, sizeof(a), "%s/%s", out, files[i]);
 		snprintf(b, sizeof(b), "%s/%s", live, files[i]);
-		assert_same_file(a, b);
+		ptodump_assert_same_file(a, b);
 	}
 }
 

@@ -101,22 +101,12 @@ static void convert(const char *fmt, const char *out, const char *tmpdir)
 static void check_convert(const char *fmt)
 {
 	char a[256], b[256];
-	size_t la, lb;
-	char *x, *y;
 
 	snprintf(a, sizeof(a), "%s/parked.%s", dir, fmt);
 	snprintf(b, sizeof(b), "%s/memory.%s", dir, fmt);
 	convert(fmt, a, dir);
 	convert(fmt, b, missing);
-	x = ptodump_read_file(a, &la);
-	y = ptodump_read_file(b, &lb);
-	assert_non_null(x);
-	assert_non_null(y);
-	assert_true(la > 0);
-	assert_int_equal(la, lb);
-	assert_memory_equal(x, y, la);
-	free(x);
-	free(y);
+	ptodump_assert_same_file(a, b);
 }
 
 static void test_convert_json_unparked_same(void **state)

@@ -409,3 +409,17 @@ void ptodump_run_err(const char *bin, const char *const *args, int status,
 	assert_non_null(strstr(err, needle));
 	free(err);
 }
+
+void ptodump_assert_same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = ptodump_read_file(a, &la), *y = ptodump_read_file(b, &lb);
+
+	assert_non_null(x);
+	assert_non_null(y);
+	assert_true(la > 0);
+	assert_int_equal(la, lb);
+	assert_memory_equal(x, y, la);
+	free(x);
+	free(y);
+}

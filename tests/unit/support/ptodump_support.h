@@ -20,6 +20,8 @@ void ptodump_rmdir(const char *dir);
 int ptodump_write_file(const char *path, const char *text);
 /* Whole file, NUL-terminated, malloc'd; NULL on error. */
 char *ptodump_read_file(const char *path, size_t *len);
+/* Asserts that files a and b exist, are not empty and hold the same bytes. */
+void ptodump_assert_same_file(const char *a, const char *b);
 
 /*
  * Runs bin with args (NULL-terminated, args[0] is the subcommand) and
