@@ -28,7 +28,8 @@
  * (rt_kernel_inline_ok) run inline: a kernel that never returned, or
  * that is long most of the time, stays on the executors. (One of a
  * function that ran short and then blocks holds its scheduler; the
- * other schedulers and the executors go on.)
+ * other schedulers and the executors go on, and any of them reports
+ * the stall, rt_stall.c.)
  */
 #include <errno.h>
 #include <string.h>
@@ -725,8 +726,7 @@ static void idle_step(struct rt_run *run, struct rt_thread *th,
 	dev_awake(run->dev);
 	if (iw->phases)
 		rt_phase_end(run, th, &m0, PTO_SCHED_PHASE_SLEEP, 0);
-	if (th->idx == 0)	/* wakes at least every RT_SLEEP_NS */
-		rt_stall_check(run);
+	rt_stall_check(run);	/* we wake at least every RT_SLEEP_NS */
 	if (RT_PROF(run) && run->tdump)
 		rt_tdump_flush_poll(run, th);
 }

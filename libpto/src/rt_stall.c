@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Stall diagnostic: a kernel that never returns would otherwise make a
- * run hang silently. Scheduler thread 0 is the only monitor: each time
- * it wakes from its doorbell sleep (bounded by RT_SLEEP_NS, so at least
- * that often while it is idle, and a stall leaves it idle) it reads the
+ * run hang silently. Every scheduler thread is a monitor, one at a time
+ * (st->busy; a thread that finds it taken goes on): each time it wakes
+ * from its doorbell sleep (bounded by RT_SLEEP_NS, so at least that often
+ * while it is idle, and a stall leaves it idle; one may be held running
+ * the hung kernel itself, see rt_sched.c) it reads the
  * clock, and at most every STALL_SAMPLE_NS compares run->completed with
  * the value of its last check. While tasks are in flight and the count
  * stands still for run->cfg.stall_report_ms, it emits one "pto: STALL"
@@ -118,13 +120,14 @@ void rt_stall_init(struct rt_run *run)
 {
 	struct rt_stall *st = &run->stall;
 
+	atomic_flag_clear(&st->busy);
 	st->budget_ns = (uint64_t)run->cfg.stall_report_ms * 1000000;
 	st->since_ns = st->check_ns = pto_clock_mono_ns();
 }
 
-void rt_stall_check(struct rt_run *run)
+/* One monitor's check (st->busy held). */
+static void check(struct rt_run *run, struct rt_stall *st)
 {
-	struct rt_stall *st = &run->stall;
 	uint64_t now = pto_clock_mono_ns(), done, inflight;
 
 	if (now - st->check_ns < STALL_SAMPLE_NS)
@@ -145,4 +148,16 @@ void rt_stall_check(struct rt_run *run)
 	st->reported++;
 	report(run, now, inflight);
 	rt_tdump_stall(run);	/* what was dumped goes to the capture */
+}
+
+void rt_stall_check(struct rt_run *run)
+{
+	struct rt_stall *st = &run->stall;
+
+	/* acquire/release: the monitor state passes from one to the next. */
+	if (atomic_flag_test_and_set_explicit(&st->busy,
+					      memory_order_acquire))
+		return;
+	check(run, st);
+	atomic_flag_clear_explicit(&st->busy, memory_order_release);
 }

@@ -6,7 +6,9 @@
  * core, the running and the pending task and their kernel; once
  * released, the run completes normally. A run that never stalls (an
  * idle stretch longer than the budget with nothing in flight, then quick
- * tasks) prints no STALL line.
+ * tasks) prints no STALL line. A kernel that ran short often enough to
+ * be run inline by a scheduler and then hangs is reported too (by a
+ * scheduler it does not hold).
  */
 #include <limits.h>
 #include <linux/futex.h>
@@ -137,6 +139,109 @@ static void test_stall_reported(void **state)
 	pto_device_close(g.dev);
 }
 
+/*
+ * A kernel that ran short often enough to be run inline by a scheduler
+ * (rt_sched.c), then hangs: kernels 1..LATE_SHORT return at once, the
+ * next one blocks on the gate. The tasks form a chain (one INOUT tensor),
+ * so they run one at a time.
+ */
+#define LATE_FUNC 8
+#define LATE_SHORT 24
+
+struct late {
+	struct gate g;
+	_Atomic unsigned int runs;
+	pto_tensor *t;
+};
+
+static void late_kernel(const struct pto_kernel_ctx *ctx)
+{
+	struct late *l = (struct late *)(uintptr_t)ctx->args[1];
+
+	if (atomic_fetch_add(&l->runs, 1) < LATE_SHORT)
+		return;
+	atomic_store(&l->g.task_id, ctx->task_id);
+	atomic_store(&l->g.core, ctx->core_id + 1);
+	while (!atomic_load(&l->g.open))
+		syscall(SYS_futex, &l->g.open, FUTEX_WAIT_PRIVATE, 0, NULL,
+			NULL, 0);
+}
+
+static int late_orch(pto_orch *o, void *user)
+{
+	struct late *l = user;
+	struct pto_param p[2] = { pto_inout(l->t, 0, 64),
+				  pto_scalar((uint64_t)(uintptr_t)l) };
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i <= LATE_SHORT; i++)
+		err = pto_submit(o, LATE_FUNC, p, 2, NULL);
+	return err;
+}
+
+static void *late_thread(void *arg)
+{
+	struct late *l = arg;
+
+	l->g.rc = pto_run(l->g.dev, &l->g.cfg, late_orch, l, NULL);
+	return NULL;
+}
+
+/*
+ * The hung kernel may hold the scheduler that runs it inline; another
+ * scheduler reports the stall (bounded wait: 30 s against a 100 ms
+ * budget, so a missing report fails instead of hanging the suite).
+ */
+static void test_stall_inline_reported(void **state)
+{
+	struct timespec poll = { 0, 10000000 };
+	struct stderr_capture cap;
+	static struct late l;
+	static char out[OUT_CAP];
+	char line[160];
+	unsigned int waited;
+	pthread_t tid;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.g.dev = rt_test_device(1);
+	assert_int_equal(pto_kernel_register(l.g.dev, LATE_FUNC, PTO_AIV,
+					     "stall_late", late_kernel), 0);
+	assert_int_equal(pto_tensor_alloc(l.g.dev, 64, &l.t), 0);
+	pto_run_config_init(&l.g.cfg);
+	l.g.cfg.stall_report_ms = 100;
+	l.g.cfg.schedulers = 2;
+	l.g.cfg.quiet = 1;
+	assert_int_equal(fd_capture_begin(&cap, 2), 0);
+	assert_int_equal(pthread_create(&tid, NULL, late_thread, &l), 0);
+	line[0] = '\0';
+	for (waited = 0; waited < 3000; waited++) {
+		captured(&cap, out, sizeof(out));
+		if (atomic_load(&l.g.core)) {
+			snprintf(line, sizeof(line), "pto: STALL:   core %u "
+				 "AIV: task %llu kernel stall_late running",
+				 atomic_load(&l.g.core) - 1,
+				 (unsigned long long)
+				 atomic_load(&l.g.task_id));
+			if (strstr(out, line))
+				break;
+		}
+		nanosleep(&poll, NULL);
+	}
+	atomic_store(&l.g.open, 1);
+	syscall(SYS_futex, &l.g.open, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
+		NULL, 0);
+	assert_int_equal(pthread_join(tid, NULL), 0);
+	stderr_capture_end(&cap, out, sizeof(out));
+	assert_int_equal(l.g.rc, 0);
+	assert_int_equal(atomic_load(&l.runs), LATE_SHORT + 1);
+	assert_true(line[0]);
+	assert_non_null(strstr(out, line));
+	pto_tensor_free(l.t);
+	pto_device_close(l.g.dev);
+}
+
 static int quick_orch(pto_orch *o, void *user)
 {
 	struct rt_rec *rec = user;
@@ -188,6 +293,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stall_reported),
+		cmocka_unit_test(test_stall_inline_reported),
 		cmocka_unit_test(test_no_stall_silent),
 	};
 
