@@ -468,9 +468,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A cmocka test of f with initial state st, reported under name. */
-#define NAMED_TEST(name, f, st) { name, f, NULL, NULL, (void *)(st) }
-
 int main(void)
 {
 	static const unsigned int policies[] = {

@@ -195,6 +195,41 @@ static void check_entry(const struct pto_tensor_dump *e, uint32_t role,
 	assert_memory_equal(e->data, want, dumped);
 }
 
+/*
+ * The four copies of two_tasks: IN before, OUT after (b1: the output read
+ * back), INOUT before and after (c1: the INOUT read back).
+ */
+static void check_four(const struct tworld *w, const struct got *g,
+		       const unsigned char *b1, const unsigned char *c1)
+{
+	check_entry(find(g, w->task_inc, 0, PTO_TDUMP_STAGE_BEFORE),
+		    PTO_TDUMP_ROLE_IN, BYTES, w->a0);
+	check_entry(find(g, w->task_inc, 1, PTO_TDUMP_STAGE_AFTER),
+		    PTO_TDUMP_ROLE_OUT, BYTES, b1);
+	check_entry(find(g, w->task_dbl, 0, PTO_TDUMP_STAGE_BEFORE),
+		    PTO_TDUMP_ROLE_INOUT, BYTES, w->c0);
+	check_entry(find(g, w->task_dbl, 0, PTO_TDUMP_STAGE_AFTER),
+		    PTO_TDUMP_ROLE_INOUT, BYTES, c1);
+}
+
+/* Two buffers of two records for the dump's pools. */
+static void tiny_pools(struct pto_run_config *cfg)
+{
+	cfg->records_per_buffer[PTO_BUF_TENSOR_DUMP] = 2;
+	cfg->buffers_per_pool[PTO_BUF_TENSOR_DUMP] = 2;
+}
+
+/*
+ * The books of two_tasks' dump: one head per copy plus one record per
+ * 120 bytes, each collected, dropped, overwritten or mismatched.
+ */
+static void assert_books_exact(const struct pto_capture_books *b)
+{
+	assert_int_equal(b->total, 4 * (1 + (BYTES + 119) / 120));
+	assert_int_equal(b->collected + b->dropped + b->overwritten +
+			 b->mismatch, b->total);
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 static void test_bytes_before_and_after(void **state)
@@ -221,14 +256,7 @@ static void test_bytes_before_and_after(void **state)
 	assert_int_equal(res.tensors_truncated, 0);
 	load_dump(&w, &g, NULL);
 	assert_int_equal(g.n, 4);
-	check_entry(find(&g, w.task_inc, 0, PTO_TDUMP_STAGE_BEFORE),
-		    PTO_TDUMP_ROLE_IN, BYTES, w.a0);
-	check_entry(find(&g, w.task_inc, 1, PTO_TDUMP_STAGE_AFTER),
-		    PTO_TDUMP_ROLE_OUT, BYTES, b1);
-	check_entry(find(&g, w.task_dbl, 0, PTO_TDUMP_STAGE_BEFORE),
-		    PTO_TDUMP_ROLE_INOUT, BYTES, w.c0);
-	check_entry(find(&g, w.task_dbl, 0, PTO_TDUMP_STAGE_AFTER),
-		    PTO_TDUMP_ROLE_INOUT, BYTES, c1);
+	check_four(&w, &g, b1, c1);
 	assert_null(find(&g, w.task_inc, 0, PTO_TDUMP_STAGE_AFTER));
 	assert_null(find(&g, w.task_inc, 1, PTO_TDUMP_STAGE_BEFORE));
 	assert_int_equal(find(&g, w.task_inc, 0, 0)->func_id[1], F_INC);
@@ -394,15 +422,12 @@ static void test_reconcile_tiny_pools_held_host(void **state)
 	setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1);
 	world_open(&w);
 	dump_config(&cfg, &w);
-	cfg.records_per_buffer[PTO_BUF_TENSOR_DUMP] = 2;
-	cfg.buffers_per_pool[PTO_BUF_TENSOR_DUMP] = 2;
+	tiny_pools(&cfg);
 	assert_int_equal(pto_run(w.dev, &cfg, two_tasks, &w, &res), 0);
 	unsetenv("PTO_PROF_HOST_THROTTLE_US");
 	assert_true(res.reconcile_ok);
 	load_dump(&w, &g, &b);
-	assert_int_equal(b.total, 4 * (1 + (BYTES + 119) / 120));
-	assert_int_equal(b.collected + b.dropped + b.overwritten + b.mismatch,
-			 b.total);
+	assert_books_exact(&b);
 	assert_true(b.dropped > 0);
 	assert_int_equal(b.mismatch, 0);
 	assert_int_equal(res.records_dropped, b.dropped);
@@ -431,8 +456,7 @@ static void test_block_policy_loses_nothing(void **state)
 	(void)state;
 	world_open(&w);
 	dump_config(&cfg, &w);
-	cfg.records_per_buffer[PTO_BUF_TENSOR_DUMP] = 2;
-	cfg.buffers_per_pool[PTO_BUF_TENSOR_DUMP] = 2;
+	tiny_pools(&cfg);
 	cfg.buffer_policy[PTO_BUF_TENSOR_DUMP] = PTO_BUF_POLICY_BLOCK;
 	cfg.block_timeout_ms = 600000;	/* a live host always answers */
 	assert_int_equal(pto_run(w.dev, &cfg, two_tasks, &w, &res), 0);
@@ -445,14 +469,7 @@ static void test_block_policy_loses_nothing(void **state)
 	assert_int_equal(g.n, 4);
 	for (i = 0; i < g.n; i++)
 		assert_int_equal(g.e[i].lost, 0);
-	check_entry(find(&g, w.task_inc, 0, PTO_TDUMP_STAGE_BEFORE),
-		    PTO_TDUMP_ROLE_IN, BYTES, w.a0);
-	check_entry(find(&g, w.task_inc, 1, PTO_TDUMP_STAGE_AFTER),
-		    PTO_TDUMP_ROLE_OUT, BYTES, b1);
-	check_entry(find(&g, w.task_dbl, 0, PTO_TDUMP_STAGE_BEFORE),
-		    PTO_TDUMP_ROLE_INOUT, BYTES, w.c0);
-	check_entry(find(&g, w.task_dbl, 0, PTO_TDUMP_STAGE_AFTER),
-		    PTO_TDUMP_ROLE_INOUT, BYTES, c1);
+	check_four(&w, &g, b1, c1);
 	world_close(&w);
 }
 
@@ -472,16 +489,13 @@ static void test_overwrite_policy_books(void **state)
 	setenv("PTO_PROF_HOST_THROTTLE_US", "-1", 1);
 	world_open(&w);
 	dump_config(&cfg, &w);
-	cfg.records_per_buffer[PTO_BUF_TENSOR_DUMP] = 2;
-	cfg.buffers_per_pool[PTO_BUF_TENSOR_DUMP] = 2;
+	tiny_pools(&cfg);
 	cfg.buffer_policy[PTO_BUF_TENSOR_DUMP] = PTO_BUF_POLICY_OVERWRITE;
 	assert_int_equal(pto_run(w.dev, &cfg, two_tasks, &w, &res), 0);
 	unsetenv("PTO_PROF_HOST_THROTTLE_US");
 	assert_true(res.reconcile_ok);
 	load_dump(&w, &g, &b);
-	assert_int_equal(b.total, 4 * (1 + (BYTES + 119) / 120));
-	assert_int_equal(b.collected + b.dropped + b.overwritten + b.mismatch,
-			 b.total);
+	assert_books_exact(&b);
 	assert_true(b.overwritten > 0);
 	assert_int_equal(b.mismatch, 0);
 	world_close(&w);

@@ -108,4 +108,7 @@ int e2e_work_orch(pto_orch *o, void *user);
 /* Sum of subtasks[]. */
 unsigned int e2e_work_subtasks(const struct e2e_work *w);
 
+/* A cmocka test of f with initial state st, reported under name. */
+#define NAMED_TEST(name, f, st) { name, f, NULL, NULL, (void *)(st) }
+
 #endif /* PTO_TEST_E2E_PROF_H */
